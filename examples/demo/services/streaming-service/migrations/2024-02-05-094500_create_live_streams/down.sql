@@ -1,0 +1,2 @@
+DROP TABLE stream_segments;
+DROP TABLE live_streams;
