@@ -1,0 +1,147 @@
+"""Build the table graph: one node per table, one edge per foreign key.
+
+The graph is a :class:`networkx.MultiDiGraph` whose nodes are
+:class:`~graph.model.TableRef` values and whose edges run from the dependent
+table to the referenced table (``fk.table -> fk.ref_table``), one edge per
+foreign key, so compound keys and parallel keys (``owner_id`` and
+``friend_id`` both into ``users``) keep their multiplicity.
+
+Node attributes
+    ``table`` (:class:`~graph.model.Table`), ``service`` (the service that
+    holds the table), ``owner`` (the service whose data it is: ``replica_of``
+    or ``service``), ``external`` (referenced but never defined in its own
+    database).
+
+Edge attributes
+    ``fk`` (:class:`~graph.model.ForeignKey`), ``service`` (service of the
+    dependent table), ``ref_service`` (owner of the target table),
+    ``cross_service`` (both known and different), ``on_delete``, ``origin``,
+    ``state`` and ``fresh_db_failure`` (the referenced table is not defined in
+    the FK's own database, so replaying that database's migrations on an
+    empty server fails; always False for inferred references, which are no
+    constraints).
+
+An external table that :func:`graph.resolve.resolve_external` resolved
+(``Table.resolved_to``) is only an alias: its edges point at the real table
+and it is not a node of its own. Graph attributes record how the graph was
+built: ``services`` (the inventory's :class:`~graph.model.Service` tuple),
+``include_dropped`` and ``origins``.
+
+Examples
+--------
+>>> from graph.model import ForeignKey, Inventory, Table, TableRef
+>>> users = Table(TableRef("auth", "public", "users"), service="auth")
+>>> posts = Table(TableRef("content", "public", "posts"), service="content")
+>>> fk = ForeignKey("posts_user_id_fkey", posts.ref, ("user_id",), users.ref, ("id",))
+>>> G = build_graph(Inventory(tables=(users, posts), foreign_keys=(fk,)))
+>>> [str(n) for n in G]
+['auth:public.users', 'content:public.posts']
+>>> G.edges[posts.ref, users.ref, 0]["cross_service"]
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+import networkx as nx
+
+from graph.model import ForeignKey, Inventory, Table, TableRef
+
+__all__ = ["build_graph", "edge_target"]
+
+
+def edge_target(fk: ForeignKey, tables: dict[TableRef, Table]) -> TableRef:
+    """The table an FK really points at: its ``ref_table`` or what that resolved to.
+
+    >>> from graph.model import ForeignKey, Table, TableRef
+    >>> stub = Table(TableRef("chat", "public", "users"), external=True,
+    ...              resolved_to=TableRef("auth", "public", "users"))
+    >>> fk = ForeignKey("m_fkey", TableRef("chat", "public", "m"), ("u",), stub.ref, ("id",))
+    >>> str(edge_target(fk, {stub.ref: stub}))
+    'auth:public.users'
+    """
+    ref_table = tables.get(fk.ref_table)
+    if ref_table is not None and ref_table.resolved_to is not None:
+        return ref_table.resolved_to
+    return fk.ref_table
+
+
+def build_graph(
+    inv: Inventory,
+    *,
+    include_dropped: bool = False,
+    origins: Collection[str] = ("declared", "inferred"),
+) -> nx.MultiDiGraph:
+    """Build the table graph of an inventory (never modifies it).
+
+    Parameters
+    ----------
+    inv : Inventory
+        The scan, ideally with services assigned.
+    include_dropped : bool
+        Also add dropped FKs (``state == 'dropped'``) and dropped tables.
+        Off by default: the graph shows the schema as it stands now.
+    origins : collection of str
+        Which FK origins to include (``'declared'``, ``'inferred'``).
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        Nodes are table refs, edges ``(fk.table, target, key)``; see the module
+        docstring for the attributes. Tables without FKs are nodes too; an FK
+        whose tables the inventory lacks gets an ``external`` placeholder node.
+
+    Examples
+    --------
+    >>> from graph.model import ForeignKey, Inventory, Location, Table, TableRef
+    >>> a, b = TableRef("db", "public", "a"), TableRef("db", "public", "b")
+    >>> old = ForeignKey("a_b_fkey", a, ("b_id",), b, ("id",), dropped_at=Location("m.sql", 9))
+    >>> inv = Inventory(tables=(Table(a), Table(b)), foreign_keys=(old,))
+    >>> build_graph(inv).number_of_edges(), build_graph(inv, include_dropped=True).number_of_edges()
+    (0, 1)
+    """
+    wanted = frozenset(origins)
+    tables = inv.tables_by_ref()
+    G = nx.MultiDiGraph(services=inv.services, include_dropped=include_dropped, origins=tuple(sorted(wanted)))
+
+    def add_node(table: Table) -> None:
+        G.add_node(table.ref, table=table, service=table.service, owner=table.owner, external=table.external)
+
+    for table in sorted(inv.tables, key=lambda t: t.ref):
+        if table.resolved_to is not None:
+            continue
+        if table.dropped_at is not None and not include_dropped:
+            continue
+        add_node(table)
+
+    fks = [
+        fk for fk in inv.foreign_keys if fk.origin in wanted and (include_dropped or fk.dropped_at is None)
+    ]
+    fks.sort(key=lambda fk: (fk.table, fk.name, _loc_key(fk)))
+    for fk in fks:
+        target = edge_target(fk, tables)
+        for ref in (fk.table, target):
+            if ref not in G:
+                add_node(tables.get(ref) or Table(ref, external=True))
+        source_table: Table = G.nodes[fk.table]["table"]
+        target_table: Table = G.nodes[target]["table"]
+        written = tables.get(fk.ref_table)
+        service, ref_service = source_table.service, target_table.owner
+        G.add_edge(
+            fk.table,
+            target,
+            fk=fk,
+            service=service,
+            ref_service=ref_service,
+            cross_service=bool(service and ref_service and service != ref_service),
+            on_delete=fk.on_delete,
+            origin=fk.origin,
+            state=fk.state,
+            fresh_db_failure=fk.origin == "declared" and (written is None or written.external),
+        )
+    return G
+
+
+def _loc_key(fk: ForeignKey) -> tuple[str, int]:
+    return (fk.added_at.path, fk.added_at.line) if fk.added_at else ("", 0)
