@@ -64,6 +64,8 @@ class TableRef:
 
     >>> TableRef("shop", "public", "orders").qualified
     'public.orders'
+    >>> TableRef("shop", "", "orders").qualified  # MySQL: no schema level
+    'orders'
     """
 
     database: str
@@ -72,8 +74,8 @@ class TableRef:
 
     @property
     def qualified(self) -> str:
-        """``schema.name``, the way people say it in a review."""
-        return f"{self.schema}.{self.name}"
+        """``schema.name`` (just ``name`` without a schema), the way people say it in a review."""
+        return f"{self.schema}.{self.name}" if self.schema else self.name
 
     def __str__(self) -> str:
         return f"{self.database}:{self.schema}.{self.name}"

@@ -1,0 +1,107 @@
+"""Sources -> the neutral model: migration folders, live PostgreSQL catalogs, saved inventories.
+
+:func:`ingest_source` picks the reader from the source string:
+
+* ``postgresql://...`` or ``postgres://...`` — a live catalog, read by
+  ``ingest.catalog.ingest_dsn`` (imported only then);
+* a ``.json`` file holding an :meth:`Inventory.to_json <graph.model.Inventory.to_json>`
+  document — loaded as is, with a ``Source("inventory", path)`` added;
+* anything else — a migration folder or ``.sql`` file, replayed by
+  :func:`ingest.migrations.ingest_path`.
+
+It never raises: an unusable source gives an inventory holding one ``error`` diagnostic.
+
+Examples
+--------
+>>> inv = ingest_source("/nonexistent/fkmap/source")
+>>> [(d.severity, d.code) for d in inv.diagnostics]
+[('error', 'io-error')]
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from graph.model import Diagnostic, Inventory, Source
+
+__all__ = ["ingest_source"]
+
+
+def _is_dsn(source: str) -> bool:
+    return source.lower().startswith(("postgresql://", "postgres://"))
+
+
+def _masked(source: str) -> str:
+    try:
+        from ingest.dsn import mask_dsn
+
+        return mask_dsn(source)
+    except Exception:
+        return source.split("://", 1)[0] + "://..."
+
+
+def _failed(kind: str, label: str, message: str, code: str) -> Inventory:
+    return Inventory(
+        diagnostics=(Diagnostic("error", message, label, code=code),), sources=(Source(kind, label),)
+    )
+
+
+def _from_catalog(source: str) -> Inventory:
+    label = _masked(source)
+    try:
+        from ingest.catalog import ingest_dsn
+    except ImportError as exc:
+        return _failed("catalog", label, f"live catalogs cannot be read: {exc}", "unsupported")
+    try:
+        return ingest_dsn(source)
+    except Exception as exc:
+        return _failed("catalog", label, f"internal error reading catalog: {type(exc).__name__}", "internal")
+
+
+def _from_json(path: Path) -> Inventory:
+    label = str(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        return _failed("inventory", label, f"cannot read inventory: {exc}", "io-error")
+    except json.JSONDecodeError as exc:
+        return _failed("inventory", label, f"not valid JSON: {exc.msg} (line {exc.lineno})", "parse-error")
+    if not isinstance(data, dict) or "format_version" not in data:
+        return _failed(
+            "inventory",
+            label,
+            "not an fkmap inventory (no format_version); save one with Inventory.to_json",
+            "unsupported",
+        )
+    if data["format_version"] != Inventory.FORMAT_VERSION:
+        version, mine = data["format_version"], Inventory.FORMAT_VERSION
+        message = f"inventory format_version {version!r}; this fkmap reads {mine}"
+        return _failed("inventory", label, message, "unsupported")
+    try:
+        inv = Inventory.from_dict(data)
+    except Exception as exc:
+        return _failed("inventory", label, f"malformed inventory: {type(exc).__name__}: {exc}", "parse-error")
+    source = Source("inventory", label)
+    if source in inv.sources:
+        return inv
+    return Inventory(
+        tables=inv.tables,
+        foreign_keys=inv.foreign_keys,
+        diagnostics=inv.diagnostics,
+        migrations=inv.migrations,
+        services=inv.services,
+        sources=(*inv.sources, source),
+    )
+
+
+def ingest_source(source: str, *, dialect: str | None = None) -> Inventory:
+    """Read one source (DSN, saved ``.json`` inventory, or migration path) into an inventory."""
+    if _is_dsn(source):
+        return _from_catalog(source)
+    path = Path(source)
+    if path.suffix.lower() == ".json" and path.is_file():
+        return _from_json(path)
+    from ingest.migrations import ingest_path
+
+    return ingest_path(path, dialect=dialect)
