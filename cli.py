@@ -24,6 +24,7 @@ from typing import IO, Any
 
 import click
 
+from ingest import is_dsn_source
 from scan import FAILED_CODES
 
 __all__ = [
@@ -58,16 +59,16 @@ def _version() -> str:
 
 
 def looks_like_dsn(source: str) -> bool:
-    """A PostgreSQL URL or ``key=value`` connection string rather than a path.
+    """A database URL (PostgreSQL, MySQL/MariaDB, SQLite) or ``key=value`` connection string, not a path.
 
     >>> looks_like_dsn("postgresql://app@db/shop"), looks_like_dsn("host=db dbname=shop")
+    (True, True)
+    >>> looks_like_dsn("mysql://root@127.0.0.1/shop"), looks_like_dsn("sqlite:///app.db")
     (True, True)
     >>> looks_like_dsn("db/migrations")
     False
     """
-    return source.lower().startswith(("postgresql://", "postgres://")) or bool(
-        re.match(r"\s*[A-Za-z_]+\s*=", source)
-    )
+    return is_dsn_source(source) or bool(re.match(r"\s*[A-Za-z_]+\s*=", source))
 
 
 def check_sources(sources: Sequence[str]) -> None:

@@ -1,13 +1,18 @@
-"""Sources -> the neutral model: migration folders, live PostgreSQL catalogs, saved inventories.
+"""Sources -> the neutral model: migration folders, Prisma schemas, live catalogs, saved inventories.
 
 :func:`ingest_source` picks the reader from the source string:
 
 * ``postgresql://...`` or ``postgres://...`` — a live catalog, read by
   ``ingest.catalog.ingest_dsn`` (imported only then);
+* ``mysql://...`` or ``mariadb://...`` — a live MySQL/MariaDB catalog, read by
+  :func:`ingest.mysql_catalog.ingest_mysql`;
+* ``sqlite:///path.db`` — a SQLite file, read by :func:`ingest.sqlite_catalog.ingest_sqlite`;
 * a ``.json`` file holding an :meth:`Inventory.to_json <graph.model.Inventory.to_json>`
   document — loaded as is, with a ``Source("inventory", path)`` added;
+* a ``.prisma`` file — a Prisma schema, read by :func:`ingest.prisma.ingest_prisma`;
 * anything else — a migration folder or ``.sql`` file, replayed by
-  :func:`ingest.migrations.ingest_path`.
+  :func:`ingest.migrations.ingest_path`; the Prisma schemas of a folder are added
+  by :func:`ingest.prisma.add_prisma` (tables from migrations win over a schema's).
 
 It never raises: an unusable source gives an inventory holding one ``error`` diagnostic.
 
@@ -25,7 +30,20 @@ from pathlib import Path
 
 from graph.model import Diagnostic, Inventory, Source
 
-__all__ = ["ingest_source"]
+__all__ = ["DSN_SCHEMES", "ingest_source", "is_dsn_source"]
+
+
+#: URL schemes read as live catalogs (everything else is a path).
+DSN_SCHEMES = ("postgresql://", "postgres://", "mysql://", "mariadb://", "sqlite:")
+
+
+def is_dsn_source(source: str) -> bool:
+    """True when ``source`` names a database (any of :data:`DSN_SCHEMES`) rather than a path.
+
+    >>> [is_dsn_source(s) for s in ("mariadb://app@db/shop", "sqlite:///app.db", "db/migrations")]
+    [True, True, False]
+    """
+    return source.lower().startswith(DSN_SCHEMES)
 
 
 def _is_dsn(source: str) -> bool:
@@ -96,12 +114,26 @@ def _from_json(path: Path) -> Inventory:
 
 
 def ingest_source(source: str, *, dialect: str | None = None) -> Inventory:
-    """Read one source (DSN, saved ``.json`` inventory, or migration path) into an inventory."""
+    """Read one source (DSN, SQLite URL, saved ``.json`` inventory, Prisma schema or migration path)."""
     if _is_dsn(source):
         return _from_catalog(source)
+    lowered = source.lower()
+    if lowered.startswith(("mysql://", "mariadb://")):
+        from ingest.mysql_catalog import ingest_mysql
+
+        return ingest_mysql(source)
+    if lowered.startswith("sqlite:"):
+        from ingest.sqlite_catalog import ingest_sqlite
+
+        return ingest_sqlite(source)
     path = Path(source)
     if path.suffix.lower() == ".json" and path.is_file():
         return _from_json(path)
+    from ingest.prisma import add_prisma, ingest_prisma
+
+    if path.suffix.lower() == ".prisma" and path.is_file():
+        return ingest_prisma(path)
     from ingest.migrations import ingest_path
 
-    return ingest_path(path, dialect=dialect)
+    inv = ingest_path(path, dialect=dialect)
+    return add_prisma(inv, path) if path.is_dir() else inv

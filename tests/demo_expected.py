@@ -32,6 +32,7 @@ __all__ = [
     "FK_DEFAULTS",
     "FK_DETAILS",
     "FOREIGN_KEYS",
+    "INFERRED_REFERENCES",
     "INFO_DIAGNOSTICS",
     "MIGRATIONS",
     "SERVICES",
@@ -469,6 +470,35 @@ FOREIGN_KEYS: tuple[ExpectedFK, ...] = (
         "subscription", "subscription", False, PRESENT, "structure.sql:333"),
     _fk(R, "fk_rails_9f2c1e4b7a", "subscription_events(subscription_id) -> subscriptions(id)", CASCADE,
         "subscription", "subscription", False, PRESENT, "structure.sql:341"),
+)
+
+#: Inferred references the scan reports without ``--infer``: the fields of
+#: communication-service's ``schema.prisma`` commented ``// References user_db.User.id``
+#: (explicit declarations; the tables come from the Prisma migrations). ``added_at`` is
+#: the field's line in the schema, relative to ``examples/demo``.
+COMMUNICATION_SCHEMA = "services/communication-service/prisma/schema.prisma"
+PRISMA_USER = Ref(U, "public", "User")
+INFERRED_REFERENCES: tuple[ExpectedFK, ...] = tuple(
+    ExpectedFK(
+        f"inferred:{table}.{column}",
+        Ref(C, "public", table),
+        (column,),
+        PRISMA_USER,
+        ("id",),
+        NO_ACTION,
+        "communication",
+        "user",
+        True,
+        PRESENT,
+        f"{COMMUNICATION_SCHEMA}:{line}",
+        None,
+    )
+    for table, column, line in (
+        ("conversations", "participant1_id", 17),
+        ("conversations", "participant2_id", 18),
+        ("messages", "sender_id", 31),
+        ("message_reads", "user_id", 43),
+    )
 )
 
 #: Attributes that differ from the defaults (on_update NO ACTION, not deferrable,

@@ -31,6 +31,7 @@ from tests.demo_expected import (
     FK_DEFAULTS,
     FK_DETAILS,
     FOREIGN_KEYS,
+    INFERRED_REFERENCES,
     INFO_DIAGNOSTICS,
     MIGRATIONS,
     PHASE_7B,
@@ -172,7 +173,8 @@ def tables_of_document(doc: dict[str, Any]) -> set[ExpectedTable]:
     }
 
 
-EXPECTED_FKS = set(FOREIGN_KEYS)
+INFERRED_KEYS = {(fk.table, fk.name) for fk in INFERRED_REFERENCES}
+EXPECTED_FKS = set(FOREIGN_KEYS) | set(INFERRED_REFERENCES)  # the scan reports both origins
 EXPECTED_TABLES = set(TABLES)
 TABLES_BY_REF = {t.ref: t for t in TABLES}
 
@@ -188,7 +190,7 @@ def _owner(ref: Ref) -> str:
 
 
 def test_golden_file_has_no_duplicates() -> None:
-    assert len(EXPECTED_FKS) == len(FOREIGN_KEYS)
+    assert len(EXPECTED_FKS) == len(FOREIGN_KEYS) + len(INFERRED_REFERENCES)
     assert len(EXPECTED_TABLES) == len(TABLES) == len(TABLES_BY_REF)
     names = Counter(
         (fk.table.database, fk.table.schema, fk.name) for fk in FOREIGN_KEYS if fk.state == "present"
@@ -239,6 +241,18 @@ def test_golden_fk_is_consistent(fk: ExpectedFK) -> None:
             if dropped_table
             else (f"DROP CONSTRAINT {fk.name}" in drop or f"DROP CONSTRAINT IF EXISTS {fk.name}" in drop)
         )
+
+
+@pytest.mark.parametrize("fk", INFERRED_REFERENCES, ids=_fk_label)
+def test_golden_inferred_reference_is_consistent(fk: ExpectedFK) -> None:
+    """A comment-declared reference: its line is the Prisma field, commented ``References``."""
+    assert fk.table in TABLES_BY_REF and fk.referenced_table in TABLES_BY_REF
+    assert fk.service == TABLES_BY_REF[fk.table].service
+    assert fk.referenced_service == _owner(fk.referenced_table)
+    assert fk.cross_service == (fk.service != fk.referenced_service)
+    assert fk.name == f"inferred:{fk.table.name}.{fk.columns[0]}"
+    line = _line_at(fk.added_at)
+    assert re.search(r"//\s*References\s+\w+\.User\.id", line) and f'@map("{fk.columns[0]}")' in line, line
 
 
 @pytest.mark.parametrize("table", TABLES, ids=lambda t: str(t.ref))
@@ -440,7 +454,7 @@ def test_scan_foreign_key_details_match_golden() -> None:
         if have != want:
             diffs = {k: (want[k], have[k]) for k in want if want[k] != have[k]}
             wrong.append(f"{table} {fk['name']}: (expected, got) {diffs}")
-        assert fk["origin"] == "declared", fk
+        assert fk["origin"] == ("inferred" if (table, fk["name"]) in INFERRED_KEYS else "declared"), fk
     assert wrong == [], "\n" + _show(wrong)
 
 
@@ -499,8 +513,9 @@ def test_scan_summary_counts() -> None:
     } == {
         "services": DEMO_COUNTS["services"],
         "tables": DEMO_COUNTS["tables"],
-        "foreign_keys": DEMO_COUNTS["foreign_keys_present"],
-        "cross_service_fks": DEMO_COUNTS["cross_service_present"],
+        "foreign_keys": DEMO_COUNTS["foreign_keys_present"] + len(INFERRED_REFERENCES),
+        "cross_service_fks": DEMO_COUNTS["cross_service_present"]
+        + sum(fk.cross_service for fk in INFERRED_REFERENCES),
         "cross_service_dropped": DEMO_COUNTS["cross_service_dropped"],
         "fresh_db_failures": sum(bool(d.get("fresh_db_failure")) for d in FK_DETAILS.values()),
     }

@@ -1,0 +1,76 @@
+"""Fixtures of the ingest tests: the machine's real MariaDB (``mariadb`` marker).
+
+Like the fixtures of ``tests/conftest.py``, a missing server skips the test on a
+developer machine and fails it in CI (``CI=true``). Start it with
+``start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd``.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from tests.conftest import missing
+
+#: root with an empty password over TCP, as the machine's MariaDB is set up.
+MARIADB_DSN = os.environ.get("FKMAP_TEST_MARIADB", "mysql://root@127.0.0.1:3306/")
+
+
+def _connect(dsn: str) -> object:
+    import pymysql
+
+    from ingest.mysql_catalog import parse_mysql_dsn
+
+    d = parse_mysql_dsn(dsn)
+    return pymysql.connect(
+        host=d.host,
+        port=d.port or 3306,
+        user=d.user or None,
+        password=d.password,
+        connect_timeout=5,
+        autocommit=True,
+        charset="utf8mb4",
+    )
+
+
+@pytest.fixture(scope="session")
+def mariadb_dsn() -> str:
+    """DSN (no database) of an administrator connection to the machine's MariaDB/MySQL."""
+    try:
+        conn = _connect(MARIADB_DSN)
+        conn.close()  # type: ignore[attr-defined]
+    except Exception as exc:  # any failure means "not available"
+        missing("MariaDB", f"{type(exc).__name__}: {exc}")
+    return MARIADB_DSN
+
+
+@pytest.fixture
+def mariadb_database(mariadb_dsn: str) -> Iterator[Callable[..., str]]:
+    """Factory: ``mariadb_database(sql="...", name=None)`` creates a throw-away database,
+    runs the ``;``-separated ``sql`` in it and returns its DSN. All are dropped afterwards."""
+    created: list[str] = []
+    conn = _connect(mariadb_dsn)
+
+    def make(sql: str = "", name: str | None = None) -> str:
+        dbname = name or f"fkmap_test_{uuid.uuid4().hex[:10]}"
+        quoted = "`" + dbname.replace("`", "``") + "`"
+        with conn.cursor() as cur:  # type: ignore[attr-defined]
+            cur.execute(f"DROP DATABASE IF EXISTS {quoted}")
+            cur.execute(f"CREATE DATABASE {quoted} CHARACTER SET utf8mb4")
+            created.append(quoted)
+            cur.execute(f"USE {quoted}")
+            for statement in (s for s in sql.split(";\n") if s.strip()):
+                cur.execute(statement)
+        from urllib.parse import quote
+
+        return mariadb_dsn.rstrip("/") + "/" + quote(dbname, safe="")
+
+    yield make
+    with conn.cursor() as cur:  # type: ignore[attr-defined]
+        cur.execute("SET SESSION foreign_key_checks = 0")  # keys across the test databases
+        for quoted in reversed(created):
+            cur.execute(f"DROP DATABASE IF EXISTS {quoted}")
+    conn.close()  # type: ignore[attr-defined]
