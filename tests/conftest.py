@@ -56,7 +56,7 @@ def pg_admin_dsn() -> str:
 
         with psycopg.connect(PG_ADMIN_DSN, connect_timeout=5) as conn:
             conn.execute("SELECT 1")
-    except Exception as exc:  # noqa: BLE001 - any failure means "not available"
+    except Exception as exc:
         missing("PostgreSQL", f"{type(exc).__name__}: {exc}")
     return PG_ADMIN_DSN
 
@@ -107,7 +107,7 @@ def browser() -> Iterator[object]:
     with sync_playwright() as pw:
         try:
             b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             missing("Chromium", f"failed to launch: {exc}")
         yield b
         b.close()

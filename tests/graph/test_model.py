@@ -62,7 +62,9 @@ inventories = st.builds(
     tables=st.lists(tables, max_size=4).map(tuple),
     foreign_keys=st.lists(fks, max_size=4).map(tuple),
     diagnostics=st.lists(
-        st.builds(Diagnostic, st.sampled_from(["error", "warning", "info"]), names, names, st.integers(0, 99)),
+        st.builds(
+            Diagnostic, st.sampled_from(["error", "warning", "info"]), names, names, st.integers(0, 99)
+        ),
         max_size=3,
     ).map(tuple),
     migrations=st.lists(
