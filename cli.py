@@ -470,5 +470,34 @@ def check_command(
         click.get_current_context().exit(1)
 
 
+@main.command(name="serve")
+@click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
+@click.option(
+    "--config", "config_path", metavar="FILE", help="fkmap.toml to use. Default: the one in the first source."
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Interface to listen on; 127.0.0.1 keeps the dashboard on this machine.",
+)
+@click.option("--port", default=8050, show_default=True, type=click.IntRange(1, 65535), help="TCP port.")
+@click.option("--debug", is_flag=True, help="Dash debug mode (reloader, error overlay); not on shared hosts.")
+def serve_command(
+    sources: tuple[str, ...], config_path: str | None, host: str, port: int, debug: bool
+) -> None:
+    """Scan SOURCE... and serve the dashboard at http://HOST:PORT/.
+
+    The page shows progress while the scan runs and the error message if it
+    fails; everything is served locally (no internet needed).
+    """
+    check_sources(sources)
+    if config_path is not None and not Path(config_path).is_file():
+        raise ArgumentError(f"config file {config_path!r} does not exist")
+    from app import serve
+
+    serve(list(sources), config_path=config_path, host=host, port=port, debug=debug)
+
+
 if __name__ == "__main__":
     main()

@@ -1,0 +1,174 @@
+"""Dashboard speed: time to a painted table graph, and a filter change's server time.
+
+Not a unit test. Run ``.venv/bin/python bench/dashboard_bench.py [SIZES...]``
+(default 500 and 2000 tables). For each generated inventory it serves the app
+on 127.0.0.1, opens ``/tables`` in headless Chromium (/usr/bin/chromium) and
+reports, per size:
+
+* ``paint``: milliseconds from navigation start until Cytoscape holds every
+  table node and two animation frames have passed after its first render
+  (median of 3 warm loads; the first, cold load is reported too);
+* ``filter server``: milliseconds the server spends on one filter-change
+  callback (``POST /_dash-update-component``), uncached and cached;
+* ``filter in browser``: click on "Only cross-service FKs" until the new edges
+  are in the graph.
+
+Targets: 2,000 tables painted in under 2 s; a filter under 300 ms server time.
+Screenshots of each view go to ``bench/out/`` (not versioned).
+"""
+
+from __future__ import annotations
+
+import logging
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from app import create_app  # noqa: E402
+from tests.ui.fixtures import generated  # noqa: E402
+from ui import ids  # noqa: E402
+from ui.data import build_app_data  # noqa: E402
+from ui.elements import table_view  # noqa: E402
+from ui.state import ON_DELETE_KINDS, TableFilter  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+OUT = ROOT / "bench" / "out"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+
+PAINTED = """(n) => new Promise((resolve) => {
+  const check = () => {
+    const el = document.getElementById('fk-table-graph');
+    const cy = el && el._cyreg && el._cyreg.cy;
+    if (cy && cy.nodes('.table').length === n) {
+      requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now())));
+    } else { setTimeout(check, 10); }
+  };
+  check();
+})"""
+
+
+def _filter_body(client: Any, on_delete: list[str], checks: list[str]) -> dict[str, Any]:
+    deps = client.get("/_dash-dependencies").get_json()
+    dep = next(d for d in deps if d["output"].startswith(f"..{ids.TABLE_PAYLOAD}.data"))
+    props = [part.split(".", 1) for part in dep["output"].strip(".").split("...")]
+    values = {
+        ids.FILTER_SERVICES: [],
+        ids.FILTER_CROSS: checks,
+        ids.FILTER_ON_DELETE: on_delete,
+        ids.FILTER_ORIGIN: ["declared", "inferred"],
+        ids.FILTER_FOCUS: None,
+        ids.FILTER_HOPS: 1,
+        ids.FILTER_LAYOUT: "preset",
+    }
+    return {
+        "output": dep["output"],
+        "outputs": [{"id": i, "property": p} for i, p in props],
+        "inputs": [{"id": k, "property": "value", "value": v} for k, v in values.items()],
+        "state": [
+            {"id": ids.URL, "property": "pathname", "value": "/tables"},
+            {"id": ids.URL, "property": "search", "value": ""},
+            {"id": ids.TABLE_DRAWN, "property": "data", "value": {"drawn": 1}},
+        ],
+        "changedPropIds": [f"{ids.FILTER_CROSS}.value"],
+    }
+
+
+def filter_server_ms(app: Any) -> tuple[float, float]:
+    """(uncached, cached) milliseconds of one filter-change callback through the WSGI app."""
+    client = app.server.test_client()
+    combos = [list(ON_DELETE_KINDS[:k]) for k in range(1, 5)]
+    uncached, cached = [], []
+    for kinds in combos:
+        body = _filter_body(client, kinds, ["cross"])
+        start = time.perf_counter()
+        r = client.post("/_dash-update-component", json=body)
+        uncached.append((time.perf_counter() - start) * 1000)
+        assert r.status_code == 200, r.status_code
+        start = time.perf_counter()
+        client.post("/_dash-update-component", json=body)
+        cached.append((time.perf_counter() - start) * 1000)
+    return statistics.median(uncached), statistics.median(cached)
+
+
+def run(size: int, browser: Any) -> dict[str, float]:
+    from werkzeug.serving import make_server
+
+    inv = generated(size)
+    t0 = time.perf_counter()
+    data = build_app_data(inv)
+    build_ms = (time.perf_counter() - t0) * 1000
+    t0 = time.perf_counter()
+    table_view(data, TableFilter())
+    view_ms = (time.perf_counter() - t0) * 1000
+    app = create_app(inventory=inv)
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_port}/tables"
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    paints = []
+    for _ in range(4):
+        page.goto(url, wait_until="commit")
+        paints.append(page.evaluate(PAINTED, size))
+    page.wait_for_timeout(300)
+    OUT.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(OUT / f"tables-{size}.png"))
+    edges_before = page.evaluate("() => document.getElementById('fk-table-graph')._cyreg.cy.edges().length")
+    start = time.perf_counter()
+    page.get_by_text("Only cross-service FKs").click()
+    page.wait_for_function(
+        "(n) => document.getElementById('fk-table-graph')._cyreg.cy.edges().length !== n", arg=edges_before
+    )
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    click_ms = (time.perf_counter() - start) * 1000
+    context.close()
+    server.shutdown()
+    uncached, cached = filter_server_ms(create_app(inventory=inv))
+    return {
+        "tables": size,
+        "fks": len(inv.foreign_keys),
+        "build_ms": build_ms,
+        "view_ms": view_ms,
+        "paint_cold_ms": paints[0],
+        "paint_ms": statistics.median(paints[1:]),
+        "filter_server_ms": uncached,
+        "filter_server_cached_ms": cached,
+        "filter_browser_ms": click_ms,
+    }
+
+
+def main(argv: list[str]) -> int:
+    from playwright.sync_api import sync_playwright
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    sizes = [int(a) for a in argv] or [500, 2000]
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        results = [run(size, browser) for size in sizes]
+        browser.close()
+    head = f"{'tables':>7} {'FKs':>6} {'data':>7} {'view':>7} {'paint(cold)':>12} {'paint':>7} "
+    head += f"{'filter srv':>11} {'(cached)':>9} {'filter UI':>10}"
+    print(head)
+    for r in results:
+        print(
+            f"{r['tables']:>7} {r['fks']:>6} {r['build_ms']:>6.0f}ms {r['view_ms']:>6.0f}ms "
+            f"{r['paint_cold_ms']:>10.0f}ms {r['paint_ms']:>5.0f}ms {r['filter_server_ms']:>9.0f}ms "
+            f"{r['filter_server_cached_ms']:>7.0f}ms {r['filter_browser_ms']:>8.0f}ms"
+        )
+    big = max(results, key=lambda r: r["tables"])
+    ok_paint = big["paint_ms"] < 2000
+    ok_filter = all(r["filter_server_ms"] < 300 for r in results)
+    print(f"target paint {big['tables']} tables < 2000 ms: {'OK' if ok_paint else 'MISSED'}")
+    print(f"target filter server time < 300 ms: {'OK' if ok_filter else 'MISSED'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

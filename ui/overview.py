@@ -1,0 +1,234 @@
+"""The overview page: headline figures, the service graph and the coupling matrix."""
+
+from __future__ import annotations
+
+import html as htmllib
+from collections.abc import Mapping
+from typing import Any
+
+import dash_cytoscape as cyto
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from graph.analysis import headline_figures
+from ui import ids
+from ui.data import AppData
+from ui.elements import services_graph
+from ui.service_elements import service_elements
+from ui.state import ViewState, service_href
+from ui.theme import DANGER_COLOUR, DANGER_LABEL, service_stylesheet
+
+
+def _attrs(values: dict[str, str]) -> dict[str, Any]:
+    """``data-*`` attributes for an html component (typed for mypy)."""
+    return values
+
+
+__all__ = [
+    "HEADLINES",
+    "build_headlines",
+    "build_legend",
+    "build_matrix_figure",
+    "build_overview",
+    "build_service_list",
+    "format_figure",
+    "overview_click",
+]
+
+#: (key of :func:`graph.analysis.headline_figures`, label) in display order.
+HEADLINES = (
+    ("services", "Services"),
+    ("tables", "Tables"),
+    ("foreign_keys", "Foreign keys"),
+    ("cross_service_fks", "Cross-service FKs"),
+    ("services_coupled", "Services coupled"),
+    ("cross_service_cascades", "Cross-service ON DELETE CASCADE"),
+    ("share_remediated", "Cross-service FKs remediated"),
+)
+
+
+def format_figure(key: str, value: int | float | None) -> str:
+    """Display text of a headline figure.
+
+    >>> format_figure("tables", 1834), format_figure("share_remediated", 0.0526)
+    ('1,834', '5.3%')
+    >>> format_figure("share_remediated", None)
+    '–'
+    """
+    if value is None:
+        return "–"
+    if key == "share_remediated":
+        return f"{value * 100:.1f}%"
+    return f"{int(value):,}"
+
+
+def build_headlines(figures: Mapping[str, int | float | None]) -> html.Div:
+    """One card per headline figure; ``data-figure`` names the figure for tests and CSS."""
+    cards = []
+    for key, label in HEADLINES:
+        danger = key == "cross_service_cascades" and bool(figures.get(key))
+        cards.append(
+            html.Div(
+                className="card figure" + (" danger" if danger else ""),
+                children=[
+                    html.Div(format_figure(key, figures.get(key)), className="figure-value"),
+                    html.Div(label, className="figure-label"),
+                ],
+                **_attrs({"data-figure": key}),
+            )
+        )
+    return html.Div(id=ids.HEADLINES, className="headlines", children=cards)
+
+
+def build_legend() -> html.Div:
+    """Legend of edge colours, widths and direction."""
+    items = [
+        html.Div(
+            className="legend-item",
+            children=[html.Span(className="swatch", style={"background": colour}), DANGER_LABEL[cls]],
+        )
+        for cls, colour in DANGER_COLOUR.items()
+    ]
+    return html.Div(
+        className="legend",
+        children=[
+            html.H4("Legend"),
+            *items,
+            html.Div("Arrow: dependent service → owner of the data", className="legend-note"),
+            html.Div("Edge width and number: foreign keys", className="legend-note"),
+            html.Div("Node size: tables held", className="legend-note"),
+        ],
+    )
+
+
+def build_service_list(data: AppData, state: ViewState) -> html.Div:
+    """Services with their coupling counts, each linking to its service page."""
+    S = services_graph(data)
+    rows = []
+    for name in sorted(S.nodes, key=lambda n: (-S.in_degree(n, weight="weight"), n)):
+        out_fk = S.out_degree(name, weight="weight")
+        in_fk = S.in_degree(name, weight="weight")
+        rows.append(
+            html.Li(
+                className="service-row" + (" expanded" if name in state.expanded else ""),
+                children=[
+                    dcc.Link(name, href=service_href(name, present=state.present), className="service-link"),
+                    html.Span(f"{in_fk} in · {out_fk} out", className="muted"),
+                ],
+            )
+        )
+    return html.Div(
+        className="service-list",
+        children=[
+            html.H4("Services"),
+            html.Ul(rows),
+            html.P("Click a node to show its tables.", className="hint"),
+        ],
+    )
+
+
+def build_matrix_figure(data: AppData, *, present: bool = False) -> go.Figure:
+    """Heatmap of cross-service FK counts: rows depend on columns.
+
+    Names are HTML-escaped because Plotly reads a few tags in its text.
+    """
+    S = services_graph(data)
+    names = sorted(S.nodes)
+    z = [[S.edges[a, b]["weight"] if S.has_edge(a, b) else 0 for b in names] for a in names]
+    text = [[str(v) if v else "" for v in row] for row in z]
+    labels = [htmllib.escape(n) for n in names]
+    font = 18 if present else 14
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=labels,
+            y=labels,
+            text=text,
+            texttemplate="%{text}",
+            textfont={"size": font},
+            colorscale=[[0, "#f5f7fa"], [0.001, "#fde0d2"], [1, "#b2182b"]],
+            showscale=False,
+            xgap=2,
+            ygap=2,
+            hovertemplate="%{y} → %{x}: %{z} FKs<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        height=max(260, 44 * len(names) + 120),
+        font={"size": font, "family": "Inter, Segoe UI, Helvetica, Arial, sans-serif", "color": "#1d2330"},
+        xaxis={"title": {"text": "owner (referenced)"}, "side": "top", "tickangle": -30},
+        yaxis={"title": {"text": "dependent"}, "autorange": "reversed"},
+        plot_bgcolor="#ffffff",
+        paper_bgcolor="#ffffff",
+    )
+    return fig
+
+
+def build_overview(data: AppData, state: ViewState) -> html.Div:
+    """The overview page for ``state`` (its ``expanded`` services shown as clusters)."""
+    return html.Div(
+        className="overview",
+        children=[
+            build_headlines(headline_figures(data.graph)),
+            html.Div(
+                className="graph-row",
+                children=[
+                    html.Div(
+                        className="card graph-card",
+                        children=[
+                            html.H3("Service coupling", className="card-title"),
+                            html.Div(
+                                className="canvas",
+                                children=cyto.Cytoscape(
+                                    id=ids.SERVICE_GRAPH,
+                                    elements=service_elements(data, state.expanded),
+                                    layout={"name": "preset", "fit": True, "padding": 40, "animate": False},
+                                    stylesheet=service_stylesheet(),
+                                    style={"width": "100%", "height": "100%"},
+                                    minZoom=0.1,
+                                    maxZoom=3,
+                                    autoungrabify=False,
+                                    boxSelectionEnabled=False,
+                                    responsive=True,
+                                ),
+                            ),
+                        ],
+                    ),
+                    html.Div(
+                        id=ids.DETAILS,
+                        className="card side-card",
+                        children=[build_legend(), build_service_list(data, state)],
+                    ),
+                ],
+            ),
+            html.Div(
+                className="card matrix-card",
+                children=[
+                    html.H3("Who depends on whom (cross-service FKs)", className="card-title"),
+                    dcc.Graph(
+                        id=ids.MATRIX,
+                        figure=build_matrix_figure(data, present=state.present),
+                        config={"displayModeBar": False, "responsive": True},
+                    ),
+                ],
+            ),
+        ],
+    )
+
+
+def overview_click(
+    data: AppData, state: ViewState, node: Mapping[str, Any] | None
+) -> tuple[ViewState, list[dict[str, Any]]] | None:
+    """Toggle the tapped service (or cluster) on the overview.
+
+    Returns the new state and elements, or None when the tap changes nothing
+    (a table inside a cluster, or no node).
+    """
+    from ui.state import toggle_expanded
+
+    info = (node or {}).get("data") or {}
+    if info.get("kind") not in ("service", "cluster") or not info.get("service"):
+        return None
+    new = toggle_expanded(state, str(info["service"]))
+    return new, service_elements(data, new.expanded)

@@ -1,0 +1,201 @@
+"""View state <-> URL: the page path plus a query string reproduces a view.
+
+A link such as ``/tables?svc=auth&cross=1&del=CASCADE&present=1`` opens the
+table graph filtered to the ``auth`` service's cross-service ON DELETE CASCADE
+edges in presentation mode. Names are percent-encoded, lists are repeated
+parameters, defaults are left out so links stay short.
+
+Examples
+--------
+>>> s = parse_url("/service/auth", "?present=1")
+>>> s.page, s.service, s.present
+('service', 'auth', True)
+>>> href(s)
+'/service/auth?present=1'
+>>> parse_url("/tables", "?svc=auth&svc=messaging&cross=1").filter.services
+('auth', 'messaging')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Literal
+from urllib.parse import parse_qs, quote, unquote, urlencode
+
+__all__ = [
+    "LAYOUTS",
+    "ON_DELETE_KINDS",
+    "ORIGINS",
+    "Page",
+    "TableFilter",
+    "ViewState",
+    "href",
+    "parse_url",
+    "path_of",
+    "service_href",
+    "to_search",
+    "toggle_expanded",
+    "with_present",
+]
+
+Page = Literal["overview", "tables", "service", "diagnostics", "remediation", "notfound"]
+
+#: ON DELETE spellings offered by the filter, most dangerous first.
+ON_DELETE_KINDS = ("CASCADE", "SET NULL", "SET DEFAULT", "RESTRICT", "NO ACTION")
+ORIGINS = ("declared", "inferred")
+#: Layout names accepted in the URL (``preset`` = positions computed on the server).
+LAYOUTS = ("preset", "cose", "concentric", "breadthfirst", "grid", "circle", "dagre")
+MAX_HOPS = 5
+
+
+@dataclass(frozen=True)
+class TableFilter:
+    """What the table-level graph shows. Empty ``services``/``on_delete`` mean all."""
+
+    services: tuple[str, ...] = ()
+    cross_only: bool = False
+    on_delete: tuple[str, ...] = ()
+    origins: tuple[str, ...] = ORIGINS
+    include_dropped: bool = False
+    focus: str = ""
+    hops: int = 1
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """Everything the URL says about the current view."""
+
+    page: Page = "overview"
+    service: str = ""
+    expanded: tuple[str, ...] = ()
+    filter: TableFilter = field(default_factory=TableFilter)
+    layout: str = "preset"
+    present: bool = False
+
+
+def _flag(value: list[str] | None) -> bool:
+    return bool(value) and value[-1] in ("1", "true", "yes", "on")  # type: ignore[index]
+
+
+def _page(pathname: str) -> tuple[Page, str]:
+    path = (pathname or "/").rstrip("/") or "/"
+    if path in ("/", "/overview"):
+        return "overview", ""
+    if path == "/tables":
+        return "tables", ""
+    if path == "/diagnostics":
+        return "diagnostics", ""
+    if path == "/remediation":
+        return "remediation", ""
+    if path.startswith("/service/") and len(path) > len("/service/"):
+        return "service", unquote(path[len("/service/") :])
+    return "notfound", ""
+
+
+def parse_url(pathname: str | None, search: str | None) -> ViewState:
+    """Read a :class:`ViewState` from ``location.pathname`` and ``location.search``.
+
+    Unknown parameters and bad values fall back to the defaults; this never raises.
+
+    >>> parse_url("/tables", "?hops=9&layout=nope").filter.hops
+    5
+    >>> parse_url("/nowhere", None).page
+    'notfound'
+    """
+    page, service = _page(pathname or "/")
+    q = parse_qs((search or "").lstrip("?"), keep_blank_values=False)
+    try:
+        hops = int(q.get("hops", ["1"])[-1])
+    except ValueError:
+        hops = 1
+    hops = max(1, min(MAX_HOPS, hops))
+    origins = tuple(o for o in ORIGINS if o in q.get("origin", [])) or ORIGINS
+    flt = TableFilter(
+        services=tuple(dict.fromkeys(q.get("svc", []))),
+        cross_only=_flag(q.get("cross")),
+        on_delete=tuple(k for k in ON_DELETE_KINDS if k in q.get("del", [])),
+        origins=origins,
+        include_dropped=_flag(q.get("dropped")),
+        focus=q.get("focus", [""])[-1],
+        hops=hops,
+    )
+    layout = q.get("layout", ["preset"])[-1]
+    return ViewState(
+        page=page,
+        service=service,
+        expanded=tuple(dict.fromkeys(q.get("expand", []))),
+        filter=flt,
+        layout=layout if layout in LAYOUTS else "preset",
+        present=_flag(q.get("present")),
+    )
+
+
+def to_search(state: ViewState) -> str:
+    """The query string (with ``?``, or ``''``) for ``state``; defaults are omitted.
+
+    Only parameters meaningful on the state's page are written, plus ``present``.
+
+    >>> to_search(ViewState(page="overview", expanded=("a b", "c&d")))
+    '?expand=a+b&expand=c%26d'
+    """
+    pairs: list[tuple[str, str]] = []
+    if state.page == "overview":
+        pairs += [("expand", s) for s in state.expanded]
+    if state.page == "tables":
+        f = state.filter
+        pairs += [("svc", s) for s in f.services]
+        if f.cross_only:
+            pairs.append(("cross", "1"))
+        pairs += [("del", k) for k in f.on_delete]
+        if tuple(f.origins) != ORIGINS:
+            pairs += [("origin", o) for o in f.origins]
+        if f.include_dropped:
+            pairs.append(("dropped", "1"))
+        if f.focus:
+            pairs.append(("focus", f.focus))
+            if f.hops != 1:
+                pairs.append(("hops", str(f.hops)))
+        if state.layout != "preset":
+            pairs.append(("layout", state.layout))
+    if state.present:
+        pairs.append(("present", "1"))
+    return "?" + urlencode(pairs) if pairs else ""
+
+
+def path_of(state: ViewState) -> str:
+    """The page path of ``state`` (service names percent-encoded)."""
+    if state.page == "service":
+        return "/service/" + quote(state.service, safe="")
+    if state.page in ("tables", "diagnostics", "remediation"):
+        return "/" + state.page
+    return "/"
+
+
+def href(state: ViewState) -> str:
+    """Path plus query string: a link that reproduces ``state``."""
+    return path_of(state) + to_search(state)
+
+
+def service_href(name: str, *, present: bool = False) -> str:
+    """Link to a service page.
+
+    >>> service_href("a/b <x>")
+    '/service/a%2Fb%20%3Cx%3E'
+    """
+    return href(ViewState(page="service", service=name, present=present))
+
+
+def toggle_expanded(state: ViewState, service: str) -> ViewState:
+    """Expand ``service`` on the overview, or collapse it when already expanded.
+
+    >>> toggle_expanded(toggle_expanded(ViewState(), "auth"), "auth").expanded
+    ()
+    """
+    if service in state.expanded:
+        return replace(state, expanded=tuple(s for s in state.expanded if s != service))
+    return replace(state, expanded=(*state.expanded, service))
+
+
+def with_present(state: ViewState, present: bool) -> ViewState:
+    """``state`` with presentation mode switched on or off."""
+    return replace(state, present=present)

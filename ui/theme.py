@@ -1,0 +1,244 @@
+"""Colours, danger ranking of ON DELETE actions and the Cytoscape stylesheets.
+
+One place decides how coupling looks, so the legend, the graphs and the
+matrix always agree: CASCADE red > SET NULL / SET DEFAULT orange >
+RESTRICT / NO ACTION grey.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+__all__ = [
+    "DANGER",
+    "DANGER_COLOUR",
+    "DANGER_LABEL",
+    "SERVICE_PALETTE",
+    "danger_of",
+    "service_colour",
+    "service_stylesheet",
+    "table_stylesheet",
+    "worst_action",
+]
+
+#: Rank of each ON DELETE action: higher is more dangerous across a service boundary.
+DANGER = {"CASCADE": 3, "SET NULL": 2, "SET DEFAULT": 2, "RESTRICT": 1, "NO ACTION": 1}
+DANGER_CLASS = {3: "cascade", 2: "setnull", 1: "restrict"}
+DANGER_COLOUR = {"cascade": "#d62728", "setnull": "#f28e2b", "restrict": "#7a7a7a"}
+DANGER_LABEL = {
+    "cascade": "ON DELETE CASCADE",
+    "setnull": "ON DELETE SET NULL / SET DEFAULT",
+    "restrict": "RESTRICT / NO ACTION",
+}
+SERVICE_PALETTE = (
+    "#4e79a7",
+    "#59a14f",
+    "#9c755f",
+    "#b07aa1",
+    "#76b7b2",
+    "#edc948",
+    "#ff9da7",
+    "#bab0ac",
+    "#86bcb6",
+    "#a0cbe8",
+)
+
+
+def danger_of(action: str) -> str:
+    """The danger class of an ON DELETE action.
+
+    >>> danger_of("CASCADE"), danger_of("SET DEFAULT"), danger_of("NO ACTION")
+    ('cascade', 'setnull', 'restrict')
+    """
+    return DANGER_CLASS[DANGER.get(action, 1)]
+
+
+def worst_action(actions: Iterable[str]) -> str:
+    """The most dangerous of several ON DELETE actions ('NO ACTION' for none).
+
+    >>> worst_action(["NO ACTION", "SET NULL", "RESTRICT"])
+    'SET NULL'
+    """
+    return max(actions, key=lambda a: DANGER.get(a, 1), default="NO ACTION")
+
+
+def service_colour(index: int) -> str:
+    """A service's colour by its position in the sorted service list."""
+    return SERVICE_PALETTE[index % len(SERVICE_PALETTE)]
+
+
+_EDGE_DANGER: list[dict[str, Any]] = [
+    {"selector": f"edge.{cls}", "style": {"line-color": colour, "target-arrow-color": colour}}
+    for cls, colour in DANGER_COLOUR.items()
+]
+
+
+def service_stylesheet() -> list[dict[str, Any]]:
+    """Stylesheet of the overview's service graph (services, clusters, tables)."""
+    return [
+        {
+            "selector": "node.service",
+            "style": {
+                "label": "data(label)",
+                "width": "data(size)",
+                "height": "data(size)",
+                "background-color": "data(colour)",
+                "border-width": 2,
+                "border-color": "#ffffff",
+                "color": "#1d2330",
+                "font-size": 17,
+                "font-weight": "bold",
+                "text-wrap": "wrap",
+                "text-valign": "bottom",
+                "text-margin-y": 6,
+                "text-outline-color": "#ffffff",
+                "text-outline-width": 3,
+            },
+        },
+        {
+            "selector": "node.cluster",
+            "style": {
+                "label": "data(label)",
+                "background-color": "data(colour)",
+                "background-opacity": 0.12,
+                "border-color": "data(colour)",
+                "border-width": 3,
+                "shape": "round-rectangle",
+                "padding": 18,
+                "text-valign": "top",
+                "text-halign": "center",
+                "font-size": 16,
+                "font-weight": "bold",
+                "color": "#1d2330",
+                "text-margin-y": -4,
+            },
+        },
+        {
+            "selector": "node.table",
+            "style": {
+                "label": "data(label)",
+                "shape": "round-rectangle",
+                "width": "data(w)",
+                "height": 22,
+                "padding": 6,
+                "background-color": "#ffffff",
+                "border-color": "data(colour)",
+                "border-width": 2,
+                "font-size": 12,
+                "text-valign": "center",
+                "color": "#1d2330",
+            },
+        },
+        {
+            "selector": "edge",
+            "style": {
+                "width": "data(width)",
+                "curve-style": "bezier",
+                "target-arrow-shape": "triangle",
+                "arrow-scale": 1.2,
+                "label": "data(label)",
+                "font-size": 12,
+                "color": "#1d2330",
+                "text-background-color": "#ffffff",
+                "text-background-opacity": 0.85,
+                "text-background-padding": 2,
+                "opacity": 0.9,
+            },
+        },
+        *_EDGE_DANGER,
+        {"selector": "edge.internal", "style": {"line-color": "#b9c0cc", "target-arrow-color": "#b9c0cc"}},
+        {"selector": "node:selected", "style": {"border-color": "#1d2330", "border-width": 4}},
+    ]
+
+
+#: At thousands of tables: filled squares without borders, edges opaque (measured faster to paint).
+_LARGE_TABLES: list[dict[str, Any]] = [
+    {
+        "selector": "node.table",
+        "style": {
+            "shape": "rectangle",
+            "border-width": 0,
+            "background-color": "data(colour)",
+            "label": "",
+        },
+    },
+    {"selector": "node.table.labelled", "style": {"label": "data(label)"}},
+    {"selector": "edge", "style": {"opacity": 1}},
+]
+
+
+def table_stylesheet(*, large: bool) -> list[dict[str, Any]]:
+    """Stylesheet of the table graph; ``large`` trades curves and labels for paint speed."""
+    edge: dict[str, Any] = {
+        "width": 1.5 if large else 2,
+        # haystack edges (no arrowheads) paint several times faster than straight or bezier ones
+        "curve-style": "haystack" if large else "bezier",
+        "haystack-radius": 0,
+        "target-arrow-shape": "none" if large else "triangle",
+        "line-color": "#b9c0cc",
+        "target-arrow-color": "#b9c0cc",
+        "opacity": 0.85,
+    }
+    return [
+        {
+            "selector": "node.cluster",
+            "style": {
+                "label": "data(label)",
+                "background-color": "data(colour)",
+                "background-opacity": 0.1,
+                "border-color": "data(colour)",
+                "border-width": 2,
+                "shape": "round-rectangle",
+                "padding": 14,
+                "text-valign": "top",
+                "font-size": 18,
+                "font-weight": "bold",
+                "color": "#1d2330",
+                "min-zoomed-font-size": 6,
+            },
+        },
+        {
+            "selector": "node.table",
+            "style": {
+                "label": "data(label)",
+                "shape": "round-rectangle",
+                "width": "data(w)",
+                "height": 18,
+                "padding": 4,
+                "background-color": "#ffffff",
+                "border-color": "data(colour)",
+                "border-width": 2,
+                "font-size": 11,
+                "text-valign": "bottom" if large else "center",
+                "color": "#1d2330",
+                "min-zoomed-font-size": 4,
+            },
+        },
+        {
+            "selector": "node.cluster.flat",
+            "style": {
+                "width": "data(cw)",
+                "height": "data(ch)",
+                "z-index": 0,
+                "events": "no",
+                "text-events": "no",
+                "text-margin-y": -6,
+                "font-size": 40,
+            },
+        },
+        {"selector": "node.table", "style": {"z-index": 10}},
+        *(_LARGE_TABLES if large else []),
+        {"selector": "node.external", "style": {"border-style": "dashed", "background-color": "#f1f3f6"}},
+        {"selector": "node.replica", "style": {"border-style": "double", "border-width": 4}},
+        {"selector": "node.focus", "style": {"border-color": "#1d2330", "border-width": 4}},
+        {"selector": "edge", "style": edge},
+        *[
+            {"selector": f"edge.cross.{c}", "style": s["style"]}
+            for c, s in zip(DANGER_COLOUR, _EDGE_DANGER, strict=True)
+        ],
+        {"selector": "edge.cross", "style": {"width": 2.5 if large else 3}},
+        {"selector": "edge.inferred", "style": {"line-style": "dashed"}},
+        {"selector": "edge.dropped", "style": {"line-style": "dotted", "opacity": 0.45}},
+        {"selector": "node:selected", "style": {"border-color": "#1d2330", "border-width": 4}},
+    ]
