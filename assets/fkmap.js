@@ -17,6 +17,53 @@ function watchZoom(cy) {
   update();
 }
 
+/* Export menu: pictures of a Cytoscape graph exactly as shown (current viewport, pan, zoom,
+   labels), made in the browser and saved through a Blob URL. SVG needs cy.svg() from the
+   cytoscape-svg extension in dash-cytoscape's extra bundle (app.py: load_extra_layouts()). */
+function fkDownload(blob, name) {
+  var url = URL.createObjectURL(blob);
+  var a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  a.style.display = "none";
+  document.body.appendChild(a);
+  a.click();
+  setTimeout(function () {
+    document.body.removeChild(a);
+    URL.revokeObjectURL(url);
+  }, 1000);
+}
+
+function fkImage(cy, format) {
+  var options = {full: false, bg: "#ffffff"};
+  if (format === "svg") {
+    if (typeof cy.svg !== "function") {
+      throw new Error("SVG export needs the cytoscape-svg extension (dash_cytoscape.load_extra_layouts())");
+    }
+    return new Blob([cy.svg(Object.assign({scale: 1}, options))], {type: "image/svg+xml;charset=utf-8"});
+  }
+  return cy.png(Object.assign({output: "blob", scale: 2}, options));
+}
+
+/* An open Export menu closes on a click elsewhere or on Escape. */
+function fkCloseMenus(keep) {
+  document.querySelectorAll("details.export-menu[open]").forEach(function (d) {
+    if (!keep || !d.contains(keep)) {
+      d.open = false;
+    }
+  });
+}
+document.addEventListener("click", function (e) {
+  if (e.isTrusted) {  /* not the synthetic clicks that start downloads */
+    fkCloseMenus(e.target);
+  }
+});
+document.addEventListener("keydown", function (e) {
+  if (e.key === "Escape") {
+    fkCloseMenus(null);
+  }
+});
+
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   fkmap: {
     /* payload = {elements: [...], layout: {name: ...}} from the server; returns {drawn, elements}. */
@@ -59,6 +106,24 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         };
         draw();
       });
+    },
+    /* Export menu PNG/SVG buttons; target = {graph: element id, name: file name without suffix}. */
+    exportImage: function (nPng, nSvg, target) {
+      var ctx = window.dash_clientside.callback_context;
+      var trig = ctx && ctx.triggered && ctx.triggered[0];
+      if (!trig || !trig.value || !target) {
+        return window.dash_clientside.no_update;
+      }
+      var format = trig.prop_id.split(".")[0] === "fk-export-svg" ? "svg" : "png";
+      var el = document.getElementById(target.graph);
+      var cy = el && el._cyreg && el._cyreg.cy;
+      if (!cy) {
+        return {format: format, error: "the graph is not drawn yet"};
+      }
+      var blob = fkImage(cy, format);
+      var name = target.name + "." + format;
+      fkDownload(blob, name);
+      return {format: format, name: name, bytes: blob.size, width: cy.width(), height: cy.height(), at: Date.now()};
     }
   }
 });

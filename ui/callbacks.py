@@ -11,6 +11,7 @@ from dash import ClientsideFunction, Input, Output, State
 from ui import ids
 from ui.data import Loader
 from ui.diagnostics import quick_filter_options
+from ui.exports import register_export_callbacks
 from ui.layout import POLL, build_nav, render_page, root_class, toggled_present
 from ui.overview import overview_click
 from ui.state import parse_url, to_search
@@ -142,3 +143,5 @@ def register_callbacks(app: dash.Dash, loader: Loader) -> None:
     )
     def _quick(text: str | None) -> dict[str, Any]:
         return quick_filter_options(text)
+
+    register_export_callbacks(app, loader)

@@ -14,6 +14,7 @@ from graph.analysis import headline_figures
 from ui import ids
 from ui.data import AppData
 from ui.elements import services_graph
+from ui.exports import build_export_menu
 from ui.service_elements import service_elements
 from ui.state import ViewState, service_href
 from ui.theme import DANGER_COLOUR, DANGER_LABEL, service_stylesheet
@@ -180,18 +181,26 @@ def build_overview(data: AppData, state: ViewState) -> html.Div:
                             html.H3("Service coupling", className="card-title"),
                             html.Div(
                                 className="canvas",
-                                children=cyto.Cytoscape(
-                                    id=ids.SERVICE_GRAPH,
-                                    elements=service_elements(data, state.expanded),
-                                    layout={"name": "preset", "fit": True, "padding": 40, "animate": False},
-                                    stylesheet=service_stylesheet(),
-                                    style={"width": "100%", "height": "100%"},
-                                    minZoom=0.1,
-                                    maxZoom=3,
-                                    autoungrabify=False,
-                                    boxSelectionEnabled=False,
-                                    responsive=True,
-                                ),
+                                children=[
+                                    cyto.Cytoscape(
+                                        id=ids.SERVICE_GRAPH,
+                                        elements=service_elements(data, state.expanded),
+                                        layout={
+                                            "name": "preset",
+                                            "fit": True,
+                                            "padding": 40,
+                                            "animate": False,
+                                        },
+                                        stylesheet=service_stylesheet(),
+                                        style={"width": "100%", "height": "100%"},
+                                        minZoom=0.1,
+                                        maxZoom=3,
+                                        autoungrabify=False,
+                                        boxSelectionEnabled=False,
+                                        responsive=True,
+                                    ),
+                                    build_export_menu(data, state),
+                                ],
                             ),
                         ],
                     ),

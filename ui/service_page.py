@@ -14,6 +14,7 @@ from ui import ids
 from ui.data import AppData
 from ui.diagnostics import diagnostic_rows, diagnostics_grid
 from ui.elements import services_graph
+from ui.exports import build_export_menu
 from ui.state import TableFilter, ViewState, href, service_href
 
 __all__ = [
@@ -155,6 +156,7 @@ def build_service_page(data: AppData, state: ViewState) -> html.Div:
                             html.Span(f"{leaves} FKs leave"),
                             html.Span(f"{len(rows) - leaves} FKs enter"),
                             dcc.Link("Show in the table graph", href=tables_link, className="btn"),
+                            build_export_menu(data, state),
                         ],
                     ),
                 ],

@@ -16,6 +16,7 @@ from dash import dcc, html
 from ui import ids
 from ui.data import AppData
 from ui.elements import TableView, cytoscape_layout, layout_options, table_options, table_view
+from ui.exports import build_export_menu
 from ui.state import ON_DELETE_KINDS, ORIGINS, TableFilter, ViewState, to_search
 from ui.theme import DANGER_COLOUR, DANGER_LABEL, table_stylesheet
 
@@ -88,17 +89,20 @@ def build_tables_page(data: AppData, state: ViewState) -> html.Div:
         className="card graph-card",
         children=html.Div(
             className="canvas tall",
-            children=cyto.Cytoscape(
-                id=ids.TABLE_GRAPH,
-                elements=[],
-                layout={"name": "preset"},
-                stylesheet=table_stylesheet(large=view.large),
-                style={"width": "100%", "height": "100%"},
-                minZoom=0.02,
-                maxZoom=4,
-                boxSelectionEnabled=False,
-                responsive=True,
-            ),
+            children=[
+                cyto.Cytoscape(
+                    id=ids.TABLE_GRAPH,
+                    elements=[],
+                    layout={"name": "preset"},
+                    stylesheet=table_stylesheet(large=view.large),
+                    style={"width": "100%", "height": "100%"},
+                    minZoom=0.02,
+                    maxZoom=4,
+                    boxSelectionEnabled=False,
+                    responsive=True,
+                ),
+                build_export_menu(data, state),
+            ],
         ),
     )
     stores = [

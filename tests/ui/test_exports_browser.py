@@ -1,0 +1,315 @@
+"""The Export menu in a real headless Chromium: the files the download buttons give.
+
+Acceptance (issue 6): the SVG and PNG download buttons produce valid files
+whose contents include the service names.
+
+* SVG: parsed with ``xml.etree``; its ``<text>`` elements are exactly the
+  labels the graph shows (service names among them).
+* PNG: there is no OCR on this machine, so "contains the service names" is
+  checked as far as pixels allow: a valid PNG signature and IHDR, twice the
+  size of the SVG (both are the canvas viewport), dark label-coloured ink inside
+  the rendered box of every service's label, and the picture matches a
+  screenshot of the canvas pixel for pixel up to anti-aliasing (it is the view
+  as shown, whose labels the SVG names).
+
+Downloads, the SVGs rendered by Chromium, and screenshots of the open menu are
+saved in the test's artifacts folder.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import struct
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graph.analysis import cross_service_fks, service_graph, service_impact
+from graph.build import build_graph
+from graph.exports import export
+from graph.scope import Scope
+from tests.ui.test_browser import Served, demo_inventory
+from ui.data import build_app_data
+from ui.elements import table_view
+from ui.state import TableFilter
+
+pytestmark = pytest.mark.browser
+
+OVERVIEW, TABLES = "fk-service-graph", "fk-table-graph"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def demo() -> Iterator[Served]:
+    served = Served(demo_inventory())
+    yield served
+    served.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A 1280x720 page that fails the test on console errors and page errors."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, accept_downloads=True)
+    p = context.new_page()
+    problems: list[str] = []
+    p.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None)
+    p.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))  # type: ignore[func-returns-value]
+    yield p
+    context.close()
+    assert problems == [], problems
+
+
+def wait_drawn(page: Any, graph_id: str, nodes: int, edges: int) -> None:
+    page.wait_for_function(
+        "([id, n, e]) => { const el = document.getElementById(id);"
+        " const cy = el && el._cyreg && el._cyreg.cy;"
+        " return !!(cy && cy.nodes().length === n && cy.edges().length === e); }",
+        arg=[graph_id, nodes, edges],
+        timeout=15000,
+    )
+    page.wait_for_timeout(400)
+
+
+def open_menu(page: Any) -> None:
+    page.click("#fk-export-menu > summary")
+    page.wait_for_selector("#fk-export-menu .export-panel", state="visible")
+
+
+def download(page: Any, selector: str, folder: Path) -> tuple[str, bytes]:
+    """Click ``selector``, save the download in ``folder``, return its name and bytes."""
+    with page.expect_download() as info:
+        page.click(selector)
+    name = info.value.suggested_filename
+    info.value.save_as(folder / name)
+    return name, (folder / name).read_bytes()
+
+
+def svg_texts(svg: bytes) -> tuple[tuple[float, float], set[str]]:
+    """Width, height and the text of every ``<text>`` element; fails unless the SVG parses."""
+    root = ET.fromstring(svg)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    texts = {"".join(e.itertext()) for e in root.iter() if e.tag.endswith("}text")}
+    size = tuple(float(root.attrib[k].removesuffix("pt")) for k in ("width", "height"))
+    return (size[0], size[1]), texts
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """Width and height from the IHDR chunk; fails unless the file starts like a PNG."""
+    assert png[:8] == PNG_SIGNATURE
+    length, kind = struct.unpack(">I4s", png[8:16])
+    assert (length, kind) == (13, b"IHDR")
+    width, height = struct.unpack(">II", png[16:24])
+    return int(width), int(height)
+
+
+def shown_texts(page: Any, graph_id: str) -> set[str]:
+    """Every label line the graph draws (nodes and edges), as Cytoscape resolved them."""
+    lines = page.evaluate(
+        "(id) => document.getElementById(id)._cyreg.cy.elements()"
+        ".filter(e => e.visible() && e.style('label')).map(e => e.style('label'))",
+        graph_id,
+    )
+    return {line for label in lines for line in label.split("\n") if line}
+
+
+#: Per service: dark, label-coloured pixels of the PNG inside the service label's rendered box;
+#: and how the PNG compares with a screenshot of the canvas (``ink`` = non-background pixels).
+PIXELS_JS = """async ([png, shot, id]) => {
+  const load = async (b64) => {
+    const i = new Image(); i.src = 'data:image/png;base64,' + b64; await i.decode(); return i; };
+  const pixels = (img, w, h) => { const c = document.createElement('canvas'); c.width = w; c.height = h;
+    const g = c.getContext('2d'); g.imageSmoothingQuality = 'high'; g.drawImage(img, 0, 0, w, h);
+    return g.getImageData(0, 0, w, h).data; };
+  const image = await load(png), screen = await load(shot);
+  const full = pixels(image, image.width, image.height);
+  const cy = document.getElementById(id)._cyreg.cy;
+  const sx = image.width / cy.width(), sy = image.height / cy.height();
+  const labels = {};
+  cy.nodes().filter(n => n.data('kind') !== 'table').forEach(n => {
+    const b = n.renderedBoundingBox({includeNodes: false, includeEdges: false, includeLabels: true});
+    let dark = 0;
+    for (let y = Math.max(0, Math.floor(b.y1 * sy)); y < Math.min(image.height, Math.ceil(b.y2 * sy)); y++) {
+      for (let x = Math.max(0, Math.floor(b.x1 * sx)); x < Math.min(image.width, Math.ceil(b.x2 * sx)); x++) {
+        const i = 4 * (y * image.width + x), r = full[i], g = full[i + 1], bl = full[i + 2];
+        if (Math.max(r, g, bl) < 110 && Math.max(r, g, bl) - Math.min(r, g, bl) < 45) dark++;
+      }
+    }
+    labels[n.data('service')] = dark;
+  });
+  const a = pixels(image, screen.width, screen.height), s = pixels(screen, screen.width, screen.height);
+  let ink = 0, inkPng = 0, miss = 0;
+  for (let i = 0; i < a.length; i += 4) {
+    let diff = 0, onScreen = 0, inPng = 0;
+    for (let k = 0; k < 3; k++) {
+      diff = Math.max(diff, Math.abs(a[i + k] - s[i + k]));
+      onScreen = Math.max(onScreen, 255 - s[i + k]);
+      inPng = Math.max(inPng, 255 - a[i + k]);
+    }
+    if (onScreen > 48) { ink++; if (diff > 48) miss++; }
+    if (inPng > 48) inkPng++;
+  }
+  return {labels: labels, ink: ink, inkPng: inkPng, miss: miss};
+}"""
+
+
+def check_png(
+    page: Any, graph_id: str, png: bytes, svg_size: tuple[float, float], services: set[str]
+) -> None:
+    """The PNG is the canvas as shown, at twice the size of the SVG, with ink in every service label."""
+    width, height = png_size(png)
+    view = page.evaluate(
+        "(id) => { const cy = document.getElementById(id)._cyreg.cy; return [cy.width(), cy.height()]; }",
+        graph_id,
+    )
+    assert (width, height) == (round(2 * svg_size[0]), round(2 * svg_size[1])) == (2 * view[0], 2 * view[1])
+    assert 400 <= width <= 8000 and 300 <= height <= 8000
+    page.keyboard.press("Escape")  # close the menu: the screenshot must show the canvas alone
+    page.wait_for_selector("#fk-export-menu .export-panel", state="hidden")
+    shot = page.locator(f"#{graph_id}").screenshot()
+    result = page.evaluate(
+        PIXELS_JS, [base64.b64encode(png).decode(), base64.b64encode(shot).decode(), graph_id]
+    )
+    shown = {s: n for s, n in result["labels"].items() if s in services}
+    assert set(shown) == services
+    assert all(n >= 40 for n in shown.values()), shown
+    assert result["ink"] > 5000
+    assert abs(result["inkPng"] - result["ink"]) < 0.1 * result["ink"], result
+    assert result["miss"] < 0.25 * result["ink"], result  # anti-aliasing only
+
+
+def render_svg(browser: Any, svg: bytes, path: Path) -> None:
+    """Chromium draws the downloaded SVG (a screenshot to look at)."""
+    context = browser.new_context(viewport={"width": 1300, "height": 900})
+    p = context.new_page()
+    p.set_content(f"<html><body style='margin:0'>{svg.decode()}</body></html>")
+    p.locator("svg").first.screenshot(path=str(path))
+    context.close()
+
+
+def test_overview_svg_and_png_show_the_service_names(
+    demo: Served, page: Any, browser: Any, artifacts_dir: Path
+) -> None:
+    S = service_graph(build_graph(demo.inventory))
+    services = set(S.nodes)
+    assert {"auth", "messaging"} <= services
+    page.goto(demo.url + "/")
+    wait_drawn(page, OVERVIEW, S.number_of_nodes(), S.number_of_edges())
+    canvas = page.locator(f"#{OVERVIEW}").bounding_box()
+    open_menu(page)
+    page.screenshot(path=str(artifacts_dir / "overview-export-menu.png"))
+    assert page.locator(f"#{OVERVIEW}").bounding_box() == canvas  # the menu floats: no click-target drift
+
+    name, svg = download(page, "#fk-export-svg", artifacts_dir)
+    assert name == "fkmap-overview.svg"
+    size, texts = svg_texts(svg)
+    assert services <= texts
+    assert texts == shown_texts(page, OVERVIEW)
+    render_svg(browser, svg, artifacts_dir / "fkmap-overview.svg.png")
+
+    name, png = download(page, "#fk-export-png", artifacts_dir)
+    assert name == "fkmap-overview.png"
+    check_png(page, OVERVIEW, png, size, services)
+
+
+def test_table_graph_svg_and_png_show_what_is_drawn(
+    demo: Served, page: Any, browser: Any, artifacts_dir: Path
+) -> None:
+    G = build_graph(demo.inventory)
+    view = table_view(build_app_data(demo.inventory), TableFilter())
+    services = {e["data"]["service"] for e in view.elements if e["data"].get("kind") == "cluster"}
+    page.goto(demo.url + "/tables")
+    wait_drawn(page, TABLES, view.tables + view.clusters, view.edges)
+    canvas = page.locator(f"#{TABLES}").bounding_box()
+    open_menu(page)
+    page.screenshot(path=str(artifacts_dir / "tables-export-menu.png"))
+
+    name, svg = download(page, "#fk-export-svg", artifacts_dir)
+    assert name == "fkmap-tables.svg"
+    size, texts = svg_texts(svg)
+    assert texts == shown_texts(page, TABLES)
+    assert {t.split(" (")[0] for t in texts if t.endswith(")")} == services  # cluster labels 'auth (6)'
+    assert {"auth", "messaging"} <= services and "users" in texts
+    render_svg(browser, svg, artifacts_dir / "fkmap-tables.svg.png")
+
+    name, png = download(page, "#fk-export-png", artifacts_dir)
+    assert name == "fkmap-tables.png"
+    check_png(page, TABLES, png, size, services)
+
+    # after a filter the client redraws in one batch: the export follows what is drawn now
+    page.get_by_text("Only cross-service FKs").click()
+    cross = cross_service_fks(G)
+    page.wait_for_function(
+        "(n) => document.getElementById('fk-table-graph')._cyreg.cy.edges().length === n", arg=len(cross)
+    )
+    page.wait_for_timeout(400)
+    assert page.locator(f"#{TABLES}").bounding_box() == canvas
+    open_menu(page)
+    assert page.inner_text("#fk-export-scope") == "Scope: all services, cross-service FKs only"
+    name, svg = download(page, "#fk-export-svg", artifacts_dir)
+    assert name == "fkmap-tables-cross.svg"
+    _, texts = svg_texts(svg)
+    assert texts == shown_texts(page, TABLES)
+    crossing = {t for fk in cross for t in (fk.table.name, fk.ref_table.name)}
+    assert {t for t in texts if not t.endswith(")")} == crossing
+    render_svg(browser, svg, artifacts_dir / "fkmap-tables-cross.svg.png")
+
+
+def test_markdown_and_csv_downloads(demo: Served, page: Any, artifacts_dir: Path) -> None:
+    G = build_graph(demo.inventory, include_dropped=True)
+    services = set(service_graph(G).nodes)
+    coupled = {s for s in services if service_impact(G, s).outgoing or service_impact(G, s).incoming}
+    assert {"auth", "messaging"} <= coupled
+    page.goto(demo.url + "/")
+    page.wait_for_selector("#fk-export-menu")
+    open_menu(page)
+    name, md = download(page, "#fk-export-menu button:text-is('Markdown report')", artifacts_dir)
+    assert name == "fkmap-all.md"
+    text = md.decode()
+    assert text.startswith("# Cross-service foreign key inventory")
+    assert f"- **Services:** {len(services)} (" in text
+    # the report has a section for every service a cross-service FK (present or dropped) touches
+    assert {line[4:] for line in text.splitlines() if line.startswith("### ")} >= coupled
+    expected = io.StringIO()
+    export("md", demo.inventory, expected, scope=Scope())
+    assert text == expected.getvalue()
+    assert page.inner_text("#fk-export-status") == "Downloaded fkmap-all.md"
+
+    page.goto(demo.url + "/tables?svc=messaging&cross=1")
+    page.wait_for_selector("#fk-export-menu")
+    open_menu(page)
+    assert page.inner_text("#fk-export-scope") == (
+        "Scope: service 'messaging' and the tables its FKs connect to, cross-service FKs only"
+    )
+    name, data = download(page, "#fk-export-menu button:text-is('CSV: FK list')", artifacts_dir)
+    assert name == "fkmap-service-messaging-cross.csv"
+    rows = list(csv.DictReader(io.StringIO(data.decode())))
+    assert rows and all(r["cross_service"] == "true" for r in rows)
+    assert all("messaging" in (r["service"], r["ref_service"]) for r in rows)
+
+
+def test_service_page_offers_graphviz_pictures(demo: Served, page: Any, artifacts_dir: Path) -> None:
+    page.goto(demo.url + "/service/messaging")
+    page.wait_for_selector("#fk-export-menu")
+    open_menu(page)
+    page.screenshot(path=str(artifacts_dir / "service-export-menu.png"))
+    name, svg = download(page, "#fk-export-menu button:text-is('SVG (Graphviz)')", artifacts_dir)
+    assert name == "fkmap-service-messaging.svg"
+    _, texts = svg_texts(svg)
+    assert {"messaging", "auth"} <= texts
+    name, png = download(page, "#fk-export-menu button:text-is('PNG (Graphviz)')", artifacts_dir)
+    assert name == "fkmap-service-messaging.png" and png_size(png)[0] > 100
+
+
+@pytest.mark.parametrize("path", ["/", "/tables", "/service/auth"])
+def test_presentation_mode_hides_the_menu(demo: Served, page: Any, path: str) -> None:
+    page.goto(demo.url + path)
+    page.wait_for_selector("#fk-export-menu")
+    assert page.locator("#fk-export-menu > summary").is_visible()
+    page.goto(demo.url + path + "?present=1")
+    page.wait_for_selector(".app.present #fk-export-menu", state="attached")
+    assert not page.locator("#fk-export-menu").is_visible()

@@ -1,0 +1,418 @@
+"""The Export menu: pictures of the graph as shown, and data files of the current scope.
+
+Two kinds of export, both started from an "Export" menu on the overview, the
+table graph and the service pages (hidden in presentation mode):
+
+Pictures (PNG, SVG) of the graph *as shown*
+    Made in the browser from the Cytoscape instance that draws the view
+    (``exportImage`` in ``assets/fkmap.js``): the current viewport, pan and zoom,
+    labels and colours exactly as on screen, at twice the screen resolution for
+    PNG. SVG comes from the cytoscape-svg extension in dash-cytoscape's extra
+    bundle (``cyto.load_extra_layouts()`` in ``app.py``). Nothing goes through
+    the server. The service page has no graph: it offers Graphviz pictures of
+    the service's neighbourhood made on the server instead.
+Data (DOT, Mermaid, GraphML, JSON, CSV, impact CSV, Markdown, HTML)
+    Made on the server by :func:`graph.exports.export` from the scan's
+    inventory, for the *scope* the URL describes (:func:`export_scope`), so a
+    file equals ``fkmap export --format F`` with the same options.
+
+The callbacks are thin: :func:`export_download` and :func:`export_target` are
+plain functions of the URL and the data, unit-tested without a browser.
+
+Examples
+--------
+>>> from ui.state import parse_url
+>>> export_scope(parse_url("/tables", "?svc=auth&cross=1"), ["auth", "messaging"])
+Scope(service='auth', cross_only=True, level='tables', include_dropped=None)
+>>> file_name(Scope(service="auth", cross_only=True, level="tables"), "dot")
+'fkmap-service-auth-cross-tables.dot'
+>>> file_name(Scope(service="auth", cross_only=True, level="tables"), "csv")
+'fkmap-service-auth-cross.csv'
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Collection, Sequence
+from typing import Any
+
+import dash
+from dash import ALL, ClientsideFunction, Input, Output, State, dcc, html
+
+from graph.exports import FORMATS, ImageExportError, ScopeError, export
+from graph.scope import Scope
+from ui import ids
+from ui.data import UNASSIGNED, AppData, Loader
+from ui.state import ON_DELETE_KINDS, ORIGINS, ViewState, parse_url
+
+__all__ = [
+    "DATA_FORMATS",
+    "DIAGRAM_FORMATS",
+    "EXPORT_BUTTON",
+    "EXPORT_DOWNLOAD",
+    "EXPORT_IMAGE_DONE",
+    "EXPORT_MENU",
+    "EXPORT_NOTE",
+    "EXPORT_PNG",
+    "EXPORT_SCOPE",
+    "EXPORT_STATUS",
+    "EXPORT_SVG",
+    "EXPORT_TARGET",
+    "MIME",
+    "SERVICE_IMAGE_FORMATS",
+    "build_export_menu",
+    "export_download",
+    "export_file",
+    "export_scope",
+    "export_target",
+    "file_name",
+    "register_export_callbacks",
+    "safe_name",
+    "scope_note",
+    "scope_slug",
+]
+
+# component ids (kept here, next to the only code that uses them)
+EXPORT_MENU = "fk-export-menu"
+EXPORT_PNG = "fk-export-png"
+EXPORT_SVG = "fk-export-svg"
+#: pattern-matching id type of the server-side buttons: ``{"type": EXPORT_BUTTON, "format": "dot"}``
+EXPORT_BUTTON = "fk-export"
+EXPORT_DOWNLOAD = "fk-export-download"
+EXPORT_TARGET = "fk-export-target"
+EXPORT_SCOPE = "fk-export-scope"
+EXPORT_NOTE = "fk-export-note"
+EXPORT_STATUS = "fk-export-status"
+EXPORT_IMAGE_DONE = "fk-export-image-done"
+
+#: (format name of :data:`graph.exports.FORMATS`, button label) of the data exports, in menu order.
+DATA_FORMATS = (
+    ("dot", "Graphviz DOT"),
+    ("mermaid", "Mermaid"),
+    ("graphml", "GraphML"),
+    ("json", "JSON"),
+    ("csv", "CSV: FK list"),
+    ("impact-csv", "CSV: impact"),
+    ("md", "Markdown report"),
+    ("html", "HTML report"),
+)
+#: Pictures the service page offers (no graph on screen: drawn by Graphviz on the server).
+SERVICE_IMAGE_FORMATS = (("svg", "SVG (Graphviz)"), ("png", "PNG (Graphviz)"))
+MIME = {
+    "dot": "text/vnd.graphviz",
+    "mermaid": "text/plain",
+    "graphml": "application/xml",
+    "json": "application/json",
+    "csv": "text/csv",
+    "impact-csv": "text/csv",
+    "md": "text/markdown",
+    "html": "text/html",
+    "svg": "image/svg+xml",
+    "png": "image/png",
+    "pdf": "application/pdf",
+}
+#: Formats drawn at service level unless the scope says otherwise (graph/exports defaults).
+DIAGRAM_FORMATS = frozenset({"dot", "mermaid", "svg", "png", "pdf"})
+_SERVER_FORMATS = frozenset(f for f, _ in DATA_FORMATS + SERVICE_IMAGE_FORMATS)
+
+
+# ------------------------------------------------------------------ logic ---
+
+
+def export_scope(state: ViewState, services: Collection[str]) -> Scope | None:
+    """The :class:`~graph.scope.Scope` the data exports of ``state``'s page cover (None: no exports).
+
+    * overview: everything, each format at its default level;
+    * table graph: ``level='tables'``, the filter's cross-service switch, its one
+      selected service (several, or the unassigned cluster, cannot be a scope:
+      all services then), dropped FKs when the filter shows them (otherwise each
+      format's default: CSV and reports list them with their state);
+    * service page: that service, for a service ``services`` knows.
+
+    >>> export_scope(ViewState(), [])
+    Scope(service=None, cross_only=False, level=None, include_dropped=None)
+    >>> export_scope(ViewState(page="service", service="nope"), ["auth"]) is None
+    True
+    """
+    if state.page == "overview":
+        return Scope()
+    if state.page == "tables":
+        flt = state.filter
+        chosen = [s for s in flt.services if s in services and s != UNASSIGNED]
+        return Scope(
+            service=chosen[0] if len(flt.services) == 1 and chosen else None,
+            cross_only=flt.cross_only,
+            level="tables",
+            include_dropped=True if flt.include_dropped else None,
+        )
+    if state.page == "service" and state.service in services and state.service != UNASSIGNED:
+        return Scope(service=state.service)
+    return None
+
+
+def scope_note(state: ViewState) -> str:
+    """What the table graph shows but the data exports cannot narrow to ('' when nothing).
+
+    >>> scope_note(ViewState(page="tables"))
+    ''
+    >>> from ui.state import TableFilter
+    >>> scope_note(ViewState(page="tables", filter=TableFilter(services=("a", "b"), on_delete=("CASCADE",))))
+    'Data files cover all services and ignore the ON DELETE filter.'
+    """
+    if state.page != "tables":
+        return ""
+    flt = state.filter
+    ignored = []
+    if flt.on_delete and tuple(flt.on_delete) != ON_DELETE_KINDS:
+        ignored.append("the ON DELETE filter")
+    if tuple(flt.origins) != ORIGINS:
+        ignored.append("the origin filter")
+    if flt.focus:
+        ignored.append("the focus")
+    several = len(flt.services) > 1 or (len(flt.services) == 1 and flt.services[0] == UNASSIGNED)
+    parts = ["cover all services"] if several else []
+    if ignored:
+        parts.append("ignore " + " and ".join(ignored))
+    return f"Data files {' and '.join(parts)}." if parts else ""
+
+
+def safe_name(text: str, limit: int = 60) -> str:
+    """``text`` made safe inside a file name: letters, digits, ``_ . -`` only, at most ``limit`` long.
+
+    >>> safe_name("a/b <x>"), safe_name("../etc"), safe_name("")
+    ('a_b__x_', '_.._etc', '_')
+    """
+    name = re.sub(r"[^A-Za-z0-9_.-]", "_", text)[:limit]
+    if name.startswith("."):
+        name = "_" + name
+    return name or "_"
+
+
+def scope_slug(scope: Scope, default_level: str | None = None) -> str:
+    """The scope part of a file name; the level is named when it is not ``default_level``.
+
+    >>> scope_slug(Scope()), scope_slug(Scope(cross_only=True, include_dropped=True))
+    ('all', 'all-cross-with-dropped')
+    >>> scope_slug(Scope(service="a b", level="services")), scope_slug(Scope(level="tables"), "tables")
+    ('service-a_b-services', 'all')
+    """
+    parts = [f"service-{safe_name(scope.service)}" if scope.service is not None else "all"]
+    if scope.cross_only:
+        parts.append("cross")
+    if scope.level is not None and scope.level != default_level:
+        parts.append(scope.level)
+    if scope.include_dropped:
+        parts.append("with-dropped")
+    return "-".join(parts)
+
+
+def file_name(scope: Scope, fmt: str) -> str:
+    """``fkmap-<scope>[-impact].<suffix>`` for format ``fmt``.
+
+    The level appears only when it is not the format's default (services for
+    diagrams, tables for data files and reports), so one name means one content.
+
+    >>> file_name(Scope(), "impact-csv"), file_name(Scope(level="tables"), "mermaid")
+    ('fkmap-all-impact.csv', 'fkmap-all-tables.mmd')
+    >>> file_name(Scope(service="auth", level="tables"), "md")
+    'fkmap-service-auth.md'
+    """
+    extra = "-impact" if fmt == "impact-csv" else ""
+    default = "services" if fmt in DIAGRAM_FORMATS else "tables"
+    return f"fkmap-{scope_slug(scope, default)}{extra}{FORMATS[fmt].suffix}"
+
+
+def export_file(data: AppData, scope: Scope, fmt: str) -> tuple[str, str | bytes]:
+    """``(file name, content)`` of format ``fmt`` over ``scope`` (text, or bytes for pictures).
+
+    Raises :class:`~graph.scope.ScopeError` or :class:`~graph.exports.ImageExportError`
+    with a readable message, :class:`KeyError` for an unknown format.
+    """
+    binary = FORMATS[fmt].binary
+    buffer: io.BytesIO | io.StringIO = io.BytesIO() if binary else io.StringIO()
+    export(fmt, data.inventory, buffer, scope=scope)
+    return file_name(scope, fmt), buffer.getvalue()
+
+
+def export_download(
+    data: AppData, pathname: str | None, search: str | None, fmt: str
+) -> tuple[dict[str, Any] | None, str]:
+    """What a download button sends: ``dcc.Download`` data (or None) and a status message.
+
+    The scope comes from the URL (:func:`export_scope`); a failure (unknown
+    service, Graphviz missing) gives None and the reason.
+    """
+    if fmt not in _SERVER_FORMATS:
+        return None, f"Unknown export format {fmt!r}."
+    scope = export_scope(parse_url(pathname, search), data.services)
+    if scope is None:
+        return None, "Nothing to export on this page."
+    try:
+        name, content = export_file(data, scope, fmt)
+    except (ScopeError, ImageExportError) as exc:
+        return None, f"Export failed: {exc}"
+    send = dcc.send_bytes if isinstance(content, bytes) else dcc.send_string
+    return dict(send(content, name, type=MIME[fmt])), f"Downloaded {name}"
+
+
+def export_target(state: ViewState) -> dict[str, str] | None:
+    """Which Cytoscape graph the picture buttons export, and its file name without suffix.
+
+    A picture shows the whole filtered view, so its name follows the filter
+    (up to three service names), not the data scope.
+
+    >>> export_target(ViewState())
+    {'graph': 'fk-service-graph', 'name': 'fkmap-overview'}
+    >>> from ui.state import TableFilter
+    >>> export_target(ViewState(page="tables", filter=TableFilter(services=("a/b", "c"), cross_only=True)))
+    {'graph': 'fk-table-graph', 'name': 'fkmap-tables-a_b-c-cross'}
+    """
+    if state.page == "overview":
+        return {"graph": ids.SERVICE_GRAPH, "name": "fkmap-overview"}
+    if state.page != "tables":
+        return None
+    flt = state.filter
+    parts = ["fkmap-tables", *(safe_name(s, 30) for s in flt.services[:3])]
+    if len(flt.services) > 3:
+        parts.append(f"and-{len(flt.services) - 3}-more")
+    if flt.cross_only:
+        parts.append("cross")
+    if flt.focus:
+        parts.append("focus")
+    return {"graph": ids.TABLE_GRAPH, "name": "-".join(parts)}
+
+
+def scope_text(scope: Scope | None) -> str:
+    """The scope line of the menu.
+
+    >>> scope_text(Scope(cross_only=True))
+    'Scope: all services, cross-service FKs only'
+    """
+    return f"Scope: {scope.describe()}" if scope is not None else ""
+
+
+# ----------------------------------------------------------------- layout ---
+
+
+def _button(label: str, fmt: str) -> html.Button:
+    return html.Button(
+        label,
+        id={"type": EXPORT_BUTTON, "format": fmt},
+        className="btn btn-small",
+        title=FORMATS[fmt].description,
+    )
+
+
+def build_export_menu(data: AppData, state: ViewState) -> html.Details:
+    """The Export menu of ``state``'s page: a button that opens a panel over the page.
+
+    The panel is absolutely positioned, so opening it, or the scope line
+    changing with the filters, never moves the graph canvas.
+    """
+    target = export_target(state)
+    scope = export_scope(state, data.services)
+    sections: list[Any] = []
+    if target is not None:
+        sections += [
+            html.Div("Picture of this view, as shown", className="export-heading"),
+            html.Div(
+                className="export-buttons",
+                children=[
+                    html.Button(
+                        "PNG", id=EXPORT_PNG, className="btn btn-small", title="PNG at 2× screen size"
+                    ),
+                    html.Button(
+                        "SVG", id=EXPORT_SVG, className="btn btn-small", title="SVG with text labels"
+                    ),
+                ],
+            ),
+            dcc.Store(id=EXPORT_IMAGE_DONE),
+        ]
+    elif state.page == "service":
+        sections += [
+            html.Div("Diagram of this service", className="export-heading"),
+            html.Div(
+                className="export-buttons", children=[_button(lab, f) for f, lab in SERVICE_IMAGE_FORMATS]
+            ),
+        ]
+    sections += [
+        html.Div("Data of this scope", className="export-heading"),
+        html.Div(scope_text(scope), id=EXPORT_SCOPE, className="export-scope"),
+        html.Div(scope_note(state), id=EXPORT_NOTE, className="export-note"),
+        html.Div(className="export-buttons", children=[_button(lab, f) for f, lab in DATA_FORMATS]),
+        html.Div(id=EXPORT_STATUS, className="export-status", role="status"),
+        dcc.Download(id=EXPORT_DOWNLOAD),
+        dcc.Store(id=EXPORT_TARGET, data=target),
+    ]
+    return html.Details(
+        id=EXPORT_MENU,
+        className="export-menu",
+        children=[
+            html.Summary("Export", className="btn export-summary", title="Download pictures and data files"),
+            html.Div(className="export-panel", children=sections),
+        ],
+    )
+
+
+# -------------------------------------------------------------- callbacks ---
+
+
+def _triggered_format(triggered: Sequence[dict[str, Any]]) -> str | None:
+    """The format of the pressed button from ``dash.ctx.triggered`` (None if no real click)."""
+    import json
+
+    for item in triggered:
+        prop = str(item.get("prop_id", ""))
+        if not item.get("value") or not prop.endswith(".n_clicks"):
+            continue
+        try:
+            button = json.loads(prop.rsplit(".", 1)[0])
+        except ValueError:
+            continue
+        if isinstance(button, dict) and button.get("type") == EXPORT_BUTTON:
+            return str(button.get("format", ""))
+    return None
+
+
+def register_export_callbacks(app: dash.Dash, loader: Loader) -> None:
+    """Wire the Export menu on ``app``: server downloads, scope line, client-side pictures."""
+
+    @app.callback(
+        Output(EXPORT_DOWNLOAD, "data"),
+        Output(EXPORT_STATUS, "children"),
+        Input({"type": EXPORT_BUTTON, "format": ALL}, "n_clicks"),
+        State(ids.URL, "pathname"),
+        State(ids.URL, "search"),
+        prevent_initial_call=True,
+    )
+    def _download(_clicks: list[int | None], pathname: str | None, search: str | None) -> tuple[Any, str]:
+        fmt = _triggered_format(dash.ctx.triggered)
+        if fmt is None or loader.status != "ready":
+            raise dash.exceptions.PreventUpdate
+        content, message = export_download(loader.data, pathname, search, fmt)
+        return (dash.no_update if content is None else content), message
+
+    @app.callback(
+        Output(EXPORT_SCOPE, "children"),
+        Output(EXPORT_NOTE, "children"),
+        Output(EXPORT_TARGET, "data"),
+        Input(ids.URL, "search"),
+        State(ids.URL, "pathname"),
+        prevent_initial_call=True,
+    )
+    def _scope(search: str | None, pathname: str | None) -> tuple[str, str, Any]:
+        if loader.status != "ready":
+            raise dash.exceptions.PreventUpdate
+        state = parse_url(pathname, search)
+        services = loader.data.services
+        return scope_text(export_scope(state, services)), scope_note(state), export_target(state)
+
+    app.clientside_callback(
+        ClientsideFunction(namespace="fkmap", function_name="exportImage"),
+        Output(EXPORT_IMAGE_DONE, "data"),
+        Input(EXPORT_PNG, "n_clicks"),
+        Input(EXPORT_SVG, "n_clicks"),
+        State(EXPORT_TARGET, "data"),
+        prevent_initial_call=True,
+    )
