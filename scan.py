@@ -39,11 +39,21 @@ FAILED_CODES = frozenset({"source-failed", "connect"})
 
 
 def source_failed(source: str, exc: BaseException) -> Inventory:
-    """The inventory of a source that could not be read: one ``source-failed`` error."""
-    message = f"source {source!r} could not be read: {type(exc).__name__}: {exc}"
+    """The inventory of a source that could not be read: one ``source-failed`` error.
+
+    The source and the error text are masked: a DSN's password never reaches a diagnostic.
+
+    >>> inv = source_failed("postgresql://app:hunter2@db/shop", OSError("postgresql://app:hunter2@db"))
+    >>> "hunter2" in inv.to_json()
+    False
+    """
+    from ingest.dsn import mask_dsn, scrub
+
+    label = mask_dsn(source)
+    message = f"source {label!r} could not be read: {type(exc).__name__}: {scrub(str(exc))}"
     return Inventory(
-        diagnostics=(Diagnostic("error", message, source, code="source-failed"),),
-        sources=(Source("unknown", source),),
+        diagnostics=(Diagnostic("error", message, label, code="source-failed"),),
+        sources=(Source("unknown", label),),
     )
 
 
