@@ -1,0 +1,81 @@
+"""The README documents what users can type and read: commands, options, config keys, JSON keys.
+
+Like Datasette's documentation tests, these fail when something is added without being documented.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import click
+import pytest
+
+import cli
+from graph import config
+from graph.contract import scan_document
+from graph.model import ForeignKey, Inventory, Table, TableRef
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+def _commands(group: click.Group, prefix: str = "") -> list[str]:
+    names = []
+    for name, command in sorted(group.commands.items()):
+        names.append(f"{prefix}{name}")
+        if isinstance(command, click.Group):
+            names.extend(_commands(command, f"{prefix}{name} "))
+    return names
+
+
+@pytest.mark.parametrize("command", _commands(cli.main))
+def test_every_command_is_in_the_readme(command: str) -> None:
+    assert f"fkmap {command}" in README, f"`fkmap {command}` is not documented in README.md"
+
+
+def test_quickstart_is_exactly_two_commands() -> None:
+    quickstart = README.split("## Quickstart", 1)[1].split("##", 1)[0]
+    block = re.search(r"```sh\n(.*?)```", quickstart, re.S)
+    assert block is not None
+    commands = [line.split("#")[0].strip() for line in block.group(1).splitlines() if line.strip()]
+    assert commands == ["make run", "make test"]
+
+
+@pytest.mark.parametrize(
+    "key",
+    sorted(
+        set(
+            config._TOP_KEYS
+            + config._SCAN_KEYS
+            + config._SERVICE_KEYS
+            + config._REPLICA_KEYS
+            + config._INFER_KEYS
+            + config._REFERENCE_KEYS
+        )
+    ),
+)
+def test_every_config_key_is_in_the_readme(key: str) -> None:
+    section = README.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    assert re.search(rf"\b{re.escape(key)}\b", section), f"config key {key!r} missing from README"
+
+
+def _document_keys() -> set[str]:
+    users = TableRef("auth", "public", "users")
+    posts = TableRef("content", "public", "posts")
+    inv = Inventory(
+        tables=(Table(users, service="auth"), Table(posts, service="content")),
+        foreign_keys=(ForeignKey("posts_user_id_fkey", posts, ("user_id",), users, ("id",)),),
+    )
+    doc = scan_document(inv)
+    keys = set(doc)
+    for section in ("sources", "services", "tables", "foreign_keys", "diagnostics"):
+        for item in doc[section]:
+            keys.update(item)
+    keys.update(doc["summary"])
+    return keys
+
+
+@pytest.mark.parametrize("key", sorted(_document_keys()))
+def test_every_json_contract_key_is_in_the_readme(key: str) -> None:
+    section = README.split("## The JSON contract", 1)[1].split("\n## ", 1)[0]
+    assert f"`{key}`" in section, f"JSON key {key!r} of the scan document is not documented in README.md"
