@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint bench scan clean
+.PHONY: run test lint bench loadtest scan clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -35,6 +35,10 @@ test: $(TEST_STAMP) lint
 
 bench: $(TEST_STAMP)
 	$(BIN)/python bench/run.py
+
+# gunicorn -w 4 + PostgreSQL state, 50 simulated users for 60 s on 127.0.0.1 (needs PostgreSQL; --redis: Celery)
+loadtest: $(TEST_STAMP)
+	$(BIN)/python bench/load_test.py $(LOADTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-artifacts

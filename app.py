@@ -1,29 +1,57 @@
 """fkmap dashboard: ``create_app`` factory, lazy WSGI ``server`` and ``main``.
 
 ``python app.py`` serves the bundled demo (``examples/demo``) at
-http://127.0.0.1:8050. ``gunicorn app:server`` serves the sources named by the
-``FKMAP_SOURCES`` environment variable (separated by the OS path separator,
-``:`` on Linux; the demo when unset), with ``FKMAP_CONFIG`` naming an optional
-``fkmap.toml``. Everything (JavaScript, CSS, fonts) is served by the app itself;
-nothing is loaded from the internet.
+http://127.0.0.1:8050, scanning in a thread. ``gunicorn app:server`` is
+configured by environment variables (:meth:`Settings.from_env`):
+
+``FKMAP_SOURCES``
+    Sources, separated by commas (or by the OS path separator, ``:`` on Linux,
+    when no source is a URL); the demo when unset.
+``FKMAP_CONFIG``
+    An ``fkmap.toml``; by default the one in the first source folder.
+``FKMAP_STATE``
+    The remediation store: a SQLite file or a ``postgresql://`` URL (share one
+    PostgreSQL store between workers).
+``FKMAP_CACHE_DIR`` / ``FKMAP_REDIS_URL``
+    Either one makes the workers share one ingest (:mod:`ui.background`): a
+    Dash background callback scans once and stores the inventory by source
+    fingerprint in a diskcache folder (one host; ``shared/`` under
+    ``FKMAP_CACHE_DIR``) or in Redis, with the job run by a Celery worker
+    (``celery -A app:celery_app worker``). Without them every worker scans on
+    its own, as ``python app.py`` does.
+``FKMAP_AUTH``
+    Reserved for authentication (:func:`auth_hook`); not implemented yet.
+
+``/healthz`` answers ``{"status": "ok", "inventory": "ready|loading|error"}``.
+Everything (JavaScript, CSS, fonts) is served by the app itself; nothing is
+loaded from the internet.
 """
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import dash
 import dash_cytoscape as cyto
+import flask
 
 from graph.model import Inventory
 from ui.callbacks import register_callbacks
 from ui.data import Loader
 from ui.layout import build_layout
 
-__all__ = ["DEMO", "create_app", "main", "serve"]
+if TYPE_CHECKING:
+    from ui.background import SharedSettings
+
+__all__ = ["DEMO", "Settings", "auth_hook", "create_app", "main", "serve", "split_sources"]
+
+log = logging.getLogger("fkmap")
 
 HERE = Path(__file__).resolve().parent
 DEMO = HERE / "examples" / "demo"
@@ -40,6 +68,8 @@ def create_app(
     inventory: Inventory | None = None,
     background: bool = False,
     state: str | None = None,
+    shared: SharedSettings | None = None,
+    auth: str | None = None,
 ) -> dash.Dash:
     """Build a Dash app over one scan.
 
@@ -58,10 +88,23 @@ def create_app(
         The remediation store (``/remediation``): a SQLite file or ``postgresql://`` URL;
         default ``$FKMAP_STATE``, else ``.fkmap/state.db``. Opened on first use; an empty
         store is seeded from the ``fkmap-plan.yaml`` next to the config (the demo has one).
+    shared : SharedSettings, optional
+        Share one ingest between the processes serving the app (:mod:`ui.background`):
+        the scan runs as a Dash background callback and its result is cached by
+        source fingerprint. Ignored with ``inventory``.
+    auth : str, optional
+        ``$FKMAP_AUTH``, handed to :func:`auth_hook`.
     """
+    shared_loader = None
     if inventory is not None:
         loader = Loader.from_inventory(inventory)
         label = ", ".join(s.label for s in inventory.sources) or "inventory"
+    elif shared is not None:
+        from ui.background import SharedLoader
+
+        names = [str(s) for s in (sources or [str(DEMO)])]
+        loader = shared_loader = SharedLoader.create(names, config_path, shared)
+        label = loader.label
     else:
         names = [str(s) for s in (sources or [str(DEMO)])]
         loader = Loader.from_sources(names, config_path, background=background)
@@ -81,25 +124,128 @@ def create_app(
 
     plan_sources = None if inventory is not None else names
     register_remediation_callbacks(app, loader, remediation_handle(state, plan_sources, config_path))
+    if shared_loader is not None and shared is not None:
+        from ui.background import install
+
+        install(app, shared_loader, shared)
     app.server.config["FKMAP_LOADER"] = loader
+    app.server.add_url_rule("/healthz", "fkmap_healthz", lambda: _healthz(loader))
+    auth_hook(app, auth)
     loader.start()  # last: the scan thread must not import modules the app is still importing
     return app
 
 
+def _healthz(loader: Loader) -> flask.Response:
+    """``/healthz``: 200 with the inventory's status; 503 when it cannot be read (shared cache down)."""
+    try:
+        status = loader.status
+    except Exception as exc:
+        log.warning("healthz: %s: %s", type(exc).__name__, exc)
+        response = flask.jsonify(status="unavailable", inventory="error")
+        response.status_code = 503
+        return response
+    return flask.jsonify(status="ok", inventory=status)
+
+
+def auth_hook(app: dash.Dash, auth: str | None) -> None:
+    """Where authentication (issue 8) plugs in: ``auth`` is ``$FKMAP_AUTH``, unparsed.
+
+    Today it is only recorded (``app.server.config["FKMAP_AUTH"]``) and, when
+    set, a warning says the dashboard is *not* protected. An implementation
+    wraps ``app.server`` here and must leave ``/healthz`` open.
+    """
+    app.server.config["FKMAP_AUTH"] = auth
+    if auth:
+        log.warning(
+            "FKMAP_AUTH is set, but this fkmap does not authenticate yet: "
+            "the dashboard is open to anyone who reaches it; put it behind an authenticating proxy"
+        )
+
+
+def split_sources(raw: str) -> list[str]:
+    """Sources from ``FKMAP_SOURCES``: comma separated (or OS path separated when no source is a URL).
+
+    >>> split_sources(os.pathsep.join(["services/auth", "services/billing"]))
+    ['services/auth', 'services/billing']
+    >>> split_sources("postgresql://app@db:5432/shop, ./repo")
+    ['postgresql://app@db:5432/shop', './repo']
+    """
+    parts = re.split(r"[,\n]", raw) if re.search(r",|\n|://", raw) else raw.split(os.pathsep)
+    return [p.strip() for p in parts if p.strip()]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What ``gunicorn app:server`` (and the Celery worker) read from the environment."""
+
+    sources: tuple[str, ...] = ()
+    config_path: str | None = None
+    state: str | None = None
+    cache_dir: str | None = None
+    redis_url: str | None = None
+    auth: str | None = None
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read ``FKMAP_*`` variables (empty ones count as unset).
+
+        >>> Settings.from_env({"FKMAP_SOURCES": "a,b", "FKMAP_REDIS_URL": "redis://r:6379/0"}).shared
+        True
+        """
+        env = os.environ if environ is None else environ
+
+        def get(name: str) -> str | None:
+            return env.get(name, "").strip() or None
+
+        return cls(
+            sources=tuple(split_sources(env.get("FKMAP_SOURCES", ""))),
+            config_path=get("FKMAP_CONFIG"),
+            state=get("FKMAP_STATE"),
+            cache_dir=get("FKMAP_CACHE_DIR"),
+            redis_url=get("FKMAP_REDIS_URL"),
+            auth=get("FKMAP_AUTH"),
+        )
+
+    @property
+    def shared(self) -> bool:
+        """True when the workers share one ingest (a cache folder or Redis is named)."""
+        return bool(self.cache_dir or self.redis_url)
+
+    def shared_settings(self) -> SharedSettings | None:
+        if not self.shared:
+            return None
+        from ui.background import SharedSettings
+
+        cache_dir = str(Path(self.cache_dir).expanduser() / "shared") if self.cache_dir else None
+        return SharedSettings(cache_dir=cache_dir, redis_url=self.redis_url)
+
+
 def _env_app() -> dash.Dash:
-    raw = os.environ.get("FKMAP_SOURCES", "")
-    sources = [s for s in raw.split(os.pathsep) if s] or None
-    return create_app(sources, config_path=os.environ.get("FKMAP_CONFIG") or None, background=True)
+    settings = Settings.from_env()
+    return create_app(
+        list(settings.sources) or None,
+        config_path=settings.config_path,
+        background=True,
+        state=settings.state,
+        shared=settings.shared_settings(),
+        auth=settings.auth,
+    )
 
 
 _lazy: dict[str, dash.Dash] = {}
 
 
 def __getattr__(name: str) -> Any:
-    """``app.server`` / ``app.app`` are built on first access (``gunicorn app:server``)."""
-    if name in ("server", "app"):
+    """``app.server`` / ``app.app`` / ``app.celery_app`` are built on first access
+    (``gunicorn app:server``, ``celery -A app:celery_app worker``)."""
+    if name in ("server", "app", "celery_app"):
         if "app" not in _lazy:
             _lazy["app"] = _env_app()
+        if name == "celery_app":
+            celery_app = _lazy["app"].server.config.get("FKMAP_CELERY")
+            if celery_app is None:
+                raise RuntimeError("celery_app needs FKMAP_REDIS_URL (the Redis of the Celery broker)")
+            return celery_app
         return _lazy["app"] if name == "app" else _lazy["app"].server
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
@@ -120,9 +266,8 @@ def serve(
 
 def main() -> None:
     """Serve the bundled demo (or ``FKMAP_SOURCES``) at http://127.0.0.1:8050."""
-    raw = os.environ.get("FKMAP_SOURCES", "")
-    sources = [s for s in raw.split(os.pathsep) if s] or None
-    serve(sources, config_path=os.environ.get("FKMAP_CONFIG") or None)
+    settings = Settings.from_env()
+    serve(list(settings.sources) or None, config_path=settings.config_path)
 
 
 if __name__ == "__main__":

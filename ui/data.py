@@ -4,8 +4,10 @@
 either a ready :class:`~graph.model.Inventory` or the sources to scan; the page
 callback asks :meth:`Loader.status` and shows a progress panel while a scan runs
 (``background=True``), the views once :class:`AppData` is ready, or the error
-message (never a stack trace) when the scan failed. A Dash background callback
-can replace the thread later without touching the views.
+message (never a stack trace) when the scan failed. When several processes
+serve the app, :class:`ui.background.SharedLoader` takes the thread's place: a
+Dash background callback scans once and every process loads the stored result;
+the views do not know the difference.
 """
 
 from __future__ import annotations
