@@ -20,7 +20,9 @@ configured by environment variables (:meth:`Settings.from_env`):
     (``celery -A app:celery_app worker``). Without them every worker scans on
     its own, as ``python app.py`` does.
 ``FKMAP_AUTH``
-    Reserved for authentication (:func:`auth_hook`); not implemented yet.
+    Who may use the dashboard (:mod:`ui.auth`): unset for no login, ``basic:/path/users.toml``
+    (HTTP basic, roles editor|viewer) or ``header:X-Forwarded-User[:/path/users.toml]``
+    (an authenticating reverse proxy). A value that cannot be used stops the start.
 
 ``/healthz`` answers ``{"status": "ok", "inventory": "ready|loading|error"}``.
 Everything (JavaScript, CSS, fonts) is served by the app itself; nothing is
@@ -93,7 +95,8 @@ def create_app(
         the scan runs as a Dash background callback and its result is cached by
         source fingerprint. Ignored with ``inventory``.
     auth : str, optional
-        ``$FKMAP_AUTH``, handed to :func:`auth_hook`.
+        ``$FKMAP_AUTH``, handed to :func:`auth_hook` (raises :class:`ui.auth.AuthConfigError`
+        when it cannot be used: a dashboard meant to be protected never starts open).
     """
     shared_loader = None
     if inventory is not None:
@@ -108,9 +111,11 @@ def create_app(
     else:
         names = [str(s) for s in (sources or [str(DEMO)])]
         loader = Loader.from_sources(names, config_path, background=background)
-        label = ", ".join(names)
+        label = loader.label  # DSN passwords masked
     app = dash.Dash(
         "fkmap",
+        # no Flask /static/ route: it would serve the working directory's static/ folder
+        server=flask.Flask("fkmap", static_folder=None),  # type: ignore[arg-type]
         title="fkmap",
         update_title="",
         serve_locally=True,
@@ -148,18 +153,15 @@ def _healthz(loader: Loader) -> flask.Response:
 
 
 def auth_hook(app: dash.Dash, auth: str | None) -> None:
-    """Where authentication (issue 8) plugs in: ``auth`` is ``$FKMAP_AUTH``, unparsed.
+    """Authentication: ``auth`` is ``$FKMAP_AUTH`` (recorded in ``app.server.config["FKMAP_AUTH"]``).
 
-    Today it is only recorded (``app.server.config["FKMAP_AUTH"]``) and, when
-    set, a warning says the dashboard is *not* protected. An implementation
-    wraps ``app.server`` here and must leave ``/healthz`` open.
+    :func:`ui.auth.install_auth` protects every route but ``/healthz``; an unusable
+    value raises :class:`ui.auth.AuthConfigError`.
     """
+    from ui.auth import install_auth
+
     app.server.config["FKMAP_AUTH"] = auth
-    if auth:
-        log.warning(
-            "FKMAP_AUTH is set, but this fkmap does not authenticate yet: "
-            "the dashboard is open to anyone who reaches it; put it behind an authenticating proxy"
-        )
+    install_auth(app, auth)
 
 
 def split_sources(raw: str) -> list[str]:
@@ -257,9 +259,20 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8050,
     debug: bool = False,
+    auth: str | None = None,
 ) -> None:
-    """Scan ``sources`` in the background and serve the dashboard until interrupted."""
-    app = create_app(sources, config_path=config_path, background=True)
+    """Scan ``sources`` in the background and serve the dashboard until interrupted.
+
+    ``host`` is the loopback interface unless told otherwise; ``auth`` is ``FKMAP_AUTH``.
+    """
+    app = create_app(sources, config_path=config_path, background=True, auth=auth)
+    if host not in ("127.0.0.1", "localhost", "::1") and not app.server.config.get("FKMAP_AUTH"):
+        log.warning(
+            "serving on %s without --auth: anyone who reaches port %d can read the coupling map "
+            "and change remediation records",
+            host,
+            port,
+        )
     print(f"fkmap dashboard on http://{host}:{port}/", flush=True)
     app.run(host=host, port=port, debug=debug, dev_tools_disable_version_check=True)
 
@@ -267,7 +280,7 @@ def serve(
 def main() -> None:
     """Serve the bundled demo (or ``FKMAP_SOURCES``) at http://127.0.0.1:8050."""
     settings = Settings.from_env()
-    serve(list(settings.sources) or None, config_path=settings.config_path)
+    serve(list(settings.sources) or None, config_path=settings.config_path, auth=settings.auth)
 
 
 if __name__ == "__main__":

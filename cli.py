@@ -155,6 +155,12 @@ def main() -> None:
 )
 @click.option("-o", "--output", metavar="FILE", help="Write the report to FILE instead of standard output.")
 @click.option("--all-databases", is_flag=True, help="Read every database of each DSN's server.")
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Parse every migration file again instead of using the parse cache "
+    "(~/.cache/fkmap; FKMAP_CACHE=0 does the same).",
+)
 def scan_command(
     sources: tuple[str, ...],
     config_path: str | None,
@@ -163,6 +169,7 @@ def scan_command(
     infer: bool,
     output: str | None,
     all_databases: bool,
+    no_cache: bool,
 ) -> None:
     """Scan SOURCEs and report foreign keys that couple services.
 
@@ -188,7 +195,10 @@ def scan_command(
         from ingest.dsn import is_dsn, to_instance_dsn
 
         sources = tuple(to_instance_dsn(s) if is_dsn(s) else s for s in sources)
-    inv = scan(sources, config_path=config_path, dialect=dialect, infer=infer)
+    from ingest.cache import cache_override
+
+    with cache_override(False if no_cache else None):
+        inv = scan(sources, config_path=config_path, dialect=dialect, infer=infer)
     if output is not None:
         text = render_json(inv) if fmt == "json" else render_table(inv)
         try:
@@ -483,8 +493,15 @@ def check_command(
 )
 @click.option("--port", default=8050, show_default=True, type=click.IntRange(1, 65535), help="TCP port.")
 @click.option("--debug", is_flag=True, help="Dash debug mode (reloader, error overlay); not on shared hosts.")
+@click.option(
+    "--auth",
+    metavar="SPEC",
+    envvar="FKMAP_AUTH",
+    help="Require a login: basic:/path/users.toml (roles editor|viewer) or header:X-Forwarded-User "
+    "(a reverse proxy's user). Default: $FKMAP_AUTH, else none.",
+)
 def serve_command(
-    sources: tuple[str, ...], config_path: str | None, host: str, port: int, debug: bool
+    sources: tuple[str, ...], config_path: str | None, host: str, port: int, debug: bool, auth: str | None
 ) -> None:
     """Scan SOURCE... and serve the dashboard at http://HOST:PORT/.
 
@@ -494,9 +511,15 @@ def serve_command(
     check_sources(sources)
     if config_path is not None and not Path(config_path).is_file():
         raise ArgumentError(f"config file {config_path!r} does not exist")
+    from ui.auth import AuthConfigError, parse_auth
+
+    try:
+        parse_auth(auth)
+    except AuthConfigError as exc:
+        raise ArgumentError(f"--auth: {exc}") from exc
     from app import serve
 
-    serve(list(sources), config_path=config_path, host=host, port=port, debug=debug)
+    serve(list(sources), config_path=config_path, host=host, port=port, debug=debug, auth=auth)
 
 
 if __name__ == "__main__":

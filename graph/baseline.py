@@ -46,6 +46,7 @@ from typing import Any, Literal
 import networkx as nx
 
 from graph.build import build_graph
+from graph.escape import clean_text
 from graph.model import ForeignKey, Inventory
 
 __all__ = [
@@ -341,7 +342,8 @@ def _plural(n: int, noun: str, plural: str = "") -> str:
 
 
 def _one_line(text: str) -> str:
-    return "".join(f"\\x{ord(c):02x}" if ord(c) < 32 or ord(c) == 127 else c for c in text)
+    """Names may hold line breaks, terminal escapes and bidi controls: spell them out."""
+    return clean_text(text)
 
 
 def _summary(result: CheckResult) -> str:
@@ -403,7 +405,7 @@ def format_github(result: CheckResult, *, resolve: Callable[[str], str] = lambda
             if f.path and message.startswith(prefix):  # the annotation carries the place
                 message = message[len(prefix) :]
                 break
-        out.append(f"::error {','.join(props)}::{_gh_data(message)}\n")
+        out.append(f"::error {','.join(props)}::{_gh_data(_one_line(message))}\n")
     out.append(_summary(result) + "\n")
     return "".join(out)
 

@@ -57,6 +57,7 @@ __all__ = [
     "find_config",
     "load_config",
     "matches_table",
+    "nested_repeat",
     "parse_config",
 ]
 
@@ -241,6 +242,45 @@ def find_config(sources: Sequence[str]) -> Path | None:
         except (OSError, ValueError):
             continue
     return None
+
+
+def nested_repeat(pattern: str) -> bool:
+    """True when ``pattern`` repeats (``*``, ``+``, ``{n,}``) something that itself repeats.
+
+    Such patterns (``(a+)+``, ``(\\w+\\s?)*``) backtrack exponentially on a near miss, and
+    ``fkmap.toml`` is read from the scanned repository: they are refused. Possessive
+    repeats and atomic groups never backtrack and are allowed.
+
+    >>> nested_repeat(r"^(a+)+$"), nested_repeat(DEFAULT_DATABASE_PATTERN), nested_repeat(r"(?>a+)+")
+    (True, False, False)
+    """
+    try:
+        import importlib
+
+        c: Any = importlib.import_module("re._constants")  # the parser the re module itself uses
+        tree = importlib.import_module("re._parser").parse(pattern)
+    except Exception:
+        return False
+    repeats = (c.MAX_REPEAT, c.MIN_REPEAT)
+
+    def walk(items: Any, inside: bool) -> bool:
+        for op, av in items:
+            if op in repeats:
+                _low, high, sub = av
+                many = high == c.MAXREPEAT or high > 16
+                if many and inside:
+                    return True
+                if walk(sub, inside or many):
+                    return True
+            elif (
+                (op == c.SUBPATTERN and walk(av[-1], inside))
+                or (op == c.BRANCH and any(walk(branch, inside) for branch in av[1]))
+                or (op in (c.ASSERT, c.ASSERT_NOT) and walk(av[1], inside))
+            ):
+                return True
+        return False
+
+    return walk(tree, False)
 
 
 def load_config(path: str | Path) -> tuple[Config, list[Diagnostic]]:
@@ -428,6 +468,14 @@ class _Reader:
             self.report(
                 "error",
                 f"'{_display(key)}' is not a valid regular expression ({exc}); using the default {default!r}",
+                key,
+            )
+            return default
+        if nested_repeat(pattern):
+            self.report(
+                "error",
+                f"'{_display(key)}' repeats a group that itself repeats ({pattern!r}): matching it can take "
+                f"exponential time; write it without nested repeats; using the default {default!r}",
                 key,
             )
             return default

@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.config import matches_table
+from graph.escape import clean_text
 from graph.model import Diagnostic, ForeignKey, Inventory, TableRef, to_dict
 
 __all__ = [
@@ -301,7 +302,7 @@ def render_drift_text(drift: Drift, diagnostics: Iterable[Diagnostic] = ()) -> s
     else:
         keys = "1 foreign key matches" if drift.matched == 1 else f"{drift.matched} foreign keys match"
         lines.append(f"No drift: {keys}.")
-    return "\n".join(lines) + "\n"
+    return "\n".join(clean_text(line) for line in lines) + "\n"  # a name cannot add a line
 
 
 def _fk_json(fk: ForeignKey) -> dict[str, Any]:

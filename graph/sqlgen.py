@@ -27,6 +27,7 @@ from collections.abc import Iterable
 
 from pglast.keywords import COL_NAME_KEYWORDS, RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS
 
+from graph.escape import clean_text
 from graph.model import ForeignKey, Location, TableRef
 
 __all__ = [
@@ -56,7 +57,24 @@ def quote_ident(name: str) -> str:
     """
     if _PLAIN.match(name) and name not in _KEYWORDS:
         return name
+    if clean_text(name) != name:  # line breaks, terminal escapes, bidi controls: never written raw
+        return 'U&"' + "".join(_unicode_escape(ch) for ch in name) + '"'
     return '"' + name.replace('"', '""') + '"'
+
+
+def _unicode_escape(ch: str) -> str:
+    """One character of a ``U&"..."`` identifier: unsafe ones as ``\\XXXX``/``\\+XXXXXX``.
+
+    >>> quote_ident("a\\nb\\\\")
+    'U&"a\\\\000Ab\\\\\\\\"'
+    """
+    if ch == "\\":
+        return "\\\\"
+    if ch == '"':
+        return '""'
+    if clean_text(ch) == ch:
+        return ch
+    return f"\\{ord(ch):04X}" if ord(ch) <= 0xFFFF else f"\\+{ord(ch):06X}"
 
 
 def qualified_name(ref: TableRef) -> str:

@@ -46,6 +46,7 @@ from graph.analysis import (
     summary_sentences,
 )
 from graph.build import build_graph
+from graph.escape import display_inventory
 from graph.impact import column_label
 from graph.model import Diagnostic, Inventory, TableRef
 
@@ -203,6 +204,7 @@ def render_table(inv: Inventory, *, style: Style = _plain) -> str:
     style : callable, optional
         ``style(text, role)`` for ``heading``, ``warn`` and ``muted`` text.
     """
+    inv = display_inventory(inv)  # names are data: no line breaks, terminal escapes or bidi controls
     G = build_graph(inv, include_dropped=True)
     S = service_graph(G)
     sections = ["\n".join(_headline(inv))]

@@ -2,7 +2,8 @@
 
 :func:`ingest_source` picks the reader from the source string:
 
-* ``postgresql://...`` or ``postgres://...`` — a live catalog, read by
+* ``postgresql://...`` or ``postgres://...``, or a libpq ``key=value`` string
+  (``host=db dbname=shop``) that names no file — a live catalog, read by
   ``ingest.catalog.ingest_dsn`` (imported only then);
 * ``mysql://...`` or ``mariadb://...`` — a live MySQL/MariaDB catalog, read by
   :func:`ingest.mysql_catalog.ingest_mysql`;
@@ -26,6 +27,7 @@ Examples
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from graph.model import Diagnostic, Inventory, Source
@@ -46,8 +48,14 @@ def is_dsn_source(source: str) -> bool:
     return source.lower().startswith(DSN_SCHEMES)
 
 
+_CONNINFO = re.compile(r"\s*[A-Za-z_]+\s*=")
+
+
 def _is_dsn(source: str) -> bool:
-    return source.lower().startswith(("postgresql://", "postgres://"))
+    """A PostgreSQL URL, or a libpq ``key=value`` string (``host=db dbname=shop``) that is no path."""
+    if source.lower().startswith(("postgresql://", "postgres://")):
+        return True
+    return _CONNINFO.match(source) is not None and not Path(source).exists()
 
 
 def _masked(source: str) -> str:

@@ -68,17 +68,25 @@ def _quiet() -> Iterator[None]:
         logger.setLevel(level)
 
 
+#: Dialects sqlglot reads under another name.
+_READ_AS = {"mariadb": "mysql"}
+
+
 def parse(text: str, path: str, *, dialect: str = "mysql") -> tuple[list[o.Op], list[Diagnostic]]:
-    """Operations and diagnostics of a script in ``dialect`` (a sqlglot dialect name)."""
+    """Operations and diagnostics of a script in ``dialect`` (a sqlglot dialect name, or ``mariadb``)."""
     ops: list[o.Op] = []
     diags: list[Diagnostic] = []
     split_dialect = dialect if dialect in MYSQL_DIALECTS else "postgres"
+    read = _READ_AS.get(dialect, dialect)
     with _quiet():
         for st in split_statements(text, dialect=split_dialect):
             if st.kind != "sql" or not _RELEVANT.match(st.text):
                 continue
             try:
-                ops += _statement(st, path, dialect, diags)
+                ops += _statement(st, path, read, diags)
+            except RecursionError:  # sqlglot parses recursively: absurd nesting must not stop the file
+                message = f"{dialect} statement nested too deeply to read; skipped"
+                diags.append(_diag(st, path, "error", "parse-error", message))
             except SqlglotError as exc:
                 text = _ANSI.sub("", str(exc)).strip()
                 first = text.splitlines()[0][:200] if text else type(exc).__name__

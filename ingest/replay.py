@@ -235,6 +235,8 @@ class Replayer(KeyReplayer):
             parent = self._lookup(op.partition_of)
             if parent is None:
                 parent = self._target(o.TableOp(line=op.line, text=op.text), op.partition_of, create=True)
+            if parent is not None and self._partition_cycle(t, parent, op):
+                parent = None
             if parent is not None:
                 t.partition_of = parent
                 parent.children[t] = None
@@ -333,8 +335,25 @@ class Replayer(KeyReplayer):
                 "warning", "unknown-table", f"ATTACH PARTITION {op.partition}: table is not created", op
             )
             return
+        if self._partition_cycle(part, parent, op):
+            return
+        if part.partition_of is not None:
+            part.partition_of.children.pop(part, None)
         part.partition_of = parent
         parent.children[part] = None
+
+    def _partition_cycle(self, part: TableState, parent: TableState, op: o.Op) -> bool:
+        """True (with a warning) when ``part`` is ``parent`` or an ancestor of it: PostgreSQL refuses that."""
+        ancestor: TableState | None = parent
+        seen: set[int] = set()
+        while ancestor is not None and id(ancestor) not in seen:
+            seen.add(id(ancestor))
+            if ancestor is part:
+                message = f"{part} cannot be a partition of {parent}: it would be a partition of itself"
+                self._diag("warning", "partition", message, op)
+                return True
+            ancestor = ancestor.partition_of
+        return False
 
     def _detach_partition(self, op: o.DetachPartition) -> None:
         part = self._lookup(op.partition)

@@ -95,12 +95,16 @@ class KeyReplayer:
             f"ALTER TABLE {schema}.{q.name}: table is not created in this migration set",
             op,
         )
-        return self._new_table(schema, q.name, external=True) if create else None
+        if not create:
+            return None
+        # not found through the search path (it may be empty): never replace a table of that name
+        return self.live.get((schema, q.name)) or self._new_table(schema, q.name, external=True)
 
     def _referenced(self, q: o.QName, op: o.Op, line: int) -> TableState:
         t = self._lookup(q)
         if t is None:
-            t = self._new_table(self._schema_for(q), q.name, external=True)
+            schema = self._schema_for(q)
+            t = self.live.get((schema, q.name)) or self._new_table(schema, q.name, external=True)
         if t.external:
             t.refs += 1
             if t.first_ref is None:

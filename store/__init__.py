@@ -22,6 +22,7 @@ Examples
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from store.base import AuditEntry, ConflictError, Snapshot, SnapshotInfo, SqlStore, utc_now
@@ -88,6 +89,13 @@ def open_store(url: str | None = None, *, base: str | Path | None = None, upgrad
             raise StoreError(
                 f"unknown state URL scheme {scheme!r}; use a file path (.fkmap/state.db), "
                 "sqlite:////abs/path/state.db or postgresql://user@host/db"
+            )
+        elif re.match(r"\s*[A-Za-z_]+\s*=", target) and not Path(target).exists():
+            from ingest.dsn import mask_dsn
+
+            raise StoreError(  # never a SQLite file named after a connection string (and its password)
+                f"state {mask_dsn(target)!r} looks like a key=value connection string; "
+                "give a postgresql://user@host/db URL or a file path"
             )
         path = Path(target)
         if base is not None and not path.is_absolute():

@@ -207,6 +207,10 @@ class SqlStore:
     def _is_integrity_error(self, exc: BaseException) -> bool:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def _is_damage(self, exc: BaseException) -> bool:
+        """True when ``exc`` says the store itself cannot be read (a damaged file), not one statement."""
+        return False
+
     # ------------------------------------------------------------------ transactions
     @contextmanager
     def _tx(self, *, write: bool = False) -> Iterator[_Cursor]:
@@ -220,6 +224,13 @@ class SqlStore:
                 cur.execute("ROLLBACK")
                 raise
             cur.execute("COMMIT")
+        except Exception as exc:
+            if self._is_damage(exc):
+                raise StoreError(
+                    f"the remediation store {self.label} cannot be read ({exc}); it is left as it is: "
+                    "restore it from a backup, or move it away to start a new one"
+                ) from exc
+            raise
         finally:
             conn.close()
 

@@ -66,7 +66,20 @@ _dialect = click.option("--dialect", metavar="D", help="SQL dialect of .sql file
 _state = click.option("--state", metavar="URL", help=STATE_HELP)
 
 
-@click.group(name="plan")
+class _PlanGroup(click.Group):
+    """A store that cannot be used (damaged, newer, unreachable) is a one-line error, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from cli import ArgumentError
+        from store import StoreError
+
+        try:
+            return super().invoke(ctx)
+        except StoreError as exc:
+            raise ArgumentError(str(exc)) from exc
+
+
+@click.group(name="plan", cls=_PlanGroup)
 def plan_group() -> None:
     """Track the removal of cross-service FKs phase by phase, and keep the plan as code."""
 
@@ -152,23 +165,24 @@ def status_command(
     sources: tuple[str, ...], state: str | None, config: str | None, dialect: str | None
 ) -> None:
     """Keys per phase for each service, plus contradictions and orphaned records."""
+    from graph.escape import clean_text
     from graph.remediation import PHASE_LABELS
     from graph.remediation_views import progress
 
     rows, orphans = _statuses(sources, config, dialect, _open(state))
     overall, per_service = progress(rows)
-    width = max([len(p.service) for p in (overall, *per_service)] + [7])
+    width = max([len(clean_text(p.service)) for p in (overall, *per_service)] + [7])
     click.echo(
         f"{'service':<{width}}  " + "  ".join(f"{p}:{PHASE_LABELS[p][:12]:<12}" for p in range(5)) + "  total"
     )
     for p in (*per_service, overall):
         counts = "  ".join(f"{c:>14}" for c in p.counts)
-        click.echo(f"{p.service:<{width}}  {counts}  {p.total:>5}")
+        click.echo(f"{clean_text(p.service):<{width}}  {counts}  {p.total:>5}")
     for s in rows:
         for text in s.contradictions:
-            click.echo(f"contradiction: {s.item.info().text}: {text}")
+            click.echo(clean_text(f"contradiction: {s.item.info().text}: {text}"))
     if orphans:
-        click.echo(f"{len(orphans)} orphaned record(s): " + ", ".join(r.fk_id for r in orphans))
+        click.echo(clean_text(f"{len(orphans)} orphaned record(s): " + ", ".join(r.fk_id for r in orphans)))
 
 
 @plan_group.command(name="sql")

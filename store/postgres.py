@@ -10,7 +10,6 @@ advisory lock.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from store.base import SqlStore
@@ -23,12 +22,14 @@ _LOCK_KEY = 0x666B6D6170
 
 
 def mask_url(url: str) -> str:
-    """``url`` with its password hidden.
+    """``url`` with its password hidden (also a ``?password=`` and one with an unencoded ``/`` or ``@``).
 
-    >>> mask_url("postgresql://app:s3cret@db:5432/state")
-    'postgresql://app@db:5432/state'
+    >>> mask_url("postgresql://app:s3cret@db:5432/state"), mask_url("postgres://app:s3/cr@t@db/state")
+    ('postgresql://app@db:5432/state', 'postgres://app@db/state')
     """
-    return re.sub(r"^([a-z]+://[^:@/]*):[^@/]*@", r"\1@", url)
+    from ingest.dsn import mask_dsn
+
+    return mask_dsn(url)
 
 
 class PostgresStore(SqlStore):
@@ -52,7 +53,10 @@ class PostgresStore(SqlStore):
         try:
             return self._psycopg.connect(self.url, autocommit=True, connect_timeout=self.connect_timeout)
         except self._psycopg.Error as exc:
-            message = str(exc).replace(self.url, self.label).strip().splitlines()[0]
+            from ingest.dsn import _guess_secrets, scrub
+
+            lines = str(exc).replace(self.url, self.label).strip().splitlines() or [type(exc).__name__]
+            message = scrub(lines[0], _guess_secrets(self.url))
             raise StoreError(f"cannot connect to the remediation store {self.label}: {message}") from None
 
     def _is_integrity_error(self, exc: BaseException) -> bool:

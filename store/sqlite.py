@@ -50,6 +50,10 @@ class SqliteStore(SqlStore):
     def _is_integrity_error(self, exc: BaseException) -> bool:
         return isinstance(exc, sqlite3.IntegrityError)
 
+    def _is_damage(self, exc: BaseException) -> bool:
+        # "file is not a database", "database disk image is malformed", a lock never released...
+        return isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.IntegrityError)
+
     def integrity_check(self) -> list[str]:
         """SQLite's ``PRAGMA integrity_check``: ``['ok']`` for a sound file."""
         conn = self._connect()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 import shutil
@@ -165,11 +164,17 @@ def test_default_app_keeps_the_scan_thread(monkeypatch: pytest.MonkeyPatch) -> N
     assert app.server.config["FKMAP_AUTH"] is None
 
 
-def test_auth_is_passed_along_and_warns(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="fkmap"):
-        app = create_app(inventory=Inventory(), auth="oidc:https://sso.example")
-    assert app.server.config["FKMAP_AUTH"] == "oidc:https://sso.example"
-    assert "does not authenticate yet" in caplog.text
+def test_auth_is_passed_along_and_an_unusable_value_stops_the_start() -> None:
+    """FKMAP_AUTH is implemented by ui.auth (tests/test_security_access.py): a mode it does not
+    know never leaves a dashboard meant to be protected open."""
+    from ui.auth import AuthConfigError
+
+    app = create_app(inventory=Inventory(), auth="header:X-Forwarded-User")
+    assert app.server.config["FKMAP_AUTH"] == "header:X-Forwarded-User"
+    assert app.server.test_client().get("/").status_code == 401
+    assert app.server.test_client().get("/healthz").status_code == 200
+    with pytest.raises(AuthConfigError, match="unknown FKMAP_AUTH mode 'oidc'"):
+        create_app(inventory=Inventory(), auth="oidc:https://sso.example")
 
 
 def test_lazy_server_shares_the_ingest_when_a_cache_is_named(

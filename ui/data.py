@@ -150,13 +150,17 @@ class Loader:
 
             return scan(list(sources), config_path=config_path)
 
-        return cls(produce, background=background, label=", ".join(sources))
+        from ingest.dsn import mask_dsn
+
+        return cls(produce, background=background, label=", ".join(mask_dsn(s) for s in sources))
 
     def _run(self) -> None:
         try:
             self._data = build_app_data(self._produce())
         except Exception as exc:
-            self._error = f"{type(exc).__name__}: {exc}"
+            from ingest.dsn import scrub
+
+            self._error = scrub(f"{type(exc).__name__}: {exc}")  # never a password on the page
         finally:
             self._done.set()
 

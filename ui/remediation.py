@@ -338,14 +338,27 @@ def build_remediation_page(data: AppData, search: str | None = None) -> html.Div
     service, fk_id = parse_search(search)
     services = sorted({it.service for it in _items(data)})
     phase_options = [{"label": f"{p} · {PHASE_LABELS[p]}", "value": p} for p in MANUAL_PHASES]
-    who = dcc.Input(
-        id=WHO,
-        placeholder="Your name",
-        className="rem-input",
-        persistence=True,
-        persistence_type="local",
-        debounce=True,
-    )
+    from ui.auth import auth_enabled, current_user
+
+    user = current_user()
+    if auth_enabled():  # the audit log records the signed-in user; the field only shows who that is
+        who = dcc.Input(
+            id=WHO,
+            value=user.name if user else "",
+            placeholder="not signed in",
+            className="rem-input",
+            disabled=True,
+            readOnly=True,
+        )
+    else:
+        who = dcc.Input(
+            id=WHO,
+            placeholder="Your name",
+            className="rem-input",
+            persistence=True,
+            persistence_type="local",
+            debounce=True,
+        )
     editor = html.Div(
         className="rem-editor",
         children=[

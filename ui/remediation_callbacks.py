@@ -16,6 +16,7 @@ from graph.remediation_views import review_delta, snapshot_rows
 from store import SqlStore, StoreError
 from ui import ids
 from ui import remediation as rem
+from ui.auth import edit_identity
 
 __all__ = ["register"]
 
@@ -211,6 +212,9 @@ def register(app: dash.Dash, loader: Any, handle: rem.StoreHandle) -> None:
         edit = {rem.MARK: "mark", rem.UNMARK: "unmark", rem.SAVE: "fields"}.get(str(ctx.triggered_id))
         if edit is None:
             raise dash.exceptions.PreventUpdate
+        who, refusal = edit_identity(who)  # with authentication on: the signed-in editor, whatever was typed
+        if refusal:
+            return _message(refusal), no_update
         try:
             data, store = ready()
             view = rem.remediation_view(data, store)
@@ -242,12 +246,15 @@ def register(app: dash.Dash, loader: Any, handle: rem.StoreHandle) -> None:
         prevent_initial_call=True,
     )
     def _snapshot(_n: Any, name: str | None, who: str | None, tick: int | None) -> tuple[Any, Any]:
-        if not (who or "").strip():
+        who, refusal = edit_identity(who)
+        if refusal:
+            return _message(refusal), no_update
+        if not who:
             return _message("Enter your name (top right of the page) before saving a snapshot."), no_update
         try:
             data, store = ready()
             view = rem.remediation_view(data, store)
-            info = store.save_snapshot(name or "", snapshot_rows(view.statuses), who=(who or "").strip())
+            info = store.save_snapshot(name or "", snapshot_rows(view.statuses), who=who)
         except StoreError as exc:
             return _message(f"Snapshot not saved: {exc}"), no_update
         return _message(f"Snapshot “{info.name}” saved ({len(view.statuses)} keys)."), (tick or 0) + 1
@@ -301,12 +308,15 @@ def register(app: dash.Dash, loader: Any, handle: rem.StoreHandle) -> None:
     def _reattach(
         _n: Any, uid: str | None, fk_id: str | None, who: str | None, tick: int | None
     ) -> tuple[Any, Any]:
-        if not (who or "").strip():
+        who, refusal = edit_identity(who)
+        if refusal:
+            return _message(refusal), no_update
+        if not who:
             return _message("Enter your name (top right of the page) first."), no_update
         try:
             data, store = ready()
             view = rem.remediation_view(data, store)
         except StoreError as exc:
             return _message(f"Not re-attached: {exc}"), no_update
-        message = rem.reattach(store, view, uid or "", fk_id or "", who=(who or "").strip())
+        message = rem.reattach(store, view, uid or "", fk_id or "", who=who)
         return _message(message), (tick or 0) + (1 if message.startswith("Re-attached") else 0)

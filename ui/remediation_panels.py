@@ -9,12 +9,14 @@ becomes an anchor only for ``http(s)://`` URLs.
 
 from __future__ import annotations
 
+import html as htmllib
 from collections.abc import Sequence
 from typing import Any
 
 import plotly.graph_objects as go
 from dash import html
 
+from graph.escape import clean_text
 from graph.remediation import PHASE_LABELS, Record, Status
 from graph.remediation_views import BurnDown, Progress, progress
 
@@ -27,6 +29,7 @@ __all__ = [
     "grid_rows",
     "loaded_of",
     "orphan_children",
+    "plotly_text",
     "progress_figure",
     "summary_children",
 ]
@@ -91,10 +94,19 @@ GRID_COLUMNS = [
 
 
 # ---------------------------------------------------------------------------------------------- figures
+def plotly_text(text: str) -> str:
+    """A name as Plotly text: Plotly reads ``<b>``, ``<a href>``... in labels, so ``& < >`` are entities.
+
+    >>> plotly_text("<b>x</b> & y")
+    '&lt;b&gt;x&lt;/b&gt; &amp; y'
+    """
+    return htmllib.escape(clean_text(text), quote=False)
+
+
 def progress_figure(overall: Progress, per_service: Sequence[Progress]) -> go.Figure:
     """Horizontal stacked bars: keys per phase, overall on top, then each service."""
     bars = [overall, *per_service]
-    names = [p.service for p in bars][::-1]
+    names = [plotly_text(p.service) for p in bars][::-1]
     fig = go.Figure()
     for phase in range(5):
         values = [p.counts[phase] for p in bars][::-1]
@@ -128,7 +140,7 @@ def burndown_figure(bd: BurnDown, service: str = ALL) -> go.Figure:
         xs: list[Any] = [p.date[:10] for p in pts]
     else:
         xs = list(range(1, len(pts) + 1))
-    hover = [f"{p.path}<br>{p.date[:10]}" if p.date else p.path for p in pts]
+    hover = [f"{plotly_text(p.path)}<br>{p.date[:10]}" if p.date else plotly_text(p.path) for p in pts]
     if not service:
         fig.add_scatter(
             x=xs,
@@ -145,11 +157,12 @@ def burndown_figure(bd: BurnDown, service: str = ALL) -> go.Figure:
         fig.add_scatter(
             x=xs,
             y=[p.count(s) for p in pts],
-            name=s,
+            name=plotly_text(s),
             mode="lines",
             line={"shape": "hv", "width": 3 if service else 1.5},
             customdata=hover,
-            hovertemplate="%{customdata}<br>%{y} present<extra>" + s + "</extra>",
+            # the name goes in through %{fullData.name}: a '%{' in it is never read as a template
+            hovertemplate="%{customdata}<br>%{y} present<extra>%{fullData.name}</extra>",
         )
     title = "migration (in scan order)" if bd.axis == "order" else "date"
     if bd.undated:

@@ -15,6 +15,7 @@ from typing import Any
 
 import networkx as nx
 
+from graph.escape import clean_text
 from graph.model import ACTIONS, Inventory, Location, TableRef
 from graph.scope import Level, Scope, as_table_graph, select_services, select_tables
 
@@ -33,24 +34,6 @@ __all__ = [
 NO_SERVICE = "(no service)"
 
 _SEP_CHARS = frozenset(':."')
-
-
-def clean_text(text: str) -> str:
-    """Control characters (line breaks included) replaced by ``\\xNN`` text, so every format stays one line.
-
-    >>> clean_text("a\\nb")
-    'a\\\\x0ab'
-    """
-    out = []
-    for ch in text:
-        o = ord(ch)
-        if o < 32 or o == 127 or ch in "\u2028\u2029\x85":
-            out.append(f"\\x{o:02x}")
-        elif 0xD800 <= o <= 0xDFFF or o in (0xFFFE, 0xFFFF):  # no XML can carry these
-            out.append(f"\\u{o:04x}")
-        else:
-            out.append(ch)
-    return "".join(out)
 
 
 def _part(text: str) -> str:

@@ -244,7 +244,9 @@ def test_serve_command(monkeypatch: pytest.MonkeyPatch) -> None:
     demo = str(app_module.DEMO)
     result = runner.invoke(main, ["serve", demo, "--port", "9000"])
     assert result.exit_code == 0, result.output
-    assert calls == [(([demo],), {"config_path": None, "host": "127.0.0.1", "port": 9000, "debug": False})]
+    assert calls == [
+        (([demo],), {"config_path": None, "host": "127.0.0.1", "port": 9000, "debug": False, "auth": None})
+    ]
     help_text = runner.invoke(main, ["serve", "--help"]).output
     assert "127.0.0.1" in help_text and "8050" in help_text
     missing = runner.invoke(main, ["serve", "/srv/nowhere"])
