@@ -73,6 +73,9 @@ def make_object_name(name1: str, name2: str | None, label: str | None) -> str:
     overhead = (1 if name2 is not None else 0) + (len(label.encode("utf-8")) + 1 if label else 0)
     avail = NAMEDATALEN - 1 - overhead
     n1, n2 = len(b1), len(b2)
+    if n1 + n2 <= avail:  # the usual case: nothing to truncate
+        parts = [name1] if name2 is None else [name1, name2]
+        return "_".join([*parts, label] if label else parts)
     while n1 + n2 > avail:  # PostgreSQL's loop, byte by byte
         if n1 > n2:
             n1 -= 1

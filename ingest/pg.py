@@ -36,6 +36,7 @@ import json
 import re
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
+from itertools import pairwise
 
 from pglast.parser import ParseError, parse_sql_json
 
@@ -69,16 +70,43 @@ def parse(text: str, path: str) -> tuple[list[o.Op], list[Diagnostic]]:
     return parse_statements(split_statements(text, dialect="postgres"), path)
 
 
+class _Diags(list[Diagnostic]):
+    """Diagnostics, each tagged with the offset of the statement it is about (``at``, set
+    before each statement is processed), so they can be put in statement order whatever
+    the batching was."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.at = 0
+        self.tags: list[int] = []
+
+    def append(self, d: Diagnostic) -> None:
+        super().append(d)
+        self.tags.append(self.at)
+
+    def in_order(self) -> list[Diagnostic]:
+        tags = self.tags
+        if all(a <= b for a, b in pairwise(tags)):
+            return list(self)
+        return [self[i] for i in sorted(range(len(tags)), key=tags.__getitem__)]  # stable
+
+
 def parse_statements(statements: Sequence[Statement], path: str) -> tuple[list[o.Op], list[Diagnostic]]:
-    """Operations of already split statements, in statement order."""
+    """Operations of already split statements, and diagnostics, both in statement order.
+
+    The result does not depend on how the statements are batched for the parser, nor
+    on how a long list is cut into parts: parsing consecutive parts separately and
+    concatenating the results gives the same (:mod:`ingest.parallel` relies on it).
+    """
     pieces: list[tuple[int, list[o.Op]]] = []  # (statement offset, its operations)
-    diags: list[Diagnostic] = []
+    diags = _Diags()
     group: list[Statement] = []
     size = 0
     for st in statements:
         if st.kind == "meta":
             if _INCLUDE.match(st.text):
                 message = "psql include not followed"
+                diags.at = st.offset
                 diags.append(Diagnostic("info", message, path, st.line, o.excerpt(st.text), "include"))
             continue
         if not is_relevant(st.text):
@@ -98,16 +126,19 @@ def parse_statements(statements: Sequence[Statement], path: str) -> tuple[list[o
     if group:
         _convert_group(group, path, pieces, diags)
     pieces.sort(key=lambda piece: piece[0])  # fast-path statements were not held back: restore order
-    return [op for _, part in pieces for op in part], diags
+    return [op for _, part in pieces for op in part], diags.in_order()
 
 
 def _convert_group(
-    group: list[Statement], path: str, pieces: list[tuple[int, list[o.Op]]], diags: list[Diagnostic]
+    group: list[Statement], path: str, pieces: list[tuple[int, list[o.Op]]], diags: _Diags
 ) -> None:
     for st, node, data, base in _parse_group(group, path, diags):
+        diags.at = st.offset
         ctx = Ctx(data, base, st.line, st.text, path, diags)
         try:
             pieces.append((st.offset, convert(node, ctx)))
+        except RecursionError:
+            ctx.diag("error", "parse-error", "statement nested too deeply to read; statement skipped")
         except Exception as exc:  # one odd statement must not stop the file
             ctx.diag("error", "internal", f"internal error reading statement: {type(exc).__name__}: {exc}")
 
@@ -126,7 +157,7 @@ def _join(part: Sequence[Statement]) -> tuple[str, list[int], list[int]]:
 
 
 def _parse_group(
-    group: Sequence[Statement], path: str, diags: list[Diagnostic], budget: list[int] | None = None
+    group: Sequence[Statement], path: str, diags: _Diags, budget: list[int] | None = None
 ) -> Iterator[tuple[Statement, Node, bytes, int]]:
     """Parse statements in one call; on a syntax error isolate the bad statement and go on.
 
@@ -146,6 +177,10 @@ def _parse_group(
         joined, chars, nbytes = _join(part)
         try:
             result = json.loads(parse_sql_json(joined))
+        except RecursionError:  # a parse tree too deep for json.loads: find the statement alone
+            for st in part:
+                yield from _parse_one(st, path, diags)
+            return
         except ParseError as exc:
             budget[0] -= 1
             pos = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else -1
@@ -166,9 +201,8 @@ def _parse_group(
         return
 
 
-def _parse_one(
-    st: Statement, path: str, diags: list[Diagnostic]
-) -> Iterator[tuple[Statement, Node, bytes, int]]:
+def _parse_one(st: Statement, path: str, diags: _Diags) -> Iterator[tuple[Statement, Node, bytes, int]]:
+    diags.at = st.offset
     try:
         result = json.loads(parse_sql_json(st.text))
     except ParseError as exc:
@@ -178,6 +212,10 @@ def _parse_one(
         diags.append(
             Diagnostic("error", message, path, line, o.excerpt_at(st.text, st.line, line), "parse-error")
         )
+        return
+    except RecursionError:
+        message = "PostgreSQL statement nested too deeply to read; statement skipped"
+        diags.append(Diagnostic("error", message, path, st.line, o.excerpt(st.text), "parse-error"))
         return
     data = st.text.encode("utf-8")
     for item in result.get("stmts", ()):

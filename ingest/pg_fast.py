@@ -63,13 +63,30 @@ def _ident(text: str) -> str:
     return name
 
 
+_MEMO_LIMIT = 50_000
+_qnames: dict[str, o.QName] = {}
+_col_lists: dict[str, tuple[str, ...]] = {}
+
+
 def _qname(text: str) -> o.QName:
-    parts = [_ident(p) for p in _PARTS.findall(text)]
-    return o.QName(parts[0], parts[1]) if len(parts) == 2 else o.QName(None, parts[0])
+    q = _qnames.get(text)  # a dump names each table several times; QName is immutable
+    if q is None:
+        parts = [_ident(p) for p in _PARTS.findall(text)]
+        q = o.QName(parts[0], parts[1]) if len(parts) == 2 else o.QName(None, parts[0])
+        if len(_qnames) >= _MEMO_LIMIT:
+            _qnames.clear()
+        _qnames[text] = q
+    return q
 
 
 def _cols(text: str) -> tuple[str, ...]:
-    return tuple(_ident(p) for p in _PARTS.findall(text))
+    cols = _col_lists.get(text)
+    if cols is None:
+        cols = tuple(_ident(p) for p in _PARTS.findall(text))
+        if len(_col_lists) >= _MEMO_LIMIT:
+            _col_lists.clear()
+        _col_lists[text] = cols
+    return cols
 
 
 def fast_ops(st: Statement) -> list[o.Op] | None:
