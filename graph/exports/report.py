@@ -133,8 +133,13 @@ def _summary(G: nx.MultiDiGraph, inv: Inventory | None, chains: list[CascadeChai
     S = service_graph(G)
     cross = [d for _, _, d in G.edges(data=True) if d["cross_service"] and d["state"] == "present"]
     by_action = Counter(d["on_delete"] for d in cross)
+    uncoupled = sorted(s for s in S.nodes if S.degree(s) == 0)
+    not_coupled = f"; not coupled: {', '.join(service_label(s) for s in uncoupled)}" if uncoupled else ""
     items: list[Text] = [
-        (Strong("Services:"), f" {f['services']} ({f['services_coupled']} coupled by cross-service FKs)"),
+        (
+            Strong("Services:"),
+            f" {f['services']} ({f['services_coupled']} coupled by cross-service FKs{not_coupled})",
+        ),
         (Strong("Tables:"), f" {f['tables']} defined"),
         (
             Strong("Foreign keys:"),

@@ -736,3 +736,16 @@ def test_text_exports_never_raise_and_stay_parseable(
                     len([g for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("class") == "node"])
                     == 2
                 )
+
+
+def test_report_names_the_services_without_coupling() -> None:
+    from graph.model import ForeignKey, Inventory, Table, TableRef
+
+    users, posts, jobs = (TableRef("d", "public", n) for n in ("users", "posts", "jobs"))
+    inv = Inventory(
+        tables=(Table(users, service="auth"), Table(posts, service="content"), Table(jobs, service="queue")),
+        foreign_keys=(ForeignKey("posts_user_id_fkey", posts, ("user_id",), users, ("id",)),),
+    )
+    out = io.StringIO()
+    export("md", inv, out)
+    assert "**Services:** 3 (2 coupled by cross-service FKs; not coupled: queue)" in out.getvalue()
