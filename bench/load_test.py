@@ -76,6 +76,91 @@ BROWSE = ("/", "/tables", "/diagnostics", "/remediation")
 HOT_KEYS = 6  # half the edits go to these few keys, so people collide
 
 
+# The callbacks a browser sends, as the positional arguments of ``DashHttp.call``
+# (outputs, inputs, state, changed); the load test and tests/test_workers.py share them.
+Call = tuple[list[tuple[str, str]], list[tuple[str, str, Any]], list[tuple[str, str, Any]], list[str]]
+
+
+def kick_call(path: str = "/") -> Call:
+    """Page ``path`` asking for the background ingest."""
+    return (
+        KICK_OUT,
+        [("fk-url", "pathname", path), ("fk-poll", "n_intervals", None)],
+        [("fk-ingest-running", "data", False), ("fk-ingest-go", "data", None)],
+        [],
+    )
+
+
+def page_call(path: str) -> Call:
+    """The router rendering page ``path``."""
+    return (
+        PAGE_OUT,
+        [("fk-url", "pathname", path), ("fk-poll", "n_intervals", None)],
+        [("fk-url", "search", "")],
+        [],
+    )
+
+
+def render_call(
+    *, refresh: int | None = None, tick: int = 0, rev: Any = "", trigger: str = "rem-service.value"
+) -> Call:
+    """The remediation page rendering its figures and grid."""
+    return (
+        RENDER_OUT,
+        [
+            ("rem-service", "value", ""),
+            ("rem-axis", "value", "order"),
+            ("rem-refresh", "n_intervals", refresh),
+            ("rem-tick", "data", tick),
+        ],
+        [("rem-rev", "data", rev)],
+        [trigger],
+    )
+
+
+def detail_call(fk_id: str, *, tick: int = 0, rev: Any = "") -> Call:
+    """The FK-detail editor loading one record."""
+    return (
+        DETAIL_OUT,
+        [("rem-selected", "data", fk_id), ("rem-tick", "data", tick), ("rem-rev", "data", rev)],
+        [],
+        ["rem-selected.data"],
+    )
+
+
+def edit_call(
+    fk_id: str,
+    loaded: Any,
+    who: str,
+    *,
+    button: str,
+    phase: int = 1,
+    note: str = "",
+    owner: str = "",
+    target: str = "",
+    policy: Any = None,
+    tick: int = 0,
+) -> Call:
+    """A click on ``button`` (``rem-mark`` or ``rem-save``) in the FK-detail editor."""
+    return (
+        EDIT_OUT,
+        [("rem-mark", "n_clicks", None), ("rem-unmark", "n_clicks", None), ("rem-save", "n_clicks", None)],
+        [
+            ("rem-selected", "data", fk_id),
+            ("rem-loaded", "data", loaded),
+            ("rem-who", "value", who),
+            ("rem-phase", "value", phase),
+            ("rem-note", "value", note),
+            ("rem-link", "value", ""),
+            ("rem-owner", "value", owner),
+            ("rem-target", "value", target),
+            ("rem-policy", "value", policy),
+            ("rem-tick", "data", tick),
+        ],
+        [f"{button}.n_clicks"],
+    )
+
+
 @dataclass
 class Saved:
     """An edit the server reported as saved."""
@@ -154,34 +239,15 @@ class User:
                 self.results.add(kind, None, time.perf_counter() - started, f"{type(exc).__name__}: {exc}")
                 return
         self.call("cb chrome", CHROME_OUT, [("fk-url", "pathname", path), ("fk-url", "search", "")])
-        self.call(
-            "cb ingest-kick",
-            KICK_OUT,
-            [("fk-url", "pathname", path), ("fk-poll", "n_intervals", None)],
-            [("fk-ingest-running", "data", False), ("fk-ingest-go", "data", None)],
-        )
+        self.call("cb ingest-kick", *kick_call(path))
         self.page(path)
 
     def page(self, path: str) -> None:
-        self.call(
-            "cb page",
-            PAGE_OUT,
-            [("fk-url", "pathname", path), ("fk-poll", "n_intervals", None)],
-            [("fk-url", "search", "")],
-        )
+        self.call("cb page", *page_call(path))
 
     def render(self, trigger: str) -> None:
         reply = self.call(
-            "cb rem-render",
-            RENDER_OUT,
-            [
-                ("rem-service", "value", ""),
-                ("rem-axis", "value", "order"),
-                ("rem-refresh", "n_intervals", 1),
-                ("rem-tick", "data", self.seq),
-            ],
-            [("rem-rev", "data", self.rev)],
-            changed=[trigger],
+            "cb rem-render", *render_call(refresh=1, tick=self.seq, rev=self.rev, trigger=trigger)
         )
         self.last_render = time.monotonic()
         if reply is not None:
@@ -189,12 +255,7 @@ class User:
 
     def edit(self) -> None:
         fk_id = self.rng.choice(self.keys[:HOT_KEYS] if self.rng.random() < 0.5 else self.keys)
-        detail = self.call(
-            "cb rem-detail",
-            DETAIL_OUT,
-            [("rem-selected", "data", fk_id), ("rem-tick", "data", self.seq), ("rem-rev", "data", self.rev)],
-            changed=["rem-selected.data"],
-        )
+        detail = self.call("cb rem-detail", *detail_call(fk_id, tick=self.seq, rev=self.rev))
         if detail is None or detail.status == 204:
             return
         loaded = detail.outputs.get("rem-loaded.data") or {}
@@ -205,25 +266,18 @@ class User:
         button = "rem-save" if fields else "rem-mark"
         reply = self.call(
             "cb rem-edit",
-            EDIT_OUT,
-            [
-                ("rem-mark", "n_clicks", None),
-                ("rem-unmark", "n_clicks", None),
-                ("rem-save", "n_clicks", None),
-            ],
-            [
-                ("rem-selected", "data", fk_id),
-                ("rem-loaded", "data", loaded),
-                ("rem-who", "value", self.name),
-                ("rem-phase", "value", self.rng.choice((1, 3, 4))),
-                ("rem-note", "value", "" if fields else tag),
-                ("rem-link", "value", ""),
-                ("rem-owner", "value", tag if fields else detail.outputs.get("rem-owner.value") or ""),
-                ("rem-target", "value", detail.outputs.get("rem-target.value") or ""),
-                ("rem-policy", "value", detail.outputs.get("rem-policy.value")),
-                ("rem-tick", "data", self.seq),
-            ],
-            changed=[f"{button}.n_clicks"],
+            *edit_call(
+                fk_id,
+                loaded,
+                self.name,
+                button=button,
+                phase=self.rng.choice((1, 3, 4)),
+                note="" if fields else tag,
+                owner=tag if fields else detail.outputs.get("rem-owner.value") or "",
+                target=detail.outputs.get("rem-target.value") or "",
+                policy=detail.outputs.get("rem-policy.value"),
+                tick=self.seq,
+            ),
         )
         if reply is None:
             return
@@ -332,11 +386,7 @@ def warm(url: str, results: Results) -> tuple[float, list[str]]:
     client = DashHttp(url, timeout=120.0)
     client.load("/")
     started = time.perf_counter()
-    kick = client.call(
-        KICK_OUT,
-        [("fk-url", "pathname", "/"), ("fk-poll", "n_intervals", None)],
-        [("fk-ingest-running", "data", False), ("fk-ingest-go", "data", None)],
-    )
+    kick = client.call(*kick_call())
     if kick.status == 200:
         done = client.call(
             [("fk-ingest-done", "data")], [("fk-ingest-go", "data", kick.outputs["fk-ingest-go.data"])]
@@ -349,22 +399,8 @@ def warm(url: str, results: Results) -> tuple[float, list[str]]:
         status = requests.get(url + "/healthz", timeout=30).json()["inventory"]
         in_a_row = in_a_row + 1 if status == "ready" else 0
         time.sleep(0.05)
-    client.call(
-        PAGE_OUT,
-        [("fk-url", "pathname", "/remediation"), ("fk-poll", "n_intervals", None)],
-        [("fk-url", "search", "")],
-    )
-    render = client.call(
-        RENDER_OUT,
-        [
-            ("rem-service", "value", ""),
-            ("rem-axis", "value", "order"),
-            ("rem-refresh", "n_intervals", None),
-            ("rem-tick", "data", 0),
-        ],
-        [("rem-rev", "data", "")],
-        changed=["rem-service.value"],
-    )
+    client.call(*page_call("/remediation"))
+    render = client.call(*render_call())
     rows = render.outputs.get("rem-grid.rowData") or []
     return seconds, [str(r["id"]) for r in rows]
 

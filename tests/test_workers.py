@@ -23,7 +23,7 @@ import pytest
 import requests
 
 from bench.deploy_harness import DashHttp, Process, Reply, celery_worker, gunicorn
-from bench.load_test import DETAIL_OUT, EDIT_OUT, KICK_OUT, PAGE_OUT, RENDER_OUT
+from bench.load_test import detail_call, edit_call, kick_call, page_call, render_call
 from store import open_store
 from ui.shared_cache import open_shared_cache
 from ui.shared_ingest import IngestSpec, SharedIngest
@@ -110,45 +110,21 @@ def ok(reply: Reply) -> Reply:
 
 
 def kick(client: DashHttp) -> Reply:
-    return client.call(
-        KICK_OUT,
-        [("fk-url", "pathname", "/"), ("fk-poll", "n_intervals", None)],
-        [("fk-ingest-running", "data", False), ("fk-ingest-go", "data", None)],
-    )
+    return client.call(*kick_call())
 
 
 def page(client: DashHttp, path: str) -> Any:
-    reply = ok(
-        client.call(
-            PAGE_OUT,
-            [("fk-url", "pathname", path), ("fk-poll", "n_intervals", None)],
-            [("fk-url", "search", "")],
-        )
-    )
+    reply = ok(client.call(*page_call(path)))
     return reply.outputs["fk-page.children"]
 
 
 def rows(client: DashHttp) -> list[dict[str, Any]]:
-    reply = client.call(
-        RENDER_OUT,
-        [
-            ("rem-service", "value", ""),
-            ("rem-axis", "value", "order"),
-            ("rem-refresh", "n_intervals", None),
-            ("rem-tick", "data", 0),
-        ],
-        [("rem-rev", "data", "")],
-        changed=["rem-service.value"],
-    )
+    reply = client.call(*render_call())
     return list(ok(reply).outputs["rem-grid.rowData"])
 
 
 def detail(client: DashHttp, fk_id: str) -> dict[str, Any]:
-    reply = client.call(
-        DETAIL_OUT,
-        [("rem-selected", "data", fk_id), ("rem-tick", "data", 0), ("rem-rev", "data", "")],
-        changed=["rem-selected.data"],
-    )
+    reply = client.call(*detail_call(fk_id))
     return ok(reply).outputs
 
 
@@ -156,23 +132,7 @@ def edit(
     client: DashHttp, fk_id: str, loaded: dict[str, Any], who: str, *, note: str = "", owner: str = ""
 ) -> str:
     button = "rem-save" if owner else "rem-mark"
-    reply = client.call(
-        EDIT_OUT,
-        [("rem-mark", "n_clicks", None), ("rem-unmark", "n_clicks", None), ("rem-save", "n_clicks", None)],
-        [
-            ("rem-selected", "data", fk_id),
-            ("rem-loaded", "data", loaded),
-            ("rem-who", "value", who),
-            ("rem-phase", "value", 1),
-            ("rem-note", "value", note),
-            ("rem-link", "value", ""),
-            ("rem-owner", "value", owner),
-            ("rem-target", "value", ""),
-            ("rem-policy", "value", None),
-            ("rem-tick", "data", 0),
-        ],
-        changed=[f"{button}.n_clicks"],
-    )
+    reply = client.call(*edit_call(fk_id, loaded, who, button=button, note=note, owner=owner))
     return text(ok(reply).outputs["rem-message.children"])
 
 
