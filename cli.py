@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import re
 from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
@@ -58,25 +57,12 @@ def _version() -> str:
         return "0+unknown"
 
 
-def looks_like_dsn(source: str) -> bool:
-    """A database URL (PostgreSQL, MySQL/MariaDB, SQLite) or ``key=value`` connection string, not a path.
-
-    >>> looks_like_dsn("postgresql://app@db/shop"), looks_like_dsn("host=db dbname=shop")
-    (True, True)
-    >>> looks_like_dsn("mysql://root@127.0.0.1/shop"), looks_like_dsn("sqlite:///app.db")
-    (True, True)
-    >>> looks_like_dsn("db/migrations")
-    False
-    """
-    return is_dsn_source(source) or bool(re.match(r"\s*[A-Za-z_]+\s*=", source))
-
-
 def check_sources(sources: Sequence[str]) -> None:
     """Raise :class:`ArgumentError` for a path source that does not exist."""
     for source in sources:
         if not source.strip():
             raise ArgumentError("empty source argument")
-        if not looks_like_dsn(source) and not Path(source).exists():
+        if not is_dsn_source(source) and not Path(source).exists():
             raise ArgumentError(f"source {source!r} does not exist")
 
 

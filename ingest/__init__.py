@@ -40,12 +40,15 @@ DSN_SCHEMES = ("postgresql://", "postgres://", "mysql://", "mariadb://", "sqlite
 
 
 def is_dsn_source(source: str) -> bool:
-    """True when ``source`` names a database (any of :data:`DSN_SCHEMES`) rather than a path.
+    """True when ``source`` names a database rather than a path, as :func:`ingest_source` decides:
+    a URL of :data:`DSN_SCHEMES`, or a libpq ``key=value`` string that is no existing path.
 
     >>> [is_dsn_source(s) for s in ("mariadb://app@db/shop", "sqlite:///app.db", "db/migrations")]
     [True, True, False]
+    >>> is_dsn_source("host=db dbname=shop")
+    True
     """
-    return source.lower().startswith(DSN_SCHEMES)
+    return source.lower().startswith(DSN_SCHEMES) or _is_dsn(source)
 
 
 _CONNINFO = re.compile(r"\s*[A-Za-z_]+\s*=")
