@@ -43,7 +43,7 @@ import dash
 import dash_cytoscape as cyto
 import flask
 
-from graph.model import Inventory
+from model.inventory import Inventory
 from ui.callbacks import register_callbacks
 from ui.data import Loader
 from ui.layout import build_layout

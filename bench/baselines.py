@@ -75,7 +75,7 @@ def sqlglot_fks(paths: Sequence[str | Path]) -> tuple[set[FKTuple], int]:
     import sqlglot
     from sqlglot.errors import SqlglotError
 
-    from ingest.split import split_statements
+    from ingest.migrations.split import split_statements
 
     logging.getLogger("sqlglot").setLevel(logging.ERROR)  # "falling back to parsing as a Command"
     found: set[FKTuple] = set()

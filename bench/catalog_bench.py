@@ -3,7 +3,7 @@
 Creates (once; reused when it is already complete) the database ``fkmap_bench_l``
 on the test instance (``FKMAP_TEST_PG``, default ``postgresql://postgres@127.0.0.1:5432/postgres``):
 10,000 tables ``t00000``.. each with a primary key and two foreign keys to other
-tables. Then times, median of ``--repeat`` runs (5), :func:`ingest.catalog.ingest_dsn`
+tables. Then times, median of ``--repeat`` runs (5), :func:`ingest.catalogs.postgres.ingest_dsn`
 against SQLAlchemy's ``MetaData().reflect(engine)`` — what SQLAlchemy-based ER-diagram
 tools do. Reflection is slow (tens of seconds), so it runs ``--reflect-repeat`` times
 (1 by default). Its default ``resolve_fks=True`` follows each FK to the referenced table
@@ -33,7 +33,7 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ingest.catalog import ingest_dsn
+from ingest.catalogs.postgres import ingest_dsn
 
 ADMIN_DSN = os.environ.get("FKMAP_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 DBNAME = "fkmap_bench_l"
@@ -129,7 +129,7 @@ def time_ours(repeat: int) -> tuple[list[float], int, int]:
 
 def cpu_ours() -> tuple[float, float | None]:
     """Client and server CPU seconds of one read: the steps of ``read_database`` on a known backend."""
-    from ingest import catalog
+    from ingest.catalogs import postgres as catalog
     from ingest.dsn import parse_dsn
 
     dsn = parse_dsn(bench_dsn())
@@ -262,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
         "load_average_1m": load,
         "cpus": os.cpu_count(),
         "fkmap": {
-            "call": "ingest.catalog.ingest_dsn(dsn)",
+            "call": "ingest.catalogs.postgres.ingest_dsn(dsn)",
             "runs_s": ours,
             "median_s": ours_median,
             "cpu_client_server_s": our_cpu,

@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from graph.exports import EXPORTERS  # noqa: E402
-from graph.exports.images import image_bytes  # noqa: E402
+from exports import EXPORTERS  # noqa: E402
+from exports.images import image_bytes  # noqa: E402
 from graph.scope import Scope  # noqa: E402
 from tests.graph.synthetic import synthetic_inventory  # noqa: E402
 

@@ -319,7 +319,7 @@ class User:
 # ---------------------------------------------------------------------------------------------- checks
 def check_store(dsn: str, saved: list[Saved], users: set[str]) -> list[str]:
     """Problems found in the audit log: lost, duplicated or unacknowledged saves, broken chains."""
-    from store import open_store
+    from remediation.store import open_store
 
     store = open_store(dsn)
     audit = store.audit()

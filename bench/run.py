@@ -4,7 +4,7 @@ Not a unit test. For sizes S (100 tables), M (2,000) and L (20,000 tables, ~30,0
 FKs, ~10 MB of DDL), as a tree of migration files and as one pg_dump-style file
 (:mod:`bench.generate`), it times, each in a fresh process, median of several runs:
 
-* fkmap's migration ingest (:func:`ingest.migrations.ingest_path`) on every core,
+* fkmap's migration ingest (:func:`ingest.migrations.sets.ingest_path`) on every core,
   on one core, a re-scan of the unchanged input (parse cache warm), and a first
   scan that also fills the cache; files/s, MB/s, CPU (parent + workers), peak RSS;
 * the same files through sqlglot, statement by statement, and through the DBML
@@ -89,7 +89,7 @@ def _fk_check(found: set[FKTuple], expected: set[FKTuple]) -> dict[str, Any]:
 
 
 def _child_fkmap(job: dict[str, Any]) -> dict[str, Any]:
-    from ingest.migrations import ingest_path
+    from ingest.migrations.sets import ingest_path
 
     facts = ensure_inputs(job["size"])[job["kind"]]
     inv, timing = _timed(lambda: ingest_path(facts["path"], cache=job["cache"], workers=job["workers"]))
@@ -102,7 +102,7 @@ def _child_fkmap(job: dict[str, Any]) -> dict[str, Any]:
 
 
 def _migration_paths(path: str) -> list[str]:
-    from ingest.layout import discover
+    from ingest.migrations.layout import discover
 
     sets, _ = discover(path)
     return [f.path for s in sets for f in s.files]
@@ -121,7 +121,7 @@ def _child_sqlglot(job: dict[str, Any]) -> dict[str, Any]:
 def _child_graph(job: dict[str, Any]) -> dict[str, Any]:
     from graph.analysis import cascade_chains, cross_service_fks, service_cycles, service_graph
     from graph.build import build_graph
-    from scan import scan
+    from ownership.scan import scan
 
     facts = ensure_inputs(job["size"])["tree"]
     inv = scan([facts["path"]])
@@ -273,7 +273,7 @@ def machine() -> dict[str, Any]:
         ram_gb = int(mem.split()[1]) / 1024 / 1024
     except (OSError, StopIteration, ValueError):
         ram_gb = 0.0
-    from ingest.parallel import cpu_count
+    from ingest.migrations.parallel import cpu_count
 
     return {
         "cpu": model,

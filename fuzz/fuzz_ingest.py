@@ -2,7 +2,7 @@
 
 Targets, chosen by the first input byte: the statement splitter (PostgreSQL and MySQL
 rules), the PostgreSQL adapter (pglast), the sqlglot adapter (MySQL), a whole file through
-read -> parse -> replay (:func:`ingest.migrations.ingest_path`), and the ``fkmap.toml``
+read -> parse -> replay (:func:`ingest.migrations.sets.ingest_path`), and the ``fkmap.toml``
 loader. The property is the one the test suite states: nothing raises, whatever the bytes.
 Any exception that escapes is a crash atheris saves as ``crash-<sha1>`` for replay.
 
@@ -31,10 +31,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 with atheris.instrument_imports():
-    from graph.config import parse_config
-    from ingest import mysql, pg
-    from ingest.migrations import ingest_path
-    from ingest.split import split_statements
+    from ingest.migrations import postgres as pg
+    from ingest.migrations import sqlglot_dialects as mysql
+    from ingest.migrations.sets import ingest_path
+    from ingest.migrations.split import split_statements
+    from ownership.config import parse_config
 
 SEEDS = [
     b"CREATE TABLE users (id int PRIMARY KEY);\n"

@@ -16,7 +16,7 @@ Two kinds of functions, on purpose:
 Examples
 --------
 >>> from graph.build import build_graph
->>> from graph.model import ForeignKey, Inventory, Table, TableRef
+>>> from model.inventory import ForeignKey, Inventory, Table, TableRef
 >>> users = TableRef("db", "public", "users")
 >>> posts = TableRef("db", "public", "posts")
 >>> fk = ForeignKey("posts_user_id_fkey", posts, ("user_id",), users, ("id",), on_delete="CASCADE")
@@ -43,7 +43,7 @@ import networkx as nx
 
 from graph.build import build_graph
 from graph.impact import ImpactRow, ServiceImpact, service_impact, summary_sentences
-from graph.model import ForeignKey, Inventory, Table, TableRef
+from model.inventory import ForeignKey, Inventory, Table, TableRef
 
 __all__ = [
     "CascadeChain",
@@ -126,7 +126,7 @@ def cross_service_fks(G: nx.MultiDiGraph) -> list[ForeignKey]:
     Examples
     --------
     >>> from graph.build import build_graph
-    >>> from graph.model import ForeignKey, Inventory, Table, TableRef
+    >>> from model.inventory import ForeignKey, Inventory, Table, TableRef
     >>> a, b, c = (TableRef("db", "public", n) for n in "abc")
     >>> inv = Inventory(
     ...     tables=(Table(a, service="x"), Table(b, service="x"), Table(c, service="y")),
@@ -151,7 +151,7 @@ def service_graph(G: nx.MultiDiGraph) -> nx.DiGraph:
     Examples
     --------
     >>> from graph.build import build_graph
-    >>> from graph.model import ForeignKey, Inventory, Table, TableRef
+    >>> from model.inventory import ForeignKey, Inventory, Table, TableRef
     >>> p, u = TableRef("db", "public", "posts"), TableRef("db", "public", "users")
     >>> inv = Inventory(
     ...     tables=(Table(p, service="content"), Table(u, service="auth")),
@@ -196,7 +196,7 @@ def service_cycles(G: nx.MultiDiGraph) -> list[tuple[str, ...]]:
     Examples
     --------
     >>> from graph.build import build_graph
-    >>> from graph.model import ForeignKey, Inventory, Table, TableRef
+    >>> from model.inventory import ForeignKey, Inventory, Table, TableRef
     >>> a, b, c = (TableRef("db", "public", n) for n in "abc")
     >>> inv = Inventory(
     ...     tables=(Table(a, service="x"), Table(b, service="y"), Table(c, service="z")),
@@ -243,7 +243,7 @@ def cascade_chains(G: nx.MultiDiGraph) -> list[CascadeChain]:
     Examples
     --------
     >>> from graph.build import build_graph
-    >>> from graph.model import ForeignKey, Inventory, Table, TableRef
+    >>> from model.inventory import ForeignKey, Inventory, Table, TableRef
     >>> u, p, c = (TableRef("db", "public", n) for n in ("users", "posts", "comments"))
     >>> inv = Inventory(
     ...     tables=(Table(u, service="auth"), Table(p, service="content"), Table(c, service="content")),
@@ -289,7 +289,7 @@ def blast_radius(G: nx.MultiDiGraph, table: TableRef, *, cascade_only: bool = Fa
     Examples
     --------
     >>> from graph.build import build_graph
-    >>> from graph.model import ForeignKey, Inventory, Table, TableRef
+    >>> from model.inventory import ForeignKey, Inventory, Table, TableRef
     >>> u, p, c = (TableRef("db", "public", n) for n in ("users", "posts", "comments"))
     >>> inv = Inventory(
     ...     tables=(Table(u), Table(p), Table(c)),
@@ -320,7 +320,7 @@ def _count_services(names: Iterable[str]) -> int:
 def headline_figures(source: Inventory | nx.MultiDiGraph) -> dict[str, int | float | None]:
     """The numbers a report opens with.
 
-    Given an :class:`~graph.model.Inventory` the graph is built with dropped
+    Given an :class:`~model.inventory.Inventory` the graph is built with dropped
     FKs included; given a graph, its edges are counted as they are (dropped
     figures are then 0 unless it was built with ``include_dropped=True``).
 
@@ -336,7 +336,7 @@ def headline_figures(source: Inventory | nx.MultiDiGraph) -> dict[str, int | flo
 
     Examples
     --------
-    >>> from graph.model import ForeignKey, Inventory, Location, Table, TableRef
+    >>> from model.inventory import ForeignKey, Inventory, Location, Table, TableRef
     >>> p, u = TableRef("db", "public", "posts"), TableRef("db", "public", "users")
     >>> inv = Inventory(
     ...     tables=(Table(p, service="content"), Table(u, service="auth")),

@@ -1,19 +1,19 @@
 """Build the table graph: one node per table, one edge per foreign key.
 
 The graph is a :class:`networkx.MultiDiGraph` whose nodes are
-:class:`~graph.model.TableRef` values and whose edges run from the dependent
+:class:`~model.inventory.TableRef` values and whose edges run from the dependent
 table to the referenced table (``fk.table -> fk.ref_table``), one edge per
 foreign key, so compound keys and parallel keys (``owner_id`` and
 ``friend_id`` both into ``users``) keep their multiplicity.
 
 Node attributes
-    ``table`` (:class:`~graph.model.Table`), ``service`` (the service that
+    ``table`` (:class:`~model.inventory.Table`), ``service`` (the service that
     holds the table), ``owner`` (the service whose data it is: ``replica_of``
     or ``service``), ``external`` (referenced but never defined in its own
     database).
 
 Edge attributes
-    ``fk`` (:class:`~graph.model.ForeignKey`), ``service`` (service of the
+    ``fk`` (:class:`~model.inventory.ForeignKey`), ``service`` (service of the
     dependent table), ``ref_service`` (owner of the target table),
     ``cross_service`` (both known and different), ``on_delete``, ``origin``,
     ``state`` and ``fresh_db_failure`` (the referenced table is not defined in
@@ -21,15 +21,15 @@ Edge attributes
     empty server fails; always False for inferred references, which are no
     constraints).
 
-An external table that :func:`graph.resolve.resolve_external` resolved
+An external table that :func:`ownership.resolve.resolve_external` resolved
 (``Table.resolved_to``) is only an alias: its edges point at the real table
 and it is not a node of its own. Graph attributes record how the graph was
-built: ``services`` (the inventory's :class:`~graph.model.Service` tuple),
+built: ``services`` (the inventory's :class:`~model.inventory.Service` tuple),
 ``include_dropped`` and ``origins``.
 
 Examples
 --------
->>> from graph.model import ForeignKey, Inventory, Table, TableRef
+>>> from model.inventory import ForeignKey, Inventory, Table, TableRef
 >>> users = Table(TableRef("auth", "public", "users"), service="auth")
 >>> posts = Table(TableRef("content", "public", "posts"), service="content")
 >>> fk = ForeignKey("posts_user_id_fkey", posts.ref, ("user_id",), users.ref, ("id",))
@@ -46,7 +46,7 @@ from collections.abc import Collection
 
 import networkx as nx
 
-from graph.model import ForeignKey, Inventory, Table, TableRef
+from model.inventory import ForeignKey, Inventory, Table, TableRef
 
 __all__ = ["build_graph", "edge_target"]
 
@@ -54,7 +54,7 @@ __all__ = ["build_graph", "edge_target"]
 def edge_target(fk: ForeignKey, tables: dict[TableRef, Table]) -> TableRef:
     """The table an FK really points at: its ``ref_table`` or what that resolved to.
 
-    >>> from graph.model import ForeignKey, Table, TableRef
+    >>> from model.inventory import ForeignKey, Table, TableRef
     >>> stub = Table(TableRef("chat", "public", "users"), external=True,
     ...              resolved_to=TableRef("auth", "public", "users"))
     >>> fk = ForeignKey("m_fkey", TableRef("chat", "public", "m"), ("u",), stub.ref, ("id",))
@@ -94,7 +94,7 @@ def build_graph(
 
     Examples
     --------
-    >>> from graph.model import ForeignKey, Inventory, Location, Table, TableRef
+    >>> from model.inventory import ForeignKey, Inventory, Location, Table, TableRef
     >>> a, b = TableRef("db", "public", "a"), TableRef("db", "public", "b")
     >>> old = ForeignKey("a_b_fkey", a, ("b_id",), b, ("id",), dropped_at=Location("m.sql", 9))
     >>> inv = Inventory(tables=(Table(a), Table(b)), foreign_keys=(old,))

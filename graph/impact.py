@@ -8,7 +8,7 @@ needs. Both are re-exported by :mod:`graph.analysis`.
 Examples
 --------
 >>> from graph.build import build_graph
->>> from graph.model import ForeignKey, Inventory, Table, TableRef
+>>> from model.inventory import ForeignKey, Inventory, Table, TableRef
 >>> u, v, s = (TableRef("db", "public", n) for n in ("users", "viewer_sessions", "streams"))
 >>> inv = Inventory(
 ...     tables=(Table(u, service="auth"), Table(v, service="streaming"), Table(s, service="streaming")),
@@ -33,7 +33,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.model import ForeignKey, TableRef
+from model.inventory import ForeignKey, TableRef
 
 __all__ = ["ImpactRow", "ServiceImpact", "service_impact", "summary_sentences"]
 
@@ -105,7 +105,7 @@ def service_impact(G: nx.MultiDiGraph, service: str) -> ServiceImpact:
     Examples
     --------
     >>> from graph.build import build_graph
-    >>> from graph.model import ForeignKey, Inventory, Table, TableRef
+    >>> from model.inventory import ForeignKey, Inventory, Table, TableRef
     >>> p, u = TableRef("db", "public", "posts"), TableRef("db", "public", "users")
     >>> inv = Inventory(
     ...     tables=(Table(p, service="content"), Table(u, service="auth")),
@@ -319,7 +319,7 @@ def summary_sentences(impact: ServiceImpact) -> list[str]:
 
     Examples
     --------
-    >>> from graph.model import TableRef
+    >>> from model.inventory import TableRef
     >>> u = TableRef("db", "public", "users")
     >>> def row(table, col, on_delete):
     ...     return ImpactRow(f"{table}_fkey", TableRef("db", "public", table), (col,), u, ("id",),

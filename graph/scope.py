@@ -18,7 +18,7 @@ Cross-service only
 Examples
 --------
 >>> from graph.build import build_graph
->>> from graph.model import ForeignKey, Inventory, Table, TableRef
+>>> from model.inventory import ForeignKey, Inventory, Table, TableRef
 >>> u, p, c, x = (TableRef("db", "public", n) for n in ("users", "posts", "comments", "other"))
 >>> inv = Inventory(
 ...     tables=(Table(u, service="auth"), Table(p, service="content"),
@@ -45,7 +45,7 @@ import networkx as nx
 
 from graph.analysis import service_graph
 from graph.build import build_graph
-from graph.model import Inventory
+from model.inventory import Inventory
 
 __all__ = [
     "ALL",

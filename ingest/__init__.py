@@ -4,16 +4,16 @@
 
 * ``postgresql://...`` or ``postgres://...``, or a libpq ``key=value`` string
   (``host=db dbname=shop``) that names no file — a live catalog, read by
-  ``ingest.catalog.ingest_dsn`` (imported only then);
+  ``ingest.catalogs.postgres.ingest_dsn`` (imported only then);
 * ``mysql://...`` or ``mariadb://...`` — a live MySQL/MariaDB catalog, read by
-  :func:`ingest.mysql_catalog.ingest_mysql`;
-* ``sqlite:///path.db`` — a SQLite file, read by :func:`ingest.sqlite_catalog.ingest_sqlite`;
-* a ``.json`` file holding an :meth:`Inventory.to_json <graph.model.Inventory.to_json>`
+  :func:`ingest.catalogs.mysql.ingest_mysql`;
+* ``sqlite:///path.db`` — a SQLite file, read by :func:`ingest.catalogs.sqlite.ingest_sqlite`;
+* a ``.json`` file holding an :meth:`Inventory.to_json <model.inventory.Inventory.to_json>`
   document — loaded as is, with a ``Source("inventory", path)`` added;
-* a ``.prisma`` file — a Prisma schema, read by :func:`ingest.prisma.ingest_prisma`;
+* a ``.prisma`` file — a Prisma schema, read by :func:`ingest.prisma.read.ingest_prisma`;
 * anything else — a migration folder or ``.sql`` file, replayed by
-  :func:`ingest.migrations.ingest_path`; the Prisma schemas of a folder are added
-  by :func:`ingest.prisma.add_prisma` (tables from migrations win over a schema's).
+  :func:`ingest.migrations.sets.ingest_path`; the Prisma schemas of a folder are added
+  by :func:`ingest.prisma.read.add_prisma` (tables from migrations win over a schema's).
 
 It never raises: an unusable source gives an inventory holding one ``error`` diagnostic.
 
@@ -30,7 +30,7 @@ import json
 import re
 from pathlib import Path
 
-from graph.model import Diagnostic, Inventory, Source
+from model.inventory import Diagnostic, Inventory, Source
 
 __all__ = ["DSN_SCHEMES", "ingest_source", "is_dsn_source"]
 
@@ -79,7 +79,7 @@ def _failed(kind: str, label: str, message: str, code: str) -> Inventory:
 def _from_catalog(source: str) -> Inventory:
     label = _masked(source)
     try:
-        from ingest.catalog import ingest_dsn
+        from ingest.catalogs.postgres import ingest_dsn
     except ImportError as exc:
         return _failed("catalog", label, f"live catalogs cannot be read: {exc}", "unsupported")
     try:
@@ -130,21 +130,21 @@ def ingest_source(source: str, *, dialect: str | None = None) -> Inventory:
         return _from_catalog(source)
     lowered = source.lower()
     if lowered.startswith(("mysql://", "mariadb://")):
-        from ingest.mysql_catalog import ingest_mysql
+        from ingest.catalogs.mysql import ingest_mysql
 
         return ingest_mysql(source)
     if lowered.startswith("sqlite:"):
-        from ingest.sqlite_catalog import ingest_sqlite
+        from ingest.catalogs.sqlite import ingest_sqlite
 
         return ingest_sqlite(source)
     path = Path(source)
     if path.suffix.lower() == ".json" and path.is_file():
         return _from_json(path)
-    from ingest.prisma import add_prisma, ingest_prisma
+    from ingest.prisma.read import add_prisma, ingest_prisma
 
     if path.suffix.lower() == ".prisma" and path.is_file():
         return ingest_prisma(path)
-    from ingest.migrations import ingest_path
+    from ingest.migrations.sets import ingest_path
 
     inv = ingest_path(path, dialect=dialect)
     return add_prisma(inv, path) if path.is_dir() else inv

@@ -5,7 +5,7 @@ Two forms are accepted, exactly as libpq reads them: URLs
 ``postgres://``) and ``key=value`` strings (``host=db user=app dbname=shop``).
 
 A DSN *without a database* names the whole instance: fkmap then reads every
-database of it (see :mod:`ingest.catalog`).
+database of it (see :mod:`ingest.catalogs.postgres`).
 
 Everything fkmap shows — sources, locations, diagnostics, logs — goes through
 :func:`mask_dsn` or :attr:`Dsn.label`, which drop the password, and every

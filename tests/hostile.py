@@ -7,7 +7,7 @@ sequences, GitHub workflow-command escapes and non-ASCII text. It has three serv
 (``auth``, :data:`EVIL_SERVICE` and :data:`LEGACY_SERVICE`, a MySQL set) coupled by
 cross-service foreign keys, one of them ``ON DELETE CASCADE``, a dropped one, and a
 statement that does not parse (its diagnostic quotes a hostile excerpt).
-:func:`hostile_inventory` ingests it for real with :func:`scan.scan`.
+:func:`hostile_inventory` ingests it for real with :func:`ownership.scan.scan`.
 
 Every name here is at most 63 bytes, so PostgreSQL would keep it as written.
 """
@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from graph.model import Inventory
+from model.inventory import Inventory
 
 __all__ = [
     "ALL_NAMES",
@@ -178,7 +178,7 @@ def write_hostile_repo(root: Path) -> Path:
 
 def hostile_inventory(root: Path) -> Inventory:
     """The hostile repository under ``root`` (written when missing), scanned for real."""
-    from scan import scan
+    from ownership.scan import scan
 
     if not (root / "fkmap.toml").exists():
         write_hostile_repo(root)

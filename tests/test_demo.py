@@ -423,8 +423,8 @@ def test_postgresql_replay_matches_golden(database: str, fresh_database: Callabl
 def _scan() -> tuple[Any, dict[str, Any]]:
     import os
 
-    import scan
-    from graph.contract import scan_document
+    from exports.scan_json import scan_document
+    from ownership import scan
 
     cwd = os.getcwd()
     os.chdir(ROOT)

@@ -18,7 +18,7 @@ import pytest
 
 import app as app_module
 from app import Settings, create_app, split_sources
-from graph.model import Inventory, Source
+from model.inventory import Inventory, Source
 from tests.ui.fixtures import six_services
 from ui import background
 from ui.background import SharedLoader, SharedSettings, kick, progress_outputs, run_job
@@ -156,7 +156,7 @@ def test_settings_from_environment() -> None:
 
 
 def test_default_app_keeps_the_scan_thread(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("scan.scan", lambda sources, config_path=None: Inventory())
+    monkeypatch.setattr("ownership.scan.scan", lambda sources, config_path=None: Inventory())
     app = create_app(["/srv/repo"], background=True)
     loader = app.server.config["FKMAP_LOADER"]
     assert type(loader) is Loader and loader.wait(5)
@@ -216,7 +216,7 @@ def test_healthz_reports_the_inventory(monkeypatch: pytest.MonkeyPatch) -> None:
         gate.wait(10)
         raise OSError("cannot read /srv/nowhere")
 
-    monkeypatch.setattr("scan.scan", slow)
+    monkeypatch.setattr("ownership.scan.scan", slow)
     app = create_app(["/srv/nowhere"], background=True)
     client = app.server.test_client()
     assert client.get("/healthz").get_json() == {"status": "ok", "inventory": "loading"}

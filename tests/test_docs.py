@@ -12,9 +12,9 @@ import click
 import pytest
 
 import cli
-from graph import config
-from graph.contract import scan_document
-from graph.model import ForeignKey, Inventory, Table, TableRef
+from exports.scan_json import scan_document
+from model.inventory import ForeignKey, Inventory, Table, TableRef
+from ownership import config
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from graph.model import Inventory
+from model.inventory import Inventory
 from tests.ui.fixtures import six_services
 from ui.auth import AuthConfigError, AuthSettings, edit_identity, hash_password, parse_auth
 
@@ -282,7 +282,7 @@ def _edit(client: Any, fk_id: str, typed: str) -> Any:
 def test_only_editors_change_records_and_the_audit_names_the_signed_in_user(
     users_file: Path, state: str
 ) -> None:
-    from store import open_store
+    from remediation.store import open_store
     from ui.remediation import remediation_view
 
     app = _app(auth=f"basic:{users_file}", state=state)
@@ -338,7 +338,7 @@ def test_the_name_field_shows_the_signed_in_user(users_file: Path, state: str) -
 def test_catalog_connections_refuse_writes(fresh_database: Callable[..., str]) -> None:
     import psycopg
 
-    from ingest.catalog import connect_read_only
+    from ingest.catalogs.postgres import connect_read_only
     from ingest.dsn import parse_dsn
 
     dsn = fresh_database("CREATE TABLE users (id int PRIMARY KEY);")
@@ -361,7 +361,7 @@ def test_catalog_connections_refuse_writes(fresh_database: Callable[..., str]) -
 def test_sqlite_catalogs_are_opened_read_only(tmp_path: Path) -> None:
     import sqlite3
 
-    from ingest.sqlite_catalog import ingest_sqlite
+    from ingest.catalogs.sqlite import ingest_sqlite
 
     db = tmp_path / "app.db"
     with sqlite3.connect(db) as conn:
@@ -378,7 +378,7 @@ def test_sqlite_catalogs_are_opened_read_only(tmp_path: Path) -> None:
 def test_mysql_catalog_connections_refuse_writes(mariadb_database: Callable[..., str]) -> None:
     import pymysql
 
-    from ingest.mysql_catalog import connect_read_only, parse_mysql_dsn
+    from ingest.catalogs.mysql import connect_read_only, parse_mysql_dsn
 
     dsn = mariadb_database("CREATE TABLE users (id INT PRIMARY KEY)")
     conn = connect_read_only(parse_mysql_dsn(dsn))

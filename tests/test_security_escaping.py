@@ -23,13 +23,13 @@ import pytest
 from click.testing import CliRunner
 
 import tests.hostile as h
+from exports import export
+from exports._common import table_id
+from exports.graphml import xml_text
 from graph.build import build_graph
-from graph.escape import clean_text, display_text
-from graph.exports import export
-from graph.exports._common import table_id
-from graph.exports.graphml import xml_text
-from graph.model import ForeignKey, Inventory
 from graph.scope import Scope
+from model.escape import clean_text, display_text
+from model.inventory import ForeignKey, Inventory
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -202,7 +202,7 @@ def test_graph_json_reads_back_with_every_name_exactly(inv: Inventory) -> None:
 
 def test_scan_json_document_round_trips_every_name(inv: Inventory) -> None:
     from cli import render_json
-    from graph.contract import load_document
+    from exports.scan_json import load_document
 
     back = load_document(json.loads(render_json(inv)))
     assert back.tables == inv.tables
@@ -327,7 +327,7 @@ def _pg_statements(script: str) -> list[dict[str, Any]]:
 
 
 def test_generated_postgresql_uses_quoted_identifiers_that_parse_back(inv: Inventory) -> None:
-    from graph.sqlgen import drop_script, orphan_checks_script, rollback_script
+    from exports.sqlgen import drop_script, orphan_checks_script, rollback_script
 
     rows = _fk_rows(inv, "services/evil/migrations")
     assert rows
@@ -352,7 +352,7 @@ def test_generated_postgresql_uses_quoted_identifiers_that_parse_back(inv: Inven
 def test_generated_mysql_uses_backquoted_identifiers_that_parse_back(inv: Inventory) -> None:
     import sqlglot
 
-    from graph.sqlgen import drop_script
+    from exports.sqlgen import drop_script
 
     rows = _fk_rows(inv, "services/legacy/migrations")
     parsed = [e for e in sqlglot.parse(drop_script(rows, dialect="mysql"), read="mysql") if e is not None]
@@ -368,8 +368,8 @@ def test_generated_scripts_run_on_postgresql_and_touch_only_the_keys(
 ) -> None:
     import psycopg
 
-    from graph.sqlgen import drop_script, rollback_script
-    from ingest.split import split_statements
+    from exports.sqlgen import drop_script, rollback_script
+    from ingest.migrations.split import split_statements
 
     dsn = fresh_database()
     with psycopg.connect(dsn, autocommit=True) as conn:
@@ -412,7 +412,7 @@ def _assert_clean_lines(text: str) -> None:
 
 
 def test_table_report_is_one_line_per_row_without_terminal_escapes(inv: Inventory) -> None:
-    from graph.table_report import render_table
+    from exports.text_report import render_table
 
     text = render_table(inv)
     _assert_clean_lines(text)

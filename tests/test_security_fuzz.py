@@ -1,7 +1,8 @@
 """Hostile and broken input: nothing escapes, every rejected piece is a diagnostic, big input is bounded.
 
 Property-based ("never raises") tests of the statement splitter, both parser adapters
-(:mod:`ingest.pg`, :mod:`ingest.mysql`), the replayer, the file reader and the config
+(:mod:`ingest.migrations.postgres`, :mod:`ingest.migrations.sqlglot_dialects`), the replayer, the file
+reader and the config
 loader, with a bounded example count so they run in ``make test``; then enormous and
 pathological inputs (1 MB statements, 10,000-deep nesting, symbolic-link loops, binary
 and invalid UTF-8 files, files over the size caps) with their time and memory measured.
@@ -20,14 +21,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from graph.config import Config, load_config, parse_config
-from graph.model import Column, Diagnostic
-from ingest import layout
-from ingest import ops as o
-from ingest.layout import MigrationFile, read_up_text
-from ingest.migrations import ingest_path, ingest_text
-from ingest.replay import Replayer
-from ingest.split import split_statements
+from ingest.migrations import layout
+from ingest.migrations import ops as o
+from ingest.migrations.layout import MigrationFile, read_up_text
+from ingest.migrations.replay import Replayer
+from ingest.migrations.sets import ingest_path, ingest_text
+from ingest.migrations.split import split_statements
+from model.inventory import Column, Diagnostic
+from ownership.config import Config, load_config, parse_config
 
 #: Examples per property: bounded for ``make test``; ``FKMAP_FUZZ_EXAMPLES=5000`` searches deeper by hand.
 FUZZ = settings(
@@ -83,7 +84,7 @@ def test_splitter_on_any_decoded_bytes(data: bytes) -> None:
 @FUZZ
 @given(SQL)
 def test_postgresql_adapter_never_raises(sql: str) -> None:
-    from ingest import pg
+    from ingest.migrations import postgres as pg
 
     ops, diags = pg.parse(sql, "f.sql")
     assert all(isinstance(op, o.Op) for op in ops)
@@ -95,7 +96,7 @@ def test_postgresql_adapter_never_raises(sql: str) -> None:
 @FUZZ
 @given(SQL, st.sampled_from(["mysql", "mariadb", "sqlite", "tsql"]))
 def test_sqlglot_adapter_never_raises(sql: str, dialect: str) -> None:
-    from ingest import mysql
+    from ingest.migrations import sqlglot_dialects as mysql
 
     ops, diags = mysql.parse(sql, "f.sql", dialect=dialect)
     assert all(isinstance(op, o.Op) for op in ops)
@@ -134,7 +135,7 @@ def test_every_statement_the_server_rejects_is_one_diagnostic_and_the_rest_repla
     skipped unread by design."""
     from pglast.parser import ParseError, parse_sql_json
 
-    from ingest.pg_convert import is_relevant, needs_syntax_check
+    from ingest.migrations.postgres_convert import is_relevant, needs_syntax_check
 
     lines = ["CREATE TABLE zz_good_0 (id int PRIMARY KEY);"]
     rejected = []
@@ -324,7 +325,7 @@ def test_config_loader_never_raises_and_reports_in_diagnostics(text: str) -> Non
     for d in diags:
         _diagnostic_ok(d, "fkmap.toml")
         assert d.code == "config" and d.path == "fkmap.toml"
-    from graph.services import assign_services
+    from ownership.services import assign_services
 
     assign_services(_small_inventory(), cfg)  # the config is usable, whatever it held
     assert time.perf_counter() - start < 5
@@ -345,7 +346,7 @@ def test_config_refuses_patterns_with_exponential_backtracking(pattern: str) -> 
     cfg, diags = parse_config(text, "fkmap.toml")
     assert cfg.database_pattern != pattern
     assert [d.line for d in diags if "exponential" in d.message] == [3]
-    from graph.services import assign_services
+    from ownership.services import assign_services
 
     start = time.perf_counter()
     assign_services(_small_inventory(), cfg)

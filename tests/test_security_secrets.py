@@ -229,7 +229,7 @@ def test_a_failed_scan_page_and_a_bad_state_url_never_hold_the_password(tmp_path
     for text in _pages(client):
         assert_clean("a page", text)
     assert_clean("the layout", client.get("/_dash-layout").data)
-    from store import StoreError, open_store
+    from remediation.store import StoreError, open_store
 
     for url in (bad_state, f"postgresql://postgres:{TOKEN}/x@127.0.0.1:1/state"):  # unencoded '/' too
         with pytest.raises(StoreError) as caught:

@@ -28,8 +28,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from graph.remediation import Record
-from store import SCHEMA_VERSION, StoreError, StoreVersionError, open_store
+from remediation.store import SCHEMA_VERSION, StoreError, StoreVersionError, open_store
+from remediation.tracking import Record
 from ui import remediation as rem
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -138,8 +138,8 @@ def _save(server: Server, fk_id: str, loaded: dict[str, Any], team: str) -> str:
 
 
 def _keys(n: int) -> list[str]:
-    from graph.remediation import tracked_fks
-    from scan import scan
+    from ownership.scan import scan
+    from remediation.tracking import tracked_fks
 
     return [item.id for item in tracked_fks(scan([str(DEMO)]))][:n]
 
@@ -199,7 +199,7 @@ def test_sigkill_of_the_server_while_clients_save_loses_no_confirmed_change(
 
     store = open_store(state)
     if not state.startswith("postgresql://"):
-        from store.sqlite import SqliteStore
+        from remediation.store.sqlite import SqliteStore
 
         assert isinstance(store, SqliteStore) and store.integrity_check() == ["ok"]
     audit = store.audit()

@@ -1,7 +1,7 @@
 """What the dashboard draws from: one scan, its graphs and a stable fingerprint.
 
 :class:`Loader` is the seam between ingest and the views. ``create_app`` gives it
-either a ready :class:`~graph.model.Inventory` or the sources to scan; the page
+either a ready :class:`~model.inventory.Inventory` or the sources to scan; the page
 callback asks :meth:`Loader.status` and shows a progress panel while a scan runs
 (``background=True``), the views once :class:`AppData` is ready, or the error
 message (never a stack trace) when the scan failed. When several processes
@@ -22,7 +22,7 @@ from typing import Literal
 import networkx as nx
 
 from graph.build import build_graph
-from graph.model import Inventory, Table, TableRef
+from model.inventory import Inventory, Table, TableRef
 
 __all__ = ["UNASSIGNED", "AppData", "Loader", "Status", "build_app_data", "service_of"]
 
@@ -143,10 +143,10 @@ class Loader:
     def from_sources(
         cls, sources: Sequence[str], config_path: str | None = None, *, background: bool = False
     ) -> Loader:
-        """A loader that runs :func:`scan.scan` on ``sources``."""
+        """A loader that runs :func:`ownership.scan.scan` on ``sources``."""
 
         def produce() -> Inventory:
-            from scan import scan
+            from ownership.scan import scan
 
             return scan(list(sources), config_path=config_path)
 

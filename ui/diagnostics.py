@@ -9,7 +9,7 @@ from typing import Any
 import dash_ag_grid as dag
 from dash import dcc, html
 
-from graph.model import Diagnostic
+from model.inventory import Diagnostic
 from ui import ids
 from ui.data import AppData
 from ui.state import ViewState

@@ -21,7 +21,7 @@ from typing import Any
 import networkx as nx
 
 from graph.analysis import service_graph
-from graph.model import Table, TableRef
+from model.inventory import Table, TableRef
 from ui.data import AppData, service_of
 from ui.state import ORIGINS, TableFilter
 from ui.theme import danger_of, service_colour

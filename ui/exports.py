@@ -12,7 +12,7 @@ Pictures (PNG, SVG) of the graph *as shown*
     the server. The service page has no graph: it offers Graphviz pictures of
     the service's neighbourhood made on the server instead.
 Data (DOT, Mermaid, GraphML, JSON, CSV, impact CSV, Markdown, HTML)
-    Made on the server by :func:`graph.exports.export` from the scan's
+    Made on the server by :func:`exports.export` from the scan's
     inventory, for the *scope* the URL describes (:func:`export_scope`), so a
     file equals ``fkmap export --format F`` with the same options.
 
@@ -40,7 +40,7 @@ from typing import Any
 import dash
 from dash import ALL, ClientsideFunction, Input, Output, State, dcc, html
 
-from graph.exports import FORMATS, ImageExportError, ScopeError, export
+from exports import FORMATS, ImageExportError, ScopeError, export
 from graph.scope import Scope
 from ui import ids
 from ui.data import UNASSIGNED, AppData, Loader
@@ -86,7 +86,7 @@ EXPORT_NOTE = "fk-export-note"
 EXPORT_STATUS = "fk-export-status"
 EXPORT_IMAGE_DONE = "fk-export-image-done"
 
-#: (format name of :data:`graph.exports.FORMATS`, button label) of the data exports, in menu order.
+#: (format name of :data:`exports.FORMATS`, button label) of the data exports, in menu order.
 DATA_FORMATS = (
     ("dot", "Graphviz DOT"),
     ("mermaid", "Mermaid"),
@@ -226,7 +226,7 @@ def file_name(scope: Scope, fmt: str) -> str:
 def export_file(data: AppData, scope: Scope, fmt: str) -> tuple[str, str | bytes]:
     """``(file name, content)`` of format ``fmt`` over ``scope`` (text, or bytes for pictures).
 
-    Raises :class:`~graph.scope.ScopeError` or :class:`~graph.exports.ImageExportError`
+    Raises :class:`~graph.scope.ScopeError` or :class:`~exports.ImageExportError`
     with a readable message, :class:`KeyError` for an unknown format.
     """
     binary = FORMATS[fmt].binary

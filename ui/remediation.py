@@ -29,7 +29,8 @@ from urllib.parse import parse_qs, urlencode
 import dash_ag_grid as dag
 from dash import dcc, html
 
-from graph.remediation import (
+from remediation.store import ConflictError, SqlStore, StoreError, open_store, utc_now
+from remediation.tracking import (
     DELETION_POLICIES,
     MANUAL_PHASES,
     PHASE_LABELS,
@@ -41,8 +42,7 @@ from graph.remediation import (
     statuses,
     tracked_fks,
 )
-from graph.remediation_views import BurnDown, burndown, git_added_dates, progress, sql_for
-from store import ConflictError, SqlStore, StoreError, open_store, utc_now
+from remediation.views import BurnDown, burndown, git_added_dates, progress, sql_for
 from ui.data import AppData
 from ui.remediation_panels import (
     ALL,
@@ -143,7 +143,7 @@ class StoreHandle:
             if self._store is None:
                 store = open_store(self.url)
                 if self.plan is not None:
-                    from graph.plan_io import seed_store_from_plan
+                    from remediation.plan_file import seed_store_from_plan
 
                     self.seeded = seed_store_from_plan(store, self.plan)
                 self._store = store
@@ -172,7 +172,7 @@ def remediation_handle(
     if config_path:
         plan = Path(config_path).parent / PLAN_NAME
     elif sources:
-        from graph.config import find_config
+        from ownership.config import find_config
 
         found = find_config(list(sources))
         plan = found.parent / PLAN_NAME if found is not None else None

@@ -12,8 +12,8 @@ from typing import Any
 import dash
 from dash import Input, Output, State, ctx, no_update
 
-from graph.remediation_views import review_delta, snapshot_rows
-from store import SqlStore, StoreError
+from remediation.store import SqlStore, StoreError
+from remediation.views import review_delta, snapshot_rows
 from ui import ids
 from ui import remediation as rem
 from ui.auth import edit_identity

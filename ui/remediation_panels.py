@@ -1,7 +1,7 @@
 """Pieces of the remediation page built from plain values: grid rows, plotly figures, panels.
 
-Every function takes graph-level data (:class:`~graph.remediation.Status`,
-:class:`~graph.remediation_views.Progress`, :class:`~graph.remediation_views.BurnDown`,
+Every function takes graph-level data (:class:`~remediation.tracking.Status`,
+:class:`~remediation.views.Progress`, :class:`~remediation.views.BurnDown`,
 records) and returns Dash components or figures, so tests call them directly.
 Names from scanned SQL are always component text, never HTML; a mark's link
 becomes an anchor only for ``http(s)://`` URLs.
@@ -16,9 +16,9 @@ from typing import Any
 import plotly.graph_objects as go
 from dash import html
 
-from graph.escape import clean_text
-from graph.remediation import PHASE_LABELS, Record, Status
-from graph.remediation_views import BurnDown, Progress, progress
+from model.escape import clean_text
+from remediation.tracking import PHASE_LABELS, Record, Status
+from remediation.views import BurnDown, Progress, progress
 
 __all__ = [
     "GRID_COLUMNS",

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import networkx as nx
 import numpy as np
 
-from graph.model import TableRef
+from model.inventory import TableRef
 from ui.data import AppData, service_of
 from ui.elements import Element, Pos, colour_of, label_of, node_id, present_table, services_graph, text_width
 from ui.theme import danger_of, worst_action

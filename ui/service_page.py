@@ -9,7 +9,7 @@ import dash_ag_grid as dag
 from dash import dcc, html
 
 from graph.analysis import CascadeChain, ImpactRow, cascade_chains, service_impact, summary_sentences
-from graph.model import Diagnostic
+from model.inventory import Diagnostic
 from ui import ids
 from ui.data import AppData
 from ui.diagnostics import diagnostic_rows, diagnostics_grid

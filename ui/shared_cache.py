@@ -100,11 +100,11 @@ class RedisCache:
 
 def open_shared_cache(cache_dir: str | Path | None = None, redis_url: str | None = None) -> SharedCache:
     """Redis when ``redis_url`` is given, else the diskcache folder ``cache_dir``
-    (default: ``shared/`` in :func:`ingest.cache.default_dir`, i.e. under ``$FKMAP_CACHE_DIR``)."""
+    (default: ``shared/`` in :func:`ingest.migrations.cache.default_dir`, i.e. under ``$FKMAP_CACHE_DIR``)."""
     if redis_url:
         return RedisCache(redis_url)
     if cache_dir is None:
-        from ingest.cache import default_dir
+        from ingest.migrations.cache import default_dir
 
         cache_dir = default_dir() / "shared"
     Path(cache_dir).mkdir(mode=0o700, parents=True, exist_ok=True)

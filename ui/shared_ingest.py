@@ -7,9 +7,9 @@ the same inventory. :class:`SharedIngest` does that with three ideas:
 Fingerprint
     :func:`source_fingerprint` hashes what the scan reads: each source folder's
     file names, sizes and modification times (hidden folders and the folders
-    :data:`ingest.layout.SKIP_DIRS` names are skipped, as the scan skips them),
+    :data:`ingest.migrations.layout.SKIP_DIRS` names are skipped, as the scan skips them),
     the config file, the code that turns them into an inventory
-    (:func:`ingest.cache.parser_version` plus ``scan.py`` and ``graph/``), and
+    (:func:`ingest.migrations.cache.parser_version` plus ``model/`` and ``ownership/``), and
     for live catalogs (DSNs) the source text and a time bucket of
     ``catalog_refresh`` seconds: a catalog is re-read at most that often.
 Cache
@@ -33,7 +33,7 @@ Nothing here imports Dash: :mod:`ui.background` wires it to background callbacks
 Examples
 --------
 >>> import tempfile
->>> from graph.model import Inventory
+>>> from model.inventory import Inventory
 >>> from ui.shared_cache import open_shared_cache
 >>> sources, cache_dir = tempfile.mkdtemp(), tempfile.mkdtemp()
 >>> cache = open_shared_cache(cache_dir)
@@ -62,7 +62,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from graph.model import Inventory
+from model.inventory import Inventory
 from ui.shared_cache import SharedCache
 
 __all__ = [
@@ -120,12 +120,12 @@ class IngestSpec:
 
 @cache
 def code_version() -> str:
-    """Digest of the code an inventory depends on: the parser, ``scan.py`` and ``graph/*.py``."""
-    from ingest.cache import parser_version
+    """Digest of the code an inventory depends on: the parser, ``model/`` and ``ownership/``."""
+    from ingest.migrations.cache import parser_version
 
     digest = hashlib.sha256(f"{_FORMAT}|{parser_version()}".encode())
     root = Path(__file__).resolve().parent.parent
-    for source in [root / "scan.py", *sorted((root / "graph").glob("*.py"))]:
+    for source in [*sorted((root / "model").glob("*.py")), *sorted((root / "ownership").glob("*.py"))]:
         try:
             digest.update(source.name.encode() + b"\0" + source.read_bytes())
         except OSError:
@@ -134,7 +134,7 @@ def code_version() -> str:
 
 
 def _tree(digest: Any, root: Path) -> None:
-    from ingest.layout import SKIP_DIRS
+    from ingest.migrations.layout import SKIP_DIRS
 
     if root.is_file():
         info = root.stat()
@@ -164,7 +164,7 @@ def source_fingerprint(spec: IngestSpec, now: float | None = None) -> str:
     digest = hashlib.sha256(f"{code_version()}\0{spec.id}\n".encode())
     config = Path(spec.config_path) if spec.config_path else None
     if config is None:
-        from graph.config import find_config
+        from ownership.config import find_config
 
         config = find_config(list(spec.sources))
     if config is not None and config.is_file():
@@ -237,7 +237,7 @@ class Progress:
 class SharedIngest:
     """The scan of ``spec`` through ``cache``: run it once, let everyone else follow.
 
-    ``scanner(sources, config_path)`` defaults to :func:`scan.scan` (looked up
+    ``scanner(sources, config_path)`` defaults to :func:`ownership.scan.scan` (looked up
     when called). See the module docstring.
     """
 
@@ -387,7 +387,7 @@ class SharedIngest:
     def _scan(self) -> Inventory:
         if self._scanner is not None:
             return self._scanner(list(self.spec.sources), self.spec.config_path)
-        import scan as scan_module
+        from ownership import scan as scan_module
 
         return scan_module.scan(list(self.spec.sources), config_path=self.spec.config_path)
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.model import (
+from model.inventory import (
     Diagnostic,
     ForeignKey,
     Inventory,

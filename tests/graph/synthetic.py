@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 
-from graph.model import ForeignKey, Inventory, Location, Service, Table, TableRef
+from model.inventory import ForeignKey, Inventory, Location, Service, Table, TableRef
 
 
 def synthetic_inventory(tables: int = 2000, services: int = 25, seed: int = 7) -> Inventory:

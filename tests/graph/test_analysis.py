@@ -23,7 +23,7 @@ from graph.analysis import (
     summary_sentences,
 )
 from graph.build import build_graph
-from graph.model import ForeignKey, Inventory, Location, Service, Table, TableRef
+from model.inventory import ForeignKey, Inventory, Location, Service, Table, TableRef
 from tests.graph.fkmap_seed import B, L, ref, seed_inventory
 
 

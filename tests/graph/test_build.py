@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graph.build import build_graph, edge_target
-from graph.model import ForeignKey, Inventory, Location, Service, Table, TableRef
+from model.inventory import ForeignKey, Inventory, Location, Service, Table, TableRef
 from tests.graph.fkmap_seed import B, L, ref, seed_inventory
 
 

@@ -5,7 +5,7 @@ like for ``n`` tables: the ``SET`` preamble, ``set_config('search_path', ...)``,
 functions with dollar-quoted bodies, ``CREATE TABLE``, sequences, ``COPY`` data
 blocks, ``ALTER TABLE ONLY ... ADD CONSTRAINT ... PRIMARY KEY`` and, at the end,
 ``ALTER TABLE ONLY ... ADD CONSTRAINT ... FOREIGN KEY``. Run this module to time
-:func:`ingest.migrations.ingest_path` on a 3,000-table file::
+:func:`ingest.migrations.sets.ingest_path` on a 3,000-table file::
 
     .venv/bin/python tests/ingest/pgdump_fixture.py 3000
     .venv/bin/python tests/ingest/pgdump_fixture.py 20000 --lean   # ~10 MB
@@ -174,7 +174,7 @@ def expected_fk_count(n_tables: int) -> int:
 
 def main(argv: list[str]) -> None:
     """Write the dump to a temporary directory and time ``ingest_path`` on it."""
-    from ingest.migrations import ingest_path
+    from ingest.migrations.sets import ingest_path
 
     n = int(argv[1]) if len(argv) > 1 else 3000
     text = make_pg_dump(n, lean="--lean" in argv)

@@ -5,8 +5,8 @@ Every script is replayed as file ``m.sql`` of logical database ``db``.
 
 from __future__ import annotations
 
-from graph.model import ForeignKey, Inventory, Location, TableRef
-from ingest.migrations import ingest_text
+from ingest.migrations.sets import ingest_text
+from model.inventory import ForeignKey, Inventory, Location, TableRef
 
 __all__ = ["FK", "at", "codes", "fks", "ref", "run", "why"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.model import Inventory
+from model.inventory import Inventory
 from tests.ui.fixtures import hostile, six_services
 from ui.data import AppData, build_app_data
 

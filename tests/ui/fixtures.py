@@ -8,7 +8,7 @@ reference and two diagnostics. ``hostile()`` holds names that look like HTML.
 
 from __future__ import annotations
 
-from graph.model import (
+from model.inventory import (
     Column,
     Diagnostic,
     ForeignKey,

@@ -10,7 +10,7 @@ import pytest
 
 import app as app_module
 from app import create_app
-from graph.model import Inventory
+from model.inventory import Inventory
 from tests.ui.fixtures import DB
 from ui import ids
 
@@ -201,7 +201,7 @@ def test_ingest_error_is_shown_not_raised(monkeypatch: pytest.MonkeyPatch) -> No
     def boom(sources: Any, config_path: Any = None) -> Inventory:
         raise OSError(f"cannot read {sources[0]}")
 
-    monkeypatch.setattr("scan.scan", boom)
+    monkeypatch.setattr("ownership.scan.scan", boom)
     client = create_app(["/srv/nowhere"]).server.test_client()
     assert client.get("/_dash-layout").status_code == 200
     response = page(client, "/")
@@ -219,7 +219,7 @@ def test_lazy_server_uses_environment(monkeypatch: pytest.MonkeyPatch, tmp_path:
         calls.append(list(sources))
         return Inventory()
 
-    monkeypatch.setattr("scan.scan", fake)
+    monkeypatch.setattr("ownership.scan.scan", fake)
     server = app_module.server
     loader = server.config["FKMAP_LOADER"]
     assert loader.wait(5)

@@ -17,7 +17,7 @@ import pytest
 
 from graph.analysis import cross_service_fks, headline_figures, service_graph, service_impact
 from graph.build import build_graph
-from graph.model import Inventory
+from model.inventory import Inventory
 from tests.ui.fixtures import HOSTILE, HOSTILE_SERVICE, hostile, six_services
 from ui.overview import HEADLINES, format_figure
 
@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def demo_inventory() -> Inventory:
     """The bundled demo through scan.scan, or the hand-made fixture while ingest is not there yet."""
     try:
-        from scan import scan
+        from ownership.scan import scan
 
         inv = scan([str(ROOT / "examples" / "demo")])
     except Exception:

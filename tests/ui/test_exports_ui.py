@@ -1,6 +1,6 @@
 """The Export menu without a browser: scope from the URL, file names, contents, callbacks.
 
-Expected contents are made by :func:`graph.exports.export` on the same
+Expected contents are made by :func:`exports.export` on the same
 inventory and scope (what ``fkmap export`` writes); the dashboard must send
 exactly those bytes. Callbacks run through Flask's test client.
 """
@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 
 from app import create_app
-from graph.exports import export
-from graph.model import Inventory
+from exports import export
 from graph.scope import Scope
+from model.inventory import Inventory
 from tests.ui.fixtures import HOSTILE_SERVICE, SERVICES
 from ui import ids
 from ui.data import UNASSIGNED, AppData, build_app_data

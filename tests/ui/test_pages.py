@@ -12,7 +12,7 @@ from dash import dcc, html
 from dash.development.base_component import Component
 
 from graph.analysis import cascade_chains, headline_figures, service_impact, summary_sentences
-from graph.model import Inventory
+from model.inventory import Inventory
 from tests.ui.fixtures import DB, HOSTILE, HOSTILE_SERVICE
 from ui import ids
 from ui.data import AppData, Loader, build_app_data

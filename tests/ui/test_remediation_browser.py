@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from store import open_store
+from remediation.store import open_store
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "examples" / "demo"
@@ -168,7 +168,7 @@ def test_mark_a_phase_reload_and_a_second_user(
 # ------------------------------------------------------------------------------------ without a browser
 @pytest.fixture(scope="module")
 def demo_data() -> Any:
-    from scan import scan
+    from ownership.scan import scan
     from ui.data import build_app_data
 
     return build_app_data(scan([str(DEMO)]))

@@ -1,0 +1,5 @@
+"""``python -m cli``: the ``fkmap`` command line."""
+
+from cli import main
+
+main()

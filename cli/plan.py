@@ -1,0 +1,219 @@
+"""``fkmap plan``: the remediation plan on the command line (registered in :mod:`cli`).
+
+\b
+fkmap plan export SOURCE... [-o fkmap-plan.yaml] [--state URL]
+fkmap plan import FILE [--state URL] [--who NAME]
+fkmap plan status SOURCE... [--state URL]
+fkmap plan sql SOURCE... [--service S] [--kind drop|rollback|orphans]
+
+``--state`` names the store: a SQLite file (default ``.fkmap/state.db``, or
+``$FKMAP_STATE``) or ``postgresql://user@host/db`` for a shared one.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+__all__ = ["plan_group"]
+
+STATE_HELP = (
+    "Remediation store: a SQLite file or postgresql://user@host/db. "
+    "Default: $FKMAP_STATE, else .fkmap/state.db in the working directory."
+)
+
+
+def _who() -> str:
+    try:
+        return os.environ.get("FKMAP_USER") or getpass.getuser()
+    except Exception:
+        return "fkmap"
+
+
+def _open(state: str | None) -> Any:
+    from cli import ArgumentError
+    from remediation.store import StoreError, open_store
+
+    try:
+        return open_store(state)
+    except StoreError as exc:
+        raise ArgumentError(str(exc)) from exc
+
+
+def _statuses(sources: Sequence[str], config: str | None, dialect: str | None, store: Any) -> Any:
+    from cli import ArgumentError, check_dialect, check_sources
+    from ownership.scan import scan
+    from remediation.tracking import statuses, tracked_fks
+
+    check_sources(sources)
+    if config is not None and not Path(config).is_file():
+        raise ArgumentError(f"config file {config!r} does not exist")
+    inv = scan(list(sources), config_path=config, dialect=check_dialect(dialect))
+    return statuses(tracked_fks(inv), store.records() if store is not None else [])
+
+
+_sources = click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
+_config = click.option(
+    "--config", "config", metavar="FILE", help="Service map (default: fkmap.toml next to the sources)."
+)
+_dialect = click.option("--dialect", metavar="D", help="SQL dialect of .sql files (default: detected).")
+_state = click.option("--state", metavar="URL", help=STATE_HELP)
+
+
+class _PlanGroup(click.Group):
+    """A store that cannot be used (damaged, newer, unreachable) is a one-line error, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from cli import ArgumentError
+        from remediation.store import StoreError
+
+        try:
+            return super().invoke(ctx)
+        except StoreError as exc:
+            raise ArgumentError(str(exc)) from exc
+
+
+@click.group(name="plan", cls=_PlanGroup)
+def plan_group() -> None:
+    """Track the removal of cross-service FKs phase by phase, and keep the plan as code."""
+
+
+@plan_group.command(name="export")
+@_sources
+@click.option(
+    "-o", "--output", default="fkmap-plan.yaml", show_default=True, metavar="FILE",
+    help="Plan file to write: .json for JSON, anything else YAML; '-' for standard output.",
+)  # fmt: skip
+@_state
+@_config
+@_dialect
+def export_command(
+    sources: tuple[str, ...], output: str, state: str | None, config: str | None, dialect: str | None
+) -> None:
+    """Write every cross-service FK of SOURCEs with its record (phases, owner, policy) to a plan file.
+
+    \b
+    Examples:
+      fkmap plan export examples/demo -o fkmap-plan.yaml
+      fkmap plan export ./repo postgresql://app@prod/shop --state postgresql://fkmap@ops/fkmap
+    """
+    from cli import ArgumentError
+    from remediation.plan_file import dump_plan, export_plan
+
+    store = _open(state)
+    rows, orphans = _statuses(sources, config, dialect, store)
+    doc = export_plan(rows, orphans)
+    if output == "-":
+        click.echo(dump_plan(doc), nl=False)
+        return
+    try:
+        Path(output).write_text(
+            dump_plan(doc, json_format=output.lower().endswith(".json")), encoding="utf-8"
+        )
+    except OSError as exc:
+        raise ArgumentError(f"cannot write {output!r}: {exc.strerror or exc}") from exc
+    orphan_note = f", {len(orphans)} orphaned record(s)" if orphans else ""
+    click.echo(f"fkmap: wrote {output}: {len(rows)} cross-service foreign key(s){orphan_note}", err=True)
+
+
+@plan_group.command(name="import")
+@click.argument("file", metavar="FILE")
+@_state
+@click.option(
+    "--who",
+    default=None,
+    metavar="NAME",
+    help="Recorded as the author (default: $FKMAP_USER, else the login).",
+)
+def import_command(file: str, state: str | None, who: str | None) -> None:
+    """Apply a plan FILE to the store; prints what changed and every conflict.
+
+    Importing the same file twice changes nothing. An entry whose record was
+    changed in the store since the file's version is a conflict: it is skipped
+    and the exit status is 1 (re-export, edit again, import).
+    """
+    from cli import ArgumentError
+    from remediation.plan_file import PlanError, import_plan, read_plan
+
+    if not Path(file).is_file():
+        raise ArgumentError(f"plan file {file!r} does not exist")
+    try:
+        entries = read_plan(file)
+    except PlanError as exc:
+        raise ArgumentError(f"{file}: {exc}") from exc
+    store = _open(state)
+    report = import_plan(store, entries, who=who or _who())
+    for message in report.conflicts:
+        click.echo(f"conflict: {message}", err=True)
+    click.echo(f"fkmap: imported {file} into {store.label}: {report.summary()}")
+    if report.conflicts:
+        click.get_current_context().exit(1)
+
+
+@plan_group.command(name="status")
+@_sources
+@_state
+@_config
+@_dialect
+def status_command(
+    sources: tuple[str, ...], state: str | None, config: str | None, dialect: str | None
+) -> None:
+    """Keys per phase for each service, plus contradictions and orphaned records."""
+    from model.escape import clean_text
+    from remediation.tracking import PHASE_LABELS
+    from remediation.views import progress
+
+    rows, orphans = _statuses(sources, config, dialect, _open(state))
+    overall, per_service = progress(rows)
+    width = max([len(clean_text(p.service)) for p in (overall, *per_service)] + [7])
+    click.echo(
+        f"{'service':<{width}}  " + "  ".join(f"{p}:{PHASE_LABELS[p][:12]:<12}" for p in range(5)) + "  total"
+    )
+    for p in (*per_service, overall):
+        counts = "  ".join(f"{c:>14}" for c in p.counts)
+        click.echo(f"{clean_text(p.service):<{width}}  {counts}  {p.total:>5}")
+    for s in rows:
+        for text in s.contradictions:
+            click.echo(clean_text(f"contradiction: {s.item.info().text}: {text}"))
+    if orphans:
+        click.echo(clean_text(f"{len(orphans)} orphaned record(s): " + ", ".join(r.fk_id for r in orphans)))
+
+
+@plan_group.command(name="sql")
+@_sources
+@click.option("--service", metavar="S", help="Only keys held by service S (default: every service).")
+@click.option(
+    "--kind", type=click.Choice(["drop", "rollback", "orphans"]), default="drop", show_default=True,
+    help="drop: phase-2 script; rollback: re-add NOT VALID then validate; orphans: post-drop checks.",
+)  # fmt: skip
+@_config
+@_dialect
+@click.option("-o", "--output", metavar="FILE", help="Write the script to FILE instead of standard output.")
+def sql_command(
+    sources: tuple[str, ...], service: str | None, kind: str, config: str | None, dialect: str | None,
+    output: str | None,
+) -> None:  # fmt: skip
+    """Generate the phase-2 SQL of the cross-service FKs still present (one transaction per service)."""
+    from cli import ArgumentError
+    from remediation.views import sql_for
+
+    rows, _ = _statuses(sources, config, dialect, None)
+    if service:
+        known = sorted({s.service for s in rows})
+        if service not in known:
+            raise ArgumentError(
+                f"no cross-service foreign key is held by service {service!r}; known: {', '.join(known)}"
+            )
+        rows = [s for s in rows if s.service == service]
+    text = sql_for(rows, kind)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"fkmap: wrote {output}", err=True)
+    else:
+        sys.stdout.write(text)

@@ -1,0 +1,180 @@
+"""Shared pieces of the exporters: stable string ids, flat attribute graphs, scope preparation.
+
+Exporters accept an :class:`~model.inventory.Inventory` or a table graph from
+:func:`graph.build.build_graph`. :func:`prepare` turns either into the full
+table graph, the selected table graph and (at service level) the selected
+service graph. :func:`flat_table_graph` and :func:`flat_service_graph` give
+graphs with string node ids and only ``str``/``int``/``bool`` attributes, the
+form GraphML, JSON and CSV write.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+
+from graph.scope import Level, Scope, as_table_graph, select_services, select_tables
+from model.escape import clean_text
+from model.inventory import ACTIONS, Inventory, Location, TableRef
+
+__all__ = [
+    "NO_SERVICE",
+    "Prepared",
+    "clean_text",
+    "flat_service_graph",
+    "flat_table_graph",
+    "prepare",
+    "service_label",
+    "table_id",
+]
+
+#: How a table without a service is labelled.
+NO_SERVICE = "(no service)"
+
+_SEP_CHARS = frozenset(':."')
+
+
+def _part(text: str) -> str:
+    if text and not (_SEP_CHARS & set(text)):
+        return text
+    return '"' + text.replace('"', '""') + '"'
+
+
+def table_id(ref: TableRef) -> str:
+    """A stable, unique string id: ``database:schema.name``, parts quoted when they hold ``: . "``.
+
+    >>> table_id(TableRef("auth", "public", "users"))
+    'auth:public.users'
+    >>> table_id(TableRef("db", "a.b", "c"))
+    'db:"a.b".c'
+    """
+    return f"{_part(ref.database)}:{_part(ref.schema)}.{_part(ref.name)}"
+
+
+def service_label(name: str) -> str:
+    """The service name to show; :data:`NO_SERVICE` for the empty one."""
+    return name or NO_SERVICE
+
+
+def _loc(loc: Location | None) -> str:
+    return str(loc) if loc is not None else ""
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What an exporter draws: the full graph, the scope with defaults, the selection."""
+
+    full: nx.MultiDiGraph
+    scope: Scope
+    tables: nx.MultiDiGraph
+    services: nx.DiGraph | None
+    inventory: Inventory | None
+
+
+def prepare(
+    source: Inventory | nx.MultiDiGraph,
+    scope: Scope | None,
+    *,
+    level: Level,
+    include_dropped: bool,
+) -> Prepared:
+    """Resolve ``scope`` against a format's defaults and select the graph(s) to draw."""
+    scope = (scope or Scope()).with_defaults(level=level, include_dropped=include_dropped)
+    full = as_table_graph(source)
+    tables = select_tables(full, scope)
+    services = select_services(full, scope) if scope.level == "services" else None
+    inv = source if isinstance(source, Inventory) else None
+    return Prepared(full, scope, tables, services, inv)
+
+
+def flat_table_graph(G: nx.MultiDiGraph, scope: Scope | None = None) -> nx.MultiDiGraph:
+    """``G`` with :func:`table_id` node ids and scalar attributes only.
+
+    Nodes are in table order; edge keys are ``e1``, ``e2``... in (table,
+    target, key) order, unique in the document as GraphML readers want.
+
+    Node attributes: ``label`` (schema.name), ``database``, ``schema``,
+    ``name``, ``service``, ``owner``, ``replica_of``, ``external``,
+    ``defined_at``, ``dropped_at``. Edge attributes: ``name``, ``columns``,
+    ``ref_columns`` (comma-separated), ``ref_table`` (the table the FK names;
+    it differs from the target when an external reference was resolved),
+    ``service``, ``ref_service``, ``cross_service``, ``on_delete``,
+    ``on_update``, ``origin``, ``state``, ``validated``, ``deferrable``,
+    ``fresh_db_failure``, ``added_at``, ``dropped_at``.
+    """
+    F = nx.MultiDiGraph()
+    F.graph.update(_graph_attrs(scope, "tables"))
+    for ref, data in sorted(G.nodes(data=True), key=lambda item: item[0]):
+        table = data["table"]
+        F.add_node(
+            table_id(ref),
+            label=ref.qualified,
+            database=ref.database,
+            schema=ref.schema,
+            name=ref.name,
+            service=str(data.get("service", "")),
+            owner=str(data.get("owner", "")),
+            replica_of=table.replica_of,
+            external=bool(data.get("external", False)),
+            defined_at=_loc(table.defined_at),
+            dropped_at=_loc(table.dropped_at),
+        )
+    edges = sorted(G.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2]))
+    for i, (u, v, _k, data) in enumerate(edges, start=1):
+        fk = data["fk"]
+        F.add_edge(
+            table_id(u),
+            table_id(v),
+            key=f"e{i}",
+            name=fk.name,
+            columns=", ".join(fk.columns),
+            ref_columns=", ".join(fk.ref_columns),
+            ref_table=table_id(fk.ref_table),
+            service=str(data.get("service", "")),
+            ref_service=str(data.get("ref_service", "")),
+            cross_service=bool(data.get("cross_service", False)),
+            on_delete=fk.on_delete,
+            on_update=fk.on_update,
+            origin=fk.origin,
+            state=fk.state,
+            validated=bool(fk.validated),
+            deferrable=bool(fk.deferrable),
+            fresh_db_failure=bool(data.get("fresh_db_failure", False)),
+            added_at=_loc(fk.added_at),
+            dropped_at=_loc(fk.dropped_at),
+        )
+    return F
+
+
+#: Service-graph edge attributes counting FKs per ON DELETE action, in ACTIONS order.
+ACTION_COUNTS = tuple(a.lower().replace(" ", "_") for a in ACTIONS)
+
+
+def flat_service_graph(S: nx.DiGraph, scope: Scope | None = None) -> nx.DiGraph:
+    """The service graph with scalar attributes: nodes ``label``, ``tables``; edges
+    ``weight``, one count per ON DELETE action and ``fks`` (comma-separated FK names)."""
+    F = nx.DiGraph()
+    F.graph.update(_graph_attrs(scope, "services"))
+    for name, data in sorted(S.nodes(data=True)):
+        F.add_node(name, label=service_label(name), tables=int(data.get("tables", 0)))
+    for u, v, data in sorted(S.edges(data=True), key=lambda e: (e[0], e[1])):
+        attrs: dict[str, Any] = {"weight": int(data.get("weight", 0))}
+        for attr in ACTION_COUNTS:
+            attrs[attr] = int(data.get(attr, 0))
+        attrs["fks"] = ", ".join(fk.name for fk in data.get("fks", ()))
+        F.add_edge(u, v, **attrs)
+    return F
+
+
+def _graph_attrs(scope: Scope | None, level: str) -> dict[str, Any]:
+    scope = scope or Scope()
+    return {
+        "generator": "fkmap",
+        "format_version": 1,
+        "level": level,
+        "scope": scope.describe(),
+        "service": scope.service or "",
+        "cross_only": bool(scope.cross_only),
+    }

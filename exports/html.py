@@ -1,0 +1,106 @@
+"""The inventory report as one self-contained HTML page (inline CSS, no scripts).
+
+Every piece of text goes through :func:`html.escape` (quotes included), so a
+hostile name is shown, never run.
+
+Examples
+--------
+>>> from exports.report import Para, Code, Report
+>>> "<script>" in render_html(Report("t", (Para(("x", Code("<script>"))),)))
+False
+"""
+
+from __future__ import annotations
+
+import html
+from typing import TextIO
+
+import networkx as nx
+
+from exports._common import clean_text
+from exports.report import (
+    Bullets,
+    Code,
+    CodeBlock,
+    Heading,
+    Para,
+    Report,
+    Strong,
+    TableBlock,
+    Text,
+    build_report,
+)
+from graph.scope import Scope
+from model.inventory import Inventory
+
+__all__ = ["render_html", "write_html"]
+
+_CSS = """
+body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif;
+       max-width: 70rem; margin: 2rem auto; padding: 0 1rem; color: #1f2328; }
+h1 { border-bottom: 1px solid #d0d7de; padding-bottom: .3em; }
+h2 { border-bottom: 1px solid #d0d7de; padding-bottom: .2em; margin-top: 2em; }
+table { border-collapse: collapse; margin: .5em 0 1em; }
+th, td { border: 1px solid #d0d7de; padding: .25em .6em; text-align: left; vertical-align: top; }
+th { background: #f6f8fa; }
+td.num, th.num { text-align: right; }
+code { background: #f6f8fa; padding: .1em .3em; border-radius: 4px; font-size: 90%; }
+pre { background: #f6f8fa; padding: 1em; overflow-x: auto; border-radius: 6px; }
+pre code { background: none; padding: 0; }
+""".strip()
+
+
+def _esc(text: str) -> str:
+    return html.escape(clean_text(text), quote=True)
+
+
+def _inline(parts: Text) -> str:
+    out = []
+    for part in parts:
+        if isinstance(part, Code):
+            out.append(f"<code>{_esc(part.text)}</code>" if part.text else "")
+        elif isinstance(part, Strong):
+            out.append(f"<strong>{_esc(part.text)}</strong>")
+        else:
+            out.append(_esc(part))
+    return "".join(out)
+
+
+def render_html(report: Report) -> str:
+    """The report as an HTML document."""
+    title = _esc(report.title)
+    body = [f"<h1>{title}</h1>"]
+    for block in report.blocks:
+        if isinstance(block, Heading):
+            body.append(f"<h{block.level}>{_esc(block.text)}</h{block.level}>")
+        elif isinstance(block, Para):
+            body.append(f"<p>{_inline(block.parts)}</p>")
+        elif isinstance(block, Bullets):
+            body.append("<ul>" + "".join(f"<li>{_inline(item)}</li>" for item in block.items) + "</ul>")
+        elif isinstance(block, TableBlock):
+
+            def cls(i: int, block: TableBlock = block) -> str:
+                return ' class="num"' if i in block.numeric else ""
+
+            head = "".join(f"<th{cls(i)}>{_esc(h)}</th>" for i, h in enumerate(block.header))
+            rows = "".join(
+                "<tr>" + "".join(f"<td{cls(i)}>{_inline(c)}</td>" for i, c in enumerate(row)) + "</tr>"
+                for row in block.rows
+            )
+            body.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+        elif isinstance(block, CodeBlock):
+            lang = _esc(block.lang)
+            body.append(f'<pre><code class="language-{lang}">{html.escape(block.text)}</code></pre>')
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{title}</title>\n<style>\n{_CSS}\n</style>\n</head>\n<body>\n"
+        + "\n".join(body)
+        + "\n</body>\n</html>\n"
+    )
+
+
+def write_html(source: Inventory | nx.MultiDiGraph, stream: TextIO, *, scope: Scope | None = None) -> None:
+    """Write the HTML inventory report of ``source`` in ``scope``."""
+    stream.write(render_html(build_report(source, scope=scope)))

@@ -1,0 +1,362 @@
+"""The scan document: fkmap's stable JSON machine contract (``format_version`` 1).
+
+``fkmap scan --format json`` prints :func:`scan_document`; CI jobs and other
+tools read it. :func:`load_document` reads a saved document back into an
+:class:`~model.inventory.Inventory`, so a scan file is itself a source.
+
+Format
+------
+
+A JSON object. Every list is sorted, so two scans of the same input give
+identical text. Fields may be *added* within format version 1; none is
+renamed or removed without raising `format_version`.
+
+A *table reference* is `{"database": str, "schema": str, "name": str}`. For
+migrations `database` is the migration folder relative to the scanned root
+(`services/auth/migrations`); for catalogs it is the real database name.
+A *location* is `{"path": str, "line": int}` (`line` is 1-based, 0 when the
+place is a whole database) or `null` when unknown.
+
+Top-level keys:
+
+- `format_version` (int): `1` for this layout.
+- `sources` (list): what was scanned, sorted by `kind` then `label`:
+  `kind` (str) is `migrations`, `catalog` or `inventory`; `label` (str) is the
+  path or the DSN without its password.
+- `services` (list): sorted by `name` (str); `description` (str) comes from
+  the config; `tables` (int) counts the defined, not dropped tables the
+  service holds. Every service named by the config or by a table is listed.
+- `tables` (list): every table, dropped and external ones included, sorted by
+  reference (fields below).
+- `foreign_keys` (list): every FK ever added, present and dropped, declared
+  and inferred, sorted by table, name and `added_at` (fields below).
+- `diagnostics` (list): problems met while reading, sorted by path, line,
+  then severity (errors first) (fields below).
+- `summary` (object): headline figures (below).
+
+Each entry of `tables`:
+
+- `database`, `schema`, `name` (str): the table's reference.
+- `service` (str): the service that holds the table; `""` when no rule of the
+  service map matched.
+- `replica_of` (str): for a local copy of another service's entity, the
+  service that owns the entity; else `""`.
+- `external` (bool): referenced in this database but created by none of its
+  statements.
+- `resolved_to` (table reference or `null`): for an external table that another
+  scanned database defines, that table.
+- `defined_at` (location): the `CREATE TABLE`.
+- `dropped_at` (location): the `DROP TABLE`; `null` while the table exists.
+- `columns` (list): `{"name": str, "type": str, "nullable": bool}` in table
+  order; `type` as written, lower-case.
+- `primary_key` (list of str): primary-key columns in key order.
+
+Each entry of `foreign_keys`:
+
+- `name` (str): the constraint name (PostgreSQL's default name when the DDL
+  gave none).
+- `table` (table reference): the dependent (referencing) table.
+- `columns` (list of str): referencing columns, in key order.
+- `referenced_table` (table reference): the referenced table as written, in
+  the FK's own database.
+- `resolved_table` (table reference or `null`): when `referenced_table` is
+  external and another scanned database defines it, that table.
+- `referenced_columns` (list of str): referenced columns, in key order.
+- `on_delete`, `on_update` (str): `NO ACTION`, `RESTRICT`, `CASCADE`,
+  `SET NULL` or `SET DEFAULT`.
+- `on_delete_columns` (list of str): the column list of
+  `ON DELETE SET NULL (...)` / `SET DEFAULT (...)`, else `[]`.
+- `deferrable`, `initially_deferred` (bool): `DEFERRABLE`,
+  `INITIALLY DEFERRED`.
+- `validated` (bool): `false` for `NOT VALID` (existing rows never checked).
+- `origin` (str): `declared` (a real constraint) or `inferred` (from column
+  naming, `--infer`).
+- `service` (str): the service of the dependent table.
+- `referenced_service` (str): the owner of the referenced (resolved) table:
+  its `replica_of`, else its `service`.
+- `cross_service` (bool): `service` and `referenced_service` are both known
+  and differ.
+- `fresh_db_failure` (bool): a declared FK whose referenced table its own
+  database never creates, so replaying that database's migrations on an
+  empty server fails.
+- `state` (str): `present`, or `dropped` once a later migration dropped it.
+- `added_at` (location): the statement that added the FK.
+- `dropped_at` (location): the statement that dropped it; `null` while present.
+
+Each entry of `diagnostics`:
+
+- `path` (str), `line` (int, 0 when unknown): where.
+- `severity` (str): `error`, `warning` or `info`.
+- `code` (str): a stable slug such as `parse-error`, `unknown-table`,
+  `unsupported`, `config`, `connect`, `source-failed`.
+- `message` (str): what is wrong and how to fix it.
+- `excerpt` (str): a short single-line piece of the input; may be `""`.
+
+`summary` (all present FKs unless said otherwise):
+
+- `services` (int): services known to the scan.
+- `tables` (int): defined, not dropped tables.
+- `foreign_keys` (int): present FKs.
+- `cross_service_fks` (int): present cross-service FKs.
+- `services_coupled` (int): services at either end of a present
+  cross-service FK.
+- `service_dependencies` (int): dependent -> owner service pairs.
+- `cross_service_cascades` (int): present cross-service
+  `ON DELETE CASCADE` FKs.
+- `fresh_db_failures` (int): present FKs with `fresh_db_failure`.
+- `service_cycles` (int): groups of services that depend on each other.
+- `cross_service_dropped` (int): cross-service FKs dropped so far.
+- `share_remediated` (number or `null`): `cross_service_dropped /
+  (cross_service_fks + cross_service_dropped)`, rounded to 4 places; `null`
+  when there never was a cross-service FK.
+- `diagnostics` (object): `{"error": int, "warning": int, "info": int}`.
+
+Examples
+--------
+>>> from model.inventory import ForeignKey, Inventory, Table, TableRef
+>>> p, u = TableRef("db", "public", "posts"), TableRef("db", "public", "users")
+>>> inv = Inventory(
+...     tables=(Table(p, service="content"), Table(u, service="auth")),
+...     foreign_keys=(ForeignKey("posts_user_id_fkey", p, ("user_id",), u, ("id",)),),
+... )
+>>> doc = scan_document(inv)
+>>> doc["foreign_keys"][0]["cross_service"], doc["summary"]["cross_service_fks"]
+(True, 1)
+>>> load_document(doc).foreign_keys == inv.foreign_keys
+True
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from graph.analysis import headline_figures
+from graph.build import build_graph
+from model.inventory import (
+    Column,
+    Diagnostic,
+    ForeignKey,
+    Inventory,
+    Location,
+    Service,
+    Source,
+    Table,
+    TableRef,
+)
+
+__all__ = ["FORMAT_VERSION", "is_scan_document", "load_document", "scan_document"]
+
+FORMAT_VERSION = 1
+_SEVERITY = {"error": 0, "warning": 1, "info": 2}
+
+
+def _ref(ref: TableRef | None) -> dict[str, str] | None:
+    return None if ref is None else {"database": ref.database, "schema": ref.schema, "name": ref.name}
+
+
+def _loc(loc: Location | None) -> dict[str, Any] | None:
+    return None if loc is None else {"path": loc.path, "line": loc.line}
+
+
+def _loc_key(loc: Location | None) -> tuple[int, str, int]:
+    return (0, "", 0) if loc is None else (1, loc.path, loc.line)
+
+
+def _table(t: Table) -> dict[str, Any]:
+    return {
+        **(_ref(t.ref) or {}),
+        "service": t.service,
+        "replica_of": t.replica_of,
+        "external": t.external,
+        "resolved_to": _ref(t.resolved_to),
+        "defined_at": _loc(t.defined_at),
+        "dropped_at": _loc(t.dropped_at),
+        "columns": [{"name": c.name, "type": c.type, "nullable": c.nullable} for c in t.columns],
+        "primary_key": list(t.primary_key),
+    }
+
+
+def _foreign_key(fk: ForeignKey, target: TableRef, data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": fk.name,
+        "table": _ref(fk.table),
+        "columns": list(fk.columns),
+        "referenced_table": _ref(fk.ref_table),
+        "resolved_table": _ref(target) if target != fk.ref_table else None,
+        "referenced_columns": list(fk.ref_columns),
+        "on_delete": fk.on_delete,
+        "on_update": fk.on_update,
+        "on_delete_columns": list(fk.on_delete_columns),
+        "deferrable": fk.deferrable,
+        "initially_deferred": fk.initially_deferred,
+        "validated": fk.validated,
+        "origin": fk.origin,
+        "service": data["service"],
+        "referenced_service": data["ref_service"],
+        "cross_service": data["cross_service"],
+        "fresh_db_failure": data["fresh_db_failure"],
+        "state": fk.state,
+        "added_at": _loc(fk.added_at),
+        "dropped_at": _loc(fk.dropped_at),
+    }
+
+
+def _diagnostic_key(d: Diagnostic) -> tuple[Any, ...]:
+    return (d.path, d.line, _SEVERITY.get(d.severity, 3), d.code, d.message, d.excerpt)
+
+
+def scan_document(inv: Inventory) -> dict[str, Any]:
+    """The JSON-ready scan document of an inventory (see the module docstring).
+
+    Parameters
+    ----------
+    inv : Inventory
+        A scan with services assigned (it is not modified).
+
+    Returns
+    -------
+    dict
+        Plain lists, dicts, strings, numbers, booleans and ``None``; dump it
+        with :func:`json.dumps`.
+    """
+    G = build_graph(inv, include_dropped=True)
+    fks = [(data["fk"], v, data) for _, v, data in G.edges(data=True)]
+    fks.sort(key=lambda item: (item[0].table, item[0].name, _loc_key(item[0].added_at), item[0].key))
+    services = {s.name: s.description for s in inv.services}
+    for t in inv.tables:
+        for name in (t.service, t.replica_of):
+            if name:
+                services.setdefault(name, "")
+    counts = Counter(t.service for t in inv.tables if not t.external and t.dropped_at is None)
+    severities = Counter(d.severity for d in inv.diagnostics)
+    return {
+        "format_version": FORMAT_VERSION,
+        "sources": [
+            {"kind": s.kind, "label": s.label}
+            for s in sorted(set(inv.sources), key=lambda s: (s.kind, s.label))
+        ],
+        "services": [
+            {"name": name, "description": services[name], "tables": counts[name]} for name in sorted(services)
+        ],
+        "tables": [_table(t) for t in sorted(inv.tables, key=lambda t: t.ref)],
+        "foreign_keys": [_foreign_key(fk, target, data) for fk, target, data in fks],
+        "diagnostics": [
+            {
+                "path": d.path,
+                "line": d.line,
+                "severity": d.severity,
+                "code": d.code,
+                "message": d.message,
+                "excerpt": d.excerpt,
+            }
+            for d in sorted(inv.diagnostics, key=_diagnostic_key)
+        ],
+        "summary": {
+            **headline_figures(G),
+            "diagnostics": {k: severities[k] for k in ("error", "warning", "info")},
+        },
+    }
+
+
+# -- reading a saved document back ---------------------------------------------------------------
+
+
+def is_scan_document(doc: Any) -> bool:
+    """True for a :func:`scan_document` dict (as opposed to ``Inventory.to_dict`` output).
+
+    >>> is_scan_document(scan_document(Inventory())), is_scan_document(Inventory().to_dict())
+    (True, False)
+    """
+    return isinstance(doc, dict) and "summary" in doc and isinstance(doc.get("foreign_keys"), list)
+
+
+def _to_ref(d: dict[str, Any] | None) -> TableRef | None:
+    return None if d is None else TableRef(str(d["database"]), str(d["schema"]), str(d["name"]))
+
+
+def _to_loc(d: dict[str, Any] | None) -> Location | None:
+    return None if d is None else Location(str(d["path"]), int(d.get("line", 0)))
+
+
+def _load_table(d: dict[str, Any]) -> Table:
+    ref = _to_ref(d)
+    assert ref is not None
+    return Table(
+        ref=ref,
+        columns=tuple(
+            Column(c["name"], c.get("type", ""), c.get("nullable", True)) for c in d.get("columns", [])
+        ),
+        primary_key=tuple(d.get("primary_key", ())),
+        external=bool(d.get("external", False)),
+        defined_at=_to_loc(d.get("defined_at")),
+        dropped_at=_to_loc(d.get("dropped_at")),
+        service=d.get("service", ""),
+        replica_of=d.get("replica_of", ""),
+        resolved_to=_to_ref(d.get("resolved_to")),
+    )
+
+
+def _load_fk(d: dict[str, Any]) -> ForeignKey:
+    table, ref_table = _to_ref(d["table"]), _to_ref(d["referenced_table"])
+    assert table is not None and ref_table is not None
+    return ForeignKey(
+        name=d["name"],
+        table=table,
+        columns=tuple(d["columns"]),
+        ref_table=ref_table,
+        ref_columns=tuple(d["referenced_columns"]),
+        on_delete=d.get("on_delete", "NO ACTION"),
+        on_update=d.get("on_update", "NO ACTION"),
+        deferrable=bool(d.get("deferrable", False)),
+        initially_deferred=bool(d.get("initially_deferred", False)),
+        validated=bool(d.get("validated", True)),
+        on_delete_columns=tuple(d.get("on_delete_columns", ())),
+        added_at=_to_loc(d.get("added_at")),
+        dropped_at=_to_loc(d.get("dropped_at")),
+        origin="inferred" if d.get("origin") == "inferred" else "declared",
+    )
+
+
+def load_document(doc: dict[str, Any]) -> Inventory:
+    """Read a saved scan document (or ``Inventory.to_dict`` output) back into an inventory.
+
+    Tables, FKs, diagnostics, services and sources come back as they were;
+    the computed fields (``cross_service``, ``summary``...) are recomputed
+    from them when needed, and migrations are not part of the document.
+
+    Raises
+    ------
+    ValueError
+        For a ``format_version`` newer than this fkmap reads, or a document
+        that is neither form.
+    """
+    if not isinstance(doc, dict):
+        raise ValueError("not a scan document: expected a JSON object")
+    version = doc.get("format_version", FORMAT_VERSION)
+    if not isinstance(version, int) or version > FORMAT_VERSION:
+        raise ValueError(f"unsupported format_version {version!r}: this fkmap reads {FORMAT_VERSION}")
+    if not is_scan_document(doc):
+        if isinstance(doc.get("tables"), list) or isinstance(doc.get("foreign_keys"), list):
+            return Inventory.from_dict(doc)
+        raise ValueError("not a scan document: no 'foreign_keys' list")
+    try:
+        return Inventory(
+            tables=tuple(sorted((_load_table(t) for t in doc.get("tables", [])), key=lambda t: t.ref)),
+            foreign_keys=tuple(_load_fk(fk) for fk in doc["foreign_keys"]),
+            diagnostics=tuple(
+                Diagnostic(
+                    severity=d.get("severity", "warning"),
+                    message=d.get("message", ""),
+                    path=d.get("path", ""),
+                    line=int(d.get("line", 0)),
+                    excerpt=d.get("excerpt", ""),
+                    code=d.get("code", ""),
+                )
+                for d in doc.get("diagnostics", [])
+            ),
+            services=tuple(Service(s["name"], s.get("description", "")) for s in doc.get("services", [])),
+            sources=tuple(Source(s["kind"], s["label"]) for s in doc.get("sources", [])),
+        )
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise ValueError(f"malformed scan document: {type(exc).__name__}: {exc}") from exc

@@ -1,0 +1,228 @@
+"""The readable report of ``fkmap scan --format table``: the FK inventory, computed.
+
+It follows the hand-written inventories teams keep today: headline figures;
+then per service what it depends on (``messaging -> auth (3 FKs, 1 CASCADE)``
+with one row per FK, dropped ones included, and the plain-language
+consequences); then per service who depends on it (``auth <- content,
+messaging``) and what that means for it; service cycles; ON DELETE CASCADE
+chains that cross services; and the diagnostics.
+
+Text only; ``style(text, role)`` may decorate ``heading``, ``warn`` and
+``muted`` pieces (the CLI passes a :func:`click.style` wrapper; terminals
+without colour strip it).
+
+Examples
+--------
+>>> from model.inventory import ForeignKey, Inventory, Location, Table, TableRef
+>>> p, u = TableRef("db", "public", "posts"), TableRef("db", "public", "users")
+>>> inv = Inventory(
+...     tables=(Table(p, service="content"), Table(u, service="auth")),
+...     foreign_keys=(ForeignKey("p_fkey", p, ("user_id",), u, ("id",), on_delete="CASCADE",
+...                              added_at=Location("m/003_posts.sql", 4)),),
+... )
+>>> print(render_table(inv).split("\\n\\n")[1])
+content -> auth (1 FK, 1 CASCADE)
+  posts.user_id -> users(id)  CASCADE  present  m/003_posts.sql:4
+  - Cannot deploy content without auth's database: 1 foreign key into auth (users).
+  - Deleting a row of auth.users cascades into 1 content table: posts.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+
+import networkx as nx
+
+from graph.analysis import (
+    CascadeChain,
+    ImpactRow,
+    ServiceImpact,
+    cascade_chains,
+    headline_figures,
+    service_cycles,
+    service_graph,
+    service_impact,
+    summary_sentences,
+)
+from graph.build import build_graph
+from graph.impact import column_label
+from model.escape import display_inventory
+from model.inventory import Diagnostic, Inventory, TableRef
+
+__all__ = ["DIAGNOSTICS_SHOWN", "STEPS_SHOWN", "Style", "render_table"]
+
+Style = Callable[[str, str], str]
+#: How many diagnostics and cascade steps the table report shows before "... N more".
+DIAGNOSTICS_SHOWN = 5
+STEPS_SHOWN = 12
+
+
+def _plain(text: str, role: str) -> str:
+    return text
+
+
+def _n(k: int, noun: str, plural: str = "") -> str:
+    return f"{k} {noun}" if k == 1 else f"{k} {plural or noun + 's'}"
+
+
+def _table_name(ref: TableRef) -> str:
+    return ref.name if ref.schema in ("", "public") else ref.qualified
+
+
+def _flags(row: ImpactRow) -> str:
+    flags = [
+        flag
+        for flag, on in (
+            ("inferred", row.origin != "declared"),
+            ("NOT VALID", not row.validated),
+            ("fails on a fresh database", row.fresh_db_failure and row.state == "present"),
+            (f"local copy of {row.other_service} data", row.replica),
+        )
+        if on
+    ]
+    return f"[{', '.join(flags)}]" if flags else ""
+
+
+def _rows(rows: Sequence[ImpactRow]) -> list[str]:
+    cells = []
+    for r in rows:
+        label = column_label(r)
+        if r.table.schema not in ("", "public"):
+            label = f"{r.table.schema}.{label}"
+        ref = f"{_table_name(r.ref_table)}({', '.join(r.ref_columns)})"
+        cells.append([f"{label} -> {ref}", r.on_delete, r.state, r.defined_at or "-", _flags(r)])
+    widths = [max(len(c[i]) for c in cells) for i in range(4)]
+    return [
+        "  " + "  ".join(c[i].ljust(widths[i]) if i < 4 else c[i] for i in range(5)).rstrip() for c in cells
+    ]
+
+
+def _counts(rows: Sequence[ImpactRow]) -> str:
+    present = [r for r in rows if r.state == "present"]
+    cascade = sum(1 for r in present if r.on_delete == "CASCADE")
+    dropped = len(rows) - len(present)
+    text = f"{_n(len(present), 'FK')}, {cascade} CASCADE"
+    return f"{text}; {dropped} dropped" if dropped else text
+
+
+def _dependency_blocks(impact: ServiceImpact, style: Style) -> list[str]:
+    """One block per service ``impact.service`` depends on: heading, FK rows, sentences."""
+    blocks = []
+    for owner in sorted({r.other_service for r in impact.outgoing}):
+        rows = [r for r in impact.outgoing if r.other_service == owner]
+        lines = [style(f"{impact.service} -> {owner} ({_counts(rows)})", "heading"), *_rows(rows)]
+        lines += [f"  - {s}" for s in summary_sentences(ServiceImpact(impact.service, tuple(rows), ()))]
+        blocks.append("\n".join(lines))
+    return blocks
+
+
+def _dependents_block(impact: ServiceImpact, style: Style) -> list[str]:
+    """Who depends on ``impact.service`` and what that means for it (no rows: listed above)."""
+    if not impact.incoming:
+        return []
+    dependents = sorted({r.other_service for r in impact.incoming})
+    head = f"{impact.service} <- {', '.join(dependents)} ({_counts(impact.incoming)})"
+    sentences = summary_sentences(ServiceImpact(impact.service, (), impact.incoming))
+    return ["\n".join([style(head, "heading"), *(f"  - {s}" for s in sentences)])]
+
+
+def _headline(inv: Inventory) -> list[str]:
+    f = headline_figures(inv)
+    sources = len(set(inv.sources))
+    lines = [
+        f"Scanned {_n(sources, 'source')}: {_n(int(f['services'] or 0), 'service')}, "
+        f"{_n(int(f['tables'] or 0), 'table')}, {_n(int(f['foreign_keys'] or 0), 'foreign key')}.",
+        f"Cross-service foreign keys: {f['cross_service_fks']} "
+        f"({f['cross_service_cascades']} ON DELETE CASCADE) "
+        f"coupling {_n(int(f['services_coupled'] or 0), 'service')} in "
+        f"{_n(int(f['service_dependencies'] or 0), 'dependency', 'dependencies')}."
+        if f["cross_service_fks"]
+        else "No cross-service foreign keys.",
+    ]
+    if f["cross_service_dropped"]:
+        share = f["share_remediated"] or 0.0
+        lines.append(f"Dropped so far: {f['cross_service_dropped']} cross-service ({share:.0%} remediated).")
+    extra = []
+    if f["fresh_db_failures"]:
+        k = int(f["fresh_db_failures"])
+        extra.append(f"{_n(k, 'foreign key')} {'fails' if k == 1 else 'fail'} on a fresh database")
+    if f["service_cycles"]:
+        extra.append(_n(int(f["service_cycles"]), "service cycle"))
+    if extra:
+        lines.append("; ".join(extra).capitalize() + ".")
+    return lines
+
+
+def _cycle(cycle: tuple[str, ...], S: nx.DiGraph) -> str:
+    loop = [*cycle, cycle[0]]
+    if all(S.has_edge(a, b) for a, b in itertools.pairwise(loop)):
+        return " -> ".join(loop)
+    return f"{', '.join(cycle)} (all depend on each other)"
+
+
+def _chain(chain: CascadeChain, style: Style) -> list[str]:
+    touched = len({s.table for s in chain.steps})
+    head = (
+        f"{chain.service or '?'}.{_table_name(chain.root)}: a delete removes rows in {_n(touched, 'table')} "
+        f"of {', '.join(chain.services)}"
+    )
+    lines = [f"  {head}"]
+    for step in chain.steps[:STEPS_SHOWN]:
+        names = ", ".join(fk.name for fk in step.fks)
+        text = f"{'  ' * step.depth}  -> {_table_name(step.table)} ({step.service or '?'}) via {names}"
+        lines.append(style(text + "  [crosses services]", "warn") if step.cross_service else text)
+    if len(chain.steps) > STEPS_SHOWN:
+        lines.append(style(f"      ... {len(chain.steps) - STEPS_SHOWN} more steps", "muted"))
+    return lines
+
+
+def _diagnostics(diagnostics: Sequence[Diagnostic], style: Style) -> list[str]:
+    if not diagnostics:
+        return [style("Diagnostics: none", "heading")]
+    by = {s: sum(1 for d in diagnostics if d.severity == s) for s in ("error", "warning", "info")}
+    parts = ", ".join(_n(k, s) for s, k in by.items() if k)
+    lines = [style(f"Diagnostics: {len(diagnostics)} ({parts})", "heading")]
+    order = {"error": 0, "warning": 1, "info": 2}
+    shown = sorted(diagnostics, key=lambda d: (order.get(d.severity, 3), d.path, d.line, d.message))
+    for d in shown[:DIAGNOSTICS_SHOWN]:
+        where = str(d.location) or "-"
+        lines.append(f"  {where}  {d.severity}: {d.message}")
+    hidden = len(diagnostics) - DIAGNOSTICS_SHOWN
+    hint = f"... {hidden} more; " if hidden > 0 else ""
+    lines.append(style(f"  {hint}use --format json to see all diagnostics.", "muted"))
+    return lines
+
+
+def render_table(inv: Inventory, *, style: Style = _plain) -> str:
+    """The text report of a scan (ends with a newline).
+
+    Parameters
+    ----------
+    inv : Inventory
+        A scan with services assigned.
+    style : callable, optional
+        ``style(text, role)`` for ``heading``, ``warn`` and ``muted`` text.
+    """
+    inv = display_inventory(inv)  # names are data: no line breaks, terminal escapes or bidi controls
+    G = build_graph(inv, include_dropped=True)
+    S = service_graph(G)
+    sections = ["\n".join(_headline(inv))]
+    impacts = [service_impact(G, service) for service in sorted(S.nodes)]
+    for impact in impacts:
+        sections.extend(_dependency_blocks(impact, style))
+    for impact in impacts:
+        sections.extend(_dependents_block(impact, style))
+    cycles = service_cycles(G)
+    if cycles:
+        sections.append(
+            "\n".join([style("Service cycles:", "heading"), *(f"  {_cycle(c, S)}" for c in cycles)])
+        )
+    chains = cascade_chains(G)
+    if chains:
+        lines = [style("ON DELETE CASCADE chains crossing services:", "heading")]
+        for chain in chains:
+            lines += _chain(chain, style)
+        sections.append("\n".join(lines))
+    sections.append("\n".join(_diagnostics(inv.diagnostics, style)))
+    return "\n\n".join(sections) + "\n"

@@ -1,0 +1,214 @@
+"""Parse migration files on every core: a process pool parses, the caller replays in order.
+
+Parsing a file (split, pglast or sqlglot, conversion to :mod:`ingest.migrations.ops`)
+depends on nothing but its text, so it can happen in worker processes while the
+parent replays the results strictly in file order -- replay needs the state of
+every file before it.
+
+* Many files: :func:`parse_in_pool` sends batches of files (about
+  :data:`BATCH_BYTES` of SQL each, contiguous in replay order) to the pool and
+  yields each file's result, in order, as soon as it is back. Workers answer with
+  :func:`ingest.migrations.cache.encode`-d entries, which the parent keeps for the parse cache.
+* One large PostgreSQL file (a dump), on request (``workers=N``, ``FKMAP_WORKERS=N``):
+  :func:`parse_parts` cuts its statements into runs, parsed by the pool and yielded
+  in order, so the parent replays part 1 while part 2 is parsed.
+  :func:`ingest.migrations.postgres.parse_statements` gives the same result for a list of statements
+  as for its runs one after the other, so nothing changes. Not by default: the
+  operations travel back pickled, which costs half the parse again in CPU, and the
+  workers double the memory; it pays on an idle machine only.
+
+Operations are frozen dataclasses and travel pickled. The pool pays only for
+enough SQL (:func:`plan_workers`: at least :data:`MIN_BYTES`, two CPUs);
+``FKMAP_WORKERS=N`` overrides the count (``1`` = never). Processes are forked when
+the caller is single-threaded (quickest: nothing is imported again), else started
+by a fork server. If the pool cannot start or a worker dies, the rest is parsed in
+the parent: the result is the same, only slower.
+
+Examples
+--------
+>>> plan_workers(total_bytes=100, files=3)
+1
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import pickle
+import threading
+from collections.abc import Generator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.context import BaseContext
+
+from ingest.migrations.cache import encode
+from ingest.migrations.ops import Op
+from ingest.migrations.split import Statement, split_statements
+from model.inventory import Diagnostic
+
+__all__ = [
+    "BATCH_BYTES",
+    "MIN_BYTES",
+    "Job",
+    "cpu_count",
+    "parse_in_pool",
+    "parse_parts",
+    "plan_workers",
+]
+
+#: Below this much SQL to parse, the pool costs more than it saves.
+MIN_BYTES = 1_500_000
+#: SQL per task sent to a worker (files are never split).
+BATCH_BYTES = 200_000
+
+#: A large PostgreSQL file parsed alone is cut into this many parts per worker (:func:`parse_parts`).
+PARTS_PER_WORKER = 4
+
+#: One file to parse: (cache key, rel path, text, dialect argument or None).
+Job = tuple[str, str, str, str | None]
+
+
+def cpu_count() -> int:
+    """CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def plan_workers(*, total_bytes: int, files: int, requested: int | None = None) -> int:
+    """Worker processes for parsing ``files`` files holding ``total_bytes`` (1 = in the parent).
+
+    ``requested`` (``ingest_path(workers=...)``), else ``FKMAP_WORKERS``, else one per CPU
+    when there is enough to parse.
+    """
+    if requested is None:
+        env = os.environ.get("FKMAP_WORKERS", "").strip()
+        if env.isdigit():
+            requested = int(env)
+    if requested is not None:
+        return max(1, min(requested, files))
+    if files < 2 or total_bytes < MIN_BYTES:
+        return 1
+    return max(1, min(cpu_count(), files, 8))
+
+
+def _batches(jobs: Sequence[Job]) -> list[list[Job]]:
+    out: list[list[Job]] = []
+    size = 0
+    for job in jobs:
+        if not out or size >= BATCH_BYTES:
+            out.append([])
+            size = 0
+        out[-1].append(job)
+        size += len(job[2])
+    return out
+
+
+def _context() -> BaseContext:
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["ingest.migrations.sets"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def _init_worker() -> None:
+    gc.disable()  # parse trees are many small dicts; like the parent, skip the cyclic collector
+
+
+def _parse_batch(batch: list[Job]) -> list[bytes]:
+    from ingest.migrations.sets import parse_file
+
+    return [encode(key, rel, parse_file(text, rel, dialect)) for key, rel, text, dialect in batch]
+
+
+def _parse_part(job: tuple[str, list[tuple[str, int, int, str]]]) -> bytes:
+    from ingest.migrations.postgres import parse_statements
+
+    rel, part = job
+    statements = [Statement(t, line, offset, kind) for t, line, offset, kind in part]  # type: ignore[arg-type]
+    return pickle.dumps(parse_statements(statements, rel), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _cut(statements: Sequence[Statement], parts: int) -> list[list[Statement]]:
+    """About ``parts`` runs of consecutive statements of similar size, cut only between
+    statements on different lines (so no line has diagnostics from two parts)."""
+    target = max(sum(len(st.text) for st in statements) // max(parts, 1), 1)
+    out: list[list[Statement]] = [[]]
+    size = 0
+    last_line = 0  # last line of the previous statement
+    for st in statements:
+        if size >= target and st.line > last_line:
+            out.append([])
+            size = 0
+        out[-1].append(st)
+        size += len(st.text)
+        last_line = st.line + st.text.count("\n")
+    return out
+
+
+def parse_parts(
+    text: str, rel: str, workers: int
+) -> Generator[tuple[list[Op], list[Diagnostic]], None, None]:
+    """The operations and diagnostics of a large PostgreSQL file, part by part, in order.
+
+    The statements are cut into runs (:func:`_cut`) parsed by ``workers`` processes;
+    each part is yielded as soon as it and those before it are back, so the caller
+    replays while later parts are parsed. Concatenated, the parts are exactly
+    :func:`ingest.migrations.postgres.parse`'s result:
+    :func:`ingest.migrations.postgres.parse_statements` gives the same
+    for a list of statements as for its runs, one after the other. If the pool fails,
+    the remaining parts are parsed here.
+    """
+    from ingest.migrations.postgres import parse_statements
+
+    parts = _cut(split_statements(text, dialect="postgres"), workers * PARTS_PER_WORKER)
+    done = 0
+    pool: ProcessPoolExecutor | None = None
+    try:
+        pool = ProcessPoolExecutor(
+            max_workers=min(workers, len(parts)),
+            mp_context=_context(),
+            initializer=_init_worker,
+        )
+        jobs = [(rel, [(st.text, st.line, st.offset, st.kind) for st in part]) for part in parts]
+        for data in pool.map(_parse_part, jobs):
+            result: tuple[list[Op], list[Diagnostic]] = pickle.loads(data)
+            done += 1
+            yield result
+    except Exception:  # the pool could not start, a worker died or failed: the parent goes on
+        pass
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+    for part in parts[done:]:
+        yield parse_statements(part, rel)
+
+
+def parse_in_pool(jobs: Sequence[Job], workers: int) -> Generator[bytes, None, None]:
+    """:func:`ingest.migrations.cache.encode`-d parse results of ``jobs``, in order, parsed by ``workers``
+    processes. When the pool cannot start or breaks, the rest is parsed here."""
+    batches = _batches(jobs)
+    done = 0
+    pool: ProcessPoolExecutor | None = None
+    try:
+        pool = ProcessPoolExecutor(
+            max_workers=min(workers, len(batches)),
+            mp_context=_context(),
+            initializer=_init_worker,
+        )
+        for results in pool.map(_parse_batch, batches):
+            for entry in results:
+                done += 1
+                yield entry
+    except Exception:  # the pool could not start, a worker died or failed: the parent goes on
+        pass
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+    for job in jobs[done:]:
+        yield _parse_batch([job])[0]

@@ -1,0 +1,357 @@
+"""Columns, keys and constraints of the replay state (the base of :class:`ingest.migrations.replay.Replayer`).
+
+:class:`KeyReplayer` holds the state of one logical database and the handlers
+for column and constraint operations; :class:`ingest.migrations.replay.Replayer` adds the
+driving methods and the table and schema operations. Constraint names are
+tracked per schema (PostgreSQL picks default names unique among a schema's
+constraints), non-FK constraints too, so that unnamed foreign keys get the
+exact default name and ``DROP CONSTRAINT`` of a check or unique constraint is
+no false alarm.
+"""
+
+from __future__ import annotations
+
+from ingest.migrations import ops as o
+from ingest.migrations.naming import choose_name, fk_addition, mysql_fk_name
+from ingest.migrations.replay_state import FKState, TableState
+from model.inventory import Column, Diagnostic, Location, Severity
+
+__all__ = ["MYSQL_NAMING", "KeyReplayer"]
+
+#: Dialects whose unnamed FKs are called ``<table>_ibfk_<n>``.
+MYSQL_NAMING = frozenset({"mysql", "mariadb", "doris", "starrocks", "singlestore"})
+
+
+class KeyReplayer:
+    """Replay state of one logical database, with the column and constraint operations."""
+
+    def __init__(self, database: str) -> None:
+        self.database = database
+        self.live: dict[tuple[str, str], TableState] = {}
+        self.history: list[FKState] = []
+        self.diagnostics: list[Diagnostic] = []
+        self.path = ""
+        self.dialect = "postgres"
+        self.default_schema = "public"
+        self.search_path: list[str] = ["public"]
+        self._names: dict[str, dict[str, int]] = {}
+        self._file_order: dict[str, int] = {}
+
+    # ------------------------------------------------------------------ helpers
+    def _diag(self, severity: Severity, code: str, message: str, op: o.Op, line: int = 0) -> None:
+        line = line or op.line
+        self.diagnostics.append(
+            Diagnostic(severity, message, self.path, line, o.excerpt_at(op.text, op.line, line), code)
+        )
+
+    def _loc(self, line: int) -> Location:
+        return Location(self.path, line)
+
+    def _lookup(self, q: o.QName) -> TableState | None:
+        if q.schema is not None:
+            return self.live.get((q.schema, q.name))
+        for schema in self.search_path:
+            t = self.live.get((schema, q.name))
+            if t is not None:
+                return t
+        return None
+
+    def _schema_for(self, q: o.QName) -> str:
+        if q.schema is not None:
+            return q.schema
+        return self.search_path[0] if self.search_path else self.default_schema
+
+    def _new_table(self, schema: str, name: str, *, external: bool = False) -> TableState:
+        t = TableState(schema, name, external=external)
+        self.live[(schema, name)] = t
+        return t
+
+    def _claim(self, schema: str, name: str) -> None:
+        names = self._names.get(schema)
+        if names is None:
+            names = self._names[schema] = {}
+        names[name] = names.get(name, 0) + 1
+
+    def _release(self, schema: str, name: str) -> None:
+        names = self._names.get(schema)
+        count = names.get(name, 0) if names is not None else 0
+        if names is not None and count > 1:
+            names[name] = count - 1
+        elif names is not None and count:
+            del names[name]
+
+    def _all_names(self, t: TableState) -> list[str]:
+        return [*t.constraints, *t.fks]
+
+    def _target(self, op: o.TableOp, q: o.QName, *, create: bool = False) -> TableState | None:
+        """The table an ALTER works on; unknown => warning, and a placeholder when ``create``."""
+        t = self._lookup(q)
+        if t is not None or op.table_if_exists:
+            return t
+        schema = self._schema_for(q)
+        self._diag(
+            "warning",
+            "unknown-table",
+            f"ALTER TABLE {schema}.{q.name}: table is not created in this migration set",
+            op,
+        )
+        if not create:
+            return None
+        # not found through the search path (it may be empty): never replace a table of that name
+        return self.live.get((schema, q.name)) or self._new_table(schema, q.name, external=True)
+
+    def _referenced(self, q: o.QName, op: o.Op, line: int) -> TableState:
+        t = self._lookup(q)
+        if t is None:
+            schema = self._schema_for(q)
+            t = self.live.get((schema, q.name)) or self._new_table(schema, q.name, external=True)
+        if t.external:
+            t.refs += 1
+            if t.first_ref is None:
+                t.first_ref = (self._loc(line), o.excerpt_at(op.text, op.line, line))
+        return t
+
+    # ------------------------------------------------------------------ columns
+    def _add_column(self, op: o.AddColumn) -> None:
+        t = self._target(op, op.table, create=True)
+        if t is None:
+            return
+        if op.column.name in t.columns:
+            if not op.if_not_exists:
+                self._diag(
+                    "warning", "duplicate-column", f"ADD COLUMN {op.column.name}: {t} already has it", op
+                )
+            return
+        t.columns[op.column.name] = op.column
+        for spec in op.constraints:
+            self._add_constraint(t, spec, op)
+        for fk in op.fks:
+            self._add_fk(t, fk, op)
+
+    def _drop_column(self, op: o.DropColumn) -> None:
+        t = self._target(op, op.table)
+        if t is None:
+            return
+        col = op.column
+        if col not in t.columns and not (op.if_exists or t.external):
+            self._diag("warning", "unknown-column", f"DROP COLUMN {col}: {t} has no such column", op)
+        t.columns.pop(col, None)
+        loc = self._loc(op.line)
+        for fk in [fk for fk in t.fks.values() if col in fk.columns]:
+            self._drop_fk(fk, loc)
+        dependents = [fk for fk in t.incoming if col in fk.ref_columns]
+        for fk in dependents:
+            self._drop_fk(fk, loc)
+        if dependents and not op.cascade:
+            names = ", ".join(f"{fk.table}.{fk.name}" for fk in dependents[:5])
+            self._diag(
+                "warning",
+                "drop-dependent",
+                f"DROP COLUMN {t}.{col} without CASCADE fails while foreign keys reference it ({names}); "
+                "they are recorded as dropped here",
+                op,
+            )
+        for name, (kind, cols) in list(t.constraints.items()):
+            if col in cols:
+                self._remove_constraint(t, name, kind)
+
+    def _alter_column(self, op: o.AlterColumn) -> None:
+        t = self._target(op, op.table)
+        column = t.columns.get(op.column) if t is not None else None
+        if t is None or column is None:
+            return
+        t.columns[op.column] = Column(
+            column.name,
+            column.type if op.type is None else op.type,
+            column.nullable if op.nullable is None else op.nullable,
+        )
+
+    def _rename_column(self, op: o.RenameColumn) -> None:
+        t = self._target(op, op.table)
+        if t is None:
+            return
+        old, new = op.old, op.new
+        if old in t.columns:
+            t.columns = {
+                (new if k == old else k): (Column(new, c.type, c.nullable) if k == old else c)
+                for k, c in t.columns.items()
+            }
+        elif not t.external:
+            self._diag("warning", "unknown-column", f"RENAME COLUMN {old}: {t} has no such column", op)
+
+        def swap(cols: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(new if c == old else c for c in cols)
+
+        t.primary_key = swap(t.primary_key)
+        t.constraints = {name: (kind, swap(cols)) for name, (kind, cols) in t.constraints.items()}
+        for fk in t.fks.values():
+            fk.columns = swap(fk.columns)
+        for fk in t.incoming:
+            fk.ref_columns = swap(fk.ref_columns)
+
+    # ------------------------------------------------------------------ constraints
+    def _add_constraint_op(self, op: o.AddConstraint) -> None:
+        t = self._target(op, op.table, create=True)
+        if t is not None:
+            self._add_constraint(t, op.constraint, op)
+
+    def _add_constraint(self, t: TableState, spec: o.ConstraintSpec, op: o.Op) -> None:
+        taken = self._names.get(t.schema, {})
+        cols = spec.columns
+        if spec.kind == "p":
+            if any(kind == "p" for kind, _ in t.constraints.values()):
+                self._diag("warning", "duplicate-constraint", f"{t} already has a primary key", op)
+                return
+            name = spec.name or choose_name(t.name, None, "pkey", taken)
+            t.primary_key = cols
+            for c in cols:
+                if c in t.columns:
+                    t.columns[c] = Column(c, t.columns[c].type, False)
+        elif spec.kind == "c":
+            name = spec.name or choose_name(t.name, cols[0] if len(cols) == 1 else None, "check", taken)
+        else:
+            label = "excl" if spec.kind == "x" else "key"
+            name = spec.name or choose_name(t.name, fk_addition(cols), label, taken)
+        if name in t.constraints or name in t.fks:
+            self._diag("warning", "duplicate-constraint", f"constraint {name} already exists on {t}", op)
+            return
+        t.constraints[name] = (spec.kind, cols)
+        self._claim(t.schema, name)
+
+    def _remove_constraint(self, t: TableState, name: str, kind: str) -> None:
+        del t.constraints[name]
+        self._release(t.schema, name)
+        if kind == "p":
+            t.primary_key = ()
+
+    def _add_foreign_key(self, op: o.AddForeignKey) -> None:
+        t = self._target(op, op.table, create=True)
+        if t is not None:
+            self._add_fk(t, op.fk, op)
+
+    def _add_fk(self, t: TableState, spec: o.FKSpec, op: o.Op) -> None:
+        line = spec.line or op.line
+        ref = self._referenced(spec.ref_table, op, line)
+        ref_columns = spec.ref_columns
+        if not ref_columns:
+            ref_columns = ref.primary_key or (("id",) if "id" in ref.columns else ())
+        if spec.name:
+            name = spec.name
+        elif self.dialect in MYSQL_NAMING:
+            name = mysql_fk_name(t.name, t.fks)
+        else:
+            name = choose_name(t.name, fk_addition(spec.columns), "fkey", self._names.get(t.schema, {}))
+        if name in t.fks or name in t.constraints:
+            self._diag(
+                "warning",
+                "duplicate-constraint",
+                f"constraint {name} already exists on {t}; this FOREIGN KEY fails and is not recorded",
+                op,
+                line,
+            )
+            return
+        fk = FKState(
+            name=name,
+            table=t,
+            columns=spec.columns,
+            ref=ref,
+            ref_columns=ref_columns,
+            spec=spec,
+            validated=spec.validated,
+            added_at=self._loc(line),
+            excerpt=o.excerpt_at(op.text, op.line, line) if not ref_columns else "",
+            deferrable=spec.deferrable,
+            initially_deferred=spec.initially_deferred,
+        )
+        t.fks[name] = fk
+        ref.incoming[fk] = None
+        self._claim(t.schema, name)
+        self.history.append(fk)
+
+    def _drop_fk(self, fk: FKState, loc: Location) -> None:
+        fk.dropped_at = loc
+        fk.table.fks.pop(fk.name, None)
+        fk.ref.incoming.pop(fk, None)
+        self._release(fk.table.schema, fk.name)
+
+    def _rename_fk(self, fk: FKState, new: str) -> None:
+        t = fk.table
+        del t.fks[fk.name]
+        self._release(t.schema, fk.name)
+        fk.name = new
+        t.fks[new] = fk
+        self._claim(t.schema, new)
+
+    def _drop_constraint(self, op: o.DropConstraint) -> None:
+        t = self._target(op, op.table)
+        if t is None:
+            return
+        if op.kind == "p":
+            for name, (kind, _) in list(t.constraints.items()):
+                if kind == "p":
+                    self._remove_constraint(t, name, kind)
+            t.primary_key = ()
+            return
+        fk = t.fks.get(op.name)
+        if fk is not None:
+            self._drop_fk(fk, self._loc(op.line))
+            return
+        con = t.constraints.get(op.name) if op.kind != "f" else None
+        if con is None:
+            if not (op.if_exists or t.external):
+                what = "foreign key" if op.kind == "f" else "constraint"
+                self._diag("warning", "unknown-constraint", f"DROP: {t} has no {what} named {op.name}", op)
+            return
+        kind, cols = con
+        self._remove_constraint(t, op.name, kind)
+        if kind in ("p", "u") and cols:
+            dependents = [fk for fk in t.incoming if set(fk.ref_columns) == set(cols)]
+            for dep in dependents:
+                self._drop_fk(dep, self._loc(op.line))
+            if dependents and not op.cascade:
+                self._diag(
+                    "warning",
+                    "drop-dependent",
+                    f"DROP CONSTRAINT {op.name} without CASCADE fails while {len(dependents)} foreign key(s) "
+                    "depend on it; they are recorded as dropped here",
+                    op,
+                )
+
+    def _find_fk(self, op: o.TableOp, q: o.QName, name: str) -> FKState | None:
+        t = self._target(op, q)
+        if t is None:
+            return None
+        fk = t.fks.get(name)
+        if fk is None and name not in t.constraints and not t.external:
+            self._diag("warning", "unknown-constraint", f"{t} has no constraint named {name}", op)
+        return fk
+
+    def _validate_constraint(self, op: o.ValidateConstraint) -> None:
+        fk = self._find_fk(op, op.table, op.name)
+        if fk is not None:
+            fk.validated = True
+
+    def _alter_constraint(self, op: o.AlterConstraint) -> None:
+        fk = self._find_fk(op, op.table, op.name)
+        if fk is not None:
+            if op.deferrable is not None:
+                fk.deferrable = op.deferrable
+            if op.initially_deferred is not None:
+                fk.initially_deferred = op.initially_deferred
+
+    def _rename_constraint(self, op: o.RenameConstraint) -> None:
+        t = self._target(op, op.table)
+        if t is None:
+            return
+        if op.new in t.fks or op.new in t.constraints:
+            self._diag("warning", "duplicate-constraint", f"RENAME CONSTRAINT: {op.new} exists on {t}", op)
+        elif op.old in t.fks:
+            self._rename_fk(t.fks[op.old], op.new)
+        elif op.old in t.constraints:
+            t.constraints[op.new] = t.constraints.pop(op.old)
+            self._release(t.schema, op.old)
+            self._claim(t.schema, op.new)
+        elif not t.external:
+            self._diag(
+                "warning", "unknown-constraint", f"RENAME CONSTRAINT: {t} has no constraint {op.old}", op
+            )

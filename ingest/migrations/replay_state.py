@@ -1,0 +1,185 @@
+"""Mutable replay state and its conversion into the frozen model.
+
+:class:`TableState` and :class:`FKState` are the replayer's working records;
+:func:`materialize` turns them into sorted :class:`~model.inventory.Table` and
+:class:`~model.inventory.ForeignKey` tuples plus the end-of-set diagnostics
+(external tables, unresolved ``REFERENCES t`` without columns, folded partitions).
+See :mod:`ingest.migrations.replay` for the rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from ingest.migrations.ops import FKSpec
+from model.inventory import Column, Diagnostic, ForeignKey, Location, Table, TableRef
+
+__all__ = ["FKState", "TableState", "materialize"]
+
+
+@dataclass(eq=False)
+class TableState:
+    """A table while the replay runs (identity-hashed; renames mutate it in place)."""
+
+    schema: str
+    name: str
+    columns: dict[str, Column] = field(default_factory=dict)
+    primary_key: tuple[str, ...] = ()
+    constraints: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)  # non-FK: kind, cols
+    fks: dict[str, FKState] = field(default_factory=dict)
+    incoming: dict[FKState, None] = field(default_factory=dict)  # live FKs pointing here (ordered set)
+    children: dict[TableState, None] = field(default_factory=dict)  # partitions
+    partition_of: TableState | None = None
+    external: bool = False
+    defined_at: Location | None = None
+    dropped_at: Location | None = None
+    drop_seq: int = 0
+    first_ref: tuple[Location, str] | None = None
+    refs: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.schema}.{self.name}" if self.schema else self.name
+
+
+@dataclass(eq=False)
+class FKState:
+    """A foreign key while the replay runs; ``dropped_at`` set once dropped (then frozen)."""
+
+    name: str
+    table: TableState
+    columns: tuple[str, ...]
+    ref: TableState
+    ref_columns: tuple[str, ...]
+    spec: FKSpec
+    validated: bool
+    added_at: Location
+    excerpt: str
+    deferrable: bool = False
+    initially_deferred: bool = False
+    dropped_at: Location | None = None
+
+
+def _root(t: TableState) -> TableState:
+    for _ in range(64):  # a partition of a partition ...; the bound guards against cycles
+        if t.partition_of is None:
+            break
+        t = t.partition_of
+    return t
+
+
+def _table(ref: TableRef, t: TableState) -> Table:
+    return Table(
+        ref=ref,
+        columns=tuple(t.columns.values()),
+        primary_key=t.primary_key,
+        external=t.external,
+        defined_at=t.defined_at,
+        dropped_at=t.dropped_at,
+    )
+
+
+def materialize(
+    database: str, live: Iterable[TableState], history: Sequence[FKState]
+) -> tuple[tuple[Table, ...], tuple[ForeignKey, ...], list[Diagnostic]]:
+    """Freeze the state: tables (sorted), FKs (present and dropped, in history order)
+    and end-of-set diagnostics."""
+
+    refs: dict[TableState, TableRef] = {}
+
+    def ref_of(t: TableState) -> TableRef:
+        ref = refs.get(t)
+        if ref is None:
+            ref = refs[t] = TableRef(database, t.schema, t.name)
+        return ref
+
+    out: dict[tuple[str, str], TableState] = {}
+    partitions: dict[TableState, list[TableState]] = {}
+    for t in live:
+        if t.partition_of is None:
+            out[t.schema, t.name] = t
+        else:
+            partitions.setdefault(_root(t), []).append(t)
+    extra: dict[tuple[str, str], TableState] = {}
+    fks: list[ForeignKey] = []
+    notes: list[Diagnostic] = []
+    present: set[tuple[object, ...]] = set()
+    for fk in history:
+        table, target = _root(fk.table), _root(fk.ref)
+        for t in (table, target):
+            key = (t.schema, t.name)
+            if key not in out:
+                cur = extra.get(key)
+                if cur is None or t.drop_seq > cur.drop_seq:
+                    extra[key] = t
+        if fk.dropped_at is None:
+            identity = (
+                table.schema,
+                table.name,
+                fk.name,
+                fk.columns,
+                target.schema,
+                target.name,
+                fk.ref_columns,
+            )
+            if identity in present:  # the same FK declared on a partition and on its root
+                continue
+            present.add(identity)
+        record = ForeignKey(
+            name=fk.name,
+            table=ref_of(table),
+            columns=fk.columns,
+            ref_table=ref_of(target),
+            ref_columns=fk.ref_columns,
+            on_delete=fk.spec.on_delete,
+            on_update=fk.spec.on_update,
+            deferrable=fk.deferrable,
+            initially_deferred=fk.initially_deferred,
+            validated=fk.validated,
+            on_delete_columns=fk.spec.on_delete_columns,
+            added_at=fk.added_at,
+            dropped_at=fk.dropped_at,
+        )
+        fks.append(record)
+        if not fk.ref_columns:
+            notes.append(
+                Diagnostic(
+                    "warning",
+                    f"{record.table.qualified}.{fk.name}: REFERENCES {record.ref_table.qualified} names no "
+                    "columns and that table's primary key is unknown; referenced columns left empty",
+                    fk.added_at.path,
+                    fk.added_at.line,
+                    fk.excerpt,
+                    "unresolved-reference",
+                )
+            )
+    for t in out.values():
+        if t.external and t.first_ref is not None:
+            loc, text = t.first_ref
+            notes.append(
+                Diagnostic(
+                    "warning",
+                    f"table {t} is referenced ({t.refs} time(s)) but never created in this "
+                    "migration set; those statements fail on a fresh database",
+                    loc.path,
+                    loc.line,
+                    text,
+                    "unknown-table",
+                )
+            )
+    for root, parts in partitions.items():
+        first = parts[0].defined_at or Location("")
+        names = ", ".join(p.name for p in parts[:5]) + (", ..." if len(parts) > 5 else "")
+        notes.append(
+            Diagnostic(
+                "info",
+                f"{len(parts)} partition(s) folded into {root}: {names}",
+                first.path,
+                first.line,
+                "",
+                "partition",
+            )
+        )
+    tables = [_table(ref_of(t), t) for t in out.values()] + [_table(ref_of(t), t) for t in extra.values()]
+    tables.sort(key=lambda t: (t.ref.database, t.ref.schema, t.ref.name))
+    return tuple(tables), tuple(fks), notes

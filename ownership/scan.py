@@ -1,0 +1,167 @@
+"""One scan: read every source, merge, resolve, assign services (and infer).
+
+:func:`scan` is what ``fkmap scan``, the dashboard and the exports call. It
+never raises for bad input and the other sources always go on. A source that
+could not be read at all -- its reader raised, or it gave no table and no FK
+but errors -- gets an error diagnostic with code ``source-failed`` (a database
+that refused the connection has ``connect``): see :data:`FAILED_CODES`.
+
+Steps
+    1. the config: ``config_path`` or ``fkmap.toml`` found next to the first
+       local source (:func:`ownership.config.find_config`); its diagnostics join
+       the inventory's. Its ``[scan] dialect`` is the default dialect.
+    2. :func:`ingest.ingest_source` for each source (migration folder or file,
+       PostgreSQL DSN, saved ``.json`` inventory); a ``.json`` scan document
+       (``fkmap scan --format json``) is read by :func:`exports.scan_json.load_document`;
+    3. :func:`ownership.resolve.merge`, then :func:`ownership.resolve.resolve_external`;
+    4. :func:`ownership.services.assign_services` -- skipped when every source is a
+       saved inventory or scan and no config was given or found, so a saved
+       scan keeps the service map it was made with;
+    5. with ``infer`` (or ``[infer] enabled = true``), ``ownership.infer.infer_references``
+       when that module is installed.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from model.inventory import Diagnostic, Inventory, Source
+from ownership.config import Config, find_config, load_config
+
+__all__ = ["FAILED_CODES", "scan", "source_failed"]
+
+#: Diagnostic codes meaning a whole source could not be read (``fkmap scan`` exits with 1).
+FAILED_CODES = frozenset({"source-failed", "connect"})
+
+
+def source_failed(source: str, exc: BaseException) -> Inventory:
+    """The inventory of a source that could not be read: one ``source-failed`` error.
+
+    The source and the error text are masked: a DSN's password never reaches a diagnostic.
+
+    >>> inv = source_failed("postgresql://app:hunter2@db/shop", OSError("postgresql://app:hunter2@db"))
+    >>> "hunter2" in inv.to_json()
+    False
+    """
+    from ingest.dsn import mask_dsn, scrub
+
+    label = mask_dsn(source)
+    message = f"source {label!r} could not be read: {type(exc).__name__}: {scrub(str(exc))}"
+    return Inventory(
+        diagnostics=(Diagnostic("error", message, label, code="source-failed"),),
+        sources=(Source("unknown", label),),
+    )
+
+
+def _saved_scan(source: str) -> Inventory | None:
+    """A ``.json`` scan document read back, or None when ``source`` is anything else."""
+    path = Path(source)
+    if path.suffix.lower() != ".json" or not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None  # ingest reports it
+    from exports.scan_json import is_scan_document, load_document
+
+    if not is_scan_document(data):
+        return None
+    try:
+        inv = load_document(data)
+    except ValueError as exc:
+        return Inventory(
+            diagnostics=(Diagnostic("error", f"{source}: {exc}", source, code="source-failed"),),
+            sources=(Source("inventory", source),),
+        )
+    return replace(inv, sources=(*inv.sources, Source("inventory", source)))
+
+
+def _read(source: str, dialect: str | None) -> Inventory:
+    """One source's inventory; a source that yields nothing but errors gets a ``source-failed`` error."""
+    import ingest
+
+    try:
+        inv = _saved_scan(source)
+        if inv is None:
+            inv = ingest.ingest_source(source, dialect=dialect)
+    except Exception as exc:
+        return source_failed(source, exc)
+    errors = [d for d in inv.diagnostics if d.severity == "error"]
+    if inv.tables or inv.foreign_keys or not errors or any(d.code in FAILED_CODES for d in errors):
+        return inv
+    label = inv.sources[0].label if inv.sources else source
+    message = f"source {label!r} gave no tables: {errors[0].message}"
+    return replace(
+        inv, diagnostics=(*inv.diagnostics, Diagnostic("error", message, label, code="source-failed"))
+    )
+
+
+def _config(sources: Sequence[str], config_path: str | Path | None) -> tuple[Config | None, list[Diagnostic]]:
+    """The config to use (None when there is none) and its diagnostics."""
+    path = Path(config_path) if config_path is not None else find_config(sources)
+    if path is None:
+        return None, []
+    return load_config(path)
+
+
+def _infer(inv: Inventory, config: Config) -> Inventory:
+    """Run ``ownership.infer.infer_references`` if another engineer has added it."""
+    try:
+        module = importlib.import_module("ownership.infer")
+    except ModuleNotFoundError as exc:
+        if exc.name != "ownership.infer":
+            raise
+        note = Diagnostic(
+            "info", "--infer ignored: this fkmap has no reference inference", code="unsupported"
+        )
+        return replace(inv, diagnostics=(*inv.diagnostics, note))
+    result: Inventory = module.infer_references(inv, config)
+    return result
+
+
+def scan(
+    sources: Sequence[str],
+    *,
+    config_path: str | Path | None = None,
+    dialect: str | None = None,
+    infer: bool = False,
+) -> Inventory:
+    """Scan ``sources`` into one inventory with services assigned.
+
+    Parameters
+    ----------
+    sources : sequence of str
+        Migration folders or files, PostgreSQL DSNs, saved JSON scans.
+    config_path : path, optional
+        ``fkmap.toml`` to use; by default the one next to the first local source.
+    dialect : str, optional
+        SQL dialect for ``.sql`` files; overrides ``[scan] dialect``; by
+        default detected per file.
+    infer : bool
+        Also infer references from column names (``--infer``).
+
+    Returns
+    -------
+    Inventory
+        Merged, resolved, with services assigned; diagnostics of every step.
+    """
+    from ownership.resolve import merge, resolve_external
+    from ownership.services import assign_services
+
+    found, config_diagnostics = _config(sources, config_path)
+    config = found or Config()
+    chosen = dialect or config.dialect
+    parts = [_read(source, chosen) for source in sources]
+    inv = resolve_external(merge(parts))
+    saved = all(any(s.kind == "inventory" for s in part.sources) for part in parts)
+    if found is not None or not (saved and parts):
+        inv = assign_services(inv, config)
+    if infer or config.infer.enabled:
+        inv = _infer(inv, config)
+    if config_diagnostics:
+        inv = replace(inv, diagnostics=(*config_diagnostics, *inv.diagnostics))
+    return inv

@@ -1,0 +1,485 @@
+"""The remediation store: every SQL statement, written once for SQLite and PostgreSQL.
+
+A backend (:mod:`remediation.store.sqlite`, :mod:`remediation.store.postgres`) only opens connections
+in autocommit mode and names its placeholder; :class:`SqlStore` runs every
+operation in one explicit transaction (``BEGIN`` ... ``COMMIT``, rolled back on
+any error), so a crash loses nothing that was confirmed and leaves nothing
+half-written.
+
+Concurrency is optimistic: each record carries a ``version``. :meth:`SqlStore.save`
+writes ``UPDATE ... SET version = version + 1 WHERE uid = ? AND version = ?``
+with the version the caller loaded; when another client saved in between, no
+row matches and :class:`ConflictError` says who changed it and when ("changed
+by alice at 10:42 UTC on 2026-11-14 since you loaded it; reload"). A new record
+is inserted with ``ON CONFLICT DO NOTHING``: two clients creating the record of
+one key get one success and one conflict. No update is ever lost.
+
+Every change appends to ``fkmap_audit`` in the same transaction: who, when,
+what (``create``, ``mark``, ``unmark``, ``update``, ``reattach``, ``import``),
+and the record before and after (JSON).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from remediation.store.schema import (
+    SCHEMA_VERSION,
+    VERSION_TABLE,
+    Dialect,
+    StoreError,
+    StoreVersionError,
+    statements,
+)
+from remediation.tracking import FkInfo, Record, record_from_dict, record_to_dict
+
+__all__ = [
+    "AuditEntry",
+    "ConflictError",
+    "Snapshot",
+    "SnapshotInfo",
+    "SqlStore",
+    "conflict_message",
+    "utc_now",
+]
+
+_COLUMNS = (
+    "uid, fk_id, version, service, owner_team, target_date, deletion_policy, marks, fk, "
+    "updated_at, updated_by"
+)
+
+
+def utc_now() -> str:
+    """The current time as ISO 8601 UTC with seconds: ``2026-11-14T10:42:05Z``."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _when(at: str) -> str:
+    """``10:42 UTC on 2026-11-14`` from an ISO timestamp (the text itself when unparsable).
+
+    >>> _when("2026-11-14T10:42:05Z")
+    '10:42 UTC on 2026-11-14'
+    """
+    try:
+        t = datetime.fromisoformat(at.replace("Z", "+00:00")).astimezone(UTC)
+    except ValueError:
+        return at or "an unknown time"
+    return f"{t:%H:%M} UTC on {t:%Y-%m-%d}"
+
+
+def _what(record: Record) -> str:
+    return f"the record of {record.fk.text}" if record.fk is not None else f"the record of {record.fk_id}"
+
+
+def conflict_message(loaded: Record, current: Record | None) -> str:
+    """The message of a lost race: who changed the record, when, and what to do.
+
+    >>> old = Record("k", uid="u", version=3)
+    >>> print(conflict_message(old, Record("k", uid="u", version=4, updated_by="alice",
+    ...                                    updated_at="2026-11-14T10:42:05Z")))
+    the record of k was changed by alice at 10:42 UTC on 2026-11-14 since you loaded it (you have version 3, \
+the store has version 4); reload and apply your change again
+    """
+    if current is None:
+        return f"{_what(loaded)} was removed or re-attached since you loaded it; reload"
+    verb = "created" if loaded.version == 0 else "changed"
+    return (
+        f"{_what(loaded)} was {verb} by {current.updated_by or 'someone'} at {_when(current.updated_at)} "
+        f"since you loaded it (you have version {loaded.version}, the store has version {current.version}); "
+        "reload and apply your change again"
+    )
+
+
+class ConflictError(StoreError):
+    """A save lost a race: the record changed since the caller loaded it. ``current`` is the stored one."""
+
+    def __init__(self, loaded: Record, current: Record | None) -> None:
+        super().__init__(conflict_message(loaded, current))
+        self.loaded = loaded
+        self.current = current
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One change: ``before`` is None for a creation."""
+
+    id: int
+    at: str
+    who: str
+    action: str
+    uid: str
+    fk_id: str
+    before: Record | None
+    after: Record | None
+
+
+@dataclass(frozen=True)
+class SnapshotInfo:
+    """A saved snapshot's name and when and by whom it was taken."""
+
+    name: str
+    created_at: str
+    created_by: str
+
+
+@dataclass(frozen=True)
+class Snapshot(SnapshotInfo):
+    """A snapshot with its rows (:func:`remediation.views.snapshot_rows`)."""
+
+    rows: tuple[dict[str, Any], ...] = ()
+
+
+class _Cursor:
+    """A DB-API cursor that takes ``?`` placeholders on every backend."""
+
+    def __init__(self, cursor: Any, placeholder: str) -> None:
+        self.raw = cursor
+        self.placeholder = placeholder
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> _Cursor:
+        if self.placeholder != "?":
+            sql = sql.replace("?", self.placeholder)
+        self.raw.execute(sql, tuple(params))
+        return self
+
+    def one(self) -> Any:
+        return self.raw.fetchone()
+
+    def all(self) -> list[Any]:
+        return list(self.raw.fetchall())
+
+    @property
+    def rowcount(self) -> int:
+        return int(self.raw.rowcount)
+
+
+def _dump(record: Record | None) -> str | None:
+    return None if record is None else json.dumps(record_to_dict(record), sort_keys=True)
+
+
+def _load(text: str | None) -> Record | None:
+    return None if not text else record_from_dict(json.loads(text))
+
+
+def _row(row: Sequence[Any]) -> Record:
+    uid, fk_id, version, _service, owner, target, policy, marks, fk, updated_at, updated_by = row
+    return record_from_dict(
+        {
+            "fk_id": fk_id,
+            "uid": uid,
+            "version": version,
+            "marks": json.loads(marks or "[]"),
+            "owner_team": owner,
+            "target_date": target,
+            "deletion_policy": policy,
+            "fk": json.loads(fk or "{}"),
+            "updated_at": updated_at,
+            "updated_by": updated_by,
+        }
+    )
+
+
+class SqlStore:
+    """Remediation records, audit log and snapshots in a SQL database (see the module docstring).
+
+    Subclasses set :attr:`dialect`, :attr:`placeholder` and implement
+    :meth:`_connect` (an autocommit DB-API connection). Each operation opens
+    its own connection, so one store object is safe to share between threads.
+    """
+
+    dialect: Dialect = "sqlite"
+    placeholder = "?"
+    #: Statement that serialises concurrent schema upgrades inside the upgrade transaction.
+    schema_lock: str = ""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.label}>"
+
+    # ------------------------------------------------------------------ backend hooks
+    def _connect(self) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _begin_sql(self, write: bool) -> str:
+        return "BEGIN"
+
+    def _is_integrity_error(self, exc: BaseException) -> bool:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _is_damage(self, exc: BaseException) -> bool:
+        """True when ``exc`` says the store itself cannot be read (a damaged file), not one statement."""
+        return False
+
+    # ------------------------------------------------------------------ transactions
+    @contextmanager
+    def _tx(self, *, write: bool = False) -> Iterator[_Cursor]:
+        conn = self._connect()
+        try:
+            cur = _Cursor(conn.cursor(), self.placeholder)
+            cur.execute(self._begin_sql(write))
+            try:
+                yield cur
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            cur.execute("COMMIT")
+        except Exception as exc:
+            if self._is_damage(exc):
+                raise StoreError(
+                    f"the remediation store {self.label} cannot be read ({exc}); it is left as it is: "
+                    "restore it from a backup, or move it away to start a new one"
+                ) from exc
+            raise
+        finally:
+            conn.close()
+
+    # ------------------------------------------------------------------ schema
+    def schema_version(self) -> int:
+        """The layout version of the stored data (0 for a database without a store)."""
+        try:
+            with self._tx() as cur:
+                return self._version(cur)
+        except _NoVersionTable:
+            return 0
+
+    def _version(self, cur: _Cursor) -> int:
+        try:
+            row = cur.execute("SELECT max(version) FROM fkmap_schema_version").one()
+        except Exception as exc:
+            if (
+                "fkmap_schema_version" in str(exc)
+                or "no such table" in str(exc)
+                or "does not exist" in str(exc)
+            ):
+                raise _NoVersionTable from exc
+            raise
+        return int(row[0] or 0)
+
+    def upgrade(self, target: int = SCHEMA_VERSION) -> int:
+        """Bring the layout to ``target`` in place (each step in the transaction that records it).
+
+        Raises :class:`~remediation.store.schema.StoreVersionError` when the store is newer
+        than this fkmap, and leaves it untouched. Returns the version reached.
+        """
+        with self._tx(write=True) as cur:
+            if self.schema_lock:
+                cur.execute(self.schema_lock)
+            cur.execute(VERSION_TABLE)
+            current = self._version(cur)
+            if current > SCHEMA_VERSION:
+                raise StoreVersionError(
+                    f"the remediation store {self.label} has schema version {current}, newer than the "
+                    f"{SCHEMA_VERSION} this fkmap knows; upgrade fkmap (the store is left untouched)"
+                )
+            for version in range(current + 1, target + 1):
+                for sql in statements(version, self.dialect):
+                    cur.execute(sql)
+            if target > current:
+                cur.execute("DELETE FROM fkmap_schema_version")
+                cur.execute(
+                    "INSERT INTO fkmap_schema_version (version, upgraded_at) VALUES (?, ?)",
+                    (target, utc_now()),
+                )
+            return max(current, target)
+
+    # ------------------------------------------------------------------ records
+    def records(self) -> list[Record]:
+        """Every record, by ``fk_id``."""
+        with self._tx() as cur:
+            rows = cur.execute(f"SELECT {_COLUMNS} FROM fkmap_records ORDER BY fk_id").all()
+        return [_row(r) for r in rows]
+
+    def get(self, fk_id: str) -> Record | None:
+        """The record attached to ``fk_id``, or None."""
+        with self._tx() as cur:
+            row = cur.execute(f"SELECT {_COLUMNS} FROM fkmap_records WHERE fk_id = ?", (fk_id,)).one()
+        return None if row is None else _row(row)
+
+    def get_uid(self, uid: str) -> Record | None:
+        """The record with ``uid``, or None."""
+        with self._tx() as cur:
+            return self._by_uid(cur, uid)
+
+    def _by_uid(self, cur: _Cursor, uid: str) -> Record | None:
+        return _maybe(cur.execute(f"SELECT {_COLUMNS} FROM fkmap_records WHERE uid = ?", (uid,)).one())
+
+    def is_empty(self) -> bool:
+        """True when no record was ever written."""
+        with self._tx() as cur:
+            return cur.execute("SELECT count(*) FROM fkmap_records").one()[0] == 0
+
+    def save(self, record: Record, *, who: str, action: str = "") -> Record:
+        """Write ``record`` if nobody changed it since it was loaded; return the stored version.
+
+        ``record.version`` is the version the caller loaded (0: a new record).
+        Raises :class:`ConflictError` when the store holds another version, or
+        when a new record's key already has one.
+        """
+        if not record.fk_id:
+            raise StoreError("a record needs the id of its foreign key (fk_id)")
+        now = utc_now()
+        saved = replace(record, uid=record.uid or uuid.uuid4().hex, updated_by=who, updated_at=now)
+        saved = record_from_dict(record_to_dict(saved))  # normalised exactly as it will be read back
+        values = {
+            "uid": saved.uid,
+            "fk_id": saved.fk_id,
+            "service": saved.fk.service if saved.fk is not None else "",
+            "owner_team": saved.owner_team,
+            "target_date": saved.target_date,
+            "deletion_policy": saved.deletion_policy,
+            "marks": json.dumps([vars(m) for m in saved.marks], sort_keys=True),
+            "fk": json.dumps(_fk_dict(saved.fk), sort_keys=True),
+            "updated_at": now,
+            "updated_by": who,
+        }
+        current: Record | None = None
+        try:
+            with self._tx(write=True) as cur:
+                if record.version == 0:
+                    saved = replace(saved, version=1)
+                    row = {**values, "version": 1, "created_at": now}
+                    cur.execute(
+                        f"INSERT INTO fkmap_records ({', '.join(row)}) VALUES ({', '.join('?' * len(row))}) "
+                        "ON CONFLICT DO NOTHING",
+                        list(row.values()),
+                    )
+                    if cur.rowcount != 1:
+                        found = cur.execute(
+                            f"SELECT {_COLUMNS} FROM fkmap_records WHERE fk_id = ?", (saved.fk_id,)
+                        )
+                        current = _maybe(found.one())
+                        raise _Lost
+                    before = None
+                else:
+                    before = self._by_uid(cur, record.uid)
+                    if before is None or before.version != record.version:
+                        current = before
+                        raise _Lost
+                    saved = replace(saved, version=record.version + 1)
+                    changes = {k: v for k, v in values.items() if k != "uid"}
+                    assignments = ", ".join(f"{k} = ?" for k in changes)
+                    cur.execute(
+                        f"UPDATE fkmap_records SET version = version + 1, {assignments} "
+                        "WHERE uid = ? AND version = ?",
+                        [*changes.values(), record.uid, record.version],
+                    )
+                    if cur.rowcount != 1:
+                        current = self._by_uid(cur, record.uid)
+                        raise _Lost
+                cur.execute(
+                    "INSERT INTO fkmap_audit (at, who, action, record_uid, fk_id, before, after) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        now,
+                        who,
+                        action or ("create" if before is None else "update"),
+                        saved.uid,
+                        saved.fk_id,
+                        _dump(before),
+                        _dump(saved),
+                    ),
+                )
+        except _Lost:
+            raise ConflictError(record, current) from None
+        except Exception as exc:
+            if self._is_integrity_error(exc):
+                raise StoreError(
+                    f"cannot save {_what(record)} as {saved.fk_id!r}: another record is attached to that key"
+                ) from exc
+            raise
+        return saved
+
+    def reattach(self, record: Record, fk_id: str, info: FkInfo | None, *, who: str) -> Record:
+        """Attach an (orphaned) record to another key; conflicts like :meth:`save`."""
+        return self.save(replace(record, fk_id=fk_id, fk=info or record.fk), who=who, action="reattach")
+
+    # ------------------------------------------------------------------ audit
+    def audit(self, *, uid: str | None = None, since: str | None = None, limit: int = 0) -> list[AuditEntry]:
+        """Audit entries, oldest first; of one record (``uid``) and/or from ``since`` (ISO) on."""
+        where, params = [], []
+        if uid is not None:
+            where.append("record_uid = ?")
+            params.append(uid)
+        if since is not None:
+            where.append("at >= ?")
+            params.append(since)
+        sql = "SELECT id, at, who, action, record_uid, fk_id, before, after FROM fkmap_audit"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY id"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        with self._tx() as cur:
+            rows = cur.execute(sql, params).all()
+        return [AuditEntry(int(r[0]), r[1], r[2], r[3], r[4], r[5], _load(r[6]), _load(r[7])) for r in rows]
+
+    def record_at(self, uid: str, version: int) -> Record | None:
+        """The record as it was at ``version`` (from the audit log), or None."""
+        for entry in reversed(self.audit(uid=uid)):
+            if entry.after is not None and entry.after.version == version:
+                return entry.after
+        return None
+
+    # ------------------------------------------------------------------ snapshots
+    def save_snapshot(self, name: str, rows: Sequence[dict[str, Any]], *, who: str) -> SnapshotInfo:
+        """Keep ``rows`` under ``name``; a name is never reused (:class:`StoreError`)."""
+        name = name.strip()
+        if not name:
+            raise StoreError("a snapshot needs a name, e.g. 'Review 2026-11-14'")
+        info = SnapshotInfo(name, utc_now(), who)
+        with self._tx(write=True) as cur:
+            cur.execute(
+                "INSERT INTO fkmap_snapshots (name, created_at, created_by, data) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT DO NOTHING",
+                (name, info.created_at, who, json.dumps(list(rows), sort_keys=True)),
+            )
+            if cur.rowcount != 1:
+                raise StoreError(f"a snapshot named {name!r} exists already; choose another name")
+        return info
+
+    def snapshots(self) -> list[SnapshotInfo]:
+        """Saved snapshots, newest first."""
+        with self._tx() as cur:
+            rows = cur.execute(
+                "SELECT name, created_at, created_by FROM fkmap_snapshots ORDER BY created_at DESC, name"
+            ).all()
+        return [SnapshotInfo(*r) for r in rows]
+
+    def snapshot(self, name: str) -> Snapshot | None:
+        """The snapshot called ``name``, or None."""
+        with self._tx() as cur:
+            row = cur.execute(
+                "SELECT name, created_at, created_by, data FROM fkmap_snapshots WHERE name = ?", (name,)
+            ).one()
+        if row is None:
+            return None
+        return Snapshot(row[0], row[1], row[2], tuple(json.loads(row[3])))
+
+
+class _Lost(Exception):
+    """Internal: the optimistic check failed (the transaction is rolled back)."""
+
+
+class _NoVersionTable(StoreError):
+    """Internal: the database holds no fkmap store yet."""
+
+
+def _maybe(row: Sequence[Any] | None) -> Record | None:
+    return None if row is None else _row(row)
+
+
+def _fk_dict(info: FkInfo | None) -> dict[str, Any]:
+    if info is None:
+        return {}
+    data = dict(vars(info))
+    data["columns"] = list(info.columns)
+    data["ref_columns"] = list(info.ref_columns)
+    return data
