@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint bench loadtest scan clean
+.PHONY: run test system lint bench loadtest scan clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -30,7 +30,11 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: $(TEST_STAMP) lint
+# the system packages and services the suite needs (Chromium, Graphviz, PostgreSQL, MariaDB, Redis)
+system:
+	bash scripts/ensure-system.sh
+
+test: $(TEST_STAMP) system lint
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 bench: $(TEST_STAMP)
