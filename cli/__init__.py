@@ -269,7 +269,8 @@ def diff_command(
     import ingest
     from checks.drift import diff_inventories, render_drift_json, render_drift_text
     from ingest.dsn import is_dsn, mask_dsn, to_instance_dsn
-    from ownership.config import Config, find_config, load_config
+    from ownership.config import Config
+    from ownership.config_file import find_config, load_config
 
     found = Path(config_path) if config_path is not None else find_config([source_a, source_b])
     config, notes = load_config(found) if found is not None else (Config(), [])

@@ -30,7 +30,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from model.inventory import Diagnostic, Inventory, Source
-from ownership.config import Config, find_config, load_config
+from ownership.config import Config
+from ownership.config_file import find_config, load_config
 
 __all__ = ["FAILED_CODES", "scan", "source_failed"]
 

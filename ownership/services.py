@@ -88,7 +88,8 @@ from functools import lru_cache
 from typing import Any
 
 from model.inventory import Diagnostic, Inventory, Location, Service, Table, TableRef
-from ownership.config import Config, matches_table
+from ownership.config import Config
+from ownership.patterns import matches_table
 from ownership.resolve import resolve_external
 
 __all__ = [

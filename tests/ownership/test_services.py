@@ -21,7 +21,8 @@ from model.inventory import (
     Table,
     TableRef,
 )
-from ownership.config import Config, Replica, ServiceRule, parse_config
+from ownership.config import Config, Replica, ServiceRule
+from ownership.config_file import parse_config
 from ownership.resolve import merge, resolve_external
 from ownership.services import (
     Assignment,
