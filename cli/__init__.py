@@ -430,16 +430,17 @@ def check_command(
       fkmap check ./repo --format github
     """
     from checks import baseline as bl
+    from checks.baseline_file import BaselineError, dump_baseline, read_baseline
 
     inv = _scan_for(sources, config_path, dialect)
     try:
-        old = bl.read_baseline(baseline_path)
-    except bl.BaselineError as exc:
+        old = read_baseline(baseline_path)
+    except BaselineError as exc:
         raise ArgumentError(str(exc)) from exc
     if update_baseline:
         new = bl.updated_baseline(inv, old)
         try:
-            Path(baseline_path).write_text(bl.dump_baseline(new), encoding="utf-8")
+            Path(baseline_path).write_text(dump_baseline(new), encoding="utf-8")
         except OSError as exc:
             raise ArgumentError(f"cannot write {baseline_path!r}: {exc.strerror or exc}") from exc
         before, after = {e.identity for e in old or ()}, {e.identity for e in new}
