@@ -11,18 +11,15 @@ from hypothesis import strategies as st
 
 from graph.analysis import (
     CascadeChain,
-    ImpactRow,
-    ServiceImpact,
     blast_radius,
     cascade_chains,
     cross_service_fks,
     headline_figures,
     service_cycles,
     service_graph,
-    service_impact,
-    summary_sentences,
 )
 from graph.build import build_graph
+from graph.impact import ImpactRow, ServiceImpact, service_impact, summary_sentences
 from model.inventory import ForeignKey, Inventory, Location, Service, Table, TableRef
 from tests.graph.fkmap_seed import B, L, ref, seed_inventory
 
