@@ -1,0 +1,1 @@
+"""Checks on scans: drift between two sources (fkmap diff) and the cross-service FK baseline (fkmap check)."""

@@ -44,7 +44,7 @@ from typing import Any
 
 from model.escape import clean_text
 from model.inventory import Diagnostic, ForeignKey, Inventory, TableRef, to_dict
-from ownership.config import matches_table
+from ownership.patterns import matches_table
 
 __all__ = [
     "COMPARED",

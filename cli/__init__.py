@@ -269,7 +269,8 @@ def diff_command(
     import ingest
     from checks.drift import diff_inventories, render_drift_json, render_drift_text
     from ingest.dsn import is_dsn, mask_dsn, to_instance_dsn
-    from ownership.config import Config, find_config, load_config
+    from ownership.config import Config
+    from ownership.config_file import find_config, load_config
 
     found = Path(config_path) if config_path is not None else find_config([source_a, source_b])
     config, notes = load_config(found) if found is not None else (Config(), [])
@@ -429,16 +430,17 @@ def check_command(
       fkmap check ./repo --format github
     """
     from checks import baseline as bl
+    from checks.baseline_file import BaselineError, dump_baseline, read_baseline
 
     inv = _scan_for(sources, config_path, dialect)
     try:
-        old = bl.read_baseline(baseline_path)
-    except bl.BaselineError as exc:
+        old = read_baseline(baseline_path)
+    except BaselineError as exc:
         raise ArgumentError(str(exc)) from exc
     if update_baseline:
         new = bl.updated_baseline(inv, old)
         try:
-            Path(baseline_path).write_text(bl.dump_baseline(new), encoding="utf-8")
+            Path(baseline_path).write_text(dump_baseline(new), encoding="utf-8")
         except OSError as exc:
             raise ArgumentError(f"cannot write {baseline_path!r}: {exc.strerror or exc}") from exc
         before, after = {e.identity for e in old or ()}, {e.identity for e in new}

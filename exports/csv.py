@@ -5,7 +5,7 @@
   owner pair with the FK count per ON DELETE action.
 * ``write_impact_csv``: for each service in scope (or just ``scope.service``),
   its outgoing and incoming cross-service FKs as
-  :func:`graph.analysis.service_impact` lists them.
+  :func:`graph.impact.service_impact` lists them.
 
 Cells that a spreadsheet would run as a formula (starting with ``=``, ``+``,
 ``-``, ``@``, tab or carriage return) get a leading ``'``. Rows end in ``\\n``.
@@ -25,7 +25,7 @@ from typing import Any, TextIO
 import networkx as nx
 
 from exports._common import ACTION_COUNTS, prepare, table_id
-from graph.analysis import service_impact
+from graph.impact import service_impact
 from graph.scope import Scope, known_services
 from model.inventory import Inventory
 

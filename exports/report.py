@@ -23,15 +23,8 @@ import networkx as nx
 
 from exports._common import prepare, service_label
 from exports.sqlgen import phase2_script
-from graph.analysis import (
-    CascadeChain,
-    cascade_chains,
-    headline_figures,
-    service_cycles,
-    service_graph,
-    service_impact,
-    summary_sentences,
-)
+from graph.analysis import CascadeChain, cascade_chains, headline_figures, service_cycles, service_graph
+from graph.impact import service_impact, summary_sentences
 from graph.scope import Scope, known_services
 from model.inventory import ForeignKey, Inventory
 

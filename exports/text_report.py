@@ -34,19 +34,9 @@ from collections.abc import Callable, Sequence
 
 import networkx as nx
 
-from graph.analysis import (
-    CascadeChain,
-    ImpactRow,
-    ServiceImpact,
-    cascade_chains,
-    headline_figures,
-    service_cycles,
-    service_graph,
-    service_impact,
-    summary_sentences,
-)
+from graph.analysis import CascadeChain, cascade_chains, headline_figures, service_cycles, service_graph
 from graph.build import build_graph
-from graph.impact import column_label
+from graph.impact import ImpactRow, ServiceImpact, column_label, service_impact, summary_sentences
 from model.escape import display_inventory
 from model.inventory import Diagnostic, Inventory, TableRef
 

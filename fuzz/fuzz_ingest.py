@@ -35,7 +35,7 @@ with atheris.instrument_imports():
     from ingest.migrations import sqlglot_dialects as mysql
     from ingest.migrations.sets import ingest_path
     from ingest.migrations.split import split_statements
-    from ownership.config import parse_config
+    from ownership.config_file import parse_config
 
 SEEDS = [
     b"CREATE TABLE users (id int PRIMARY KEY);\n"

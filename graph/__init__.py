@@ -1,0 +1,1 @@
+"""The networkx table graph: build, analysis, impact (one service's coupling), scope (what a view shows)."""

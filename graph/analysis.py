@@ -5,7 +5,7 @@ plain data and never modifies the graph.
 
 Two kinds of functions, on purpose:
 
-* *Listings* (:func:`cross_service_fks`, :func:`service_impact`) return every
+* *Listings* (:func:`cross_service_fks`, :func:`graph.impact.service_impact`) return every
   matching edge of the graph, dropped ones included when the graph was built
   with ``include_dropped=True``; each row carries its ``state`` so history and
   remediation progress can be shown.
@@ -16,6 +16,7 @@ Two kinds of functions, on purpose:
 Examples
 --------
 >>> from graph.build import build_graph
+>>> from graph.impact import service_impact, summary_sentences
 >>> from model.inventory import ForeignKey, Inventory, Table, TableRef
 >>> users = TableRef("db", "public", "users")
 >>> posts = TableRef("db", "public", "posts")
@@ -42,22 +43,17 @@ from typing import Any
 import networkx as nx
 
 from graph.build import build_graph
-from graph.impact import ImpactRow, ServiceImpact, service_impact, summary_sentences
 from model.inventory import ForeignKey, Inventory, Table, TableRef
 
 __all__ = [
     "CascadeChain",
     "CascadeStep",
-    "ImpactRow",
-    "ServiceImpact",
     "blast_radius",
     "cascade_chains",
     "cross_service_fks",
     "headline_figures",
     "service_cycles",
     "service_graph",
-    "service_impact",
-    "summary_sentences",
 ]
 
 #: ``service_graph`` edge attribute counting FKs with each ON DELETE action.

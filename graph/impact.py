@@ -3,7 +3,7 @@
 :func:`service_impact` lists the cross-service FKs leaving a service (what it
 depends on) and those coming in (who depends on it);
 :func:`summary_sentences` turns that into the sentences a migration review
-needs. Both are re-exported by :mod:`graph.analysis`.
+needs.
 
 Examples
 --------

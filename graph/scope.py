@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Any, Literal
 
 import networkx as nx
 
@@ -143,6 +143,38 @@ def _check_service(G: nx.MultiDiGraph, service: str) -> None:
     raise ScopeError(f"unknown service {service!r}.{hint}")
 
 
+def _node_shown(data: dict[str, Any], keep_dropped: bool) -> bool:
+    table = data.get("table")
+    return keep_dropped or table is None or table.dropped_at is None
+
+
+def _edge_shown(G: nx.MultiDiGraph, scope: Scope, u: object, v: object, data: dict[str, Any]) -> bool:
+    if not scope.include_dropped and data.get("state") == "dropped":
+        return False
+    if scope.cross_only and not data.get("cross_service"):
+        return False
+    if scope.service is not None:
+        s = scope.service
+        return s in (data.get("service"), data.get("ref_service")) or s in (
+            G.nodes[u].get("service"),
+            G.nodes[v].get("service"),
+        )
+    return True
+
+
+def _add_scoped_nodes(
+    G: nx.MultiDiGraph, H: nx.MultiDiGraph, scope: Scope, edges: list[tuple[Any, Any, Any, dict[str, Any]]]
+) -> None:
+    """One service's own tables (unless cross-service only), then the tables at the ends of ``edges``."""
+    if scope.service is not None and not scope.cross_only:
+        own = [(n, d) for n, d in G.nodes(data=True) if d.get("service") == scope.service]
+        H.add_nodes_from((n, dict(d)) for n, d in own if _node_shown(d, bool(scope.include_dropped)))
+    for u, v, _, _ in edges:
+        for n in (u, v):
+            if n not in H:
+                H.add_node(n, **G.nodes[n])
+
+
 def select_tables(G: nx.MultiDiGraph, scope: Scope = ALL) -> nx.MultiDiGraph:
     """The table graph restricted to ``scope`` (a new graph; ``G`` is untouched).
 
@@ -151,38 +183,13 @@ def select_tables(G: nx.MultiDiGraph, scope: Scope = ALL) -> nx.MultiDiGraph:
     """
     if scope.service is not None:
         _check_service(G, scope.service)
-    keep_dropped = bool(scope.include_dropped)
-
-    def node_ok(data: dict) -> bool:
-        table = data.get("table")
-        return keep_dropped or table is None or table.dropped_at is None
-
-    def edge_ok(u: object, v: object, data: dict) -> bool:
-        if not keep_dropped and data.get("state") == "dropped":
-            return False
-        if scope.cross_only and not data.get("cross_service"):
-            return False
-        if scope.service is not None:
-            s = scope.service
-            return s in (data.get("service"), data.get("ref_service")) or s in (
-                G.nodes[u].get("service"),
-                G.nodes[v].get("service"),
-            )
-        return True
-
     H = nx.MultiDiGraph(**G.graph)
-    edges = [(u, v, k, d) for u, v, k, d in G.edges(keys=True, data=True) if edge_ok(u, v, d)]
+    edges = [(u, v, k, d) for u, v, k, d in G.edges(keys=True, data=True) if _edge_shown(G, scope, u, v, d)]
     if scope.service is None and not scope.cross_only:
-        H.add_nodes_from((n, dict(d)) for n, d in G.nodes(data=True) if node_ok(d))
+        keep_dropped = bool(scope.include_dropped)
+        H.add_nodes_from((n, dict(d)) for n, d in G.nodes(data=True) if _node_shown(d, keep_dropped))
     else:
-        if scope.service is not None:
-            own = [(n, d) for n, d in G.nodes(data=True) if d.get("service") == scope.service]
-            if not scope.cross_only:
-                H.add_nodes_from((n, dict(d)) for n, d in own if node_ok(d))
-        for u, v, _, _ in edges:
-            for n in (u, v):
-                if n not in H:
-                    H.add_node(n, **G.nodes[n])
+        _add_scoped_nodes(G, H, scope, edges)
     for u, v, k, d in edges:
         if u in H and v in H:
             H.add_edge(u, v, key=k, **d)

@@ -1,0 +1,1 @@
+"""The neutral model: frozen dataclasses every source is read into (inventory) and name escaping (escape)."""

@@ -58,7 +58,8 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from model.inventory import Diagnostic, ForeignKey, Inventory, Location, Table, TableRef
-from ownership.config import Config, InferRef, matches_table
+from ownership.config import Config, InferRef
+from ownership.patterns import matches_table
 
 __all__ = ["entity_names", "infer_references", "normalise_name", "reference_stem"]
 

@@ -25,7 +25,8 @@ from dataclasses import replace
 from typing import TypeVar
 
 from model.inventory import Diagnostic, ForeignKey, Inventory, Location, Service, Source, Table, TableRef
-from ownership.config import Config, matches_table
+from ownership.config import Config
+from ownership.patterns import matches_table
 
 __all__ = ["merge", "resolve_external"]
 

@@ -17,20 +17,20 @@ Steps
     4. :func:`ownership.services.assign_services` -- skipped when every source is a
        saved inventory or scan and no config was given or found, so a saved
        scan keeps the service map it was made with;
-    5. with ``infer`` (or ``[infer] enabled = true``), ``ownership.infer.infer_references``
-       when that module is installed.
+    5. with ``infer`` (or ``[infer] enabled = true``), :func:`ownership.infer.infer_references`.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from model.inventory import Diagnostic, Inventory, Source
-from ownership.config import Config, find_config, load_config
+from ownership.config import Config
+from ownership.config_file import find_config, load_config
+from ownership.infer import infer_references
 
 __all__ = ["FAILED_CODES", "scan", "source_failed"]
 
@@ -108,21 +108,6 @@ def _config(sources: Sequence[str], config_path: str | Path | None) -> tuple[Con
     return load_config(path)
 
 
-def _infer(inv: Inventory, config: Config) -> Inventory:
-    """Run ``ownership.infer.infer_references`` if another engineer has added it."""
-    try:
-        module = importlib.import_module("ownership.infer")
-    except ModuleNotFoundError as exc:
-        if exc.name != "ownership.infer":
-            raise
-        note = Diagnostic(
-            "info", "--infer ignored: this fkmap has no reference inference", code="unsupported"
-        )
-        return replace(inv, diagnostics=(*inv.diagnostics, note))
-    result: Inventory = module.infer_references(inv, config)
-    return result
-
-
 def scan(
     sources: Sequence[str],
     *,
@@ -161,7 +146,7 @@ def scan(
     if found is not None or not (saved and parts):
         inv = assign_services(inv, config)
     if infer or config.infer.enabled:
-        inv = _infer(inv, config)
+        inv = infer_references(inv, config)
     if config_diagnostics:
         inv = replace(inv, diagnostics=(*config_diagnostics, *inv.diagnostics))
     return inv

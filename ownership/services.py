@@ -35,7 +35,8 @@ Rules are tried in this order; the first that gives a service wins.
    A schema is the finer grain, so it wins over a database.
 5. **map_by default** (``[scan] map_by``):
 
-   * ``path`` (default) -- the service is read from the migration set's folder:
+   * ``path`` (default) -- the service is read from the migration set's folder
+     (:mod:`ownership.naming`):
      ``services/<name>/...`` (also ``apps/``, ``packages/``, ``svc/``),
      ``<name>-service``, ``<name>_service``, ``<name>-svc``, ``<name>-db``,
      or else the innermost folder that is not a generic name (``migrations``,
@@ -81,40 +82,19 @@ Examples
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
-from functools import lru_cache
 from typing import Any
 
 from model.inventory import Diagnostic, Inventory, Location, Service, Table, TableRef
-from ownership.config import Config, matches_table
+from ownership.config import Config
+from ownership.naming import FileNameServices, path_matches, service_from_path, service_from_pattern
+from ownership.patterns import matches_table
 from ownership.resolve import resolve_external
 
-__all__ = [
-    "GENERIC_DIRS",
-    "MARKER_DIRS",
-    "Assignment",
-    "assign_services",
-    "explain_services",
-    "path_matches",
-    "service_from_filename",
-    "service_from_path",
-]
+__all__ = ["Assignment", "assign_services", "explain_services"]
 
-#: Folder names that never name a service.
-GENERIC_DIRS = frozenset({
-    "migrations", "migration", "migrate", "db", "database", "databases", "sql", "schema", "schemas",
-    "prisma", "src", "deploy", "backend", "server", "resources", "main", "priv", "repo", "structure",
-    "legacy", "shared", "common", "ddl", "scripts", "flyway", "liquibase", "alembic", "versions",
-    "changelog", "changelogs", "sqitch", "dbmate", "goose", "internal", "pkg", "infra", "postgres",
-    "postgresql", "mysql", "up",
-})  # fmt: skip
-#: Folders whose child folder is a service (``services/<name>``).
-MARKER_DIRS = frozenset({"services", "service", "apps", "packages", "svc", "microservices"})
-_SUFFIXED = re.compile(r"^(?P<name>.+?)[-_](?:service|svc|db|database|migrations)$", re.IGNORECASE)
-_VERSION_DIR = re.compile(r"^v?\d+(?:[._-]\d+)*$", re.IGNORECASE)
-_WORD_SPLIT = re.compile(r"[_\-.\s]+")
 _OWN_CODES = ("unowned",)  # recomputed on every run; "ignored" notes stay (the tables are gone)
 
 
@@ -125,156 +105,6 @@ class Assignment:
     service: str
     replica_of: str
     rule: str
-
-
-def _generic(segment: str) -> bool:
-    low = segment.lower()
-    return (
-        low in GENERIC_DIRS or low in MARKER_DIRS or segment.startswith(".") or bool(_VERSION_DIR.match(low))
-    )
-
-
-def service_from_path(path: str) -> str:
-    """The service a folder path names, or ``""`` for a shared folder.
-
-    >>> service_from_path("services/auth/migrations")
-    'auth'
-    >>> service_from_path("backend/messaging-service/db/migrations")
-    'messaging'
-    >>> service_from_path("accounting_service/migrations"), service_from_path("billing/migrations")
-    ('accounting', 'billing')
-    >>> service_from_path("apps/user-svc/prisma/migrations/v2")
-    'user'
-    >>> service_from_path("legacy/migrations"), service_from_path("db/migrations"), service_from_path(".")
-    ('', '', '')
-    """
-    segments = [s for s in path.replace("\\", "/").split("/") if s and s != "."]
-    for i in range(len(segments) - 1, -1, -1):
-        segment = segments[i]
-        suffixed = _SUFFIXED.match(segment)
-        if suffixed and not _generic(suffixed["name"]):
-            return suffixed["name"]
-        if i > 0 and segments[i - 1].lower() in MARKER_DIRS and not _generic(segment):
-            return segment
-    return next((s for s in reversed(segments) if not _generic(s)), "")
-
-
-def _words(text: str) -> list[str]:
-    return [w for w in _WORD_SPLIT.split(text.lower()) if w]
-
-
-def _forms(word: str) -> set[str]:
-    """The word with its plural and singular spellings (``story`` ~ ``stories``)."""
-    out = {word, word + "s", word + "es"}
-    if word.endswith("y"):
-        out.add(word[:-1] + "ies")
-    if word.endswith("ies"):
-        out.add(word[:-3] + "y")
-    if word.endswith("es"):
-        out.add(word[:-2])
-    if word.endswith("s"):
-        out.add(word[:-1])
-    return out
-
-
-class _FileNames:
-    """Finds known service names among the words of file names."""
-
-    def __init__(self, known: Iterable[str]) -> None:
-        self.by_first: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
-        for name in sorted(set(known)):
-            want = tuple(_words(name))
-            for form in _forms(want[0]) if want else ():
-                self.by_first.setdefault(form, []).append((name, want))
-
-    def __call__(self, filename: str) -> str:
-        words = _words(filename.replace("\\", "/").rsplit("/", 1)[-1])
-        for start, word in enumerate(words):
-            best: tuple[int, str] | None = None
-            for name, want in self.by_first.get(word, ()):
-                rest = words[start + 1 : start + len(want)]
-                if len(rest) != len(want) - 1:
-                    continue
-                if all(w in _forms(x) for w, x in zip(rest, want[1:], strict=True)):
-                    best = min(best, (-len(want), name)) if best else (-len(want), name)
-            if best:
-                return best[1]
-        return ""
-
-
-def service_from_filename(filename: str, known: Iterable[str]) -> str:
-    """The known service a migration file name names by whole words, or ``""``.
-
-    >>> known = {"messaging", "experiments", "streaming", "content", "user-profile"}
-    >>> service_from_filename("018_messaging_schema.sql", known)
-    'messaging'
-    >>> service_from_filename("legacy/migrations/013_streaming_stream_table.sql", known)
-    'streaming'
-    >>> service_from_filename("034_experiment_events.sql", known)
-    'experiments'
-    >>> service_from_filename("003_posts_schema.sql", known)
-    ''
-    >>> service_from_filename("0101_contents.sql", known)
-    'content'
-    >>> service_from_filename("0007_user_profile_avatars.sql", known)
-    'user-profile'
-    """
-    return _FileNames(known)(filename)
-
-
-@lru_cache(maxsize=512)
-def _glob_regex(pattern: str) -> re.Pattern[str]:
-    pattern = pattern.replace("\\", "/").lstrip("/")
-    if pattern.startswith("./"):
-        pattern = pattern[2:]
-    if "/" not in pattern.rstrip("/"):
-        pattern = "**/" + pattern
-    out, i = "", 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if pattern.startswith("**/", i):
-            out, i = out + "(?:.*/)?", i + 3
-        elif pattern.startswith("**", i):
-            out, i = out + ".*", i + 2
-        elif ch == "*":
-            out, i = out + "[^/]*", i + 1
-        elif ch == "?":
-            out, i = out + "[^/]", i + 1
-        elif ch == "[" and (end := pattern.find("]", i + 2)) != -1:
-            body = pattern[i + 1 : end]
-            body = "^" + body[1:] if body.startswith("!") else body
-            out, i = out + "[" + body.replace("\\", "\\\\") + "]", end + 1
-        else:
-            out, i = out + re.escape(ch), i + 1
-    out = out.rstrip("/") if out.endswith("/") and len(out) > 1 else out
-    try:  # a folder pattern also covers everything below it
-        return re.compile(f"(?:{out})(?:/.*)?", re.DOTALL)
-    except re.error:
-        return re.compile(re.escape(pattern) + "(?:/.*)?", re.DOTALL)
-
-
-def path_matches(pattern: str, path: str) -> bool:
-    """Match a ``paths`` glob against a file's posix path relative to the scanned root.
-
-    >>> f = "legacy/migrations/018_messaging_schema.sql"
-    >>> path_matches("legacy/migrations/*_messaging_*.sql", f), path_matches("*_messaging_*", f)
-    (True, True)
-    >>> path_matches("legacy/**", f), path_matches("legacy/migrations", f), path_matches("legacy/*.sql", f)
-    (True, True, False)
-    >>> path_matches("services/auth/**", "services/authz/migrations/001.sql")
-    False
-    """
-    parts = [p for p in path.replace("\\", "/").split("/") if p and p != "."]
-    return bool(parts) and _glob_regex(pattern).fullmatch("/".join(parts)) is not None
-
-
-def _pattern_service(pattern: re.Pattern[str] | None, text: str) -> str:
-    found = pattern.search(text) if pattern is not None else None
-    if found is None:
-        return ""
-    if "service" in found.re.groupindex:
-        return found.group("service") or ""
-    return (found.group(1) if found.re.groups else found.group(0)) or ""
 
 
 class _Assigner:
@@ -300,7 +130,7 @@ class _Assigner:
         self.known = set(self.declared.values())
         self.known |= {self.canon(service_from_path(d)) for d in self.set_dir.values()} - {""}
         self._cache: dict[str, dict[Any, tuple[str, str]]] = {}
-        self.file_names = _FileNames(self.known)
+        self.file_names = FileNameServices(self.known)
 
     def _compile(self, key: str) -> re.Pattern[str] | None:
         pattern = getattr(self.config, key)
@@ -374,9 +204,9 @@ class _Assigner:
             if name := self.file_names(filename):
                 return name, f"migration file name {filename!r}"
         elif map_by == "schema":
-            if name := _pattern_service(self.regex["schema"], schema):
+            if name := service_from_pattern(self.regex["schema"], schema):
                 return self.canon(name), f"schema_pattern on {schema!r}"
-        elif local and (name := _pattern_service(self.regex["database"], database)):
+        elif local and (name := service_from_pattern(self.regex["database"], database)):
             # map_by "database", or "path" for a table read from a catalog
             return self.canon(name), f"database_pattern on {database!r}"
         return "", ""

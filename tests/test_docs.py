@@ -14,7 +14,7 @@ import pytest
 import cli
 from exports.scan_json import scan_document
 from model.inventory import ForeignKey, Inventory, Table, TableRef
-from ownership import config
+from ownership import config_file
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 
@@ -45,12 +45,12 @@ def test_quickstart_is_exactly_two_commands() -> None:
     "key",
     sorted(
         set(
-            config._TOP_KEYS
-            + config._SCAN_KEYS
-            + config._SERVICE_KEYS
-            + config._REPLICA_KEYS
-            + config._INFER_KEYS
-            + config._REFERENCE_KEYS
+            config_file._TOP_KEYS
+            + config_file._SCAN_KEYS
+            + config_file._SERVICE_KEYS
+            + config_file._REPLICA_KEYS
+            + config_file._INFER_KEYS
+            + config_file._REFERENCE_KEYS
         )
     ),
 )

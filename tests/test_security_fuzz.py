@@ -28,7 +28,8 @@ from ingest.migrations.replay import Replayer
 from ingest.migrations.sets import ingest_path, ingest_text
 from ingest.migrations.split import split_statements
 from model.inventory import Column, Diagnostic
-from ownership.config import Config, load_config, parse_config
+from ownership.config import Config
+from ownership.config_file import load_config, parse_config
 
 #: Examples per property: bounded for ``make test``; ``FKMAP_FUZZ_EXAMPLES=5000`` searches deeper by hand.
 FUZZ = settings(

@@ -172,7 +172,7 @@ def remediation_handle(
     if config_path:
         plan = Path(config_path).parent / PLAN_NAME
     elif sources:
-        from ownership.config import find_config
+        from ownership.config_file import find_config
 
         found = find_config(list(sources))
         plan = found.parent / PLAN_NAME if found is not None else None

@@ -8,7 +8,8 @@ from typing import Any
 import dash_ag_grid as dag
 from dash import dcc, html
 
-from graph.analysis import CascadeChain, ImpactRow, cascade_chains, service_impact, summary_sentences
+from graph.analysis import CascadeChain, cascade_chains
+from graph.impact import ImpactRow, service_impact, summary_sentences
 from model.inventory import Diagnostic
 from ui import ids
 from ui.data import AppData

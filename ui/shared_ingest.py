@@ -164,7 +164,7 @@ def source_fingerprint(spec: IngestSpec, now: float | None = None) -> str:
     digest = hashlib.sha256(f"{code_version()}\0{spec.id}\n".encode())
     config = Path(spec.config_path) if spec.config_path else None
     if config is None:
-        from ownership.config import find_config
+        from ownership.config_file import find_config
 
         config = find_config(list(spec.sources))
     if config is not None and config.is_file():

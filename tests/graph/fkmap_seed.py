@@ -191,3 +191,67 @@ def seed_inventory() -> Inventory:
         ),
         sources=(Source("migrations", "repo"),),
     )
+
+
+#: What :func:`graph.impact.summary_sentences` says of each coupled service of the seed
+#: (dropped FKs included).
+SENTENCES = {
+    "messaging": [
+        "Cannot deploy messaging without auth's database: 3 foreign keys into auth (users).",
+        "Deleting a row of auth.users cascades into 1 messaging table: conversation_participants.",
+        "auth cannot delete a row of users that messaging still references: 2 foreign keys block it "
+        "(conversations.created_by, messages.sender_id).",
+    ],
+    "content": [
+        "Cannot deploy content without auth's database: 4 foreign keys into auth (users).",
+        "Deleting a row of auth.users cascades into 3 content tables: bookmarks, post_shares, posts.",
+        "Deleting a row of auth.users sets 1 content column to NULL: post_shares.shared_with_user_id.",
+        "auth depends on content's database: 1 foreign key into content (posts).",
+        "Deleting a row of content.posts sets 1 foreign key of 1 service to NULL: "
+        "auth (users.avatar_post_id).",
+    ],
+    "streaming": [
+        "Cannot deploy streaming without auth's database: 2 foreign keys into auth (users).",
+        "Deleting a row of auth.users cascades into 1 streaming table: streams.",
+        "Deleting a row of auth.users sets 1 streaming column to NULL: viewer_sessions.viewer_id.",
+        "1 foreign key into auth is NOT VALID: existing streaming rows were never checked "
+        "(viewer_sessions.viewer_id).",
+        "streaming stores references to auth without a constraint in 1 column: streams.moderator_id.",
+    ],
+    "experiments": [
+        "Cannot deploy experiments without auth's database: 2 foreign keys into auth (users).",
+        "Deleting a row of auth.users cascades into 1 experiments table: experiment_assignments.",
+        "Deleting a row of auth.users sets 1 experiments column to NULL: experiments.created_by.",
+        "Already dropped: 1 foreign key from experiments into auth (experiment_events.user_id).",
+    ],
+    "billing": [
+        "Cannot deploy billing without auth's database: 1 foreign key into auth (users).",
+        "Migrating a fresh billing database fails: users is never created there but referenced by "
+        "1 foreign key.",
+        "billing keeps a local copy of auth's customers: 1 foreign key relies on it staying in sync "
+        "with auth.",
+        "When auth deletes an entity, removing it from billing.customers cascades into 1 billing table: "
+        "invoices.",
+        "auth cannot delete a row of users that billing still references: 1 foreign key blocks it "
+        "(invoices.user_id).",
+    ],
+    "auth": [
+        "Cannot deploy auth without content's database: 1 foreign key into content (posts).",
+        "Deleting a row of content.posts sets 1 auth column to NULL: users.avatar_post_id.",
+        "billing, content, experiments, messaging and streaming depend on auth's database: "
+        "12 foreign keys into auth (users).",
+        "billing keeps a local copy of auth's data (billing.customers); 1 foreign key depends on it staying "
+        "in sync with auth.",
+        "Deleting a row of auth.users cascades into 6 tables of 4 services: content (bookmarks, post_shares, "
+        "posts), experiments (experiment_assignments), messaging (conversation_participants), "
+        "streaming (streams).",
+        "Deleting a row of auth.users sets 3 foreign keys of 3 services to NULL: content "
+        "(post_shares.shared_with_user_id), experiments (experiments.created_by), "
+        "streaming (viewer_sessions.viewer_id).",
+        "auth cannot delete a row of users while other services reference it: billing (invoices.user_id), "
+        "messaging (conversations.created_by, messages.sender_id).",
+        "1 column of other services stores references to auth without a constraint: "
+        "streaming (streams.moderator_id).",
+        "Already dropped: 1 foreign key into auth: experiments (experiment_events.user_id).",
+    ],
+}

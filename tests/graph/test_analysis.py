@@ -1,55 +1,31 @@
-"""Analysis of the table graph: exact FKs, service edges, sentences, cycles and cascade trees."""
+"""Analysis of the table graph: exact FKs, service edges, cycles, cascade trees, blast radius, figures."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import networkx as nx
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graph.analysis import (
     CascadeChain,
-    ImpactRow,
-    ServiceImpact,
     blast_radius,
     cascade_chains,
     cross_service_fks,
     headline_figures,
     service_cycles,
     service_graph,
-    service_impact,
-    summary_sentences,
 )
 from graph.build import build_graph
+from graph.impact import service_impact, summary_sentences
 from model.inventory import ForeignKey, Inventory, Location, Service, Table, TableRef
-from tests.graph.fkmap_seed import B, L, ref, seed_inventory
-
-
-@pytest.fixture(scope="module")
-def G() -> nx.MultiDiGraph:
-    return build_graph(seed_inventory())
-
-
-@pytest.fixture(scope="module")
-def G_all() -> nx.MultiDiGraph:
-    return build_graph(seed_inventory(), include_dropped=True)
+from tests.graph.builders import fk, tiny
+from tests.graph.fkmap_seed import SENTENCES, B, ref, seed_inventory
 
 
 def snapshot(G: nx.MultiDiGraph) -> tuple[Any, ...]:
     return (dict(G.graph), list(G.nodes(data=True)), list(G.edges(keys=True, data=True)))
-
-
-def tiny(*fks: ForeignKey, services: dict[str, str]) -> nx.MultiDiGraph:
-    """A graph of tables in database ``db`` whose services ``services`` gives by table name."""
-    tables = tuple(Table(TableRef("db", "public", n), service=s) for n, s in sorted(services.items()))
-    return build_graph(Inventory(tables=tables, foreign_keys=fks))
-
-
-def fk(name: str, table: str, ref_table: str, on_delete: str = "NO ACTION", **kw: Any) -> ForeignKey:
-    t, r = TableRef("db", "public", table), TableRef("db", "public", ref_table)
-    return ForeignKey(name, t, (f"{ref_table}_id",), r, ("id",), on_delete=on_delete, **kw)
 
 
 # -- cross_service_fks ------------------------------------------------------------------------------
@@ -121,160 +97,6 @@ def test_service_graph_excludes_same_service_edges_and_keeps_known_empty_service
     assert (list(S.nodes(data="tables")), list(S.edges)) == ([("x", 2)], [])
     inv = Inventory(tables=(Table(TableRef("db", "public", "a"), service="x"),), services=(Service("idle"),))
     assert dict(service_graph(build_graph(inv)).nodes(data="tables")) == {"idle": 0, "x": 1}
-
-
-# -- service_impact and summary_sentences -------------------------------------------------------------
-
-
-def test_service_impact_messaging_rows(G: nx.MultiDiGraph) -> None:
-    impact = service_impact(G, "messaging")
-    assert impact.incoming == ()
-    assert impact.outgoing[1] == ImpactRow(
-        name="conversations_created_by_fkey",
-        table=ref("conversations"),
-        columns=("created_by",),
-        ref_table=ref("users"),
-        ref_columns=("id",),
-        on_delete="NO ACTION",
-        on_update="NO ACTION",
-        state="present",
-        origin="declared",
-        other_service="auth",
-        defined_at="legacy/migrations/018_messaging_schema.sql:7",
-        validated=True,
-        fresh_db_failure=False,
-        replica=False,
-    )
-    assert [(r.name, r.on_delete) for r in impact.outgoing] == [
-        ("conversation_participants_user_id_fkey", "CASCADE"),
-        ("conversations_created_by_fkey", "NO ACTION"),
-        ("messages_sender_id_fkey", "NO ACTION"),
-    ]
-
-
-def test_service_impact_auth_incoming_and_outgoing(G_all: nx.MultiDiGraph) -> None:
-    impact = service_impact(G_all, "auth")
-    assert [(r.name, r.other_service) for r in impact.outgoing] == [("users_avatar_post_id_fkey", "content")]
-    assert [(r.other_service, r.name, r.state) for r in impact.incoming] == [
-        ("billing", "invoices_customer_id_fkey", "present"),
-        ("billing", "invoices_user_id_fkey", "present"),
-        ("content", "bookmarks_user_id_fkey", "present"),
-        ("content", "post_shares_shared_with_user_id_fkey", "present"),
-        ("content", "post_shares_user_id_fkey", "present"),
-        ("content", "posts_user_id_fkey", "present"),
-        ("experiments", "experiment_assignments_user_id_fkey", "present"),
-        ("experiments", "experiment_events_user_id_fkey", "dropped"),
-        ("experiments", "experiments_created_by_fkey", "present"),
-        ("messaging", "conversation_participants_user_id_fkey", "present"),
-        ("messaging", "conversations_created_by_fkey", "present"),
-        ("messaging", "messages_sender_id_fkey", "present"),
-        ("streaming", "streams_broadcaster_id_fkey", "present"),
-        ("streaming", "streams_moderator_id_ref", "present"),
-        ("streaming", "viewer_sessions_viewer_id_fkey", "present"),
-    ]
-    billing = impact.incoming[:2]
-    assert [(r.ref_table, r.fresh_db_failure, r.replica) for r in billing] == [
-        (ref("customers", B), False, True),
-        (ref("users", L), True, False),
-    ]
-
-
-def test_service_impact_of_an_unknown_service_is_empty(G: nx.MultiDiGraph) -> None:
-    assert service_impact(G, "nope") == ServiceImpact("nope", (), ())
-
-
-SENTENCES = {
-    "messaging": [
-        "Cannot deploy messaging without auth's database: 3 foreign keys into auth (users).",
-        "Deleting a row of auth.users cascades into 1 messaging table: conversation_participants.",
-        "auth cannot delete a row of users that messaging still references: 2 foreign keys block it "
-        "(conversations.created_by, messages.sender_id).",
-    ],
-    "content": [
-        "Cannot deploy content without auth's database: 4 foreign keys into auth (users).",
-        "Deleting a row of auth.users cascades into 3 content tables: bookmarks, post_shares, posts.",
-        "Deleting a row of auth.users sets 1 content column to NULL: post_shares.shared_with_user_id.",
-        "auth depends on content's database: 1 foreign key into content (posts).",
-        "Deleting a row of content.posts sets 1 foreign key of 1 service to NULL: "
-        "auth (users.avatar_post_id).",
-    ],
-    "streaming": [
-        "Cannot deploy streaming without auth's database: 2 foreign keys into auth (users).",
-        "Deleting a row of auth.users cascades into 1 streaming table: streams.",
-        "Deleting a row of auth.users sets 1 streaming column to NULL: viewer_sessions.viewer_id.",
-        "1 foreign key into auth is NOT VALID: existing streaming rows were never checked "
-        "(viewer_sessions.viewer_id).",
-        "streaming stores references to auth without a constraint in 1 column: streams.moderator_id.",
-    ],
-    "experiments": [
-        "Cannot deploy experiments without auth's database: 2 foreign keys into auth (users).",
-        "Deleting a row of auth.users cascades into 1 experiments table: experiment_assignments.",
-        "Deleting a row of auth.users sets 1 experiments column to NULL: experiments.created_by.",
-        "Already dropped: 1 foreign key from experiments into auth (experiment_events.user_id).",
-    ],
-    "billing": [
-        "Cannot deploy billing without auth's database: 1 foreign key into auth (users).",
-        "Migrating a fresh billing database fails: users is never created there but referenced by "
-        "1 foreign key.",
-        "billing keeps a local copy of auth's customers: 1 foreign key relies on it staying in sync "
-        "with auth.",
-        "When auth deletes an entity, removing it from billing.customers cascades into 1 billing table: "
-        "invoices.",
-        "auth cannot delete a row of users that billing still references: 1 foreign key blocks it "
-        "(invoices.user_id).",
-    ],
-    "auth": [
-        "Cannot deploy auth without content's database: 1 foreign key into content (posts).",
-        "Deleting a row of content.posts sets 1 auth column to NULL: users.avatar_post_id.",
-        "billing, content, experiments, messaging and streaming depend on auth's database: "
-        "12 foreign keys into auth (users).",
-        "billing keeps a local copy of auth's data (billing.customers); 1 foreign key depends on it staying "
-        "in sync with auth.",
-        "Deleting a row of auth.users cascades into 6 tables of 4 services: content (bookmarks, post_shares, "
-        "posts), experiments (experiment_assignments), messaging (conversation_participants), "
-        "streaming (streams).",
-        "Deleting a row of auth.users sets 3 foreign keys of 3 services to NULL: content "
-        "(post_shares.shared_with_user_id), experiments (experiments.created_by), "
-        "streaming (viewer_sessions.viewer_id).",
-        "auth cannot delete a row of users while other services reference it: billing (invoices.user_id), "
-        "messaging (conversations.created_by, messages.sender_id).",
-        "1 column of other services stores references to auth without a constraint: "
-        "streaming (streams.moderator_id).",
-        "Already dropped: 1 foreign key into auth: experiments (experiment_events.user_id).",
-    ],
-}
-
-
-@pytest.mark.parametrize("service", sorted(SENTENCES))
-def test_summary_sentences_of_the_seed(G_all: nx.MultiDiGraph, service: str) -> None:
-    assert summary_sentences(service_impact(G_all, service)) == SENTENCES[service]
-
-
-def test_summary_sentences_compound_keys_restrict_and_set_default() -> None:
-    G = tiny(
-        ForeignKey(
-            "lines_order_fkey",
-            TableRef("db", "public", "lines"),
-            ("order_id", "tenant_id"),
-            TableRef("db", "public", "orders"),
-            ("id", "tenant_id"),
-            on_delete="RESTRICT",
-        ),
-        fk("lines_sku_fkey", "lines", "skus", "SET DEFAULT"),
-        fk("notes_orders_fkey", "notes", "orders", "SET DEFAULT"),
-        services={"lines": "billing", "notes": "billing", "orders": "shop", "skus": "shop"},
-    )
-    assert summary_sentences(service_impact(G, "billing")) == [
-        "Cannot deploy billing without shop's database: 3 foreign keys into shop (orders, skus).",
-        "Deleting a row of shop.orders sets 1 billing column to DEFAULT: notes.orders_id.",
-        "shop cannot delete a row of orders that billing still references: 1 foreign key blocks it "
-        "(lines.(order_id, tenant_id)).",
-        "Deleting a row of shop.skus sets 1 billing column to DEFAULT: lines.skus_id.",
-    ]
-
-
-def test_summary_sentences_of_an_uncoupled_service_is_empty() -> None:
-    assert summary_sentences(ServiceImpact("alone", (), ())) == []
 
 
 # -- service_cycles ----------------------------------------------------------------------------------

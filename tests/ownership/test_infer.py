@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from model.inventory import Column, Diagnostic, ForeignKey, Inventory, Location, Migration, Table, TableRef
-from ownership.config import Config, InferConfig, InferRef, parse_config
+from ownership.config import Config, InferConfig, InferRef
+from ownership.config_file import parse_config
 from ownership.infer import entity_names, infer_references, normalise_name, reference_stem
 from ownership.services import assign_services
 

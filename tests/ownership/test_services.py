@@ -21,16 +21,10 @@ from model.inventory import (
     Table,
     TableRef,
 )
-from ownership.config import Config, Replica, ServiceRule, parse_config
+from ownership.config import Config, Replica, ServiceRule
+from ownership.config_file import parse_config
 from ownership.resolve import merge, resolve_external
-from ownership.services import (
-    Assignment,
-    assign_services,
-    explain_services,
-    path_matches,
-    service_from_filename,
-    service_from_path,
-)
+from ownership.services import Assignment, assign_services, explain_services
 
 
 def migrations_inventory(
@@ -560,82 +554,6 @@ def test_single_file_set_and_root_set() -> None:
         sources=(Source("migrations", "services/identity-service/migrations"),),
     )
     assert assign_services(root, Config()).tables[0].service == "identity"
-
-
-@pytest.mark.parametrize(
-    ("path", "expected"),
-    [
-        ("services/auth/migrations", "auth"),
-        ("services/auth", "auth"),
-        ("apps/web/db/migrate", "web"),
-        ("packages/billing/src/sql", "billing"),
-        ("svc/search/schema", "search"),
-        ("messaging-service/migrations", "messaging"),
-        ("backend/messaging-service/db/migrations/v2", "messaging"),
-        ("accounting_service/migrations", "accounting"),
-        ("user-svc/migrations", "user"),
-        ("orders-db/migrations", "orders"),
-        ("billing/migrations", "billing"),
-        ("deploy/backend/server/inventory/resources/main/db/migration", "inventory"),
-        ("priv/repo/migrations", ""),
-        ("db/structure", ""),
-        ("legacy/migrations", ""),
-        ("db/migrations", ""),
-        ("migrations", ""),
-        (".", ""),
-        ("", ""),
-        ("services/migrations", ""),
-        ("src/main/resources/db/migration", ""),
-        ("services\\payments\\migrations", "payments"),
-        ("Services/Payments/Migrations", "Payments"),
-    ],
-)
-def test_service_from_path(path: str, expected: str) -> None:
-    assert service_from_path(path) == expected
-
-
-@pytest.mark.parametrize(
-    ("filename", "expected"),
-    [
-        ("018_messaging_schema.sql", "messaging"),
-        ("033_experiments_schema.sql", "experiments"),
-        ("013_streaming_stream_table.sql", "streaming"),
-        ("003_posts_schema.sql", ""),
-        ("20240101120000-create-experiment.up.sql", "experiments"),
-        ("V2__auth_tables.sql", "auth"),
-        ("019_stories_schema.sql", ""),
-        ("021_add_auth_to_messaging.sql", "auth"),  # leftmost word wins
-        ("001_messagingx.sql", ""),
-        ("050_categories.sql", "category"),
-    ],
-)
-def test_service_from_filename(filename: str, expected: str) -> None:
-    known = {"auth", "messaging", "experiments", "streaming", "content", "category"}
-    assert service_from_filename(filename, known) == expected
-
-
-@pytest.mark.parametrize(
-    ("pattern", "path", "expected"),
-    [
-        ("services/auth/**", "services/auth/migrations/001.sql", True),
-        ("services/auth/**", "services/authz/migrations/001.sql", False),
-        ("services/auth", "services/auth/migrations/001.sql", True),
-        ("services/*", "services/auth/migrations/001.sql", True),
-        ("services/*.sql", "services/auth/migrations/001.sql", False),
-        ("**/001.sql", "services/auth/migrations/001.sql", True),
-        ("*.sql", "services/auth/migrations/001.sql", True),
-        ("legacy/migrations/*_auth_*.sql", "legacy/migrations/001_auth_init.sql", True),
-        ("legacy/migrations/*_auth_*.sql", "legacy/migrations/old/001_auth_init.sql", False),
-        ("/legacy/**", "legacy/x.sql", True),
-        ("./legacy/**", "legacy/x.sql", True),
-        ("legacy/0[0-4]?_*.sql", "legacy/013_x.sql", True),
-        ("legacy/0[!0-4]?_*.sql", "legacy/013_x.sql", False),
-        ("Services/**", "services/a.sql", False),
-        ("a[b", "a[b/x.sql", True),
-    ],
-)
-def test_path_matches(pattern: str, path: str, expected: bool) -> None:
-    assert path_matches(pattern, path) is expected
 
 
 NAMES = st.sampled_from(["users", "posts", "schema_migrations", "a.b", "x:y", "User"])

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from ingest.migrations.sets import ingest_path
 from model.inventory import Inventory
-from ownership.config import parse_config
+from ownership.config_file import parse_config
 from ownership.resolve import merge, resolve_external
 from ownership.services import assign_services
 from remediation.plan_file import (

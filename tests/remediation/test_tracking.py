@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from exports.sqlgen import add_fk_sql, drop_script, orphan_check_sql, rollback_script
 from ingest.migrations.sets import ingest_path, ingest_text
 from model.inventory import ForeignKey, Inventory, Location, Source, Table, TableRef
-from ownership.config import parse_config
+from ownership.config_file import parse_config
 from ownership.resolve import merge, resolve_external
 from ownership.services import assign_services
 from remediation.fkid import fkid, name_key, structural_key

@@ -15,8 +15,9 @@ from typing import Any
 
 import pytest
 
-from graph.analysis import cross_service_fks, headline_figures, service_graph, service_impact
+from graph.analysis import cross_service_fks, headline_figures, service_graph
 from graph.build import build_graph
+from graph.impact import service_impact
 from model.inventory import Inventory
 from tests.ui.fixtures import HOSTILE, HOSTILE_SERVICE, hostile, six_services
 from ui.overview import HEADLINES, format_figure

@@ -30,8 +30,9 @@ from typing import Any
 import pytest
 
 from exports import export
-from graph.analysis import cross_service_fks, service_graph, service_impact
+from graph.analysis import cross_service_fks, service_graph
 from graph.build import build_graph
+from graph.impact import service_impact
 from graph.scope import Scope
 from tests.ui.test_browser import Served, demo_inventory
 from ui.data import build_app_data

@@ -11,7 +11,8 @@ import pytest
 from dash import dcc, html
 from dash.development.base_component import Component
 
-from graph.analysis import cascade_chains, headline_figures, service_impact, summary_sentences
+from graph.analysis import cascade_chains, headline_figures
+from graph.impact import service_impact, summary_sentences
 from model.inventory import Inventory
 from tests.ui.fixtures import DB, HOSTILE, HOSTILE_SERVICE
 from ui import ids
