@@ -1,4 +1,4 @@
-"""The cross-service FK baseline and the ``fkmap check`` logic (a CI ratchet).
+"""The cross-service FK baseline and the ``fkmap check`` comparison (a CI ratchet).
 
 The baseline file lists the cross-service foreign keys a team has accepted for
 now. ``check`` fails when a present, declared cross-service FK is missing from
@@ -9,6 +9,7 @@ and the constraint name; ``service``/``ref_service`` are informative and
 ``tracking`` (an issue URL) is kept by ``--update-baseline``.
 
 The file is stable JSON: sorted keys, entries sorted, one entry per line.
+:mod:`exports.check_report` writes the result of :func:`check`.
 
 Examples
 --------
@@ -46,7 +47,6 @@ from typing import Any, Literal
 import networkx as nx
 
 from graph.build import build_graph
-from model.escape import clean_text
 from model.inventory import ForeignKey, Inventory
 
 __all__ = [
@@ -59,9 +59,6 @@ __all__ = [
     "current_fks",
     "dump_baseline",
     "entry_for",
-    "format_github",
-    "format_json",
-    "format_text",
     "load_baseline",
     "read_baseline",
     "source_path_resolver",
@@ -335,79 +332,6 @@ def check(
                 )
             )
     return CheckResult(tuple(findings), len(current), accepted, baseline_path)
-
-
-def _plural(n: int, noun: str, plural: str = "") -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {plural or noun + 's'}"
-
-
-def _one_line(text: str) -> str:
-    """Names may hold line breaks, terminal escapes and bidi controls: spell them out."""
-    return clean_text(text)
-
-
-def _summary(result: CheckResult) -> str:
-    if result.ok:
-        return (
-            f"fkmap check: OK: {_plural(result.checked, 'cross-service foreign key')}, "
-            f"all listed in {result.baseline}"
-        )
-    return (
-        f"fkmap check: FAILED: {_plural(len(result.new), 'new cross-service foreign key')}, "
-        f"{_plural(len(result.stale), 'stale baseline entry', 'stale baseline entries')}"
-    )
-
-
-def format_text(result: CheckResult) -> str:
-    """One line per finding, then a summary line."""
-    return "".join(f"{_one_line(f.message)}\n" for f in result.findings) + _summary(result) + "\n"
-
-
-def format_json(result: CheckResult) -> str:
-    """The result as a JSON document (sorted keys)."""
-    doc = {
-        "format_version": 1,
-        "ok": result.ok,
-        "baseline": result.baseline,
-        "checked": result.checked,
-        "accepted": result.accepted,
-        "new": [f.to_dict() for f in result.new],
-        "stale": [f.to_dict() for f in result.stale],
-    }
-    return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-def _gh_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _gh_prop(text: str) -> str:
-    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def format_github(result: CheckResult, *, resolve: Callable[[str], str] = lambda p: p) -> str:
-    """GitHub Actions workflow commands: ``::error file=PATH,line=N::message`` per finding.
-
-    ``resolve`` maps a finding's path (relative to the scanned folder) to a
-    path relative to the repository root.
-    """
-    out = []
-    for f in result.findings:
-        props = []
-        if f.path:
-            props.append(f"file={_gh_prop(resolve(f.path) if f.kind == 'new' else f.path)}")
-            if f.line:
-                props.append(f"line={f.line}")
-        title = "new cross-service foreign key" if f.kind == "new" else "stale baseline entry"
-        props.append(f"title={_gh_prop('fkmap check: ' + title)}")
-        message = f.message
-        for prefix in (f"{f.path}:{f.line}: ", f"{f.path}: "):
-            if f.path and message.startswith(prefix):  # the annotation carries the place
-                message = message[len(prefix) :]
-                break
-        out.append(f"::error {','.join(props)}::{_gh_data(_one_line(message))}\n")
-    out.append(_summary(result) + "\n")
-    return "".join(out)
 
 
 def source_path_resolver(sources: Sequence[str]) -> Callable[[str], str]:

@@ -20,14 +20,12 @@ from checks.baseline import (
     current_fks,
     dump_baseline,
     entry_for,
-    format_github,
-    format_json,
-    format_text,
     load_baseline,
     read_baseline,
     source_path_resolver,
     updated_baseline,
 )
+from exports.check_report import format_github, format_json, format_text
 from model.inventory import ForeignKey, Inventory, Location
 from tests.exports.export_fixture import HOSTILE_FK, hostile_inventory, small_inventory
 
