@@ -1,8 +1,9 @@
 """fkmap dashboard: ``create_app`` factory, lazy WSGI ``server`` and ``main``.
 
-``python app.py`` serves the bundled demo (``examples/demo``) at
-http://127.0.0.1:8050, scanning in a thread. ``gunicorn app:server`` is
-configured by environment variables (:meth:`Settings.from_env`):
+``python app.py [--host H] [--port P]`` serves the bundled demo
+(``examples/demo``) at http://127.0.0.1:8050 by default, scanning in a
+thread. ``gunicorn app:server`` is configured by environment variables
+(:meth:`Settings.from_env`):
 
 ``FKMAP_SOURCES``
     Sources, separated by commas (or by the OS path separator, ``:`` on Linux,
@@ -31,6 +32,7 @@ loaded from the internet.
 
 from __future__ import annotations
 
+import argparse
 import logging
 import os
 import re
@@ -51,7 +53,7 @@ from ui.layout import build_layout
 if TYPE_CHECKING:
     from ui.background import SharedSettings
 
-__all__ = ["DEMO", "Settings", "auth_hook", "create_app", "main", "serve", "split_sources"]
+__all__ = ["DEMO", "Settings", "auth_hook", "create_app", "main", "parse_args", "serve", "split_sources"]
 
 log = logging.getLogger("fkmap")
 
@@ -277,10 +279,42 @@ def serve(
     app.run(host=host, port=port, debug=debug, dev_tools_disable_version_check=True)
 
 
-def main() -> None:
-    """Serve the bundled demo (or ``FKMAP_SOURCES``) at http://127.0.0.1:8050."""
+def _port(text: str) -> int:
+    """A TCP port number (1-65535) for ``--port``."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not in 1-65535")
+    return port
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """``python app.py [--host H] [--port P]``; an unknown argument exits with status 2 and the usage."""
+    parser = argparse.ArgumentParser(
+        prog="app.py",
+        description="Serve the fkmap dashboard on the bundled demo, or on FKMAP_SOURCES "
+        "(FKMAP_CONFIG and FKMAP_AUTH apply too). `fkmap serve SOURCE...` takes sources as arguments.",
+    )
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="interface to listen on (default: %(default)s, this machine only)"
+    )
+    parser.add_argument("--port", type=_port, default=8050, help="TCP port (default: %(default)s)")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Serve the bundled demo (or ``FKMAP_SOURCES``) at http://HOST:PORT/ (``--host``, ``--port``)."""
+    args = parse_args(argv)
     settings = Settings.from_env()
-    serve(list(settings.sources) or None, config_path=settings.config_path, auth=settings.auth)
+    serve(
+        list(settings.sources) or None,
+        config_path=settings.config_path,
+        host=args.host,
+        port=args.port,
+        auth=settings.auth,
+    )
 
 
 if __name__ == "__main__":

@@ -32,7 +32,6 @@ True
 
 from __future__ import annotations
 
-import json
 import os
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
@@ -44,7 +43,6 @@ import networkx as nx
 
 from checks.baseline_file import BaselineEntry, Identity, entry_for
 from graph.build import build_graph
-from model.escape import clean_text
 from model.inventory import ForeignKey, Inventory
 
 __all__ = [
@@ -52,9 +50,6 @@ __all__ = [
     "Finding",
     "check",
     "current_fks",
-    "format_github",
-    "format_json",
-    "format_text",
     "source_path_resolver",
     "updated_baseline",
 ]
@@ -184,79 +179,6 @@ def check(
                 )
             )
     return CheckResult(tuple(findings), len(current), accepted, baseline_path)
-
-
-def _plural(n: int, noun: str, plural: str = "") -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {plural or noun + 's'}"
-
-
-def _one_line(text: str) -> str:
-    """Names may hold line breaks, terminal escapes and bidi controls: spell them out."""
-    return clean_text(text)
-
-
-def _summary(result: CheckResult) -> str:
-    if result.ok:
-        return (
-            f"fkmap check: OK: {_plural(result.checked, 'cross-service foreign key')}, "
-            f"all listed in {result.baseline}"
-        )
-    return (
-        f"fkmap check: FAILED: {_plural(len(result.new), 'new cross-service foreign key')}, "
-        f"{_plural(len(result.stale), 'stale baseline entry', 'stale baseline entries')}"
-    )
-
-
-def format_text(result: CheckResult) -> str:
-    """One line per finding, then a summary line."""
-    return "".join(f"{_one_line(f.message)}\n" for f in result.findings) + _summary(result) + "\n"
-
-
-def format_json(result: CheckResult) -> str:
-    """The result as a JSON document (sorted keys)."""
-    doc = {
-        "format_version": 1,
-        "ok": result.ok,
-        "baseline": result.baseline,
-        "checked": result.checked,
-        "accepted": result.accepted,
-        "new": [f.to_dict() for f in result.new],
-        "stale": [f.to_dict() for f in result.stale],
-    }
-    return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-def _gh_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _gh_prop(text: str) -> str:
-    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def format_github(result: CheckResult, *, resolve: Callable[[str], str] = lambda p: p) -> str:
-    """GitHub Actions workflow commands: ``::error file=PATH,line=N::message`` per finding.
-
-    ``resolve`` maps a finding's path (relative to the scanned folder) to a
-    path relative to the repository root.
-    """
-    out = []
-    for f in result.findings:
-        props = []
-        if f.path:
-            props.append(f"file={_gh_prop(resolve(f.path) if f.kind == 'new' else f.path)}")
-            if f.line:
-                props.append(f"line={f.line}")
-        title = "new cross-service foreign key" if f.kind == "new" else "stale baseline entry"
-        props.append(f"title={_gh_prop('fkmap check: ' + title)}")
-        message = f.message
-        for prefix in (f"{f.path}:{f.line}: ", f"{f.path}: "):
-            if f.path and message.startswith(prefix):  # the annotation carries the place
-                message = message[len(prefix) :]
-                break
-        out.append(f"::error {','.join(props)}::{_gh_data(_one_line(message))}\n")
-    out.append(_summary(result) + "\n")
-    return "".join(out)
 
 
 def source_path_resolver(sources: Sequence[str]) -> Callable[[str], str]:

@@ -37,7 +37,7 @@ def _who() -> str:
 
 
 def _open(state: str | None) -> Any:
-    from cli import ArgumentError
+    from cli.common import ArgumentError
     from remediation.store import StoreError, open_store
 
     try:
@@ -47,7 +47,7 @@ def _open(state: str | None) -> Any:
 
 
 def _statuses(sources: Sequence[str], config: str | None, dialect: str | None, store: Any) -> Any:
-    from cli import ArgumentError, check_dialect, check_sources
+    from cli.common import ArgumentError, check_dialect, check_sources
     from ownership.scan import scan
     from remediation.tracking import statuses, tracked_fks
 
@@ -70,7 +70,7 @@ class _PlanGroup(click.Group):
     """A store that cannot be used (damaged, newer, unreachable) is a one-line error, never a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        from cli import ArgumentError
+        from cli.common import ArgumentError
         from remediation.store import StoreError
 
         try:
@@ -103,7 +103,7 @@ def export_command(
       fkmap plan export examples/demo -o fkmap-plan.yaml
       fkmap plan export ./repo postgresql://app@prod/shop --state postgresql://fkmap@ops/fkmap
     """
-    from cli import ArgumentError
+    from cli.common import ArgumentError
     from remediation.plan_file import dump_plan, export_plan
 
     store = _open(state)
@@ -138,7 +138,7 @@ def import_command(file: str, state: str | None, who: str | None) -> None:
     changed in the store since the file's version is a conflict: it is skipped
     and the exit status is 1 (re-export, edit again, import).
     """
-    from cli import ArgumentError
+    from cli.common import ArgumentError
     from remediation.plan_file import PlanError, import_plan, read_plan
 
     if not Path(file).is_file():
@@ -200,7 +200,7 @@ def sql_command(
     output: str | None,
 ) -> None:  # fmt: skip
     """Generate the phase-2 SQL of the cross-service FKs still present (one transaction per service)."""
-    from cli import ArgumentError
+    from cli.common import ArgumentError
     from remediation.views import sql_for
 
     rows, _ = _statuses(sources, config, dialect, None)

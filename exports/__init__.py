@@ -1,59 +1,73 @@
-"""Exporters: one function per format, in a name -> function registry.
+"""Every output fkmap writes, in one name -> :class:`Format` registry, :data:`FORMATS`.
 
-Every exporter has the signature ``write(source, stream, *, scope=None)``:
-``source`` is an :class:`~model.inventory.Inventory` or a table graph from
-:func:`graph.build.build_graph`, ``stream`` an open text stream (binary for
-``svg``, ``png``, ``pdf``), ``scope`` a :class:`graph.scope.Scope`. Exporters
-write to the stream and never open files themselves.
+A format renders one *subject* and writes to a stream it is given (text, or
+binary for ``svg``, ``png``, ``pdf``); it never opens files itself. Its writer
+is ``write(subject, stream, **options)``:
 
-==============  ======  =================================================================
-name            stream  what
-==============  ======  =================================================================
-``dot``         text    Graphviz DOT (service level by default; tables in service clusters)
-``mermaid``     text    Mermaid ``flowchart LR`` (service level by default)
-``graphml``     text    GraphML for yEd/Gephi/NetworkX (table level by default)
-``json``        text    NetworkX node-link JSON (table level by default)
-``csv``         text    FK list (tables) or service dependencies (services)
-``impact-csv``  text    per-service impact rows (outgoing and incoming cross-service FKs)
-``md``          text    Markdown inventory report
-``html``        text    HTML inventory report
-``svg``         binary  picture: Graphviz for services / one service, Plotly for all tables
-``png``         binary  same as svg
-``pdf``         binary  same as svg
-==============  ======  =================================================================
+================  =========  ======  ==================================================================
+name              subject    stream  what
+================  =========  ======  ==================================================================
+``dot``           inventory  text    Graphviz DOT (service level by default; tables in service clusters)
+``mermaid``       inventory  text    Mermaid ``flowchart LR`` (service level by default)
+``graphml``       inventory  text    GraphML for yEd/Gephi/NetworkX (table level by default)
+``graph-json``    inventory  text    NetworkX node-link JSON of the graph (table level by default)
+``csv``           inventory  text    FK list (tables) or service dependencies (services)
+``impact-csv``    inventory  text    per-service impact rows (outgoing and incoming cross-service FKs)
+``md``            inventory  text    Markdown inventory report
+``html``          inventory  text    HTML inventory report
+``svg``           inventory  binary  picture: Graphviz for services / one service, Plotly for all tables
+``png``           inventory  binary  same as svg
+``pdf``           inventory  binary  same as svg
+``table``         inventory  text    the readable report ``fkmap scan`` prints (option ``style``)
+``json``          inventory  text    the scan document, fkmap's JSON contract (``fkmap scan --format json``)
+``drift-text``    drift      text    the drift report of ``fkmap diff`` (option ``diagnostics``)
+``drift-json``    drift      text    the drift document (``format_version`` 1; option ``diagnostics``)
+``check-text``    check      text    ``fkmap check``: one line per finding and a summary
+``check-json``    check      text    ``fkmap check``: the result as JSON
+``check-github``  check      text    ``fkmap check``: GitHub Actions annotations (option ``resolve``)
+``sql-drop``      fks        text    phase-2 script dropping the keys (options ``title``, ``dialect``)
+``sql-rollback``  fks        text    re-adds the keys ``NOT VALID``, then validates them
+``sql-orphans``   fks        text    post-drop orphan counts, one query per key
+================  =========  ======  ==================================================================
+
+Subjects: ``inventory`` is an :class:`~model.inventory.Inventory` or a table
+graph from :func:`graph.build.build_graph`, with option ``scope`` (a
+:class:`graph.scope.Scope`; ``table`` and ``json`` cover the whole scan and
+need an inventory); ``drift`` a :class:`checks.drift.Drift`; ``check`` a
+:class:`checks.baseline.CheckResult`; ``fks`` (ForeignKey, referenced service)
+pairs. Each format also has the word a command's ``--format`` takes for it
+(:attr:`Format.choice`): ``fkmap diff --format json`` is ``drift-json``,
+:func:`choices` lists them per subject.
+
+Adding a format: a module with its writer, and one line in :data:`FORMATS`.
+:data:`EXPORTERS` maps each name to its writer.
 
 Examples
 --------
 >>> import io
+>>> from graph.scope import Scope
 >>> from model.inventory import ForeignKey, Inventory, Table, TableRef
 >>> u, p = TableRef("a", "public", "users"), TableRef("c", "public", "posts")
 >>> inv = Inventory(tables=(Table(u, service="auth"), Table(p, service="content")),
 ...                 foreign_keys=(ForeignKey("p_fkey", p, ("user_id",), u, ("id",)),))
->>> out = io.StringIO()
->>> EXPORTERS["csv"](inv, out, scope=Scope(level="services"))
->>> print(out.getvalue(), end="")
+>>> print(render("csv", inv, scope=Scope(level="services")), end="")
 dependent,owner,fks,no_action,restrict,cascade,set_null,set_default,fk_names
 content,auth,1,1,0,0,0,0,p_fkey
+>>> sorted(choices("drift")), choices("drift")["json"].name
+(['json', 'text'], 'drift-json')
 """
 
 from __future__ import annotations
 
+import importlib
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any, Literal
 
-import networkx as nx
-
-from exports.csv import write_csv, write_impact_csv
-from exports.dot import write_dot
-from exports.graphml import write_graphml
-from exports.html import write_html
-from exports.images import ImageExportError, write_pdf, write_png, write_svg
-from exports.jsonx import write_json
-from exports.markdown import write_markdown
-from exports.mermaid import write_mermaid
-from graph.scope import Scope, ScopeError
-from model.inventory import Inventory
+if TYPE_CHECKING:
+    from exports.images import ImageExportError
+    from graph.scope import Scope, ScopeError
 
 __all__ = [
     "EXPORTERS",
@@ -63,50 +77,115 @@ __all__ = [
     "ImageExportError",
     "Scope",
     "ScopeError",
+    "Subject",
+    "choices",
     "export",
+    "render",
+    "render_text",
 ]
 
 ExportFunc = Callable[..., None]
+Subject = Literal["inventory", "drift", "check", "fks"]
 
 
 @dataclass(frozen=True)
 class Format:
-    """A registered format: its writer, whether it writes bytes, its file suffix and a summary."""
+    """A registered format: its writer, whether it writes bytes, its file suffix, a summary, what it renders.
+
+    ``writer`` is ``module:function`` in this package, imported on first use
+    (so listing formats, as ``fkmap --help`` does, loads no renderer).
+    ``choice`` is the word a command's ``--format`` takes for it when that is
+    not the name (``text`` for ``drift-text``).
+    """
 
     name: str
-    write: ExportFunc
-    binary: bool
+    writer: str
     suffix: str
     description: str
+    subject: Subject = "inventory"
+    choice: str = ""
+    binary: bool = False
+
+    @property
+    def write(self) -> ExportFunc:
+        """The writer function ``(subject, stream, **options) -> None``."""
+        module, _, function = self.writer.partition(":")
+        writer: ExportFunc = getattr(importlib.import_module(f"exports.{module}"), function)
+        return writer
+
+    @property
+    def option(self) -> str:
+        """The ``--format`` word: :attr:`choice`, else the name."""
+        return self.choice or self.name
 
 
-FORMATS: dict[str, Format] = {
-    f.name: f
-    for f in (
-        Format("dot", write_dot, False, ".dot", "Graphviz DOT"),
-        Format("mermaid", write_mermaid, False, ".mmd", "Mermaid flowchart"),
-        Format("graphml", write_graphml, False, ".graphml", "GraphML (yEd, Gephi, NetworkX)"),
-        Format("json", write_json, False, ".json", "NetworkX node-link JSON"),
-        Format("csv", write_csv, False, ".csv", "FK list or service dependencies"),
-        Format("impact-csv", write_impact_csv, False, ".csv", "per-service impact table"),
-        Format("md", write_markdown, False, ".md", "Markdown inventory report"),
-        Format("html", write_html, False, ".html", "HTML inventory report"),
-        Format("svg", write_svg, True, ".svg", "SVG picture"),
-        Format("png", write_png, True, ".png", "PNG picture"),
-        Format("pdf", write_pdf, True, ".pdf", "PDF picture"),
-    )
-}
-
-#: name -> writer function ``(source, stream, *, scope=None) -> None``.
-EXPORTERS: dict[str, ExportFunc] = {name: f.write for name, f in FORMATS.items()}
+def _registry(*formats: Format) -> dict[str, Format]:
+    return {f.name: f for f in formats}
 
 
-def export(
-    name: str, source: Inventory | nx.MultiDiGraph, stream: IO[Any], *, scope: Scope | None = None
-) -> None:
-    """Run exporter ``name``; raises :class:`KeyError` naming the known formats for an unknown one."""
+FORMATS: dict[str, Format] = _registry(
+    Format("dot", "dot:write_dot", ".dot", "Graphviz DOT"),
+    Format("mermaid", "mermaid:write_mermaid", ".mmd", "Mermaid flowchart"),
+    Format("graphml", "graphml:write_graphml", ".graphml", "GraphML (yEd, Gephi, NetworkX)"),
+    Format("graph-json", "graph_json:write_graph_json", ".json", "NetworkX node-link JSON"),
+    Format("csv", "csv:write_csv", ".csv", "FK list or service dependencies"),
+    Format("impact-csv", "csv:write_impact_csv", ".csv", "per-service impact table"),
+    Format("md", "markdown:write_markdown", ".md", "Markdown inventory report"),
+    Format("html", "html:write_html", ".html", "HTML inventory report"),
+    Format("svg", "images:write_svg", ".svg", "SVG picture", binary=True),
+    Format("png", "images:write_png", ".png", "PNG picture", binary=True),
+    Format("pdf", "images:write_pdf", ".pdf", "PDF picture", binary=True),
+    Format("table", "text_report:write_table", ".txt", "readable per-service report"),
+    Format("json", "scan_json:write_scan_json", ".json", "the scan document (format_version 1)"),
+    Format("drift-text", "drift_report:write_drift_text", ".txt", "drift report", "drift", "text"),
+    Format("drift-json", "drift_report:write_drift_json", ".json", "drift document", "drift", "json"),
+    Format("check-text", "check_report:write_check_text", ".txt", "check findings", "check", "text"),
+    Format("check-json", "check_report:write_check_json", ".json", "check result as JSON", "check", "json"),
+    Format("check-github", "check_report:write_check_github", ".txt", "CI annotations", "check", "github"),
+    Format("sql-drop", "sqlgen:write_drop_sql", ".sql", "phase-2 drop script", "fks", "drop"),
+    Format("sql-rollback", "sqlgen:write_rollback_sql", ".sql", "rollback of phase 2", "fks", "rollback"),
+    Format("sql-orphans", "sqlgen:write_orphans_sql", ".sql", "post-drop orphan checks", "fks", "orphans"),
+)
+
+
+def __getattr__(name: str) -> Any:
+    """``EXPORTERS`` (name -> writer), ``Scope``, ``ScopeError``, ``ImageExportError``: loaded when used."""
+    if name == "EXPORTERS":
+        return {n: f.write for n, f in FORMATS.items()}
+    if name in ("Scope", "ScopeError"):
+        return getattr(importlib.import_module("graph.scope"), name)
+    if name == "ImageExportError":
+        return importlib.import_module("exports.images").ImageExportError
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def choices(subject: Subject) -> dict[str, Format]:
+    """The formats of ``subject`` by their ``--format`` word, in registry order."""
+    return {f.option: f for f in FORMATS.values() if f.subject == subject}
+
+
+def _format(name: str) -> Format:
     try:
-        fmt = FORMATS[name]
+        return FORMATS[name]
     except KeyError:
         raise KeyError(f"unknown format {name!r}: use one of {', '.join(FORMATS)}") from None
-    fmt.write(source, stream, scope=scope)
+
+
+def export(name: str, subject: Any, stream: IO[Any], **options: Any) -> None:
+    """Write ``subject`` to ``stream`` in format ``name``; a :class:`KeyError` names the known formats."""
+    _format(name).write(subject, stream, **options)
+
+
+def render(name: str, subject: Any, **options: Any) -> str | bytes:
+    """``subject`` in format ``name`` as ``bytes`` for a binary format, else ``str``."""
+    buffer: io.BytesIO | io.StringIO = io.BytesIO() if _format(name).binary else io.StringIO()
+    export(name, subject, buffer, **options)
+    return buffer.getvalue()
+
+
+def render_text(name: str, subject: Any, **options: Any) -> str:
+    """``subject`` in the text format ``name``; :class:`ValueError` for a binary one."""
+    text = render(name, subject, **options)
+    if isinstance(text, bytes):
+        raise ValueError(f"format {name!r} writes binary data")
+    return text

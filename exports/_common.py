@@ -1,4 +1,4 @@
-"""Shared pieces of the exporters: stable string ids, flat attribute graphs, scope preparation.
+"""Shared pieces of the exporters: stable string ids, flat attribute graphs, scope preparation, counts.
 
 Exporters accept an :class:`~model.inventory.Inventory` or a table graph from
 :func:`graph.build.build_graph`. :func:`prepare` turns either into the full
@@ -15,7 +15,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.scope import Level, Scope, as_table_graph, select_services, select_tables
+from graph.scope import Level, Scope, ScopeError, as_table_graph, select_services, select_tables
 from model.escape import clean_text
 from model.inventory import ACTIONS, Inventory, Location, TableRef
 
@@ -23,11 +23,14 @@ __all__ = [
     "NO_SERVICE",
     "Prepared",
     "clean_text",
+    "count",
     "flat_service_graph",
     "flat_table_graph",
+    "percent",
     "prepare",
     "service_label",
     "table_id",
+    "whole_scan",
 ]
 
 #: How a table without a service is labelled.
@@ -56,6 +59,24 @@ def table_id(ref: TableRef) -> str:
 def service_label(name: str) -> str:
     """The service name to show; :data:`NO_SERVICE` for the empty one."""
     return name or NO_SERVICE
+
+
+def count(k: int, noun: str, plural: str = "") -> str:
+    """``k`` and the noun, plural unless ``k`` is 1.
+
+    >>> count(1, "FK"), count(2, "dependency", "dependencies")
+    ('1 FK', '2 dependencies')
+    """
+    return f"{k} {noun}" if k == 1 else f"{k} {plural or noun + 's'}"
+
+
+def percent(part: int, whole: int) -> str:
+    """``part`` of ``whole`` as a rounded percentage; ``-`` when ``whole`` is 0.
+
+    >>> percent(1, 3), percent(0, 0)
+    ('33%', '-')
+    """
+    return f"{round(100 * part / whole)}%" if whole else "-"
 
 
 def _loc(loc: Location | None) -> str:
@@ -87,6 +108,27 @@ def prepare(
     services = select_services(full, scope) if scope.level == "services" else None
     inv = source if isinstance(source, Inventory) else None
     return Prepared(full, scope, tables, services, inv)
+
+
+def whole_scan(source: Inventory | nx.MultiDiGraph, scope: Scope | None, name: str) -> Inventory:
+    """``source`` for a format that covers a whole scan (``table``, ``json``).
+
+    Raises :class:`~graph.scope.ScopeError` for a scope that selects anything
+    (a service, cross-service FKs only, a level, dropped FKs) and
+    :class:`TypeError` for a graph: such a format needs the scan itself.
+
+    >>> whole_scan(Inventory(), Scope(), "json") == Inventory()
+    True
+    >>> whole_scan(Inventory(), Scope(service="auth"), "json")
+    Traceback (most recent call last):
+    ...
+    graph.scope.ScopeError: format 'json' covers the whole scan: it takes no service, cross-only or level
+    """
+    if scope is not None and scope != Scope():
+        raise ScopeError(f"format {name!r} covers the whole scan: it takes no service, cross-only or level")
+    if not isinstance(source, Inventory):
+        raise TypeError(f"format {name!r} needs the scan (an Inventory), not a graph")
+    return source
 
 
 def flat_table_graph(G: nx.MultiDiGraph, scope: Scope | None = None) -> nx.MultiDiGraph:

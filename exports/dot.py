@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from typing import TextIO
+from typing import Any, TextIO
 
 import networkx as nx
 
@@ -98,7 +98,7 @@ def _service_dot(p: Prepared, title: str) -> list[str]:
     return lines
 
 
-def _node_line(ref: TableRef, data: dict) -> str:
+def _node_line(ref: TableRef, data: dict[str, Any]) -> str:
     table = data["table"]
     lines = [ref.qualified]
     attrs = {"tooltip": dot_string(table_id(ref))}

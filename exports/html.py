@@ -5,7 +5,7 @@ hostile name is shown, never run.
 
 Examples
 --------
->>> from exports.report import Para, Code, Report
+>>> from exports.document import Code, Para, Report
 >>> "<script>" in render_html(Report("t", (Para(("x", Code("<script>"))),)))
 False
 """
@@ -18,22 +18,22 @@ from typing import TextIO
 import networkx as nx
 
 from exports._common import clean_text
-from exports.report import (
+from exports.document import (
     Bullets,
-    Code,
     CodeBlock,
     Heading,
     Para,
     Report,
-    Strong,
+    ReportRenderer,
     TableBlock,
     Text,
-    build_report,
+    join_inline,
 )
+from exports.report import build_report
 from graph.scope import Scope
 from model.inventory import Inventory
 
-__all__ = ["render_html", "write_html"]
+__all__ = ["HtmlRenderer", "render_html", "write_html"]
 
 _CSS = """
 body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif;
@@ -54,51 +54,56 @@ def _esc(text: str) -> str:
     return html.escape(clean_text(text), quote=True)
 
 
+def _code(text: str) -> str:
+    return f"<code>{_esc(text)}</code>" if text else ""
+
+
 def _inline(parts: Text) -> str:
-    out = []
-    for part in parts:
-        if isinstance(part, Code):
-            out.append(f"<code>{_esc(part.text)}</code>" if part.text else "")
-        elif isinstance(part, Strong):
-            out.append(f"<strong>{_esc(part.text)}</strong>")
-        else:
-            out.append(_esc(part))
-    return "".join(out)
+    return join_inline(parts, text=_esc, code=_code, strong=lambda t: f"<strong>{_esc(t)}</strong>")
+
+
+class HtmlRenderer(ReportRenderer):
+    """The report as one HTML page: one element per block."""
+
+    def heading(self, block: Heading) -> str:
+        return f"<h{block.level}>{_esc(block.text)}</h{block.level}>"
+
+    def para(self, block: Para) -> str:
+        return f"<p>{_inline(block.parts)}</p>"
+
+    def bullets(self, block: Bullets) -> str:
+        return "<ul>" + "".join(f"<li>{_inline(item)}</li>" for item in block.items) + "</ul>"
+
+    def table(self, block: TableBlock) -> str:
+        def cls(i: int) -> str:
+            return ' class="num"' if i in block.numeric else ""
+
+        head = "".join(f"<th{cls(i)}>{_esc(h)}</th>" for i, h in enumerate(block.header))
+        rows = "".join(
+            "<tr>" + "".join(f"<td{cls(i)}>{_inline(c)}</td>" for i, c in enumerate(row)) + "</tr>"
+            for row in block.rows
+        )
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+
+    def code_block(self, block: CodeBlock) -> str:
+        lang = _esc(block.lang)
+        return f'<pre><code class="language-{lang}">{html.escape(block.text)}</code></pre>'
+
+    def document(self, title: str, chunks: list[str]) -> str:
+        title = _esc(title)
+        return (
+            "<!DOCTYPE html>\n"
+            '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{title}</title>\n<style>\n{_CSS}\n</style>\n</head>\n<body>\n"
+            + "\n".join([f"<h1>{title}</h1>", *chunks])
+            + "\n</body>\n</html>\n"
+        )
 
 
 def render_html(report: Report) -> str:
     """The report as an HTML document."""
-    title = _esc(report.title)
-    body = [f"<h1>{title}</h1>"]
-    for block in report.blocks:
-        if isinstance(block, Heading):
-            body.append(f"<h{block.level}>{_esc(block.text)}</h{block.level}>")
-        elif isinstance(block, Para):
-            body.append(f"<p>{_inline(block.parts)}</p>")
-        elif isinstance(block, Bullets):
-            body.append("<ul>" + "".join(f"<li>{_inline(item)}</li>" for item in block.items) + "</ul>")
-        elif isinstance(block, TableBlock):
-
-            def cls(i: int, block: TableBlock = block) -> str:
-                return ' class="num"' if i in block.numeric else ""
-
-            head = "".join(f"<th{cls(i)}>{_esc(h)}</th>" for i, h in enumerate(block.header))
-            rows = "".join(
-                "<tr>" + "".join(f"<td{cls(i)}>{_inline(c)}</td>" for i, c in enumerate(row)) + "</tr>"
-                for row in block.rows
-            )
-            body.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
-        elif isinstance(block, CodeBlock):
-            lang = _esc(block.lang)
-            body.append(f'<pre><code class="language-{lang}">{html.escape(block.text)}</code></pre>')
-    return (
-        "<!DOCTYPE html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{title}</title>\n<style>\n{_CSS}\n</style>\n</head>\n<body>\n"
-        + "\n".join(body)
-        + "\n</body>\n</html>\n"
-    )
+    return HtmlRenderer().render(report)
 
 
 def write_html(source: Inventory | nx.MultiDiGraph, stream: TextIO, *, scope: Scope | None = None) -> None:

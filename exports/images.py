@@ -81,7 +81,9 @@ def render_graphviz(source: str, fmt: ImageFormat, *, timeout: float = 600) -> b
 # -- whole-picture layout ---------------------------------------------------------------------------------
 
 
-def cluster_layout(G: nx.MultiDiGraph, *, seed: int = 1) -> tuple[dict[TableRef, tuple[float, float]], dict]:
+def cluster_layout(
+    G: nx.MultiDiGraph, *, seed: int = 1
+) -> tuple[dict[TableRef, tuple[float, float]], dict[str, tuple[float, float, float]]]:
     """Positions for every table: services as circles packed in rows, tables spread inside.
 
     Returns ``(positions, circles)`` where ``circles`` maps service ->

@@ -15,28 +15,29 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TextIO
 
 import networkx as nx
 
 from exports._common import clean_text
-from exports.report import (
+from exports.document import (
     Bullets,
-    Code,
     CodeBlock,
     Heading,
     Para,
     Report,
-    Strong,
+    ReportRenderer,
     TableBlock,
     Text,
-    build_report,
+    join_inline,
 )
+from exports.report import build_report
 from graph.scope import Scope
 from model.inventory import Inventory
 
-__all__ = ["md_code", "md_text", "render_markdown", "write_markdown"]
+__all__ = ["MarkdownRenderer", "md_code", "md_text", "render_markdown", "write_markdown"]
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#&!~])")
 _BLOCK_START = re.compile(r"^(\s*)([-+=]|\d+(?=[.)]))")
@@ -67,48 +68,65 @@ def md_code(text: str, *, in_table: bool = False) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-def _inline(parts: Text, *, in_table: bool = False, line_start: bool = False) -> str:
-    out = []
-    for i, part in enumerate(parts):
-        if isinstance(part, Code):
-            out.append(md_code(part.text, in_table=in_table) if part.text else "")
-        elif isinstance(part, Strong):
-            out.append(f"**{md_text(part.text)}**")
-        else:
-            text = md_text(part)
-            if line_start and i == 0:
-                text = _BLOCK_START.sub(_escape_marker, text)
-            out.append(text)
-    return "".join(out)
+def _strong(text: str) -> str:
+    return f"**{md_text(text)}**"
+
+
+def _code(text: str, *, in_table: bool = False) -> str:
+    return md_code(text, in_table=in_table) if text else ""
+
+
+def _inline(parts: Text, *, in_table: bool = False) -> str:
+    return join_inline(parts, text=md_text, code=functools.partial(_code, in_table=in_table), strong=_strong)
+
+
+def _line(parts: Text) -> str:
+    """Inline parts that start a line: a leading list or heading marker in plain text is escaped."""
+
+    def first(text: str) -> str:
+        return _BLOCK_START.sub(_escape_marker, md_text(text))
+
+    head = join_inline(parts[:1], text=first, code=_code, strong=_strong)
+    return head + _inline(parts[1:])
 
 
 def _cell(parts: Text) -> str:
     return _inline(parts, in_table=True) or " "
 
 
+class MarkdownRenderer(ReportRenderer):
+    """The report as GitHub-flavoured Markdown: blocks separated by a blank line."""
+
+    def heading(self, block: Heading) -> str:
+        return "#" * block.level + " " + md_text(block.text) + "\n"
+
+    def para(self, block: Para) -> str:
+        return _line(block.parts) + "\n"
+
+    def bullets(self, block: Bullets) -> str:
+        return "".join(f"- {_line(item)}\n" for item in block.items)
+
+    def table(self, block: TableBlock) -> str:
+        align = (" ---: " if i in block.numeric else " --- " for i in range(len(block.header)))
+        lines = [
+            "| " + " | ".join(md_text(h) for h in block.header) + " |",
+            "|" + "|".join(align) + "|",
+            *("| " + " | ".join(_cell(cell) for cell in row) + " |" for row in block.rows),
+        ]
+        return "\n".join(lines) + "\n"
+
+    def code_block(self, block: CodeBlock) -> str:
+        fence = "`" * max(3, _longest_run(block.text) + 1)
+        body = block.text.rstrip("\n")
+        return f"{fence}{block.lang}\n{body}\n{fence}\n"
+
+    def document(self, title: str, chunks: list[str]) -> str:
+        return "\n".join([f"# {md_text(title)}\n", *chunks]).rstrip("\n") + "\n"
+
+
 def render_markdown(report: Report) -> str:
     """The report as Markdown text ending in a newline."""
-    lines = [f"# {md_text(report.title)}", ""]
-    for block in report.blocks:
-        if isinstance(block, Heading):
-            lines += ["#" * block.level + " " + md_text(block.text), ""]
-        elif isinstance(block, Para):
-            lines += [_inline(block.parts, line_start=True), ""]
-        elif isinstance(block, Bullets):
-            lines += [f"- {_inline(item, line_start=True)}" for item in block.items] + [""]
-        elif isinstance(block, TableBlock):
-            lines.append("| " + " | ".join(md_text(h) for h in block.header) + " |")
-            lines.append(
-                "|"
-                + "|".join(" ---: " if i in block.numeric else " --- " for i in range(len(block.header)))
-                + "|"
-            )
-            lines += ["| " + " | ".join(_cell(cell) for cell in row) + " |" for row in block.rows]
-            lines.append("")
-        elif isinstance(block, CodeBlock):
-            fence = "`" * max(3, _longest_run(block.text) + 1)
-            lines += [f"{fence}{block.lang}", block.text.rstrip("\n"), fence, ""]
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return MarkdownRenderer().render(report)
 
 
 def write_markdown(

@@ -1,6 +1,7 @@
 """The scan document: fkmap's stable JSON machine contract (``format_version`` 1).
 
-``fkmap scan --format json`` prints :func:`scan_document`; CI jobs and other
+It is the ``json`` format (:func:`write_scan_json`): ``fkmap scan --format json``
+and ``fkmap export --format json`` print :func:`scan_document`; CI jobs and other
 tools read it. :func:`load_document` reads a saved document back into an
 :class:`~model.inventory.Inventory`, so a scan file is itself a source.
 
@@ -128,11 +129,16 @@ True
 
 from __future__ import annotations
 
+import json
 from collections import Counter
-from typing import Any
+from typing import Any, TextIO
 
+import networkx as nx
+
+from exports._common import whole_scan
 from graph.analysis import headline_figures
 from graph.build import build_graph
+from graph.scope import Scope
 from model.inventory import (
     Column,
     Diagnostic,
@@ -145,7 +151,14 @@ from model.inventory import (
     TableRef,
 )
 
-__all__ = ["FORMAT_VERSION", "is_scan_document", "load_document", "scan_document"]
+__all__ = [
+    "FORMAT_VERSION",
+    "is_scan_document",
+    "load_document",
+    "render_json",
+    "scan_document",
+    "write_scan_json",
+]
 
 FORMAT_VERSION = 1
 _SEVERITY = {"error": 0, "warning": 1, "info": 2}
@@ -257,6 +270,18 @@ def scan_document(inv: Inventory) -> dict[str, Any]:
             "diagnostics": {k: severities[k] for k in ("error", "warning", "info")},
         },
     }
+
+
+def render_json(inv: Inventory) -> str:
+    """:func:`scan_document` as indented JSON text ending in a newline."""
+    return json.dumps(scan_document(inv), indent=2, ensure_ascii=False) + "\n"
+
+
+def write_scan_json(
+    source: Inventory | nx.MultiDiGraph, stream: TextIO, *, scope: Scope | None = None
+) -> None:
+    """Write :func:`render_json` of a scan; ``scope`` must select nothing (the document covers it all)."""
+    stream.write(render_json(whole_scan(source, scope, "json")))
 
 
 # -- reading a saved document back ---------------------------------------------------------------

@@ -1,13 +1,15 @@
-"""Generate remediation SQL: the statements that drop cross-service FKs (phase 2).
+"""Remediation SQL: the statements and scripts that drop cross-service FKs (phase 2) and undo it.
+
+The scripts are the ``sql-drop``, ``sql-rollback`` and ``sql-orphans``
+formats (:func:`write_drop_sql`, :func:`write_rollback_sql`,
+:func:`write_orphans_sql`): each takes the keys as (ForeignKey, referenced
+service) pairs. One function per statement kind.
 
 Identifiers are quoted only where PostgreSQL needs it (like its own
 ``quote_ident``: anything but a lower-case plain name that is not a keyword),
 so the output reads like hand-written SQL and still survives hostile names.
 Text that goes into ``--`` comments is flattened to one line, so no name can
 end a comment and smuggle a statement in.
-
-Issue 5 extends this module (later phases, re-adding constraints, rollbacks);
-keep one function per statement kind.
 
 Examples
 --------
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TextIO
 
 from pglast.keywords import COL_NAME_KEYWORDS, RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS
 
@@ -43,6 +46,9 @@ __all__ = [
     "quote_ident",
     "rollback_script",
     "validate_fk_sql",
+    "write_drop_sql",
+    "write_orphans_sql",
+    "write_rollback_sql",
 ]
 
 _PLAIN = re.compile(r"[a-z_][a-z0-9_$]*\Z")
@@ -151,7 +157,7 @@ def phase2_script(service: str, fks: Iterable[tuple[ForeignKey, str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-# --------------------------------------------------------------------------- issue 5: remediation scripts
+# --------------------------------------------------------------------------- remediation scripts
 # Transactional phase-2 drop scripts, their rollbacks and post-drop orphan checks, for PostgreSQL and MySQL.
 
 LOCK_TIMEOUT = "5s"
@@ -350,3 +356,24 @@ def orphan_checks_script(
     for fk, ref_service in rows:
         lines += [f"-- {_describe(fk, ref_service)}", orphan_check_sql(fk, dialect=dialect)]
     return "\n".join(lines) + "\n"
+
+
+def write_drop_sql(
+    fks: Iterable[tuple[ForeignKey, str]], stream: TextIO, *, title: str = "", dialect: str = "postgres"
+) -> None:
+    """Write :func:`drop_script`."""
+    stream.write(drop_script(fks, title=title, dialect=dialect))
+
+
+def write_rollback_sql(
+    fks: Iterable[tuple[ForeignKey, str]], stream: TextIO, *, title: str = "", dialect: str = "postgres"
+) -> None:
+    """Write :func:`rollback_script`."""
+    stream.write(rollback_script(fks, title=title, dialect=dialect))
+
+
+def write_orphans_sql(
+    fks: Iterable[tuple[ForeignKey, str]], stream: TextIO, *, title: str = "", dialect: str = "postgres"
+) -> None:
+    """Write :func:`orphan_checks_script`."""
+    stream.write(orphan_checks_script(fks, title=title, dialect=dialect))

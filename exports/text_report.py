@@ -1,4 +1,4 @@
-"""The readable report of ``fkmap scan --format table``: the FK inventory, computed.
+"""The ``table`` format: the readable report ``fkmap scan`` prints, the FK inventory computed.
 
 It follows the hand-written inventories teams keep today: headline figures;
 then per service what it depends on (``messaging -> auth (3 FKs, 1 CASCADE)``
@@ -31,16 +31,19 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
+from typing import TextIO
 
 import networkx as nx
 
+from exports._common import count, whole_scan
 from graph.analysis import CascadeChain, cascade_chains, headline_figures, service_cycles, service_graph
 from graph.build import build_graph
 from graph.impact import ImpactRow, ServiceImpact, column_label, service_impact, summary_sentences
+from graph.scope import Scope
 from model.escape import display_inventory
 from model.inventory import Diagnostic, Inventory, TableRef
 
-__all__ = ["DIAGNOSTICS_SHOWN", "STEPS_SHOWN", "Style", "render_table"]
+__all__ = ["DIAGNOSTICS_SHOWN", "STEPS_SHOWN", "Style", "render_table", "write_table"]
 
 Style = Callable[[str, str], str]
 #: How many diagnostics and cascade steps the table report shows before "... N more".
@@ -50,10 +53,6 @@ STEPS_SHOWN = 12
 
 def _plain(text: str, role: str) -> str:
     return text
-
-
-def _n(k: int, noun: str, plural: str = "") -> str:
-    return f"{k} {noun}" if k == 1 else f"{k} {plural or noun + 's'}"
 
 
 def _table_name(ref: TableRef) -> str:
@@ -92,7 +91,7 @@ def _counts(rows: Sequence[ImpactRow]) -> str:
     present = [r for r in rows if r.state == "present"]
     cascade = sum(1 for r in present if r.on_delete == "CASCADE")
     dropped = len(rows) - len(present)
-    text = f"{_n(len(present), 'FK')}, {cascade} CASCADE"
+    text = f"{count(len(present), 'FK')}, {cascade} CASCADE"
     return f"{text}; {dropped} dropped" if dropped else text
 
 
@@ -121,12 +120,12 @@ def _headline(inv: Inventory) -> list[str]:
     f = headline_figures(inv)
     sources = len(set(inv.sources))
     lines = [
-        f"Scanned {_n(sources, 'source')}: {_n(int(f['services'] or 0), 'service')}, "
-        f"{_n(int(f['tables'] or 0), 'table')}, {_n(int(f['foreign_keys'] or 0), 'foreign key')}.",
+        f"Scanned {count(sources, 'source')}: {count(int(f['services'] or 0), 'service')}, "
+        f"{count(int(f['tables'] or 0), 'table')}, {count(int(f['foreign_keys'] or 0), 'foreign key')}.",
         f"Cross-service foreign keys: {f['cross_service_fks']} "
         f"({f['cross_service_cascades']} ON DELETE CASCADE) "
-        f"coupling {_n(int(f['services_coupled'] or 0), 'service')} in "
-        f"{_n(int(f['service_dependencies'] or 0), 'dependency', 'dependencies')}."
+        f"coupling {count(int(f['services_coupled'] or 0), 'service')} in "
+        f"{count(int(f['service_dependencies'] or 0), 'dependency', 'dependencies')}."
         if f["cross_service_fks"]
         else "No cross-service foreign keys.",
     ]
@@ -136,9 +135,9 @@ def _headline(inv: Inventory) -> list[str]:
     extra = []
     if f["fresh_db_failures"]:
         k = int(f["fresh_db_failures"])
-        extra.append(f"{_n(k, 'foreign key')} {'fails' if k == 1 else 'fail'} on a fresh database")
+        extra.append(f"{count(k, 'foreign key')} {'fails' if k == 1 else 'fail'} on a fresh database")
     if f["service_cycles"]:
-        extra.append(_n(int(f["service_cycles"]), "service cycle"))
+        extra.append(count(int(f["service_cycles"]), "service cycle"))
     if extra:
         lines.append("; ".join(extra).capitalize() + ".")
     return lines
@@ -154,8 +153,8 @@ def _cycle(cycle: tuple[str, ...], S: nx.DiGraph) -> str:
 def _chain(chain: CascadeChain, style: Style) -> list[str]:
     touched = len({s.table for s in chain.steps})
     head = (
-        f"{chain.service or '?'}.{_table_name(chain.root)}: a delete removes rows in {_n(touched, 'table')} "
-        f"of {', '.join(chain.services)}"
+        f"{chain.service or '?'}.{_table_name(chain.root)}: a delete removes rows in "
+        f"{count(touched, 'table')} of {', '.join(chain.services)}"
     )
     lines = [f"  {head}"]
     for step in chain.steps[:STEPS_SHOWN]:
@@ -171,7 +170,7 @@ def _diagnostics(diagnostics: Sequence[Diagnostic], style: Style) -> list[str]:
     if not diagnostics:
         return [style("Diagnostics: none", "heading")]
     by = {s: sum(1 for d in diagnostics if d.severity == s) for s in ("error", "warning", "info")}
-    parts = ", ".join(_n(k, s) for s, k in by.items() if k)
+    parts = ", ".join(count(k, s) for s, k in by.items() if k)
     lines = [style(f"Diagnostics: {len(diagnostics)} ({parts})", "heading")]
     order = {"error": 0, "warning": 1, "info": 2}
     shown = sorted(diagnostics, key=lambda d: (order.get(d.severity, 3), d.path, d.line, d.message))
@@ -216,3 +215,10 @@ def render_table(inv: Inventory, *, style: Style = _plain) -> str:
         sections.append("\n".join(lines))
     sections.append("\n".join(_diagnostics(inv.diagnostics, style)))
     return "\n\n".join(sections) + "\n"
+
+
+def write_table(
+    source: Inventory | nx.MultiDiGraph, stream: TextIO, *, scope: Scope | None = None, style: Style = _plain
+) -> None:
+    """Write :func:`render_table` of a scan; ``scope`` must select nothing (the report covers it all)."""
+    stream.write(render_table(whole_scan(source, scope, "table"), style=style))

@@ -192,7 +192,7 @@ def test_graphml_reads_back_with_every_name(inv: Inventory) -> None:
 
 
 def test_graph_json_reads_back_with_every_name_exactly(inv: Inventory) -> None:
-    G = nx.node_link_graph(json.loads(text_of("json", inv)), edges="edges")
+    G = nx.node_link_graph(json.loads(text_of("graph-json", inv)), edges="edges")
     full = build_graph(inv, include_dropped=True)
     assert sorted(G.nodes) == sorted(table_id(ref) for ref in full.nodes)
     assert sorted(d["name"] for _, _, d in G.edges(data=True)) == sorted(
@@ -201,8 +201,7 @@ def test_graph_json_reads_back_with_every_name_exactly(inv: Inventory) -> None:
 
 
 def test_scan_json_document_round_trips_every_name(inv: Inventory) -> None:
-    from cli import render_json
-    from exports.scan_json import load_document
+    from exports.scan_json import load_document, render_json
 
     back = load_document(json.loads(render_json(inv)))
     assert back.tables == inv.tables

@@ -120,7 +120,7 @@ def test_cli_outputs_never_hold_the_password(
         result = _run(["scan", failing, str(migrations), "--format", "json"])
         assert result.exit_code == 1, result.output
     assert _run(["scan", good, "--all-databases"]).exit_code in (0, 1)
-    for fmt in ("dot", "mermaid", "graphml", "json", "csv", "impact-csv", "md", "html", "svg"):
+    for fmt in ("dot", "mermaid", "graphml", "graph-json", "json", "csv", "impact-csv", "md", "html", "svg"):
         assert (
             _run(["export", good, str(migrations), "--format", fmt, "-o", str(out / f"x.{fmt}")]).exit_code
             == 0
@@ -197,7 +197,7 @@ def test_dashboard_pages_downloads_and_state_never_hold_the_password(
             assert_clean("a page", text)
         loader = app.server.config["FKMAP_LOADER"]
         assert loader.status == "ready", loader.error
-        for fmt in ("md", "html", "csv", "json", "dot", "mermaid", "graphml"):
+        for fmt in ("md", "html", "csv", "graph-json", "dot", "mermaid", "graphml"):
             content, message = export_download(loader.data, "/", "", fmt)
             assert content is not None, message
             assert_clean(f"the {fmt} download", str(content))

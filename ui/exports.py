@@ -11,7 +11,7 @@ Pictures (PNG, SVG) of the graph *as shown*
     bundle (``cyto.load_extra_layouts()`` in ``app.py``). Nothing goes through
     the server. The service page has no graph: it offers Graphviz pictures of
     the service's neighbourhood made on the server instead.
-Data (DOT, Mermaid, GraphML, JSON, CSV, impact CSV, Markdown, HTML)
+Data (DOT, Mermaid, GraphML, graph JSON, CSV, impact CSV, Markdown, HTML)
     Made on the server by :func:`exports.export` from the scan's
     inventory, for the *scope* the URL describes (:func:`export_scope`), so a
     file equals ``fkmap export --format F`` with the same options.
@@ -91,7 +91,7 @@ DATA_FORMATS = (
     ("dot", "Graphviz DOT"),
     ("mermaid", "Mermaid"),
     ("graphml", "GraphML"),
-    ("json", "JSON"),
+    ("graph-json", "Graph JSON"),
     ("csv", "CSV: FK list"),
     ("impact-csv", "CSV: impact"),
     ("md", "Markdown report"),
@@ -103,7 +103,7 @@ MIME = {
     "dot": "text/vnd.graphviz",
     "mermaid": "text/plain",
     "graphml": "application/xml",
-    "json": "application/json",
+    "graph-json": "application/json",
     "csv": "text/csv",
     "impact-csv": "text/csv",
     "md": "text/markdown",

@@ -13,13 +13,11 @@ from checks.baseline import (
     FIX_STALE,
     check,
     current_fks,
-    format_github,
-    format_json,
-    format_text,
     source_path_resolver,
     updated_baseline,
 )
 from checks.baseline_file import BaselineEntry, dump_baseline, load_baseline
+from exports.check_report import format_github, format_json, format_text
 from model.inventory import ForeignKey, Inventory, Location
 from tests.exports.export_fixture import HOSTILE_FK, hostile_inventory, small_inventory
 

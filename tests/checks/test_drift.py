@@ -13,7 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checks.drift import COMPARED, Drift, FkChange, diff_inventories, drift_document, render_drift_text
+from checks.drift import COMPARED, Drift, FkChange, diff_inventories
+from exports.drift_report import drift_document, render_drift_text
 from model.inventory import ForeignKey, Inventory, Location, TableRef
 
 MIGRATIONS = "services/blog/migrations"

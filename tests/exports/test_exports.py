@@ -62,8 +62,8 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
     "cross-only.mmd": ("mermaid", {"level": "tables", "cross_only": True}),
     "tables.graphml": ("graphml", {}),
     "services.graphml": ("graphml", {"level": "services"}),
-    "tables.json": ("json", {}),
-    "services.json": ("json", {"level": "services"}),
+    "tables.json": ("graph-json", {}),
+    "services.json": ("graph-json", {"level": "services"}),
     "fks.csv": ("csv", {}),
     "services.csv": ("csv", {"level": "services"}),
     "impact.csv": ("impact-csv", {}),
@@ -89,7 +89,7 @@ def test_every_format_is_registered_with_a_writer() -> None:
         "dot",
         "mermaid",
         "graphml",
-        "json",
+        "graph-json",
         "csv",
         "impact-csv",
         "md",
@@ -97,6 +97,16 @@ def test_every_format_is_registered_with_a_writer() -> None:
         "svg",
         "png",
         "pdf",
+        "table",
+        "json",
+        "drift-text",
+        "drift-json",
+        "check-text",
+        "check-json",
+        "check-github",
+        "sql-drop",
+        "sql-rollback",
+        "sql-orphans",
     ]
     assert [f for f, spec in FORMATS.items() if spec.binary] == ["svg", "png", "pdf"]
     with pytest.raises(KeyError, match="unknown format 'xml': use one of dot, mermaid"):
@@ -194,7 +204,7 @@ def test_graphml_reads_back_equal_to_the_source_graph() -> None:
 
 
 def test_json_reads_back_equal_to_the_source_graph() -> None:
-    H = nx.node_link_graph(json.loads(render("json")), edges="edges")
+    H = nx.node_link_graph(json.loads(render("graph-json")), edges="edges")
     assert isinstance(H, nx.MultiDiGraph)
     _assert_same_as_source(H)
 
@@ -202,7 +212,7 @@ def test_json_reads_back_equal_to_the_source_graph() -> None:
 def test_service_level_data_reads_back() -> None:
     S = select_services(_source_graph(), Scope())
     F = flat_service_graph(S)
-    from_json = nx.node_link_graph(json.loads(render("json", level="services")), edges="edges")
+    from_json = nx.node_link_graph(json.loads(render("graph-json", level="services")), edges="edges")
     from_graphml = nx.read_graphml(io.BytesIO(render("graphml", level="services").encode()))
     for H in (from_json, from_graphml):
         assert dict(H.nodes(data=True)) == dict(F.nodes(data=True))
@@ -378,7 +388,7 @@ def test_hostile_graphml() -> None:
 
 
 def test_hostile_json_keeps_names_exactly() -> None:
-    H = nx.node_link_graph(json.loads(_hostile("json")), edges="edges")
+    H = nx.node_link_graph(json.loads(_hostile("graph-json")), edges="edges")
     G = build_graph(hostile_inventory())
     assert sorted(H.nodes) == sorted(table_id(n) for n in G)
     (edge,) = H.edges(data=True)
@@ -458,8 +468,8 @@ def test_hostile_markdown() -> None:
 
 
 def test_markdown_escapes_a_leading_block_marker() -> None:
+    from exports.document import Bullets, Para, Report
     from exports.markdown import render_markdown
-    from exports.report import Bullets, Para, Report
 
     text = render_markdown(Report("t", (Bullets((("-x",), ("1. y",))), Para(("+ z",)))))
     assert text == "# t\n\n- \\-x\n- 1\\. y\n\n\\+ z\n"
@@ -609,7 +619,7 @@ def test_exporters_accept_a_graph_too() -> None:
 def test_exporters_do_not_modify_their_input() -> None:
     G = build_graph(small_inventory(), include_dropped=True)
     before = (list(G.nodes(data=True)), list(G.edges(keys=True, data=True)), dict(G.graph))
-    for fmt in ("dot", "mermaid", "graphml", "json", "csv", "impact-csv", "md", "html"):
+    for fmt in ("dot", "mermaid", "graphml", "graph-json", "csv", "impact-csv", "md", "html"):
         render(fmt, G, level="tables")
     assert before == (list(G.nodes(data=True)), list(G.edges(keys=True, data=True)), dict(G.graph))
 
@@ -721,12 +731,12 @@ def test_text_exports_never_raise_and_stay_parseable(
         tables=(Table(a, service=s1), Table(b, service=s2 + "_")),
         foreign_keys=(ForeignKey(col, a, (col,), b, (col,), on_delete=action, added_at=Location(col, 1)),),
     )
-    for fmt in ("dot", "mermaid", "graphml", "json", "csv", "impact-csv", "md", "html"):
+    for fmt in ("dot", "mermaid", "graphml", "graph-json", "csv", "impact-csv", "md", "html"):
         for level in ("services", "tables"):
             text = render(fmt, inv, level=level)
             if fmt == "graphml":
                 ET.fromstring(text.split("\n", 1)[1])
-            elif fmt == "json":
+            elif fmt == "graph-json":
                 json.loads(text)
             elif fmt == "mermaid":
                 assert all(_MERMAID_LINE.match(line.strip()) for line in text.splitlines())

@@ -106,7 +106,7 @@ def test_scope_note_names_the_filters_a_file_cannot_follow(search: str, note: st
         (Scope(), "dot", "fkmap-all.dot"),
         (Scope(), "mermaid", "fkmap-all.mmd"),
         (Scope(), "graphml", "fkmap-all.graphml"),
-        (Scope(), "json", "fkmap-all.json"),
+        (Scope(), "graph-json", "fkmap-all.json"),
         (Scope(), "csv", "fkmap-all.csv"),
         (Scope(), "impact-csv", "fkmap-all-impact.csv"),
         (Scope(), "md", "fkmap-all.md"),
@@ -335,7 +335,7 @@ def test_download_callback_sends_the_file(client: Any, inventory: Inventory) -> 
     assert response[EXPORT_STATUS]["children"] == "Downloaded fkmap-service-messaging-cross.md"
 
 
-@pytest.mark.parametrize("fmt", ["dot", "mermaid", "graphml", "json", "csv", "impact-csv", "html"])
+@pytest.mark.parametrize("fmt", ["dot", "mermaid", "graphml", "graph-json", "csv", "impact-csv", "html"])
 def test_download_callback_every_format(client: Any, inventory: Inventory, fmt: str) -> None:
     response = click(client, fmt, "/").get_json()["response"]
     assert response[EXPORT_DOWNLOAD]["data"]["content"] == expected(inventory, fmt, Scope())

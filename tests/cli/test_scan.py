@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cli import check_dialect, main
+from cli import main
+from cli.common import check_dialect
 from model.inventory import ForeignKey, Inventory, Location, Service, Source, Table, TableRef
 
 AUTH = """\

@@ -1,4 +1,4 @@
-"""Graph JSON: NetworkX node-link data with string ids and scalar attributes.
+"""The ``graph-json`` format: NetworkX node-link data with string ids and scalar attributes.
 
 ``networkx.node_link_graph(json.load(f))`` reads the file back into a graph
 equal to :func:`exports._common.flat_table_graph` (table level, a
@@ -16,7 +16,7 @@ Examples
 >>> inv = Inventory(tables=(Table(u, service="auth"), Table(p, service="content")),
 ...                 foreign_keys=(ForeignKey("p_fkey", p, ("user_id",), u, ("id",)),))
 >>> out = io.StringIO()
->>> write_json(inv, out)
+>>> write_graph_json(inv, out)
 >>> G = nx.node_link_graph(json.loads(out.getvalue()))
 >>> [(u, v, d["name"], d["cross_service"]) for u, v, d in G.edges(data=True)]
 [('c:public.posts', 'a:public.users', 'p_fkey', True)]
@@ -33,21 +33,24 @@ from exports._common import flat_service_graph, flat_table_graph, prepare
 from graph.scope import Scope
 from model.inventory import Inventory
 
-__all__ = ["graph_json_data", "write_json"]
+__all__ = ["graph_json_data", "write_graph_json"]
 
 
 def graph_json_data(source: Inventory | nx.MultiDiGraph, *, scope: Scope | None = None) -> dict[str, Any]:
-    """The node-link dict written by :func:`write_json`."""
+    """The node-link dict written by :func:`write_graph_json`."""
     p = prepare(source, scope, level="tables", include_dropped=True)
     if p.scope.level == "services":
         assert p.services is not None
         F: nx.Graph = flat_service_graph(p.services, p.scope)
     else:
         F = flat_table_graph(p.tables, p.scope)
-    return nx.node_link_data(F, edges="edges")
+    data: dict[str, Any] = nx.node_link_data(F, edges="edges")
+    return data
 
 
-def write_json(source: Inventory | nx.MultiDiGraph, stream: TextIO, *, scope: Scope | None = None) -> None:
+def write_graph_json(
+    source: Inventory | nx.MultiDiGraph, stream: TextIO, *, scope: Scope | None = None
+) -> None:
     """Write the scoped graph as node-link JSON (sorted keys, two-space indent)."""
     json.dump(graph_json_data(source, scope=scope), stream, indent=2, sort_keys=True, ensure_ascii=False)
     stream.write("\n")

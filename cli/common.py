@@ -1,0 +1,219 @@
+"""What the fkmap commands share: the usage error, argument checks, reusable click options, file output.
+
+Options are decorator factories, each defined once; a command that needs other
+words in ``--help`` passes ``help=``::
+
+    @click.command(name="example")
+    @sources_argument()
+    @config_option()
+    @dialect_option()
+    @format_option(("text", "json"), default="text", help="...")
+    @output_option()
+    def example_command(sources, config_path, dialect, fmt, output): ...
+
+:class:`ArgumentError` is a bad argument (``fkmap: error: <reason>``, exit
+status 2); :func:`check_arguments` validates the usual ones and
+:func:`scan_for` scans them, stopping with status 1 when a source could not
+be read at all.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, Protocol, TypeVar
+
+import click
+
+from ingest import is_dsn_source
+from ownership.scan import FAILED_CODES
+
+if TYPE_CHECKING:
+    from model.inventory import Diagnostic, Inventory
+
+__all__ = [
+    "CONTEXT",
+    "FAILED_CODES",
+    "ArgumentError",
+    "all_databases_option",
+    "check_arguments",
+    "check_config",
+    "check_dialect",
+    "check_sources",
+    "config_option",
+    "dialect_option",
+    "failed_sources",
+    "format_option",
+    "infer_option",
+    "known_dialects",
+    "output_option",
+    "scan_for",
+    "sources_argument",
+    "write_file",
+]
+
+#: click context settings of the ``fkmap`` group (inherited by every command).
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Decorator(Protocol):
+    """What the option factories return: a click decorator that gives back the function it decorates."""
+
+    def __call__(self, f: F, /) -> F: ...
+
+
+CONFIG_HELP = "Service map to use. Default: fkmap.toml in the first source directory, else built-in rules."
+DIALECT_HELP = (
+    "SQL dialect of .sql files (postgres, mysql, ...). Default: [scan] dialect of the config, "
+    "else detected per file."
+)
+
+
+class ArgumentError(click.UsageError):
+    """An unusable argument: ``fkmap: error: <reason>`` on one line, exit status 2."""
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        message = f"fkmap: error: {self.format_message()}"
+        if file is None:
+            click.echo(message, err=True)
+        else:
+            click.echo(message, file=file)
+
+
+# -- options ----------------------------------------------------------------------------------------------
+
+
+def sources_argument() -> Decorator:
+    """``SOURCE...``: one or more migration folders, files, DSNs or saved scans (``sources``)."""
+    return click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
+
+
+def config_option(help: str = CONFIG_HELP) -> Decorator:
+    """``--config FILE`` (``config_path``)."""
+    return click.option("--config", "config_path", metavar="FILE", help=help)
+
+
+def dialect_option(help: str = DIALECT_HELP) -> Decorator:
+    """``--dialect D`` (``dialect``); check it with :func:`check_dialect`."""
+    return click.option("--dialect", metavar="D", help=help)
+
+
+def format_option(
+    formats: Sequence[str], *, default: str | None = None, help: str = "Output format."
+) -> Decorator:
+    """``--format`` (``fmt``) choosing one of ``formats``; required when there is no default."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(formats)),
+        default=default,
+        required=default is None,
+        show_default=default is not None,
+        help=help,
+    )
+
+
+def output_option(
+    *, required: bool = False, help: str = "Write to FILE instead of standard output."
+) -> Decorator:
+    """``-o, --output FILE`` (``output``)."""
+    return click.option("-o", "--output", metavar="FILE", required=required, help=help)
+
+
+def infer_option() -> Decorator:
+    """``--infer`` (``infer``): also infer references from column names."""
+    return click.option(
+        "--infer", is_flag=True, help="Also infer references from column names ([infer] in the config)."
+    )
+
+
+def all_databases_option() -> Decorator:
+    """``--all-databases`` (``all_databases``): read every database of a DSN's server."""
+    return click.option("--all-databases", is_flag=True, help="Read every database of each DSN's server.")
+
+
+# -- checks -----------------------------------------------------------------------------------------------
+
+
+def check_sources(sources: Sequence[str]) -> None:
+    """Raise :class:`ArgumentError` for a path source that does not exist."""
+    for source in sources:
+        if not source.strip():
+            raise ArgumentError("empty source argument")
+        if not is_dsn_source(source) and not Path(source).exists():
+            raise ArgumentError(f"source {source!r} does not exist")
+
+
+def check_config(config_path: str | None) -> None:
+    """Raise :class:`ArgumentError` when ``--config`` names no file."""
+    if config_path is not None and not Path(config_path).is_file():
+        raise ArgumentError(f"config file {config_path!r} does not exist")
+
+
+def known_dialects() -> tuple[str, ...]:
+    """Dialect names ``--dialect`` accepts (sqlglot's)."""
+    from sqlglot.dialects.dialect import Dialects
+
+    return tuple(sorted(d.value for d in Dialects if d.value))
+
+
+def check_dialect(dialect: str | None) -> str | None:
+    """The dialect in canonical spelling, or :class:`ArgumentError` naming the closest one.
+
+    >>> check_dialect("Postgres")
+    'postgres'
+    >>> check_dialect("postgress")
+    Traceback (most recent call last):
+    ...
+    cli.common.ArgumentError: Unknown dialect 'postgress'. Did you mean postgres?
+    """
+    if dialect is None:
+        return None
+    known = known_dialects()
+    if dialect.lower() in known:
+        return dialect.lower()
+    close = difflib.get_close_matches(dialect.lower(), known, n=1)
+    hint = f"Did you mean {close[0]}?" if close else f"Known dialects: {', '.join(known)}."
+    raise ArgumentError(f"Unknown dialect {dialect!r}. {hint}")
+
+
+def check_arguments(sources: Sequence[str], config_path: str | None, dialect: str | None) -> str | None:
+    """Check the sources, ``--config`` and ``--dialect``; returns the dialect in canonical spelling."""
+    check_sources(sources)
+    check_config(config_path)
+    return check_dialect(dialect)
+
+
+# -- scanning and writing ---------------------------------------------------------------------------------
+
+
+def failed_sources(inv: Inventory) -> list[Diagnostic]:
+    """The errors saying a source could not be read at all (codes :data:`FAILED_CODES`)."""
+    return [d for d in inv.diagnostics if d.severity == "error" and d.code in FAILED_CODES]
+
+
+def scan_for(sources: Sequence[str], config_path: str | None, dialect: str | None) -> Inventory:
+    """Validate the usual arguments, scan, and stop with status 1 when a source could not be read."""
+    dialect = check_arguments(sources, config_path, dialect)
+    from ownership.scan import scan
+
+    inv = scan(sources, config_path=config_path, dialect=dialect)
+    failed = failed_sources(inv)
+    if failed:
+        raise click.ClickException(f"{len(failed)} source(s) could not be read: {failed[0].message}")
+    return inv
+
+
+def write_file(path: str, data: str | bytes) -> None:
+    """Write ``data`` to ``path`` and say so on standard error; :class:`ArgumentError` when it cannot."""
+    try:
+        if isinstance(data, bytes):
+            Path(path).write_bytes(data)
+        else:
+            Path(path).write_text(data, encoding="utf-8")
+    except OSError as exc:
+        raise ArgumentError(f"cannot write {path!r}: {exc.strerror or exc}") from exc
+    click.echo(f"fkmap: wrote {path}", err=True)

@@ -1,0 +1,100 @@
+"""``fkmap scan``: scan sources and print the per-service report (``table``) or the scan document (``json``).
+
+Exit status 0 when the scan ran (diagnostics do not change that), 1 when a
+source could not be read at all, 2 for unusable arguments.
+"""
+
+from __future__ import annotations
+
+import click
+
+from cli.common import (
+    all_databases_option,
+    check_arguments,
+    config_option,
+    dialect_option,
+    failed_sources,
+    format_option,
+    infer_option,
+    output_option,
+    sources_argument,
+    write_file,
+)
+from exports import render_text
+
+__all__ = ["SCAN_FORMATS", "scan_command"]
+
+#: ``fkmap scan --format`` choices: names of :data:`exports.FORMATS`.
+SCAN_FORMATS = ("table", "json")
+
+
+def terminal_style(text: str, role: str) -> str:
+    """The ``style`` of the ``table`` format on a terminal (click strips it from pipes)."""
+    if role == "heading":
+        return click.style(text, bold=True)
+    if role == "warn":
+        return click.style(text, fg="yellow")
+    return click.style(text, dim=True)
+
+
+@click.command(name="scan")
+@sources_argument()
+@config_option()
+@dialect_option()
+@format_option(
+    SCAN_FORMATS,
+    default="table",
+    help="table: readable per-service report; json: the scan document (format_version 1).",
+)
+@infer_option()
+@output_option(help="Write the report to FILE instead of standard output.")
+@all_databases_option()
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Parse every migration file again instead of using the parse cache "
+    "(~/.cache/fkmap; FKMAP_CACHE=0 does the same).",
+)
+def scan_command(
+    sources: tuple[str, ...],
+    config_path: str | None,
+    dialect: str | None,
+    fmt: str,
+    infer: bool,
+    output: str | None,
+    all_databases: bool,
+    no_cache: bool,
+) -> None:
+    """Scan SOURCEs and report foreign keys that couple services.
+
+    A SOURCE is a migration folder or .sql file, a PostgreSQL DSN
+    (postgresql://user@host/db; without a database every database of the
+    server), or a JSON file saved with --format json.
+
+    \b
+    Examples:
+      fkmap scan ./repo
+      fkmap scan ./repo --format json -o scan.json
+      fkmap scan postgresql://postgres@127.0.0.1/shop --config fkmap.toml
+    """
+    dialect = check_arguments(sources, config_path, dialect)
+
+    from ingest.migrations.cache import cache_override
+    from ownership.scan import scan
+
+    if all_databases:
+        from ingest.dsn import is_dsn, to_instance_dsn
+
+        sources = tuple(to_instance_dsn(s) if is_dsn(s) else s for s in sources)
+    with cache_override(False if no_cache else None):
+        inv = scan(sources, config_path=config_path, dialect=dialect, infer=infer)
+    styled = fmt == "table" and output is None
+    text = render_text(fmt, inv, **({"style": terminal_style} if styled else {}))
+    if output is not None:
+        write_file(output, text)
+    else:
+        click.echo(text, nl=False)
+    failed = failed_sources(inv)
+    if failed:
+        click.echo(f"fkmap: {len(failed)} source(s) could not be read: {failed[0].message}", err=True)
+        click.get_current_context().exit(1)

@@ -1,0 +1,46 @@
+"""The command package: one module per command, shared pieces in cli.common, no import of the group."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import click
+import pytest
+
+import cli
+from cli.common import ArgumentError, check_arguments, check_config
+
+CLI = Path(cli.__file__).resolve().parent
+
+
+def _imported(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+        elif isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+    return names
+
+
+@pytest.mark.parametrize("path", sorted(p.name for p in CLI.glob("*.py") if p.name != "__main__.py"))
+def test_no_command_module_imports_the_group(path: str) -> None:
+    imported = _imported(CLI / path)
+    assert "cli" not in imported, f"cli/{path} imports the cli package: import cli.common instead"
+    if path == "common.py":
+        assert not {m for m in imported if m.startswith("cli.")}, "cli/common.py imports a command"
+
+
+def test_every_command_module_is_registered() -> None:
+    modules = {p.stem for p in CLI.glob("*.py")} - {"__init__", "__main__", "common"}
+    assert set(cli.main.commands) == modules
+    assert all(isinstance(c, click.Command) for c in cli.COMMANDS)
+
+
+def test_check_arguments(tmp_path: Path) -> None:
+    assert check_arguments([str(tmp_path)], None, "POSTGRES") == "postgres"
+    with pytest.raises(ArgumentError, match=r"config file 'nope\.toml' does not exist"):
+        check_config("nope.toml")
+    with pytest.raises(ArgumentError, match="empty source argument"):
+        check_arguments([" "], None, None)
