@@ -172,7 +172,6 @@ def column(
             if spec is not None:
                 cols = spec.columns if kind == "CONSTR_CHECK" else (name,)
                 cons.append(replace(spec, columns=cols))
-                nullable = nullable and kind != "CONSTR_PRIMARY"
     return Column(name, type_name(cd.get("typeName")), nullable), cons, fks
 
 
