@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from ingest import ingest_source
 from ingest.migrations import postgres as pg
-from ingest.migrations.sets import detect_dialect, ingest_path, ingest_text
+from ingest.migrations.sets import ingest_path, ingest_text
 from model.inventory import Diagnostic, ForeignKey, Inventory, Location, Migration, Source, TableRef
 from tests.ingest.pgdump_fixture import expected_fk_count, make_pg_dump
 
@@ -155,20 +155,6 @@ def test_explicit_and_unknown_dialects(tmp_path: Path) -> None:
     inv = ingest_path(path, dialect="postgress")
     assert [fk.name for fk in inv.foreign_keys] == ["b_x_fkey"]
     assert inv.diagnostics[0].message.startswith("unknown dialect 'postgress'; did you mean postgres?")
-
-
-@pytest.mark.parametrize(
-    ("text", "dialect"),
-    [
-        ("CREATE TABLE `t` (id int);", "mysql"),
-        ("CREATE TABLE t (id int) ENGINE = InnoDB;", "mysql"),
-        ("CREATE TABLE t (id int AUTO_INCREMENT);", "mysql"),
-        ("CREATE TABLE t (id serial); -- `quoted` in a comment", "postgres"),
-        ('CREATE TABLE "t" (id int);', "postgres"),
-    ],
-)
-def test_detect_dialect(text: str, dialect: str) -> None:
-    assert detect_dialect(text) == dialect
 
 
 def test_missing_path_is_a_diagnostic(tmp_path: Path) -> None:
