@@ -40,7 +40,7 @@ import threading
 from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.context import BaseContext
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from ingest.migrations.cache import encode
 from ingest.migrations.ops import Op
@@ -69,6 +69,9 @@ PARTS_PER_WORKER = 4
 
 #: One file to parse: (cache key, rel path, text, dialect argument or None).
 Job = tuple[str, str, str, str | None]
+
+#: A run of statements of one file to parse: (rel path, [(text, line, offset, kind)]).
+PartJob = tuple[str, list[tuple[str, int, int, Literal["sql", "meta"]]]]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -151,9 +154,9 @@ def _parse_batch(batch: list[Job]) -> list[bytes]:
     return [encode(key, rel, parse_file(text, rel, dialect)) for key, rel, text, dialect in batch]
 
 
-def _parse_part(job: tuple[str, list[tuple[str, int, int, str]]]) -> bytes:
+def _parse_part(job: PartJob) -> bytes:
     rel, part = job
-    statements = [Statement(t, line, offset, kind) for t, line, offset, kind in part]  # type: ignore[arg-type]
+    statements = [Statement(t, line, offset, kind) for t, line, offset, kind in part]
     return pickle.dumps(parse_statements(statements, rel), protocol=pickle.HIGHEST_PROTOCOL)
 
 
@@ -188,7 +191,7 @@ def parse_parts(
     the remaining parts are parsed here.
     """
     parts = _cut(split_statements(text, dialect="postgres"), workers * PARTS_PER_WORKER)
-    jobs = [(rel, [(st.text, st.line, st.offset, st.kind) for st in part]) for part in parts]
+    jobs: list[PartJob] = [(rel, [(st.text, st.line, st.offset, st.kind) for st in part]) for part in parts]
     done = 0
     for data in _pooled(_parse_part, jobs, workers):
         result: tuple[list[Op], list[Diagnostic]] = pickle.loads(data)

@@ -80,7 +80,7 @@ def type_name(tn: Node | None) -> str:
         return ""
     names: list[Node] = tn.get("names") or []
     if len(names) == 2 and names[0].get("String", {}).get("sval") == "pg_catalog":
-        base = names[1]["String"]["sval"]
+        base: str = names[1]["String"]["sval"]
         base = TYPES.get(base, base)
     else:
         base = ".".join(strs(names))
