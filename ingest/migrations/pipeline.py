@@ -16,10 +16,11 @@ from collections.abc import Generator, Iterator, Sequence
 from pathlib import Path
 
 from ingest.migrations.cache import ParseCache, Parsed, SetResult, decode, encode, open_cache
-from ingest.migrations.layout import MigrationFile, MigrationSet, read_up_text
+from ingest.migrations.layout import MigrationFile, MigrationSet
 from ingest.migrations.ops import Op
 from ingest.migrations.parallel import PARTS_PER_WORKER, cpu_count, parse_in_pool, parse_parts, plan_workers
 from ingest.migrations.parse import detect_dialect, parse_file
+from ingest.migrations.read import read_up_text
 from ingest.migrations.replay import Replayer
 from model.inventory import Diagnostic, ForeignKey, Migration, Table
 
