@@ -83,7 +83,7 @@ import re
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
-from ingest.prisma.parse import Attribute, PrismaField, Value
+from ingest.prisma.nodes import Attribute, PrismaField, Value
 from ingest.prisma.schema import (
     Model,
     PrismaSchema,

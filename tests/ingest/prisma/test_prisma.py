@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ingest import ingest_source
-from ingest.prisma.parse import Attribute, Ident, parse_text
+from ingest.prisma.nodes import Attribute, Ident
+from ingest.prisma.parse import parse_text
 from ingest.prisma.read import add_prisma, discover_schemas, ingest_prisma
 from model.inventory import Column, ForeignKey, Location, Migration, Source, Table, TableRef
 from ownership import scan
