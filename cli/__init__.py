@@ -178,9 +178,9 @@ def scan_command(
     from ownership.scan import scan
 
     if all_databases:
-        from ingest.dsn import is_dsn, to_instance_dsn
+        from ingest import server_source
 
-        sources = tuple(to_instance_dsn(s) if is_dsn(s) else s for s in sources)
+        sources = tuple(server_source(s) for s in sources)
     from ingest.migrations.cache import cache_override
 
     with cache_override(False if no_cache else None):
@@ -268,15 +268,15 @@ def diff_command(
 
     import ingest
     from checks.drift import diff_inventories, render_drift_json, render_drift_text
-    from ingest.dsn import is_dsn, mask_dsn, to_instance_dsn
+    from ingest.dsn import mask_dsn
     from ownership.config import Config, find_config, load_config
 
     found = Path(config_path) if config_path is not None else find_config([source_a, source_b])
     config, notes = load_config(found) if found is not None else (Config(), [])
     sides = []
     for source in (source_a, source_b):
-        read = to_instance_dsn(source) if all_databases and is_dsn(source) else source
-        inv = ingest.ingest_source(read, dialect=dialect or config.dialect)
+        read = ingest.server_source(source) if all_databases else source
+        inv = ingest.read_source(read, dialect=dialect or config.dialect)
         errors = [d for d in inv.diagnostics if d.severity == "error"]
         failed = [d for d in errors if d.code in FAILED_CODES] or ([] if inv.tables else errors)
         if failed:  # comparing a source that was not (fully) read would report false drift

@@ -59,7 +59,7 @@ from model.inventory import (
     TableRef,
 )
 
-__all__ = ["SYSTEM_DATABASES", "connect_read_only", "ingest_mysql"]
+__all__ = ["SYSTEM_DATABASES", "connect_read_only", "ingest_mysql", "read"]
 
 log = logging.getLogger(__name__)
 
@@ -342,3 +342,8 @@ def ingest_mysql(
             diagnostics=(_error(parsed, "source-failed", "cannot read the catalog of", exc),),
             sources=(Source("catalog", parsed.label),),
         )
+
+
+def read(source: str, *, dialect: str | None = None) -> Inventory:
+    """The reader of ``mysql://``/``mariadb://`` sources (:mod:`ingest.registry`): :func:`ingest_mysql`."""
+    return ingest_mysql(source)

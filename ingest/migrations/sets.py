@@ -5,7 +5,9 @@
 set's label (``services/auth/migrations``, or a single file's name) is
 ``TableRef.database`` — and returns tables, foreign keys with their history,
 one :class:`~model.inventory.Migration` per replayed file and every diagnostic.
-Services are not assigned here.
+Services are not assigned here. :func:`read`, the reader of every source no other reader
+takes (:mod:`ingest.registry`), adds the Prisma schemas of a folder
+(:func:`ingest.prisma.read.add_prisma`: tables from migrations win over a schema's).
 
 Each file is read in its dialect (:mod:`ingest.migrations.parse`: the ``dialect`` argument,
 else detected from the text) into :mod:`ingest.migrations.ops` that
@@ -36,9 +38,10 @@ from ingest.migrations.layout import discover
 from ingest.migrations.parse import normalize_dialect, parse_file
 from ingest.migrations.pipeline import replay_parsed, replay_sets
 from ingest.migrations.replay import Replayer
+from ingest.prisma.read import add_prisma
 from model.inventory import Diagnostic, Inventory, Migration, Source
 
-__all__ = ["ingest_path", "ingest_text"]
+__all__ = ["ingest_path", "ingest_text", "read"]
 
 
 @contextmanager
@@ -132,3 +135,11 @@ def ingest_text(
         migrations=(Migration(path, database, 0, 0),),
         sources=(Source("migrations", path),),
     )
+
+
+def read(source: str, *, dialect: str | None = None) -> Inventory:
+    """The reader of migration folders and ``.sql`` files (:mod:`ingest.registry`): :func:`ingest_path`,
+    plus the Prisma schemas of a folder."""
+    path = Path(source)
+    inv = ingest_path(path, dialect=dialect)
+    return add_prisma(inv, path) if path.is_dir() else inv

@@ -109,7 +109,7 @@ from model.inventory import (
     TableRef,
 )
 
-__all__ = ["Model", "PrismaSchema", "add_prisma", "discover_schemas", "ingest_prisma", "read_schema"]
+__all__ = ["Model", "PrismaSchema", "add_prisma", "discover_schemas", "ingest_prisma", "read", "read_schema"]
 
 _ACTIONS = {
     "cascade": "CASCADE",
@@ -314,3 +314,8 @@ def ingest_prisma(path: str | Path) -> Inventory:
         code = "io-error" if isinstance(exc, OSError) else "internal"
         message = f"cannot read Prisma schema: {type(exc).__name__}: {exc}"
         return Inventory(diagnostics=(diag("error", message, shown, 0, code),), sources=(source,))
+
+
+def read(source: str, *, dialect: str | None = None) -> Inventory:
+    """The reader of ``.prisma`` sources (:mod:`ingest.registry`): :func:`ingest_prisma`."""
+    return ingest_prisma(Path(source))

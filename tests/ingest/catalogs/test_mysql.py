@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 import pytest
 
-from ingest import ingest_source
+from ingest import read_source
 from ingest.catalogs.mysql import connect_read_only, ingest_mysql
 from ingest.catalogs.mysql_dsn import parse_mysql_dsn
 from model.inventory import Column, ForeignKey, Location, Source, Table, TableRef
@@ -276,7 +276,7 @@ def test_missing_database_and_dispatcher(mariadb_database: Callable[..., str], m
         ("connect", "mysql://root@127.0.0.1:3306/fkmap_no_such_db")
     ]
     dsn = mariadb_database(SHOP)
-    via = ingest_source(dsn.replace("mysql://", "mariadb://"))
+    via = read_source(dsn.replace("mysql://", "mariadb://"))
     assert rows(via.foreign_keys) == expected_shop(dbname(dsn))
     assert via.sources[0].label.startswith("mariadb://root@127.0.0.1:3306/")
 
