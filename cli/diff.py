@@ -50,10 +50,10 @@ def parse_database_map(entries: Sequence[str]) -> dict[str, str]:
 def _read_side(source: str, dialect: str | None, all_databases: bool) -> Inventory:
     """One side, read completely; comparing a source that was not (fully) read would report false drift."""
     import ingest
-    from ingest.dsn import is_dsn, mask_dsn, to_instance_dsn
+    from ingest.dsn import mask_dsn
 
-    read = to_instance_dsn(source) if all_databases and is_dsn(source) else source
-    inv = ingest.ingest_source(read, dialect=dialect)
+    read = ingest.server_source(source) if all_databases else source
+    inv = ingest.read_source(read, dialect=dialect)
     errors = [d for d in inv.diagnostics if d.severity == "error"]
     failed = [d for d in errors if d.code in FAILED_CODES] or ([] if inv.tables else errors)
     if failed:

@@ -83,9 +83,9 @@ def scan_command(
     from ownership.scan import scan
 
     if all_databases:
-        from ingest.dsn import is_dsn, to_instance_dsn
+        from ingest import server_source
 
-        sources = tuple(to_instance_dsn(s) if is_dsn(s) else s for s in sources)
+        sources = tuple(server_source(s) for s in sources)
     with cache_override(False if no_cache else None):
         inv = scan(sources, config_path=config_path, dialect=dialect, infer=infer)
     styled = fmt == "table" and output is None

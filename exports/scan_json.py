@@ -2,7 +2,7 @@
 
 It is the ``json`` format (:func:`write_scan_json`): ``fkmap scan --format json``
 and ``fkmap export --format json`` print :func:`scan_document`; CI jobs and other
-tools read it. :func:`load_document` reads a saved document back into an
+tools read it. :func:`ingest.saved.load_document` reads a saved document back into an
 :class:`~model.inventory.Inventory`, so a scan file is itself a source.
 
 Format
@@ -123,6 +123,7 @@ Examples
 >>> doc = scan_document(inv)
 >>> doc["foreign_keys"][0]["cross_service"], doc["summary"]["cross_service_fks"]
 (True, 1)
+>>> from ingest.saved import load_document
 >>> load_document(doc).foreign_keys == inv.foreign_keys
 True
 """
@@ -139,28 +140,11 @@ from exports._common import whole_scan
 from graph.analysis import headline_figures
 from graph.build import build_graph
 from graph.scope import Scope
-from model.inventory import (
-    Column,
-    Diagnostic,
-    ForeignKey,
-    Inventory,
-    Location,
-    Service,
-    Source,
-    Table,
-    TableRef,
-)
+from ingest.saved import FORMAT_VERSION
+from model.inventory import Diagnostic, ForeignKey, Inventory, Location, Table, TableRef
 
-__all__ = [
-    "FORMAT_VERSION",
-    "is_scan_document",
-    "load_document",
-    "render_json",
-    "scan_document",
-    "write_scan_json",
-]
+__all__ = ["render_json", "scan_document", "write_scan_json"]
 
-FORMAT_VERSION = 1
 _SEVERITY = {"error": 0, "warning": 1, "info": 2}
 
 
@@ -285,103 +269,3 @@ def write_scan_json(
 
 
 # -- reading a saved document back ---------------------------------------------------------------
-
-
-def is_scan_document(doc: Any) -> bool:
-    """True for a :func:`scan_document` dict (as opposed to ``Inventory.to_dict`` output).
-
-    >>> is_scan_document(scan_document(Inventory())), is_scan_document(Inventory().to_dict())
-    (True, False)
-    """
-    return isinstance(doc, dict) and "summary" in doc and isinstance(doc.get("foreign_keys"), list)
-
-
-def _to_ref(d: dict[str, Any] | None) -> TableRef | None:
-    return None if d is None else TableRef(str(d["database"]), str(d["schema"]), str(d["name"]))
-
-
-def _to_loc(d: dict[str, Any] | None) -> Location | None:
-    return None if d is None else Location(str(d["path"]), int(d.get("line", 0)))
-
-
-def _load_table(d: dict[str, Any]) -> Table:
-    ref = _to_ref(d)
-    assert ref is not None
-    return Table(
-        ref=ref,
-        columns=tuple(
-            Column(c["name"], c.get("type", ""), c.get("nullable", True)) for c in d.get("columns", [])
-        ),
-        primary_key=tuple(d.get("primary_key", ())),
-        external=bool(d.get("external", False)),
-        defined_at=_to_loc(d.get("defined_at")),
-        dropped_at=_to_loc(d.get("dropped_at")),
-        service=d.get("service", ""),
-        replica_of=d.get("replica_of", ""),
-        resolved_to=_to_ref(d.get("resolved_to")),
-    )
-
-
-def _load_fk(d: dict[str, Any]) -> ForeignKey:
-    table, ref_table = _to_ref(d["table"]), _to_ref(d["referenced_table"])
-    assert table is not None and ref_table is not None
-    return ForeignKey(
-        name=d["name"],
-        table=table,
-        columns=tuple(d["columns"]),
-        ref_table=ref_table,
-        ref_columns=tuple(d["referenced_columns"]),
-        on_delete=d.get("on_delete", "NO ACTION"),
-        on_update=d.get("on_update", "NO ACTION"),
-        deferrable=bool(d.get("deferrable", False)),
-        initially_deferred=bool(d.get("initially_deferred", False)),
-        validated=bool(d.get("validated", True)),
-        on_delete_columns=tuple(d.get("on_delete_columns", ())),
-        added_at=_to_loc(d.get("added_at")),
-        dropped_at=_to_loc(d.get("dropped_at")),
-        origin="inferred" if d.get("origin") == "inferred" else "declared",
-    )
-
-
-def load_document(doc: dict[str, Any]) -> Inventory:
-    """Read a saved scan document (or ``Inventory.to_dict`` output) back into an inventory.
-
-    Tables, FKs, diagnostics, services and sources come back as they were;
-    the computed fields (``cross_service``, ``summary``...) are recomputed
-    from them when needed, and migrations are not part of the document.
-
-    Raises
-    ------
-    ValueError
-        For a ``format_version`` newer than this fkmap reads, or a document
-        that is neither form.
-    """
-    if not isinstance(doc, dict):
-        raise ValueError("not a scan document: expected a JSON object")
-    version = doc.get("format_version", FORMAT_VERSION)
-    if not isinstance(version, int) or version > FORMAT_VERSION:
-        raise ValueError(f"unsupported format_version {version!r}: this fkmap reads {FORMAT_VERSION}")
-    if not is_scan_document(doc):
-        if isinstance(doc.get("tables"), list) or isinstance(doc.get("foreign_keys"), list):
-            return Inventory.from_dict(doc)
-        raise ValueError("not a scan document: no 'foreign_keys' list")
-    try:
-        return Inventory(
-            tables=tuple(sorted((_load_table(t) for t in doc.get("tables", [])), key=lambda t: t.ref)),
-            foreign_keys=tuple(_load_fk(fk) for fk in doc["foreign_keys"]),
-            diagnostics=tuple(
-                Diagnostic(
-                    severity=d.get("severity", "warning"),
-                    message=d.get("message", ""),
-                    path=d.get("path", ""),
-                    line=int(d.get("line", 0)),
-                    excerpt=d.get("excerpt", ""),
-                    code=d.get("code", ""),
-                )
-                for d in doc.get("diagnostics", [])
-            ),
-            services=tuple(Service(s["name"], s.get("description", "")) for s in doc.get("services", [])),
-            sources=tuple(Source(s["kind"], s["label"]) for s in doc.get("sources", [])),
-        )
-    except (KeyError, TypeError, AttributeError) as exc:
-        raise ValueError(f"malformed scan document: {type(exc).__name__}: {exc}") from exc

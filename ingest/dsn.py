@@ -12,6 +12,9 @@ Everything fkmap shows — sources, locations, diagnostics, logs — goes throug
 error text through :func:`scrub`, which also removes the password *string*
 wherever a driver message echoes it.
 
+Recognising and masking a DSN need no driver: psycopg's ``conninfo`` functions are
+imported when a DSN is parsed or built.
+
 Examples
 --------
 >>> mask_dsn("postgresql://app:s3cret@db:5432/shop")
@@ -30,11 +33,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import quote, unquote
 
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
-
-__all__ = ["Dsn", "is_dsn", "mask_dsn", "parse_dsn", "scrub", "to_instance_dsn"]
+__all__ = ["Dsn", "is_dsn", "is_postgres_source", "mask_dsn", "parse_dsn", "scrub", "to_instance_dsn"]
 
 #: Connection parameters whose values are secrets.
 SECRET_KEYS = ("password", "sslpassword")
@@ -52,6 +54,19 @@ def is_dsn(source: str) -> bool:
     (True, False)
     """
     return source.lower().startswith(("postgresql://", "postgres://"))
+
+
+_CONNINFO = re.compile(r"\s*[A-Za-z_]+\s*=")
+
+
+def is_postgres_source(source: str) -> bool:
+    """True when ``source`` names a PostgreSQL database: a URL (:func:`is_dsn`), or a libpq
+    ``key=value`` string (``host=db dbname=shop``) that is no existing path.
+
+    >>> is_postgres_source("host=db dbname=shop"), is_postgres_source("mysql://db/shop")
+    (True, False)
+    """
+    return is_dsn(source) or (_CONNINFO.match(source) is not None and not Path(source).exists())
 
 
 def mask_dsn(text: str) -> str:
@@ -143,6 +158,8 @@ class Dsn:
     @property
     def conninfo(self) -> str:
         """The libpq connection string (contains the password: never display it)."""
+        from psycopg.conninfo import make_conninfo
+
         return make_conninfo(self.raw)
 
     @property
@@ -173,11 +190,15 @@ class Dsn:
     @property
     def instance(self) -> Dsn:
         """The same connection settings without a database: the whole instance."""
+        from psycopg.conninfo import make_conninfo
+
         params = {k: v for k, v in self.params.items() if k != "dbname"}
         return Dsn(make_conninfo("", **params), params)
 
     def for_database(self, dbname: str) -> Dsn:
         """The same connection settings, pointed at ``dbname``."""
+        from psycopg.conninfo import make_conninfo
+
         return Dsn(make_conninfo(self.raw, dbname=dbname), {**self.params, "dbname": dbname})
 
 
@@ -192,6 +213,8 @@ def parse_dsn(dsn: str) -> Dsn:
     >>> parse_dsn("postgresql://app@db/shop").params["dbname"]
     'shop'
     """
+    from psycopg.conninfo import conninfo_to_dict
+
     try:
         params = {k: str(v) for k, v in conninfo_to_dict(dsn).items() if v is not None}
     except Exception as exc:
@@ -209,6 +232,8 @@ def to_instance_dsn(dsn: str) -> str:
     >>> to_instance_dsn("host=db dbname=shop")
     'host=db'
     """
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
     if is_dsn(dsn):
         m = re.match(r"(?i)^(postgres(?:ql)?://[^/?#]*)(/[^?#]*)?(.*)$", dsn, re.S)
         if m:

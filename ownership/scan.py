@@ -10,9 +10,8 @@ Steps
     1. the config: ``config_path`` or ``fkmap.toml`` found next to the first
        local source (:func:`ownership.config.find_config`); its diagnostics join
        the inventory's. Its ``[scan] dialect`` is the default dialect.
-    2. :func:`ingest.ingest_source` for each source (migration folder or file,
-       PostgreSQL DSN, saved ``.json`` inventory); a ``.json`` scan document
-       (``fkmap scan --format json``) is read by :func:`exports.scan_json.load_document`;
+    2. :func:`ingest.read_source` for each source (migration folder or file,
+       Prisma schema, live catalog, saved ``.json`` scan: :mod:`ingest.registry`);
     3. :func:`ownership.resolve.merge`, then :func:`ownership.resolve.resolve_external`;
     4. :func:`ownership.services.assign_services` -- skipped when every source is a
        saved inventory or scan and no config was given or found, so a saved
@@ -22,7 +21,6 @@ Steps
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -57,37 +55,12 @@ def source_failed(source: str, exc: BaseException) -> Inventory:
     )
 
 
-def _saved_scan(source: str) -> Inventory | None:
-    """A ``.json`` scan document read back, or None when ``source`` is anything else."""
-    path = Path(source)
-    if path.suffix.lower() != ".json" or not path.is_file():
-        return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
-        return None  # ingest reports it
-    from exports.scan_json import is_scan_document, load_document
-
-    if not is_scan_document(data):
-        return None
-    try:
-        inv = load_document(data)
-    except ValueError as exc:
-        return Inventory(
-            diagnostics=(Diagnostic("error", f"{source}: {exc}", source, code="source-failed"),),
-            sources=(Source("inventory", source),),
-        )
-    return replace(inv, sources=(*inv.sources, Source("inventory", source)))
-
-
 def _read(source: str, dialect: str | None) -> Inventory:
     """One source's inventory; a source that yields nothing but errors gets a ``source-failed`` error."""
-    import ingest
+    from ingest import read_source
 
     try:
-        inv = _saved_scan(source)
-        if inv is None:
-            inv = ingest.ingest_source(source, dialect=dialect)
+        inv = read_source(source, dialect=dialect)
     except Exception as exc:
         return source_failed(source, exc)
     errors = [d for d in inv.diagnostics if d.severity == "error"]

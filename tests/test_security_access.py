@@ -378,7 +378,8 @@ def test_sqlite_catalogs_are_opened_read_only(tmp_path: Path) -> None:
 def test_mysql_catalog_connections_refuse_writes(mariadb_database: Callable[..., str]) -> None:
     import pymysql
 
-    from ingest.catalogs.mysql import connect_read_only, parse_mysql_dsn
+    from ingest.catalogs.mysql import connect_read_only
+    from ingest.catalogs.mysql_dsn import parse_mysql_dsn
 
     dsn = mariadb_database("CREATE TABLE users (id INT PRIMARY KEY)")
     conn = connect_read_only(parse_mysql_dsn(dsn))

@@ -201,7 +201,8 @@ def test_graph_json_reads_back_with_every_name_exactly(inv: Inventory) -> None:
 
 
 def test_scan_json_document_round_trips_every_name(inv: Inventory) -> None:
-    from exports.scan_json import load_document, render_json
+    from exports.scan_json import render_json
+    from ingest.saved import load_document
 
     back = load_document(json.loads(render_json(inv)))
     assert back.tables == inv.tables

@@ -21,9 +21,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest.migrations import layout
 from ingest.migrations import ops as o
-from ingest.migrations.layout import MigrationFile, read_up_text
+from ingest.migrations import read
+from ingest.migrations.layout import MigrationFile
+from ingest.migrations.read import read_up_text
 from ingest.migrations.replay import Replayer
 from ingest.migrations.sets import ingest_path, ingest_text
 from ingest.migrations.split import split_statements
@@ -505,7 +506,7 @@ def test_copy_data_is_streamed_past_in_bounded_memory(
     _copy_dump(dump, 280_000)
     size = dump.stat().st_size
     assert size > 20_000_000
-    monkeypatch.setattr(layout, "STREAM_BYTES", 1_000_000)
+    monkeypatch.setattr(read, "STREAM_BYTES", 1_000_000)
     f = MigrationFile(str(dump), "dump.sql", "", "dump", "")
     (text, diags), _, peak = _timed(read_up_text, f)
     assert diags == []
@@ -535,7 +536,7 @@ def test_a_file_over_the_size_cap_is_never_read(tmp_path: Path) -> None:
     """A sparse file over MAX_FILE_BYTES (no disk used): skipped at once, from its size."""
     huge = tmp_path / "huge.sql"
     with huge.open("wb") as f:
-        f.truncate(layout.MAX_FILE_BYTES + 1)
+        f.truncate(read.MAX_FILE_BYTES + 1)
     f2 = MigrationFile(str(huge), "huge.sql", "", "huge", "")
     (text, diags), seconds, peak = _timed(read_up_text, f2)
     assert text == "" and [d.code for d in diags] == ["file-too-large"]

@@ -26,16 +26,11 @@ does not see ``REFERENTIAL_CONSTRAINTS``; the rules are then read from
 rolled back), statements are capped (``max_statement_time`` on MariaDB,
 ``max_execution_time`` on MySQL), and the socket has connect and read timeouts.
 
-DSN query parameters understood: ``connect_timeout``, ``charset``,
-``unix_socket`` (or a host that is a percent-encoded socket path), ``ssl_ca``,
-``ssl_cert``, ``ssl_key``, ``ssl_verify_cert``, ``ssl_verify_identity``,
-``ssl_disabled``; others are ignored with a ``warning``.
+The URL is read by :mod:`ingest.catalogs.mysql_dsn` (its query parameters are listed
+there; others are ignored with a ``warning``).
 
 Examples
 --------
->>> d = parse_mysql_dsn("mysql://app:s3cret@db:3306/shop?connect_timeout=3")
->>> d.label, d.database, d.instance.label
-('mysql://app@db:3306/shop', 'shop', 'mysql://app@db:3306/')
 >>> inv = ingest_mysql("mariadb://app:s3cret@127.0.0.1:1/shop", connect_timeout=2)
 >>> [(x.code, x.path) for x in inv.diagnostics]
 [('connect', 'mariadb://app@127.0.0.1:1/shop')]
@@ -48,10 +43,9 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
+from ingest.catalogs.mysql_dsn import MysqlDsn, parse_mysql_dsn
 from ingest.dsn import scrub
 from model.inventory import (
     ACTIONS,
@@ -65,32 +59,12 @@ from model.inventory import (
     TableRef,
 )
 
-__all__ = [
-    "SCHEMES",
-    "SYSTEM_DATABASES",
-    "MysqlDsn",
-    "connect_read_only",
-    "ingest_mysql",
-    "is_mysql_dsn",
-    "parse_mysql_dsn",
-]
+__all__ = ["SYSTEM_DATABASES", "connect_read_only", "ingest_mysql", "read"]
 
 log = logging.getLogger(__name__)
 
-SCHEMES = ("mysql://", "mariadb://")
 #: Databases never read by an instance scan.
 SYSTEM_DATABASES = ("information_schema", "mysql", "performance_schema", "sys")
-_PARAMS = (
-    "connect_timeout",
-    "charset",
-    "unix_socket",
-    "ssl_ca",
-    "ssl_cert",
-    "ssl_key",
-    "ssl_verify_cert",
-    "ssl_verify_identity",
-    "ssl_disabled",
-)
 _TRUE = ("1", "true", "yes", "on")
 _BT = r"`(?:[^`]|``)*`"
 _RULE = "RESTRICT|CASCADE|SET NULL|NO ACTION|SET DEFAULT"
@@ -129,98 +103,6 @@ _FOREIGN_SQL = (
     "WHERE k.REFERENCED_TABLE_NAME IS NOT NULL AND k.TABLE_SCHEMA IN ({names}) "
     "ORDER BY k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION"
 )
-
-
-def is_mysql_dsn(source: str) -> bool:
-    """True for ``mysql://`` and ``mariadb://`` URLs.
-
-    >>> is_mysql_dsn("MariaDB://db/shop"), is_mysql_dsn("postgresql://db/shop")
-    (True, False)
-    """
-    return source.lower().startswith(SCHEMES)
-
-
-@dataclass(frozen=True)
-class MysqlDsn:
-    """A parsed ``mysql://``/``mariadb://`` URL; :attr:`label` is what users see."""
-
-    scheme: str
-    user: str = ""
-    password: str = field(default="", repr=False, compare=False)
-    host: str = ""
-    port: int | None = None
-    database: str = ""
-    params: tuple[tuple[str, str], ...] = ()
-    ignored: tuple[str, ...] = ()
-
-    @property
-    def secrets(self) -> tuple[str, ...]:
-        """The password, to scrub from any text."""
-        return (self.password,) if self.password else ()
-
-    @property
-    def label(self) -> str:
-        """``scheme://user@host:port/database`` without password or parameters."""
-        user = f"{quote(self.user, safe='')}@" if self.user else ""
-        host = f"[{self.host}]" if ":" in self.host else quote(self.host, safe="")
-        port = f":{self.port}" if self.port is not None else ""
-        return f"{self.scheme}://{user}{host}{port}/{quote(self.database, safe='')}"
-
-    @property
-    def instance(self) -> MysqlDsn:
-        """The same settings without a database: every database of the server."""
-        return self.for_database("")
-
-    def for_database(self, name: str) -> MysqlDsn:
-        """The same settings pointed at database ``name``."""
-        return MysqlDsn(self.scheme, self.user, self.password, self.host, self.port, name, self.params)
-
-
-def parse_mysql_dsn(dsn: str) -> MysqlDsn:
-    """Parse a ``mysql://`` or ``mariadb://`` URL.
-
-    Raises
-    ------
-    ValueError
-        For a malformed URL; the message holds no password.
-
-    >>> parse_mysql_dsn("mysql://u:p%40ss@%2Frun%2Fmysqld.sock/db").params
-    (('unix_socket', '/run/mysqld.sock'),)
-    """
-    try:
-        parts = urlsplit(dsn.strip())
-        scheme = parts.scheme.lower()
-        if f"{scheme}://" not in SCHEMES:
-            raise ValueError(f"not a MySQL URL (use {' or '.join(SCHEMES)})")
-        port = parts.port
-        host = unquote(parts.hostname or "") if "[" not in parts.netloc else (parts.hostname or "")
-        params: list[tuple[str, str]] = []
-        ignored: list[str] = []
-        if host.startswith("/"):
-            params.append(("unix_socket", host))
-            host = "localhost"
-        for key, value in parse_qsl(parts.query, keep_blank_values=True):
-            if key in _PARAMS:
-                params.append((key, value))
-            elif key.lower() != "password":
-                ignored.append(key)
-        database = unquote(parts.path.lstrip("/"))
-        if "/" in database:
-            raise ValueError(f"the path names more than a database: {database!r}")
-        return MysqlDsn(
-            scheme,
-            unquote(parts.username or ""),
-            unquote(parts.password or ""),
-            host,
-            port,
-            database,
-            tuple(params),
-            tuple(ignored),
-        )
-    except ValueError as exc:
-        secret = urlsplit(dsn).password if "@" in dsn else None
-        shown = f"...@{dsn.rsplit('@', 1)[-1]}" if "@" in dsn else dsn
-        raise ValueError(scrub(f"invalid MySQL URL {shown!r}: {exc}", [secret or ""])) from None
 
 
 def connect_read_only(dsn: MysqlDsn, *, statement_timeout: float = 30.0, connect_timeout: int = 10) -> Any:
@@ -460,3 +342,8 @@ def ingest_mysql(
             diagnostics=(_error(parsed, "source-failed", "cannot read the catalog of", exc),),
             sources=(Source("catalog", parsed.label),),
         )
+
+
+def read(source: str, *, dialect: str | None = None) -> Inventory:
+    """The reader of ``mysql://``/``mariadb://`` sources (:mod:`ingest.registry`): :func:`ingest_mysql`."""
+    return ingest_mysql(source)

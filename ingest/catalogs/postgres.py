@@ -40,7 +40,7 @@ from typing import Any
 import psycopg
 from psycopg.conninfo import make_conninfo
 
-from ingest.dsn import Dsn, mask_dsn, parse_dsn, scrub
+from ingest.dsn import Dsn, is_dsn, mask_dsn, parse_dsn, scrub, to_instance_dsn
 from model.inventory import Column, Diagnostic, ForeignKey, Inventory, Location, Source, Table, TableRef
 
 __all__ = [
@@ -49,7 +49,9 @@ __all__ = [
     "foreign_keys_sql",
     "ingest_dsn",
     "list_databases",
+    "read",
     "read_database",
+    "server_source",
 ]
 
 log = logging.getLogger(__name__)
@@ -332,3 +334,26 @@ def _ingest(parsed: Dsn, all_databases: bool, statement_timeout: float, connect_
         diagnostics=tuple(diagnostics),
         sources=(source,),
     )
+
+
+def read(source: str, *, dialect: str | None = None) -> Inventory:
+    """The reader of PostgreSQL sources (:mod:`ingest.registry`): :func:`ingest_dsn`; never raises."""
+    try:
+        return ingest_dsn(source)
+    except Exception as exc:
+        label = mask_dsn(source)
+        message = f"internal error reading catalog: {type(exc).__name__}"
+        return Inventory(
+            diagnostics=(Diagnostic("error", message, label, code="internal"),),
+            sources=(Source("catalog", label),),
+        )
+
+
+def server_source(source: str) -> str:
+    """``source`` naming every database of its instance (``--all-databases``): a URL without its
+    database. A ``key=value`` string is kept as it is.
+
+    >>> server_source("postgresql://app@db:5432/shop"), server_source("host=db dbname=shop")
+    ('postgresql://app@db:5432/', 'host=db dbname=shop')
+    """
+    return to_instance_dsn(source) if is_dsn(source) else source

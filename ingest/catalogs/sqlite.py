@@ -1,7 +1,7 @@
 """Read foreign keys, tables and primary keys from a SQLite database file.
 
 :func:`ingest_sqlite` takes ``sqlite:///relative/path.db`` or
-``sqlite:////absolute/path.db`` (SQLAlchemy's spelling) and returns one
+``sqlite:////absolute/path.db`` (SQLAlchemy's spelling, :mod:`ingest.catalogs.sqlite_url`) and returns one
 :class:`~model.inventory.Inventory` with the catalog contract of
 :mod:`ingest.catalogs.postgres`: ``TableRef.database`` is the file's name without its
 extension, ``schema`` is ``''`` (as in the SQL replay of SQLite migrations),
@@ -45,8 +45,9 @@ import sqlite3
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
+from ingest.catalogs.sqlite_url import sqlite_path
 from ingest.migrations.naming import choose_name, fk_addition
 from model.inventory import (
     ACTIONS,
@@ -60,37 +61,13 @@ from model.inventory import (
     TableRef,
 )
 
-__all__ = ["ingest_sqlite", "is_sqlite_url", "sqlite_path"]
+__all__ = ["ingest_sqlite", "read"]
 
 _IDENT = r'(?:"(?:[^"]|"")+"|`(?:[^`]|``)+`|\[[^\]]+\]|[^\s(),"`\[\]]+)'
 _NAMED_TABLE_FK = re.compile(rf"\bCONSTRAINT\s+({_IDENT})\s+FOREIGN\s+KEY\s*\(([^)]*)\)", re.I)
 _NAMED_COLUMN_FK = re.compile(
     rf"(?:^|[(,])\s*({_IDENT})[^,(]*?(?:\([^)]*\)[^,(]*?)?\bCONSTRAINT\s+({_IDENT})\s+REFERENCES\b", re.I
 )
-
-
-def is_sqlite_url(source: str) -> bool:
-    """True for ``sqlite:`` URLs.
-
-    >>> is_sqlite_url("sqlite:///app.db"), is_sqlite_url("app.db")
-    (True, False)
-    """
-    return source.lower().startswith("sqlite:")
-
-
-def sqlite_path(url: str) -> str:
-    """The file a ``sqlite:`` URL names (``''`` for none or ``:memory:``).
-
-    >>> sqlite_path("sqlite:///data/app.db"), sqlite_path("sqlite:////var/app.db"), sqlite_path("sqlite://")
-    ('data/app.db', '/var/app.db', '')
-    """
-    rest = url[len("sqlite:") :]
-    if rest.startswith("//"):
-        rest = rest[2:]
-        rest = rest[1:] if rest.startswith("/") else rest  # the empty authority's slash
-    rest = rest.split("?", 1)[0]
-    path = unquote(rest)
-    return "" if path in ("", ":memory:") else path
 
 
 def _unquote_ident(text: str) -> str:
@@ -214,3 +191,8 @@ def ingest_sqlite(url: str, *, timeout: float = 10.0) -> Inventory:
     finally:
         conn.close()
     return Inventory(inv.tables, inv.foreign_keys, inv.diagnostics, sources=(source,))
+
+
+def read(source: str, *, dialect: str | None = None) -> Inventory:
+    """The reader of ``sqlite:`` sources (:mod:`ingest.registry`): :func:`ingest_sqlite`."""
+    return ingest_sqlite(source)

@@ -56,7 +56,6 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import dataclasses
-import fnmatch
 import functools
 import hashlib
 import os
@@ -145,25 +144,20 @@ def default_dir() -> Path:
     return base / "fkmap"
 
 
-#: ``ingest`` modules that play no part in reading migration files (their edits keep the cache).
-_NOT_PARSERS = ("__init__.py", "catalog.py", "dsn.py", "mysql_catalog.py", "sqlite_catalog.py", "prisma*.py")
-
-
 @functools.cache
 def parser_version() -> str:
-    """Digest of everything a cached result depends on: the sources of the ``ingest``
-    modules that split, parse and replay (every one but the catalog and Prisma readers)
-    and of the model; pglast, sqlglot and Python versions; the entry format."""
+    """Digest of everything a cached result depends on: the sources of the modules that
+    read, split, parse and replay migration files (every module of this package) and of
+    the model; pglast, sqlglot and Python versions; the entry format."""
     import pglast
     import sqlglot
 
     digest = hashlib.sha256()
-    digest.update(f"{FORMAT}|{sys.version_info[:2]}|{pglast.__version__}|{sqlglot.__version__}".encode())
+    versions = f"{FORMAT}|{sys.version_info[:2]}|{pglast.__version__}|{getattr(sqlglot, '__version__', '')}"
+    digest.update(versions.encode())
     here = Path(__file__).resolve().parent
-    sources = [
-        p for p in sorted(here.glob("*.py")) if not any(fnmatch.fnmatch(p.name, x) for x in _NOT_PARSERS)
-    ]
-    for source in [*sources, here.parent / "graph" / "model.py"]:
+    sources = [p for p in sorted(here.glob("*.py")) if p.name != "__init__.py"]
+    for source in [*sources, here.parent.parent / "model" / "inventory.py"]:
         try:
             digest.update(source.name.encode() + b"\0" + source.read_bytes())
         except OSError:
@@ -248,7 +242,7 @@ class ParseCache:
         if not all(isinstance(x, tuple) for x in payload):
             return None
         self.set_hits += 1
-        return payload  # type: ignore[return-value]
+        return payload
 
     def put_set(self, key: str, result: SetResult) -> None:
         """Store a set's replay result (pickled and written on the writer thread)."""

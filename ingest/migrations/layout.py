@@ -13,7 +13,8 @@ path (a link loop) is reported and not read twice.
 Down migrations are never applied: ``*.down.sql``, ``down.sql``,
 ``*_down.sql`` and Flyway undo files ``U<version>__*.sql``. In dbmate files
 (``-- migrate:up`` / ``-- migrate:down``) and goose files (``-- +goose Up`` /
-``-- +goose Down``) only the up section is replayed.
+``-- +goose Down``) only the up section is replayed: :class:`MigrationFile` says which
+kind of file it is, :mod:`ingest.migrations.read` reads its text.
 
 Notes
 -----
@@ -44,39 +45,16 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import pairwise
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from model.inventory import Diagnostic
 
-__all__ = [
-    "MAX_FILE_BYTES",
-    "MAX_SQL_BYTES",
-    "SKIP_DIRS",
-    "STREAM_BYTES",
-    "MigrationFile",
-    "MigrationSet",
-    "discover",
-    "is_down",
-    "max_sql_bytes",
-    "order_key",
-    "parse_name",
-    "read_up_text",
-]
+__all__ = ["SKIP_DIRS", "MigrationFile", "MigrationSet", "discover", "is_down", "order_key", "parse_name"]
 
-#: Files larger than this are not read (a diagnostic says so).
-MAX_FILE_BYTES = 256 * 1024 * 1024
-#: At most this much SQL is kept from one file; ``COPY ... FROM stdin`` data does not count (it
-#: is streamed past). Over it the file is skipped with a diagnostic. ``FKMAP_MAX_SQL_MB`` sets it.
-MAX_SQL_BYTES = 32 * 1024 * 1024
-#: Files larger than this are read line by line, COPY data dropped as it goes by.
-STREAM_BYTES = 8 * 1024 * 1024
-_PIECE_BYTES = 1024 * 1024  # a longer line is read in pieces of this size
 #: Directory names never descended into (hidden directories are skipped too).
 SKIP_DIRS = frozenset({"node_modules", ".venv", "venv", "vendor", "site-packages", "__pycache__"})
 #: File names that hold the migration inside a versioned directory (diesel, Prisma).
@@ -376,225 +354,3 @@ def discover(root: str | Path) -> tuple[list[MigrationSet], list[Diagnostic]]:
         )
     sets.sort(key=lambda s: s.label)
     return sets, diagnostics
-
-
-# --------------------------------------------------------------------------- reading
-_TEXT_DBMATE_UP = re.compile(r"^--\s*migrate:up\b.*$", re.MULTILINE)
-_TEXT_DBMATE_DOWN = re.compile(r"^--\s*migrate:down\b.*$", re.MULTILINE)
-_TEXT_GOOSE_UP = re.compile(r"^--\s*\+goose\s+up\b.*$", re.MULTILINE | re.IGNORECASE)
-_TEXT_GOOSE_DOWN = re.compile(r"^--\s*\+goose\s+down\b.*$", re.MULTILINE | re.IGNORECASE)
-
-
-def _blank(text: str, start: int, end: int) -> str:
-    """Replace ``text[start:end]`` by its newlines only, so line numbers stay true."""
-    return text[:start] + "\n" * text.count("\n", start, end) + text[end:]
-
-
-def _up_section(text: str, f: MigrationFile) -> tuple[str, list[Diagnostic]]:
-    """Blank every down section of a dbmate/goose file (markers alternate up/down)."""
-    up_re, down_re = (
-        (_TEXT_DBMATE_UP, _TEXT_DBMATE_DOWN) if f.section == "dbmate" else (_TEXT_GOOSE_UP, _TEXT_GOOSE_DOWN)
-    )
-    markers = sorted(
-        [(m.start(), "up") for m in up_re.finditer(text)]
-        + [(m.start(), "down") for m in down_re.finditer(text)]
-    )
-    diagnostics = []
-    if not any(kind == "up" for _, kind in markers):
-        marker = "-- migrate:up" if f.section == "dbmate" else "-- +goose Up"
-        message = f"no '{marker}' section; nothing to apply"
-        diagnostics.append(Diagnostic("warning", message, path=f.rel, code="migration-layout"))
-        return _blank(text, 0, len(text)), diagnostics
-    # Keep the up sections; blank the down ones (each runs to the next marker).
-    for (start, kind), (end, _) in reversed(list(pairwise([*markers, (len(text), "end")]))):
-        if kind == "down":
-            text = _blank(text, start, end)
-    return text, diagnostics
-
-
-def max_sql_bytes() -> int:
-    """:data:`MAX_SQL_BYTES`, or ``FKMAP_MAX_SQL_MB`` megabytes when that is set to a positive number."""
-    try:
-        mb = float(os.environ.get("FKMAP_MAX_SQL_MB", ""))
-    except ValueError:
-        return MAX_SQL_BYTES
-    return int(mb * 1024 * 1024) if mb > 0 else MAX_SQL_BYTES
-
-
-_COPY_LINE = re.compile(
-    rb"(?i)[ \t]*(?:\\copy\s.*\bfrom\s+stdin\b.*|copy\s.*\bfrom\s+stdin\b[^;]*;[ \t]*)\r?\n\Z"
-)
-_COPY_END_LINE = re.compile(rb"\\\.[ \t]*\r?\n?\Z")
-
-
-def _too_much_sql(f: MigrationFile, limit: int) -> Diagnostic:
-    message = (
-        f"file holds more than {limit / 1048576:g} MB of SQL outside COPY data, the limit "
-        "(FKMAP_MAX_SQL_MB); skipped: scan a schema-only dump (pg_dump --schema-only, "
-        "mysqldump --no-data) or raise the limit"
-    )
-    return Diagnostic("error", message, path=f.rel, code="file-too-large")
-
-
-_COPY_CANDIDATE = re.compile(rb"(?im)^[ \t]*\\?copy\s")  # every line _COPY_LINE may match
-_END_CANDIDATE = re.compile(rb"(?m)^\\\.")  # every line _COPY_END_LINE may match
-#: Lines are looked at in blocks of this size first; only a block holding a COPY line, the
-#: end of COPY data, a NUL byte or a very long line is read line by line (the same result).
-_BLOCK_BYTES = 1024 * 1024
-_BULK = True  # False: line by line throughout (the tests compare both)
-
-
-def _may_hold(block: bytes, word: bytes, pattern: re.Pattern[bytes]) -> bool:
-    """Whether ``pattern`` matches in ``block``; a substring test first (``word`` lower case)."""
-    return word in (block.lower() if word.isalpha() else block) and pattern.search(block) is not None
-
-
-def _read_streamed(f: MigrationFile, size: int, limit: int) -> tuple[bytes, Diagnostic | None]:
-    """The bytes of a large file with the lines of ``COPY ... FROM stdin`` data left empty.
-
-    Memory stays within ``limit`` bytes of kept SQL (empty data lines count one byte each)
-    whatever the file's size; line numbers stay those of the file. NUL bytes stop the read
-    at once (a binary file). COPY data without its ``\\.`` line runs to the end of the file,
-    as in psql; when the COPY line was no statement at all (in a function body, say) the
-    splitter would read what follows as SQL, so that part is read again as it is.
-    """
-    kept: list[bytes] = []
-    total = blank = 0
-    line = 1
-    at_start = True
-    resume = -1  # file offset after the COPY line while its data is skipped
-    with open(f.path, "rb") as handle:
-        if handle.read(2) in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16: read whole when small enough
-            if size > limit:
-                return b"", _too_much_sql(f, limit)
-            handle.seek(0)
-            return handle.read(), None
-        handle.seek(0)
-        stop = -1  # read line by line up to this offset, then try a block again
-        while True:
-            if _BULK and at_start and handle.tell() >= stop:
-                start = handle.tell()
-                block = handle.read(_BLOCK_BYTES)
-                if not block:
-                    break
-                if not block.endswith(b"\n"):
-                    block += handle.readline(_PIECE_BYTES)
-                if block.endswith(b"\n") and b"\x00" not in block:
-                    if resume < 0:  # SQL: kept as it is unless a COPY line may start in it
-                        if total + len(block) <= limit and not _may_hold(block, b"copy", _COPY_CANDIDATE):
-                            kept.append(block)
-                            total += len(block)
-                            line += block.count(b"\n")
-                            continue
-                    elif not _may_hold(block, b"\\.", _END_CANDIDATE):  # COPY data going on: blank lines
-                        n = block.count(b"\n")
-                        if total + n <= limit:
-                            blank += n
-                            total += n
-                            line += n
-                            continue
-                handle.seek(start)
-                stop = start + len(block)
-            piece = handle.readline(_PIECE_BYTES)
-            if not piece:
-                break
-            if b"\x00" in piece:
-                at = line + piece.count(b"\n", 0, piece.index(b"\x00"))
-                message = "binary file (contains NUL bytes); skipped"
-                return b"", Diagnostic("error", message, path=f.rel, line=at, code="binary-file")
-            ends_line = piece.endswith(b"\n")
-            if resume >= 0 and not (at_start and _COPY_END_LINE.match(piece)):
-                blank += ends_line
-                total += ends_line
-            else:
-                if resume >= 0:  # the data ends here
-                    kept.append(b"\n" * blank)
-                    resume, blank = -1, 0
-                kept.append(piece)
-                total += len(piece)
-                if at_start and ends_line and _COPY_LINE.match(piece):
-                    resume, blank = handle.tell(), 0
-            if total > limit:
-                return b"", _too_much_sql(f, limit)
-            line += ends_line
-            at_start = ends_line
-        if resume >= 0:  # no "\\." line: the rest is data to psql, but maybe not to the splitter
-            handle.seek(resume)
-            rest = handle.read(limit - (total - blank) + 1)
-            if total - blank + len(rest) > limit:
-                return b"", _too_much_sql(f, limit)
-            kept.append(rest)
-    return b"".join(kept), None
-
-
-def read_up_text(f: MigrationFile) -> tuple[str, list[Diagnostic]]:
-    """The text to replay for ``f``, and diagnostics; never raises.
-
-    UTF-8 (a BOM is dropped; UTF-16 with a BOM is decoded too). Invalid UTF-8 is
-    decoded with replacement characters and a warning naming the line of the first
-    bad byte. A file with NUL bytes, over :data:`MAX_FILE_BYTES`, holding more than
-    :func:`max_sql_bytes` of SQL outside COPY data, or unreadable gives ``''`` and an
-    error. Files over :data:`STREAM_BYTES` are read line by line and their
-    ``COPY ... FROM stdin`` data lines come back empty, so memory stays bounded by
-    the SQL, not the data. For dbmate/goose files the down sections are replaced by
-    empty lines, so line numbers stay those of the file.
-    """
-    try:
-        info = os.stat(f.path)
-        if not stat.S_ISREG(info.st_mode):
-            return "", [Diagnostic("error", "not a regular file; skipped", path=f.rel, code="io-error")]
-        if info.st_size > MAX_FILE_BYTES:
-            message = f"file is {info.st_size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit; skipped"
-            return "", [Diagnostic("error", message, path=f.rel, code="file-too-large")]
-        limit = max_sql_bytes()
-        if info.st_size > min(STREAM_BYTES, limit):
-            data, problem = _read_streamed(f, info.st_size, limit)
-            if problem is not None:
-                return "", [problem]
-        else:
-            with open(f.path, "rb") as handle:
-                data = handle.read()
-    except OSError as exc:
-        message = f"cannot read file: {exc.strerror or exc}"
-        return "", [Diagnostic("error", message, path=f.rel, code="io-error")]
-    diagnostics: list[Diagnostic] = []
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16", errors="replace")
-    elif b"\x00" in data:
-        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
-        return "", [
-            Diagnostic(
-                "error",
-                "binary file (contains NUL bytes); skipped",
-                path=f.rel,
-                line=line,
-                code="binary-file",
-            )
-        ]
-    else:
-        if data.startswith(b"\xef\xbb\xbf"):
-            data = data[3:]
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            text = data.decode("utf-8", errors="replace")
-            line = data.count(b"\n", 0, exc.start) + 1
-            line_start = data.rfind(b"\n", 0, exc.start) + 1
-            line_end = data.find(b"\n", exc.start)
-            line_bytes = data[line_start : line_end if line_end >= 0 else len(data)]
-            excerpt = line_bytes.decode("utf-8", errors="replace").strip()[:120]
-            diagnostics.append(
-                Diagnostic(
-                    "warning",
-                    f"invalid UTF-8 (byte 0x{data[exc.start]:02x}); decoded with replacement characters",
-                    path=f.rel,
-                    line=line,
-                    excerpt=excerpt,
-                    code="encoding",
-                )
-            )
-    text = text.removeprefix("\ufeff")
-    if f.section != "all":
-        text, more = _up_section(text, f)
-        diagnostics.extend(more)
-    return text, diagnostics

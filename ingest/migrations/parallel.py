@@ -37,12 +37,15 @@ import multiprocessing
 import os
 import pickle
 import threading
-from collections.abc import Generator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.context import BaseContext
+from typing import Literal, TypeVar
 
 from ingest.migrations.cache import encode
 from ingest.migrations.ops import Op
+from ingest.migrations.parse import parse_file
+from ingest.migrations.postgres import parse_statements
 from ingest.migrations.split import Statement, split_statements
 from model.inventory import Diagnostic
 
@@ -66,6 +69,12 @@ PARTS_PER_WORKER = 4
 
 #: One file to parse: (cache key, rel path, text, dialect argument or None).
 Job = tuple[str, str, str, str | None]
+
+#: A run of statements of one file to parse: (rel path, [(text, line, offset, kind)]).
+PartJob = tuple[str, list[tuple[str, int, int, Literal["sql", "meta"]]]]
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def cpu_count() -> int:
@@ -111,7 +120,7 @@ def _context() -> BaseContext:
         return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["ingest.migrations.sets"])
+        ctx.set_forkserver_preload(["ingest.migrations.parse"])
         return ctx
     return multiprocessing.get_context("spawn")
 
@@ -120,17 +129,34 @@ def _init_worker() -> None:
     gc.disable()  # parse trees are many small dicts; like the parent, skip the cyclic collector
 
 
-def _parse_batch(batch: list[Job]) -> list[bytes]:
-    from ingest.migrations.sets import parse_file
+def _pooled(work: Callable[[T], R], tasks: Sequence[T], workers: int) -> Generator[R, None, None]:
+    """``work(task)`` for each task, in order, computed by a pool of up to ``workers`` processes.
 
+    Stops early, without raising, when the pool cannot start or a worker dies or fails:
+    the caller does the tasks whose result did not come (those after the ones yielded).
+    """
+    pool: ProcessPoolExecutor | None = None
+    try:
+        pool = ProcessPoolExecutor(
+            max_workers=min(workers, len(tasks)),
+            mp_context=_context(),
+            initializer=_init_worker,
+        )
+        yield from pool.map(work, tasks)
+    except Exception:  # the pool could not start, a worker died or failed: the parent goes on
+        return
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _parse_batch(batch: list[Job]) -> list[bytes]:
     return [encode(key, rel, parse_file(text, rel, dialect)) for key, rel, text, dialect in batch]
 
 
-def _parse_part(job: tuple[str, list[tuple[str, int, int, str]]]) -> bytes:
-    from ingest.migrations.postgres import parse_statements
-
+def _parse_part(job: PartJob) -> bytes:
     rel, part = job
-    statements = [Statement(t, line, offset, kind) for t, line, offset, kind in part]  # type: ignore[arg-type]
+    statements = [Statement(t, line, offset, kind) for t, line, offset, kind in part]
     return pickle.dumps(parse_statements(statements, rel), protocol=pickle.HIGHEST_PROTOCOL)
 
 
@@ -164,51 +190,24 @@ def parse_parts(
     for a list of statements as for its runs, one after the other. If the pool fails,
     the remaining parts are parsed here.
     """
-    from ingest.migrations.postgres import parse_statements
-
     parts = _cut(split_statements(text, dialect="postgres"), workers * PARTS_PER_WORKER)
+    jobs: list[PartJob] = [(rel, [(st.text, st.line, st.offset, st.kind) for st in part]) for part in parts]
     done = 0
-    pool: ProcessPoolExecutor | None = None
-    try:
-        pool = ProcessPoolExecutor(
-            max_workers=min(workers, len(parts)),
-            mp_context=_context(),
-            initializer=_init_worker,
-        )
-        jobs = [(rel, [(st.text, st.line, st.offset, st.kind) for st in part]) for part in parts]
-        for data in pool.map(_parse_part, jobs):
-            result: tuple[list[Op], list[Diagnostic]] = pickle.loads(data)
-            done += 1
-            yield result
-    except Exception:  # the pool could not start, a worker died or failed: the parent goes on
-        pass
-    finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
-    for part in parts[done:]:
+    for data in _pooled(_parse_part, jobs, workers):
+        result: tuple[list[Op], list[Diagnostic]] = pickle.loads(data)
+        done += 1
+        yield result
+    for part in parts[done:]:  # what the pool did not parse
         yield parse_statements(part, rel)
 
 
 def parse_in_pool(jobs: Sequence[Job], workers: int) -> Generator[bytes, None, None]:
     """:func:`ingest.migrations.cache.encode`-d parse results of ``jobs``, in order, parsed by ``workers``
     processes. When the pool cannot start or breaks, the rest is parsed here."""
-    batches = _batches(jobs)
     done = 0
-    pool: ProcessPoolExecutor | None = None
-    try:
-        pool = ProcessPoolExecutor(
-            max_workers=min(workers, len(batches)),
-            mp_context=_context(),
-            initializer=_init_worker,
-        )
-        for results in pool.map(_parse_batch, batches):
-            for entry in results:
-                done += 1
-                yield entry
-    except Exception:  # the pool could not start, a worker died or failed: the parent goes on
-        pass
-    finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
-    for job in jobs[done:]:
+    for results in _pooled(_parse_batch, _batches(jobs), workers):
+        for entry in results:
+            done += 1
+            yield entry
+    for job in jobs[done:]:  # what the pool did not parse
         yield _parse_batch([job])[0]

@@ -16,9 +16,11 @@ from collections.abc import Generator, Iterator, Sequence
 from pathlib import Path
 
 from ingest.migrations.cache import ParseCache, Parsed, SetResult, decode, encode, open_cache
-from ingest.migrations.layout import MigrationFile, MigrationSet, read_up_text
+from ingest.migrations.layout import MigrationFile, MigrationSet
 from ingest.migrations.ops import Op
 from ingest.migrations.parallel import PARTS_PER_WORKER, cpu_count, parse_in_pool, parse_parts, plan_workers
+from ingest.migrations.parse import detect_dialect, parse_file
+from ingest.migrations.read import read_up_text
 from ingest.migrations.replay import Replayer
 from model.inventory import Diagnostic, ForeignKey, Migration, Table
 
@@ -145,8 +147,6 @@ def _parsed_in_order(
     here; a large PostgreSQL file alone is parsed in parts (:class:`_Streamed`).
     New parses are kept on the files for the cache.
     """
-    from ingest.migrations.sets import parse_file  # (ingest.migrations.sets imports this module)
-
     todo = [item for item in files if item.problem is None and item.parsed is None]
     count = plan_workers(total_bytes=sum(len(i.text) for i in todo), files=len(todo), requested=workers)
     pooled: Generator[bytes, None, None] | None = None
@@ -213,8 +213,6 @@ def _in_parts(text: str, rel: str, dialect: str | None, workers: int | None) -> 
     a third of a dump's time, but it costs half as much CPU again and twice the memory, and
     on a busy machine it is slower than one process.
     """
-    from ingest.migrations.sets import detect_dialect
-
     if workers is None and not os.environ.get("FKMAP_WORKERS", "").strip().isdigit():
         return None
     name = dialect or detect_dialect(text)

@@ -80,7 +80,7 @@ def type_name(tn: Node | None) -> str:
         return ""
     names: list[Node] = tn.get("names") or []
     if len(names) == 2 and names[0].get("String", {}).get("sval") == "pg_catalog":
-        base = names[1]["String"]["sval"]
+        base: str = names[1]["String"]["sval"]
         base = TYPES.get(base, base)
     else:
         base = ".".join(strs(names))
@@ -172,7 +172,6 @@ def column(
             if spec is not None:
                 cols = spec.columns if kind == "CONSTR_CHECK" else (name,)
                 cons.append(replace(spec, columns=cols))
-                nullable = nullable and kind != "CONSTR_PRIMARY"
     return Column(name, type_name(cd.get("typeName")), nullable), cons, fks
 
 

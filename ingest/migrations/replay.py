@@ -183,23 +183,41 @@ class Replayer(KeyReplayer):
         schema, name = self._schema_for(op.table), op.table.name
         t = self.live.get((schema, name))
         if t is not None and not t.external:
-            if op.if_not_exists:
-                if op.fks:
-                    self._diag(
-                        "info",
-                        "skipped",
-                        f"CREATE TABLE IF NOT EXISTS {t}: the table exists since {t.defined_at}, "
-                        f"so the {len(op.fks)} foreign key(s) of this statement are not created",
-                        op,
-                    )
-                return
+            self._table_exists(t, op)
+            return
+        t = self._defined(t, schema, name, op)
+        self._copy_columns(t, op)
+        if op.partition_of is not None:
+            self._create_partition(t, op.partition_of, op)
+        for column in op.columns:
+            t.columns[column.name] = column
+        for spec in op.constraints:
+            self._add_constraint(t, spec, op)
+        for fk_spec in op.fks:
+            self._add_fk(t, fk_spec, op)
+        if t.primary_key:  # REFERENCES t without columns, seen before t was created
+            for incoming in t.incoming:
+                if not incoming.ref_columns:
+                    incoming.ref_columns = t.primary_key
+
+    def _table_exists(self, t: TableState, op: o.CreateTable) -> None:
+        """``CREATE TABLE`` of a table that exists: skipped, quietly with ``IF NOT EXISTS``."""
+        if not op.if_not_exists:
+            message = (
+                f"CREATE TABLE {t}: the table already exists (created at {t.defined_at}); statement skipped"
+            )
+            self._diag("warning", "duplicate-table", message, op)
+        elif op.fks:
             self._diag(
-                "warning",
-                "duplicate-table",
-                f"CREATE TABLE {t}: the table already exists (created at {t.defined_at}); statement skipped",
+                "info",
+                "skipped",
+                f"CREATE TABLE {t}: the table exists since {t.defined_at}, "
+                f"so the {len(op.fks)} foreign key(s) of this statement are not created",
                 op,
             )
-            return
+
+    def _defined(self, t: TableState | None, schema: str, name: str, op: o.CreateTable) -> TableState:
+        """The table ``op`` creates: new, or the external one earlier statements referenced."""
         if t is None:
             t = self._new_table(schema, name)
         else:
@@ -213,6 +231,10 @@ class Replayer(KeyReplayer):
                 )
             t.external = False
         t.defined_at = self._loc(op.line)
+        return t
+
+    def _copy_columns(self, t: TableState, op: o.CreateTable) -> None:
+        """The columns of ``INHERITS`` parents and ``LIKE`` sources (and a ``LIKE``'s key when asked)."""
         for parent_q in op.inherits:
             parent = self._lookup(parent_q)
             if parent is None:
@@ -231,26 +253,18 @@ class Replayer(KeyReplayer):
             t.columns.update(source.columns)
             if like.including_indexes and source.primary_key and not t.primary_key:
                 self._add_constraint(t, o.ConstraintSpec("p", None, source.primary_key), op)
-        if op.partition_of is not None:
-            parent = self._lookup(op.partition_of)
-            if parent is None:
-                parent = self._target(o.TableOp(line=op.line, text=op.text), op.partition_of, create=True)
-            if parent is not None and self._partition_cycle(t, parent, op):
-                parent = None
-            if parent is not None:
-                t.partition_of = parent
-                parent.children[t] = None
-                t.columns.update(parent.columns)
-        for column in op.columns:
-            t.columns[column.name] = column
-        for spec in op.constraints:
-            self._add_constraint(t, spec, op)
-        for fk_spec in op.fks:
-            self._add_fk(t, fk_spec, op)
-        if t.primary_key:  # REFERENCES t without columns, seen before t was created
-            for incoming in t.incoming:
-                if not incoming.ref_columns:
-                    incoming.ref_columns = t.primary_key
+
+    def _create_partition(self, t: TableState, parent_q: o.QName, op: o.CreateTable) -> None:
+        """``CREATE TABLE t PARTITION OF parent``: ``t`` joins ``parent`` and takes its columns."""
+        parent = self._lookup(parent_q)
+        if parent is None:
+            parent = self._target(o.TableOp(line=op.line, text=op.text), parent_q, create=True)
+        if parent is not None and self._partition_cycle(t, parent, op):
+            parent = None
+        if parent is not None:
+            t.partition_of = parent
+            parent.children[t] = None
+            t.columns.update(parent.columns)
 
     def _drop_tables(self, op: o.DropTable) -> None:
         for q in op.tables:

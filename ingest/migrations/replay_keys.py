@@ -196,6 +196,8 @@ class KeyReplayer:
             self._add_constraint(t, op.constraint, op)
 
     def _add_constraint(self, t: TableState, spec: o.ConstraintSpec, op: o.Op) -> None:
+        """Add a key or check to ``t``; a primary key also makes its columns NOT NULL (in every
+        dialect, wherever the key is declared: the parsers leave that to the replay)."""
         taken = self._names.get(t.schema, {})
         cols = spec.columns
         if spec.kind == "p":

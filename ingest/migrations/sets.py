@@ -5,15 +5,14 @@
 set's label (``services/auth/migrations``, or a single file's name) is
 ``TableRef.database`` — and returns tables, foreign keys with their history,
 one :class:`~model.inventory.Migration` per replayed file and every diagnostic.
-Services are not assigned here.
+Services are not assigned here. :func:`read`, the reader of every source no other reader
+takes (:mod:`ingest.registry`), adds the Prisma schemas of a folder
+(:func:`ingest.prisma.read.add_prisma`: tables from migrations win over a schema's).
 
-Each file is read in its dialect: the ``dialect`` argument when given, else
-detected from the text (backtick identifiers, ``ENGINE=`` or ``AUTO_INCREMENT``
-mean MySQL; anything else is PostgreSQL). PostgreSQL goes through
-:mod:`ingest.migrations.postgres` (pglast), every other dialect through
-:mod:`ingest.migrations.sqlglot_dialects`
-(sqlglot); both emit :mod:`ingest.migrations.ops` that :mod:`ingest.migrations.replay` applies.
-Nothing raises: unexpected failures become ``internal`` diagnostics.
+Each file is read in its dialect (:mod:`ingest.migrations.parse`: the ``dialect`` argument,
+else detected from the text) into :mod:`ingest.migrations.ops` that
+:mod:`ingest.migrations.replay` applies. Nothing raises: unexpected failures become
+``internal`` diagnostics.
 
 Large scans use both a parse cache (:mod:`ingest.migrations.cache`: a re-scan of an unchanged
 tree parses and replays nothing) and every core (:mod:`ingest.migrations.parallel`: files are
@@ -26,87 +25,23 @@ Examples
 ...                   "CREATE TABLE posts (id int, user_id int REFERENCES users);", path="001.sql")
 >>> [(fk.name, str(fk.table), fk.ref_columns, str(fk.added_at)) for fk in inv.foreign_keys]
 [('posts_user_id_fkey', 'inline:public.posts', ('id',), '001.sql:2')]
->>> detect_dialect("CREATE TABLE `t` (id INT AUTO_INCREMENT PRIMARY KEY) ENGINE=InnoDB;")
-'mysql'
 """
 
 from __future__ import annotations
 
-import difflib
 import gc
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ingest.migrations import postgres as pg
-from ingest.migrations import sqlglot_dialects as mysql
-from ingest.migrations.cache import Parsed
 from ingest.migrations.layout import discover
-from ingest.migrations.ops import Op
+from ingest.migrations.parse import normalize_dialect, parse_file
 from ingest.migrations.pipeline import replay_parsed, replay_sets
 from ingest.migrations.replay import Replayer
+from ingest.prisma.read import add_prisma
 from model.inventory import Diagnostic, Inventory, Migration, Source
 
-__all__ = [
-    "DIALECTS",
-    "detect_dialect",
-    "ingest_path",
-    "ingest_text",
-    "normalize_dialect",
-    "parse_file",
-    "parse_ops",
-]
-
-_MYSQL_HINTS = re.compile(r"`[^`\n]+`|\bENGINE\s*=|\bAUTO_INCREMENT\b", re.IGNORECASE)
-_LINE_COMMENT = re.compile(r"--[^\n]*")
-_ALIASES = {"postgresql": "postgres", "pg": "postgres", "psql": "postgres", "mariadb": "mariadb"}
-
-
-def _known_dialects() -> list[str]:
-    from sqlglot.dialects import DIALECTS as SQLGLOT
-
-    return sorted({"postgres", "mysql", "mariadb", *(d.lower() for d in SQLGLOT)})
-
-
-#: Dialect names ``dialect=`` accepts (PostgreSQL is read by pglast, the others by sqlglot).
-DIALECTS: tuple[str, ...] = tuple(_known_dialects())
-
-
-def normalize_dialect(dialect: str) -> tuple[str | None, str]:
-    """``(name, '')`` for a known dialect, else ``(None, message)`` naming the closest one.
-
-    >>> normalize_dialect("PostgreSQL")
-    ('postgres', '')
-    >>> normalize_dialect("postgress")[1]
-    "unknown dialect 'postgress'; did you mean postgres?"
-    """
-    name = dialect.strip().lower()
-    name = _ALIASES.get(name, name)
-    if name in DIALECTS:
-        return name, ""
-    close = difflib.get_close_matches(name, DIALECTS, n=1)
-    hint = f"; did you mean {close[0]}?" if close else f"; known: {', '.join(DIALECTS)}"
-    return None, f"unknown dialect {dialect!r}{hint}"
-
-
-def detect_dialect(text: str) -> str:
-    """``'mysql'`` for backtick identifiers, ``ENGINE=`` or ``AUTO_INCREMENT``, else ``'postgres'``.
-
-    ``--`` comments are ignored, so a backtick in a comment does not count.
-
-    >>> detect_dialect("-- the `users` table\\nCREATE TABLE users (id serial);")
-    'postgres'
-    """
-    sample = text if len(text) <= 2_000_000 else text[:2_000_000]
-    return "mysql" if _MYSQL_HINTS.search(_LINE_COMMENT.sub("", sample)) else "postgres"
-
-
-def parse_ops(text: str, path: str, dialect: str) -> tuple[list[Op], list[Diagnostic]]:
-    """Operations of one file's text in ``dialect``."""
-    if dialect == "postgres":
-        return pg.parse(text, path)
-    return mysql.parse(text, path, dialect=dialect)
+__all__ = ["ingest_path", "ingest_text", "read"]
 
 
 @contextmanager
@@ -130,21 +65,6 @@ def _gc_paused() -> Iterator[None]:
             gc.freeze()
             gc.unfreeze()
             gc.enable()
-
-
-def parse_file(text: str, rel: str, dialect: str | None) -> Parsed:
-    """One file's parse: ``(dialect, operations, diagnostics, '')``, or the internal error's text.
-
-
-    Depends only on its arguments (what :mod:`ingest.migrations.cache` and
-    :mod:`ingest.migrations.parallel` rely on).
-    """
-    name = dialect or detect_dialect(text)
-    try:
-        ops, diags = parse_ops(text, rel, name)
-    except Exception as exc:
-        return name, [], [], f"{type(exc).__name__}: {exc}"
-    return name, ops, diags, ""
 
 
 def ingest_path(
@@ -215,3 +135,11 @@ def ingest_text(
         migrations=(Migration(path, database, 0, 0),),
         sources=(Source("migrations", path),),
     )
+
+
+def read(source: str, *, dialect: str | None = None) -> Inventory:
+    """The reader of migration folders and ``.sql`` files (:mod:`ingest.registry`): :func:`ingest_path`,
+    plus the Prisma schemas of a folder."""
+    path = Path(source)
+    inv = ingest_path(path, dialect=dialect)
+    return add_prisma(inv, path) if path.is_dir() else inv

@@ -187,7 +187,6 @@ def _column(
         if isinstance(k, exp.NotNullColumnConstraint):
             nullable = bool(k.args.get("allow_null"))
         elif isinstance(k, exp.PrimaryKeyColumnConstraint):
-            nullable = False
             cons.append(o.ConstraintSpec("p", None, (name,)))
         elif isinstance(k, exp.UniqueColumnConstraint):
             cons.append(o.ConstraintSpec("u", None, (name,)))

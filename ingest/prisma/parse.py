@@ -2,7 +2,8 @@
 
 No maintained Python library parses the Prisma Schema Language (Prisma's own
 parser is Rust, shipped inside the Node.js CLI), so this module reads the part
-fkmap needs with a regex tokenizer and a line-oriented recursive descent:
+fkmap needs with a regex tokenizer and a line-oriented recursive descent, into the
+nodes of :mod:`ingest.prisma.nodes`:
 
 * ``datasource`` (``provider``, ``schemas``, ``relationMode``) and ``generator``
   blocks as ``key = value`` pairs;
@@ -36,12 +37,12 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
-from typing import TypeAlias
+from dataclasses import dataclass
 
+from ingest.prisma.nodes import Attribute, Block, Ident, PrismaField, PrismaFile, Value
 from model.inventory import Diagnostic
 
-__all__ = ["Attribute", "Block", "Ident", "PrismaField", "PrismaFile", "Value", "parse_text"]
+__all__ = ["KEYWORDS", "parse_text"]
 
 _TOKEN = re.compile(
     r"""
@@ -61,93 +62,6 @@ _TOKEN = re.compile(
 )
 #: Top-level block keywords.
 KEYWORDS = frozenset({"model", "enum", "view", "type", "datasource", "generator"})
-
-
-@dataclass(frozen=True)
-class Ident:
-    """A bare identifier or function call in an attribute argument (``Cascade``, ``now()``)."""
-
-    name: str
-    args: tuple[tuple[str | None, Value], ...] = ()
-
-
-Value: TypeAlias = str | Ident | tuple["Value", ...]
-
-
-@dataclass(frozen=True)
-class Attribute:
-    """``@name(args)`` or ``@@name(args)``; ``args`` are ``(name or None, value)`` pairs."""
-
-    name: str
-    args: tuple[tuple[str | None, Value], ...] = ()
-
-    def arg(self, name: str, position: int | None = None) -> Value | None:
-        """The argument called ``name``, else the unnamed one at ``position``."""
-        for key, value in self.args:
-            if key == name:
-                return value
-        unnamed = [value for key, value in self.args if key is None]
-        if position is not None and position < len(unnamed):
-            return unnamed[position]
-        return None
-
-    def first(self) -> Value | None:
-        """The first unnamed argument (``@@map("x")`` -> ``'x'``)."""
-        return self.arg("", 0)
-
-
-@dataclass(frozen=True)
-class PrismaField:
-    """A field line of a model: ``name Type? @attr...`` with its comments."""
-
-    name: str
-    type: str
-    optional: bool
-    is_list: bool
-    line: int
-    attributes: tuple[Attribute, ...] = ()
-    comment: str = ""  # trailing // comment, without the slashes
-    doc: str = ""  # /// doc comment lines above the field, joined by spaces
-    unsupported: str = ""  # the type text of Unsupported("...")
-
-    def attribute(self, name: str) -> Attribute | None:
-        """The field attribute ``@name``, if present."""
-        return next((a for a in self.attributes if a.name == name), None)
-
-
-@dataclass(frozen=True)
-class Block:
-    """A top-level block of kind ``model``, ``enum``, ``view``, ``type``, ``datasource`` or ``generator``."""
-
-    kind: str
-    name: str
-    path: str
-    line: int
-    fields: tuple[PrismaField, ...] = ()
-    attributes: tuple[Attribute, ...] = ()
-    settings: tuple[tuple[str, Value], ...] = ()  # datasource/generator key = value
-
-    def attribute(self, name: str) -> Attribute | None:
-        """The block attribute ``@@name``, if present."""
-        return next((a for a in self.attributes if a.name == name), None)
-
-    def setting(self, key: str) -> Value | None:
-        """The value of ``key = value`` in a datasource/generator block."""
-        return next((v for k, v in self.settings if k == key), None)
-
-
-@dataclass(frozen=True)
-class PrismaFile:
-    """What one ``.prisma`` file holds."""
-
-    path: str
-    blocks: tuple[Block, ...] = ()
-    diagnostics: tuple[Diagnostic, ...] = field(default=())
-
-    @property
-    def models(self) -> tuple[Block, ...]:
-        """The ``model`` blocks, in file order."""
-        return tuple(b for b in self.blocks if b.kind == "model")
 
 
 @dataclass(frozen=True)

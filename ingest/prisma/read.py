@@ -31,7 +31,8 @@ What a schema gives
   (or ``///`` doc comment) says ``References [database.]Model.field``
   (``participant1Id String // References user_db.User.id``) -- an explicit
   declaration, emitted with or without ``--infer``, named
-  ``inferred:<table>.<column>`` like :mod:`ownership.infer`'s;
+  ``inferred:<table>.<column>`` like :mod:`ownership.infer`'s
+  (:mod:`ingest.prisma.references`);
 * for a schema that gives tables, one :class:`~model.inventory.Migration` per
   file, so the service map's path rules see its directory like a migration set's.
 
@@ -79,11 +80,11 @@ Examples
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
-from ingest.prisma.parse import Attribute, PrismaField, Value
+from ingest.prisma.nodes import Attribute, PrismaField, Value
+from ingest.prisma.references import SchemaReferences
 from ingest.prisma.schema import (
     Model,
     PrismaSchema,
@@ -99,7 +100,6 @@ from ingest.prisma.schema import (
 )
 from model.inventory import (
     Column,
-    Diagnostic,
     ForeignKey,
     Inventory,
     Location,
@@ -109,7 +109,7 @@ from model.inventory import (
     TableRef,
 )
 
-__all__ = ["Model", "PrismaSchema", "add_prisma", "discover_schemas", "ingest_prisma", "read_schema"]
+__all__ = ["Model", "PrismaSchema", "add_prisma", "discover_schemas", "ingest_prisma", "read", "read_schema"]
 
 _ACTIONS = {
     "cascade": "CASCADE",
@@ -119,33 +119,10 @@ _ACTIONS = {
     "setdefault": "SET DEFAULT",
 }
 _MAX_IDENTIFIER = {"postgresql": 63, "postgres": 63, "cockroachdb": 63, "mysql": 64, "sqlserver": 128}
-_REFERENCE = re.compile(
-    r"\brefer(?:ences?|s)\b\s*(?:to\b\s*)?:?\s*((?:\"?[A-Za-z_][\w-]*\"?\.){1,2}\"?[A-Za-z_]\w*\"?)", re.I
-)
-_HINT_SUFFIX = re.compile(r"(?:[_-]?(?:db|database|service|svc|api))+$")
 
 
-class _Emitter:
+class _Emitter(SchemaReferences):
     """Turns schemas into tables, keys, references and diagnostics, given the migration sets."""
-
-    def __init__(self, schemas: list[PrismaSchema], set_labels: set[str], present: set[TableRef]) -> None:
-        self.schemas = schemas
-        self.present = present
-        self.db: dict[str, tuple[str, bool]] = {}  # label -> (database, from migrations)
-        for s in schemas:
-            parent = s.label.rsplit("/", 1)[0] if "/" in s.label else ""
-            candidates = [s.label, f"{s.label}/migrations"]
-            if PurePosixPath(s.label).name == "schema" and parent:
-                candidates.append(f"{parent}/migrations")
-            hit = next((c for c in candidates if c in set_labels), None)
-            self.db[s.label] = (hit, True) if hit else (s.label, False)
-        self.tables: list[Table] = []
-        self.fks: list[ForeignKey] = []
-        self.migrations: list[Migration] = []
-        self.diagnostics: list[Diagnostic] = []
-
-    def ref(self, s: PrismaSchema, m: Model) -> TableRef:
-        return TableRef(self.db[s.label][0], m.schema, m.table)
 
     def run(self) -> None:
         for s in self.schemas:
@@ -263,102 +240,6 @@ class _Emitter:
                 s, fk_name, ref, (col,), self.ref(s, target), target.primary_key, "CASCADE", "CASCADE", at
             )
 
-    # -- comment-declared references -----------------------------------------------------------------
-    def emit_comment_references(self, s: PrismaSchema) -> None:
-        for m in s.models.values():
-            keyed = {
-                n for f in m.block.fields if (r := f.attribute("relation")) for n in names_of(r.arg("fields"))
-            }
-            for f in m.block.fields:
-                if f.name not in m.columns or f.name in keyed:
-                    continue
-                found = _REFERENCE.search(f.comment) or _REFERENCE.search(f.doc)
-                if found is None:
-                    continue
-                at = Location(m.block.path, f.line)
-                parts = [p.strip('"') for p in found.group(1).split(".")]
-                target = self.resolve(s, parts, at)
-                if target is None:
-                    continue
-                tschema, tmodel, tcolumn = target
-                table, ref_table = self.ref(s, m), self.ref(tschema, tmodel)
-                if not self.exists(s, m, table, at) or not self.exists(tschema, tmodel, ref_table, at):
-                    continue
-                column = m.columns[f.name]
-                self.fks.append(
-                    ForeignKey(
-                        f"inferred:{table.name}.{column}",
-                        table,
-                        (column,),
-                        ref_table,
-                        (tcolumn,),
-                        added_at=at,
-                        origin="inferred",
-                    )
-                )
-
-    def exists(self, s: PrismaSchema, m: Model, ref: TableRef, at: Location) -> bool:
-        database, from_migrations = self.db[s.label]
-        if not from_migrations or ref in self.present:
-            return True
-        message = (
-            f"model {m.name} maps to table {ref.qualified}, which the migrations in {database!r} do not "
-            "create; the reference declared in this comment is skipped"
-        )
-        self.diagnostics.append(diag("info", message, at.path, at.line, "prisma-drift"))
-        return False
-
-    def warn(self, message: str, at: Location) -> None:
-        self.diagnostics.append(diag("warning", message, at.path, at.line, "prisma-reference"))
-
-    def find(self, name: str) -> list[tuple[PrismaSchema, Model]]:
-        exact = [(s, s.models[name]) for s in self.schemas if name in s.models]
-        return exact or [(s, m) for s in self.schemas for m in s.models.values() if m.table == name]
-
-    def resolve(
-        self, own: PrismaSchema, parts: list[str], at: Location
-    ) -> tuple[PrismaSchema, Model, str] | None:
-        if len(parts) == 3:
-            hint, model, fieldname = parts
-        elif self.find(parts[0]):
-            hint, model, fieldname = "", parts[0], parts[1]
-        else:
-            hint, model, fieldname = parts[0], parts[1], ""
-        said = ".".join(parts)
-        found = self.find(model)
-        if hint:
-            found = [c for c in found if _names_hint(c[0].label, hint)] or found
-        elif any(c[0] is own for c in found):
-            found = [c for c in found if c[0] is own]
-        if not found:
-            self.warn(f"comment references {said}, but no scanned Prisma schema defines model {model}", at)
-            return None
-        if len(found) > 1:
-            where = ", ".join(sorted(c[0].label for c in found))
-            self.warn(f"comment references {said}: model {model} is defined by several schemas ({where})", at)
-            return None
-        schema, target = found[0]
-        if fieldname:
-            column = target.columns.get(fieldname) or next(
-                (c for c in target.columns.values() if c == fieldname), ""
-            )
-        else:
-            column = target.primary_key[0] if len(target.primary_key) == 1 else ""
-        if not column:
-            what = f"has no field {fieldname}" if fieldname else "has no single-field @id"
-            self.warn(f"comment references {said}, but model {target.name} {what}", at)
-            return None
-        return schema, target, column
-
-
-def _names_hint(label: str, hint: str) -> bool:
-    """True when a path segment of ``label`` names the database ``hint`` (``user_db`` ~ ``user-service``)."""
-    want = _HINT_SUFFIX.sub("", hint.lower()) or hint.lower()
-    for segment in label.lower().split("/"):
-        if segment == hint.lower() or (_HINT_SUFFIX.sub("", segment) or segment) == want:
-            return True
-    return False
-
 
 def _action(value: Value | None, default: str) -> str:
     return _ACTIONS.get(text_of(value).lower(), default) if value is not None else default
@@ -433,3 +314,8 @@ def ingest_prisma(path: str | Path) -> Inventory:
         code = "io-error" if isinstance(exc, OSError) else "internal"
         message = f"cannot read Prisma schema: {type(exc).__name__}: {exc}"
         return Inventory(diagnostics=(diag("error", message, shown, 0, code),), sources=(source,))
+
+
+def read(source: str, *, dialect: str | None = None) -> Inventory:
+    """The reader of ``.prisma`` sources (:mod:`ingest.registry`): :func:`ingest_prisma`."""
+    return ingest_prisma(Path(source))

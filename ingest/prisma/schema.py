@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ingest.migrations.layout import SKIP_DIRS
-from ingest.prisma.parse import Block, Ident, PrismaField, Value, parse_text
+from ingest.prisma.nodes import Block, Ident, PrismaField, Value
+from ingest.prisma.parse import parse_text
 from model.inventory import Diagnostic, Severity
 
 __all__ = [

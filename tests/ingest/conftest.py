@@ -22,7 +22,7 @@ MARIADB_DSN = os.environ.get("FKMAP_TEST_MARIADB", "mysql://root@127.0.0.1:3306/
 def _connect(dsn: str) -> object:
     import pymysql
 
-    from ingest.catalogs.mysql import parse_mysql_dsn
+    from ingest.catalogs.mysql_dsn import parse_mysql_dsn
 
     d = parse_mysql_dsn(dsn)
     return pymysql.connect(

@@ -12,8 +12,9 @@ from urllib.parse import quote
 
 import pytest
 
-from ingest import ingest_source
-from ingest.catalogs.mysql import connect_read_only, ingest_mysql, is_mysql_dsn, parse_mysql_dsn
+from ingest import read_source
+from ingest.catalogs.mysql import connect_read_only, ingest_mysql
+from ingest.catalogs.mysql_dsn import parse_mysql_dsn
 from model.inventory import Column, ForeignKey, Location, Source, Table, TableRef
 from tests.ingest.conftest import _connect
 
@@ -99,27 +100,6 @@ def expected_shop(db: str) -> set[Row]:
 
 
 # -- without a server ------------------------------------------------------------------------------
-
-
-def test_parse_dsn_variants() -> None:
-    d = parse_mysql_dsn("mariadb://app:p%40ss%2Fw@db.internal:3307/shop?connect_timeout=3&ssl_ca=/ca.pem")
-    assert (d.scheme, d.user, d.password, d.host, d.port, d.database) == (
-        "mariadb",
-        "app",
-        "p@ss/w",
-        "db.internal",
-        3307,
-        "shop",
-    )
-    assert d.params == (("connect_timeout", "3"), ("ssl_ca", "/ca.pem"))
-    assert d.label == "mariadb://app@db.internal:3307/shop"
-    assert d.secrets == ("p@ss/w",)
-    assert "p@ss" not in repr(d)
-    assert parse_mysql_dsn("mysql://db/").label == "mysql://db/"
-    assert parse_mysql_dsn("mysql://u@[::1]:3306/x").label == "mysql://u@[::1]:3306/x"
-    assert parse_mysql_dsn("mysql://u@h/we%20ird").database == "we ird"
-    assert parse_mysql_dsn("mysql://u@h/x?foo=1&password=pw").ignored == ("foo",)
-    assert is_mysql_dsn("MYSQL://h/x") and is_mysql_dsn("mariadb://h/") and not is_mysql_dsn("sqlite:///x")
 
 
 @pytest.mark.parametrize(
@@ -296,7 +276,7 @@ def test_missing_database_and_dispatcher(mariadb_database: Callable[..., str], m
         ("connect", "mysql://root@127.0.0.1:3306/fkmap_no_such_db")
     ]
     dsn = mariadb_database(SHOP)
-    via = ingest_source(dsn.replace("mysql://", "mariadb://"))
+    via = read_source(dsn.replace("mysql://", "mariadb://"))
     assert rows(via.foreign_keys) == expected_shop(dbname(dsn))
     assert via.sources[0].label.startswith("mariadb://root@127.0.0.1:3306/")
 

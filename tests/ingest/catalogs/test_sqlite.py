@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest import ingest_source
-from ingest.catalogs.sqlite import ingest_sqlite, sqlite_path
+from ingest import read_source
+from ingest.catalogs.sqlite import ingest_sqlite
 from model.inventory import Column, Diagnostic, Location, Source, Table, TableRef
 
 SHOP = """
@@ -61,14 +61,6 @@ def make_db(tmp_path: Path, sql: str = SHOP, name: str = "shop.db") -> Path:
 
 def url_of(path: Path) -> str:
     return "sqlite:///" + str(path)  # absolute path: four slashes
-
-
-def test_sqlite_path() -> None:
-    assert sqlite_path("sqlite:///rel/app.db") == "rel/app.db"
-    assert sqlite_path("sqlite:////abs/app.db") == "/abs/app.db"
-    assert sqlite_path("sqlite:///my%20app.db?mode=rw") == "my app.db"
-    assert sqlite_path("sqlite:app.db") == "app.db"
-    assert sqlite_path("sqlite:///:memory:") == sqlite_path("sqlite://") == ""
 
 
 def test_exact_foreign_keys(tmp_path: Path) -> None:
@@ -175,7 +167,7 @@ def test_not_a_database_and_bad_urls(tmp_path: Path) -> None:
 def test_relative_url_and_dispatcher(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     make_db(tmp_path, name="auth_db.sqlite")
     monkeypatch.chdir(tmp_path)
-    inv = ingest_source("sqlite:///auth_db.sqlite")
+    inv = read_source("sqlite:///auth_db.sqlite")
     assert inv.sources == (Source("catalog", "sqlite:///auth_db.sqlite"),)
     assert {t.ref.database for t in inv.tables} == {"auth_db"}
     assert len(inv.foreign_keys) == 8

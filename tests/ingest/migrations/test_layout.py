@@ -1,4 +1,4 @@
-"""Migration-set discovery, replay order and reading the up part of a file."""
+"""Migration-set discovery and replay order (:mod:`ingest.migrations.layout`)."""
 
 from __future__ import annotations
 
@@ -11,14 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest.migrations import layout
-from ingest.migrations.layout import (
-    MigrationFile,
-    MigrationSet,
-    discover,
-    order_key,
-    parse_name,
-    read_up_text,
-)
+from ingest.migrations.layout import MigrationFile, MigrationSet, discover, order_key, parse_name
 from model.inventory import Diagnostic
 
 
@@ -326,134 +319,6 @@ def test_symbolic_links(tmp_path: Path) -> None:
             "warning", "symbolic link loop back to '.'; not followed", path="db/loop", code="symlink-loop"
         ),
     ]
-
-
-# --------------------------------------------------------------------------- sections
-def test_dbmate_down_section_is_blanked(tmp_path: Path) -> None:
-    text = "-- migrate:up\nCREATE TABLE users (id int);\n\n-- migrate:down\nDROP TABLE users;\n"
-    make(tmp_path, {"db/migrations/20240101120000_users.sql": text})
-    sets, _ = discover(tmp_path)
-    f = sets[0].files[0]
-    assert (f.section, f.version, f.name) == ("dbmate", "20240101120000", "users")
-    assert read_up_text(f) == ("-- migrate:up\nCREATE TABLE users (id int);\n\n\n\n", [])
-
-
-@pytest.mark.parametrize(
-    "text,expected,warned",
-    [
-        (
-            "-- migrate:down\nDROP TABLE x;\n-- migrate:up transaction:false\nCREATE TABLE x (id int);",
-            "\n\n-- migrate:up transaction:false\nCREATE TABLE x (id int);",
-            False,
-        ),
-        ("-- header\n-- migrate:down\nDROP TABLE x;", "\n\n", True),
-        (
-            "-- +goose Up\n-- +goose StatementBegin\nCREATE FUNCTION f() AS $$ SELECT 1; $$;\n"
-            "-- +goose StatementEnd\n\n-- +goose Down\nDROP FUNCTION f();\n",
-            "-- +goose Up\n-- +goose StatementBegin\nCREATE FUNCTION f() AS $$ SELECT 1; $$;\n"
-            "-- +goose StatementEnd\n\n\n\n",
-            False,
-        ),
-    ],
-    ids=["dbmate-down-first", "dbmate-no-up", "goose"],
-)
-def test_up_sections(tmp_path: Path, text: str, expected: str, warned: bool) -> None:
-    make(tmp_path, {"20240101120000_x.sql": text})
-    f = discover(tmp_path)[0][0].files[0]
-    up, diagnostics = read_up_text(f)
-    assert up == expected
-    assert up.count("\n") == text.count("\n")
-    assert [d.code for d in diagnostics] == (["migration-layout"] if warned else [])
-
-
-# --------------------------------------------------------------------------- reading
-def one_file(tmp_path: Path, content: bytes, name: str = "001_x.sql") -> MigrationFile:
-    make(tmp_path, {name: content})
-    return MigrationFile(str(tmp_path / name), name, "001", "x", "")
-
-
-def test_read_strips_bom(tmp_path: Path) -> None:
-    assert read_up_text(one_file(tmp_path, b"\xef\xbb\xbfSELECT 1;\n")) == ("SELECT 1;\n", [])
-
-
-def test_read_utf16_with_bom(tmp_path: Path) -> None:
-    assert read_up_text(one_file(tmp_path, "SELECT 'é';\n".encode("utf-16"))) == ("SELECT 'é';\n", [])
-
-
-def test_read_invalid_utf8(tmp_path: Path) -> None:
-    text, diagnostics = read_up_text(one_file(tmp_path, b"SELECT 1;\nSELECT '\xff caf\xc3\xa9';\n"))
-    assert text == "SELECT 1;\nSELECT '\ufffd café';\n"
-    assert diagnostics == [
-        Diagnostic(
-            "warning",
-            "invalid UTF-8 (byte 0xff); decoded with replacement characters",
-            path="001_x.sql",
-            line=2,
-            excerpt="SELECT '\ufffd café';",
-            code="encoding",
-        )
-    ]
-
-
-def test_read_binary(tmp_path: Path) -> None:
-    assert read_up_text(one_file(tmp_path, b"SELECT 1;\n\x00\x01\x02")) == (
-        "",
-        [
-            Diagnostic(
-                "error",
-                "binary file (contains NUL bytes); skipped",
-                path="001_x.sql",
-                line=2,
-                code="binary-file",
-            )
-        ],
-    )
-
-
-def test_read_too_large(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(layout, "MAX_FILE_BYTES", 10)
-    assert read_up_text(one_file(tmp_path, b"SELECT 1234567890;")) == (
-        "",
-        [
-            Diagnostic(
-                "error",
-                "file is 18 bytes, over the 10-byte limit; skipped",
-                path="001_x.sql",
-                code="file-too-large",
-            )
-        ],
-    )
-
-
-def test_read_missing_and_not_a_file(tmp_path: Path) -> None:
-    gone = MigrationFile(str(tmp_path / "gone.sql"), "gone.sql", "", "gone", "")
-    assert read_up_text(gone) == (
-        "",
-        [
-            Diagnostic(
-                "error", "cannot read file: No such file or directory", path="gone.sql", code="io-error"
-            )
-        ],
-    )
-    (tmp_path / "dir.sql").mkdir()
-    folder = MigrationFile(str(tmp_path / "dir.sql"), "dir.sql", "", "dir", "")
-    assert read_up_text(folder) == (
-        "",
-        [Diagnostic("error", "not a regular file; skipped", path="dir.sql", code="io-error")],
-    )
-
-
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
-def test_read_permission_denied(tmp_path: Path) -> None:
-    f = one_file(tmp_path, b"SELECT 1;")
-    os.chmod(f.path, 0)
-    try:
-        assert read_up_text(f) == (
-            "",
-            [Diagnostic("error", "cannot read file: Permission denied", path="001_x.sql", code="io-error")],
-        )
-    finally:
-        os.chmod(f.path, 0o644)
 
 
 def test_unreadable_directory_is_a_diagnostic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,19 +1,16 @@
-"""Whole migration trees, the source dispatcher, robustness and the pg_dump-sized input."""
+"""Whole migration trees, robustness and the pg_dump-sized input."""
 
 from __future__ import annotations
 
 import gc
-import json
-import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest import ingest_source
 from ingest.migrations import postgres as pg
-from ingest.migrations.sets import detect_dialect, ingest_path, ingest_text
+from ingest.migrations.sets import ingest_path, ingest_text
 from model.inventory import Diagnostic, ForeignKey, Inventory, Location, Migration, Source, TableRef
 from tests.ingest.pgdump_fixture import expected_fk_count, make_pg_dump
 
@@ -157,20 +154,6 @@ def test_explicit_and_unknown_dialects(tmp_path: Path) -> None:
     assert inv.diagnostics[0].message.startswith("unknown dialect 'postgress'; did you mean postgres?")
 
 
-@pytest.mark.parametrize(
-    ("text", "dialect"),
-    [
-        ("CREATE TABLE `t` (id int);", "mysql"),
-        ("CREATE TABLE t (id int) ENGINE = InnoDB;", "mysql"),
-        ("CREATE TABLE t (id int AUTO_INCREMENT);", "mysql"),
-        ("CREATE TABLE t (id serial); -- `quoted` in a comment", "postgres"),
-        ('CREATE TABLE "t" (id int);', "postgres"),
-    ],
-)
-def test_detect_dialect(text: str, dialect: str) -> None:
-    assert detect_dialect(text) == dialect
-
-
 def test_missing_path_is_a_diagnostic(tmp_path: Path) -> None:
     inv = ingest_path(tmp_path / "nope")
     assert [(d.severity, d.code) for d in inv.diagnostics] == [("error", "io-error")]
@@ -190,46 +173,6 @@ def test_a_failing_parser_is_an_internal_diagnostic(tmp_path: Path, monkeypatch:
     ]
     assert len(inv.migrations) == 2
     assert gc.isenabled()
-
-
-# ------------------------------------------------------------------------------ ingest_source
-def test_ingest_source_dispatches_paths(tmp_path: Path) -> None:
-    write_tree(tmp_path, TREE)
-    assert ingest_source(str(tmp_path)) == ingest_path(tmp_path)
-
-
-def test_ingest_source_loads_saved_inventories(tmp_path: Path) -> None:
-    write_tree(tmp_path, TREE)
-    inv = ingest_path(tmp_path)
-    saved = tmp_path / "inventory.json"
-    saved.write_text(inv.to_json())
-    loaded = ingest_source(str(saved))
-    assert loaded.foreign_keys == inv.foreign_keys and loaded.tables == inv.tables
-    assert loaded.sources == (*inv.sources, Source("inventory", str(saved)))
-
-
-@pytest.mark.parametrize(
-    ("content", "code"),
-    [
-        ("{not json", "parse-error"),
-        ('{"tables": []}', "unsupported"),
-        ('{"format_version": 99}', "unsupported"),
-    ],
-)
-def test_ingest_source_rejects_bad_json(tmp_path: Path, content: str, code: str) -> None:
-    path = tmp_path / "x.json"
-    path.write_text(content)
-    inv = ingest_source(str(path))
-    assert [(d.severity, d.code) for d in inv.diagnostics] == [("error", code)]
-    assert inv.sources == (Source("inventory", str(path)),)
-
-
-def test_ingest_source_without_catalog_reader(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "ingest.catalogs.postgres", None)  # makes the import fail
-    inv = ingest_source("postgresql://app:s3cret@db.invalid:5432/shop")
-    assert [(d.severity, d.code) for d in inv.diagnostics] == [("error", "unsupported")]
-    assert "s3cret" not in json.dumps(inv.to_dict())
-    assert inv.sources[0].kind == "catalog"
 
 
 # ------------------------------------------------------------------------------ robustness

@@ -155,7 +155,8 @@ def test_a_large_file_parsed_in_parts_is_cached_for_its_set(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from ingest.migrations.cache import ParseCache
-    from ingest.migrations.layout import discover, read_up_text
+    from ingest.migrations.layout import discover
+    from ingest.migrations.read import read_up_text
 
     root = tmp_path / "repo"
     (root / "db").mkdir(parents=True)

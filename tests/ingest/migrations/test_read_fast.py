@@ -1,4 +1,4 @@
-"""Reading a large file in blocks blanks COPY data exactly like reading it line by line."""
+"""Reading a large file in blocks blanks COPY data like reading it line by line (ingest.migrations.read)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest.migrations import layout
+from ingest.migrations import read
 from ingest.migrations.layout import MigrationFile
 
 LINES = [
@@ -37,8 +37,8 @@ LINES = [
 def _read(data: bytes, tmp: Path, limit: int, *, bulk: bool, monkeypatch: pytest.MonkeyPatch) -> object:
     path = tmp / "big.sql"
     path.write_bytes(data)
-    monkeypatch.setattr(layout, "_BULK", bulk)
-    return layout._read_streamed(MigrationFile(str(path), "big.sql", "", "big", ""), len(data), limit)
+    monkeypatch.setattr(read, "_BULK", bulk)
+    return read._read_streamed(MigrationFile(str(path), "big.sql", "", "big", ""), len(data), limit)
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -50,8 +50,8 @@ def _read(data: bytes, tmp: Path, limit: int, *, bulk: bool, monkeypatch: pytest
 def test_blocks_read_like_lines(
     picks: list[bytes], block: int, limit: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(layout, "_PIECE_BYTES", 24)  # long lines come in pieces, as over 1 MB
-    monkeypatch.setattr(layout, "_BLOCK_BYTES", block)
+    monkeypatch.setattr(read, "_PIECE_BYTES", 24)  # long lines come in pieces, as over 1 MB
+    monkeypatch.setattr(read, "_BLOCK_BYTES", block)
     data = b"".join(picks)
     fast = _read(data, tmp_path, limit, bulk=True, monkeypatch=monkeypatch)
     slow = _read(data, tmp_path, limit, bulk=False, monkeypatch=monkeypatch)
@@ -67,8 +67,8 @@ def test_copy_data_lines_are_blanked(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 @pytest.mark.parametrize("block", [8, 31, 64, 200, 4096])
 def test_long_copy_data_across_blocks(block: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(layout, "_PIECE_BYTES", 24)
-    monkeypatch.setattr(layout, "_BLOCK_BYTES", block)
+    monkeypatch.setattr(read, "_PIECE_BYTES", 24)
+    monkeypatch.setattr(read, "_BLOCK_BYTES", block)
     data = b"SELECT 1;\nCOPY t (a) FROM stdin;\n" + b"1\tdata\n" * 50 + b"\\.\nCREATE TABLE x (a int);\n"
     data += b"copy u from stdin;\n" + b"2\n" * 40 + b"COPY v FROM stdin;\n"  # the last data has no end
     expected = _read(data, tmp_path, 10_000, bulk=False, monkeypatch=monkeypatch)

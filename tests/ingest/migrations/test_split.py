@@ -318,94 +318,144 @@ def test_without_comments_every_character_is_in_a_statement(sql: str, dialect: s
     assert stray == []
 
 
+_IDENT = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$")
+
+
+class _ReferenceSplit:
+    """The state of :func:`reference_split` going through the text one character (or token) at a time."""
+
+    def __init__(self, sql: str) -> None:
+        self.sql, self.n = sql, len(sql)
+        self.i, self.start, self.parens, self.blocks = 0, -1, 0, 0
+        self.routine = False
+        self.out: list[tuple[str, str]] = []
+
+    def run(self) -> list[tuple[str, str]]:
+        between = (self.line_comment, self.block_comment, self.blank, self.meta, self.semicolon)
+        while self.i < self.n:
+            if any(step() for step in between):
+                continue
+            if self.start < 0:
+                self.begin()
+            if not (self.quoted() or self.dollar_quoted() or self.word()):
+                self.other()
+        self.close(self.n)
+        return self.out
+
+    def close(self, end: int) -> None:
+        if self.start >= 0 and self.sql[self.start : end].strip():
+            self.out.append(("sql", self.sql[self.start : end].rstrip()))
+        self.start, self.parens, self.blocks = -1, 0, 0
+
+    def line_comment(self) -> bool:
+        if not self.sql.startswith("--", self.i):
+            return False
+        self.i = self.sql.find("\n", self.i) if "\n" in self.sql[self.i :] else self.n
+        return True
+
+    def block_comment(self) -> bool:
+        sql, n, i = self.sql, self.n, self.i
+        if not sql.startswith("/*", i):
+            return False
+        depth, j = 0, i
+        while j < n:
+            if sql.startswith("/*", j):
+                depth, j = depth + 1, j + 2
+            elif sql.startswith("*/", j):
+                depth, j = depth - 1, j + 2
+                if depth == 0:
+                    break
+            else:
+                j += 1
+        if depth:  # unterminated: the rest is one statement
+            self.start = i if self.start < 0 else self.start
+            self.i = n
+        else:
+            self.i = j
+        return True
+
+    def blank(self) -> bool:
+        if not (self.sql[self.i].isspace() and self.start < 0):
+            return False
+        self.i += 1
+        return True
+
+    def meta(self) -> bool:
+        sql, i = self.sql, self.i
+        if sql[i] != "\\":
+            return False
+        self.close(i)
+        eol = sql.find("\n", i) if "\n" in sql[i:] else self.n
+        self.out.append(("meta", sql[i:eol].rstrip()))
+        self.i = eol + 1
+        return True
+
+    def semicolon(self) -> bool:
+        if not (self.sql[self.i] == ";" and self.parens == 0 and self.blocks == 0):
+            return False
+        self.close(self.i)
+        self.i += 1
+        return True
+
+    def begin(self) -> None:
+        self.start = self.i
+        routine = re.match(r"create\s+(or\s+replace\s+)?(function|procedure)\b", self.sql[self.i :], re.I)
+        self.routine = routine is not None
+
+    def quoted(self) -> bool:
+        sql, n, i = self.sql, self.n, self.i
+        c = sql[i]
+        if c not in "'\"":
+            return False
+        e_string = c == "'" and i > 0 and sql[i - 1] in "eE" and (i < 2 or sql[i - 2] not in _IDENT)
+        j = i + 1
+        while j < n:
+            if (e_string and sql[j] == "\\") or sql.startswith(c * 2, j):
+                j += 2
+            elif sql[j] == c:
+                break
+            else:
+                j += 1
+        self.i = j + 1 if j < n else n
+        return True
+
+    def dollar_quoted(self) -> bool:
+        sql, i = self.sql, self.i
+        tag = re.match(r"\$([A-Za-z_][A-Za-z_0-9]*)?\$", sql[i:])
+        if not (sql[i] == "$" and tag and (i == 0 or sql[i - 1] not in _IDENT)):
+            return False
+        found = sql.find(tag.group(), i + len(tag.group()))
+        self.i = self.n if found < 0 else found + len(tag.group())
+        return True
+
+    def word(self) -> bool:
+        sql, i = self.sql, self.i
+        if not (sql[i] in _IDENT and (i == 0 or sql[i - 1] not in _IDENT)):
+            return False
+        word = re.match(r"[A-Za-z0-9_][A-Za-z0-9_$]*", sql[i:])
+        if not word:
+            return False
+        lowered = word.group().lower()
+        if self.routine and self.parens == 0:
+            if lowered == "begin" or (lowered == "case" and self.blocks):
+                self.blocks += 1
+            elif lowered == "end" and self.blocks:
+                self.blocks -= 1
+        self.i += len(word.group())
+        return True
+
+    def other(self) -> None:
+        c = self.sql[self.i]
+        if c == "(":
+            self.parens += 1
+        elif c == ")":
+            self.parens = max(0, self.parens - 1)
+        self.i += 1
+
+
 def reference_split(sql: str) -> list[tuple[str, str]]:
     """A slow, obvious, character-by-character model of psql's rules (no COPY), as (kind, text)."""
-    ident = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$")
-    out: list[tuple[str, str]] = []
-    n, i, start, parens, blocks = len(sql), 0, -1, 0, 0
-    routine = False
-
-    def close(end: int) -> None:
-        nonlocal start, parens, blocks
-        if start >= 0 and sql[start:end].strip():
-            out.append(("sql", sql[start:end].rstrip()))
-        start, parens, blocks = -1, 0, 0
-
-    while i < n:
-        c = sql[i]
-        if sql.startswith("--", i):
-            i = sql.find("\n", i) if "\n" in sql[i:] else n
-            continue
-        if sql.startswith("/*", i):
-            depth, j = 0, i
-            while j < n:
-                if sql.startswith("/*", j):
-                    depth, j = depth + 1, j + 2
-                elif sql.startswith("*/", j):
-                    depth, j = depth - 1, j + 2
-                    if depth == 0:
-                        break
-                else:
-                    j += 1
-            if depth:  # unterminated: the rest is one statement
-                start = i if start < 0 else start
-                i = n
-            else:
-                i = j
-            continue
-        if c.isspace() and start < 0:
-            i += 1
-            continue
-        if c == "\\":
-            close(i)
-            eol = sql.find("\n", i) if "\n" in sql[i:] else n
-            out.append(("meta", sql[i:eol].rstrip()))
-            i = eol + 1
-            continue
-        if c == ";" and parens == 0 and blocks == 0:
-            close(i)
-            i += 1
-            continue
-        if start < 0:
-            start = i
-            routine = (
-                re.match(r"create\s+(or\s+replace\s+)?(function|procedure)\b", sql[i:], re.I) is not None
-            )
-        if c in "'\"":
-            e_string = c == "'" and i > 0 and sql[i - 1] in "eE" and (i < 2 or sql[i - 2] not in ident)
-            j = i + 1
-            while j < n:
-                if (e_string and sql[j] == "\\") or sql.startswith(c * 2, j):
-                    j += 2
-                elif sql[j] == c:
-                    break
-                else:
-                    j += 1
-            i = j + 1 if j < n else n
-            continue
-        tag = re.match(r"\$([A-Za-z_][A-Za-z_0-9]*)?\$", sql[i:])
-        if c == "$" and tag and (i == 0 or sql[i - 1] not in ident):
-            found = sql.find(tag.group(), i + len(tag.group()))
-            i = n if found < 0 else found + len(tag.group())
-            continue
-        if c in ident and (i == 0 or sql[i - 1] not in ident):
-            word = re.match(r"[A-Za-z0-9_][A-Za-z0-9_$]*", sql[i:])
-            if word:
-                lowered = word.group().lower()
-                if routine and parens == 0:
-                    if lowered == "begin" or (lowered == "case" and blocks):
-                        blocks += 1
-                    elif lowered == "end" and blocks:
-                        blocks -= 1
-                i += len(word.group())
-                continue
-        if c == "(":
-            parens += 1
-        elif c == ")":
-            parens = max(0, parens - 1)
-        i += 1
-    close(n)
-    return out
+    return _ReferenceSplit(sql).run()
 
 
 REFERENCE_PIECES = st.sampled_from(

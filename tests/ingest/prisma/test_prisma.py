@@ -9,8 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest import ingest_source
-from ingest.prisma.parse import Attribute, Ident, parse_text
+from ingest import read_source
+from ingest.prisma.nodes import Attribute, Ident
+from ingest.prisma.parse import parse_text
 from ingest.prisma.read import add_prisma, discover_schemas, ingest_prisma
 from model.inventory import Column, ForeignKey, Location, Migration, Source, Table, TableRef
 from ownership import scan
@@ -208,7 +209,7 @@ model Post {
 
 def test_schema_gives_tables_keys_and_join_tables(tmp_path: Path) -> None:
     write(tmp_path, {"db/schema.prisma": SHOP})
-    inv = ingest_source(str(tmp_path / "db" / "schema.prisma"))
+    inv = read_source(str(tmp_path / "db" / "schema.prisma"))
     s = str(tmp_path / "db" / "schema.prisma")
     db = str(tmp_path / "db")
 
@@ -327,7 +328,7 @@ def test_relation_defaults_mysql_provider_and_schemas(tmp_path: Path) -> None:
             """,
         },
     )
-    inv = ingest_source(str(tmp_path))
+    inv = read_source(str(tmp_path))
     got = {(str(fk.table), fk.name, str(fk.ref_table), fk.on_delete, fk.on_update) for fk in inv.foreign_keys}
     assert got == {
         ("my:.B", "B_aId_fkey", "my:.A", "RESTRICT", "CASCADE"),  # MySQL: no schema, like its SQL replay
@@ -457,7 +458,7 @@ def test_multi_file_schema_is_one_database(tmp_path: Path) -> None:
             ),
         )
     ]
-    inv = ingest_source(str(tmp_path))
+    inv = read_source(str(tmp_path))
     assert keys(inv.foreign_keys) == {
         (
             "declared",
@@ -564,7 +565,7 @@ def test_reference_resolution_rules(tmp_path: Path) -> None:
             """,
         },
     )
-    inv = ingest_source(str(tmp_path))
+    inv = read_source(str(tmp_path))
     user = "services/user-service/prisma:public.User"
     admin = "services/admin-service/prisma:public.User"
     got = {(fk.columns[0], str(fk.ref_table), fk.ref_columns) for fk in inv.foreign_keys}
@@ -596,7 +597,7 @@ def test_ambiguous_target_is_a_warning(tmp_path: Path) -> None:
             "c/schema.prisma": "model Post {\n  id Int @id\n  by Int // References User.id\n}\n",
         },
     )
-    inv = ingest_source(str(tmp_path))
+    inv = read_source(str(tmp_path))
     assert inv.foreign_keys == ()
     (d,) = [d for d in inv.diagnostics if d.severity != "info"]
     assert (d.severity, d.path, d.line, d.code) == ("warning", "c/schema.prisma", 3, "prisma-reference")
@@ -649,7 +650,7 @@ MIGRATED = {
 
 def test_migrations_win_and_the_schema_adds_comment_references(tmp_path: Path) -> None:
     write(tmp_path, MIGRATED)
-    inv = ingest_source(str(tmp_path))
+    inv = read_source(str(tmp_path))
     user_db = "services/user-service/prisma/migrations"
     chat_db = "services/chat-service/prisma/migrations"
     # tables and declared keys come from the migrations only: no double counting
@@ -715,7 +716,7 @@ def test_add_prisma_without_schemas_returns_the_inventory(tmp_path: Path) -> Non
 def test_single_file_label_and_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(tmp_path, {"schema.prisma": "model Thing {\n  id Int @id\n}\n"})
     monkeypatch.chdir(tmp_path)
-    inv = ingest_source("schema.prisma")
+    inv = read_source("schema.prisma")
     assert inv.tables == (
         Table(
             TableRef(tmp_path.name, "public", "Thing"),

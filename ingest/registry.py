@@ -1,0 +1,164 @@
+"""The kinds of source fkmap reads, and the one place a source string is given to its reader.
+
+:data:`READERS` holds one :class:`Reader` per kind of source, in the order they are tried:
+:func:`read_source` gives a source to the first whose ``matches`` accepts it.
+
+* ``postgres``: a ``postgresql://`` or ``postgres://`` URL, or a libpq ``key=value``
+  string that is no existing path -- read by :mod:`ingest.catalogs.postgres`;
+* ``mysql``: a ``mysql://`` or ``mariadb://`` URL -- :mod:`ingest.catalogs.mysql`;
+* ``sqlite``: a ``sqlite:`` URL -- :mod:`ingest.catalogs.sqlite`;
+* ``saved``: an existing ``.json`` file, a saved scan -- :mod:`ingest.saved`;
+* ``prisma``: an existing ``.prisma`` file -- :mod:`ingest.prisma.read`;
+* ``migrations``: anything else, a migration folder or ``.sql`` file --
+  :mod:`ingest.migrations.sets` (with the Prisma schemas of a folder).
+
+``matches`` looks at the string (and at most asks whether a path exists) and imports no
+reader: a reader's module -- with its driver, pglast or sqlglot -- is imported when a
+source of its kind is first read. A reader module that cannot be imported fails its own
+sources (one ``error``, code ``unsupported``), never the others.
+
+Adding a kind of source
+    Write its module with ``read(source, *, dialect=None) -> Inventory`` (never raising:
+    problems are diagnostics; ``dialect`` is the SQL dialect asked for, if it matters), and,
+    when a source of that kind can name one database of a server, ``server_source(source)
+    -> str`` naming every database of it (``--all-databases``). Then add one line to
+    :data:`READERS`, before ``migrations``, which takes everything; its ``matches`` is
+    :func:`existing_file` for a file suffix, else a predicate from a module that is cheap to
+    import (as :func:`ingest.catalogs.mysql_dsn.is_mysql_dsn`).
+
+Examples
+--------
+>>> [r.name for r in READERS]
+['postgres', 'mysql', 'sqlite', 'saved', 'prisma', 'migrations']
+>>> reader_for("mariadb://app@db/shop").name, reader_for("services/auth/migrations").name
+('mysql', 'migrations')
+>>> [(d.severity, d.code) for d in read_source("/nonexistent/fkmap/source").diagnostics]
+[('error', 'io-error')]
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+from ingest.catalogs.mysql_dsn import is_mysql_dsn
+from ingest.catalogs.sqlite_url import is_sqlite_url
+from ingest.dsn import is_postgres_source, mask_dsn
+from model.inventory import Diagnostic, Inventory, Source
+
+__all__ = [
+    "READERS",
+    "Reader",
+    "existing_file",
+    "is_dsn_source",
+    "read_source",
+    "reader_for",
+    "server_source",
+]
+
+
+@dataclass(frozen=True)
+class Reader:
+    """One kind of source: its ``name``, whether a source string is of this kind (``matches``),
+    and the ``module`` that reads it (imported when first used). ``database`` is true for
+    kinds whose sources name live databases (DSNs) rather than paths."""
+
+    name: str
+    matches: Callable[[str], bool]
+    module: str
+    database: bool = False
+
+    def _module(self) -> ModuleType:
+        return importlib.import_module(self.module)
+
+    def read(self, source: str, *, dialect: str | None = None) -> Inventory:
+        """``source`` read by the module's ``read``; an unimportable module gives one error."""
+        try:
+            module = self._module()
+        except ImportError as exc:
+            label = mask_dsn(source) if self.database else source
+            message = f"{self.name} sources cannot be read: {exc}"
+            return Inventory(
+                diagnostics=(Diagnostic("error", message, label, code="unsupported"),),
+                sources=(Source("catalog" if self.database else "unknown", label),),
+            )
+        result: Inventory = module.read(source, dialect=dialect)
+        return result
+
+    def server_source(self, source: str) -> str:
+        """The module's ``server_source(source)``; ``source`` itself when it has none."""
+        try:
+            server: Callable[[str], str] | None = getattr(self._module(), "server_source", None)
+        except ImportError:
+            return source  # reading it reports the problem
+        return source if server is None else server(source)
+
+
+def existing_file(suffix: str) -> Callable[[str], bool]:
+    """``matches`` of sources that are existing files named ``*<suffix>`` (any case).
+
+    >>> existing_file(".json")("/nonexistent/scan.json")
+    False
+    """
+
+    def matches(source: str) -> bool:
+        path = Path(source)
+        return path.suffix.lower() == suffix and path.is_file()
+
+    matches.__name__ = matches.__qualname__ = f"existing_{suffix.lstrip('.')}_file"
+    return matches
+
+
+def _any_path(source: str) -> bool:
+    """Every other source is a path (a missing one is reported by its reader)."""
+    return True
+
+
+#: The readers, in the order they are tried (see the module docstring).
+READERS: tuple[Reader, ...] = (
+    Reader("postgres", is_postgres_source, "ingest.catalogs.postgres", database=True),
+    Reader("mysql", is_mysql_dsn, "ingest.catalogs.mysql", database=True),
+    Reader("sqlite", is_sqlite_url, "ingest.catalogs.sqlite", database=True),
+    Reader("saved", existing_file(".json"), "ingest.saved"),
+    Reader("prisma", existing_file(".prisma"), "ingest.prisma.read"),
+    Reader("migrations", _any_path, "ingest.migrations.sets"),
+)
+
+
+def reader_for(source: str) -> Reader:
+    """The first reader of :data:`READERS` whose ``matches`` accepts ``source``."""
+    return next(r for r in READERS if r.matches(source))
+
+
+def read_source(source: str, *, dialect: str | None = None) -> Inventory:
+    """Read one source (see the module docstring for the kinds) into an inventory; never raises
+    for a bad source: what cannot be read becomes ``error`` diagnostics.
+
+    ``dialect`` is the SQL dialect of ``.sql`` files (default: detected per file).
+    """
+    return reader_for(source).read(source, dialect=dialect)
+
+
+def is_dsn_source(source: str) -> bool:
+    """True when ``source`` names a live database (a DSN) rather than a path, as :func:`read_source`
+    decides.
+
+    >>> [is_dsn_source(s) for s in ("mariadb://app@db/shop", "sqlite:///app.db", "db/migrations")]
+    [True, True, False]
+    >>> is_dsn_source("host=db dbname=shop")
+    True
+    """
+    return reader_for(source).database
+
+
+def server_source(source: str) -> str:
+    """``source`` naming every database of its server (``--all-databases``); a source of a
+    kind without that notion comes back as it is.
+
+    >>> server_source("postgresql://app@db:5432/shop"), server_source("db/migrations")
+    ('postgresql://app@db:5432/', 'db/migrations')
+    """
+    return reader_for(source).server_source(source)
