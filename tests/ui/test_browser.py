@@ -19,7 +19,7 @@ from graph.analysis import cross_service_fks, headline_figures, service_graph, s
 from graph.build import build_graph
 from model.inventory import Inventory
 from tests.ui.fixtures import HOSTILE, HOSTILE_SERVICE, hostile, six_services
-from ui.overview import HEADLINES, format_figure
+from ui.pages.overview import HEADLINES, format_figure
 
 pytestmark = pytest.mark.browser
 
