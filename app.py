@@ -14,7 +14,7 @@ thread. ``gunicorn app:server`` is configured by environment variables
     The remediation store: a SQLite file or a ``postgresql://`` URL (share one
     PostgreSQL store between workers).
 ``FKMAP_CACHE_DIR`` / ``FKMAP_REDIS_URL``
-    Either one makes the workers share one ingest (:mod:`ui.background`): a
+    Either one makes the workers share one ingest (:mod:`ui.shared`): a
     Dash background callback scans once and stores the inventory by source
     fingerprint in a diskcache folder (one host; ``shared/`` under
     ``FKMAP_CACHE_DIR``) or in Redis, with the job run by a Celery worker
@@ -46,12 +46,13 @@ import dash_cytoscape as cyto
 import flask
 
 from model.inventory import Inventory
-from ui.callbacks import register_callbacks
+from remediation.handle import remediation_handle
+from ui.callbacks import register
 from ui.data import Loader
-from ui.layout import build_layout
+from ui.shell import build_layout
 
 if TYPE_CHECKING:
-    from ui.background import SharedSettings
+    from ui.shared.loader import SharedSettings
 
 __all__ = ["DEMO", "Settings", "auth_hook", "create_app", "main", "parse_args", "serve", "split_sources"]
 
@@ -93,26 +94,21 @@ def create_app(
         default ``$FKMAP_STATE``, else ``.fkmap/state.db``. Opened on first use; an empty
         store is seeded from the ``fkmap-plan.yaml`` next to the config (the demo has one).
     shared : SharedSettings, optional
-        Share one ingest between the processes serving the app (:mod:`ui.background`):
+        Share one ingest between the processes serving the app (:mod:`ui.shared`):
         the scan runs as a Dash background callback and its result is cached by
         source fingerprint. Ignored with ``inventory``.
     auth : str, optional
         ``$FKMAP_AUTH``, handed to :func:`auth_hook` (raises :class:`ui.auth.AuthConfigError`
         when it cannot be used: a dashboard meant to be protected never starts open).
     """
-    shared_loader = None
+    loader: Loader
     if inventory is not None:
         loader = Loader.from_inventory(inventory)
         label = ", ".join(s.label for s in inventory.sources) or "inventory"
-    elif shared is not None:
-        from ui.background import SharedLoader
-
-        names = [str(s) for s in (sources or [str(DEMO)])]
-        loader = shared_loader = SharedLoader.create(names, config_path, shared)
-        label = loader.label
+        plan_sources = None
     else:
-        names = [str(s) for s in (sources or [str(DEMO)])]
-        loader = Loader.from_sources(names, config_path, background=background)
+        plan_sources = [str(s) for s in (sources or [str(DEMO)])]
+        loader = _scan_loader(plan_sources, config_path, background, shared)
         label = loader.label  # DSN passwords masked
     app = dash.Dash(
         "fkmap",
@@ -125,21 +121,24 @@ def create_app(
         suppress_callback_exceptions=True,
         compress=False,
     )
-    app.layout = build_layout(label)
-    register_callbacks(app, loader)
-    from ui.remediation import register_remediation_callbacks, remediation_handle
-
-    plan_sources = None if inventory is not None else names
-    register_remediation_callbacks(app, loader, remediation_handle(state, plan_sources, config_path))
-    if shared_loader is not None and shared is not None:
-        from ui.background import install
-
-        install(app, shared_loader, shared)
+    app.layout = build_layout(label, shared=shared is not None and inventory is None)
+    register(app, loader, remediation_handle(state, plan_sources, config_path))
     app.server.config["FKMAP_LOADER"] = loader
     app.server.add_url_rule("/healthz", "fkmap_healthz", lambda: _healthz(loader))
     auth_hook(app, auth)
     loader.start()  # last: the scan thread must not import modules the app is still importing
     return app
+
+
+def _scan_loader(
+    names: list[str], config_path: str | None, background: bool, shared: SharedSettings | None
+) -> Loader:
+    """The loader that scans ``names``: shared between the workers, or in this process."""
+    if shared is not None:
+        from ui.shared.loader import SharedLoader
+
+        return SharedLoader.create(names, config_path, shared)
+    return Loader.from_sources(names, config_path, background=background)
 
 
 def _healthz(loader: Loader) -> flask.Response:
@@ -218,7 +217,7 @@ class Settings:
     def shared_settings(self) -> SharedSettings | None:
         if not self.shared:
             return None
-        from ui.background import SharedSettings
+        from ui.shared.loader import SharedSettings
 
         cache_dir = str(Path(self.cache_dir).expanduser() / "shared") if self.cache_dir else None
         return SharedSettings(cache_dir=cache_dir, redis_url=self.redis_url)

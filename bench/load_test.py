@@ -371,8 +371,9 @@ def percentiles(values: list[float]) -> dict[str, float]:
 # ---------------------------------------------------------------------------------------------- main
 def _forget(source: str, redis_url: str) -> None:
     """Leave Redis as it was: the stored scan, and the Celery queue of this spec."""
-    from ui.shared_cache import open_shared_cache
-    from ui.shared_ingest import IngestSpec, SharedIngest
+    from ui.shared.cache import open_shared_cache
+    from ui.shared.fingerprint import IngestSpec
+    from ui.shared.ingest import SharedIngest
 
     cache = open_shared_cache(redis_url=redis_url)
     ingest = SharedIngest(IngestSpec((source,)), cache)

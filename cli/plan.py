@@ -17,9 +17,13 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from remediation.service import RemediationView
+    from remediation.store.base import SqlStore
 
 __all__ = ["plan_group"]
 
@@ -36,9 +40,10 @@ def _who() -> str:
         return "fkmap"
 
 
-def _open(state: str | None) -> Any:
+def _open(state: str | None) -> SqlStore:
     from cli.common import ArgumentError
-    from remediation.store import StoreError, open_store
+    from remediation.store import open_store
+    from remediation.store.schema import StoreError
 
     try:
         return open_store(state)
@@ -46,16 +51,19 @@ def _open(state: str | None) -> Any:
         raise ArgumentError(str(exc)) from exc
 
 
-def _statuses(sources: Sequence[str], config: str | None, dialect: str | None, store: Any) -> Any:
+def _view(
+    sources: Sequence[str], config: str | None, dialect: str | None, store: SqlStore | None
+) -> RemediationView:
+    """The statuses of the scan of ``sources`` with ``store``'s records (none without a store)."""
     from cli.common import ArgumentError, check_dialect, check_sources
     from ownership.scan import scan
-    from remediation.tracking import statuses, tracked_fks
+    from remediation.service import inventory_view
 
     check_sources(sources)
     if config is not None and not Path(config).is_file():
         raise ArgumentError(f"config file {config!r} does not exist")
     inv = scan(list(sources), config_path=config, dialect=check_dialect(dialect))
-    return statuses(tracked_fks(inv), store.records() if store is not None else [])
+    return inventory_view(inv, store)
 
 
 _sources = click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
@@ -71,7 +79,7 @@ class _PlanGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         from cli.common import ArgumentError
-        from remediation.store import StoreError
+        from remediation.store.schema import StoreError
 
         try:
             return super().invoke(ctx)
@@ -104,22 +112,22 @@ def export_command(
       fkmap plan export ./repo postgresql://app@prod/shop --state postgresql://fkmap@ops/fkmap
     """
     from cli.common import ArgumentError
-    from remediation.plan_file import dump_plan, export_plan
+    from remediation.plan_file import is_json
+    from remediation.service import plan_text
 
-    store = _open(state)
-    rows, orphans = _statuses(sources, config, dialect, store)
-    doc = export_plan(rows, orphans)
+    view = _view(sources, config, dialect, _open(state))
     if output == "-":
-        click.echo(dump_plan(doc), nl=False)
+        click.echo(plan_text(view), nl=False)
         return
     try:
-        Path(output).write_text(
-            dump_plan(doc, json_format=output.lower().endswith(".json")), encoding="utf-8"
-        )
+        Path(output).write_text(plan_text(view, json_format=is_json(output)), encoding="utf-8")
     except OSError as exc:
         raise ArgumentError(f"cannot write {output!r}: {exc.strerror or exc}") from exc
+    orphans = view.orphans
     orphan_note = f", {len(orphans)} orphaned record(s)" if orphans else ""
-    click.echo(f"fkmap: wrote {output}: {len(rows)} cross-service foreign key(s){orphan_note}", err=True)
+    click.echo(
+        f"fkmap: wrote {output}: {len(view.statuses)} cross-service foreign key(s){orphan_note}", err=True
+    )
 
 
 @plan_group.command(name="import")
@@ -139,7 +147,8 @@ def import_command(file: str, state: str | None, who: str | None) -> None:
     and the exit status is 1 (re-export, edit again, import).
     """
     from cli.common import ArgumentError
-    from remediation.plan_file import PlanError, import_plan, read_plan
+    from remediation.plan_file import PlanError, read_plan
+    from remediation.plan_import import import_plan
 
     if not Path(file).is_file():
         raise ArgumentError(f"plan file {file!r} does not exist")
@@ -166,11 +175,12 @@ def status_command(
 ) -> None:
     """Keys per phase for each service, plus contradictions and orphaned records."""
     from model.escape import clean_text
-    from remediation.tracking import PHASE_LABELS
-    from remediation.views import progress
+    from remediation.records import PHASE_LABELS
+    from remediation.service import progress_by_phase
 
-    rows, orphans = _statuses(sources, config, dialect, _open(state))
-    overall, per_service = progress(rows)
+    view = _view(sources, config, dialect, _open(state))
+    rows, orphans = view.statuses, view.orphans
+    overall, per_service = progress_by_phase(view)
     width = max([len(clean_text(p.service)) for p in (overall, *per_service)] + [7])
     click.echo(
         f"{'service':<{width}}  " + "  ".join(f"{p}:{PHASE_LABELS[p][:12]:<12}" for p in range(5)) + "  total"
@@ -201,17 +211,14 @@ def sql_command(
 ) -> None:  # fmt: skip
     """Generate the phase-2 SQL of the cross-service FKs still present (one transaction per service)."""
     from cli.common import ArgumentError
-    from remediation.views import sql_for
+    from remediation.service import sql_script
 
-    rows, _ = _statuses(sources, config, dialect, None)
-    if service:
-        known = sorted({s.service for s in rows})
-        if service not in known:
-            raise ArgumentError(
-                f"no cross-service foreign key is held by service {service!r}; known: {', '.join(known)}"
-            )
-        rows = [s for s in rows if s.service == service]
-    text = sql_for(rows, kind)
+    view = _view(sources, config, dialect, None)
+    if service and service not in view.services:
+        raise ArgumentError(
+            f"no cross-service foreign key is held by service {service!r}; known: {', '.join(view.services)}"
+        )
+    text = sql_script(view, kind, service=service or "")
     if output:
         Path(output).write_text(text, encoding="utf-8")
         click.echo(f"fkmap: wrote {output}", err=True)

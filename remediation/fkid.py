@@ -4,7 +4,7 @@ A remediation record (phase marks, owner, deletion policy) must stay with its
 foreign key when the inventory is re-ingested, when the constraint or its table
 is renamed by a migration, and when the same key is also seen in a live catalog.
 No single attribute survives all of that, so there are three keys, tried in
-order by :func:`remediation.tracking.match_records`:
+order by :func:`remediation.status.match_records`:
 
 1. :func:`fkid`, the *exact id*.
 

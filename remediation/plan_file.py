@@ -2,7 +2,7 @@
 
 ``fkmap plan export`` writes one entry per tracked cross-service key (and one
 per orphaned record) to a reviewable file; ``fkmap plan import`` applies a file
-to the store. The format follows the file extension: ``.json`` is JSON,
+to the store (:mod:`remediation.plan_import`). The format follows the file extension: ``.json`` is JSON,
 anything else YAML.
 
 .. code-block:: yaml
@@ -25,24 +25,8 @@ anything else YAML.
       marks:
       - {phase: 1, by: alice, at: '2026-11-02T09:15:00Z', note: checks live, link: 'https://...'}
 
-Import rules (per entry)
-    * content (marks, owner team, target date, deletion policy) equal to the
-      store's: nothing to do -- so a second import of the same file changes
-      nothing;
-    * the store still has the file's ``version``: the entry is written; a
-      record the store does not have is created (with the file's ``uid``, so a
-      plan moves records from one store to another);
-    * the store moved on but the entry equals the record *as it was at the
-      file's version* (read from the audit log): the file did not touch this
-      record, nothing to do (a stale file never reverts newer edits);
-    * otherwise a **conflict** is reported and the entry is skipped: the record
-      changed in the store since the file's version; re-export and edit again.
-    A mark without ``by``/``at`` gets the importing user and the current time;
-    such fields are not compared. Phase 2 is never read from a file.
-
 Examples
 --------
->>> from remediation.tracking import Mark, Record
 >>> doc = {"format": "fkmap-plan", "format_version": 1, "records": [
 ...     {"id": "a.sql:3#x", "version": 0, "owner_team": "core",
 ...      "marks": [{"phase": 1, "by": "al", "at": "2026-11-02T09:15:00Z"}]}]}
@@ -56,36 +40,32 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from remediation.tracking import (
+from remediation.records import (
     DELETION_POLICIES,
     MANUAL_PHASES,
     PHASE_LABELS,
     Mark,
     Record,
-    Status,
     fk_info_from_dict,
     record_to_dict,
 )
-
-if TYPE_CHECKING:
-    from remediation.store.base import SqlStore
+from remediation.status import Status
 
 __all__ = [
     "PLAN_FORMAT",
-    "ImportReport",
+    "PLAN_VERSION",
     "PlanEntry",
     "PlanError",
     "dump_plan",
     "export_plan",
-    "import_plan",
+    "is_json",
     "load_plan",
     "parse_plan",
     "read_plan",
-    "seed_store_from_plan",
     "write_plan",
 ]
 
@@ -172,7 +152,8 @@ def export_plan(rows: Sequence[Status], orphans: Iterable[Record] = ()) -> dict[
     return {"format": PLAN_FORMAT, "format_version": PLAN_VERSION, "records": records}
 
 
-def _is_json(path: str | Path) -> bool:
+def is_json(path: str | Path) -> bool:
+    """True when ``path`` names a JSON plan (``.json``); anything else is YAML."""
     return str(path).lower().endswith(".json")
 
 
@@ -193,12 +174,13 @@ def dump_plan(doc: dict[str, Any], *, json_format: bool = False) -> str:
 
     Dumper.add_representer(_Flow, flow)
     Dumper.add_representer(_FlowList, flow_list)
-    return HEADER + yaml.dump(doc, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=110)
+    text: str = yaml.dump(doc, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=110)
+    return HEADER + text
 
 
 def write_plan(doc: dict[str, Any], path: str | Path) -> None:
     """Write ``doc`` to ``path`` (JSON for ``.json``, else YAML)."""
-    Path(path).write_text(dump_plan(doc, json_format=_is_json(path)), encoding="utf-8")
+    Path(path).write_text(dump_plan(doc, json_format=is_json(path)), encoding="utf-8")
 
 
 def _text(value: Any) -> str:
@@ -207,7 +189,8 @@ def _text(value: Any) -> str:
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None:
             value = value.astimezone(dt.UTC).replace(tzinfo=None)
-        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+        stamp: str = value.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return stamp
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
@@ -301,114 +284,4 @@ def read_plan(path: str | Path) -> list[PlanEntry]:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise PlanError(f"cannot read {path}: {exc}") from None
-    return load_plan(text, json_format=_is_json(path))
-
-
-def _same_marks(file: Sequence[Mark], stored: Sequence[Mark]) -> bool:
-    if [m.phase for m in file] != [m.phase for m in stored]:
-        return False
-    for f, s in zip(file, stored, strict=True):
-        if (f.note, f.link) != (s.note, s.link):
-            return False
-        if (f.by and f.by != s.by) or (f.at and f.at != s.at):
-            return False
-    return True
-
-
-def same_content(file: Record, stored: Record) -> bool:
-    """True when a file entry says what ``stored`` says (a mark's missing by/at match anything)."""
-    return (file.owner_team, file.target_date, file.deletion_policy) == (
-        stored.owner_team,
-        stored.target_date,
-        stored.deletion_policy,
-    ) and _same_marks(file.marks, stored.marks)
-
-
-@dataclass
-class ImportReport:
-    """What an import did: ids created, updated, unchanged; conflicts as messages."""
-
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    conflicts: list[str] = field(default_factory=list)
-
-    @property
-    def changes(self) -> int:
-        return len(self.created) + len(self.updated)
-
-    def summary(self) -> str:
-        """One line: ``2 created, 1 updated, 40 unchanged, 1 conflict``."""
-        n = len(self.conflicts)
-        return (
-            f"{len(self.created)} created, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
-            f"{n} conflict{'' if n == 1 else 's'}"
-        )
-
-
-def _filled(file: Record, who: str, now: str) -> tuple[Mark, ...]:
-    return tuple(replace(m, by=m.by or who, at=m.at or now) for m in file.marks)
-
-
-def import_plan(store: SqlStore, entries: Iterable[PlanEntry], *, who: str) -> ImportReport:
-    """Apply plan entries to ``store`` (rules in the module docstring); never raises on a conflict."""
-    from remediation.store.base import ConflictError, utc_now
-
-    report = ImportReport()
-    for entry in entries:
-        file = entry.record
-        stored = (store.get_uid(file.uid) if file.uid else None) or store.get(file.fk_id)
-        if stored is None:
-            if file.is_blank:
-                report.unchanged.append(file.fk_id)
-                continue
-            new = replace(
-                file, version=0, marks=_filled(file, who, utc_now())
-            )  # keeps the uid: a moved store
-            try:
-                store.save(new, who=who, action="import")
-                report.created.append(file.fk_id)
-            except ConflictError as exc:
-                report.conflicts.append(f"{file.fk_id}: {exc}")
-            continue
-        if same_content(file, stored) or (file.version == 0 and file.is_blank):
-            report.unchanged.append(file.fk_id)
-            continue
-        if file.version != stored.version:
-            base = store.record_at(stored.uid, file.version) if file.version > 0 else None
-            if base is not None and same_content(file, base):
-                report.unchanged.append(file.fk_id)
-                continue
-            report.conflicts.append(
-                f"{file.fk_id}: changed in the store since the file's version {file.version} (now version "
-                f"{stored.version}, by {stored.updated_by or 'someone'} at {stored.updated_at}); "
-                "re-export the plan and apply the edit again"
-            )
-            continue
-        changed = replace(
-            stored,
-            marks=_filled(file, who, utc_now()),
-            owner_team=file.owner_team,
-            target_date=file.target_date,
-            deletion_policy=file.deletion_policy,
-            fk=stored.fk or file.fk,
-        )
-        try:
-            store.save(changed, who=who, action="import")
-            report.updated.append(file.fk_id)
-        except ConflictError as exc:
-            report.conflicts.append(f"{file.fk_id}: {exc}")
-    return report
-
-
-def seed_store_from_plan(
-    store: SqlStore, path: str | Path, *, who: str = "fkmap-plan"
-) -> ImportReport | None:
-    """Import the plan file ``path`` into ``store`` when the store is empty and the file exists.
-
-    What ``create_app`` does for the demo: a fresh default store shows the
-    bundled plan. Returns None when nothing was done.
-    """
-    if not Path(path).is_file() or not store.is_empty():
-        return None
-    return import_plan(store, read_plan(path), who=who)
+    return load_plan(text, json_format=is_json(path))

@@ -5,7 +5,6 @@ link), the owner team, the target date and the deletion policy, plus the
 ``version`` the store uses for optimistic concurrency and a description of
 its key (:class:`FkInfo`) for matching and review. Records are frozen; edits
 return copies (:meth:`Record.with_mark`, :meth:`Record.with_fields`).
-Everything here is re-exported by :mod:`remediation.tracking`.
 
 Examples
 --------

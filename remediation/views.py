@@ -1,7 +1,7 @@
 """What the remediation page draws: progress, burn-down, snapshots and review deltas.
 
-Pure data functions over :func:`remediation.tracking.statuses` output and the
-inventory; :mod:`ui.remediation` renders them with plotly.
+Pure data functions over :func:`remediation.status.statuses` output and the
+inventory; the dashboard's remediation page draws them with plotly.
 
 * :func:`progress` -- how many tracked keys reached each phase, overall and
   per dependent service (the stacked bars).
@@ -23,7 +23,8 @@ Examples
 ...                 dropped_at=Location("m/2.sql", 1))
 >>> inv = Inventory(tables=(Table(u, service="auth"), Table(p, service="content")), foreign_keys=(fk,),
 ...                 migrations=(Migration("m/1.sql", "m", 0, 0), Migration("m/2.sql", "m", 1, 1)))
->>> from remediation.tracking import statuses, tracked_fks
+>>> from remediation.status import statuses
+>>> from remediation.tracking import tracked_fks
 >>> items = tracked_fks(inv)
 >>> [(pt.label, pt.total) for pt in burndown(inv, items).points]
 [('1.sql', 1), ('2.sql', 0)]
@@ -44,7 +45,9 @@ from typing import Any, Literal
 from exports.sqlgen import drop_script, guess_dialect, orphan_checks_script, rollback_script
 from model.inventory import Inventory
 from remediation.fkid import from_migrations
-from remediation.tracking import PHASE_LABELS, Status, TrackedFk, drop_targets
+from remediation.records import PHASE_LABELS
+from remediation.status import Status
+from remediation.tracking import TrackedFk, drop_targets
 
 __all__ = [
     "BurnDown",

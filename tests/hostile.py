@@ -188,22 +188,22 @@ def hostile_inventory(root: Path) -> Inventory:
 def remediation_render(client: Any, service: str = "") -> Any:
     """POST the remediation page's main callback (summary, figures, grid) through a Flask test client."""
     from tests.ui.test_app import update
-    from ui import remediation as rem
+    from ui import ids
 
     outputs = [
-        (rem.SUMMARY, "children"),
-        (rem.PROGRESS, "figure"),
-        (rem.BURNDOWN, "figure"),
-        (rem.GRID, "rowData"),
-        (rem.ORPHANS, "children"),
-        (rem.REATTACH_PICK, "options"),
-        (rem.SNAP_PICK, "options"),
-        (rem.REV, "data"),
+        (ids.REM_SUMMARY, "children"),
+        (ids.REM_PROGRESS, "figure"),
+        (ids.REM_BURNDOWN, "figure"),
+        (ids.REM_GRID, "rowData"),
+        (ids.REM_ORPHANS, "children"),
+        (ids.REM_REATTACH_PICK, "options"),
+        (ids.REM_SNAP_PICK, "options"),
+        (ids.REM_REV, "data"),
     ]
     inputs: list[dict[str, Any]] = [
-        {"id": rem.SERVICE, "property": "value", "value": service},
-        {"id": rem.AXIS, "property": "value", "value": "order"},
-        {"id": rem.REFRESH, "property": "n_intervals", "value": None},
-        {"id": rem.TICK, "property": "data", "value": None},
+        {"id": ids.REM_SERVICE, "property": "value", "value": service},
+        {"id": ids.REM_AXIS, "property": "value", "value": "order"},
+        {"id": ids.REM_REFRESH, "property": "n_intervals", "value": None},
+        {"id": ids.REM_TICK, "property": "data", "value": None},
     ]
-    return update(client, outputs, inputs, [{"id": rem.REV, "property": "data", "value": None}])
+    return update(client, outputs, inputs, [{"id": ids.REM_REV, "property": "data", "value": None}])

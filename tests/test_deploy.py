@@ -20,18 +20,12 @@ import app as app_module
 from app import Settings, create_app, split_sources
 from model.inventory import Inventory, Source
 from tests.ui.fixtures import six_services
-from ui import background
-from ui.background import SharedLoader, SharedSettings, kick, progress_outputs, run_job
+from ui import ids
 from ui.data import Loader
-from ui.shared_cache import open_shared_cache
-from ui.shared_ingest import (
-    IngestSpec,
-    Progress,
-    SharedIngest,
-    decode_inventory,
-    encode_inventory,
-    source_fingerprint,
-)
+from ui.shared.cache import open_shared_cache
+from ui.shared.fingerprint import IngestSpec, source_fingerprint
+from ui.shared.ingest import Progress, SharedIngest, decode_inventory, encode_inventory
+from ui.shared.loader import SharedLoader, SharedSettings, kick, progress_outputs, run_job
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCKERFILE = ROOT / "Dockerfile"
@@ -160,7 +154,7 @@ def test_default_app_keeps_the_scan_thread(monkeypatch: pytest.MonkeyPatch) -> N
     app = create_app(["/srv/repo"], background=True)
     loader = app.server.config["FKMAP_LOADER"]
     assert type(loader) is Loader and loader.wait(5)
-    assert background.PANEL not in str(app.layout)
+    assert ids.INGEST_PANEL not in str(app.layout)
     assert app.server.config["FKMAP_AUTH"] is None
 
 
@@ -192,7 +186,7 @@ def test_lazy_server_shares_the_ingest_when_a_cache_is_named(
     with pytest.raises(RuntimeError, match="FKMAP_REDIS_URL"):
         _ = app_module.celery_app
     layout = server.test_client().get("/_dash-layout").get_json()
-    assert background.PANEL in str(layout) and background.GO in str(layout)
+    assert ids.INGEST_PANEL in str(layout) and ids.INGEST_GO in str(layout)
 
 
 def test_celery_app_uses_a_queue_of_its_own(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

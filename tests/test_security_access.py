@@ -252,30 +252,30 @@ def signed_in(client: Any, name: str, password: str) -> Any:
 
 def _edit(client: Any, fk_id: str, typed: str) -> Any:
     from tests.ui.test_app import update
-    from ui import remediation as rem
+    from ui import ids
 
     if True:
         return update(
             client,
-            [(rem.MESSAGE, "children"), (rem.TICK, "data")],
+            [(ids.REM_MESSAGE, "children"), (ids.REM_TICK, "data")],
             [
-                {"id": rem.MARK, "property": "n_clicks", "value": 1},
-                {"id": rem.UNMARK, "property": "n_clicks", "value": None},
-                {"id": rem.SAVE, "property": "n_clicks", "value": None},
+                {"id": ids.REM_MARK, "property": "n_clicks", "value": 1},
+                {"id": ids.REM_UNMARK, "property": "n_clicks", "value": None},
+                {"id": ids.REM_SAVE, "property": "n_clicks", "value": None},
             ],
             [
-                {"id": rem.SELECTED, "property": "data", "value": fk_id},
-                {"id": rem.LOADED, "property": "data", "value": {"uid": "", "version": 0}},
-                {"id": rem.WHO, "property": "value", "value": typed},
-                {"id": rem.PHASE, "property": "value", "value": 1},
-                {"id": rem.NOTE, "property": "value", "value": "checked in the API"},
-                {"id": rem.LINK, "property": "value", "value": ""},
-                {"id": rem.OWNER, "property": "value", "value": ""},
-                {"id": rem.TARGET, "property": "value", "value": ""},
-                {"id": rem.POLICY, "property": "value", "value": None},
-                {"id": rem.TICK, "property": "data", "value": 0},
+                {"id": ids.REM_SELECTED, "property": "data", "value": fk_id},
+                {"id": ids.REM_LOADED, "property": "data", "value": {"uid": "", "version": 0}},
+                {"id": ids.REM_WHO, "property": "value", "value": typed},
+                {"id": ids.REM_PHASE, "property": "value", "value": 1},
+                {"id": ids.REM_NOTE, "property": "value", "value": "checked in the API"},
+                {"id": ids.REM_LINK, "property": "value", "value": ""},
+                {"id": ids.REM_OWNER, "property": "value", "value": ""},
+                {"id": ids.REM_TARGET, "property": "value", "value": ""},
+                {"id": ids.REM_POLICY, "property": "value", "value": None},
+                {"id": ids.REM_TICK, "property": "data", "value": 0},
             ],
-            changed=[f"{rem.MARK}.n_clicks"],
+            changed=[f"{ids.REM_MARK}.n_clicks"],
         )
 
 
@@ -283,7 +283,7 @@ def test_only_editors_change_records_and_the_audit_names_the_signed_in_user(
     users_file: Path, state: str
 ) -> None:
     from remediation.store import open_store
-    from ui.remediation import remediation_view
+    from ui.pages.remediation.view import remediation_view
 
     app = _app(auth=f"basic:{users_file}", state=state)
     store = open_store(state)

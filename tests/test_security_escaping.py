@@ -583,14 +583,14 @@ def test_pages_hold_names_as_text(client: Any) -> None:
 
 
 def test_remediation_page_holds_names_as_text(client: Any) -> None:
-    from ui import remediation as rem
+    from ui import ids
 
     _check_page(_page(client, "/remediation"))
     for service in ("", h.EVIL_SERVICE):
         r = h.remediation_render(client, service)
         assert r.status_code == 200, r.data[:300]
         response = r.get_json()["response"]
-        for key in (rem.PROGRESS, rem.BURNDOWN):
+        for key in (ids.REM_PROGRESS, ids.REM_BURNDOWN):
             figure = response[key]["figure"]
             texts = _plotly_texts(figure)
             assert texts, key
@@ -599,7 +599,7 @@ def test_remediation_page_holds_names_as_text(client: Any) -> None:
             templates = [t.get("hovertemplate", "") for t in figure["data"]]
             assert not [t for t in templates if "onload" in t], "a name inside a Plotly hover template"
         _check_page(response)
-        rows = response[rem.GRID]["rowData"]
+        rows = response[ids.REM_GRID]["rowData"]
         assert {r["service"] for r in rows} >= (
             {h.EVIL_SERVICE} if service else {h.EVIL_SERVICE, h.LEGACY_SERVICE}
         )

@@ -178,9 +178,12 @@ def test_dashboard_pages_downloads_and_state_never_hold_the_password(
     import psycopg
 
     from app import create_app
+    from remediation.handle import remediation_handle
+    from remediation.service import save_edit
     from tests.hostile import remediation_render
-    from ui import remediation as rem
+    from ui import ids
     from ui.exports import export_download
+    from ui.pages.remediation.view import remediation_view
 
     good, bad = _url(database), _url(database, port=1)
     state_db = fresh_database()
@@ -204,13 +207,12 @@ def test_dashboard_pages_downloads_and_state_never_hold_the_password(
         rows = remediation_render(client)
         assert rows.status_code == 200
         assert_clean("the remediation page", rows.data)
-        grid = rows.get_json()["response"][rem.GRID]["rowData"]
+        grid = rows.get_json()["response"][ids.REM_GRID]["rowData"]
         assert grid, "the cross-service FK between the migrations and the database"
-        from ui.remediation import apply_edit, remediation_view
-
-        handle_store = rem.remediation_handle(store).get()
+        handle_store = remediation_handle(store).get()
         view = remediation_view(loader.data, handle_store)
-        message = apply_edit(handle_store, view, grid[0]["id"], None, "mark", who="alice", phase=1, note="n")
+        saved = save_edit(handle_store, view, grid[0]["id"], None, "mark", who="alice", phase=1, note="n")
+        message = saved.message
         assert message.startswith("Saved"), message
         assert_clean("the store label", handle_store.label)
     assert_clean("the SQLite state store", sqlite_state.read_bytes())
@@ -229,7 +231,8 @@ def test_a_failed_scan_page_and_a_bad_state_url_never_hold_the_password(tmp_path
     for text in _pages(client):
         assert_clean("a page", text)
     assert_clean("the layout", client.get("/_dash-layout").data)
-    from remediation.store import StoreError, open_store
+    from remediation.store import open_store
+    from remediation.store.schema import StoreError
 
     for url in (bad_state, f"postgresql://postgres:{TOKEN}/x@127.0.0.1:1/state"):  # unencoded '/' too
         with pytest.raises(StoreError) as caught:

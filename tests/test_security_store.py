@@ -28,9 +28,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from remediation.store import SCHEMA_VERSION, StoreError, StoreVersionError, open_store
-from remediation.tracking import Record
-from ui import remediation as rem
+from remediation.records import Record
+from remediation.store import open_store
+from remediation.store.schema import SCHEMA_VERSION, StoreError, StoreVersionError
+from ui import ids
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "examples" / "demo"
@@ -108,33 +109,39 @@ class Server:
 
 
 def _detail(server: Server, fk_id: str) -> dict[str, Any] | None:
-    outputs = [(rem.DETAIL, "children"), (rem.LOADED, "data"), (rem.OWNER, "value"), (rem.TARGET, "value")]
-    inputs = [(rem.SELECTED, "data", fk_id), (rem.TICK, "data", None), (rem.REV, "data", None)]
+    outputs = [
+        (ids.REM_DETAIL, "children"),
+        (ids.REM_LOADED, "data"),
+        (ids.REM_OWNER, "value"),
+        (ids.REM_TARGET, "value"),
+    ]
+    inputs = [(ids.REM_SELECTED, "data", fk_id), (ids.REM_TICK, "data", None), (ids.REM_REV, "data", None)]
     status, body = server.call(
-        [*outputs, (rem.POLICY, "value")],
+        [*outputs, (ids.REM_POLICY, "value")],
         [{"id": i, "property": p, "value": v} for i, p, v in inputs],
         [],
-        f"{rem.SELECTED}.data",
+        f"{ids.REM_SELECTED}.data",
     )
-    return body["response"][rem.LOADED]["data"] if status == 200 and body else None
+    return body["response"][ids.REM_LOADED]["data"] if status == 200 and body else None
 
 
 def _save(server: Server, fk_id: str, loaded: dict[str, Any], team: str) -> str:
     status, body = server.call(
-        [(rem.MESSAGE, "children"), (rem.TICK, "data")],
-        [{"id": rem.MARK, "property": "n_clicks", "value": None},
-         {"id": rem.UNMARK, "property": "n_clicks", "value": None},
-         {"id": rem.SAVE, "property": "n_clicks", "value": 1}],
+        [(ids.REM_MESSAGE, "children"), (ids.REM_TICK, "data")],
+        [{"id": ids.REM_MARK, "property": "n_clicks", "value": None},
+         {"id": ids.REM_UNMARK, "property": "n_clicks", "value": None},
+         {"id": ids.REM_SAVE, "property": "n_clicks", "value": 1}],
         [{"id": i, "property": p, "value": v} for i, p, v in (
-            (rem.SELECTED, "data", fk_id), (rem.LOADED, "data", loaded), (rem.WHO, "value", "crash-test"),
-            (rem.PHASE, "value", None), (rem.NOTE, "value", ""), (rem.LINK, "value", ""),
-            (rem.OWNER, "value", team), (rem.TARGET, "value", ""), (rem.POLICY, "value", None),
-            (rem.TICK, "data", 0))],
-        f"{rem.SAVE}.n_clicks",
+            (ids.REM_SELECTED, "data", fk_id), (ids.REM_LOADED, "data", loaded),
+            (ids.REM_WHO, "value", "crash-test"),
+            (ids.REM_PHASE, "value", None), (ids.REM_NOTE, "value", ""), (ids.REM_LINK, "value", ""),
+            (ids.REM_OWNER, "value", team), (ids.REM_TARGET, "value", ""), (ids.REM_POLICY, "value", None),
+            (ids.REM_TICK, "data", 0))],
+        f"{ids.REM_SAVE}.n_clicks",
     )  # fmt: skip
     if status != 200 or not body:
         return ""
-    return str(body["response"][rem.MESSAGE]["children"]["props"]["children"])
+    return str(body["response"][ids.REM_MESSAGE]["children"]["props"]["children"])
 
 
 def _keys(n: int) -> list[str]:
@@ -319,7 +326,7 @@ def test_the_dashboard_says_so_on_the_page(bad_store: tuple[Path, str]) -> None:
     client = create_app(inventory=six_services(), state=str(path)).server.test_client()
     response = remediation_render(client)
     assert response.status_code == 200
-    shown = json.dumps(response.get_json()["response"][rem.SUMMARY]["children"])
+    shown = json.dumps(response.get_json()["response"][ids.REM_SUMMARY]["children"])
     assert "The remediation store cannot be used" in shown and message in shown
 
 

@@ -25,8 +25,9 @@ import requests
 from bench.deploy_harness import DashHttp, Process, Reply, celery_worker, gunicorn
 from bench.load_test import detail_call, edit_call, kick_call, page_call, render_call
 from remediation.store import open_store
-from ui.shared_cache import open_shared_cache
-from ui.shared_ingest import IngestSpec, SharedIngest
+from ui.shared.cache import open_shared_cache
+from ui.shared.fingerprint import IngestSpec
+from ui.shared.ingest import SharedIngest
 
 pytestmark = pytest.mark.postgres
 

@@ -54,6 +54,8 @@ import flask
 from dash_auth.auth import Auth as _DashAuth
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ui import ids
+
 __all__ = [
     "EDITOR",
     "VIEWER",
@@ -75,7 +77,7 @@ Role = Literal["editor", "viewer"]
 EDITOR: Role = "editor"
 VIEWER: Role = "viewer"
 #: Callback outputs that change the remediation store (the editor's status line): editors only.
-WRITE_OUTPUTS = ("rem-message.children",)
+WRITE_OUTPUTS = (f"{ids.REM_MESSAGE}.children",)
 _CONFIG_KEY = "FKMAP_AUTH_SETTINGS"
 _HASH_PREFIXES = ("scrypt:", "pbkdf2:")
 #: Checked against for unknown users, so a wrong name takes as long as a wrong password.

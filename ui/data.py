@@ -5,7 +5,7 @@ either a ready :class:`~model.inventory.Inventory` or the sources to scan; the p
 callback asks :meth:`Loader.status` and shows a progress panel while a scan runs
 (``background=True``), the views once :class:`AppData` is ready, or the error
 message (never a stack trace) when the scan failed. When several processes
-serve the app, :class:`ui.background.SharedLoader` takes the thread's place: a
+serve the app, :class:`ui.shared.loader.SharedLoader` takes the thread's place: a
 Dash background callback scans once and every process loads the stored result;
 the views do not know the difference.
 """

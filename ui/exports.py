@@ -16,8 +16,10 @@ Data (DOT, Mermaid, GraphML, graph JSON, CSV, impact CSV, Markdown, HTML)
     inventory, for the *scope* the URL describes (:func:`export_scope`), so a
     file equals ``fkmap export --format F`` with the same options.
 
-The callbacks are thin: :func:`export_download` and :func:`export_target` are
-plain functions of the URL and the data, unit-tested without a browser.
+This module holds the logic: :func:`export_download`, :func:`export_target`
+and :func:`triggered_format` are plain functions of the URL and the data,
+unit-tested without a browser; the menu is :mod:`ui.pages.export_menu`, its
+callbacks :mod:`ui.callbacks.exports`.
 
 Examples
 --------
@@ -33,58 +35,36 @@ Scope(service='auth', cross_only=True, level='tables', include_dropped=None)
 from __future__ import annotations
 
 import io
+import json
 import re
 from collections.abc import Collection, Sequence
 from typing import Any
 
-import dash
-from dash import ALL, ClientsideFunction, Input, Output, State, dcc, html
+from dash.dcc.express import send_bytes, send_string
 
 from exports import FORMATS, ImageExportError, ScopeError, export
 from graph.scope import Scope
 from ui import ids
-from ui.data import UNASSIGNED, AppData, Loader
+from ui.data import UNASSIGNED, AppData
 from ui.state import ON_DELETE_KINDS, ORIGINS, ViewState, parse_url
 
 __all__ = [
     "DATA_FORMATS",
     "DIAGRAM_FORMATS",
-    "EXPORT_BUTTON",
-    "EXPORT_DOWNLOAD",
-    "EXPORT_IMAGE_DONE",
-    "EXPORT_MENU",
-    "EXPORT_NOTE",
-    "EXPORT_PNG",
-    "EXPORT_SCOPE",
-    "EXPORT_STATUS",
-    "EXPORT_SVG",
-    "EXPORT_TARGET",
     "MIME",
     "SERVICE_IMAGE_FORMATS",
-    "build_export_menu",
     "export_download",
     "export_file",
     "export_scope",
     "export_target",
     "file_name",
-    "register_export_callbacks",
+    "menu_outputs",
     "safe_name",
     "scope_note",
     "scope_slug",
+    "scope_text",
+    "triggered_format",
 ]
-
-# component ids (kept here, next to the only code that uses them)
-EXPORT_MENU = "fk-export-menu"
-EXPORT_PNG = "fk-export-png"
-EXPORT_SVG = "fk-export-svg"
-#: pattern-matching id type of the server-side buttons: ``{"type": EXPORT_BUTTON, "format": "dot"}``
-EXPORT_BUTTON = "fk-export"
-EXPORT_DOWNLOAD = "fk-export-download"
-EXPORT_TARGET = "fk-export-target"
-EXPORT_SCOPE = "fk-export-scope"
-EXPORT_NOTE = "fk-export-note"
-EXPORT_STATUS = "fk-export-status"
-EXPORT_IMAGE_DONE = "fk-export-image-done"
 
 #: (format name of :data:`exports.FORMATS`, button label) of the data exports, in menu order.
 DATA_FORMATS = (
@@ -252,8 +232,9 @@ def export_download(
         name, content = export_file(data, scope, fmt)
     except (ScopeError, ImageExportError) as exc:
         return None, f"Export failed: {exc}"
-    send = dcc.send_bytes if isinstance(content, bytes) else dcc.send_string
-    return dict(send(content, name, type=MIME[fmt])), f"Downloaded {name}"
+    send = send_bytes if isinstance(content, bytes) else send_string
+    sent: dict[str, Any] = send(content, name, type=MIME[fmt])  # type: ignore[no-untyped-call]
+    return dict(sent), f"Downloaded {name}"
 
 
 def export_target(state: ViewState) -> dict[str, str] | None:
@@ -292,76 +273,13 @@ def scope_text(scope: Scope | None) -> str:
     return f"Scope: {scope.describe()}" if scope is not None else ""
 
 
-# ----------------------------------------------------------------- layout ---
+def triggered_format(triggered: Sequence[dict[str, Any]]) -> str | None:
+    """The format of the pressed download button from ``dash.ctx.triggered`` (None if no real click).
 
-
-def _button(label: str, fmt: str) -> html.Button:
-    return html.Button(
-        label,
-        id={"type": EXPORT_BUTTON, "format": fmt},
-        className="btn btn-small",
-        title=FORMATS[fmt].description,
-    )
-
-
-def build_export_menu(data: AppData, state: ViewState) -> html.Details:
-    """The Export menu of ``state``'s page: a button that opens a panel over the page.
-
-    The panel is absolutely positioned, so opening it, or the scope line
-    changing with the filters, never moves the graph canvas.
+    >>> triggered_format([{"prop_id": '{"format":"dot","type":"fk-export"}.n_clicks', "value": 1}])
+    'dot'
+    >>> triggered_format([{"prop_id": '{"format":"dot","type":"fk-export"}.n_clicks', "value": None}])
     """
-    target = export_target(state)
-    scope = export_scope(state, data.services)
-    sections: list[Any] = []
-    if target is not None:
-        sections += [
-            html.Div("Picture of this view, as shown", className="export-heading"),
-            html.Div(
-                className="export-buttons",
-                children=[
-                    html.Button(
-                        "PNG", id=EXPORT_PNG, className="btn btn-small", title="PNG at 2× screen size"
-                    ),
-                    html.Button(
-                        "SVG", id=EXPORT_SVG, className="btn btn-small", title="SVG with text labels"
-                    ),
-                ],
-            ),
-            dcc.Store(id=EXPORT_IMAGE_DONE),
-        ]
-    elif state.page == "service":
-        sections += [
-            html.Div("Diagram of this service", className="export-heading"),
-            html.Div(
-                className="export-buttons", children=[_button(lab, f) for f, lab in SERVICE_IMAGE_FORMATS]
-            ),
-        ]
-    sections += [
-        html.Div("Data of this scope", className="export-heading"),
-        html.Div(scope_text(scope), id=EXPORT_SCOPE, className="export-scope"),
-        html.Div(scope_note(state), id=EXPORT_NOTE, className="export-note"),
-        html.Div(className="export-buttons", children=[_button(lab, f) for f, lab in DATA_FORMATS]),
-        html.Div(id=EXPORT_STATUS, className="export-status", role="status"),
-        dcc.Download(id=EXPORT_DOWNLOAD),
-        dcc.Store(id=EXPORT_TARGET, data=target),
-    ]
-    return html.Details(
-        id=EXPORT_MENU,
-        className="export-menu",
-        children=[
-            html.Summary("Export", className="btn export-summary", title="Download pictures and data files"),
-            html.Div(className="export-panel", children=sections),
-        ],
-    )
-
-
-# -------------------------------------------------------------- callbacks ---
-
-
-def _triggered_format(triggered: Sequence[dict[str, Any]]) -> str | None:
-    """The format of the pressed button from ``dash.ctx.triggered`` (None if no real click)."""
-    import json
-
     for item in triggered:
         prop = str(item.get("prop_id", ""))
         if not item.get("value") or not prop.endswith(".n_clicks"):
@@ -370,49 +288,18 @@ def _triggered_format(triggered: Sequence[dict[str, Any]]) -> str | None:
             button = json.loads(prop.rsplit(".", 1)[0])
         except ValueError:
             continue
-        if isinstance(button, dict) and button.get("type") == EXPORT_BUTTON:
+        if isinstance(button, dict) and button.get("type") == ids.EXPORT_BUTTON:
             return str(button.get("format", ""))
     return None
 
 
-def register_export_callbacks(app: dash.Dash, loader: Loader) -> None:
-    """Wire the Export menu on ``app``: server downloads, scope line, client-side pictures."""
+def menu_outputs(
+    services: Collection[str], pathname: str | None, search: str | None
+) -> tuple[str, str, dict[str, str] | None]:
+    """What the menu shows after a URL change: the scope line, the note, the picture target.
 
-    @app.callback(
-        Output(EXPORT_DOWNLOAD, "data"),
-        Output(EXPORT_STATUS, "children"),
-        Input({"type": EXPORT_BUTTON, "format": ALL}, "n_clicks"),
-        State(ids.URL, "pathname"),
-        State(ids.URL, "search"),
-        prevent_initial_call=True,
-    )
-    def _download(_clicks: list[int | None], pathname: str | None, search: str | None) -> tuple[Any, str]:
-        fmt = _triggered_format(dash.ctx.triggered)
-        if fmt is None or loader.status != "ready":
-            raise dash.exceptions.PreventUpdate
-        content, message = export_download(loader.data, pathname, search, fmt)
-        return (dash.no_update if content is None else content), message
-
-    @app.callback(
-        Output(EXPORT_SCOPE, "children"),
-        Output(EXPORT_NOTE, "children"),
-        Output(EXPORT_TARGET, "data"),
-        Input(ids.URL, "search"),
-        State(ids.URL, "pathname"),
-        prevent_initial_call=True,
-    )
-    def _scope(search: str | None, pathname: str | None) -> tuple[str, str, Any]:
-        if loader.status != "ready":
-            raise dash.exceptions.PreventUpdate
-        state = parse_url(pathname, search)
-        services = loader.data.services
-        return scope_text(export_scope(state, services)), scope_note(state), export_target(state)
-
-    app.clientside_callback(
-        ClientsideFunction(namespace="fkmap", function_name="exportImage"),
-        Output(EXPORT_IMAGE_DONE, "data"),
-        Input(EXPORT_PNG, "n_clicks"),
-        Input(EXPORT_SVG, "n_clicks"),
-        State(EXPORT_TARGET, "data"),
-        prevent_initial_call=True,
-    )
+    >>> menu_outputs(["auth"], "/tables", "?svc=auth&cross=1")[2]
+    {'graph': 'fk-table-graph', 'name': 'fkmap-tables-auth-cross'}
+    """
+    state = parse_url(pathname, search)
+    return scope_text(export_scope(state, services)), scope_note(state), export_target(state)

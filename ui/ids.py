@@ -1,51 +1,28 @@
-"""Component ids, one constant each, so layout, callbacks and tests agree."""
+"""Every component id of the dashboard, one constant each, so layout, callbacks and tests agree.
+
+No other module of :mod:`ui` spells an id as a string. ``assets/fkmap.js``
+names two of them (:data:`TABLE_GRAPH`, :data:`EXPORT_SVG`); keep it in step.
+"""
 
 from __future__ import annotations
 
-__all__ = [
-    "DETAILS",
-    "DIAG_GRID",
-    "DIAG_QUICK",
-    "ERROR_PANEL",
-    "FILTER_CROSS",
-    "FILTER_FOCUS",
-    "FILTER_HOPS",
-    "FILTER_LAYOUT",
-    "FILTER_ON_DELETE",
-    "FILTER_ORIGIN",
-    "FILTER_SERVICES",
-    "FILTER_STATE",
-    "HEADLINES",
-    "IMPACT_EXPORT",
-    "IMPACT_GRID",
-    "MATRIX",
-    "NAV",
-    "PAGE",
-    "PRESENT_TOGGLE",
-    "ROOT",
-    "SERVICE_DIAG_GRID",
-    "SERVICE_GRAPH",
-    "TABLE_DRAWN",
-    "TABLE_GRAPH",
-    "TABLE_PAYLOAD",
-    "TABLE_STATS",
-    "URL",
-]
-
+# ---------------------------------------------------------------------------------------------- shell
 ROOT = "fk-root"
 URL = "fk-url"
 NAV = "fk-nav"
 PAGE = "fk-page"
+#: The interval that re-renders the page while a scan runs.
+POLL = "fk-poll"
 PRESENT_TOGGLE = "fk-present-toggle"
 ERROR_PANEL = "fk-error"
 
-# overview
+# ---------------------------------------------------------------------------------------------- overview
 HEADLINES = "fk-headlines"
 SERVICE_GRAPH = "fk-service-graph"
 DETAILS = "fk-details"
 MATRIX = "fk-matrix"
 
-# table-level graph
+# ---------------------------------------------------------------------------------------------- table graph
 TABLE_GRAPH = "fk-table-graph"
 TABLE_STATS = "fk-table-stats"
 TABLE_PAYLOAD = "fk-table-payload"
@@ -59,11 +36,67 @@ FILTER_FOCUS = "fk-filter-focus"
 FILTER_HOPS = "fk-filter-hops"
 FILTER_LAYOUT = "fk-filter-layout"
 
-# service page
+# ---------------------------------------------------------------------------------------------- service page
 IMPACT_GRID = "fk-impact-grid"
 IMPACT_EXPORT = "fk-impact-export"
 SERVICE_DIAG_GRID = "fk-service-diag-grid"
 
-# diagnostics
+# ---------------------------------------------------------------------------------------------- diagnostics
 DIAG_GRID = "fk-diag-grid"
 DIAG_QUICK = "fk-diag-quick"
+
+# ---------------------------------------------------------------------------------------------- export menu
+EXPORT_MENU = "fk-export-menu"
+EXPORT_PNG = "fk-export-png"
+EXPORT_SVG = "fk-export-svg"
+#: Pattern-matching id type of the server-side buttons: ``{"type": EXPORT_BUTTON, "format": "dot"}``.
+EXPORT_BUTTON = "fk-export"
+EXPORT_DOWNLOAD = "fk-export-download"
+EXPORT_TARGET = "fk-export-target"
+EXPORT_SCOPE = "fk-export-scope"
+EXPORT_NOTE = "fk-export-note"
+EXPORT_STATUS = "fk-export-status"
+EXPORT_IMAGE_DONE = "fk-export-image-done"
+
+# ---------------------------------------------------------------------------------------------- shared ingest
+INGEST_PANEL = "fk-ingest"
+INGEST_BAR = "fk-ingest-bar"
+INGEST_TEXT = "fk-ingest-text"
+INGEST_GO = "fk-ingest-go"
+INGEST_DONE = "fk-ingest-done"
+INGEST_RUNNING = "fk-ingest-running"
+
+# ---------------------------------------------------------------------------------------------- remediation
+REM_SERVICE = "rem-service"
+REM_WHO = "rem-who"
+REM_SUMMARY = "rem-summary"
+REM_PROGRESS = "rem-progress"
+REM_AXIS = "rem-axis"
+REM_BURNDOWN = "rem-burndown"
+REM_GRID = "rem-grid"
+REM_SELECTED = "rem-selected"
+REM_DETAIL = "rem-detail"
+REM_LOADED = "rem-loaded"
+REM_PHASE = "rem-phase"
+REM_NOTE = "rem-note"
+REM_LINK = "rem-link"
+REM_MARK = "rem-mark"
+REM_UNMARK = "rem-unmark"
+REM_OWNER = "rem-owner"
+REM_TARGET = "rem-target"
+REM_POLICY = "rem-policy"
+REM_SAVE = "rem-save"
+#: The editor's status line; a callback writing it changes the store (editors only, :mod:`ui.auth`).
+REM_MESSAGE = "rem-message"
+REM_TICK = "rem-tick"
+REM_REV = "rem-rev"
+REM_REFRESH = "rem-refresh"
+REM_SNAP_NAME = "rem-snap-name"
+REM_SNAP_SAVE = "rem-snap-save"
+REM_SNAP_PICK = "rem-snap-pick"
+REM_DELTA = "rem-delta"
+REM_SQL_KIND = "rem-sql-kind"
+REM_SQL = "rem-sql"
+REM_ORPHANS = "rem-orphans"
+REM_REATTACH_PICK = "rem-reattach-pick"
+REM_REATTACH = "rem-reattach"

@@ -7,8 +7,8 @@
 * ``postgresql://user@host/db`` (or ``postgres://``): a shared PostgreSQL store.
 
 The store is upgraded to the current layout when opened (:mod:`remediation.store.schema`);
-a store written by a newer fkmap raises :class:`StoreVersionError` and is left
-untouched. ``FKMAP_STATE`` in the environment is what ``--state`` defaults to.
+a store written by a newer fkmap raises :class:`~remediation.store.schema.StoreVersionError`
+and is left untouched. ``FKMAP_STATE`` in the environment is what ``--state`` defaults to.
 
 Examples
 --------
@@ -25,23 +25,10 @@ import os
 import re
 from pathlib import Path
 
-from remediation.store.base import AuditEntry, ConflictError, Snapshot, SnapshotInfo, SqlStore, utc_now
-from remediation.store.schema import SCHEMA_VERSION, StoreError, StoreVersionError
+from remediation.store.base import SqlStore
+from remediation.store.schema import StoreError
 
-__all__ = [
-    "DEFAULT_STATE",
-    "SCHEMA_VERSION",
-    "AuditEntry",
-    "ConflictError",
-    "Snapshot",
-    "SnapshotInfo",
-    "SqlStore",
-    "StoreError",
-    "StoreVersionError",
-    "open_store",
-    "state_url",
-    "utc_now",
-]
+__all__ = ["DEFAULT_STATE", "open_store", "state_url"]
 
 #: The default store, relative to the working directory.
 DEFAULT_STATE = ".fkmap/state.db"

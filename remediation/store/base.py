@@ -25,10 +25,23 @@ import json
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from dataclasses import replace
 from typing import Any
 
+from remediation.records import FkInfo, Record, record_from_dict, record_to_dict
+from remediation.store.conflict import ConflictError, utc_now, what
+from remediation.store.rows import (
+    COLUMNS,
+    AuditEntry,
+    Cursor,
+    Snapshot,
+    SnapshotInfo,
+    dump_record,
+    fk_json,
+    load_record,
+    maybe_record,
+    record_of_row,
+)
 from remediation.store.schema import (
     SCHEMA_VERSION,
     VERSION_TABLE,
@@ -37,152 +50,8 @@ from remediation.store.schema import (
     StoreVersionError,
     statements,
 )
-from remediation.tracking import FkInfo, Record, record_from_dict, record_to_dict
 
-__all__ = [
-    "AuditEntry",
-    "ConflictError",
-    "Snapshot",
-    "SnapshotInfo",
-    "SqlStore",
-    "conflict_message",
-    "utc_now",
-]
-
-_COLUMNS = (
-    "uid, fk_id, version, service, owner_team, target_date, deletion_policy, marks, fk, "
-    "updated_at, updated_by"
-)
-
-
-def utc_now() -> str:
-    """The current time as ISO 8601 UTC with seconds: ``2026-11-14T10:42:05Z``."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _when(at: str) -> str:
-    """``10:42 UTC on 2026-11-14`` from an ISO timestamp (the text itself when unparsable).
-
-    >>> _when("2026-11-14T10:42:05Z")
-    '10:42 UTC on 2026-11-14'
-    """
-    try:
-        t = datetime.fromisoformat(at.replace("Z", "+00:00")).astimezone(UTC)
-    except ValueError:
-        return at or "an unknown time"
-    return f"{t:%H:%M} UTC on {t:%Y-%m-%d}"
-
-
-def _what(record: Record) -> str:
-    return f"the record of {record.fk.text}" if record.fk is not None else f"the record of {record.fk_id}"
-
-
-def conflict_message(loaded: Record, current: Record | None) -> str:
-    """The message of a lost race: who changed the record, when, and what to do.
-
-    >>> old = Record("k", uid="u", version=3)
-    >>> print(conflict_message(old, Record("k", uid="u", version=4, updated_by="alice",
-    ...                                    updated_at="2026-11-14T10:42:05Z")))
-    the record of k was changed by alice at 10:42 UTC on 2026-11-14 since you loaded it (you have version 3, \
-the store has version 4); reload and apply your change again
-    """
-    if current is None:
-        return f"{_what(loaded)} was removed or re-attached since you loaded it; reload"
-    verb = "created" if loaded.version == 0 else "changed"
-    return (
-        f"{_what(loaded)} was {verb} by {current.updated_by or 'someone'} at {_when(current.updated_at)} "
-        f"since you loaded it (you have version {loaded.version}, the store has version {current.version}); "
-        "reload and apply your change again"
-    )
-
-
-class ConflictError(StoreError):
-    """A save lost a race: the record changed since the caller loaded it. ``current`` is the stored one."""
-
-    def __init__(self, loaded: Record, current: Record | None) -> None:
-        super().__init__(conflict_message(loaded, current))
-        self.loaded = loaded
-        self.current = current
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    """One change: ``before`` is None for a creation."""
-
-    id: int
-    at: str
-    who: str
-    action: str
-    uid: str
-    fk_id: str
-    before: Record | None
-    after: Record | None
-
-
-@dataclass(frozen=True)
-class SnapshotInfo:
-    """A saved snapshot's name and when and by whom it was taken."""
-
-    name: str
-    created_at: str
-    created_by: str
-
-
-@dataclass(frozen=True)
-class Snapshot(SnapshotInfo):
-    """A snapshot with its rows (:func:`remediation.views.snapshot_rows`)."""
-
-    rows: tuple[dict[str, Any], ...] = ()
-
-
-class _Cursor:
-    """A DB-API cursor that takes ``?`` placeholders on every backend."""
-
-    def __init__(self, cursor: Any, placeholder: str) -> None:
-        self.raw = cursor
-        self.placeholder = placeholder
-
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> _Cursor:
-        if self.placeholder != "?":
-            sql = sql.replace("?", self.placeholder)
-        self.raw.execute(sql, tuple(params))
-        return self
-
-    def one(self) -> Any:
-        return self.raw.fetchone()
-
-    def all(self) -> list[Any]:
-        return list(self.raw.fetchall())
-
-    @property
-    def rowcount(self) -> int:
-        return int(self.raw.rowcount)
-
-
-def _dump(record: Record | None) -> str | None:
-    return None if record is None else json.dumps(record_to_dict(record), sort_keys=True)
-
-
-def _load(text: str | None) -> Record | None:
-    return None if not text else record_from_dict(json.loads(text))
-
-
-def _row(row: Sequence[Any]) -> Record:
-    uid, fk_id, version, _service, owner, target, policy, marks, fk, updated_at, updated_by = row
-    return record_from_dict(
-        {
-            "fk_id": fk_id,
-            "uid": uid,
-            "version": version,
-            "marks": json.loads(marks or "[]"),
-            "owner_team": owner,
-            "target_date": target,
-            "deletion_policy": policy,
-            "fk": json.loads(fk or "{}"),
-            "updated_at": updated_at,
-            "updated_by": updated_by,
-        }
-    )
+__all__ = ["SqlStore"]
 
 
 class SqlStore:
@@ -220,10 +89,10 @@ class SqlStore:
 
     # ------------------------------------------------------------------ transactions
     @contextmanager
-    def _tx(self, *, write: bool = False) -> Iterator[_Cursor]:
+    def _tx(self, *, write: bool = False) -> Iterator[Cursor]:
         conn = self._connect()
         try:
-            cur = _Cursor(conn.cursor(), self.placeholder)
+            cur = Cursor(conn.cursor(), self.placeholder)
             cur.execute(self._begin_sql(write))
             try:
                 yield cur
@@ -250,7 +119,7 @@ class SqlStore:
         except _NoVersionTable:
             return 0
 
-    def _version(self, cur: _Cursor) -> int:
+    def _version(self, cur: Cursor) -> int:
         try:
             row = cur.execute("SELECT max(version) FROM fkmap_schema_version").one()
         except Exception as exc:
@@ -294,27 +163,27 @@ class SqlStore:
     def records(self) -> list[Record]:
         """Every record, by ``fk_id``."""
         with self._tx() as cur:
-            rows = cur.execute(f"SELECT {_COLUMNS} FROM fkmap_records ORDER BY fk_id").all()
-        return [_row(r) for r in rows]
+            rows = cur.execute(f"SELECT {COLUMNS} FROM fkmap_records ORDER BY fk_id").all()
+        return [record_of_row(r) for r in rows]
 
     def get(self, fk_id: str) -> Record | None:
         """The record attached to ``fk_id``, or None."""
         with self._tx() as cur:
-            row = cur.execute(f"SELECT {_COLUMNS} FROM fkmap_records WHERE fk_id = ?", (fk_id,)).one()
-        return None if row is None else _row(row)
+            row = cur.execute(f"SELECT {COLUMNS} FROM fkmap_records WHERE fk_id = ?", (fk_id,)).one()
+        return None if row is None else record_of_row(row)
 
     def get_uid(self, uid: str) -> Record | None:
         """The record with ``uid``, or None."""
         with self._tx() as cur:
             return self._by_uid(cur, uid)
 
-    def _by_uid(self, cur: _Cursor, uid: str) -> Record | None:
-        return _maybe(cur.execute(f"SELECT {_COLUMNS} FROM fkmap_records WHERE uid = ?", (uid,)).one())
+    def _by_uid(self, cur: Cursor, uid: str) -> Record | None:
+        return maybe_record(cur.execute(f"SELECT {COLUMNS} FROM fkmap_records WHERE uid = ?", (uid,)).one())
 
     def is_empty(self) -> bool:
         """True when no record was ever written."""
         with self._tx() as cur:
-            return cur.execute("SELECT count(*) FROM fkmap_records").one()[0] == 0
+            return bool(cur.execute("SELECT count(*) FROM fkmap_records").one()[0] == 0)
 
     def save(self, record: Record, *, who: str, action: str = "") -> Record:
         """Write ``record`` if nobody changed it since it was loaded; return the stored version.
@@ -336,7 +205,7 @@ class SqlStore:
             "target_date": saved.target_date,
             "deletion_policy": saved.deletion_policy,
             "marks": json.dumps([vars(m) for m in saved.marks], sort_keys=True),
-            "fk": json.dumps(_fk_dict(saved.fk), sort_keys=True),
+            "fk": json.dumps(fk_json(saved.fk), sort_keys=True),
             "updated_at": now,
             "updated_by": who,
         }
@@ -353,9 +222,9 @@ class SqlStore:
                     )
                     if cur.rowcount != 1:
                         found = cur.execute(
-                            f"SELECT {_COLUMNS} FROM fkmap_records WHERE fk_id = ?", (saved.fk_id,)
+                            f"SELECT {COLUMNS} FROM fkmap_records WHERE fk_id = ?", (saved.fk_id,)
                         )
-                        current = _maybe(found.one())
+                        current = maybe_record(found.one())
                         raise _Lost
                     before = None
                 else:
@@ -383,8 +252,8 @@ class SqlStore:
                         action or ("create" if before is None else "update"),
                         saved.uid,
                         saved.fk_id,
-                        _dump(before),
-                        _dump(saved),
+                        dump_record(before),
+                        dump_record(saved),
                     ),
                 )
         except _Lost:
@@ -392,7 +261,7 @@ class SqlStore:
         except Exception as exc:
             if self._is_integrity_error(exc):
                 raise StoreError(
-                    f"cannot save {_what(record)} as {saved.fk_id!r}: another record is attached to that key"
+                    f"cannot save {what(record)} as {saved.fk_id!r}: another record is attached to that key"
                 ) from exc
             raise
         return saved
@@ -419,7 +288,10 @@ class SqlStore:
             sql += f" LIMIT {int(limit)}"
         with self._tx() as cur:
             rows = cur.execute(sql, params).all()
-        return [AuditEntry(int(r[0]), r[1], r[2], r[3], r[4], r[5], _load(r[6]), _load(r[7])) for r in rows]
+        return [
+            AuditEntry(int(r[0]), r[1], r[2], r[3], r[4], r[5], load_record(r[6]), load_record(r[7]))
+            for r in rows
+        ]
 
     def record_at(self, uid: str, version: int) -> Record | None:
         """The record as it was at ``version`` (from the audit log), or None."""
@@ -470,16 +342,3 @@ class _Lost(Exception):
 
 class _NoVersionTable(StoreError):
     """Internal: the database holds no fkmap store yet."""
-
-
-def _maybe(row: Sequence[Any] | None) -> Record | None:
-    return None if row is None else _row(row)
-
-
-def _fk_dict(info: FkInfo | None) -> dict[str, Any]:
-    if info is None:
-        return {}
-    data = dict(vars(info))
-    data["columns"] = list(info.columns)
-    data["ref_columns"] = list(info.ref_columns)
-    return data

@@ -1,4 +1,4 @@
-"""The plan as code: YAML/JSON export and import, idempotence, conflicts, the demo plan, the CLI."""
+"""The plan as code: YAML/JSON export and import, idempotence, conflicts, the demo plan."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 import yaml
-from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,15 +20,17 @@ from remediation.plan_file import (
     PlanError,
     dump_plan,
     export_plan,
-    import_plan,
     load_plan,
     parse_plan,
     read_plan,
-    seed_store_from_plan,
     write_plan,
 )
-from remediation.store import SqlStore, open_store
-from remediation.tracking import Mark, new_record, statuses, tracked_fks
+from remediation.plan_import import import_plan, seed_store_from_plan
+from remediation.records import Mark
+from remediation.status import statuses
+from remediation.store import open_store
+from remediation.store.base import SqlStore
+from remediation.tracking import new_record, tracked_fks
 from remediation.views import progress
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -253,47 +254,3 @@ def test_the_demo_plan_matches_a_fresh_export(demo_items: list[Any], tmp_path: P
     rows, orphans = statuses(demo_items, store.records())
     shipped = yaml.safe_load((DEMO / "fkmap-plan.yaml").read_text())
     assert _content(export_plan(rows, orphans)) == _content(shipped)
-
-
-# ------------------------------------------------------------------------------------ command line
-def test_cli_export_import_status_sql(tmp_path: Path, inv: Inventory) -> None:
-    from cli import main
-
-    runner = CliRunner()
-    state = str(tmp_path / "cli.db")
-    repo = str(tmp_path / "repo")
-    config = tmp_path / "repo" / "fkmap.toml"
-    config.write_text(
-        '[services.auth]\ntables = ["users"]\n[services.content]\ntables = ["posts", "comments"]\n'
-    )
-    plan = tmp_path / "plan.yaml"
-    result = runner.invoke(main, ["plan", "export", repo, "-o", str(plan), "--state", state])
-    assert result.exit_code == 0, result.output
-    assert "wrote" in result.stderr and "2 cross-service foreign key(s)" in result.stderr
-    doc = yaml.safe_load(plan.read_text())
-    doc["records"][0]["marks"] = [{"phase": 1, "note": "checked"}]
-    plan.write_text(yaml.safe_dump(doc))
-    result = runner.invoke(main, ["plan", "import", str(plan), "--state", state, "--who", "erin"])
-    assert result.exit_code == 0, result.output
-    assert result.stdout.endswith("1 created, 0 updated, 1 unchanged, 0 conflicts\n")
-    result = runner.invoke(main, ["plan", "import", str(plan), "--state", state, "--who", "erin"])
-    assert result.stdout.endswith("0 created, 0 updated, 2 unchanged, 0 conflicts\n")
-    result = runner.invoke(main, ["plan", "status", repo, "--state", state])
-    assert result.exit_code == 0 and "content" in result.stdout
-    assert result.stdout.splitlines()[1].split() == ["content", "1", "1", "0", "0", "0", "2"]
-    result = runner.invoke(main, ["plan", "sql", repo, "--service", "content", "--kind", "drop"])
-    assert result.exit_code == 0
-    assert "ALTER TABLE public.posts DROP CONSTRAINT IF EXISTS posts_user_id_fkey;" in result.stdout
-    # a conflict: the store moved on, the stale file now edits the same record
-    store = open_store(state)
-    record = store.get("db/001_init.sql:3#author_id")
-    store.save(record.with_fields(owner_team="x"), who="fred")  # type: ignore[union-attr]
-    doc["records"][0]["owner_team"] = "y"
-    plan.write_text(yaml.safe_dump(doc))
-    result = runner.invoke(main, ["plan", "import", str(plan), "--state", state])
-    assert (
-        result.exit_code == 1
-        and "conflict: db/001_init.sql:3#author_id: changed in the store" in result.stderr
-    )
-    result = runner.invoke(main, ["plan", "import", str(tmp_path / "missing.yaml"), "--state", state])
-    assert result.exit_code == 2 and "does not exist" in result.stderr

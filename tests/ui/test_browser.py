@@ -20,7 +20,7 @@ from graph.build import build_graph
 from graph.impact import service_impact
 from model.inventory import Inventory
 from tests.ui.fixtures import HOSTILE, HOSTILE_SERVICE, hostile, six_services
-from ui.overview import HEADLINES, format_figure
+from ui.pages.overview import HEADLINES, format_figure
 
 pytestmark = pytest.mark.browser
 

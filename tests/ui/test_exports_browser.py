@@ -1,6 +1,6 @@
 """The Export menu in a real headless Chromium: the files the download buttons give.
 
-Acceptance (issue 6): the SVG and PNG download buttons produce valid files
+What is checked: the SVG and PNG download buttons produce valid files
 whose contents include the service names.
 
 * SVG: parsed with ``xml.etree``; its ``<text>`` elements are exactly the

@@ -27,11 +27,11 @@ UI_MODULES = [
     "ui.data",
     "ui.elements",
     "ui.service_elements",
-    "ui.layout",
-    "ui.overview",
-    "ui.tables_graph",
-    "ui.service_page",
-    "ui.diagnostics",
+    "ui.shell",
+    "ui.pages.overview",
+    "ui.pages.tables_graph",
+    "ui.pages.service",
+    "ui.pages.diagnostics",
 ]
 
 

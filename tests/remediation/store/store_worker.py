@@ -19,8 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
 
-from remediation.store import ConflictError, open_store  # noqa: E402
-from remediation.tracking import Record  # noqa: E402
+from remediation.records import Record  # noqa: E402
+from remediation.store import open_store  # noqa: E402
+from remediation.store.conflict import ConflictError  # noqa: E402
 
 
 def main(argv: list[str]) -> None:

@@ -16,9 +16,11 @@ from typing import Any
 
 import pytest
 
-from remediation.store import ConflictError, SqlStore, StoreError, StoreVersionError, open_store
-from remediation.store.schema import SCHEMA_VERSION
-from remediation.tracking import FkInfo, Mark, Record
+from remediation.records import FkInfo, Mark, Record
+from remediation.store import open_store
+from remediation.store.base import SqlStore
+from remediation.store.conflict import ConflictError
+from remediation.store.schema import SCHEMA_VERSION, StoreError, StoreVersionError
 
 WORKER = Path(__file__).with_name("store_worker.py")
 AT = "2026-11-14T10:42:00Z"

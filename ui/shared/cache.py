@@ -1,6 +1,6 @@
 """Where the workers share bytes: a private ``diskcache`` folder (one host) or Redis (several hosts).
 
-:class:`SharedCache` is the little :mod:`ui.shared_ingest` needs: get, set, an
+:class:`SharedCache` is the little :mod:`ui.shared.ingest` needs: get, set, an
 atomic add (the scan lock), touch and delete, each with an optional lifetime.
 A cache is ``trusted`` when only this user's processes can write to it (the
 folder is created ``0700``, as the parse cache's is): only such a cache may

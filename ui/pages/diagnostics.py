@@ -6,12 +6,12 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-import dash_ag_grid as dag
 from dash import dcc, html
 
 from model.inventory import Diagnostic
 from ui import ids
 from ui.data import AppData
+from ui.pages.common import text_grid
 from ui.state import ViewState
 
 __all__ = [
@@ -65,15 +65,7 @@ def quick_filter_options(text: str | None) -> dict[str, Any]:
 
 def diagnostics_grid(rows: list[dict[str, str]], *, grid_id: str = ids.DIAG_GRID, height: int = 560) -> Any:
     """A filterable, sortable grid of diagnostics (cells are plain text)."""
-    return dag.AgGrid(
-        id=grid_id,
-        rowData=rows,
-        columnDefs=DIAG_COLUMNS,
-        defaultColDef={"sortable": True, "filter": True, "floatingFilter": True, "resizable": True},
-        dashGridOptions=dict(GRID_OPTIONS),
-        style={"height": f"{height}px", "width": "100%"},
-        className="grid",
-    )
+    return text_grid(grid_id, rows, DIAG_COLUMNS, options=dict(GRID_OPTIONS), height=f"{height}px")
 
 
 def build_diagnostics_page(data: AppData, state: ViewState) -> html.Div:

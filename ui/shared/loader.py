@@ -1,21 +1,22 @@
-"""The shared ingest as a Dash background callback, for dashboards served by several workers.
+"""The loader of a dashboard served by several workers, and what its background job does.
 
 ``create_app(..., shared=SharedSettings(...))`` (what ``gunicorn app:server``
 builds when ``FKMAP_CACHE_DIR`` or ``FKMAP_REDIS_URL`` is set) uses a
 :class:`SharedLoader` instead of the scan thread of :class:`ui.data.Loader`:
 
 * while the inventory of the current source fingerprint is not in the shared
-  cache, the page shows its progress panel and a small callback (``_kick``)
-  starts the background callback ``_ingest`` -- once per browser tab, never
-  while that tab's job runs;
-* ``_ingest`` runs in a ``DiskcacheManager`` process (one host) or a Celery
-  worker (``FKMAP_REDIS_URL``): it scans, or follows the scan another job
-  runs (:meth:`ui.shared_ingest.SharedIngest.run_or_follow`), reporting
-  progress to the bar above the page;
+  cache, the page shows its progress panel and a small callback starts the
+  background callback of :mod:`ui.callbacks.ingest` (:func:`kick`) -- once
+  per browser tab, never while that tab's job runs;
+* the job runs in a ``DiskcacheManager`` process (one host) or a Celery
+  worker (``FKMAP_REDIS_URL``, :func:`background_manager`): it scans, or
+  follows the scan another job runs
+  (:meth:`ui.shared.ingest.SharedIngest.run_or_follow`, :func:`run_job`),
+  reporting progress to the bar above the page;
 * every worker then loads the same stored inventory (once per fingerprint)
   and serves it: nothing is scanned twice.
 
-The job finds its :class:`~ui.shared_ingest.SharedIngest` by the spec id in
+The job finds its :class:`~ui.shared.ingest.SharedIngest` by the spec id in
 its trigger (:data:`_INGESTS`), so the function Dash registers is the same in
 every process, including a Celery worker that built the app from the same
 environment (``celery -A app:celery_app worker``).
@@ -30,37 +31,21 @@ from dataclasses import dataclass
 from typing import Any
 
 import dash
-from dash import Input, Output, State, dcc, html
 
-from ui import ids
 from ui.data import AppData, Loader, Status, build_app_data
-from ui.shared_cache import DiskCache, open_shared_cache
-from ui.shared_ingest import IngestSpec, Progress, SharedIngest
+from ui.shared.cache import DiskCache, open_shared_cache
+from ui.shared.fingerprint import IngestSpec
+from ui.shared.ingest import Progress, SharedIngest
 
 __all__ = [
-    "BAR",
-    "DONE",
-    "GO",
-    "PANEL",
-    "RUNNING",
-    "TEXT",
     "SharedLoader",
     "SharedSettings",
-    "install",
+    "background_manager",
     "kick",
     "make_celery",
     "progress_outputs",
     "run_job",
 ]
-
-PANEL = "fk-ingest"
-BAR = "fk-ingest-bar"
-TEXT = "fk-ingest-text"
-GO = "fk-ingest-go"
-DONE = "fk-ingest-done"
-RUNNING = "fk-ingest-running"
-_SHOWN = {"maxWidth": "760px", "margin": "24px auto 0", "padding": "16px 32px"}
-_HIDDEN = {"display": "none"}
 
 #: The shared ingests of this process by spec id (what a background job looks up).
 _INGESTS: dict[str, SharedIngest] = {}
@@ -91,8 +76,11 @@ class SharedLoader(Loader):
     #: Seconds a worker shows a failed load before it tries again.
     RETRY_S = 30.0
 
-    def __init__(self, ingest: SharedIngest, *, recheck: float = 30.0) -> None:  # no Loader.__init__
+    def __init__(
+        self, ingest: SharedIngest, *, recheck: float = 30.0, settings: SharedSettings | None = None
+    ) -> None:  # no Loader.__init__
         self.ingest = ingest
+        self.settings = settings or SharedSettings()
         self.label = ingest.spec.label
         self.started = time.monotonic()
         self.recheck = recheck
@@ -112,7 +100,8 @@ class SharedLoader(Loader):
     ) -> SharedLoader:
         """The loader of ``sources`` over the cache ``settings`` names."""
         spec = IngestSpec(tuple(sources), config_path, settings.catalog_refresh)
-        return cls(SharedIngest(spec, open_shared_cache(settings.cache_dir, settings.redis_url)))
+        cache = open_shared_cache(settings.cache_dir, settings.redis_url)
+        return cls(SharedIngest(spec, cache), settings=settings)
 
     def key(self) -> str:
         """The current source fingerprint (recomputed at most every ``recheck`` seconds)."""
@@ -261,71 +250,17 @@ def make_celery(redis_url: str, queue: str) -> Any:
     return celery_app
 
 
-def _manager(loader: SharedLoader, settings: SharedSettings) -> tuple[Any, Any]:
-    """The background callback manager (and the Celery app, if any): Celery with Redis, else
-    diskcache on the very cache that holds the inventories."""
+def background_manager(loader: SharedLoader) -> tuple[Any, Any]:
+    """The background callback manager of ``loader``'s job, and the Celery app or None.
+
+    Celery with Redis when the settings name Redis (a queue of the spec's own),
+    else diskcache on the very cache that holds the inventories.
+    """
+    settings = loader.settings
     if settings.redis_url:
         celery_app = make_celery(settings.redis_url, f"fkmap-{loader.ingest.spec.id}")
-        return dash.CeleryManager(celery_app), celery_app
+        return dash.CeleryManager(celery_app), celery_app  # type: ignore[no-untyped-call]
     cache = loader.ingest.cache
     if not isinstance(cache, DiskCache):
         raise TypeError(f"a diskcache manager needs a diskcache folder, not {cache.label}")
-    return dash.DiskcacheManager(cache.handle), None
-
-
-def _components() -> list[Any]:
-    return [
-        html.Div(
-            id=PANEL,
-            className="status-panel",
-            style=_HIDDEN,
-            role="status",
-            children=[
-                html.Div(className="progress", children=html.Div(id=BAR, className="progress-bar")),
-                html.P(id=TEXT, className="muted", children="Preparing the scan…"),
-            ],
-        ),
-        dcc.Store(id=GO),
-        dcc.Store(id=DONE),
-        dcc.Store(id=RUNNING, data=False),
-    ]
-
-
-def install(app: dash.Dash, loader: SharedLoader, settings: SharedSettings) -> Any:
-    """Add the progress panel and the ingest callbacks to ``app``; returns the Celery app or None."""
-    from ui.layout import POLL
-
-    manager, celery_app = _manager(loader, settings)
-    layout = app.layout
-    children = list(layout.children)  # type: ignore[union-attr]
-    at = next((i for i, c in enumerate(children) if getattr(c, "id", None) == ids.PAGE), len(children))
-    layout.children = [*children[:at], *_components(), *children[at:]]  # type: ignore[union-attr]
-
-    @app.callback(
-        Output(GO, "data"),
-        Input(ids.URL, "pathname"),
-        Input(POLL, "n_intervals"),
-        State(RUNNING, "data"),
-        State(GO, "data"),
-    )
-    def _kick(_path: Any, _tick: Any, running: bool | None, current: str | None) -> str:
-        token = kick(loader, running, current)
-        if token is None:
-            raise dash.exceptions.PreventUpdate
-        return token
-
-    @app.callback(
-        Output(DONE, "data"),
-        Input(GO, "data"),
-        background=True,
-        manager=manager,
-        progress=[Output(BAR, "style"), Output(TEXT, "children")],
-        running=[(Output(RUNNING, "data"), True, False), (Output(PANEL, "style"), _SHOWN, _HIDDEN)],
-        interval=500,
-        prevent_initial_call=True,
-    )
-    def _ingest(set_progress: Callable[[Any], None], token: str) -> str:
-        return run_job(token, lambda p: set_progress(progress_outputs(p)))
-
-    app.server.config["FKMAP_CELERY"] = celery_app
-    return celery_app
+    return dash.DiskcacheManager(cache.handle), None  # type: ignore[no-untyped-call]

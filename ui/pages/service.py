@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import dash_ag_grid as dag
 from dash import dcc, html
 
 from graph.analysis import CascadeChain, cascade_chains
@@ -13,9 +12,10 @@ from graph.impact import ImpactRow, service_impact, summary_sentences
 from model.inventory import Diagnostic
 from ui import ids
 from ui.data import AppData
-from ui.diagnostics import diagnostic_rows, diagnostics_grid
 from ui.elements import services_graph
-from ui.exports import build_export_menu
+from ui.pages.common import text_grid
+from ui.pages.diagnostics import diagnostic_rows, diagnostics_grid
+from ui.pages.export_menu import build_export_menu
 from ui.state import TableFilter, ViewState, href, service_href
 
 __all__ = [
@@ -210,13 +210,12 @@ def build_service_page(data: AppData, state: ViewState) -> html.Div:
 
 def impact_grid(rows: list[dict[str, str]], service: str) -> Any:
     """The sortable, filterable, exportable impact grid (cells are plain text)."""
-    return dag.AgGrid(
-        id=ids.IMPACT_GRID,
-        rowData=rows,
-        columnDefs=IMPACT_COLUMNS,
-        defaultColDef={"sortable": True, "filter": True, "floatingFilter": True, "resizable": True},
-        dashGridOptions={"animateRows": False, "domLayout": "autoHeight" if len(rows) <= 12 else "normal"},
+    short = len(rows) <= 12
+    return text_grid(
+        ids.IMPACT_GRID,
+        rows,
+        IMPACT_COLUMNS,
+        options={"animateRows": False, "domLayout": "autoHeight" if short else "normal"},
+        height=None if short else "480px",
         csvExportParams={"fileName": csv_file_name(service)},
-        style={"height": None if len(rows) <= 12 else "480px", "width": "100%"},
-        className="grid",
     )

@@ -1,40 +1,36 @@
-"""One ingest shared by every worker: a source fingerprint, a shared cache, a lock.
+"""One ingest shared by every worker: the inventory in a shared cache, the scan behind a lock.
 
 When several processes serve the dashboard (``gunicorn -w 4 app:server``, or
 web and Celery containers), the scan must run once and every process must draw
 the same inventory. :class:`SharedIngest` does that with three ideas:
 
 Fingerprint
-    :func:`source_fingerprint` hashes what the scan reads: each source folder's
-    file names, sizes and modification times (hidden folders and the folders
-    :data:`ingest.migrations.layout.SKIP_DIRS` names are skipped, as the scan skips them),
-    the config file, the code that turns them into an inventory
-    (:func:`ingest.migrations.cache.parser_version` plus ``model/`` and ``ownership/``), and
-    for live catalogs (DSNs) the source text and a time bucket of
-    ``catalog_refresh`` seconds: a catalog is re-read at most that often.
+    The inventory is keyed by :func:`ui.shared.fingerprint.source_fingerprint`
+    of the sources: a change of a file, the config or the code means a new scan.
 Cache
     The inventory is stored under its fingerprint in a
-    :class:`~ui.shared_cache.SharedCache`: a
+    :class:`~ui.shared.cache.SharedCache`: a
     ``diskcache`` folder on one host, or Redis when the workers live on several
     hosts. In the private (``0700``) folder it is a compressed pickle, as in the
     parse cache, because it loads many times faster than JSON; in Redis, a
     network service, it is compressed JSON, so whoever can write to Redis
-    cannot run code in the workers (:func:`encode_inventory`). Entries expire after :data:`INVENTORY_TTL`
-    seconds without use; a failed scan's message after :data:`ERROR_TTL`, so
-    a later page load tries again.
+    cannot run code in the workers (:func:`encode_inventory`). Entries expire after
+    :data:`INVENTORY_TTL` seconds without use; a failed scan's message after
+    :data:`ERROR_TTL`, so a later page load tries again.
 Lock
     The first job to :meth:`SharedCache.add` the lock runs the scan; it renews
     the lock every few seconds and publishes its progress. Every other job
     *follows*: it mirrors that progress until the inventory (or the error)
     appears, and takes over when the lock expires (its holder died).
 
-Nothing here imports Dash: :mod:`ui.background` wires it to background callbacks.
+Nothing here imports Dash: :mod:`ui.shared.loader` and :mod:`ui.callbacks.ingest`
+wire it to background callbacks.
 
 Examples
 --------
 >>> import tempfile
 >>> from model.inventory import Inventory
->>> from ui.shared_cache import open_shared_cache
+>>> from ui.shared.cache import open_shared_cache
 >>> sources, cache_dir = tempfile.mkdtemp(), tempfile.mkdtemp()
 >>> cache = open_shared_cache(cache_dir)
 >>> shared = SharedIngest(IngestSpec((sources,)), cache, scanner=lambda s, c: Inventory())
@@ -47,7 +43,6 @@ True
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import pickle
@@ -58,24 +53,20 @@ import uuid
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from typing import Any, Literal
 
 from model.inventory import Inventory
-from ui.shared_cache import SharedCache
+from ui.shared.cache import SharedCache
+from ui.shared.fingerprint import IngestSpec, source_fingerprint
 
 __all__ = [
     "ERROR_TTL",
     "INVENTORY_TTL",
     "LOCK_TTL",
-    "IngestSpec",
     "Progress",
     "SharedIngest",
-    "code_version",
     "decode_inventory",
     "encode_inventory",
-    "source_fingerprint",
 ]
 
 #: Seconds an unused inventory stays in the shared cache.
@@ -85,103 +76,10 @@ ERROR_TTL = 120
 #: Seconds the scan lock outlives its last renewal (a dead scanner is replaced after this).
 LOCK_TTL = 60
 _RENEW_EVERY = 5.0
-_FORMAT = 1
 _PREFIX = "fkmap:"
 
 Scanner = Callable[[list[str], "str | None"], Inventory]
 Outcome = Literal["ready", "error"]
-
-
-@dataclass(frozen=True)
-class IngestSpec:
-    """What to scan: sources, config file, how often live catalogs are re-read (0: never)."""
-
-    sources: tuple[str, ...]
-    config_path: str | None = None
-    catalog_refresh: int = 3600
-
-    @property
-    def id(self) -> str:
-        """A stable id of the spec (it hashes DSNs, so no password shows).
-
-        >>> IngestSpec(("a",)).id == IngestSpec(("a",)).id != IngestSpec(("b",)).id
-        True
-        """
-        text = json.dumps([list(self.sources), self.config_path or ""])
-        return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-    @property
-    def label(self) -> str:
-        """What is being scanned, for people (DSN passwords masked)."""
-        from ingest.dsn import mask_dsn
-
-        return ", ".join(mask_dsn(s) for s in self.sources)
-
-
-@cache
-def code_version() -> str:
-    """Digest of the code an inventory depends on: the parser, ``model/`` and ``ownership/``."""
-    from ingest.migrations.cache import parser_version
-
-    digest = hashlib.sha256(f"{_FORMAT}|{parser_version()}".encode())
-    root = Path(__file__).resolve().parent.parent
-    for source in [*sorted((root / "model").glob("*.py")), *sorted((root / "ownership").glob("*.py"))]:
-        try:
-            digest.update(source.name.encode() + b"\0" + source.read_bytes())
-        except OSError:
-            digest.update(source.name.encode() + b"\0?")
-    return digest.hexdigest()[:24]
-
-
-def _tree(digest: Any, root: Path) -> None:
-    from ingest.migrations.layout import SKIP_DIRS
-
-    if root.is_file():
-        info = root.stat()
-        digest.update(f"f\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
-        return
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in SKIP_DIRS)
-        rel = os.path.relpath(dirpath, root)
-        for name in sorted(filenames):
-            if name.startswith("."):
-                continue
-            try:
-                info = os.stat(os.path.join(dirpath, name))
-            except OSError:
-                continue
-            digest.update(f"{rel}/{name}\0{info.st_size}\0{info.st_mtime_ns}\n".encode("utf-8", "replace"))
-
-
-def source_fingerprint(spec: IngestSpec, now: float | None = None) -> str:
-    """The cache key of what scanning ``spec`` now would produce (see the module docstring).
-
-    >>> spec = IngestSpec(("postgresql://app:secret@db/shop",), catalog_refresh=60)
-    >>> at = [source_fingerprint(spec, now=t) for t in (0, 59, 60)]
-    >>> at[0] == at[1] != at[2]
-    True
-    """
-    digest = hashlib.sha256(f"{code_version()}\0{spec.id}\n".encode())
-    config = Path(spec.config_path) if spec.config_path else None
-    if config is None:
-        from ownership.config_file import find_config
-
-        config = find_config(list(spec.sources))
-    if config is not None and config.is_file():
-        digest.update(b"config\0" + config.read_bytes() + b"\n")
-    for source in spec.sources:
-        path = Path(source)
-        if path.exists():
-            digest.update(f"path\0{path.resolve()}\n".encode())
-            _tree(digest, path)
-        else:  # a live catalog: re-read once per bucket
-            bucket = (
-                int((time.time() if now is None else now) // spec.catalog_refresh)
-                if spec.catalog_refresh
-                else 0
-            )
-            digest.update(f"catalog\0{source}\0{bucket}\n".encode())
-    return digest.hexdigest()[:32]
 
 
 # ---------------------------------------------------------------------------------------------- ingest

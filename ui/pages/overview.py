@@ -14,16 +14,11 @@ from graph.analysis import headline_figures
 from ui import ids
 from ui.data import AppData
 from ui.elements import services_graph
-from ui.exports import build_export_menu
+from ui.pages.common import data_attrs
+from ui.pages.export_menu import build_export_menu
 from ui.service_elements import service_elements
-from ui.state import ViewState, service_href
+from ui.state import ViewState, parse_url, service_href, to_search, toggle_expanded
 from ui.theme import DANGER_COLOUR, DANGER_LABEL, service_stylesheet
-
-
-def _attrs(values: dict[str, str]) -> dict[str, Any]:
-    """``data-*`` attributes for an html component (typed for mypy)."""
-    return values
-
 
 __all__ = [
     "HEADLINES",
@@ -32,6 +27,7 @@ __all__ = [
     "build_matrix_figure",
     "build_overview",
     "build_service_list",
+    "expand",
     "format_figure",
     "overview_click",
 ]
@@ -75,7 +71,7 @@ def build_headlines(figures: Mapping[str, int | float | None]) -> html.Div:
                     html.Div(format_figure(key, figures.get(key)), className="figure-value"),
                     html.Div(label, className="figure-label"),
                 ],
-                **_attrs({"data-figure": key}),
+                **data_attrs({"data-figure": key}),
             )
         )
     return html.Div(id=ids.HEADLINES, className="headlines", children=cards)
@@ -234,10 +230,19 @@ def overview_click(
     Returns the new state and elements, or None when the tap changes nothing
     (a table inside a cluster, or no node).
     """
-    from ui.state import toggle_expanded
-
     info = (node or {}).get("data") or {}
     if info.get("kind") not in ("service", "cluster") or not info.get("service"):
         return None
     new = toggle_expanded(state, str(info["service"]))
     return new, service_elements(data, new.expanded)
+
+
+def expand(
+    data: AppData, pathname: str | None, search: str | None, node: Mapping[str, Any] | None
+) -> tuple[list[dict[str, Any]], str] | None:
+    """The graph's new elements and the URL query after a tap (None: the tap changes nothing)."""
+    result = overview_click(data, parse_url(pathname, search), node)
+    if result is None:
+        return None
+    state, elements = result
+    return elements, to_search(state)

@@ -1,42 +1,34 @@
-"""Pieces of the remediation page built from plain values: grid rows, plotly figures, panels.
+"""Pieces of the remediation page built from plain values: grid rows, the FK detail, summary panels.
 
-Every function takes graph-level data (:class:`~remediation.tracking.Status`,
-:class:`~remediation.views.Progress`, :class:`~remediation.views.BurnDown`,
-records) and returns Dash components or figures, so tests call them directly.
-Names from scanned SQL are always component text, never HTML; a mark's link
-becomes an anchor only for ``http(s)://`` URLs.
+Every function takes remediation data (:class:`~remediation.status.Status`,
+records, a :class:`~remediation.service.Review`) and returns Dash components,
+so tests call them directly. Names from scanned SQL are always component
+text, never HTML; a mark's link becomes an anchor only for ``http(s)://`` URLs.
 """
 
 from __future__ import annotations
 
-import html as htmllib
 from collections.abc import Sequence
 from typing import Any
 
-import plotly.graph_objects as go
 from dash import html
 
-from model.escape import clean_text
-from remediation.tracking import PHASE_LABELS, Record, Status
-from remediation.views import BurnDown, Progress, progress
+from remediation.records import PHASE_LABELS, Record
+from remediation.service import Review
+from remediation.status import Status
+from remediation.views import progress
+from ui.pages.common import data_attrs
 
 __all__ = [
     "GRID_COLUMNS",
-    "PHASE_COLOURS",
-    "burndown_figure",
     "delta_children",
     "detail_children",
     "grid_rows",
     "loaded_of",
     "orphan_children",
-    "plotly_text",
-    "progress_figure",
+    "status_line",
     "summary_children",
 ]
-
-ALL = ""
-#: Phase colours: grey (not started) -> amber -> blue -> teal -> green (done).
-PHASE_COLOURS = {0: "#b8bec8", 1: "#f2b134", 2: "#4e79a7", 3: "#76b7b2", 4: "#59a14f"}
 
 
 # ---------------------------------------------------------------------------------------------- grid rows
@@ -93,101 +85,7 @@ GRID_COLUMNS = [
 ]
 
 
-# ---------------------------------------------------------------------------------------------- figures
-def plotly_text(text: str) -> str:
-    """A name as Plotly text: Plotly reads ``<b>``, ``<a href>``... in labels, so ``& < >`` are entities.
-
-    >>> plotly_text("<b>x</b> & y")
-    '&lt;b&gt;x&lt;/b&gt; &amp; y'
-    """
-    return htmllib.escape(clean_text(text), quote=False)
-
-
-def progress_figure(overall: Progress, per_service: Sequence[Progress]) -> go.Figure:
-    """Horizontal stacked bars: keys per phase, overall on top, then each service."""
-    bars = [overall, *per_service]
-    names = [plotly_text(p.service) for p in bars][::-1]
-    fig = go.Figure()
-    for phase in range(5):
-        values = [p.counts[phase] for p in bars][::-1]
-        fig.add_bar(
-            y=names,
-            x=values,
-            orientation="h",
-            name=f"{phase} {PHASE_LABELS[phase]}",
-            marker_color=PHASE_COLOURS[phase],
-            text=[str(v) if v else "" for v in values],
-            textposition="inside",
-            hovertemplate="%{y}: %{x} key(s) at phase " + str(phase) + "<extra></extra>",
-        )
-    fig.update_layout(
-        barmode="stack",
-        height=90 + 26 * len(bars),
-        margin={"l": 10, "r": 10, "t": 10, "b": 30},
-        legend={"orientation": "h", "y": -0.12 - 0.6 / max(len(bars), 1), "x": 0, "traceorder": "normal"},
-        xaxis={"title": "cross-service foreign keys", "dtick": 5 if overall.total > 20 else 1},
-        plot_bgcolor="#fbfcfd",
-        uirevision="progress",
-    )
-    return fig
-
-
-def burndown_figure(bd: BurnDown, service: str = ALL) -> go.Figure:
-    """Present cross-service keys after each migration (or date): overall and per service."""
-    fig = go.Figure()
-    pts = bd.points
-    if bd.axis == "date":
-        xs: list[Any] = [p.date[:10] for p in pts]
-    else:
-        xs = list(range(1, len(pts) + 1))
-    hover = [f"{plotly_text(p.path)}<br>{p.date[:10]}" if p.date else plotly_text(p.path) for p in pts]
-    if not service:
-        fig.add_scatter(
-            x=xs,
-            y=[p.total for p in pts],
-            name="All services",
-            mode="lines",
-            line={"shape": "hv", "width": 3, "color": "#1f2a3a"},
-            customdata=hover,
-            hovertemplate="%{customdata}<br>%{y} present<extra>All services</extra>",
-        )
-    for s in bd.services:
-        if service and s != service:
-            continue
-        fig.add_scatter(
-            x=xs,
-            y=[p.count(s) for p in pts],
-            name=plotly_text(s),
-            mode="lines",
-            line={"shape": "hv", "width": 3 if service else 1.5},
-            customdata=hover,
-            # the name goes in through %{fullData.name}: a '%{' in it is never read as a template
-            hovertemplate="%{customdata}<br>%{y} present<extra>%{fullData.name}</extra>",
-        )
-    title = "migration (in scan order)" if bd.axis == "order" else "date"
-    if bd.undated:
-        fig.add_annotation(
-            text=f"{len(bd.undated)} migration(s) without a date (file name or git) left out",
-            xref="paper", yref="paper", x=0, y=1.06, showarrow=False, font={"size": 12, "color": "#5b6475"},
-        )  # fmt: skip
-    fig.update_layout(
-        height=320,
-        margin={"l": 10, "r": 10, "t": 10, "b": 40},
-        xaxis={"title": title},
-        yaxis={"title": "present cross-service FKs", "rangemode": "tozero"},
-        plot_bgcolor="#fbfcfd",
-        legend={"orientation": "v"},
-        uirevision="burndown",
-    )
-    return fig
-
-
 # ---------------------------------------------------------------------------------------------- detail panel
-def _attrs(values: dict[str, str]) -> dict[str, Any]:
-    """``data-*`` attributes for an html component (typed for mypy)."""
-    return values
-
-
 def _safe_link(link: str) -> Any:
     if link.lower().startswith(("https://", "http://")):
         return html.A(link, href=link, target="_blank", rel="noopener noreferrer")
@@ -263,7 +161,7 @@ def detail_children(s: Status | None) -> list[Any]:
         html.Ol(
             [_phase_line(s, p) for p in (1, 2, 3, 4)],
             className="rem-phases",
-            **_attrs({"data-phase": str(s.phase)}),
+            **data_attrs({"data-phase": str(s.phase)}),
         ),
     ]
     for text in s.contradictions:
@@ -293,7 +191,7 @@ def _figure(key: str, value: int, label: str, danger: bool = False) -> html.Div:
     return html.Div(
         className="figure card" + (" danger" if danger else ""),
         children=[html.Div(str(value), className="figure-value"), html.Div(label, className="figure-label")],
-        **_attrs({"data-figure": key}),
+        **data_attrs({"data-figure": key}),
     )
 
 
@@ -313,8 +211,9 @@ def summary_children(rows: Sequence[Status], orphans: Sequence[Record], store_la
     ]
 
 
-def delta_children(delta: Any, snapshot: Any) -> list[Any]:
-    """The review delta since ``snapshot`` as four short lists."""
+def delta_children(review: Review) -> list[Any]:
+    """The review delta since ``review.snapshot`` as four short lists."""
+    delta, snapshot = review.delta, review.snapshot
     if delta.empty:
         return [
             html.P(f"Nothing changed since “{snapshot.name}” ({snapshot.created_at}).", className="muted")
@@ -350,3 +249,8 @@ def orphan_children(orphans: Sequence[Record]) -> list[Any]:
         ),
         html.Ul(items),
     ]
+
+
+def status_line(text: str, ok: bool) -> html.Span:
+    """The editor's status line: green when something was saved, red otherwise."""
+    return html.Span(text, className="rem-ok" if ok else "rem-error")

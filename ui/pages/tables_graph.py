@@ -11,24 +11,20 @@ from dataclasses import replace
 from typing import Any
 
 import dash_cytoscape as cyto
-from dash import dcc, html
+from dash import dcc, html, no_update
 
 from ui import ids
 from ui.data import AppData
 from ui.elements import TableView, cytoscape_layout, layout_options, table_options, table_view
-from ui.exports import build_export_menu
-from ui.state import ON_DELETE_KINDS, ORIGINS, TableFilter, ViewState, to_search
+from ui.pages.common import data_attrs
+from ui.pages.export_menu import build_export_menu
+from ui.state import ON_DELETE_KINDS, ORIGINS, TableFilter, ViewState, parse_url, to_search
 from ui.theme import DANGER_COLOUR, DANGER_LABEL, table_stylesheet
-
-
-def _attrs(values: dict[str, str]) -> dict[str, Any]:
-    """``data-*`` attributes for an html component (typed for mypy)."""
-    return values
-
 
 __all__ = [
     "build_stats",
     "build_tables_page",
+    "filter_change",
     "filter_from_controls",
     "focus_options",
     "graph_payload",
@@ -46,7 +42,7 @@ def build_stats(view: TableView) -> html.Div:
             html.Div([html.B(f"{view.cross:,}"), " cross-service"]),
             html.Div([html.B(f"{view.clusters:,}"), " services"]),
         ],
-        **_attrs(
+        **data_attrs(
             {"data-tables": str(view.tables), "data-edges": str(view.edges), "data-cross": str(view.cross)}
         ),
     )
@@ -261,3 +257,30 @@ def update_table_view(
         layout_options(view.tables),
         to_search(new),
     )
+
+
+def filter_change(
+    data: AppData,
+    pathname: str | None,
+    search: str | None,
+    drawn: Any,
+    services: list[str] | None,
+    checks: list[str] | None,
+    on_delete: list[str] | None,
+    origins: list[str] | None,
+    focus: str | None,
+    hops: int | None,
+    layout: str | None,
+) -> tuple[Any, ...] | None:
+    """The outputs of a change of the filter controls (None: nothing to redraw).
+
+    As :func:`update_table_view`, with the URL query left alone (``no_update``)
+    when it does not change; ``drawn`` is what the browser reports it drew
+    (None right after the page was inserted).
+    """
+    flt = filter_from_controls(services, checks, on_delete, origins, focus, hops)
+    result = update_table_view(data, parse_url(pathname, search), flt, layout, drawn=drawn is not None)
+    if result is None:
+        return None
+    new_search = result[-1]
+    return (*result[:-1], no_update if new_search == (search or "") else new_search)

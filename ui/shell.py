@@ -1,8 +1,9 @@
-"""The page shell and the page router: header, navigation, status panels.
+"""The page shell and the page router: header, navigation, status panels, the shared-ingest bar.
 
 Every builder returns Dash components and takes plain values, so tests call
 them directly. Names from scanned SQL are passed as component *children*
-(text), never as HTML.
+(text), never as HTML. :func:`render_page` picks the page of :mod:`ui.pages`
+a URL names.
 """
 
 from __future__ import annotations
@@ -14,16 +15,25 @@ from dash import dcc, html
 
 from ui import ids
 from ui.data import Loader
-from ui.state import ViewState, href, parse_url
+from ui.pages.diagnostics import build_diagnostics_page
+from ui.pages.overview import build_overview
+from ui.pages.remediation.layout import build_remediation_page
+from ui.pages.service import build_service_page
+from ui.pages.tables_graph import build_tables_page
+from ui.state import ViewState, href, parse_url, to_search
 
 __all__ = [
+    "INGEST_HIDDEN",
+    "INGEST_SHOWN",
     "build_error",
     "build_layout",
     "build_loading",
     "build_nav",
     "build_not_found",
+    "chrome",
     "render_page",
     "root_class",
+    "toggled_present",
 ]
 
 NAV_ITEMS = (
@@ -32,7 +42,9 @@ NAV_ITEMS = (
     ("diagnostics", "Diagnostics"),
     ("remediation", "Remediation"),
 )
-POLL = "fk-poll"
+#: Styles of the shared-ingest progress panel while its job runs, and otherwise.
+INGEST_SHOWN = {"maxWidth": "760px", "margin": "24px auto 0", "padding": "16px 32px"}
+INGEST_HIDDEN = {"display": "none"}
 
 
 def root_class(state: ViewState) -> str:
@@ -58,8 +70,32 @@ def build_nav(state: ViewState) -> list[Any]:
     return links
 
 
-def build_layout(label: str = "") -> html.Div:
-    """The app shell: URL, header with navigation and presentation toggle, page area."""
+def _ingest_panel() -> list[Any]:
+    """The progress bar of a shared ingest (:mod:`ui.shared`) and the stores of its job."""
+    return [
+        html.Div(
+            id=ids.INGEST_PANEL,
+            className="status-panel",
+            style=INGEST_HIDDEN,
+            role="status",
+            children=[
+                html.Div(
+                    className="progress", children=html.Div(id=ids.INGEST_BAR, className="progress-bar")
+                ),
+                html.P(id=ids.INGEST_TEXT, className="muted", children="Preparing the scan…"),
+            ],
+        ),
+        dcc.Store(id=ids.INGEST_GO),
+        dcc.Store(id=ids.INGEST_DONE),
+        dcc.Store(id=ids.INGEST_RUNNING, data=False),
+    ]
+
+
+def build_layout(label: str = "", *, shared: bool = False) -> html.Div:
+    """The app shell: URL, header with navigation and presentation toggle, page area.
+
+    ``shared``: the workers share one ingest, whose progress bar sits above the page.
+    """
     return html.Div(
         id=ids.ROOT,
         className="app",
@@ -79,8 +115,9 @@ def build_layout(label: str = "") -> html.Div:
                     ),
                 ],
             ),
+            *(_ingest_panel() if shared else []),
             html.Main(id=ids.PAGE, className="page", children=build_loading("", 0.0)),
-            dcc.Interval(id=POLL, interval=600, disabled=True),
+            dcc.Interval(id=ids.POLL, interval=600, disabled=True),
         ],
     )
 
@@ -130,11 +167,6 @@ def render_page(loader: Loader, pathname: str | None, search: str | None) -> tup
     Returns the loading panel while a scan runs, the error panel when it
     failed, otherwise the page the path names, built from the URL's state.
     """
-    from ui.diagnostics import build_diagnostics_page
-    from ui.overview import build_overview
-    from ui.service_page import build_service_page
-    from ui.tables_graph import build_tables_page
-
     if loader.status == "loading":
         return build_loading(loader.label, loader.elapsed), False
     if loader.status == "error":
@@ -150,10 +182,18 @@ def render_page(loader: Loader, pathname: str | None, search: str | None) -> tup
     if state.page == "diagnostics":
         return build_diagnostics_page(data, state), True
     if state.page == "remediation":
-        from ui.remediation import build_remediation_page
-
         return build_remediation_page(data, search), True
     return build_not_found(pathname or "/"), True
+
+
+def chrome(pathname: str | None, search: str | None) -> tuple[str, list[Any], str]:
+    """Root class, navigation links and the presentation toggle's label for a URL.
+
+    >>> chrome("/tables", "?present=1")[::2]
+    ('app present', 'Exit presentation')
+    """
+    state = parse_url(pathname, search)
+    return root_class(state), build_nav(state), "Exit presentation" if state.present else "Presentation mode"
 
 
 def toggled_present(pathname: str | None, search: str | None) -> str:
@@ -162,7 +202,5 @@ def toggled_present(pathname: str | None, search: str | None) -> str:
     >>> toggled_present("/tables", "?cross=1")
     '?cross=1&present=1'
     """
-    from ui.state import to_search
-
     state = parse_url(pathname, search)
     return to_search(replace(state, present=not state.present))

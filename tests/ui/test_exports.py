@@ -27,6 +27,17 @@ from ui import ids
 from ui.data import UNASSIGNED, AppData, build_app_data
 from ui.exports import (
     DATA_FORMATS,
+    MIME,
+    SERVICE_IMAGE_FORMATS,
+    export_download,
+    export_file,
+    export_scope,
+    export_target,
+    file_name,
+    safe_name,
+    scope_note,
+)
+from ui.ids import (
     EXPORT_BUTTON,
     EXPORT_DOWNLOAD,
     EXPORT_IMAGE_DONE,
@@ -36,17 +47,8 @@ from ui.exports import (
     EXPORT_STATUS,
     EXPORT_SVG,
     EXPORT_TARGET,
-    MIME,
-    SERVICE_IMAGE_FORMATS,
-    build_export_menu,
-    export_download,
-    export_file,
-    export_scope,
-    export_target,
-    file_name,
-    safe_name,
-    scope_note,
 )
+from ui.pages.export_menu import build_export_menu
 from ui.state import ViewState, parse_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -253,9 +255,9 @@ def test_menus_per_page(data: AppData) -> None:
 
 
 def test_pages_carry_the_menu_on_the_canvas(data: AppData) -> None:
-    from ui.overview import build_overview
-    from ui.service_page import build_service_page
-    from ui.tables_graph import build_tables_page
+    from ui.pages.overview import build_overview
+    from ui.pages.service import build_service_page
+    from ui.pages.tables_graph import build_tables_page
 
     for page in (build_overview(data, ViewState()), build_tables_page(data, ViewState(page="tables"))):
         canvases = [c for c in walk(page) if "canvas" in str(getattr(c, "className", "")).split()]

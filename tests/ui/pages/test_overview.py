@@ -1,0 +1,51 @@
+"""The overview page: headline figures, service graph, matrix, clusters on click."""
+
+from __future__ import annotations
+
+import dash_cytoscape as cyto
+from dash import dcc, html
+
+from graph.analysis import headline_figures
+from tests.ui.components import find, walk
+from ui import ids
+from ui.data import AppData
+from ui.pages.overview import HEADLINES, build_overview, format_figure, overview_click
+from ui.state import ViewState
+
+
+def test_headlines_equal_the_analysis(data: AppData) -> None:
+    page = build_overview(data, ViewState())
+    expected = headline_figures(data.inventory)
+    cards = [c for c in walk(page) if isinstance(c, html.Div) and hasattr(c, "data-figure")]
+    got = {getattr(c, "data-figure"): c.children[0].children for c in cards}
+    assert list(got) == [k for k, _ in HEADLINES]
+    assert got == {k: format_figure(k, expected[k]) for k, _ in HEADLINES}
+    assert (
+        got["tables"] == "18" and got["cross_service_cascades"] == "12" and got["share_remediated"] == "5.3%"
+    )
+
+
+def test_overview_has_graph_and_matrix(data: AppData) -> None:
+    page = build_overview(data, ViewState(expanded=("auth",)))
+    graph = find(page, ids.SERVICE_GRAPH)
+    assert isinstance(graph, cyto.Cytoscape)
+    assert graph.layout["name"] == "preset"
+    clusters = [e for e in graph.elements if e.get("classes") == "cluster"]
+    assert [e["data"]["service"] for e in clusters] == ["auth"]
+    matrix = find(page, ids.MATRIX)
+    assert isinstance(matrix, dcc.Graph)
+    heat = matrix.figure.data[0]  # type: ignore[attr-defined]
+    assert list(heat.x) == ["auth", "content", "experiments", "messaging", "stories", "streaming"]
+    assert heat.z[1][0] == 5 and heat.z[4][1] == 1 and sum(map(sum, heat.z)) == 18
+
+
+def test_overview_click_toggles(data: AppData) -> None:
+    state = ViewState()
+    tap = {"data": {"id": "s0", "kind": "service", "service": "auth"}}
+    new, elements = overview_click(data, state, tap) or (None, [])
+    assert new is not None and new.expanded == ("auth",)
+    assert sum(1 for e in elements if e["data"].get("parent") == "s0") == 3
+    again = overview_click(data, new, {"data": {"id": "s0", "kind": "cluster", "service": "auth"}})
+    assert again is not None and again[0].expanded == ()
+    assert overview_click(data, new, {"data": {"id": "t3", "kind": "table", "service": "auth"}}) is None
+    assert overview_click(data, new, None) is None

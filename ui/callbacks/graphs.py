@@ -1,0 +1,93 @@
+"""Callbacks of the graph and grid pages: overview clusters, table-graph filters, grid tools."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+from dash import ClientsideFunction, Input, Output, State
+
+from ui import ids
+from ui.data import Loader
+from ui.pages.diagnostics import quick_filter_options
+from ui.pages.overview import expand
+from ui.pages.tables_graph import filter_change, focus_options
+
+__all__ = ["register"]
+
+
+def _or_prevent(result: Any) -> Any:
+    """``result``, or no update at all when it is None."""
+    if result is None:
+        raise dash.exceptions.PreventUpdate
+    return result
+
+
+def register(app: dash.Dash, loader: Loader) -> None:
+    """Register the overview, table-graph, service-page and diagnostics callbacks on ``app``."""
+
+    @app.callback(
+        Output(ids.SERVICE_GRAPH, "elements"),
+        Output(ids.URL, "search", allow_duplicate=True),
+        Input(ids.SERVICE_GRAPH, "tapNode"),
+        State(ids.URL, "pathname"),
+        State(ids.URL, "search"),
+        prevent_initial_call=True,
+    )
+    def _expand(node: dict[str, Any] | None, pathname: str | None, search: str | None) -> Any:
+        return _or_prevent(expand(loader.data, pathname, search, node))
+
+    @app.callback(
+        Output(ids.TABLE_PAYLOAD, "data"),
+        Output(ids.TABLE_GRAPH, "stylesheet"),
+        Output(ids.TABLE_STATS, "children"),
+        Output(ids.FILTER_LAYOUT, "options"),
+        Output(ids.URL, "search", allow_duplicate=True),
+        Input(ids.FILTER_SERVICES, "value"),
+        Input(ids.FILTER_CROSS, "value"),
+        Input(ids.FILTER_ON_DELETE, "value"),
+        Input(ids.FILTER_ORIGIN, "value"),
+        Input(ids.FILTER_FOCUS, "value"),
+        Input(ids.FILTER_HOPS, "value"),
+        Input(ids.FILTER_LAYOUT, "value"),
+        State(ids.URL, "pathname"),
+        State(ids.URL, "search"),
+        State(ids.TABLE_DRAWN, "data"),
+        prevent_initial_call="initial_duplicate",  # runs at page insertion too: sends the elements
+    )
+    def _filter(*values: Any) -> Any:  # the seven controls, then pathname, search, drawn
+        *controls, pathname, search, drawn = values
+        return _or_prevent(filter_change(loader.data, pathname, search, drawn, *controls))
+
+    @app.callback(
+        Output(ids.FILTER_FOCUS, "options"),
+        Input(ids.FILTER_FOCUS, "search_value"),
+        State(ids.FILTER_FOCUS, "value"),
+        prevent_initial_call=True,
+    )
+    def _focus_options(search: str | None, value: str | None) -> list[dict[str, str]]:
+        if not search:
+            raise dash.exceptions.PreventUpdate
+        return focus_options(loader.data, search, value)
+
+    app.clientside_callback(  # type: ignore[no-untyped-call]
+        ClientsideFunction(namespace="fkmap", function_name="drawGraph"),
+        Output(ids.TABLE_DRAWN, "data"),
+        Input(ids.TABLE_PAYLOAD, "data"),
+    )
+
+    @app.callback(
+        Output(ids.IMPACT_GRID, "exportDataAsCsv"),
+        Input(ids.IMPACT_EXPORT, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def _export(_clicks: int | None) -> bool:
+        return True
+
+    @app.callback(
+        Output(ids.DIAG_GRID, "dashGridOptions"),
+        Input(ids.DIAG_QUICK, "value"),
+        prevent_initial_call=True,
+    )
+    def _quick(text: str | None) -> dict[str, Any]:
+        return quick_filter_options(text)

@@ -1,0 +1,48 @@
+"""Callbacks of the shell: the page a URL names, the navigation, presentation mode."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+from dash import Input, Output, State
+
+from ui import ids
+from ui.data import Loader
+from ui.shell import chrome, render_page, toggled_present
+
+__all__ = ["register"]
+
+
+def register(app: dash.Dash, loader: Loader) -> None:
+    """Register the shell's callbacks on ``app``."""
+
+    @app.callback(
+        Output(ids.PAGE, "children"),
+        Output(ids.POLL, "disabled"),
+        Input(ids.URL, "pathname"),
+        Input(ids.POLL, "n_intervals"),
+        State(ids.URL, "search"),
+    )
+    def _page(pathname: str | None, _tick: int | None, search: str | None) -> tuple[Any, bool]:
+        return render_page(loader, pathname, search)
+
+    @app.callback(
+        Output(ids.ROOT, "className"),
+        Output(ids.NAV, "children"),
+        Output(ids.PRESENT_TOGGLE, "children"),
+        Input(ids.URL, "pathname"),
+        Input(ids.URL, "search"),
+    )
+    def _chrome(pathname: str | None, search: str | None) -> tuple[str, list[Any], str]:
+        return chrome(pathname, search)
+
+    @app.callback(
+        Output(ids.URL, "search", allow_duplicate=True),
+        Input(ids.PRESENT_TOGGLE, "n_clicks"),
+        State(ids.URL, "pathname"),
+        State(ids.URL, "search"),
+        prevent_initial_call=True,
+    )
+    def _present(_clicks: int | None, pathname: str | None, search: str | None) -> str:
+        return toggled_present(pathname, search)

@@ -1,0 +1,305 @@
+"""What each callback of the remediation page computes, as plain functions tests call directly.
+
+Every function reads the store when it runs (through :class:`PageContext`),
+so the page shows what everyone sharing the store did; the callbacks of
+:mod:`ui.callbacks.remediation` only pass component properties in and the
+results out. Writes go through :mod:`remediation.service`, whose typed
+results (``ok``, ``conflict``) decide the status line's colour and whether the
+page re-renders -- no message text is parsed. ``None`` means "no update".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from dash import html, no_update
+from dash.exceptions import PreventUpdate
+
+from remediation.handle import StoreHandle
+from remediation.service import (
+    NAME_FOR_REATTACH,
+    NAME_FOR_SNAPSHOT,
+    Edit,
+    RemediationView,
+    SaveResult,
+    SnapshotResult,
+    progress_by_phase,
+    reattach_orphan,
+    review_since,
+    save_edit,
+    sql_script,
+    take_snapshot,
+)
+from remediation.status import Status
+from remediation.store.base import SqlStore
+from remediation.store.schema import StoreError
+from ui import ids
+from ui.auth import edit_identity
+from ui.data import AppData, Loader
+from ui.pages.remediation.figures import burndown_figure, progress_figure
+from ui.pages.remediation.panels import (
+    delta_children,
+    detail_children,
+    grid_rows,
+    loaded_of,
+    orphan_children,
+    status_line,
+    summary_children,
+)
+from ui.pages.remediation.view import ALL, burndown_for, remediation_view, service_of_key, to_search
+
+__all__ = [
+    "EDITS",
+    "PageContext",
+    "delta",
+    "detail",
+    "edit",
+    "new_selection",
+    "preselect",
+    "reattach",
+    "render",
+    "selected_id",
+    "snapshot",
+    "sql",
+    "url_search",
+    "without_foreign_selection",
+]
+
+#: The editor's buttons and the edit each makes.
+EDITS: dict[str, Edit] = {ids.REM_MARK: "mark", ids.REM_UNMARK: "unmark", ids.REM_SAVE: "fields"}
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What the page's callbacks read: the scan (``loader``) and the store (``handle``)."""
+
+    loader: Loader
+    handle: StoreHandle
+
+    def ready(self) -> tuple[AppData, SqlStore]:
+        """The scan and the open store. While the scan runs nothing updates (:class:`PreventUpdate`);
+        a store that cannot be opened raises :class:`~remediation.store.schema.StoreError`."""
+        if self.loader.status != "ready":
+            raise PreventUpdate
+        return self.loader.data, self.handle.get()
+
+    def view(self) -> tuple[SqlStore, RemediationView]:
+        """The store and one read of it combined with the scan."""
+        data, store = self.ready()
+        return store, remediation_view(data, store)
+
+
+def _line(result: SaveResult | SnapshotResult) -> html.Span:
+    return status_line(result.message, result.ok)
+
+
+def _refusal(message: str) -> tuple[Any, Any]:
+    return status_line(message, False), no_update
+
+
+# ---------------------------------------------------------------------------------------------- reading
+def render(
+    page: PageContext, service: str | None, axis: str | None, *, refresh: bool, rev: str | None
+) -> tuple[Any, ...] | None:
+    """Summary, figures, grid, orphans, pick lists and the revision (None: a refresh found no change)."""
+    try:
+        data, store = page.ready()
+        view = remediation_view(data, store)
+        snapshots = store.snapshots()
+    except StoreError as exc:
+        shown = html.P(f"The remediation store cannot be used: {exc}", className="rem-contradiction")
+        return ([shown], *([no_update] * 7))
+    revision = view.revision + "|" + ",".join(s.name for s in snapshots)
+    if refresh and revision == rev:
+        return None
+    service = service or ALL
+    overall, per_service = progress_by_phase(view)
+    return (
+        summary_children(view.of(service), view.orphans, store.label),
+        progress_figure(overall, per_service),
+        burndown_figure(burndown_for(data, axis or "order"), service),
+        grid_rows(view.of(service)),
+        orphan_children(view.orphans),
+        [{"label": r.fk.text if r.fk else r.fk_id, "value": r.uid} for r in view.orphans],
+        [{"label": f"{s.name} ({s.created_at[:10]})", "value": s.name} for s in snapshots],
+        revision,
+    )
+
+
+def detail(page: PageContext, fk_id: str | None, *, keep_form: bool) -> tuple[Any, ...] | None:
+    """The FK-detail panel and the editor's form for ``fk_id``.
+
+    ``keep_form``: someone else's change re-rendered the page, so only the
+    panel is redrawn and what the user typed stays. None when the store
+    cannot be read.
+    """
+    try:
+        status: Status | None = page.view()[1].status(fk_id)
+    except StoreError:
+        return None
+    children = detail_children(status)
+    if keep_form:
+        return children, no_update, no_update, no_update, no_update
+    r = status.record if status is not None else None
+    return (
+        children,
+        loaded_of(status),
+        r.owner_team if r else "",
+        r.target_date if r else "",
+        (r.deletion_policy or None) if r else None,
+    )
+
+
+def delta(page: PageContext, name: str | None) -> Any:
+    """What changed since the snapshot ``name``."""
+    if not name:
+        return html.P("Choose a snapshot to see what changed since.", className="muted")
+    try:
+        store, view = page.view()
+        review = review_since(store, view, name)
+    except StoreError as exc:
+        return html.P(str(exc), className="rem-contradiction")
+    if review is None:
+        return html.P(f"No snapshot named {name!r}.", className="muted")
+    return delta_children(review)
+
+
+def sql(page: PageContext, kind: str | None, fk_id: str | None, service: str | None) -> str:
+    """The generated SQL of the selected key, else of the filtered service."""
+    try:
+        _, view = page.view()
+    except StoreError as exc:
+        return f"-- {exc}"
+    return sql_script(view, kind or "drop", fk_id=fk_id or "", service=service or ALL)
+
+
+# ---------------------------------------------------------------------------------------------- writing
+def edit(
+    page: PageContext,
+    button: Any,
+    fk_id: str | None,
+    loaded: Mapping[str, Any] | None,
+    typed: str | None,
+    phase: int | None,
+    note: str | None,
+    link: str | None,
+    owner: str | None,
+    target: str | None,
+    policy: str | None,
+    tick: int | None,
+) -> tuple[Any, Any] | None:
+    """A press of an editor button: the status line and the next tick (None: not a button press).
+
+    With authentication on, the change is the signed-in editor's, whatever
+    name was typed (:func:`ui.auth.edit_identity`).
+    """
+    kind = EDITS.get(str(button))
+    if kind is None:
+        return None
+    who, refusal = edit_identity(typed)
+    if refusal:
+        return _refusal(refusal)
+    try:
+        store, view = page.view()
+    except StoreError as exc:
+        return _refusal(f"Not saved: {exc}")
+    result = save_edit(
+        store,
+        view,
+        fk_id or "",
+        loaded,
+        kind,
+        who=who or "",
+        phase=phase,
+        note=note or "",
+        link=link or "",
+        owner_team=owner or "",
+        target_date=target or "",
+        deletion_policy=policy or "",
+    )
+    return _line(result), (tick or 0) + (1 if result.ok else 0)
+
+
+def snapshot(page: PageContext, name: str | None, typed: str | None, tick: int | None) -> tuple[Any, Any]:
+    """Save a snapshot: the status line and the next tick."""
+    who, refusal = edit_identity(typed)
+    if refusal or not who:
+        return _refusal(refusal or NAME_FOR_SNAPSHOT)
+    try:
+        store, view = page.view()
+    except StoreError as exc:
+        return _refusal(f"Snapshot not saved: {exc}")
+    result = take_snapshot(store, view, name or "", who=who)
+    return _line(result), ((tick or 0) + 1 if result.ok else no_update)
+
+
+def reattach(
+    page: PageContext, uid: str | None, fk_id: str | None, typed: str | None, tick: int | None
+) -> tuple[Any, Any]:
+    """Re-attach an orphaned record to the selected key: the status line and the next tick."""
+    who, refusal = edit_identity(typed)
+    if refusal or not who:
+        return _refusal(refusal or NAME_FOR_REATTACH)
+    try:
+        store, view = page.view()
+    except StoreError as exc:
+        return _refusal(f"Not re-attached: {exc}")
+    result = reattach_orphan(store, view, uid or "", fk_id or "", who=who)
+    return _line(result), (tick or 0) + (1 if result.ok else 0)
+
+
+# ---------------------------------------------------------------------------------------------- selection
+def selected_id(rows: Any) -> str:
+    """The id of the selected grid row.
+
+    ``selectedRows`` is a list of rows, or ``{"ids": [...]}`` when set by a callback.
+
+    >>> selected_id([{"id": "a.sql:3#x"}]), selected_id({"ids": ["b"]}), selected_id(None)
+    ('a.sql:3#x', 'b', '')
+    """
+    if isinstance(rows, dict):
+        chosen = rows.get("ids") or []
+        return str(chosen[0]) if chosen else ""
+    if isinstance(rows, list) and rows and isinstance(rows[0], dict):
+        return str(rows[0].get("id", ""))
+    return ""
+
+
+def new_selection(rows: Any, current: str | None) -> str | None:
+    """The key a click in the grid selects (None: the selection stays).
+
+    >>> new_selection([{"id": "k"}], ""), new_selection([{"id": "k"}], "k")
+    ('k', None)
+    """
+    chosen = selected_id(rows)
+    return None if not chosen or chosen == (current or "") else chosen
+
+
+def without_foreign_selection(loader: Loader, service: str | None, fk_id: str | None) -> str | None:
+    """After the service filter changed: '' to deselect a key of another service (None: keep it)."""
+    if loader.status != "ready" or not fk_id or not service:
+        return None
+    return None if service_of_key(loader.data, fk_id) == service else ""
+
+
+def preselect(rows: list[dict[str, Any]] | None, fk_id: str | None, selected: Any) -> dict[str, Any] | None:
+    """Select the row of ``fk_id`` once the grid holds it (None: nothing to change).
+
+    >>> preselect([{"id": "k"}], "k", None), preselect([{"id": "k"}], "k", [{"id": "k"}])
+    ({'ids': ['k']}, None)
+    """
+    if not fk_id or not rows or not any(r["id"] == fk_id for r in rows):
+        return None
+    return None if selected_id(selected) == fk_id else {"ids": [fk_id]}
+
+
+def url_search(service: str | None, fk_id: str | None, search: str | None) -> str | None:
+    """The page's query string for the filter and the selection (None: unchanged).
+
+    >>> url_search("content", "", "?present=1")
+    '?svc=content&present=1'
+    """
+    new = to_search(service or "", fk_id or "", "present=1" in (search or ""))
+    return None if new == (search or "") else new
