@@ -1,12 +1,15 @@
 """``fkmap export``: write the coupling of sources in any ``inventory`` format of :data:`exports.FORMATS`.
 
 Diagrams (svg, png, pdf, dot, mermaid), data files (graphml, graph-json,
-csv, impact-csv), the inventory report (md, html) and the two documents of
-``fkmap scan`` (table, json). ``-o -`` writes text formats to standard output.
+csv, impact-csv), the inventory report (md, html; its remediation section shows the phases of
+the remediation store, ``--state``) and the two documents of ``fkmap scan``
+(table, json). ``-o -`` writes text formats to standard output.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -25,6 +28,7 @@ from exports import FORMATS, choices, render
 
 if TYPE_CHECKING:
     from graph.scope import Level
+    from model.inventory import ForeignKey, Inventory
 
 __all__ = ["EXPORT_FORMATS", "export_command"]
 
@@ -49,6 +53,12 @@ EXPORT_FORMATS = tuple(choices("inventory"))
 @config_option()
 @dialect_option()
 @output_option(required=True, help="File to write; - for standard output.")
+@click.option(
+    "--state",
+    metavar="URL",
+    help="Remediation store whose phases the md/html report shows (default: $FKMAP_STATE, "
+    "else .fkmap/state.db when it exists).",
+)
 def export_command(
     sources: tuple[str, ...],
     fmt: str,
@@ -58,6 +68,7 @@ def export_command(
     config_path: str | None,
     dialect: str | None,
     output: str,
+    state: str | None,
 ) -> None:
     """Export the coupling of SOURCEs as a diagram, data file or report.
 
@@ -75,7 +86,9 @@ def export_command(
         raise ArgumentError(f"--format {fmt} writes binary data: give a file with -o FILE")
     inv = scan_for(sources, config_path, dialect)
     try:
-        data = render(fmt, inv, scope=Scope(service=service, cross_only=cross_only, level=level))
+        phase_of = _tracked_phases(inv, state) if FORMATS[fmt].phases else None
+        options = {"phase_of": phase_of} if phase_of else {}
+        data = render(fmt, inv, scope=Scope(service=service, cross_only=cross_only, level=level), **options)
     except ScopeError as exc:
         raise ArgumentError(str(exc)) from exc
     except ImageExportError as exc:
@@ -84,3 +97,18 @@ def export_command(
         click.echo(data, nl=False)
     else:
         write_file(output, data)
+
+
+def _tracked_phases(inv: Inventory, state: str | None) -> Callable[[ForeignKey], str] | None:
+    """The report's ``phase_of`` from the remediation store; None when there is no store."""
+    from remediation.service import report_phase_of
+    from remediation.store import open_store, state_url
+    from remediation.store.schema import StoreError
+
+    url = state_url(state)
+    if state is None and "://" not in url and not url.startswith("sqlite:") and not Path(url).is_file():
+        return None
+    try:
+        return report_phase_of(inv, open_store(url))
+    except StoreError as exc:
+        raise ArgumentError(str(exc)) from exc

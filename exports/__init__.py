@@ -95,7 +95,8 @@ class Format:
     ``writer`` is ``module:function`` in this package, imported on first use
     (so listing formats, as ``fkmap --help`` does, loads no renderer).
     ``choice`` is the word a command's ``--format`` takes for it when that is
-    not the name (``text`` for ``drift-text``).
+    not the name (``text`` for ``drift-text``). ``phases``: the writer also takes
+    ``phase_of`` (``ForeignKey -> phase label``), the tracked phase of each FK.
     """
 
     name: str
@@ -105,6 +106,7 @@ class Format:
     subject: Subject = "inventory"
     choice: str = ""
     binary: bool = False
+    phases: bool = False  # the writer takes ``phase_of`` (the report's remediation section)
 
     @property
     def write(self) -> ExportFunc:
@@ -130,8 +132,8 @@ FORMATS: dict[str, Format] = _registry(
     Format("graph-json", "graph_json:write_graph_json", ".json", "NetworkX node-link JSON"),
     Format("csv", "csv:write_csv", ".csv", "FK list or service dependencies"),
     Format("impact-csv", "csv:write_impact_csv", ".csv", "per-service impact table"),
-    Format("md", "markdown:write_markdown", ".md", "Markdown inventory report"),
-    Format("html", "html:write_html", ".html", "HTML inventory report"),
+    Format("md", "markdown:write_markdown", ".md", "Markdown inventory report", phases=True),
+    Format("html", "html:write_html", ".html", "HTML inventory report", phases=True),
     Format("svg", "images:write_svg", ".svg", "SVG picture", binary=True),
     Format("png", "images:write_png", ".png", "PNG picture", binary=True),
     Format("pdf", "images:write_pdf", ".pdf", "PDF picture", binary=True),

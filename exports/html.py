@@ -13,6 +13,7 @@ False
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from typing import TextIO
 
 import networkx as nx
@@ -29,9 +30,9 @@ from exports.document import (
     Text,
     join_inline,
 )
-from exports.report import build_report
+from exports.report import build_report, default_phase
 from graph.scope import Scope
-from model.inventory import Inventory
+from model.inventory import ForeignKey, Inventory
 
 __all__ = ["HtmlRenderer", "render_html", "write_html"]
 
@@ -106,6 +107,15 @@ def render_html(report: Report) -> str:
     return HtmlRenderer().render(report)
 
 
-def write_html(source: Inventory | nx.MultiDiGraph, stream: TextIO, *, scope: Scope | None = None) -> None:
-    """Write the HTML inventory report of ``source`` in ``scope``."""
-    stream.write(render_html(build_report(source, scope=scope)))
+def write_html(
+    source: Inventory | nx.MultiDiGraph,
+    stream: TextIO,
+    *,
+    scope: Scope | None = None,
+    phase_of: Callable[[ForeignKey], str] | None = None,
+) -> None:
+    """Write the HTML inventory report of ``source`` in ``scope``.
+
+    ``phase_of`` gives each FK's tracked phase
+    (:func:`remediation.service.report_phase_of`), else present/dropped only."""
+    stream.write(render_html(build_report(source, scope=scope, phase_of=phase_of or default_phase)))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from typing import TextIO
 
 import networkx as nx
@@ -33,9 +34,9 @@ from exports.document import (
     Text,
     join_inline,
 )
-from exports.report import build_report
+from exports.report import build_report, default_phase
 from graph.scope import Scope
-from model.inventory import Inventory
+from model.inventory import ForeignKey, Inventory
 
 __all__ = ["MarkdownRenderer", "md_code", "md_text", "render_markdown", "write_markdown"]
 
@@ -130,7 +131,14 @@ def render_markdown(report: Report) -> str:
 
 
 def write_markdown(
-    source: Inventory | nx.MultiDiGraph, stream: TextIO, *, scope: Scope | None = None
+    source: Inventory | nx.MultiDiGraph,
+    stream: TextIO,
+    *,
+    scope: Scope | None = None,
+    phase_of: Callable[[ForeignKey], str] | None = None,
 ) -> None:
-    """Write the Markdown inventory report of ``source`` in ``scope``."""
-    stream.write(render_markdown(build_report(source, scope=scope)))
+    """Write the Markdown inventory report of ``source`` in ``scope``.
+
+    ``phase_of`` gives each FK's tracked phase
+    (:func:`remediation.service.report_phase_of`), else present/dropped only."""
+    stream.write(render_markdown(build_report(source, scope=scope, phase_of=phase_of or default_phase)))

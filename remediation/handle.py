@@ -20,14 +20,16 @@ Examples
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from model.inventory import ForeignKey, Inventory
 from remediation.plan_import import ImportReport, seed_store_from_plan
 from remediation.store import open_store
 from remediation.store.base import SqlStore
+from remediation.store.schema import StoreError
 
-__all__ = ["PLAN_NAME", "StoreHandle", "remediation_handle"]
+__all__ = ["PLAN_NAME", "StoreHandle", "remediation_handle", "tracked_phases"]
 
 #: The plan file an empty store is seeded from, next to the service map.
 PLAN_NAME = "fkmap-plan.yaml"
@@ -84,3 +86,13 @@ def remediation_handle(
         found = find_config(list(sources))
         plan = found.parent / PLAN_NAME if found is not None else None
     return StoreHandle(state, plan=plan if plan is not None and plan.is_file() else None)
+
+
+def tracked_phases(inv: Inventory, handle: StoreHandle) -> Callable[[ForeignKey], str] | None:
+    """The report's ``phase_of`` from the handle's store; None when the store cannot be opened."""
+    from remediation.service import report_phase_of
+
+    try:
+        return report_phase_of(inv, handle.get())
+    except StoreError:
+        return None

@@ -37,13 +37,14 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from dash.dcc.express import send_bytes, send_string
 
 from exports import FORMATS, ImageExportError, ScopeError, export
 from graph.scope import Scope
+from model.inventory import ForeignKey
 from ui import ids
 from ui.data import UNASSIGNED, AppData
 from ui.state import ON_DELETE_KINDS, ORIGINS, ViewState, parse_url
@@ -203,20 +204,29 @@ def file_name(scope: Scope, fmt: str) -> str:
     return f"fkmap-{scope_slug(scope, default)}{extra}{FORMATS[fmt].suffix}"
 
 
-def export_file(data: AppData, scope: Scope, fmt: str) -> tuple[str, str | bytes]:
+def export_file(
+    data: AppData, scope: Scope, fmt: str, phase_of: Callable[[ForeignKey], str] | None = None
+) -> tuple[str, str | bytes]:
     """``(file name, content)`` of format ``fmt`` over ``scope`` (text, or bytes for pictures).
+
+    ``phase_of`` (the remediation store's phases) goes to the formats that take it (the report).
 
     Raises :class:`~graph.scope.ScopeError` or :class:`~exports.ImageExportError`
     with a readable message, :class:`KeyError` for an unknown format.
     """
     binary = FORMATS[fmt].binary
     buffer: io.BytesIO | io.StringIO = io.BytesIO() if binary else io.StringIO()
-    export(fmt, data.inventory, buffer, scope=scope)
+    options = {"phase_of": phase_of} if phase_of is not None and FORMATS[fmt].phases else {}
+    export(fmt, data.inventory, buffer, scope=scope, **options)
     return file_name(scope, fmt), buffer.getvalue()
 
 
 def export_download(
-    data: AppData, pathname: str | None, search: str | None, fmt: str
+    data: AppData,
+    pathname: str | None,
+    search: str | None,
+    fmt: str,
+    phase_of: Callable[[ForeignKey], str] | None = None,
 ) -> tuple[dict[str, Any] | None, str]:
     """What a download button sends: ``dcc.Download`` data (or None) and a status message.
 
@@ -229,7 +239,7 @@ def export_download(
     if scope is None:
         return None, "Nothing to export on this page."
     try:
-        name, content = export_file(data, scope, fmt)
+        name, content = export_file(data, scope, fmt, phase_of)
     except (ScopeError, ImageExportError) as exc:
         return None, f"Export failed: {exc}"
     send = send_bytes if isinstance(content, bytes) else send_string

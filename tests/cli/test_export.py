@@ -12,7 +12,10 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+import yaml
+from click.testing import CliRunner
 
+from cli import main
 from cli.export import EXPORT_FORMATS
 from exports import FORMATS
 from tests.cli.services_repo import run, services_repo
@@ -157,3 +160,38 @@ def test_missing_dot_is_exit_1_with_the_install_hint(
     assert (code, out) == (1, "")
     assert err == "Error: Graphviz 'dot' not found: install it (apt-get install graphviz)\n"
     assert not (repo / "x.svg").exists()
+
+
+def test_report_shows_the_phases_of_the_remediation_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """md/html read the real phase of each FK from the store (--state), not present/dropped only."""
+    folder = tmp_path / "repo" / "db"
+    folder.mkdir(parents=True)
+    (folder / "001_init.sql").write_text(
+        "CREATE TABLE users (id int PRIMARY KEY);\n"
+        "CREATE TABLE posts (id int PRIMARY KEY, user_id int REFERENCES users(id));\n"
+    )
+    (tmp_path / "repo" / "fkmap.toml").write_text(
+        '[services.auth]\ntables = ["users"]\n[services.content]\ntables = ["posts"]\n'
+    )
+    runner = CliRunner()
+    repo, state, plan = str(tmp_path / "repo"), str(tmp_path / "state.db"), tmp_path / "plan.yaml"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.chdir(empty)  # no .fkmap/state.db here: present/dropped only
+    alone = runner.invoke(main, ["export", repo, "--format", "md", "-o", "-"], env={"FKMAP_STATE": ""})
+    assert alone.exit_code == 0, alone.output
+    assert "FK present" in alone.stdout and "Phase 0" not in alone.stdout
+    before = runner.invoke(main, ["export", repo, "--format", "md", "-o", "-", "--state", state])
+    assert before.exit_code == 0, before.output
+    assert "Phase 0: Not started" in before.stdout and "Phase 1" not in before.stdout
+    assert runner.invoke(main, ["plan", "export", repo, "-o", str(plan), "--state", state]).exit_code == 0
+    doc = yaml.safe_load(plan.read_text())
+    doc["records"][0]["marks"] = [{"phase": 1, "note": "checked"}]
+    plan.write_text(yaml.safe_dump(doc))
+    assert runner.invoke(main, ["plan", "import", str(plan), "--state", state]).exit_code == 0
+    for fmt in ("md", "html"):
+        after = runner.invoke(main, ["export", repo, "--format", fmt, "-o", "-", "--state", state])
+        assert after.exit_code == 0, after.output
+        assert "Phase 1: Validation added" in after.stdout

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from app import create_app
-from exports import export
+from exports import FORMATS, export
 from graph.scope import Scope
 from model.inventory import Inventory
 from tests.ui.fixtures import HOSTILE_SERVICE, SERVICES
@@ -153,10 +153,10 @@ def test_picture_targets() -> None:
 # ---------------------------------------------------------------- contents ---
 
 
-def expected(inventory: Inventory, fmt: str, scope: Scope) -> str | bytes:
+def expected(inventory: Inventory, fmt: str, scope: Scope, **options: Any) -> str | bytes:
     binary = fmt in ("svg", "png", "pdf")
     buffer: Any = io.BytesIO() if binary else io.StringIO()
-    export(fmt, inventory, buffer, scope=scope)
+    export(fmt, inventory, buffer, scope=scope, **options)
     return buffer.getvalue()  # type: ignore[no-any-return]
 
 
@@ -176,6 +176,15 @@ def test_markdown_of_everything_names_every_service(data: AppData) -> None:
     assert isinstance(content, str) and content.startswith("# Cross-service foreign key inventory")
     for service in SIX:
         assert service in content, service
+
+
+def test_the_report_shows_the_phases_it_is_given(data: AppData) -> None:
+    """The download button passes the store's phases (remediation.handle.tracked_phases) to the report."""
+    _, plain = export_file(data, Scope(), "md")
+    _, phased = export_file(data, Scope(), "md", lambda fk: "Phase 3: Application only")
+    assert "Phase 3: Application only" in phased and "Phase 3: Application only" not in plain
+    _, picture = export_file(data, Scope(), "csv", lambda fk: "Phase 3: Application only")
+    assert "Phase 3" not in picture  # formats without phases ignore them
 
 
 def test_csv_of_cross_only_lists_just_the_crossing_fks(data: AppData) -> None:
@@ -276,8 +285,13 @@ def test_presentation_mode_hides_the_menu() -> None:
 
 
 @pytest.fixture(scope="module")
-def client(inventory: Inventory) -> Any:
-    return create_app(inventory=inventory).server.test_client()
+def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("store") / "state.db"
+
+
+@pytest.fixture(scope="module")
+def client(inventory: Inventory, store_path: Path) -> Any:
+    return create_app(inventory=inventory, state=str(store_path)).server.test_client()
 
 
 def _output_key(client: Any, outputs: list[tuple[str, str]]) -> str:
@@ -327,20 +341,32 @@ def click(client: Any, fmt: str, pathname: str, search: str = "", clicks: int | 
     )
 
 
-def test_download_callback_sends_the_file(client: Any, inventory: Inventory) -> None:
+def test_download_callback_sends_the_file(client: Any, inventory: Inventory, store_path: Path) -> None:
+    from remediation.service import report_phase_of
+    from remediation.store import open_store
+
     r = click(client, "md", "/tables", "?svc=messaging&cross=1")
     assert r.status_code == 200, r.data[:500]
     response = r.get_json()["response"]
     sent = response[EXPORT_DOWNLOAD]["data"]
     assert sent["filename"] == "fkmap-service-messaging-cross.md"
-    assert sent["content"] == expected(inventory, "md", Scope("messaging", True, "tables"))
+    phase_of = report_phase_of(inventory, open_store(str(store_path)))
+    assert sent["content"] == expected(inventory, "md", Scope("messaging", True, "tables"), phase_of=phase_of)
+    assert "Phase 0: Not started" in sent["content"]  # the report reads the app's store
     assert response[EXPORT_STATUS]["children"] == "Downloaded fkmap-service-messaging-cross.md"
 
 
 @pytest.mark.parametrize("fmt", ["dot", "mermaid", "graphml", "graph-json", "csv", "impact-csv", "html"])
-def test_download_callback_every_format(client: Any, inventory: Inventory, fmt: str) -> None:
+def test_download_callback_every_format(
+    client: Any, inventory: Inventory, fmt: str, store_path: Path
+) -> None:
+    from remediation.service import report_phase_of
+    from remediation.store import open_store
+
     response = click(client, fmt, "/").get_json()["response"]
-    assert response[EXPORT_DOWNLOAD]["data"]["content"] == expected(inventory, fmt, Scope())
+    store = open_store(str(store_path))
+    options = {"phase_of": report_phase_of(inventory, store)} if FORMATS[fmt].phases else {}
+    assert response[EXPORT_DOWNLOAD]["data"]["content"] == expected(inventory, fmt, Scope(), **options)
     assert response[EXPORT_DOWNLOAD]["data"]["type"] == MIME[fmt]
 
 

@@ -7,6 +7,8 @@ from typing import Any
 import dash
 from dash import ALL, ClientsideFunction, Input, Output, State
 
+from exports import FORMATS
+from remediation.handle import StoreHandle, tracked_phases
 from ui import ids
 from ui.data import Loader
 from ui.exports import export_download, menu_outputs, triggered_format
@@ -14,8 +16,8 @@ from ui.exports import export_download, menu_outputs, triggered_format
 __all__ = ["register"]
 
 
-def register(app: dash.Dash, loader: Loader) -> None:
-    """Register the Export menu's callbacks on ``app``."""
+def register(app: dash.Dash, loader: Loader, handle: StoreHandle) -> None:
+    """Register the Export menu's callbacks on ``app``; the report shows ``handle``'s phases."""
 
     @app.callback(
         Output(ids.EXPORT_DOWNLOAD, "data"),
@@ -29,7 +31,8 @@ def register(app: dash.Dash, loader: Loader) -> None:
         fmt = triggered_format(dash.ctx.triggered)
         if fmt is None or loader.status != "ready":
             raise dash.exceptions.PreventUpdate
-        content, message = export_download(loader.data, pathname, search, fmt)
+        phase_of = tracked_phases(loader.data.inventory, handle) if FORMATS[fmt].phases else None
+        content, message = export_download(loader.data, pathname, search, fmt, phase_of)
         return (dash.no_update if content is None else content), message
 
     @app.callback(
