@@ -51,6 +51,15 @@ def _where(t: Table) -> tuple[str, int]:
     return (t.defined_at.path, t.defined_at.line) if t.defined_at is not None else ("", 0)
 
 
+def _root_name(root_label: str) -> str:
+    """The service a repository's root folder names: ``/src/acme-api`` -> ``acme``.
+
+    >>> _root_name("/work/repos/kratos/src"), _root_name("acme-api"), _root_name("")
+    ('kratos', 'acme-api', '')
+    """
+    return service_from_path(root_label) or root_label.rstrip("/").rsplit("/", 1)[-1]
+
+
 def _verdict(decisive: Evidence | None, rest: tuple[Evidence, ...], *, shared: bool = False) -> Verdict:
     if decisive is None:
         return Verdict(rest, False, shared)
@@ -76,24 +85,26 @@ class Decider:
         self.single = self._single_service(root_label)
 
     def _single_service(self, root_label: str) -> Evidence | None:
-        """The one service of a repository with a single service unit (or none and nothing else named)."""
+        """The one service of a repository with a single service unit, or with nothing else named.
+
+        Without service units, no declared service and no folder naming one, the
+        whole repository is one service named after ``root_label`` (its root folder).
+        """
         units = self.units
         if len(units.services) == 1:
             unit = units.services[0]
-            name = unit.name or service_from_path(root_label) or root_label.rsplit("/", 1)[-1]
-            detail = (
-                f"{unit.name or name!r} ({unit.path or 'the root'}) is the repository's only service unit"
-            )
+            name = unit.name or _root_name(root_label)
+            detail = f"{name!r} ({unit.path or 'the root'}) is the repository's only service unit"
             return Evidence("unit", self.rules.canon(name), detail, unit.path)
         root = units.by_path.get("")
-        if units.services or root is None or self.config.service_names:
+        if units.services or self.config.service_names or (units and root is None):
             return None
         if any(self.rules.folder_name(f) for f in self.rules.set_dir.values()):
             return None
-        name = service_from_path(root_label) or root_label.rstrip("/").rsplit("/", 1)[-1] or root.name
+        name = _root_name(root_label) or (root.name if root is not None else "")
         if not name:
             return None
-        return Evidence("unit", self.rules.canon(name), f"the repository {name!r} has no other service")
+        return Evidence("unit", self.rules.canon(name), f"the repository {name!r} names no other service")
 
     def first(self, t: Table) -> Verdict:
         """Rules 1 (config), map_by patterns, 2 (schema), then by where the table is defined."""

@@ -12,7 +12,9 @@ For tables of shared folders that no earlier rule placed:
   table without an owner yet says nothing, so the table waits.
 
 Both are repeated until nothing changes (a family head may itself be placed by
-its neighbours); in each round the name family goes first.
+its neighbours): the name family until it places nothing more, then one round
+of neighbourhoods, and again. Each round looks again only at the tables whose
+family heads, referenced tables or hubs changed, so long chains stay fast.
 
 Examples
 --------
@@ -33,7 +35,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 
 from model.inventory import Evidence, ForeignKey, Location, Table, TableRef
 from ownership.infer import normalise_name
@@ -58,47 +60,50 @@ class Neighbours:
             if not t.external and t.dropped_at is None:
                 self.family.setdefault(t.ref.database, {}).setdefault(normalise_name(t.ref.name), t.ref)
         self.out: dict[TableRef, list[tuple[TableRef, Location | None]]] = {}
-        self.edges: list[tuple[TableRef, TableRef]] = []
+        self.into: dict[TableRef, set[TableRef]] = {}
         for fk in sorted(foreign_keys, key=lambda fk: (fk.table, fk.added_at or Location(""), fk.name)):
             if fk.state != "present":
                 continue
-            source, target = self._eff(fk.table), self._eff(fk.ref_table)
+            source, target = (
+                self.effective.get(fk.table, fk.table),
+                self.effective.get(fk.ref_table, fk.ref_table),
+            )
             if source != target:
                 self.out.setdefault(source, []).append((target, fk.added_at))
-                self.edges.append((source, target))
-
-    def _eff(self, ref: TableRef) -> TableRef:
-        return self.effective.get(ref, ref)
+                self.into.setdefault(target, set()).add(source)
 
     def _where(self, ref: TableRef) -> tuple[str, int]:
         at = self.defined.get(ref)
         return (at.path, at.line) if at is not None else ("", 0)
 
-    def family_head(self, ref: TableRef, owners: Mapping[TableRef, str]) -> Evidence | None:
-        """Rule 6: the owner of the longest owned family head of ``ref``'s name."""
+    def heads(self, ref: TableRef) -> list[TableRef]:
+        """The possible family heads of ``ref``, longest name first."""
         words = normalise_name(ref.name).split("_")
         names = self.family.get(ref.database, {})
+        out = []
         for k in range(len(words) - 1, 0, -1):
             stem = "_".join(words[: k - 1])
             for form in sorted(word_forms(words[k - 1])):
                 head = names.get(f"{stem}_{form}" if stem else form)
-                if head is not None and head != ref and owners.get(head):
-                    service = owners[head]
-                    detail = f"named after {head.name!r}, the head of its name family, held by {service}"
-                    return Evidence("name-family", service, detail, *self._where(ref))
-        return None
+                if head is not None and head != ref:
+                    out.append(head)
+        return out
+
+    def family_head(self, ref: TableRef, owners: Mapping[TableRef, str]) -> Evidence | None:
+        """Rule 6: the owner of the longest owned family head of ``ref``'s name."""
+        head = next((h for h in self.heads(ref) if owners.get(h)), None)
+        if head is None:
+            return None
+        service = owners[head]
+        detail = f"named after {head.name!r}, the head of its name family, held by {service}"
+        return Evidence("name-family", service, detail, *self._where(ref))
 
     def hubs(self, owners: Mapping[TableRef, str]) -> set[TableRef]:
         """Tables referenced from tables of >= 2 services other than their own."""
-        referrers: dict[TableRef, set[str]] = {}
-        for source, target in self.edges:
-            service = owners.get(source, "")
-            if service and service != owners.get(target, ""):
-                referrers.setdefault(target, set()).add(service)
-        return {target for target, services in referrers.items() if len(services) >= 2}
+        return {target for target in self.into if _hub(target, self.into[target], owners)}
 
     def neighbourhood(
-        self, ref: TableRef, owners: Mapping[TableRef, str], hubs: set[TableRef]
+        self, ref: TableRef, owners: Mapping[TableRef, str], hubs: Container[TableRef]
     ) -> Evidence | None:
         """Rule 7: the one service whose tables all of ``ref``'s non-hub foreign keys point into."""
         out = [(target, at) for target, at in self.out.get(ref, ()) if target not in hubs]
@@ -120,34 +125,62 @@ class Neighbours:
         self, owners: Mapping[TableRef, str], pending: Iterable[TableRef]
     ) -> dict[TableRef, Evidence]:
         """Evidence for each pending table rules 6 and 7 place, given the owners known so far."""
-        known = {ref: s for ref, s in owners.items() if s}
-        waiting = sorted(set(pending) - set(known))
-        found: dict[TableRef, Evidence] = {}
-        while waiting:
-            placed = self._families(known, waiting)
-            if not placed:
-                hubs = self.hubs(known)
-                placed = {
-                    ref: e for ref in waiting if (e := self.neighbourhood(ref, known, hubs)) is not None
-                }
-            if not placed:
-                break
-            found.update(placed)
-            known.update({ref: e.service for ref, e in placed.items()})
-            waiting = [ref for ref in waiting if ref not in placed]
-        return found
+        return _Search(self, owners, pending).run()
 
-    def _families(self, known: dict[TableRef, str], waiting: list[TableRef]) -> dict[TableRef, Evidence]:
-        """Rule 6 repeated until no more family heads are found."""
-        placed: dict[TableRef, Evidence] = {}
-        owners = dict(known)
+
+def _hub(target: TableRef, sources: Iterable[TableRef], owners: Mapping[TableRef, str]) -> bool:
+    own = owners.get(target, "")
+    return len({owners[s] for s in sources if owners.get(s) and owners[s] != own}) >= 2
+
+
+class _LiveHubs:
+    """``target in hubs`` against the owners as they are now."""
+
+    def __init__(self, graph: Neighbours, owners: Mapping[TableRef, str]) -> None:
+        self.graph, self.owners = graph, owners
+
+    def __contains__(self, target: object) -> bool:
+        sources = self.graph.into.get(target, ()) if isinstance(target, TableRef) else ()
+        return isinstance(target, TableRef) and _hub(target, sources, self.owners)
+
+
+class _Search:
+    """Rules 6 and 7 to a fixpoint, re-examining only the tables whose inputs changed."""
+
+    def __init__(
+        self, graph: Neighbours, owners: Mapping[TableRef, str], pending: Iterable[TableRef]
+    ) -> None:
+        self.graph = graph
+        self.known = {ref: s for ref, s in owners.items() if s}
+        self.waiting = set(pending) - set(self.known)
+        self.family_of: dict[TableRef, set[TableRef]] = {}  # head -> waiting tables it may name
+        for ref in self.waiting:
+            for head in graph.heads(ref):
+                self.family_of.setdefault(head, set()).add(ref)
+        self.family_dirty = set(self.waiting)
+        self.fk_dirty = set(self.waiting)
+        self.found: dict[TableRef, Evidence] = {}
+
+    def run(self) -> dict[TableRef, Evidence]:
         while True:
-            new = {
-                ref: e
-                for ref in waiting
-                if ref not in placed and (e := self.family_head(ref, owners)) is not None
-            }
-            if not new:
-                return placed
-            placed.update(new)
-            owners.update({ref: e.service for ref, e in new.items()})
+            while self.family_dirty:
+                batch, self.family_dirty = sorted(self.family_dirty & self.waiting), set()
+                self._place({r: e for r in batch if (e := self.graph.family_head(r, self.known)) is not None})
+            batch, self.fk_dirty = sorted(self.fk_dirty & self.waiting), set()
+            hubs = _LiveHubs(self.graph, dict(self.known))
+            placed = {r: e for r in batch if (e := self.graph.neighbourhood(r, self.known, hubs)) is not None}
+            if not placed:
+                return self.found
+            self._place(placed)
+
+    def _place(self, placed: dict[TableRef, Evidence]) -> None:
+        """Record new owners and mark the tables whose inputs they change."""
+        graph = self.graph
+        for ref, evidence in placed.items():
+            self.found[ref] = evidence
+            self.known[ref] = evidence.service
+            self.waiting.discard(ref)
+            self.family_dirty |= self.family_of.get(ref, set())
+            self.fk_dirty |= graph.into.get(ref, set())  # a referenced table got an owner
+            for target, _ in graph.out.get(ref, ()):  # a new referrer may make a hub
+                self.fk_dirty |= graph.into.get(target, set())

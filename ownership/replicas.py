@@ -13,8 +13,9 @@
    columns (not compared when B's entity has no SQL key), is a copy of B's when
    B has the stronger claim on the entity: B's code writes it, then B is named
    after it (``auth``, ``identity``, ``account``, ``user``... for users); on an
-   equal claim the decorated name is the copy. A decorating word that names A
-   itself (``user_accounts`` in an ``account`` service) is A's own entity.
+   equal claim the decorated name is the copy, unless A is named after the
+   entity (``user_profiles`` in a ``user`` service). A decorating word that
+   names A itself (``user_accounts`` in an ``account`` service) is A's own entity.
 
 Examples
 --------
@@ -187,7 +188,7 @@ class Replicas:
             if entity.holder == t.service or entity.ref == t.ref or (entity.key and entity.key != _key(t)):
                 continue
             theirs = self.claim(entity.holder, stem)
-            if theirs > mine or (theirs == mine and deco and not entity.deco):
+            if theirs > mine or (theirs == mine and not mine[1] and deco and not entity.deco):
                 found.append((theirs, entity))
         if not found:
             return None

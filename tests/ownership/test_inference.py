@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +11,7 @@ from model.inventory import Evidence, Inventory, Location, Source, Table, TableR
 from ownership.config import Config, ServiceRule
 from ownership.config_file import parse_config
 from ownership.naming import service_from_path
+from ownership.scan import scan
 from ownership.services import assign_services, explain_services
 from ownership.summary import unowned_summary
 from tests.ownership.builders import Unit, evidence_of, fk, inventory, owners, reads, writes
@@ -376,3 +378,31 @@ def test_unowned_summary_counts_tables_and_present_fks_into_them() -> None:
     )  # users and old; posts.user_id and messages.user_id (old's FK is dropped)
     owned = assign_services(inv, Config(services=(ServiceRule("core", paths=("db/**",)),)))
     assert unowned_summary(owned) == (0, 0)
+
+
+def test_a_repository_naming_no_service_is_one_service_named_after_its_root() -> None:
+    inv = inventory({"persistence/sql/migrations/001.sql": ["identities", "sessions"]})
+    out = assign_services(inv, Config(), root_label="/src/kratos")
+    assert {t.service for t in out.tables} == {"kratos"}
+    assert out.tables[0].owner_evidence[0].detail == "the repository 'kratos' names no other service"
+    assert {t.service for t in assign_services(inv, Config()).tables} == {""}  # no root: unowned
+    named = inventory(
+        {"persistence/sql/migrations/001.sql": ["identities"], "services/auth/migrations/001.sql": ["users"]}
+    )
+    assert owners(assign_services(named, Config(), root_label="/src/kratos")) == {
+        "persistence/sql/migrations:identities": "",
+        "services/auth/migrations:users": "auth",
+    }
+
+
+def test_scan_names_a_one_service_repository_after_its_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "acme-shop" / "db" / "migrations"
+    folder.mkdir(parents=True)
+    (folder / "001_init.sql").write_text(
+        "CREATE TABLE users (id int PRIMARY KEY);\n"
+        "CREATE TABLE orders (id int PRIMARY KEY, user_id int REFERENCES users(id));\n",
+        encoding="utf-8",
+    )
+    inv = scan([str(tmp_path / "acme-shop")])
+    assert {t.ref.name: t.service for t in inv.tables} == {"orders": "acme-shop", "users": "acme-shop"}
+    assert unowned_summary(inv) == (0, 0)

@@ -70,12 +70,16 @@ def test_a_decorated_name_is_the_copy_on_equal_claims_unless_it_names_its_own_se
         "services/billing/migrations/001.sql": ["customers"],
         "services/notify/migrations/001.sql": ["cached_customers"],
         "services/account/migrations/001.sql": ["customer_accounts"],
+        "services/auth/migrations/001.sql": ["users"],
+        "services/user/migrations/001.sql": ["user_profiles"],
     }
     out = assign_services(inventory(files), Config())
     assert replicas_of(out.tables) == {
         "services/account/migrations:customer_accounts": "",  # the account service's own entity
         "services/billing/migrations:customers": "",
         "services/notify/migrations:cached_customers": "billing",
+        "services/auth/migrations:users": "",
+        "services/user/migrations:user_profiles": "",  # the user service is named after users too
     }
 
 
