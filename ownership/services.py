@@ -125,7 +125,9 @@ def explain_services(
 ) -> dict[TableRef, Assignment]:
     """The service, replica owner, deciding rule and evidence of every table that is not ignored.
 
-    Tables that no rule places get ``Assignment(previous service or "", replica_of, "")``.
+    A table no rule places keeps the service it had (rule ``kept from the loaded
+    inventory``) or gets ``""`` with rule ``""``; its evidence then holds what was
+    found without deciding (two reading services, a library used by several).
     """
     prepared, _, _ = _prepare(inv, config)
     decider = Decider(prepared, config, UnitIndex(units), access, root_label)
@@ -183,7 +185,7 @@ def _explain(decider: Decider, inv: Inventory) -> dict[TableRef, Assignment]:
                 kept = Evidence("kept", t.service, "kept from the loaded inventory")
                 services[t.ref] = (t.service, (kept, *v.evidence))
             else:
-                services[t.ref] = (v.service, v.evidence if v.decided else ())
+                services[t.ref] = (v.service, v.evidence)
     held = [replace(t, service=services[t.ref][0]) for t in inv.tables if t.ref in services]
     replicas = Replicas(held, decider.config, decider.code if decider.code.given else None)
     out: dict[TableRef, Assignment] = {}
@@ -193,7 +195,7 @@ def _explain(decider: Decider, inv: Inventory) -> dict[TableRef, Assignment]:
             replica_of = t.replica_of
             why = Evidence("kept", replica_of, "replica_of kept from the loaded inventory")
         service, evidence = services[t.ref]
-        rule = evidence[0].detail if evidence else ""
+        rule = evidence[0].detail if service else ""
         out[t.ref] = Assignment(service, replica_of, rule, ((why,) if why else ()) + evidence)
     for ref, target in aliases.items():
         found = out[target.ref]
