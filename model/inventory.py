@@ -37,12 +37,14 @@ __all__ = [
     "ACTIONS",
     "Column",
     "Diagnostic",
+    "Evidence",
     "ForeignKey",
     "Inventory",
     "Location",
     "Migration",
     "Service",
     "Severity",
+    "SharedAccess",
     "Source",
     "Table",
     "TableRef",
@@ -109,6 +111,31 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """One reason for a table's owner; :attr:`Table.owner_evidence` lists them decisive first.
+
+    ``kind`` is one of ``config``, ``schema``, ``unit``, ``library``,
+    ``code-write``, ``code-read``, ``file-name``, ``name-family``,
+    ``fk-neighbourhood``, ``folder``, ``database``, ``replica-of``, ``kept``;
+    ``service`` the service it points at; ``detail`` a sentence for people;
+    ``path``/``line`` the place it was read from (a file of the repository, a
+    line of ``fkmap.toml``), when there is one.
+
+    >>> str(Evidence("code-write", "content", "written by content (src/db.rs:41)", "src/db.rs", 41))
+    'code-write: content: written by content (src/db.rs:41)'
+    """
+
+    kind: str
+    service: str
+    detail: str
+    path: str = ""
+    line: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.service}: {self.detail}"
+
+
+@dataclass(frozen=True)
 class Table:
     """A table of one logical database.
 
@@ -117,7 +144,8 @@ class Table:
     ``replica_of`` names the service that owns the entity this table copies
     (a local *shadow* ``users`` table), so FKs into it are coupling to that owner.
     ``resolved_to`` is set on an external table that another scanned database
-    defines (the reference fails on a fresh database).
+    defines (the reference fails on a fresh database). ``owner_evidence`` says
+    why the table has its owner, decisive reason first.
     """
 
     ref: TableRef
@@ -129,6 +157,7 @@ class Table:
     service: str = ""
     replica_of: str = ""
     resolved_to: TableRef | None = None
+    owner_evidence: tuple[Evidence, ...] = ()
 
     @property
     def owner(self) -> str:
@@ -226,6 +255,21 @@ class Service:
 
 
 @dataclass(frozen=True)
+class SharedAccess:
+    """A service other than a table's owner reads or writes it: coupling without a foreign key.
+
+    ``path``/``line`` is the first place in that service's code doing so.
+    """
+
+    table: TableRef
+    owner: str
+    service: str
+    access: Literal["read", "write"]
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
 class Source:
     """What was scanned: ``kind`` is ``migrations``, ``catalog`` or ``inventory``.
 
@@ -248,6 +292,7 @@ class Inventory:
     migrations: tuple[Migration, ...] = ()
     services: tuple[Service, ...] = ()
     sources: tuple[Source, ...] = field(default=())
+    shared_access: tuple[SharedAccess, ...] = ()
 
     def table(self, ref: TableRef) -> Table | None:
         """The table with this ref, or None."""

@@ -57,7 +57,14 @@ DEFAULT_IGNORE_TABLES: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class ServiceRule:
-    """One ``[services.<name>]`` table: globs that claim tables for the service."""
+    """One ``[services.<name>]`` table: globs that claim tables for the service.
+
+    ``lines`` maps a key (``tables``, ``paths``...; ``""`` for the header) to its
+    line in the file, for the evidence a rule leaves; it takes no part in equality.
+
+    >>> ServiceRule("auth", tables=("users",), lines=(("", 1), ("tables", 2))).line_of("tables")
+    2
+    """
 
     name: str
     description: str = ""
@@ -65,14 +72,31 @@ class ServiceRule:
     tables: tuple[str, ...] = ()
     databases: tuple[str, ...] = ()
     schemas: tuple[str, ...] = ()
+    lines: tuple[tuple[str, int], ...] = field(default=(), compare=False)
+
+    def line_of(self, key: str) -> int:
+        """The line of ``key`` in the file, else of the header, else 0."""
+        found = dict(self.lines)
+        return found.get(key) or found.get("", 0)
 
 
 @dataclass(frozen=True)
 class Replica:
-    """One ``[[replicas]]`` entry: tables matching ``table`` copy ``owner``'s entity."""
+    """One ``[[replicas]]`` entry: tables matching ``table`` copy ``owner``'s entity.
+
+    With ``deny`` the entry says the matching tables are *not* copies (of
+    ``owner`` when one is given, else of anyone): a suspected replica found by
+    name and key is dropped. ``line`` is where the entry starts in the file.
+    """
 
     table: str
-    owner: str
+    owner: str = ""
+    deny: bool = False
+    line: int = field(default=0, compare=False)
+
+    def denies(self, owner: str) -> bool:
+        """True when this entry denies that a matching table copies ``owner``'s entity."""
+        return self.deny and self.owner in ("", owner)
 
 
 @dataclass(frozen=True)
@@ -129,6 +153,17 @@ class Config:
     replicas: tuple[Replica, ...] = ()
     infer: InferConfig = field(default_factory=InferConfig)
     path: str = ""
+    map_by_set: bool = False
+
+    @property
+    def map_by_explicit(self) -> bool:
+        """True when ``[scan] map_by`` was written in the file (or is not the default ``path``)."""
+        return self.map_by_set or self.map_by != "path"
+
+    @property
+    def copies(self) -> tuple[Replica, ...]:
+        """The ``[[replicas]]`` entries that declare copies (not ``deny`` ones)."""
+        return tuple(r for r in self.replicas if not r.deny)
 
     @property
     def service_names(self) -> tuple[str, ...]:

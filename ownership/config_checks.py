@@ -155,6 +155,16 @@ class ConfigChecker:
                 hint = "valid keys here: " + ", ".join(valid)
             self.report("warning", f"unknown key '{shown}' in {self.name}; {hint}", (*prefix, key))
 
+    def boolean(self, data: dict[str, Any], key: Key) -> bool:
+        """The boolean at ``key``; False when it is absent or not a boolean (reported)."""
+        value = data.get(str(key[-1]), False)
+        if isinstance(value, bool):
+            return value
+        self.report(
+            "error", f"'{display_key(key)}' must be true or false, not {kind_of(value)}; using false", key
+        )
+        return False
+
     def string(self, data: dict[str, Any], key: Key, default: str = "", *, required: bool = False) -> str:
         """The string at ``key``; ``default`` when it is absent or not a (non-empty, if required) string."""
         name = str(key[-1])

@@ -114,7 +114,7 @@ def parse_config(text: str, path: str = CONFIG_NAME) -> tuple[Config, list[Diagn
 _TOP_KEYS = ("scan", "services", "replicas", "infer")
 _SCAN_KEYS = ("dialect", "map_by", "database_pattern", "schema_pattern", "ignore_tables")
 _SERVICE_KEYS = ("description", "paths", "tables", "databases", "schemas")
-_REPLICA_KEYS = ("table", "owner")
+_REPLICA_KEYS = ("table", "owner", "deny")
 _INFER_KEYS = ("enabled", "suffixes", "references")
 _REFERENCE_KEYS = ("column", "target")
 
@@ -155,6 +155,8 @@ class _Reader(ConfigChecker):
                     ("scan", "map_by"),
                 )
                 map_by = "path"
+            else:
+                out["map_by_set"] = True
             out["map_by"] = map_by
         for name, default in (
             ("database_pattern", DEFAULT_DATABASE_PATTERN),
@@ -184,6 +186,8 @@ class _Reader(ConfigChecker):
                 )
                 continue
             self.known_keys(body, _SERVICE_KEYS, key)
+            lines: tuple[tuple[str, int], ...] = (("", self.where.line_of(key)),)
+            lines += tuple((k, self.where.line_of((*key, k))) for k in _SERVICE_KEYS if k in body)
             rules.append(
                 ServiceRule(
                     name=name,
@@ -192,6 +196,7 @@ class _Reader(ConfigChecker):
                     tables=self.strings(body, (*key, "tables")),
                     databases=self.strings(body, (*key, "databases")),
                     schemas=self.strings(body, (*key, "schemas")),
+                    lines=lines,
                 )
             )
         return tuple(rules)
@@ -211,29 +216,23 @@ class _Reader(ConfigChecker):
             if body is None:
                 continue
             self.known_keys(body, _REPLICA_KEYS, key)
+            deny = self.boolean(body, (*key, "deny"))
             table = self.string(body, (*key, "table"), required=True)
-            owner = self.string(body, (*key, "owner"), required=True)
-            if not (table and owner):
+            owner = self.string(body, (*key, "owner"), required=not deny)
+            if not (table and (owner or deny)):
                 continue
-            if owner not in declared:
+            if owner and owner not in declared:
                 self.report(
                     "warning",
                     self._undeclared(owner, declared, f"'{display_key((*key, 'owner'))}'"),
                     (*key, "owner"),
                 )
-            out.append(Replica(table, owner))
+            out.append(Replica(table, owner, deny, self.where.line_of(key)))
         return tuple(out)
 
     def infer(self, data: dict[str, Any], declared: set[str]) -> InferConfig:
         self.known_keys(data, _INFER_KEYS, ("infer",))
-        enabled = data.get("enabled", False)
-        if not isinstance(enabled, bool):
-            self.report(
-                "error",
-                f"'infer.enabled' must be true or false, not {kind_of(enabled)}; using false",
-                ("infer", "enabled"),
-            )
-            enabled = False
+        enabled = self.boolean(data, ("infer", "enabled"))
         suffixes = self.strings(data, ("infer", "suffixes"), InferConfig.suffixes)
         refs: list[InferRef] = []
         value = data.get("references", [])

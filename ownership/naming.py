@@ -23,12 +23,14 @@ from functools import lru_cache
 
 __all__ = [
     "GENERIC_DIRS",
+    "LIBRARY_DIRS",
     "MARKER_DIRS",
     "FileNameServices",
     "path_matches",
     "service_from_filename",
     "service_from_path",
     "service_from_pattern",
+    "word_forms",
 ]
 
 #: Folder names that never name a service.
@@ -38,19 +40,40 @@ GENERIC_DIRS = frozenset({
     "legacy", "shared", "common", "ddl", "scripts", "flyway", "liquibase", "alembic", "versions",
     "changelog", "changelogs", "sqitch", "dbmate", "goose", "internal", "pkg", "infra", "postgres",
     "postgresql", "mysql", "up",
+    # folders that hold a stage, a tool or an engine of the schema, never a service
+    "pending_review", "pending-review", "persistence", "versioned", "repeatable", "init-scripts",
+    "init_scripts", "initdb", "init", "docker-entrypoint-initdb.d", "config", "configs", "configuration",
+    "sqlite", "sqlite3", "mssql", "sqlserver", "clickhouse", "cockroachdb", "cockroach", "mariadb",
+    "oracle", "pg", "duckdb", "tidb", "timescaledb", "snowflake", "redshift", "bigquery", "seed", "seeds",
+    "fixtures", "test", "tests", "testdata", "docker", "tools", "bin", "dist", "build", "lib", "libs",
+    "data", "dbs", "model", "models", "entities", "sql-migrations", "db-migrations",
 })  # fmt: skip
 #: Folders whose child folder is a service (``services/<name>``).
 MARKER_DIRS = frozenset({"services", "service", "apps", "packages", "svc", "microservices"})
+#: Folders whose child folder is a library, never a service (``libs/<lib>``).
+LIBRARY_DIRS = frozenset({"libs", "lib", "libraries", "shared-libs", "shared_libs"})
 _SUFFIXED = re.compile(r"^(?P<name>.+?)[-_](?:service|svc|db|database|migrations)$", re.IGNORECASE)
 _VERSION_DIR = re.compile(r"^v?\d+(?:[._-]\d+)*$", re.IGNORECASE)
+#: Stage folders: ``phase-7``, ``phase-7b``, ``phase7``, ``stage_2``, ``step-3a``...
+_PHASE_DIR = re.compile(r"^(?:phase|stage|step|wave|sprint|batch|part|round)[-_]?\d+[a-z]?$", re.IGNORECASE)
+#: Migration tools living in their own folder: ``hatchet-migrate``, ``db_migrator``...
+_TOOL_DIR = re.compile(r"^.+[-_](?:migrate|migrator|migration|migrations-tool)$", re.IGNORECASE)
 _WORD_SPLIT = re.compile(r"[_\-.\s]+")
 
 
 def _generic(segment: str) -> bool:
     low = segment.lower()
     return (
-        low in GENERIC_DIRS or low in MARKER_DIRS or segment.startswith(".") or bool(_VERSION_DIR.match(low))
+        low in GENERIC_DIRS
+        or low in MARKER_DIRS
+        or segment.startswith(".")
+        or bool(_VERSION_DIR.match(low) or _PHASE_DIR.match(low) or _TOOL_DIR.match(low))
     )
+
+
+def _non_unit(segments: list[str], i: int) -> bool:
+    """True when folder ``segments[i]`` can never name a service (generic, or a ``libs/<lib>``)."""
+    return _generic(segments[i]) or (i > 0 and segments[i - 1].lower() in LIBRARY_DIRS)
 
 
 def service_from_path(path: str) -> str:
@@ -66,24 +89,36 @@ def service_from_path(path: str) -> str:
     'user'
     >>> service_from_path("legacy/migrations"), service_from_path("db/migrations"), service_from_path(".")
     ('', '', '')
+
+    Stage, tool, engine and library folders name nothing:
+
+    >>> [service_from_path(p) for p in ("backend/migrations/phase-7b", "db/pending_review",
+    ...     "tools/hatchet-migrate/migrations", "libs/storage/migrations", "deploy/init-scripts/cockroachdb")]
+    ['', '', '', '', '']
     """
     segments = [s for s in path.replace("\\", "/").split("/") if s and s != "."]
     for i in range(len(segments) - 1, -1, -1):
         segment = segments[i]
+        if i > 0 and segments[i - 1].lower() in LIBRARY_DIRS:
+            continue
         suffixed = _SUFFIXED.match(segment)
         if suffixed and not _generic(suffixed["name"]):
             return suffixed["name"]
         if i > 0 and segments[i - 1].lower() in MARKER_DIRS and not _generic(segment):
             return segment
-    return next((s for s in reversed(segments) if not _generic(s)), "")
+    return next((segments[i] for i in range(len(segments) - 1, -1, -1) if not _non_unit(segments, i)), "")
 
 
 def _words(text: str) -> list[str]:
     return [w for w in _WORD_SPLIT.split(text.lower()) if w]
 
 
-def _forms(word: str) -> set[str]:
-    """The word with its plural and singular spellings (``story`` ~ ``stories``)."""
+def word_forms(word: str) -> set[str]:
+    """The word with its plural and singular spellings (``story`` ~ ``stories``).
+
+    >>> sorted(word_forms("story"))
+    ['stories', 'story', 'storyes', 'storys']
+    """
     out = {word, word + "s", word + "es"}
     if word.endswith("y"):
         out.add(word[:-1] + "ies")
@@ -103,7 +138,7 @@ class FileNameServices:
         self.by_first: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
         for name in sorted(set(known)):
             want = tuple(_words(name))
-            for form in _forms(want[0]) if want else ():
+            for form in word_forms(want[0]) if want else ():
                 self.by_first.setdefault(form, []).append((name, want))
 
     def __call__(self, filename: str) -> str:
@@ -114,7 +149,7 @@ class FileNameServices:
                 rest = words[start + 1 : start + len(want)]
                 if len(rest) != len(want) - 1:
                     continue
-                if all(w in _forms(x) for w, x in zip(rest, want[1:], strict=True)):
+                if all(w in word_forms(x) for w, x in zip(rest, want[1:], strict=True)):
                     best = min(best, (-len(want), name)) if best else (-len(want), name)
             if best:
                 return best[1]

@@ -241,7 +241,7 @@ def resolve_external(inv: Inventory, *, config: Config | None = None) -> Invento
     Running it again recomputes everything (stale links and warnings go), so
     :func:`ownership.services.assign_services` re-runs it with its config.
     """
-    copies = tuple(r.table for r in config.replicas) if config is not None else ()
+    copies = tuple(r.table for r in config.copies) if config is not None else ()
     definers: dict[str, list[Table]] = defaultdict(list)
     for t in inv.tables:
         if not t.external and t.dropped_at is None:

@@ -15,7 +15,8 @@ Steps
     3. :func:`ownership.resolve.merge`, then :func:`ownership.resolve.resolve_external`;
     4. :func:`ownership.services.assign_services` -- skipped when every source is a
        saved inventory or scan and no config was given or found, so a saved
-       scan keeps the service map it was made with;
+       scan keeps the service map it was made with; the first local folder
+       scanned is the repository root (:func:`root_label`);
     5. with ``infer`` (or ``[infer] enabled = true``), :func:`ownership.infer.infer_references`.
 """
 
@@ -30,7 +31,7 @@ from ownership.config import Config
 from ownership.config_file import find_config, load_config
 from ownership.infer import infer_references
 
-__all__ = ["FAILED_CODES", "scan", "source_failed"]
+__all__ = ["FAILED_CODES", "root_label", "scan", "source_failed"]
 
 #: Diagnostic codes meaning a whole source could not be read (``fkmap scan`` exits with 1).
 FAILED_CODES = frozenset({"source-failed", "connect"})
@@ -71,6 +72,22 @@ def _read(source: str, dialect: str | None) -> Inventory:
     return replace(
         inv, diagnostics=(*inv.diagnostics, Diagnostic("error", message, label, code="source-failed"))
     )
+
+
+def root_label(sources: Sequence[str]) -> str:
+    """The absolute path of the first local folder scanned (a file's folder); ``""`` when there is none.
+
+    >>> root_label(["postgresql://app@db/shop"])
+    ''
+    """
+    for source in sources:
+        try:
+            path = Path(source)
+            if path.exists() and path.suffix.lower() != ".json":
+                return (path if path.is_dir() else path.parent).resolve().as_posix()
+        except (OSError, ValueError):
+            continue
+    return ""
 
 
 def _config(sources: Sequence[str], config_path: str | Path | None) -> tuple[Config | None, list[Diagnostic]]:
@@ -117,7 +134,7 @@ def scan(
     inv = resolve_external(merge(parts))
     saved = all(any(s.kind == "inventory" for s in part.sources) for part in parts)
     if found is not None or not (saved and parts):
-        inv = assign_services(inv, config)
+        inv = assign_services(inv, config, root_label=root_label(sources))
     if infer or config.infer.enabled:
         inv = infer_references(inv, config)
     if config_diagnostics:

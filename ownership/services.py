@@ -1,72 +1,74 @@
-"""The service map: which service holds each table, and whose data it is.
+"""The service map: which service holds each table, whose data it is, and why.
 
 :func:`assign_services` returns a copy of the inventory with ``Table.service``,
-``Table.replica_of`` and ``Inventory.services`` filled in. Run it last, after
-:func:`ownership.resolve.merge` and :func:`ownership.resolve.resolve_external`.
+``Table.replica_of``, ``Table.owner_evidence`` (the reasons, decisive first),
+``Inventory.services`` and ``Inventory.shared_access`` filled in. Run it last,
+after :func:`ownership.resolve.merge` and :func:`ownership.resolve.resolve_external`.
+Besides the inventory it takes the repository's code *units* and how their code
+uses tables (:mod:`ownership.inputs`), both optional.
 
 How a table gets its service
 ----------------------------
-Rules are tried in this order; the first that gives a service wins.
+Rules are tried in this order; the first that gives a service wins, and every
+rule that had something to say is kept as evidence (``kind`` in brackets).
 
 0. **ignore_tables** -- tables matching a ``[scan] ignore_tables`` glob are
-   removed, with every foreign key into or out of them (one ``info``
-   diagnostic, code ``ignored``, gives the counts). The default list holds
-   migration tools' bookkeeping tables (``schema_migrations``,
-   ``flyway_schema_history``, ``_prisma_migrations``...); setting the key
-   replaces it (``ignore_tables = []`` keeps everything).
-   An external table that :func:`~ownership.resolve.resolve_external` resolves to a
-   table of another scanned database is an alias of it: it takes that table's
-   service and ``replica_of``, and no rule below applies to it. (Resolution is
-   re-run here with the config: when several databases define the table, the
-   copies declared in ``[[replicas]]`` give way to the original.)
-1. **replicas** -- the first ``[[replicas]]`` entry whose ``table`` glob
-   matches sets ``replica_of = owner`` (the table holds a copy of the owner's
-   entity, so foreign keys into it are coupling to the owner). It does not
-   decide the table's own service: that comes from the rules below.
-2. **tables** -- the ``tables`` globs of the ``[services.*]`` tables, services
-   in file order: the first service with a matching glob wins.
-3. **paths** -- the ``paths`` globs, matched against the file that created the
-   table, first service wins. ``*`` stays within a folder, ``**`` crosses
-   folders, a pattern without ``/`` matches a file name at any depth, and a
-   folder pattern covers everything below it (``services/auth``).
-4. **schemas, then databases** -- ``schemas`` globs against the table's schema,
-   then ``databases`` globs against its database (the migration set's folder,
-   or the real database name of a catalog); in each, the first service wins.
-   A schema is the finer grain, so it wins over a database.
-5. **map_by default** (``[scan] map_by``):
-
-   * ``path`` (default) -- the service is read from the migration set's folder
-     (:mod:`ownership.naming`):
-     ``services/<name>/...`` (also ``apps/``, ``packages/``, ``svc/``),
-     ``<name>-service``, ``<name>_service``, ``<name>-svc``, ``<name>-db``,
-     or else the innermost folder that is not a generic name (``migrations``,
-     ``migrate``, ``db``, ``database``, ``sql``, ``schema``, ``prisma``,
-     ``src``, ``deploy``, ``backend``, ``server``, ``resources``, ``main``,
-     ``priv``, ``repo``, ``structure``, ``legacy``, ``shared``, ``common``,
-     version folders like ``v2``...), so ``billing/migrations`` is
-     ``billing``. A shared folder that names no service (``db/migrations``,
-     ``legacy/migrations``, the root) takes the service from the name of the
-     migration file that created the table, when a whole word of it (words
-     split on ``_ - .``) names a known service -- one declared in fkmap.toml
-     or read from another set's folder -- in singular or plural:
-     ``018_messaging_schema.sql`` -> ``messaging``; the leftmost match wins.
-     Tables read from a live catalog use the ``database`` default instead.
-   * ``database`` -- ``database_pattern`` on the database name
-     (default ``^(?P<service>.+?)(_db|_database)?$``: ``billing_db`` -> ``billing``).
-   * ``schema`` -- ``schema_pattern`` on the schema name.
-
-   For a pattern the service is its ``service`` group, else its first group,
-   else the whole match.
-6. **nothing matched** -- the table keeps the service it already had (an
-   inventory loaded from JSON), or stays ``""`` and yields one ``unowned``
-   warning naming it and the file and line that created it. It is never dropped.
+   removed with every foreign key touching them (one ``ignored`` info). An
+   external table that :func:`~ownership.resolve.resolve_external` resolves to
+   a table of another scanned database is an alias of it: it takes that table's
+   service, ``replica_of`` and evidence, and no rule below applies to it.
+1. **fkmap.toml** [config] -- ``tables`` globs of the ``[services.*]``, then
+   ``paths`` (the file that created the table), ``schemas``, ``databases``;
+   services in file order. With ``[scan] map_by = "database"`` or ``"schema"``
+   only ``database_pattern``/``schema_pattern`` follow [database, schema].
+2. **schema per service** [schema] -- when the tables of a database (a
+   migration set or a catalog database) spread over >= 2 schemas besides the
+   default and system ones (``public``, ``dbo``, ``pg_catalog``...), the schema
+   names the service (``auth.users`` -> ``auth``). Skipped when ``map_by`` is set.
+3. **unit** [unit, library] -- a migration set inside a unit of kind service
+   belongs to it. A set inside a library belongs to the service whose code
+   writes (else reads) its tables, else to the library's single dependent
+   service; otherwise its tables stay unowned with a ``shared-library`` warning
+   naming the dependents. In a repository with a single service unit (or no
+   service unit and no other name at all) every other table is that service's.
+4. **code** [code-write, code-read] -- in a *shared* folder (outside service
+   and library units, and naming no service), the service whose code writes the
+   table, else the single one that reads it. Several writers: an
+   ``owner-conflict`` warning names each with ``path:line``; most writes wins,
+   then the first by name. Also decides external tables no database defines.
+5. **file name** [file-name] -- in a shared folder, a whole word of the
+   migration file's name naming a known service (declared, read from another
+   set's folder, or a unit): ``018_messaging_schema.sql`` -> ``messaging``.
+6. **name family** [name-family] -- ``story_views`` goes with ``stories``.
+7. **fk neighbourhood** [fk-neighbourhood] -- all foreign keys out of the
+   table point into one service's tables, ignoring hub tables (referenced from
+   >= 2 other services, ``users``). Rules 6 and 7: :mod:`ownership.neighbours`.
+8. **folder** [folder, database] -- the migration set's folder
+   (:func:`ownership.naming.service_from_path`: ``services/<name>``,
+   ``<name>-service``, the innermost folder that is not generic; stage, tool,
+   engine and library folders such as ``phase-7b``, ``hatchet-migrate``,
+   ``cockroachdb`` or ``libs/<lib>`` never name a service, and with >= 2
+   service units only a unit's name counts); a catalog table's database through
+   ``database_pattern``. A folder that names a service is not shared, so for its
+   tables this rule comes right after rule 3.
+9. **nothing** -- the table keeps the service it already had [kept] (an
+   inventory loaded from JSON), or stays ``""`` with one ``unowned`` warning.
 
 An external table that no scanned database defines skips the rules that look
-at where a table is defined (``paths``, ``databases`` and the ``path`` and
-``database`` defaults): the folder that references it says nothing of its
-owner. ``tables``, ``schemas`` and ``map_by = "schema"`` still apply, so
-``tables = ["users"]`` under ``[services.auth]`` claims it; otherwise its
-``unowned`` warning points at its first reference.
+at where a table is defined (``paths``, ``databases``, units, folders).
+
+Whose data: ``replica_of``
+--------------------------
+:mod:`ownership.replicas`: ``[[replicas]]`` entries declare (``owner``) or
+deny (``deny = true``) copies; otherwise a table named like an entity another
+service holds more strongly, with the same key, is a suspected copy of it.
+
+Shared access
+-------------
+Every service other than the owner whose code reads or writes a table gives one
+:class:`~model.inventory.SharedAccess` per access kind (the first place).
+Without code evidence the inventory's entries are kept, re-pointed at the
+current owner.
 
 Examples
 --------
@@ -75,150 +77,61 @@ Examples
 ...           defined_at=Location("services/auth/migrations/001_init.sql", 1))
 >>> m = Migration("services/auth/migrations/001_init.sql", "services/auth/migrations", 0, 0)
 >>> inv = assign_services(Inventory(tables=(t,), migrations=(m,)), Config())
->>> inv.tables[0].service, [s.name for s in inv.services]
-('auth', ['auth'])
+>>> inv.tables[0].service, [s.name for s in inv.services], str(inv.tables[0].owner_evidence[0])
+('auth', ['auth'], "folder: auth: migration folder 'services/auth/migrations'")
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from dataclasses import dataclass, replace
-from fnmatch import fnmatchcase
-from typing import Any
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 
-from model.inventory import Diagnostic, Inventory, Location, Service, Table, TableRef
+from model.inventory import Diagnostic, Evidence, Inventory, Location, Service, SharedAccess, Table, TableRef
 from ownership.config import Config
-from ownership.naming import FileNameServices, path_matches, service_from_path, service_from_pattern
+from ownership.decide import Decider, Verdict
+from ownership.inputs import TableAccess, UnitIndex, UnitLike
+from ownership.neighbours import Neighbours
 from ownership.patterns import matches_table
+from ownership.replicas import Replicas
 from ownership.resolve import resolve_external
 
 __all__ = ["Assignment", "assign_services", "explain_services"]
 
-_OWN_CODES = ("unowned",)  # recomputed on every run; "ignored" notes stay (the tables are gone)
+#: Diagnostics recomputed on every run; ``ignored`` notes stay (the tables are gone).
+_OWN_CODES = ("unowned", "owner-conflict", "shared-library")
 
 
 @dataclass(frozen=True)
 class Assignment:
-    """Why a table got its service: ``rule`` is a short human-readable reason."""
+    """A table's service, replica owner, the deciding rule in words, and every piece of evidence.
+
+    ``evidence`` is what :attr:`model.inventory.Table.owner_evidence` receives
+    (the replica evidence first for a copy); it takes no part in equality.
+    """
 
     service: str
     replica_of: str
     rule: str
+    evidence: tuple[Evidence, ...] = field(default=(), compare=False)
 
 
-class _Assigner:
-    def __init__(self, inv: Inventory, config: Config) -> None:
-        self.config = config
-        self.diagnostics: list[Diagnostic] = []
-        self.declared = {name.lower(): name for name in config.service_names}
-        self.regex = {
-            "database": self._compile("database_pattern"),
-            "schema": self._compile("schema_pattern"),
-        }
-        self.set_dbs = {m.database for m in inv.migrations}
-        files = {m.path for m in inv.migrations}
-        labels = [s.label for s in inv.sources if s.kind == "migrations"]
-        self.set_dir: dict[str, str] = {}
-        for db in self.set_dbs:
-            folder = db
-            if db in files:  # a single-file set is labelled with the file's path
-                folder = db.rsplit("/", 1)[0] if "/" in db else "."
-            if folder in ("", ".") and len(labels) == 1:
-                folder = labels[0]  # a set at the root of the one scanned folder
-            self.set_dir[db] = folder
-        self.known = set(self.declared.values())
-        self.known |= {self.canon(service_from_path(d)) for d in self.set_dir.values()} - {""}
-        self._cache: dict[str, dict[Any, tuple[str, str]]] = {}
-        self.file_names = FileNameServices(self.known)
+def explain_services(
+    inv: Inventory,
+    config: Config,
+    *,
+    units: Iterable[UnitLike] = (),
+    access: TableAccess | None = None,
+    root_label: str = "",
+) -> dict[TableRef, Assignment]:
+    """The service, replica owner, deciding rule and evidence of every table that is not ignored.
 
-    def _compile(self, key: str) -> re.Pattern[str] | None:
-        pattern = getattr(self.config, key)
-        try:
-            return re.compile(pattern)
-        except (re.error, TypeError) as exc:
-            self.diagnostics.append(
-                Diagnostic(
-                    "error",
-                    f"'scan.{key}' {pattern!r} is not a valid regular expression ({exc}); rule skipped",
-                    self.config.path,
-                    code="config",
-                )
-            )
-            return None
-
-    def canon(self, name: str) -> str:
-        """A derived name spelled as declared when it differs only in case."""
-        return self.declared.get(name.lower(), name)
-
-    def replica(self, ref: TableRef) -> str:
-        return next((r.owner for r in self.config.replicas if matches_table(r.table, ref)), "")
-
-    def service(self, t: Table) -> tuple[str, str]:
-        """(service, rule) by rules 2-5; ("", "") when none gives one."""
-        local = not t.external
-        rules = self.config.services
-        for rule in rules:
-            if hit := next((p for p in rule.tables if matches_table(p, t.ref)), None):
-                return rule.name, f"tables glob {hit!r} of [services.{rule.name}]"
-        filename = t.defined_at.path if t.defined_at is not None else ""
-        if local and filename and (found := self._memo("paths", filename, self._paths_rule))[0]:
-            return found
-        if (found := self._memo("schemas", t.ref.schema, self._schemas_rule))[0]:
-            return found
-        if local and (found := self._memo("databases", t.ref.database, self._databases_rule))[0]:
-            return found
-        return self._memo("default", (t.ref.database, t.ref.schema, local, filename), self._default)
-
-    def _memo(self, kind: str, key: Any, compute: Callable[[Any], tuple[str, str]]) -> tuple[str, str]:
-        cache = self._cache.setdefault(kind, {})
-        if key not in cache:
-            cache[key] = compute(key)
-        return cache[key]
-
-    def _paths_rule(self, path: str) -> tuple[str, str]:
-        for rule in self.config.services:
-            if hit := next((p for p in rule.paths if path_matches(p, path)), None):
-                return rule.name, f"paths glob {hit!r} of [services.{rule.name}]"
-        return "", ""
-
-    def _schemas_rule(self, schema: str) -> tuple[str, str]:
-        for rule in self.config.services:
-            if hit := next((p for p in rule.schemas if fnmatchcase(schema, p)), None):
-                return rule.name, f"schemas glob {hit!r} of [services.{rule.name}]"
-        return "", ""
-
-    def _databases_rule(self, database: str) -> tuple[str, str]:
-        for rule in self.config.services:
-            if hit := next((p for p in rule.databases if fnmatchcase(database, p)), None):
-                return rule.name, f"databases glob {hit!r} of [services.{rule.name}]"
-        return "", ""
-
-    def _default(self, key: tuple[str, str, bool, str]) -> tuple[str, str]:
-        database, schema, local, filename = key
-        map_by = self.config.map_by
-        if map_by == "path" and local and database in self.set_dir:
-            folder = self.set_dir[database]
-            if name := service_from_path(folder):
-                return self.canon(name), f"migration folder {folder!r}"
-            if name := self.file_names(filename):
-                return name, f"migration file name {filename!r}"
-        elif map_by == "schema":
-            if name := service_from_pattern(self.regex["schema"], schema):
-                return self.canon(name), f"schema_pattern on {schema!r}"
-        elif local and (name := service_from_pattern(self.regex["database"], database)):
-            # map_by "database", or "path" for a table read from a catalog
-            return self.canon(name), f"database_pattern on {database!r}"
-        return "", ""
-
-
-def explain_services(inv: Inventory, config: Config) -> dict[TableRef, Assignment]:
-    """The service, replica owner and deciding rule of every table that is not ignored.
-
-    Tables that no rule places get ``Assignment(previous service or "", replica_of, "")``.
+    A table no rule places keeps the service it had (rule ``kept from the loaded
+    inventory``) or gets ``""`` with rule ``""``; its evidence then holds what was
+    found without deciding (two reading services, a library used by several).
     """
     prepared, _, _ = _prepare(inv, config)
-    return _explain(_Assigner(prepared, config), prepared)
+    decider = Decider(prepared, config, UnitIndex(units), access, root_label)
+    return _explain(decider, prepared)
 
 
 def _prepare(inv: Inventory, config: Config) -> tuple[Inventory, set[TableRef], int]:
@@ -233,26 +146,60 @@ def _prepare(inv: Inventory, config: Config) -> tuple[Inventory, set[TableRef], 
         return inv, ignored, 0
     tables = tuple(t for t in inv.tables if t.ref not in ignored)
     fks = tuple(fk for fk in inv.foreign_keys if fk.table not in ignored and fk.ref_table not in ignored)
-    kept = replace(inv, tables=tables, foreign_keys=fks)
+    kept = replace(inv, tables=tuple(tables), foreign_keys=fks)
     return resolve_external(kept, config=config), ignored, len(inv.foreign_keys) - len(fks)
 
 
-def _explain(assigner: _Assigner, inv: Inventory) -> dict[TableRef, Assignment]:
+def _aliases(inv: Inventory) -> dict[TableRef, Table]:
+    """External tables resolved to a defining table -> that table."""
     by_ref = {t.ref: t for t in inv.tables}
-    out: dict[TableRef, Assignment] = {}
-    aliases = []
+    out = {}
     for t in inv.tables:
         target = by_ref.get(t.resolved_to) if t.resolved_to is not None else None
         if target is not None and target.resolved_to is None and target.ref != t.ref:
-            aliases.append((t, target))
-            continue
-        service, rule = assigner.service(t)
-        if not service and t.service:
-            service, rule = t.service, "kept from the loaded inventory"
-        out[t.ref] = Assignment(service, assigner.replica(t.ref) or t.replica_of, rule)
-    for t, target in aliases:
+            out[t.ref] = target
+    return out
+
+
+def _verdicts(decider: Decider, inv: Inventory, aliases: dict[TableRef, Table]) -> dict[TableRef, Verdict]:
+    """Rules 1-8 for every table that is not an alias."""
+    verdicts = {t.ref: decider.first(t) for t in inv.tables if t.ref not in aliases}
+    owners = {ref: v.service for ref, v in verdicts.items() if v.decided}
+    pending = [ref for ref, v in verdicts.items() if v.shared and not v.decided]
+    if pending:
+        effective = {ref: target.ref for ref, target in aliases.items()}
+        found = Neighbours(inv.tables, inv.foreign_keys, effective).resolve(owners, pending)
+        for ref, evidence in found.items():
+            verdicts[ref] = Verdict((evidence, *verdicts[ref].evidence), True, True)
+    return verdicts
+
+
+def _explain(decider: Decider, inv: Inventory) -> dict[TableRef, Assignment]:
+    aliases = _aliases(inv)
+    verdicts = _verdicts(decider, inv, aliases)
+    services: dict[TableRef, tuple[str, tuple[Evidence, ...]]] = {}
+    for t in inv.tables:
+        if t.ref not in aliases:
+            v = verdicts[t.ref]
+            if not v.decided and t.service:
+                kept = Evidence("kept", t.service, "kept from the loaded inventory")
+                services[t.ref] = (t.service, (kept, *v.evidence))
+            else:
+                services[t.ref] = (v.service, v.evidence)
+    held = [replace(t, service=services[t.ref][0]) for t in inv.tables if t.ref in services]
+    replicas = Replicas(held, decider.config, decider.code if decider.code.given else None)
+    out: dict[TableRef, Assignment] = {}
+    for t in held:
+        replica_of, why = replicas.decide(t)
+        if not replica_of and t.replica_of and not replicas.denies(t.ref, t.replica_of):
+            replica_of = t.replica_of
+            why = Evidence("kept", replica_of, "replica_of kept from the loaded inventory")
+        service, evidence = services[t.ref]
+        rule = evidence[0].detail if service else ""
+        out[t.ref] = Assignment(service, replica_of, rule, ((why,) if why else ()) + evidence)
+    for ref, target in aliases.items():
         found = out[target.ref]
-        out[t.ref] = Assignment(found.service, found.replica_of, f"resolved to {target.ref}")
+        out[ref] = Assignment(found.service, found.replica_of, f"resolved to {target.ref}", found.evidence)
     return out
 
 
@@ -288,25 +235,46 @@ def _unowned(t: Table, where: Location | None, map_by: str) -> Diagnostic:
     )
 
 
-def assign_services(inv: Inventory, config: Config) -> Inventory:
-    """Return ``inv`` with services assigned by the rules in this module's docstring.
+def assign_services(
+    inv: Inventory,
+    config: Config,
+    *,
+    units: Iterable[UnitLike] = (),
+    access: TableAccess | None = None,
+    root_label: str = "",
+) -> Inventory:
+    """Return ``inv`` with services, replicas, evidence and shared access by this module's rules.
 
-    External tables are first re-resolved with the config
-    (:func:`ownership.resolve.resolve_external` with ``config``), so that a copy
+    Parameters
+    ----------
+    inv, config
+        The merged inventory and the service map's config.
+    units
+        The repository's units (:class:`~ownership.inputs.UnitLike`): name, path
+        relative to the scanned root, kind, paths of the units it depends on.
+    access
+        Table name -> {unit path -> :class:`~ownership.inputs.AccessLike`}: how
+        each unit's code reads and writes the table. None: no code evidence (the
+        inventory's ``shared_access`` is kept).
+    root_label
+        The scanned root folder's name: names the service of a one-service repository.
+
+    External tables are first re-resolved with the config, so that a copy
     declared in ``[[replicas]]`` gives way to the original, and again once the
-    ignored tables are gone. Earlier ``unowned`` diagnostics are replaced, so
-    running it twice gives the same inventory.
+    ignored tables are gone. Earlier ``unowned``, ``owner-conflict`` and
+    ``shared-library`` diagnostics are replaced, so running it twice gives the
+    same inventory.
     """
     inv, ignored, dropped = _prepare(inv, config)
-    assigner = _Assigner(inv, config)
-    found = _explain(assigner, inv)
+    decider = Decider(inv, config, UnitIndex(units), access, root_label)
+    found = _explain(decider, inv)
     diagnostics = [d for d in inv.diagnostics if d.code not in _OWN_CODES]
-    diagnostics += assigner.diagnostics
+    diagnostics += decider.rules.diagnostics + decider.diagnostics
     tables = []
     first_refs = _first_references(inv)
     for t in inv.tables:
         a = found[t.ref]
-        tables.append(replace(t, service=a.service, replica_of=a.replica_of))
+        tables.append(replace(t, service=a.service, replica_of=a.replica_of, owner_evidence=a.evidence))
         if not a.service:
             where = t.defined_at if t.defined_at is not None else first_refs.get(t.ref)
             diagnostics.append(_unowned(t, where, config.map_by))
@@ -321,12 +289,28 @@ def assign_services(inv: Inventory, config: Config) -> Inventory:
                 code="ignored",
             )
         )
+    if decider.code.given:
+        shared = decider.code.shared_access(t for t in tables if t.resolved_to is None)
+    else:
+        shared = _kept_access(inv.shared_access, tables)
     return replace(
         inv,
         tables=tuple(tables),
         diagnostics=tuple(sorted(set(diagnostics), key=_diag_key)),
         services=_services(inv, config, tables),
+        shared_access=shared,
     )
+
+
+def _kept_access(entries: Iterable[SharedAccess], tables: list[Table]) -> tuple[SharedAccess, ...]:
+    """Loaded shared-access entries whose table is still there, re-pointed at its current owner."""
+    by_ref = {t.ref: t for t in tables}
+    out = []
+    for a in entries:
+        t = by_ref.get(a.table)
+        if t is not None and t.owner and t.owner != a.service:
+            out.append(replace(a, owner=t.owner))
+    return tuple(sorted(set(out), key=lambda a: (a.table, a.service, a.access, a.path, a.line)))
 
 
 def _services(inv: Inventory, config: Config, tables: list[Table]) -> tuple[Service, ...]:

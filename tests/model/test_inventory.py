@@ -13,11 +13,13 @@ from model.inventory import (
     ACTIONS,
     Column,
     Diagnostic,
+    Evidence,
     ForeignKey,
     Inventory,
     Location,
     Migration,
     Service,
+    SharedAccess,
     Source,
     Table,
     TableRef,
@@ -39,6 +41,9 @@ tables = st.builds(
     service=names,
     replica_of=st.just("") | names,
     resolved_to=st.none() | refs,
+    owner_evidence=st.lists(
+        st.builds(Evidence, names, names, names, names, st.integers(0, 999)), max_size=2
+    ).map(tuple),
 )
 fks = st.builds(
     ForeignKey,
@@ -73,6 +78,12 @@ inventories = st.builds(
     ).map(tuple),
     services=st.lists(st.builds(Service, names, names), max_size=3).map(tuple),
     sources=st.lists(st.builds(Source, names, names), max_size=2).map(tuple),
+    shared_access=st.lists(
+        st.builds(
+            SharedAccess, refs, names, names, st.sampled_from(["read", "write"]), names, st.integers(0, 999)
+        ),
+        max_size=2,
+    ).map(tuple),
 )
 
 
@@ -109,3 +120,21 @@ def test_table_owner_prefers_replica_of() -> None:
     shadow = Table(TableRef("messaging", "public", "users"), service="messaging", replica_of="auth")
     assert shadow.owner == "auth"
     assert Table(TableRef("a", "public", "t"), service="auth").owner == "auth"
+
+
+def test_owner_evidence_and_shared_access_round_trip() -> None:
+    users = TableRef("backend/migrations", "public", "users")
+    why = Evidence("code-write", "auth", "written by auth (src/db.rs:41)", "src/db.rs", 41)
+    inv = Inventory(
+        tables=(Table(users, service="auth", owner_evidence=(why,)),),
+        shared_access=(SharedAccess(users, "auth", "content", "read", "content/src/feed.rs", 7),),
+    )
+    back = Inventory.from_json(inv.to_json())
+    assert back == inv
+    assert back.tables[0].owner_evidence[0].line == 41
+    assert back.shared_access[0].table == users
+    assert Inventory.from_dict({"tables": [{"ref": to_ref(users)}]}).tables[0].owner_evidence == ()
+
+
+def to_ref(ref: TableRef) -> dict[str, str]:
+    return {"database": ref.database, "schema": ref.schema, "name": ref.name}

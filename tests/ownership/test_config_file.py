@@ -63,6 +63,7 @@ def test_full_file_parses_every_feature() -> None:
     assert cfg == Config(
         dialect="postgres",
         map_by="database",
+        map_by_set=True,
         database_pattern="^(?P<service>.+?)(_db|_database)?$",
         schema_pattern="^svc_(?P<service>.+)$",
         ignore_tables=("schema_migrations", "flyway_schema_history"),

@@ -1,0 +1,175 @@
+"""The first pass of the service map: rules 1-5 and 8 for one table, in order, with their evidence.
+
+:class:`Decider` tries, for one table, the rules that need no other table's
+owner (see :mod:`ownership.services` for the whole order) and returns a
+:class:`Verdict`: the evidence found, decisive first when a rule decided, and
+whether the table lies in a *shared* folder -- a migration set outside every
+service and library unit whose folder names no service -- so that the name
+family and foreign-key neighbourhood rules may still place it.
+
+Examples
+--------
+>>> from model.inventory import Inventory, Location, Migration, Table, TableRef
+>>> from ownership.config import Config
+>>> f = "db/migrations/003_posts.sql"
+>>> t = Table(TableRef("db/migrations", "public", "posts"), defined_at=Location(f, 1))
+>>> inv = Inventory(tables=(t,), migrations=(Migration(f, "db/migrations", 0, 0),))
+>>> v = Decider(inv, Config()).first(t)
+>>> v.decided, v.shared, v.evidence
+(False, True, ())
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from model.inventory import Diagnostic, Evidence, Inventory, Table
+from ownership.code_usage import CodeOwner, CodeUsage
+from ownership.config import Config
+from ownership.inputs import TableAccess, UnitIndex, UnitLike
+from ownership.naming import service_from_path
+from ownership.rules import PlaceRules
+
+__all__ = ["Decider", "Verdict"]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The first pass's answer for one table: evidence (decisive first when ``decided``)."""
+
+    evidence: tuple[Evidence, ...] = ()
+    decided: bool = False
+    shared: bool = False
+
+    @property
+    def service(self) -> str:
+        """The decided service, ``""`` when no rule decided."""
+        return self.evidence[0].service if self.decided else ""
+
+
+def _where(t: Table) -> tuple[str, int]:
+    return (t.defined_at.path, t.defined_at.line) if t.defined_at is not None else ("", 0)
+
+
+def _root_name(root_label: str) -> str:
+    """The service a repository's root folder names: ``/src/acme-api`` -> ``acme``.
+
+    >>> _root_name("/work/repos/kratos/src"), _root_name("acme-api"), _root_name("")
+    ('kratos', 'acme-api', '')
+    """
+    return service_from_path(root_label) or root_label.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _verdict(decisive: Evidence | None, rest: tuple[Evidence, ...], *, shared: bool = False) -> Verdict:
+    if decisive is None:
+        return Verdict(rest, False, shared)
+    return Verdict((decisive, *(e for e in rest if e != decisive)), True, shared)
+
+
+class Decider:
+    """Rules 1-5 and 8 of the service map for the tables of one inventory."""
+
+    def __init__(
+        self,
+        inv: Inventory,
+        config: Config,
+        units: UnitIndex | None = None,
+        access: TableAccess | None = None,
+        root_label: str = "",
+    ) -> None:
+        self.config = config
+        self.units = units if units is not None else UnitIndex(())
+        self.rules = PlaceRules(inv, config, self.units)
+        self.code = CodeUsage(access, self.units, self.rules.canon)
+        self.diagnostics: list[Diagnostic] = []
+        self.single = self._single_service(root_label)
+
+    def _single_service(self, root_label: str) -> Evidence | None:
+        """The one service of a repository with a single service unit, or with nothing else named.
+
+        Without service units, no declared service and no folder naming one, the
+        whole repository is one service named after ``root_label`` (its root folder).
+        """
+        units = self.units
+        if len(units.services) == 1:
+            unit = units.services[0]
+            name = unit.name or _root_name(root_label)
+            detail = f"{name!r} ({unit.path or 'the root'}) is the repository's only service unit"
+            return Evidence("unit", self.rules.canon(name), detail, unit.path)
+        root = units.by_path.get("")
+        if units.services or self.config.service_names or (units and root is None):
+            return None
+        if any(self.rules.folder_name(f) for f in self.rules.set_dir.values()):
+            return None
+        name = _root_name(root_label) or (root.name if root is not None else "")
+        if not name:
+            return None
+        return Evidence("unit", self.rules.canon(name), f"the repository {name!r} names no other service")
+
+    def first(self, t: Table) -> Verdict:
+        """Rules 1 (config), map_by patterns, 2 (schema), then by where the table is defined."""
+        if (found := self.rules.config_rule(t)) is not None:
+            return _verdict(found, self._support(t))
+        if self.config.map_by != "path":
+            return _verdict(self.rules.pattern_rule(t), ())
+        if not self.config.map_by_explicit and (found := self.rules.schema_rule(t)) is not None:
+            return _verdict(found, self._support(t))
+        folder = self.rules.set_folder(t)
+        code = self.code.owner(t)
+        if folder is None:  # a catalog table, or an external one
+            if t.external:
+                return self._by_code(t, code, ())
+            return _verdict(self.rules.folder_rule(t), code.evidence)
+        unit = self.units.containing(folder) if self.units else None
+        if unit is not None and unit.kind == "service":
+            path, line = _where(t)
+            where = unit.path or "the root"
+            detail = f"migration set {folder!r} lies in service unit {unit.name!r} ({where})"
+            return _verdict(Evidence("unit", self.rules.canon(unit.name), detail, path, line), code.evidence)
+        if unit is not None and unit.kind == "library":
+            return self._library(t, folder, unit, code)
+        if (found := self.rules.folder_rule(t)) is not None:
+            return _verdict(found, code.evidence)
+        if self.single is not None:
+            return _verdict(self.single, code.evidence)
+        if code.decisive is not None:
+            return self._by_code(t, code, (), shared=True)
+        return _verdict(self.rules.file_rule(t), code.evidence, shared=True)
+
+    def _support(self, t: Table) -> tuple[Evidence, ...]:
+        """Evidence that did not decide: the folder's name and what code does with the table."""
+        folder = self.rules.folder_rule(t) if self.config.map_by == "path" else None
+        return (*((folder,) if folder is not None else ()), *self.code.owner(t).evidence)
+
+    def _by_code(
+        self, t: Table, code: CodeOwner, rest: tuple[Evidence, ...], *, shared: bool = False
+    ) -> Verdict:
+        """Rule 4: the writing (else the single reading) service; a conflict is a warning."""
+        if code.conflict:
+            path, line = _where(t)
+            self.diagnostics.append(
+                Diagnostic("warning", code.conflict, path, line, t.ref.qualified, "owner-conflict")
+            )
+        return _verdict(code.decisive, (*code.evidence, *rest), shared=shared)
+
+    def _library(self, t: Table, folder: str, unit: UnitLike, code: CodeOwner) -> Verdict:
+        """Rule 3 for a set inside a library: code evidence, else the single dependent service."""
+        path, line = _where(t)
+        dependents = sorted(self.rules.canon(u.name) for u in self.units.dependents(unit.path))
+        lies = f"migration set {folder!r} lies in library unit {unit.name!r} ({unit.path})"
+        if code.decisive is not None:
+            found = self._by_code(t, code, ())
+            library = Evidence(
+                "library", code.decisive.service, f"{lies}; {code.decisive.detail}", path, line
+            )
+            return Verdict((library, *found.evidence), True)
+        if len(dependents) == 1:
+            detail = f"{lies}, used only by {dependents[0]}"
+            return _verdict(Evidence("library", dependents[0], detail, path, line), code.evidence)
+        used = f"used by {', '.join(dependents)}" if dependents else "used by no service unit"
+        message = (
+            f"shared-library tables: {lies}, {used}; no code evidence says which service owns its tables: "
+            "name their service in fkmap.toml"
+        )
+        self.diagnostics.append(Diagnostic("warning", message, folder, 0, unit.path, "shared-library"))
+        return Verdict(code.evidence, False)

@@ -1,0 +1,186 @@
+"""Owners read from a table's neighbours: its name family (rule 6) and its foreign keys (rule 7).
+
+For tables of shared folders that no earlier rule placed:
+
+* **name-family** -- ``story_views`` and ``story_close_friends`` belong with
+  ``stories``: the longest leading run of words of the table's name that, in
+  singular or plural, is the name of an owned table of the same database (the
+  family head) gives its owner;
+* **fk-neighbourhood** -- when every foreign key out of the table points into
+  tables of one service, that service, ignoring *hub* tables: tables referenced
+  from tables of >= 2 services other than their own (``users``). A reference to a
+  table without an owner yet says nothing, so the table waits.
+
+Both are repeated until nothing changes (a family head may itself be placed by
+its neighbours): the name family until it places nothing more, then one round
+of neighbourhoods, and again. Each round looks again only at the tables whose
+family heads, referenced tables or hubs changed, so long chains stay fast.
+
+Examples
+--------
+>>> from model.inventory import ForeignKey, Table, TableRef
+>>> db = "db/migrations"
+>>> ref = lambda name: TableRef(db, "public", name)
+>>> names = ("users", "stories", "story_views", "streams", "experiments", "exp_events")
+>>> tables = [Table(ref(n)) for n in names]
+>>> fk = lambda a, b: ForeignKey(f"{a}_{b}_fkey", ref(a), ("x",), ref(b), ("id",))
+>>> fks = [fk("stories", "users"), fk("streams", "users"),
+...        fk("exp_events", "experiments"), fk("exp_events", "users")]
+>>> owners = {ref("users"): "auth", ref("stories"): "content", ref("streams"): "streaming",
+...           ref("experiments"): "experiments"}
+>>> found = Neighbours(tables, fks).resolve(owners, [ref("story_views"), ref("exp_events")])
+>>> [(r.name, e.kind, e.service) for r, e in sorted(found.items())]
+[('exp_events', 'fk-neighbourhood', 'experiments'), ('story_views', 'name-family', 'content')]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container, Iterable, Mapping, Sequence
+
+from model.inventory import Evidence, ForeignKey, Location, Table, TableRef
+from ownership.infer import normalise_name
+from ownership.naming import word_forms
+
+__all__ = ["Neighbours"]
+
+
+class Neighbours:
+    """The name families and foreign-key neighbours of one inventory's tables."""
+
+    def __init__(
+        self,
+        tables: Sequence[Table],
+        foreign_keys: Sequence[ForeignKey],
+        effective: Mapping[TableRef, TableRef] | None = None,
+    ) -> None:
+        self.effective = dict(effective or {})
+        self.defined = {t.ref: t.defined_at for t in tables}
+        self.family: dict[str, dict[str, TableRef]] = {}
+        for t in sorted(tables, key=lambda t: t.ref):
+            if not t.external and t.dropped_at is None:
+                self.family.setdefault(t.ref.database, {}).setdefault(normalise_name(t.ref.name), t.ref)
+        self.out: dict[TableRef, list[tuple[TableRef, Location | None]]] = {}
+        self.into: dict[TableRef, set[TableRef]] = {}
+        for fk in sorted(foreign_keys, key=lambda fk: (fk.table, fk.added_at or Location(""), fk.name)):
+            if fk.state != "present":
+                continue
+            source, target = (
+                self.effective.get(fk.table, fk.table),
+                self.effective.get(fk.ref_table, fk.ref_table),
+            )
+            if source != target:
+                self.out.setdefault(source, []).append((target, fk.added_at))
+                self.into.setdefault(target, set()).add(source)
+
+    def _where(self, ref: TableRef) -> tuple[str, int]:
+        at = self.defined.get(ref)
+        return (at.path, at.line) if at is not None else ("", 0)
+
+    def heads(self, ref: TableRef) -> list[TableRef]:
+        """The possible family heads of ``ref``, longest name first."""
+        words = normalise_name(ref.name).split("_")
+        names = self.family.get(ref.database, {})
+        out = []
+        for k in range(len(words) - 1, 0, -1):
+            stem = "_".join(words[: k - 1])
+            for form in sorted(word_forms(words[k - 1])):
+                head = names.get(f"{stem}_{form}" if stem else form)
+                if head is not None and head != ref:
+                    out.append(head)
+        return out
+
+    def family_head(self, ref: TableRef, owners: Mapping[TableRef, str]) -> Evidence | None:
+        """Rule 6: the owner of the longest owned family head of ``ref``'s name."""
+        head = next((h for h in self.heads(ref) if owners.get(h)), None)
+        if head is None:
+            return None
+        service = owners[head]
+        detail = f"named after {head.name!r}, the head of its name family, held by {service}"
+        return Evidence("name-family", service, detail, *self._where(ref))
+
+    def hubs(self, owners: Mapping[TableRef, str]) -> set[TableRef]:
+        """Tables referenced from tables of >= 2 services other than their own."""
+        return {target for target in self.into if _hub(target, self.into[target], owners)}
+
+    def neighbourhood(
+        self, ref: TableRef, owners: Mapping[TableRef, str], hubs: Container[TableRef]
+    ) -> Evidence | None:
+        """Rule 7: the one service whose tables all of ``ref``'s non-hub foreign keys point into."""
+        out = [(target, at) for target, at in self.out.get(ref, ()) if target not in hubs]
+        services = {owners.get(target, "") for target, _ in out}
+        if len(services) != 1 or "" in services:
+            return None
+        service = services.pop()
+        names = ", ".join(sorted({target.name for target, _ in out}))
+        ignored = sorted({t.name for t, _ in self.out.get(ref, ()) if t in hubs})
+        detail = f"its foreign keys point only into {service}'s tables ({names})"
+        if ignored:
+            detail += f", besides hub tables ({', '.join(ignored)})"
+        at = out[0][1]
+        return Evidence(
+            "fk-neighbourhood", service, detail, *((at.path, at.line) if at else self._where(ref))
+        )
+
+    def resolve(
+        self, owners: Mapping[TableRef, str], pending: Iterable[TableRef]
+    ) -> dict[TableRef, Evidence]:
+        """Evidence for each pending table rules 6 and 7 place, given the owners known so far."""
+        return _Search(self, owners, pending).run()
+
+
+def _hub(target: TableRef, sources: Iterable[TableRef], owners: Mapping[TableRef, str]) -> bool:
+    own = owners.get(target, "")
+    return len({owners[s] for s in sources if owners.get(s) and owners[s] != own}) >= 2
+
+
+class _LiveHubs:
+    """``target in hubs`` against the owners as they are now."""
+
+    def __init__(self, graph: Neighbours, owners: Mapping[TableRef, str]) -> None:
+        self.graph, self.owners = graph, owners
+
+    def __contains__(self, target: object) -> bool:
+        sources = self.graph.into.get(target, ()) if isinstance(target, TableRef) else ()
+        return isinstance(target, TableRef) and _hub(target, sources, self.owners)
+
+
+class _Search:
+    """Rules 6 and 7 to a fixpoint, re-examining only the tables whose inputs changed."""
+
+    def __init__(
+        self, graph: Neighbours, owners: Mapping[TableRef, str], pending: Iterable[TableRef]
+    ) -> None:
+        self.graph = graph
+        self.known = {ref: s for ref, s in owners.items() if s}
+        self.waiting = set(pending) - set(self.known)
+        self.family_of: dict[TableRef, set[TableRef]] = {}  # head -> waiting tables it may name
+        for ref in self.waiting:
+            for head in graph.heads(ref):
+                self.family_of.setdefault(head, set()).add(ref)
+        self.family_dirty = set(self.waiting)
+        self.fk_dirty = set(self.waiting)
+        self.found: dict[TableRef, Evidence] = {}
+
+    def run(self) -> dict[TableRef, Evidence]:
+        while True:
+            while self.family_dirty:
+                batch, self.family_dirty = sorted(self.family_dirty & self.waiting), set()
+                self._place({r: e for r in batch if (e := self.graph.family_head(r, self.known)) is not None})
+            batch, self.fk_dirty = sorted(self.fk_dirty & self.waiting), set()
+            hubs = _LiveHubs(self.graph, dict(self.known))
+            placed = {r: e for r in batch if (e := self.graph.neighbourhood(r, self.known, hubs)) is not None}
+            if not placed:
+                return self.found
+            self._place(placed)
+
+    def _place(self, placed: dict[TableRef, Evidence]) -> None:
+        """Record new owners and mark the tables whose inputs they change."""
+        graph = self.graph
+        for ref, evidence in placed.items():
+            self.found[ref] = evidence
+            self.known[ref] = evidence.service
+            self.waiting.discard(ref)
+            self.family_dirty |= self.family_of.get(ref, set())
+            self.fk_dirty |= graph.into.get(ref, set())  # a referenced table got an owner
+            for target, _ in graph.out.get(ref, ()):  # a new referrer may make a hub
+                self.fk_dirty |= graph.into.get(target, set())
