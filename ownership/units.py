@@ -191,9 +191,9 @@ def _read_cargo(info: _Info, root: Path, workspace_deps: Mapping[str, Any]) -> N
                 spec, base = workspace_deps.get(name), ""
             else:
                 base = info.path
-            if isinstance(spec, dict) and isinstance(spec.get("path"), str):
-                if (target := _rel_join(base, spec["path"])) is not None:
-                    info.dep_paths.add(target)
+            path = spec.get("path") if isinstance(spec, dict) else None
+            if isinstance(path, str) and (target := _rel_join(base, path)) is not None:
+                info.dep_paths.add(target)
     src = root / info.path / "src"
     info.deployable |= "bin" in data or (src / "main.rs").is_file() or (src / "bin").is_dir()
 
@@ -208,9 +208,9 @@ def _read_package_json(info: _Info, root: Path) -> None:
     for key in ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies"):
         for name, spec in _table(data, key).items():
             info.dep_names.add(("npm", name))
-            if isinstance(spec, str) and spec.startswith(("file:", "link:")):
-                if (target := _rel_join(info.path, spec.split(":", 1)[1])) is not None:
-                    info.dep_paths.add(target)
+            local = isinstance(spec, str) and spec.startswith(("file:", "link:"))
+            if local and (target := _rel_join(info.path, str(spec).split(":", 1)[1])) is not None:
+                info.dep_paths.add(target)
     info.deployable |= "bin" in data or "start" in _table(data, "scripts")
 
 

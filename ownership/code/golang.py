@@ -37,7 +37,8 @@ _QUERY = f"""
 (assignment_statement left: (expression_list . (identifier) @var) right: (expression_list . {_COLLECTION}))
 (var_spec name: (identifier) @var value: (expression_list . {_COLLECTION}))
 """
-_VAR_CALLS = "(call_expression function: (selector_expression operand: (identifier) @recv field: (field_identifier) @op)) @call"
+_VAR_CALLS = """(call_expression
+  function: (selector_expression operand: (identifier) @recv field: (field_identifier) @op)) @call"""
 
 
 def _line(node: Node) -> int:

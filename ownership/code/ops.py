@@ -105,8 +105,10 @@ SPRING_DATA = _ops(
     " deleteAllInBatch deleteInBatch deleteAllByIdInBatch",
     "findAll findById findAllById count existsById getById getReferenceById getOne",
     write_prefixes=("deleteBy", "removeBy", "deleteAllBy"),
-    read_prefixes=("findBy", "findAllBy", "readBy", "getBy", "queryBy", "countBy", "existsBy", "streamBy")
-    + ("findFirst", "findTop", "findDistinct"),
+    read_prefixes=(
+        *("findBy", "findAllBy", "readBy", "getBy", "queryBy", "countBy", "existsBy", "streamBy"),
+        *("findFirst", "findTop", "findDistinct"),
+    ),
 )
 
 

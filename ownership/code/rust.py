@@ -37,7 +37,9 @@ __all__ = ["read_rust"]
 _SQLX_MACROS = frozenset(
     {"query", "query_as", "query_scalar", "query_unchecked", "query_as_unchecked", "query_scalar_unchecked"}
 )
-_NOT_A_READ = frozenset({"macro_invocation", "use_declaration", "use_list", "scoped_use_list", "use_as_clause"})
+_NOT_A_READ = frozenset(
+    {"macro_invocation", "use_declaration", "use_list", "scoped_use_list", "use_as_clause"}
+)
 _DIESEL_WRITES = '"insert_into" "update" "delete" "replace_into" "insert_or_ignore_into"'
 _QUERY = f"""
 (macro_invocation macro: [(identifier) @m (scoped_identifier name: (identifier) @m)]
@@ -80,7 +82,9 @@ def _table_macro(body: Node) -> Decl | None:
     if not words:
         return None
     schema = words[-2] if len(words) > 1 else ""
-    return Decl(words[-1], qualified(schema, sql_name or words[-1]), "diesel", body.start_point.row + 1, "diesel")
+    return Decl(
+        words[-1], qualified(schema, sql_name or words[-1]), "diesel", body.start_point.row + 1, "diesel"
+    )
 
 
 def _target_table(arg: Node) -> str:

@@ -35,13 +35,12 @@ from typing import Any
 
 import sqlglot
 from pglast import parser as pg_parser
-from sqlglot import exp
-from sqlglot.tokens import Token, Tokenizer, TokenType
+from sqlglot import Token, Tokenizer, TokenType, exp
 
 from ownership.code.evidence import Access
 from ownership.code.names import qualified
 
-__all__ = ["PLACEHOLDER", "SQL_WORDS", "looks_like_sql", "sql_tables"]
+__all__ = ["PLACEHOLDER", "SQL_WORDS", "jpql_entities", "looks_like_sql", "sql_tables"]
 
 #: What a substitution in a code string becomes (an identifier valid wherever a value or name is).
 PLACEHOLDER = "fkmap_ph"
@@ -188,10 +187,12 @@ def _acceptable(stmt: exp.Expression, tokens: list[Token]) -> bool:
 
 
 def _glot_tables(sql: str, dialect: str | None) -> Tables:
-    tokens = Tokenizer().tokenize(sql) if dialect is None else sqlglot.Dialect.get_or_raise(dialect).tokenize(sql)
+    tokens = (
+        Tokenizer().tokenize(sql) if dialect is None else sqlglot.Dialect.get_or_raise(dialect).tokenize(sql)
+    )
     uses: set[tuple[str, Access]] = set()
     for stmt in sqlglot.parse(sql, read=dialect):
-        if stmt is None or not _acceptable(stmt, tokens):
+        if not isinstance(stmt, exp.Expression) or not _acceptable(stmt, tokens):
             raise ValueError("not a statement")
         targets = set()
         for node in stmt.find_all(exp.Insert, exp.Update, exp.Delete, exp.Merge):
@@ -229,3 +230,19 @@ def sql_tables(sql: str) -> Tables:
         except Exception:  # sqlglot's ParseError/TokenError, or a crash on odd input: not SQL
             continue
     return ()
+
+
+@functools.lru_cache(maxsize=1024)
+def jpql_entities(jpql: str) -> Tables:
+    """``((entity, access), ...)`` named by a JPQL/HQL string (sqlglot; PostgreSQL would read
+    ``FROM User`` as the ``USER`` function); ``()`` when it does not parse.
+
+    >>> jpql_entities("UPDATE User u SET u.active = false WHERE u.id = :id")
+    (('user', 'write'),)
+    """
+    if not looks_like_sql(jpql):
+        return ()
+    try:
+        return _glot_tables(_normalized(jpql) or jpql, None)
+    except Exception:  # sqlglot's ParseError/TokenError, or a crash on odd input
+        return ()

@@ -32,7 +32,16 @@ from tree_sitter import Language, Node, Parser, Query, QueryCursor
 from model.inventory import Diagnostic
 from ownership.code.sql import PLACEHOLDER, SQL_WORDS, looks_like_sql
 
-__all__ = ["Parsed", "captures", "child_text", "error_diagnostic", "literal_text", "matches", "parse", "sql_literals"]
+__all__ = [
+    "Parsed",
+    "captures",
+    "child_text",
+    "error_diagnostic",
+    "literal_text",
+    "matches",
+    "parse",
+    "sql_literals",
+]
 
 _GRAMMARS: dict[str, Callable[[], object]] = {
     "rust": tree_sitter_rust.language,
@@ -43,7 +52,7 @@ _GRAMMARS: dict[str, Callable[[], object]] = {
     "java": tree_sitter_java.language,
     "ruby": tree_sitter_ruby.language,
 }
-_JS_STRINGS = "[(string) (template_string)] @str (binary_expression operator: \"+\") @cat"
+_JS_STRINGS = '[(string) (template_string)] @str (binary_expression operator: "+") @cat'
 _STRING_QUERIES = {
     "rust": "[(string_literal) (raw_string_literal)] @str",
     "go": '[(interpreted_string_literal) (raw_string_literal)] @str (binary_expression operator: "+") @cat',
@@ -63,7 +72,17 @@ _CONTENT = frozenset(
     | {"multiline_string_fragment", "heredoc_content"}
 )
 _SUBSTITUTIONS = frozenset({"template_substitution", "interpolation"})
-_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "b": "\b", "f": "\f", "v": "\v", "a": "\a", "e": "\x1b"}
+_ESCAPES = {
+    "n": "\n",
+    "t": "\t",
+    "r": "\r",
+    "0": "\0",
+    "b": "\b",
+    "f": "\f",
+    "v": "\v",
+    "a": "\a",
+    "e": "\x1b",
+}
 _PREFIX = 48
 
 
@@ -124,7 +143,9 @@ def error_diagnostic(node: Node, path: str) -> Diagnostic | None:
             break
         node = child
     line = node.start_point.row + 1
-    return Diagnostic("warning", "syntax error; literals around it may be missed", path, line, code="parse-error")
+    return Diagnostic(
+        "warning", "syntax error; literals around it may be missed", path, line, code="parse-error"
+    )
 
 
 def _unescape(raw: str) -> str:
@@ -163,7 +184,9 @@ def _may_be_sql(src: bytes, node: Node) -> bool:
         start = first.start_byte if content else first.end_byte
     prefix = src[start : min(node.end_byte, start + _PREFIX)]
     i, n = 0, len(prefix)
-    while i < n and (prefix[i] in b" \t\r\n(" or (prefix[i] == 0x5C and prefix[i + 1 : i + 2] in (b"n", b"t", b"r"))):
+    while i < n and (
+        prefix[i] in b" \t\r\n(" or (prefix[i] == 0x5C and prefix[i + 1 : i + 2] in (b"n", b"t", b"r"))
+    ):
         i += 2 if prefix[i] == 0x5C else 1
     rest = prefix[i:]
     if rest.startswith((b"--", b"/*")) or (not rest and n == _PREFIX):
