@@ -273,8 +273,7 @@ def _read_pyproject(info: _Info, root: Path) -> None:
             elif isinstance(spec, dict) and spec.get("workspace") is True:
                 info.dep_names.add(("py", _py_name(dep)))
     scripts = _table(data, "project", "scripts") or _table(data, "tool", "poetry", "scripts")
-    directory = root / info.path
-    info.deployable |= bool(scripts) or any((directory / f).is_file() for f in _PY_ENTRY_FILES)
+    info.deployable |= bool(scripts)
 
 
 def _read_info(info: _Info, root: Path, workspace_deps: Mapping[str, Any]) -> None:
@@ -289,6 +288,8 @@ def _read_info(info: _Info, root: Path, workspace_deps: Mapping[str, Any]) -> No
             _read_go(info, root, go_file)
     if "pyproject.toml" in manifests:
         _read_pyproject(info, root)
+    if manifests & {"pyproject.toml", "setup.py", "requirements.txt"}:
+        info.deployable |= any((root / info.path / f).is_file() for f in _PY_ENTRY_FILES)
     if "Gemfile" in manifests:
         info.deployable |= (root / info.path / "config.ru").is_file()
 

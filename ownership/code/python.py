@@ -220,10 +220,10 @@ class _Reader:
             arg = node.args[0]
             items = arg.elts if isinstance(arg, ast.List | ast.Tuple) else [arg]
             self.refs([i.func for i in items if isinstance(i, ast.Call)], "insert", node.lineno)
-        elif method in _MAPPING_WRITES or method in ("query", "select"):
-            self.refs(node.args[:1] if method in _MAPPING_WRITES else node.args, method, node.lineno)
         elif method in _SQLA_WRITES | {"select"} and _name(receiver) in self.tables:
             self.refs([receiver], method, node.lineno)
+        elif method in _MAPPING_WRITES or method in ("query", "select"):
+            self.refs(node.args[:1] if method in _MAPPING_WRITES else node.args, method, node.lineno)
         elif method in _SQLA_WRITES and _name(receiver) in _SQLA_MODULES:
             self.refs(node.args[:1], method, node.lineno)
 

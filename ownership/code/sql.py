@@ -4,10 +4,10 @@ Only strings whose first word (after white space, comments and opening parenthes
 ``INSERT``, ``UPDATE``, ``DELETE``, ``WITH``, ``MERGE``, ``REPLACE``, ``UPSERT`` or ``COPY`` are
 parsed (:func:`looks_like_sql`). :func:`sql_tables` parses with PostgreSQL's own parser (pglast)
 first; when that fails, driver parameters (``?``, ``%s``, ``%(name)s``, ``:name``, ``@name``) are
-replaced by ``$1`` (and ``REPLACE``/``UPSERT`` by ``INSERT``) using sqlglot's tokenizer and
-PostgreSQL tries again; then sqlglot parses the
-text in its generic and MySQL dialects, keeping only statements a database would accept (an
-``UPDATE`` with ``SET``, a ``DELETE`` with ``FROM``, an ``INSERT`` with ``INTO`` and rows).
+replaced by the placeholder (and ``REPLACE``/``UPSERT`` by ``INSERT``) using sqlglot's tokenizer
+and PostgreSQL tries again; then sqlglot parses the text in its generic and MySQL dialects,
+keeping only statements a database would accept (an ``UPDATE`` with ``SET``, a ``DELETE`` with
+``FROM``, an ``INSERT`` with ``INTO`` and rows).
 
 The target of ``INSERT``/``UPDATE``/``DELETE``/``MERGE`` (and of ``COPY ... FROM``) is written;
 every other table (``FROM``, ``JOIN``, ``USING``, subqueries, an ``UPDATE``'s ``FROM``) is read.
@@ -86,7 +86,7 @@ def looks_like_sql(text: str) -> bool:
 
 
 def _name(schema: str, table: str) -> str:
-    if not table or table.lower() == PLACEHOLDER:
+    if not table or table.lower() == PLACEHOLDER or not (table[0].isalpha() or table[0] == "_"):
         return ""
     return qualified("" if schema.lower() == PLACEHOLDER else schema, table)
 
@@ -154,8 +154,9 @@ def _param_span(tokens: list[Token], i: int) -> int:
 
 
 def _normalized(sql: str) -> str | None:
-    """``sql`` with driver parameters replaced by ``$1`` and a leading ``REPLACE``/``UPSERT`` by
-    ``INSERT``, working on sqlglot's tokens; ``None`` when nothing changed."""
+    """``sql`` with driver parameters replaced by :data:`PLACEHOLDER` (valid wherever a value or a
+    name is) and a leading ``REPLACE``/``UPSERT`` by ``INSERT``, working on sqlglot's tokens;
+    ``None`` when nothing changed."""
     try:
         tokens = Tokenizer().tokenize(sql)
     except Exception:  # sqlglot raises its own TokenError and, on odd input, others
@@ -167,7 +168,7 @@ def _normalized(sql: str) -> str | None:
     while i < len(tokens):
         span = _param_span(tokens, i)
         if span:
-            out += [sql[pos : tokens[i].start], "$1"]
+            out += [sql[pos : tokens[i].start], PLACEHOLDER]
             pos, i = tokens[i + span - 1].end + 1, i + span
         else:
             i += 1
