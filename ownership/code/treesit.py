@@ -52,15 +52,17 @@ _GRAMMARS: dict[str, Callable[[], object]] = {
     "java": tree_sitter_java.language,
     "ruby": tree_sitter_ruby.language,
 }
-_JS_STRINGS = '[(string) (template_string)] @str (binary_expression operator: "+") @cat'
-_STRING_QUERIES = {
-    "rust": "[(string_literal) (raw_string_literal)] @str",
-    "go": '[(interpreted_string_literal) (raw_string_literal)] @str (binary_expression operator: "+") @cat',
-    "typescript": _JS_STRINGS,
-    "tsx": _JS_STRINGS,
-    "javascript": _JS_STRINGS,
-    "java": '(string_literal) @str (binary_expression operator: "+") @cat',
-    "ruby": '[(string) (heredoc_body)] @str (binary operator: "+") @cat',
+#: The first-word check of :func:`ownership.code.sql.looks_like_sql`, as a query predicate: only
+#: string content starting like a statement (or with a comment) reaches Python.
+_FIRST_WORD = r"^[\s(]*((?i:" + "|".join(sorted(SQL_WORDS)) + r")\b|--|/\*)"
+_CONTENT_NODES = {
+    "rust": "(string_content)",
+    "go": "[(interpreted_string_literal_content) (raw_string_literal_content)]",
+    "typescript": "(string_fragment)",
+    "tsx": "(string_fragment)",
+    "javascript": "(string_fragment)",
+    "java": "[(string_fragment) (multiline_string_fragment)]",
+    "ruby": "[(string_content) (heredoc_content)]",
 }
 _STRING_TYPES = frozenset(
     {"string_literal", "raw_string_literal", "interpreted_string_literal", "string", "template_string"}
@@ -83,7 +85,6 @@ _ESCAPES = {
     "a": "\a",
     "e": "\x1b",
 }
-_PREFIX = 48
 
 
 @dataclass(frozen=True)
@@ -175,28 +176,6 @@ def literal_text(node: Node) -> str:
     return "".join(parts)
 
 
-def _may_be_sql(src: bytes, node: Node) -> bool:
-    """A cheap look at the first bytes of a literal's content: could its first word be a statement?"""
-    first = node.child(0)
-    start = node.start_byte
-    if first is not None:
-        content = first.type in _CONTENT or first.type in _SUBSTITUTIONS or first.type == "escape_sequence"
-        start = first.start_byte if content else first.end_byte
-    prefix = src[start : min(node.end_byte, start + _PREFIX)]
-    i, n = 0, len(prefix)
-    while i < n and (
-        prefix[i] in b" \t\r\n(" or (prefix[i] == 0x5C and prefix[i + 1 : i + 2] in (b"n", b"t", b"r"))
-    ):
-        i += 2 if prefix[i] == 0x5C else 1
-    rest = prefix[i:]
-    if rest.startswith((b"--", b"/*")) or (not rest and n == _PREFIX):
-        return True  # a comment or a long indent: let the full text decide
-    j = 0
-    while j < len(rest) and (chr(rest[j]).isalpha() or rest[j] == 0x5F):
-        j += 1
-    return rest[:j].decode("ascii", "replace").lower() in SQL_WORDS
-
-
 def _leaves(node: Node, out: list[Node | None]) -> None:
     """The operands of a ``+`` chain, left to right (``None`` for a non-literal)."""
     if node.type in _CONCAT_TYPES and child_text(node, "operator") == "+":
@@ -214,36 +193,41 @@ def _leaves_field(node: Node, field: str, out: list[Node | None]) -> None:
         _leaves(child, out)
 
 
-def _leftmost(node: Node) -> Node:
-    while node.type in _CONCAT_TYPES:
-        left = node.child_by_field_name("left")
-        if left is None:
+def _chain_top(literal: Node) -> Node:
+    """The ``+`` chain a literal starts (climbing while it is the left operand), else the literal."""
+    node = literal
+    parent = node.parent
+    while parent is not None and parent.type in _CONCAT_TYPES and child_text(parent, "operator") == "+":
+        left = parent.child_by_field_name("left")
+        if left is None or left.start_byte != node.start_byte or left.end_byte != node.end_byte:
             break
-        node = left
+        node, parent = parent, parent.parent
     return node
 
 
+def _candidates_query(lang: str) -> str:
+    pattern = _FIRST_WORD.replace("\\", "\\\\").replace('"', '\\"')
+    return f'({_CONTENT_NODES[lang]} @c (#match? @c "{pattern}"))'
+
+
 def sql_literals(lang: str, root: Node, src: bytes) -> Iterator[tuple[Node, str]]:
-    """``(node, text)`` for each literal (or ``+`` chain) under ``root`` that starts like SQL."""
-    found = captures(lang, _STRING_QUERIES[lang], root)
-    joined: set[int] = set()
-    covered = -1
-    for cat in sorted(found.get("cat", ()), key=lambda n: (n.start_byte, -n.end_byte)):
-        if cat.end_byte <= covered:
+    """``(node, text)`` for each literal (or ``+`` chain it starts) under ``root`` that starts like SQL.
+
+    ``src`` is the parsed source (kept for callers that slice it)."""
+    done: set[tuple[int, int]] = set()
+    for content in captures(lang, _candidates_query(lang), root).get("c", ()):
+        literal = content.parent
+        if literal is None or literal.type not in _STRING_TYPES:
             continue
-        covered = cat.end_byte
-        first = _leftmost(cat)
-        if first.type not in _STRING_TYPES or not _may_be_sql(src, first):
+        top = _chain_top(literal)
+        if (top.start_byte, top.end_byte) in done:
             continue
-        leaves: list[Node | None] = []
-        _leaves(cat, leaves)
-        joined.update(leaf.start_byte for leaf in leaves if leaf is not None)
-        text = "".join(PLACEHOLDER if leaf is None else literal_text(leaf) for leaf in leaves)
+        done.add((top.start_byte, top.end_byte))
+        if top is literal:
+            text = literal_text(literal)
+        else:
+            leaves: list[Node | None] = []
+            _leaves(top, leaves)
+            text = "".join(PLACEHOLDER if leaf is None else literal_text(leaf) for leaf in leaves)
         if looks_like_sql(text):
-            yield cat, text
-    for node in found.get("str", ()):
-        if node.start_byte in joined or not _may_be_sql(src, node):
-            continue
-        text = literal_text(node)
-        if looks_like_sql(text):
-            yield node, text
+            yield top, text

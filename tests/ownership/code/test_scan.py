@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from ownership.code import AccessSummary, CodeScan, TableUse, code_files, scan_code, table_access
+from ownership.code import pool as pool_module
 from ownership.code import scan as scan_module
 from ownership.units import Unit, find_units
 
@@ -101,38 +102,70 @@ def test_large_files_are_skipped_with_one_info(scan_files: Scan) -> None:
 
 
 def test_unparseable_files_give_one_diagnostic_each(scan_files: Scan) -> None:
+    sql = "SELECT * FROM a"
     scan = scan_files(
         {
-            "a.py": "def f(:\n",
-            "b.ts": "const = ;\nconst y = = 2;\n",
-            "c.rb": "class\n",
-            "d.java": "class {",
-            "e.go": "package\n}}}",
-            "f.rs": "fn (",
+            "a.py": f'q = "{sql}"\ndef f(:\n',
+            "b.ts": f'const q = "{sql}";\nconst = ;\nconst y = = 2;\n',
+            "c.rb": f'q = "{sql}"\nclass\n',
+            "d.java": f'class {{ String q = "{sql}"; ',
+            "e.go": f'package\nconst q = "{sql}"\n}}}}}}',
+            "f.rs": f'fn ( "{sql}"',
             "g.prisma": "model A {\n  oops = 1\n}\n",
-            "h.py": b"\xff\xfe\x00garbage\x00",
+            "h.py": b"\xff\xfe\x00select from\x00",
         }
     )
-    assert sorted({d.path for d in scan.diagnostics}) == [
-        "a.py",
-        "b.ts",
-        "c.rb",
-        "d.java",
-        "e.go",
-        "f.rs",
-        "g.prisma",
-        "h.py",
-    ]
-    assert [d.path for d in scan.diagnostics if d.path != "g.prisma"] == [
-        "a.py",
-        "b.ts",
-        "c.rb",
-        "d.java",
-        "e.go",
-        "f.rs",
-        "h.py",
-    ]
+    paths = [d.path for d in scan.diagnostics]
+    assert sorted(set(paths)) == ["a.py", "b.ts", "c.rb", "d.java", "e.go", "f.rs", "g.prisma", "h.py"]
+    assert [p for p in paths if p != "g.prisma"] == ["a.py", "b.ts", "c.rb", "d.java", "e.go", "f.rs", "h.py"]
     assert all(d.code == "parse-error" for d in scan.diagnostics)
+
+
+def test_files_that_cannot_hold_evidence_are_not_parsed(make_tree: Make) -> None:
+    files: dict[str, str | bytes] = {"a.py": "def f(:\n", "b.ts": "const = ;"}
+    files["c.go"] = 'package c\nconst q = "DELETE FROM t"'
+    root = make_tree("r", files)
+    assert [d.path for d in scan_code(root, ()).diagnostics] == []
+    full = scan_code(root, (), prefilter=False)
+    assert [d.path for d in full.diagnostics] == ["a.py", "b.ts"]
+    assert full.uses == scan_code(root, ()).uses
+    assert (full.files, full.lines) == (3, 4)
+
+
+def test_second_pass_reads_files_naming_declarations(scan_files: Scan) -> None:
+    scan = scan_files(
+        {
+            "models/user.rb": "class User < ApplicationRecord\nend\n",
+            "models/admin.rb": "class Admin < User\nend\n",
+            "models/root.rb": "class Root < Admin\nend\n",
+            "jobs/purge.rb": "Root.destroy_all\n",
+            "jobs/other.rb": "Other.destroy_all\n",
+        }
+    )
+    assert [(u.table, u.access, u.path) for u in scan.uses] == [
+        ("users", "write", "jobs/purge.rb"),
+        ("users", "write", "models/user.rb"),
+    ]
+    assert scan.files == 5
+
+
+def test_a_pool_gives_the_same_result(monkeypatch: pytest.MonkeyPatch, make_tree: Make) -> None:
+    files: dict[str, str | bytes] = {
+        f"s{i}/q{j}.go": f'package q\nconst q = "DELETE FROM t{i}_{j}"' for i in range(4) for j in range(5)
+    }
+    files |= {f"s{i}/go.mod": "" for i in range(4)}
+    files["m.rb"] = "class User < ApplicationRecord\nend\n"
+    files["u.rb"] = "User.create!\n"
+    root = make_tree("r", files)
+    units = find_units(root)
+    alone = scan_code(root, units, workers=1)
+    monkeypatch.setattr(pool_module, "BATCH_BYTES", 1)
+    pooled = scan_code(root, units, workers=2)
+    assert pooled == alone
+    assert len(alone.uses) == 22
+    assert pool_module.plan_workers(total_bytes=10**9, requested=3) == 3
+    monkeypatch.setenv("FKMAP_WORKERS", "1")
+    assert pool_module.plan_workers(total_bytes=10**9) == 1
 
 
 def test_a_reader_crash_is_a_diagnostic_not_a_failure(
@@ -142,7 +175,7 @@ def test_a_reader_crash_is_a_diagnostic_not_a_failure(
         raise RuntimeError("bug")
 
     monkeypatch.setitem(scan_module._READERS, "python", boom)
-    root = make_tree("r", {"a.py": "x = 1", "b.go": 'package b\nconst q = "DELETE FROM t"'})
+    root = make_tree("r", {"a.py": 'q = "DELETE FROM a"', "b.go": 'package b\nconst q = "DELETE FROM t"'})
     scan = scan_code(root, ())
     assert [u.table for u in scan.uses] == ["t"]
     assert [(d.severity, d.code, d.path) for d in scan.diagnostics] == [("error", "internal", "a.py")]
