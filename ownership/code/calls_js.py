@@ -14,7 +14,7 @@ Which methods write and which read is in :mod:`.ops`. References to names no dec
 (``Object.create``, ``Promise.all``) are dropped when the scan resolves them.
 
 >>> from ownership.code.facts import FileFacts
->>> from ownership.code.treesit import parse
+>>> from ownership.code.treesit import matches, parse
 >>> tree = parse("typescript", b'''
 ... class UsersService {
 ...   constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
@@ -22,7 +22,7 @@ Which methods write and which read is in :mod:`.ops`. References to names no dec
 ...   logs() { return db.collection("audit").find({}); }
 ... }''')
 >>> facts = FileFacts()
->>> read_calls("typescript", tree.root_node, facts)
+>>> read_calls(matches("typescript", patterns("typescript"), tree.root_node), facts)
 >>> [(r.name, r.access, r.line) for r in facts.refs], [(f.table, f.how) for f in facts.found]
 ([('User', 'write', 4)], [('audit', 'mongodb')])
 """
@@ -34,9 +34,9 @@ from tree_sitter import Node
 from ownership.code.evidence import Access
 from ownership.code.facts import FileFacts, Found, Ref
 from ownership.code.ops import JS_MODEL, MONGO, PRISMA, TYPEORM_REPO, Ops, access_of
-from ownership.code.treesit import child_text, literal_text, matches
+from ownership.code.treesit import child_text, literal_text
 
-__all__ = ["read_calls"]
+__all__ = ["patterns", "read_calls"]
 
 _MONGO_CAMEL = (
     "insertOne insertMany updateOne updateMany replaceOne deleteOne deleteMany bulkWrite findOneAndUpdate"
@@ -99,16 +99,15 @@ def _injected(holder: Node) -> str:
     return ""
 
 
-def _typed_variables(lang: str, root: Node, variables: dict[str, tuple[str, str]]) -> None:
-    """Names declared with a repository/model type: ``users: Repository<User>``."""
-    for m in matches(lang, _TYPED, root):
-        annotation = m["typed"].parent
-        holder = annotation.parent if annotation is not None else None
-        if annotation is None or holder is None or annotation.type != "type_annotation":
-            continue
-        name = holder.child_by_field_name("pattern") or holder.child_by_field_name("name")
-        if name is not None:
-            variables[child_text(name)] = ("entity", _injected(holder) or child_text(m["ent"]))
+def _typed_variable(typed: Node, entity: Node, variables: dict[str, tuple[str, str]]) -> None:
+    """A name declared with a repository/model type: ``users: Repository<User>``."""
+    annotation = typed.parent
+    holder = annotation.parent if annotation is not None else None
+    if annotation is None or holder is None or annotation.type != "type_annotation":
+        return
+    name = holder.child_by_field_name("pattern") or holder.child_by_field_name("name")
+    if name is not None:
+        variables[child_text(name)] = ("entity", _injected(holder) or child_text(entity))
 
 
 def _target(getter: str, arg: Node) -> tuple[str, str]:
@@ -151,15 +150,20 @@ def _one(m: dict[str, Node], facts: FileFacts, variables: dict[str, tuple[str, s
         _use(facts, ("entity", child_text(m["arg"])), access_of(TYPEORM_REPO, op), _line(m["manager"]))
 
 
-def read_calls(lang: str, root: Node, facts: FileFacts) -> None:
-    """Add the ORM/driver call references and MongoDB uses found under ``root`` to ``facts``."""
+def patterns(lang: str) -> str:
+    """The query patterns :func:`read_calls` reads the matches of (typed names only in TypeScript)."""
+    return _QUERY if lang == "javascript" else f"{_QUERY}\n{_TYPED}"
+
+
+def read_calls(found: list[dict[str, Node]], facts: FileFacts) -> None:
+    """Add the ORM/driver call references and MongoDB uses of the matches of :func:`patterns`
+    (other matches are ignored) to ``facts``."""
     variables: dict[str, tuple[str, str]] = {}
-    if lang != "javascript":
-        _typed_variables(lang, root, variables)
-    found = matches(lang, _QUERY, root)
     for m in found:
-        if "var" in m:
+        if "typed" in m:
+            _typed_variable(m["typed"], m["ent"], variables)
+        elif "var" in m:
             variables[child_text(m["var"])] = _target(child_text(m["g"]), m["arg"])
     for m in found:
-        if "var" not in m:
+        if "typed" not in m and "var" not in m:
             _one(m, facts, variables)

@@ -84,6 +84,7 @@ class DeclIndex:
 
     def __init__(self, decls: Iterable[tuple[str, Decl]]) -> None:
         self._by_name: dict[tuple[str, str], list[tuple[str, Decl]]] = defaultdict(list)
+        self._resolved: dict[tuple[str, str, str], Decl | None] = {}
         for unit, decl in decls:
             self._by_name[(decl.namespace, decl.name.lower())].append((unit, decl))
 
@@ -95,14 +96,18 @@ class DeclIndex:
                 return group[0]
         return None
 
+    def _resolve(self, unit: str, namespace: str, name: str) -> Decl | None:
+        key = (unit, namespace, name.lower())
+        if key not in self._resolved:
+            decl = self._pick(unit, namespace, name)
+            for _ in range(4):  # alias chains are short: repository -> entity
+                if decl is None or not decl.alias_of:
+                    break
+                decl = self._pick(unit, namespace, decl.alias_of)
+            self._resolved[key] = decl if decl is not None and not decl.alias_of else None
+        return self._resolved[key]
+
     def lookup(self, unit: str, ref: Ref) -> tuple[str, str] | None:
         """``(table, how)`` for a reference from ``unit``, or ``None`` when unresolved or ambiguous."""
-        name = ref.name
-        for _ in range(4):  # alias chains are short: repository -> entity
-            decl = self._pick(unit, ref.namespace, name)
-            if decl is None:
-                return None
-            if not decl.alias_of:
-                return decl.table, ref.how or decl.how
-            name = decl.alias_of
-        return None
+        decl = self._resolve(unit, ref.namespace, ref.name)
+        return None if decl is None else (decl.table, ref.how or decl.how)

@@ -24,7 +24,15 @@ from tree_sitter import Node
 from ownership.code.facts import FileFacts, Found
 from ownership.code.ops import MONGO, access_of
 from ownership.code.sql import sql_tables
-from ownership.code.treesit import child_text, error_diagnostic, literal_text, matches, parse, sql_literals
+from ownership.code.treesit import (
+    child_text,
+    error_diagnostic,
+    literal_text,
+    literals_from,
+    matches,
+    parse,
+    run,
+)
 
 __all__ = ["read_go"]
 
@@ -45,9 +53,9 @@ def _line(node: Node) -> int:
     return node.start_point.row + 1
 
 
-def _mongo(facts: FileFacts, root: Node) -> None:
+def _mongo(facts: FileFacts, found: list[dict[str, Node]], root: Node) -> None:
     variables: dict[str, str] = {}
-    for match in matches("go", _QUERY, root):
+    for match in found:
         name = literal_text(match["name"]).lower()
         if "var" in match:
             variables[child_text(match["var"])] = name
@@ -68,7 +76,10 @@ def read_go(src: bytes, path: str) -> FileFacts:
     facts = FileFacts()
     if (diag := error_diagnostic(tree.root_node, path)) is not None:
         facts.diagnostics.append(diag)
-    for node, text in sql_literals("go", tree.root_node, src):
+    mongo = b"Collection" in src
+    contents, found = run("go", _QUERY if mongo else "", tree.root_node)
+    for node, text in literals_from(contents):
         facts.sql(sql_tables(text), "sql", _line(node))
-    _mongo(facts, tree.root_node)
+    if mongo:
+        _mongo(facts, found, tree.root_node)
     return facts

@@ -40,7 +40,7 @@ from ownership.code.facts import Decl, FileFacts, Ref
 from ownership.code.names import qualified, snake_case
 from ownership.code.ops import SPRING_DATA, access_of
 from ownership.code.sql import jpql_entities, sql_tables
-from ownership.code.treesit import child_text, error_diagnostic, literal_text, matches, parse, sql_literals
+from ownership.code.treesit import child_text, error_diagnostic, literal_text, literals_from, parse, run
 
 __all__ = ["read_java"]
 
@@ -162,13 +162,13 @@ def read_java(src: bytes, path: str) -> FileFacts:
     facts = FileFacts()
     if (diag := error_diagnostic(tree.root_node, path)) is not None:
         facts.diagnostics.append(diag)
-    for node, text in sql_literals("java", tree.root_node, src):
+    contents, found = run("java", _QUERY, tree.root_node)
+    for node, text in literals_from(contents):
         if _is_jpql(node):
             entities = jpql_entities(text)
             facts.refs.extend(Ref(t, a, "jpa", _line(node)) for t, a in entities if "." not in t)
         else:
             facts.sql(sql_tables(text), "sql", _line(node))
-    found = matches("java", _QUERY, tree.root_node)
     types = {child_text(m["var"]): child_text(m["type"]) for m in found if "var" in m}
     for m in found:
         if "cls" in m:

@@ -34,11 +34,11 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from ownership.code.calls_js import read_calls
+from ownership.code.calls_js import patterns, read_calls
 from ownership.code.facts import Decl, FileFacts
 from ownership.code.names import pluralize, pluralize_last, qualified, snake_case
 from ownership.code.sql import sql_tables
-from ownership.code.treesit import child_text, error_diagnostic, literal_text, matches, parse, sql_literals
+from ownership.code.treesit import child_text, error_diagnostic, literal_text, literals_from, parse, run
 
 __all__ = ["object_pairs", "read_js", "string_value"]
 
@@ -49,7 +49,7 @@ _QUERY = """
 (call_expression function: (member_expression object: (identifier) @cls property: (property_identifier) @p)
   arguments: (arguments (object) . (object) @opts .) (#eq? @p "init")) @init
 (call_expression function: [(identifier) @p (member_expression property: (property_identifier) @p)]
-  arguments: (arguments . (string) @name . (_)) (#eq? @p "model")) @model
+  arguments: (arguments . (string) @name . (_)) (#eq? @p "model")) @mongoose
 """
 _DECORATORS = {"Entity": "typeorm", "Table": "sequelize", "Schema": "mongoose"}
 _CLASS_NODES = frozenset({"class_declaration", "class", "abstract_class_declaration"})
@@ -143,7 +143,7 @@ def _init(m: dict[str, Node]) -> list[Decl]:
 
 
 def _mongoose(m: dict[str, Node]) -> list[Decl]:
-    call = m["model"]
+    call = m["mongoose"]
     args = call.child_by_field_name("arguments")
     third = args.named_children[2] if args is not None and len(args.named_children) > 2 else None
     model = string_value(m["name"])
@@ -154,9 +154,9 @@ def _mongoose(m: dict[str, Node]) -> list[Decl]:
     return [Decl(n, collection.lower(), "mongoose", _line(call)) for n in names]
 
 
-def _declarations(lang: str, root: Node) -> list[Decl]:
+def _declarations(found: list[dict[str, Node]]) -> list[Decl]:
     decls: list[Decl] = []
-    for m in matches(lang, _QUERY, root):
+    for m in found:
         if "dec" in m:
             decl = _decorator(m["dec"])
             decls += [decl] if decl is not None else []
@@ -164,7 +164,7 @@ def _declarations(lang: str, root: Node) -> list[Decl]:
             decls += _define(m)
         elif "init" in m:
             decls += _init(m)
-        elif "model" in m:
+        elif "mongoose" in m:
             decls += _mongoose(m)
     return decls
 
@@ -175,8 +175,9 @@ def read_js(src: bytes, path: str, lang: str = "javascript") -> FileFacts:
     facts = FileFacts()
     if (diag := error_diagnostic(tree.root_node, path)) is not None:
         facts.diagnostics.append(diag)
-    for node, text in sql_literals(lang, tree.root_node, src):
+    contents, found = run(lang, f"{_QUERY}\n{patterns(lang)}", tree.root_node)
+    for node, text in literals_from(contents):
         facts.sql(sql_tables(text), "sql", _line(node))
-    facts.decls.extend(_declarations(lang, tree.root_node))
-    read_calls(lang, tree.root_node, facts)
+    facts.decls.extend(_declarations(found))
+    read_calls(found, facts)
     return facts

@@ -34,7 +34,7 @@ from ownership.code.facts import Decl, FileFacts, Ref
 from ownership.code.names import rails_table
 from ownership.code.ops import RAILS, access_of
 from ownership.code.sql import sql_tables
-from ownership.code.treesit import child_text, error_diagnostic, literal_text, matches, parse, sql_literals
+from ownership.code.treesit import child_text, error_diagnostic, literal_text, literals_from, parse, run
 
 __all__ = ["read_ruby"]
 
@@ -89,9 +89,10 @@ def read_ruby(src: bytes, path: str) -> FileFacts:
     facts = FileFacts()
     if (diag := error_diagnostic(tree.root_node, path)) is not None:
         facts.diagnostics.append(diag)
-    for node, text in sql_literals("ruby", tree.root_node, src):
+    contents, found = run("ruby", _QUERY, tree.root_node)
+    for node, text in literals_from(contents):
         facts.sql(sql_tables(text), "sql", _line(node))
-    for m in matches("ruby", _QUERY, tree.root_node):
+    for m in found:
         if "cls" in m:
             if (decl := _model(m)) is not None:
                 facts.decls.append(decl)

@@ -30,7 +30,7 @@ from tree_sitter import Node
 from ownership.code.facts import Decl, FileFacts, Ref
 from ownership.code.names import qualified
 from ownership.code.sql import sql_tables
-from ownership.code.treesit import captures, child_text, error_diagnostic, literal_text, parse, sql_literals
+from ownership.code.treesit import child_text, error_diagnostic, literal_text, literals_from, parse, run
 
 __all__ = ["read_rust"]
 
@@ -108,18 +108,18 @@ def read_rust(src: bytes, path: str) -> FileFacts:
     facts = FileFacts()
     if (diag := error_diagnostic(tree.root_node, path)) is not None:
         facts.diagnostics.append(diag)
-    for node, text in sql_literals("rust", tree.root_node, src):
+    contents, found = run("rust", _QUERY, tree.root_node)
+    for node, text in literals_from(contents):
         facts.sql(sql_tables(text), _how(node), node.start_point.row + 1)
-    found = captures("rust", _QUERY, tree.root_node)
-    for body in found.get("body", ()):
+    for body in (m["body"] for m in found if "body" in m):
         if (decl := _table_macro(body)) is not None:
             facts.decls.append(decl)
     written: list[tuple[int, int]] = []
-    for arg in found.get("target", ()):
+    for arg in (m["target"] for m in found if "target" in m):
         if name := _target_table(arg):
             facts.refs.append(Ref(name, "write", "diesel", arg.start_point.row + 1, "diesel"))
             written.append((arg.start_byte, arg.end_byte))
-    for table_path in found.get("path", ()):
+    for table_path in (m["path"] for m in found if "path" in m):
         start, scoped = table_path.start_byte, table_path.parent
         context = scoped.parent.type if scoped is not None and scoped.parent is not None else ""
         if context not in _NOT_A_READ and not any(a <= start < b for a, b in written):

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from model.inventory import Diagnostic
-from ownership.code.evidence import CodeScan, TableUse
+from ownership.code.evidence import CodeScan, TableUse, sorted_uses
 from ownership.code.facts import DeclIndex, FileFacts
 from ownership.code.gate import REFERENCING, identifiers, needs_parse
 from ownership.code.golang import read_go
@@ -232,7 +232,7 @@ def scan_code(
     index = DeclIndex((unit, decl) for unit, _, facts in read for decl in facts.decls)
     uses = {use for unit, rel, facts in read for use in _uses(unit, rel, facts, index)}
     state.diagnostics.sort(key=lambda d: (d.path, d.line, d.code, d.message))
-    return CodeScan(tuple(sorted(uses)), tuple(state.diagnostics), state.files, state.lines)
+    return CodeScan(sorted_uses(uses), tuple(state.diagnostics), state.files, state.lines)
 
 
 def _unit_path(units: Sequence[Unit], rel: str) -> str:

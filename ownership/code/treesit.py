@@ -1,24 +1,26 @@
 """Tree-sitter plumbing shared by the Rust, Go, TypeScript/JavaScript, Java and Ruby readers.
 
 Grammars come from the ``tree-sitter-<language>`` wheels; parsers and compiled queries are cached
-per process. :func:`sql_literals` yields every string literal of a parse tree that reads as SQL,
+per process. :func:`run` queries a tree once for a reader's patterns and the SQL candidates;
+:func:`literals_from` (or :func:`sql_literals`) yields every string literal that reads as SQL,
 with its text: escapes decoded, substitutions (``${x}`` in JavaScript templates, ``#{x}`` in Ruby)
 replaced by :data:`~ownership.code.sql.PLACEHOLDER`, and ``"a" + "b"`` concatenations joined (a
 non-literal operand becomes the placeholder too). Literals are found by tree-sitter queries run in
-C; Python only looks at the few whose first bytes start like a statement.
+C, whose first-word check is a query predicate: Python only sees string content that starts like
+a statement.
 
 >>> tree = parse("javascript", b"const q = `SELECT * FROM ${t}.users WHERE id = ${id}`;")
->>> [text for _, text in sql_literals("javascript", tree.root_node, tree.src)]
+>>> [text for _, text in sql_literals("javascript", tree.root_node)]
 ['SELECT * FROM fkmap_ph.users WHERE id = fkmap_ph']
 >>> tree = parse("java", b'class A { String q = "SELECT a " + COLS + " FROM t\\\\n"; }')
->>> [(node.type, text) for node, text in sql_literals("java", tree.root_node, tree.src)]
+>>> [(node.type, text) for node, text in sql_literals("java", tree.root_node)]
 [('binary_expression', 'SELECT a fkmap_ph FROM t\\n')]
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import tree_sitter_go
@@ -38,9 +40,12 @@ __all__ = [
     "child_text",
     "error_diagnostic",
     "literal_text",
+    "literals_from",
     "matches",
     "parse",
+    "run",
     "sql_literals",
+    "strings_pattern",
 ]
 
 _GRAMMARS: dict[str, Callable[[], object]] = {
@@ -205,17 +210,24 @@ def _chain_top(literal: Node) -> Node:
     return node
 
 
-def _candidates_query(lang: str) -> str:
+def strings_pattern(lang: str) -> str:
+    """The query pattern capturing (as ``sqlc``) string content that starts like a statement."""
     pattern = _FIRST_WORD.replace("\\", "\\\\").replace('"', '\\"')
-    return f'({_CONTENT_NODES[lang]} @c (#match? @c "{pattern}"))'
+    return f'({_CONTENT_NODES[lang]} @sqlc (#match? @sqlc "{pattern}"))'
 
 
-def sql_literals(lang: str, root: Node, src: bytes) -> Iterator[tuple[Node, str]]:
-    """``(node, text)`` for each literal (or ``+`` chain it starts) under ``root`` that starts like SQL.
+def run(lang: str, patterns: str, root: Node) -> tuple[list[Node], list[dict[str, Node]]]:
+    """One query pass for the SQL candidates and a reader's own ``patterns``: ``(candidate string
+    contents, the other matches)``. One pass over the tree costs about half of two."""
+    found = matches(lang, f"{strings_pattern(lang)}\n{patterns}", root)
+    return [m["sqlc"] for m in found if "sqlc" in m], [m for m in found if "sqlc" not in m]
 
-    ``src`` is the parsed source (kept for callers that slice it)."""
+
+def literals_from(contents: Iterable[Node]) -> Iterator[tuple[Node, str]]:
+    """``(node, text)`` for each literal (or ``+`` chain it starts) holding one of the candidate
+    ``contents`` (from :func:`run`) whose text starts like SQL."""
     done: set[tuple[int, int]] = set()
-    for content in captures(lang, _candidates_query(lang), root).get("c", ()):
+    for content in contents:
         literal = content.parent
         if literal is None or literal.type not in _STRING_TYPES:
             continue
@@ -231,3 +243,8 @@ def sql_literals(lang: str, root: Node, src: bytes) -> Iterator[tuple[Node, str]
             text = "".join(PLACEHOLDER if leaf is None else literal_text(leaf) for leaf in leaves)
         if looks_like_sql(text):
             yield top, text
+
+
+def sql_literals(lang: str, root: Node) -> Iterator[tuple[Node, str]]:
+    """``(node, text)`` for each literal (or ``+`` chain) under ``root`` that starts like SQL."""
+    return literals_from(run(lang, "", root)[0])
