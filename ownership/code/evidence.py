@@ -42,7 +42,7 @@ class TableUse:
     ``unit`` is the unit's path (``""`` for the repository root); ``table`` the lower-case table
     name, ``schema.name`` when the code qualifies it; ``how`` the kind of evidence (``sql``,
     ``sqlx``, ``prisma``, ``sequelize``, ``typeorm``, ``django``, ``sqlalchemy``, ``rails``, ``jpa``,
-    ``diesel``, ``mongoose``, ``mongodb``); ``path`` the file relative to the scanned root in POSIX
+    ``diesel``, ``gorm``, ``mongoose``, ``mongodb``); ``path`` the file relative to the scanned root in POSIX
     form and ``line`` the 1-based line where the literal, declaration or call starts.
     """
 

@@ -11,7 +11,7 @@ parsed when one of these holds, checked on its raw bytes without parsing:
   (every statement :mod:`ownership.code.sql` reads a table from has one: a ``WITH`` statement ends
   in one of them);
 * it holds a marker its reader's declarations or direct uses need (:data:`MARKERS`: ``table`` for
-  Diesel, ``Collection`` for the Go MongoDB driver, ``Entity``/``define``/``model``... for the
+  Diesel, ``Collection`` and ``TableName`` for Go, ``Entity``/``define``/``model``... for the
   JavaScript ORMs, ``Record`` for Active Record, ``Model``/``Table``/``collection`` for Python, a
   subscript and a MongoDB method name for pymongo...);
 * (second pass) it names, as an identifier, something another file declared: ``User.create()``
@@ -52,7 +52,7 @@ _JS = (b"Entity", b"Table", b"Schema", b"define", b"init", b"model", b"collectio
 #: Per reader: bytes whose presence means declarations or direct (driver) uses may be there.
 MARKERS: dict[str, tuple[bytes, ...]] = {
     "rust": (b"table",),
-    "go": (b"Collection",),
+    "go": (b"Collection", b"TableName"),
     "typescript": _JS,
     "tsx": _JS,
     "javascript": _JS,

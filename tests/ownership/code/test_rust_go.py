@@ -135,3 +135,26 @@ def test_syntax_errors_give_one_diagnostic() -> None:
     assert [f.table for f in facts.found] == ["a"]
     facts = read_rust(b"fn f( {", "y.rs")
     assert [(d.code, d.path) for d in facts.diagnostics] == [("parse-error", "y.rs")]
+
+
+GORM = """package identity
+
+type Identity struct{ ID string }
+
+func (i Identity) TableName(ctx context.Context) string {
+	return "identities"
+}
+
+func (a *RecoveryAddress) TableName() string { return `identity_recovery_addresses` }
+
+func (x Other) TableName() string { return prefix + "x" }
+
+func (Plain) Name() string { return "not_a_table" }
+"""
+
+
+def test_go_table_name_methods(uses_of: Uses) -> None:
+    assert uses_of({"kratos/go.mod": "module k\n", "kratos/identity/identity.go": GORM}) == {
+        ("identities", "write", "gorm"),
+        ("identity_recovery_addresses", "write", "gorm"),
+    }
