@@ -5,15 +5,20 @@ does. :func:`scan_code` reads the source files of a tree with real parsers (tree
 for Rust, Go, TypeScript/JavaScript, Java and Ruby, :mod:`ast` for Python, fkmap's Prisma parser)
 and reports :class:`TableUse`\\ s: SQL literals parsed with PostgreSQL's parser (sqlglot as a
 fallback), ORM model declarations (Prisma, Sequelize, TypeORM, Mongoose, Django, SQLAlchemy,
-Active Record, JPA, Diesel) and the ORM calls a parser can tie to a model. Each use belongs to
-the innermost :class:`~ownership.units.Unit` holding its file; :func:`table_access` sums them per
-table and unit for the ownership inference.
+Active Record, JPA, Diesel, GORM) and the ORM calls a parser can tie to a model. Each use belongs
+to the innermost :class:`~ownership.units.Unit` holding its file; :func:`table_access` sums them
+per table and unit for the ownership inference.
 
-Modules: :mod:`.evidence` (result types), :mod:`.scan` (walk and dispatch), :mod:`.sql` (tables
-of a SQL string), :mod:`.treesit` (tree-sitter plumbing), one reader per language
-(:mod:`.rust`, :mod:`.golang`, :mod:`.javascript` with :mod:`.calls_js`, :mod:`.java`,
-:mod:`.ruby`, :mod:`.python`, :mod:`.prisma`), :mod:`.facts` (name resolution), :mod:`.ops`
-(which methods write), :mod:`.names` (ORM default table names).
+API: ``scan_code(root, units, *, workers=None, prefilter=True) -> CodeScan`` (``uses``,
+``diagnostics``, ``files``, ``lines``; ``units_for(table, access)``); ``table_access(scan) ->
+{table: {unit path: AccessSummary(writes, reads, first_write, first_read)}}``.
+
+Modules: :mod:`.evidence` (result types), :mod:`.scan` (passes and dispatch), :mod:`.gate`
+(which files need parsing), :mod:`.pool` (every core for large scans), :mod:`.sql` (tables of a
+SQL string), :mod:`.treesit` (tree-sitter plumbing), one reader per language (:mod:`.rust`,
+:mod:`.golang`, :mod:`.javascript` with :mod:`.calls_js`, :mod:`.java`, :mod:`.ruby`,
+:mod:`.python`, :mod:`.prisma`), :mod:`.facts` (name resolution), :mod:`.ops` (which methods
+write), :mod:`.names` (ORM default table names).
 
 Examples
 --------
@@ -38,7 +43,7 @@ posts {'content-service': (0, 1)}
 users {'auth-service': (1, 0), 'content-service': (0, 1)}
 """
 
-from ownership.code.evidence import Access, AccessSummary, CodeScan, TableUse, table_access
+from ownership.code.evidence import Access, AccessSummary, CodeScan, TableUse, sorted_uses, table_access
 from ownership.code.scan import LANGUAGES, MAX_FILE_BYTES, code_files, scan_code
 
 __all__ = [
@@ -50,5 +55,6 @@ __all__ = [
     "TableUse",
     "code_files",
     "scan_code",
+    "sorted_uses",
     "table_access",
 ]
