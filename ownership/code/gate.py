@@ -1,0 +1,104 @@
+"""Byte checks that spare parsing files which cannot hold any evidence (a speed-up, never a source).
+
+Parsing dominates the cost of a code scan, and most files of a service touch no table. A file is
+parsed when one of these holds, checked on its raw bytes without parsing:
+
+* it may hold a SQL statement naming a table: among its lower-cased words (``\\n``, ``\\t`` and
+  ``\\r`` escapes and every byte that cannot be in an identifier separate words) are both words of
+  one of the pairs ``select``/``from``, ``select``/``into``, ``insert``/``into``, ``update``/``set``,
+  ``delete``/``from``, ``merge``/``into``, ``replace``/``into``, ``upsert``/``into``,
+  ``copy``/``from``, ``copy``/``to``
+  (every statement :mod:`ownership.code.sql` reads a table from has one: a ``WITH`` statement ends
+  in one of them);
+* it holds a marker its reader's declarations or direct uses need (:data:`MARKERS`: ``table`` for
+  Diesel, ``Collection`` and ``TableName`` for Go, ``Entity``/``define``/``model``... for the
+  JavaScript ORMs, ``Record`` for Active Record, ``Model``/``Table``/``collection`` for Python, a
+  subscript and a MongoDB method name for pymongo...);
+* (second pass) it names, as an identifier, something another file declared: ``User.create()``
+  in a file with no SQL and no declaration is a reference only the declarations give meaning to.
+
+So a skipped file is one whose reader would have found nothing, and the uses are the same as when
+every file is parsed (``scan_code(..., prefilter=False)``; the tests compare both on every
+fixture). The one blind spot is contrived: a keyword glued to an escape other than ``\\n``,
+``\\t``, ``\\r`` (``"\\fFROM"``) in a file with no other pair.
+
+>>> may_hold_sql(b"const q = `SELECT * FROM users`"), may_hold_sql(b"import x from 'y'; x.update()")
+(True, False)
+>>> may_hold_sql(b'q := "SELECT id\\\\nFROM users"'), may_hold_sql(b"UpdateSettings(selected)")
+(True, False)
+>>> needs_parse("go", b'c := db.Collection("users")'), needs_parse("go", b"func main() {}")
+(True, False)
+>>> sorted(identifiers(b"await prisma.orderItem.create({ data })"))
+[b'await', b'create', b'data', b'orderitem', b'prisma']
+"""
+
+from __future__ import annotations
+
+__all__ = ["MARKERS", "REFERENCING", "identifiers", "may_hold_sql", "needs_parse", "words"]
+
+_PAIRS = (
+    (b"select", b"from"),
+    (b"select", b"into"),
+    (b"insert", b"into"),
+    (b"update", b"set"),
+    (b"delete", b"from"),
+    (b"merge", b"into"),
+    (b"replace", b"into"),
+    (b"upsert", b"into"),
+    (b"copy", b"from"),
+    (b"copy", b"to"),
+)
+_JS = (b"Entity", b"Table", b"Schema", b"define", b"init", b"model", b"collection")
+#: Per reader: bytes whose presence means declarations or direct (driver) uses may be there.
+MARKERS: dict[str, tuple[bytes, ...]] = {
+    "rust": (b"table",),
+    "go": (b"Collection", b"TableName"),
+    "typescript": _JS,
+    "tsx": _JS,
+    "javascript": _JS,
+    "java": (b"Entity", b"Table", b"Document", b"Repository"),
+    "ruby": (b"Record",),
+    "python": (b"Model", b"tablename", b"Table", b"table=", b"collection"),
+    "prisma": (b"model",),
+}
+# every MongoDB method name of ownership.code.ops.MONGO holds one of these (lower-cased)
+_MONGO_WORDS: tuple[bytes, ...] = (b"insert", b"update", b"replace", b"delete", b"remove", b"save")
+_MONGO_WORDS += (b"bulk", b"find", b"aggregate", b"count", b"distinct", b"watch")
+#: Readers that report references to names declared elsewhere (resolved after every file is read).
+REFERENCING = frozenset({"rust", "typescript", "tsx", "javascript", "java", "ruby", "python"})
+
+_IDENTIFIER_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_") | frozenset(range(128, 256))
+_TO_SPACE = bytes(b if b in _IDENTIFIER_BYTES else 0x20 for b in range(256))
+
+
+def words(data: bytes) -> set[bytes]:
+    """The lower-cased identifier-like words of ``data``; escapes ``\\n``, ``\\t``, ``\\r`` separate
+    words like white space (``"a\\nFROM b"`` holds ``from``). Non-ASCII bytes count as letters."""
+    blanked = data.replace(b"\\n", b"  ").replace(b"\\t", b"  ").replace(b"\\r", b"  ")
+    return set(blanked.lower().translate(_TO_SPACE).split())
+
+
+def may_hold_sql(data: bytes) -> bool:
+    """Whether the words of ``data`` include both words of some statement pair, ignoring case."""
+    found = words(data)
+    return any(first in found and second in found for first, second in _PAIRS)
+
+
+def _pymongo_subscript(data: bytes) -> bool:
+    """Whether ``db["users"].insert_one(...)`` may be in Python source: a subscript and a method name."""
+    if b"[" not in data:
+        return False
+    low = data.lower()
+    return any(word in low for word in _MONGO_WORDS)
+
+
+def needs_parse(lang: str, data: bytes) -> bool:
+    """Whether the reader for ``lang`` may find SQL, a declaration or a direct use in ``data``."""
+    if any(marker in data for marker in MARKERS.get(lang, ())) or may_hold_sql(data):
+        return True
+    return lang == "python" and _pymongo_subscript(data)
+
+
+def identifiers(data: bytes) -> set[bytes]:
+    """The words of ``data`` that may be identifiers (:func:`words`)."""
+    return words(data)

@@ -1,0 +1,240 @@
+"""Walk a tree, read every source file with its language's reader, resolve ORM names, attribute units.
+
+Files read: Rust ``.rs``, Go ``.go``, TypeScript ``.ts/.mts/.cts/.tsx``, JavaScript
+``.js/.jsx/.mjs/.cjs``, Java ``.java``, Ruby ``.rb``, Python ``.py`` and Prisma ``.prisma``
+(declarations ``.d.ts`` and minified ``.min.js`` are not). Skipped folders: those of
+:data:`ownership.units.SKIP_DIRS`, hidden ones, and migration folders (``migrations``,
+``migration``, ``migrate``, ``alembic``): migrations are schema, read by the migration scan, not
+usage. Symbolic links are not followed; the walk stops at depth 32. A file over
+:data:`MAX_FILE_BYTES` is not read (one ``info`` diagnostic, code ``file-too-large``); a parsed
+file with a syntax error gives one ``warning`` (code ``parse-error``) and what its parse tree still
+holds. Nothing is ever executed.
+
+Passes: first every file is read, and parsed unless :mod:`~ownership.code.gate` shows it holds no
+SQL, declaration or driver call; the files skipped only for want of those are read again, and
+parsed when they name something the parsed files declared (repeated while that adds
+declarations). References (``User.create``, ``prisma.user.update``) are then resolved against the
+declarations of the whole scan (:class:`~ownership.code.facts.DeclIndex`); each use belongs to the
+innermost unit holding its file (:func:`ownership.units.unit_of`), the root (``""``) when none
+does. Large scans read their files on every core (:mod:`~ownership.code.pool`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from model.inventory import Diagnostic
+from ownership.code.evidence import CodeScan, TableUse, sorted_uses
+from ownership.code.facts import DeclIndex, FileFacts
+from ownership.code.gate import REFERENCING, identifiers, needs_parse
+from ownership.code.golang import read_go
+from ownership.code.java import read_java
+from ownership.code.javascript import read_js
+from ownership.code.pool import batches, plan_workers, run_batches
+from ownership.code.prisma import read_prisma
+from ownership.code.python import read_python
+from ownership.code.ruby import read_ruby
+from ownership.code.rust import read_rust
+from ownership.units import SKIP_DIRS, Unit, unit_of
+
+__all__ = ["LANGUAGES", "MAX_FILE_BYTES", "MIGRATION_DIRS", "code_files", "scan_code"]
+
+#: Largest source file read (1 MiB).
+MAX_FILE_BYTES = 1 << 20
+#: Folders holding migrations: schema, not usage.
+MIGRATION_DIRS = frozenset({"migrations", "migration", "migrate", "alembic"})
+_MAX_DEPTH = 32
+#: Reader language by file suffix.
+LANGUAGES = {
+    ".rs": "rust",
+    ".go": "go",
+    ".ts": "typescript",
+    ".mts": "typescript",
+    ".cts": "typescript",
+    ".tsx": "tsx",
+    ".js": "javascript",
+    ".jsx": "javascript",
+    ".mjs": "javascript",
+    ".cjs": "javascript",
+    ".java": "java",
+    ".rb": "ruby",
+    ".py": "python",
+    ".prisma": "prisma",
+}
+_SKIP_SUFFIXES = (".d.ts", ".d.mts", ".d.cts", ".min.js")
+Reader = Callable[[bytes, str], FileFacts]
+_READERS: dict[str, Reader] = {
+    "rust": read_rust,
+    "go": read_go,
+    "typescript": lambda src, path: read_js(src, path, "typescript"),
+    "tsx": lambda src, path: read_js(src, path, "tsx"),
+    "javascript": read_js,
+    "java": read_java,
+    "ruby": read_ruby,
+    "python": read_python,
+    "prisma": read_prisma,
+}
+
+
+def code_files(root: Path) -> Iterator[tuple[str, str, int]]:
+    """``(relative POSIX path, language, size in bytes)`` of each source file, in path order."""
+    stack: list[tuple[str, int]] = [("", 0)]
+    while stack:
+        rel, depth = stack.pop()
+        try:
+            with os.scandir(root / rel if rel else root) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            continue
+        subdirs = []
+        for entry in entries:
+            path = f"{rel}/{entry.name}" if rel else entry.name
+            if entry.is_dir(follow_symlinks=False):
+                skipped = (
+                    entry.name.startswith(".") or entry.name in SKIP_DIRS or entry.name in MIGRATION_DIRS
+                )
+                if not skipped and depth < _MAX_DEPTH:
+                    subdirs.append((path, depth + 1))
+            elif entry.is_file(follow_symlinks=False) and not entry.name.endswith(_SKIP_SUFFIXES):
+                lang = LANGUAGES.get(os.path.splitext(entry.name)[1])
+                if lang is not None:
+                    yield path, lang, entry.stat(follow_symlinks=False).st_size
+        stack.extend(reversed(subdirs))
+
+
+def _too_large(rel: str, size: int) -> Diagnostic:
+    message = f"{rel}: {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit for source files; not read"
+    return Diagnostic("info", message, rel, 0, code="file-too-large")
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """What became of one file: its facts when parsed, else whether references may be in it."""
+
+    rel: str
+    lines: int
+    facts: FileFacts | None = None
+    problem: Diagnostic | None = None
+    deferred: bool = False
+    read: bool = True
+
+
+def _one(root: str, rel: str, lang: str, names: frozenset[bytes] | None, prefilter: bool) -> _Outcome:
+    """Read (first pass: ``names`` is None) or re-read (second pass) one file."""
+    try:
+        with open(os.path.join(root, rel), "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        problem = Diagnostic("warning", f"cannot read: {exc.strerror or exc}", rel, 0, code="unreadable")
+        return _Outcome(rel, 0, problem=problem, read=False)
+    lines = 0 if names is not None else data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
+    if names is None and prefilter and not needs_parse(lang, data):
+        return _Outcome(rel, lines, deferred=lang in REFERENCING)
+    if names is not None and names.isdisjoint(identifiers(data)):
+        return _Outcome(rel, lines, deferred=True)
+    try:
+        return _Outcome(rel, lines, facts=_READERS[lang](data, rel))
+    except Exception as exc:  # a reader bug must not stop the scan
+        message = f"internal error reading {lang} source: {type(exc).__name__}: {exc}"
+        return _Outcome(rel, lines, problem=Diagnostic("error", message, rel, 0, code="internal"))
+
+
+def _batch(
+    job: tuple[str, list[tuple[str, str]], frozenset[bytes] | None, bool],
+) -> list[_Outcome]:
+    """The outcomes of a batch of files (runs in a worker process for large scans)."""
+    root, files, names, prefilter = job
+    return [_one(root, rel, lang, names, prefilter) for rel, lang in files]
+
+
+def _uses(unit: str, rel: str, facts: FileFacts, index: DeclIndex) -> Iterator[TableUse]:
+    for found in facts.found:
+        yield TableUse(unit, found.table, found.access, found.how, rel, found.line)
+    for decl in facts.decls:
+        if decl.table and not decl.alias_of:
+            yield TableUse(unit, decl.table, "write", decl.how, rel, decl.line)
+    for ref in facts.refs:
+        if (hit := index.lookup(unit, ref)) is not None:
+            yield TableUse(unit, hit[0], ref.access, hit[1], rel, ref.line)
+
+
+class _Scan:
+    """The state of one scan across its passes."""
+
+    def __init__(self, root: Path, workers: int | None, prefilter: bool) -> None:
+        self.root, self.prefilter = str(root), prefilter
+        self.sizes: dict[str, int] = {}
+        self.langs: dict[str, str] = {}
+        self.facts: dict[str, FileFacts] = {}
+        self.diagnostics: list[Diagnostic] = []
+        self.files = self.lines = 0
+        for rel, lang, size in code_files(root):
+            if size > MAX_FILE_BYTES:
+                self.diagnostics.append(_too_large(rel, size))
+            else:
+                self.sizes[rel], self.langs[rel] = size, lang
+        self.workers = plan_workers(total_bytes=sum(self.sizes.values()), requested=workers)
+
+    def run(self, rels: list[str], names: frozenset[bytes] | None) -> list[str]:
+        """Read ``rels``; the paths left for a later pass (only references could be in them)."""
+        work = [
+            (self.root, batch, names, self.prefilter)
+            for batch in batches([((rel, self.langs[rel]), self.sizes[rel]) for rel in rels])
+        ]
+        deferred: list[str] = []
+        for outcomes in run_batches(_batch, work, self.workers):
+            for out in outcomes:
+                self.files += names is None and out.read
+                self.lines += out.lines
+                if out.problem is not None:
+                    self.diagnostics.append(out.problem)
+                if out.facts is not None:
+                    self.facts[out.rel] = out.facts
+                    self.diagnostics.extend(out.facts.diagnostics)
+                elif out.deferred:
+                    deferred.append(out.rel)
+        return deferred
+
+    def declared(self) -> frozenset[bytes]:
+        return frozenset(d.name.lower().encode() for f in self.facts.values() for d in f.decls)
+
+
+def scan_code(
+    root: Path, units: Sequence[Unit], *, workers: int | None = None, prefilter: bool = True
+) -> CodeScan:
+    """Every table use in the source code under ``root``, attributed to ``units`` (see the module doc).
+
+    ``workers`` sets the number of processes (default: :func:`~ownership.code.pool.plan_workers`);
+    ``prefilter=False`` parses every file, even those :mod:`~ownership.code.gate` shows cannot hold
+    evidence (same uses; syntax errors of such files are then reported too).
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = Path(tmp, "api").mkdir()
+    ...     _ = Path(tmp, "api", "go.mod").write_text("module example.com/api")
+    ...     _ = Path(tmp, "api", "db.go").write_text('package api\\nconst q = "DELETE FROM carts"')
+    ...     scan = scan_code(Path(tmp), [Unit("api", "api", ("go.mod",), "service")])
+    >>> scan.uses
+    (TableUse(unit='api', table='carts', access='write', how='sql', path='api/db.go', line=2),)
+    >>> scan.files, scan.lines
+    (1, 2)
+    """
+    state = _Scan(Path(root), workers, prefilter)
+    deferred = state.run(sorted(state.sizes), None)
+    names: frozenset[bytes] = frozenset()
+    while deferred and (grown := state.declared()) != names:
+        names = grown  # a second pass, again while it adds declarations (an alias of an alias...)
+        deferred = state.run(deferred, names)
+    read = [(_unit_path(units, rel), rel, facts) for rel, facts in sorted(state.facts.items())]
+    index = DeclIndex((unit, decl) for unit, _, facts in read for decl in facts.decls)
+    uses = {use for unit, rel, facts in read for use in _uses(unit, rel, facts, index)}
+    state.diagnostics.sort(key=lambda d: (d.path, d.line, d.code, d.message))
+    return CodeScan(sorted_uses(uses), tuple(state.diagnostics), state.files, state.lines)
+
+
+def _unit_path(units: Sequence[Unit], rel: str) -> str:
+    unit = unit_of(units, rel)
+    return unit.path if unit is not None else ""

@@ -1,0 +1,249 @@
+"""Which tables a SQL string reads and writes, found by parsing it.
+
+Only strings whose first word (after white space, comments and opening parentheses) is ``SELECT``,
+``INSERT``, ``UPDATE``, ``DELETE``, ``WITH``, ``MERGE``, ``REPLACE``, ``UPSERT`` or ``COPY`` are
+parsed (:func:`looks_like_sql`). :func:`sql_tables` parses with PostgreSQL's own parser (pglast)
+first; when that fails, driver parameters (``?``, ``%s``, ``%(name)s``, ``:name``, ``@name``) are
+replaced by the placeholder (and ``REPLACE``/``UPSERT`` by ``INSERT``) using sqlglot's tokenizer
+and PostgreSQL tries again; then sqlglot parses the text in its generic and MySQL dialects,
+keeping only statements a database would accept (an ``UPDATE`` with ``SET``, a ``DELETE`` with
+``FROM``, an ``INSERT`` with ``INTO`` and rows).
+
+The target of ``INSERT``/``UPDATE``/``DELETE``/``MERGE`` (and of ``COPY ... FROM``) is written;
+every other table (``FROM``, ``JOIN``, ``USING``, subqueries, an ``UPDATE``'s ``FROM``) is read.
+CTE names are not tables. Names are lower-case, ``schema.name`` when qualified. Code substitutions
+(``${x}``, ``#{x}``, ``{x}``) reach this module as :data:`PLACEHOLDER`; a table named by one is
+dropped, a schema named by one is left out.
+
+>>> sql_tables("WITH m AS (DELETE FROM a RETURNING *) INSERT INTO s.b SELECT * FROM m JOIN c USING (id)")
+(('a', 'write'), ('c', 'read'), ('s.b', 'write'))
+>>> sql_tables("UPDATE users u SET name = o.name FROM old o WHERE u.id = %s")
+(('old', 'read'), ('users', 'write'))
+>>> sql_tables("REPLACE INTO `stats` (k) VALUES (?)")
+(('stats', 'write'),)
+>>> sql_tables("Update failed"), sql_tables(f"SELECT * FROM {PLACEHOLDER}.orders")
+((), (('orders', 'read'),))
+>>> looks_like_sql("  -- find them\\n (select 1)"), looks_like_sql("Selection made")
+(True, False)
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from typing import Any
+
+import sqlglot
+from pglast import parser as pg_parser
+from sqlglot import Token, Tokenizer, TokenType, exp
+
+from ownership.code.evidence import Access
+from ownership.code.names import qualified
+
+__all__ = ["PLACEHOLDER", "SQL_WORDS", "jpql_entities", "looks_like_sql", "sql_tables"]
+
+#: What a substitution in a code string becomes (an identifier valid wherever a value or name is).
+PLACEHOLDER = "fkmap_ph"
+#: First words of the statements that are parsed.
+SQL_WORDS = frozenset({"select", "insert", "update", "delete", "with", "merge", "replace", "upsert", "copy"})
+
+Tables = tuple[tuple[str, Access], ...]
+_WRITE_STMTS = ("InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt")
+_NAME_TOKENS = frozenset({TokenType.VAR, TokenType.NUMBER})
+
+
+def _skip_comment(text: str, i: int) -> int:
+    """The index after a comment starting at ``i``, or ``i`` when none starts there."""
+    if text.startswith("--", i):
+        end = text.find("\n", i)
+        return len(text) if end < 0 else end + 1
+    if text.startswith("/*", i):
+        end = text.find("*/", i + 2)
+        return len(text) if end < 0 else end + 2
+    return i
+
+
+def first_word(text: str) -> str:
+    """The first word of ``text`` after white space, comments and ``(``, lower-case."""
+    i, n = 0, len(text)
+    while i < n:
+        if text[i].isspace() or text[i] == "(":
+            i += 1
+            continue
+        j = _skip_comment(text, i)
+        if j == i:
+            break
+        i = j
+    j = i
+    while j < n and (text[j].isalpha() or text[j] == "_"):
+        j += 1
+    return text[i:j].lower()
+
+
+def looks_like_sql(text: str) -> bool:
+    """Whether ``text`` starts with a statement keyword worth parsing."""
+    return first_word(text) in SQL_WORDS
+
+
+def _name(schema: str, table: str) -> str:
+    if not table or table.lower() == PLACEHOLDER or not (table[0].isalpha() or table[0] == "_"):
+        return ""
+    return qualified("" if schema.lower() == PLACEHOLDER else schema, table)
+
+
+# --- PostgreSQL (pglast) --------------------------------------------------------------------------
+
+
+def _writes(key: str, value: Any) -> bool:
+    """Whether ``{key: value}`` is a statement whose ``relation`` is written."""
+    return key in _WRITE_STMTS or (key == "CopyStmt" and bool(value.get("is_from")))
+
+
+def _pg_tables(sql: str) -> Tables:
+    """Tables of a pglast JSON parse tree: RangeVars, written when a statement's target."""
+    stack: list[tuple[Any, bool]] = [(json.loads(pg_parser.parse_sql_json(sql)), False)]
+    ranges: list[tuple[str, str, bool]] = []
+    ctes: set[str] = set()
+    while stack:
+        item, is_target = stack.pop()
+        if isinstance(item, list):
+            stack.extend((x, False) for x in item)
+            continue
+        if not isinstance(item, dict):
+            continue
+        if "relname" in item:
+            ranges.append((str(item.get("schemaname", "")), str(item["relname"]), is_target))
+        if "ctename" in item:
+            ctes.add(str(item["ctename"]).lower())
+        for key, value in item.items():
+            if isinstance(value, dict) and _writes(key, value):
+                stack.extend((v, k == "relation") for k, v in value.items())
+            else:
+                stack.append((value, key == "rel"))  # SELECT ... INTO rel creates (writes) rel
+    uses: set[tuple[str, Access]] = set()
+    for schema, rel, is_target in ranges:
+        if not schema and rel.lower() in ctes and not is_target:
+            continue
+        if name := _name(schema, rel):
+            uses.add((name, "write" if is_target else "read"))
+    return tuple(sorted(uses))
+
+
+# --- parameters and sqlglot ---------------------------------------------------------------------
+
+
+def _adjacent(a: Token, b: Token) -> bool:
+    return a.end + 1 == b.start
+
+
+def _param_span(tokens: list[Token], i: int) -> int:
+    """How many tokens from ``i`` form one driver parameter (0: none)."""
+    tok = tokens[i]
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    if tok.token_type == TokenType.PLACEHOLDER:
+        return 1
+    if tok.token_type in (TokenType.COLON, TokenType.PARAMETER) and nxt and _adjacent(tok, nxt):
+        return 2 if nxt.text.replace("_", "a").isalnum() else 0
+    if tok.token_type == TokenType.MOD and nxt and _adjacent(tok, nxt):
+        if nxt.text in ("s", "d", "b"):
+            return 2
+        closing = tokens[i + 2 : i + 5]
+        if nxt.token_type == TokenType.L_PAREN and len(closing) == 3 and closing[2].text == "s":
+            return 5
+    return 0
+
+
+def _normalized(sql: str) -> str | None:
+    """``sql`` with driver parameters replaced by :data:`PLACEHOLDER` (valid wherever a value or a
+    name is) and a leading ``REPLACE``/``UPSERT`` by ``INSERT``, working on sqlglot's tokens;
+    ``None`` when nothing changed."""
+    try:
+        tokens = Tokenizer().tokenize(sql)
+    except Exception:  # sqlglot raises its own TokenError and, on odd input, others
+        return None
+    out: list[str] = []
+    pos = i = 0
+    if tokens and tokens[0].text.upper() in ("REPLACE", "UPSERT"):
+        out, pos, i = [sql[: tokens[0].start], "INSERT"], tokens[0].end + 1, 1
+    while i < len(tokens):
+        span = _param_span(tokens, i)
+        if span:
+            out += [sql[pos : tokens[i].start], PLACEHOLDER]
+            pos, i = tokens[i + span - 1].end + 1, i + span
+        else:
+            i += 1
+    return "".join([*out, sql[pos:]]) if out else None
+
+
+def _acceptable(stmt: exp.Expression, tokens: list[Token]) -> bool:
+    """Whether a sqlglot statement is real SQL, not prose that sqlglot's leniency accepted."""
+    words = [t.token_type for t in tokens[:4]]
+    if isinstance(stmt, exp.Update):
+        return bool(stmt.args.get("expressions"))
+    if isinstance(stmt, exp.Delete):
+        return TokenType.FROM in words[1:3]
+    if isinstance(stmt, exp.Insert):
+        return TokenType.INTO in words and stmt.args.get("expression") is not None
+    return isinstance(stmt, exp.Query | exp.Merge)
+
+
+def _glot_tables(sql: str, dialect: str | None) -> Tables:
+    tokens = (
+        Tokenizer().tokenize(sql) if dialect is None else sqlglot.Dialect.get_or_raise(dialect).tokenize(sql)
+    )
+    uses: set[tuple[str, Access]] = set()
+    for stmt in sqlglot.parse(sql, read=dialect):
+        if not isinstance(stmt, exp.Expression) or not _acceptable(stmt, tokens):
+            raise ValueError("not a statement")
+        targets = set()
+        for node in stmt.find_all(exp.Insert, exp.Update, exp.Delete, exp.Merge):
+            this = node.this
+            target = this if isinstance(this, exp.Table) else this.find(exp.Table) if this else None
+            if target is not None:
+                targets.add(id(target))
+        ctes = {cte.alias_or_name.lower() for cte in stmt.find_all(exp.CTE)}
+        for table in stmt.find_all(exp.Table):
+            if not table.db and table.name.lower() in ctes:
+                continue
+            if name := _name(table.db, table.name):
+                uses.add((name, "write" if id(table) in targets else "read"))
+    return tuple(sorted(uses))
+
+
+@functools.lru_cache(maxsize=8192)
+def sql_tables(sql: str) -> Tables:
+    """``((table, access), ...)`` sorted, for a SQL string; ``()`` when it does not parse."""
+    if not looks_like_sql(sql):
+        return ()
+    try:
+        return _pg_tables(sql)
+    except pg_parser.ParseError:
+        pass
+    rewritten = _normalized(sql)
+    if rewritten is not None:
+        try:
+            return _pg_tables(rewritten)
+        except pg_parser.ParseError:
+            pass
+    for dialect in (None, "mysql"):
+        try:
+            return _glot_tables(rewritten or sql, dialect)
+        except Exception:  # sqlglot's ParseError/TokenError, or a crash on odd input: not SQL
+            continue
+    return ()
+
+
+@functools.lru_cache(maxsize=1024)
+def jpql_entities(jpql: str) -> Tables:
+    """``((entity, access), ...)`` named by a JPQL/HQL string (sqlglot; PostgreSQL would read
+    ``FROM User`` as the ``USER`` function); ``()`` when it does not parse.
+
+    >>> jpql_entities("UPDATE User u SET u.active = false WHERE u.id = :id")
+    (('user', 'write'),)
+    """
+    if not looks_like_sql(jpql):
+        return ()
+    try:
+        return _glot_tables(_normalized(jpql) or jpql, None)
+    except Exception:  # sqlglot's ParseError/TokenError, or a crash on odd input
+        return ()
