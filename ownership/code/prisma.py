@@ -19,7 +19,8 @@ letter).
 
 from __future__ import annotations
 
-from ingest.prisma.parse import Block, Ident, parse_text
+from ingest.prisma.nodes import Block, Ident
+from ingest.prisma.parse import parse_text
 from ownership.code.facts import Decl, FileFacts
 from ownership.code.names import qualified
 
