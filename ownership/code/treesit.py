@@ -118,7 +118,12 @@ def _query(lang: str, source: str) -> Query:
 
 def parse(lang: str, src: bytes) -> Parsed:
     """Parse ``src`` with the grammar ``lang`` (``rust``, ``go``, ``typescript``, ``tsx``,
-    ``javascript``, ``java``, ``ruby``)."""
+    ``javascript``, ``java``, ``ruby``). Invalid UTF-8 is replaced first: the query
+    predicates decode node text as UTF-8 and would raise on it."""
+    try:
+        src.decode("utf-8")
+    except UnicodeDecodeError:
+        src = src.decode("utf-8", "replace").encode("utf-8")
     return Parsed(lang, src, _parser(lang).parse(src).root_node)
 
 
