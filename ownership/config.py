@@ -154,6 +154,7 @@ class Config:
     infer: InferConfig = field(default_factory=InferConfig)
     path: str = ""
     map_by_set: bool = False
+    code: bool = True  # ``[scan] code``: read the code of the scanned folders for ownership evidence
 
     @property
     def map_by_explicit(self) -> bool:

@@ -112,7 +112,7 @@ def parse_config(text: str, path: str = CONFIG_NAME) -> tuple[Config, list[Diagn
 
 
 _TOP_KEYS = ("scan", "services", "replicas", "infer")
-_SCAN_KEYS = ("dialect", "map_by", "database_pattern", "schema_pattern", "ignore_tables")
+_SCAN_KEYS = ("dialect", "map_by", "database_pattern", "schema_pattern", "ignore_tables", "code")
 _SERVICE_KEYS = ("description", "paths", "tables", "databases", "schemas")
 _REPLICA_KEYS = ("table", "owner", "deny")
 _INFER_KEYS = ("enabled", "suffixes", "references")
@@ -166,6 +166,8 @@ class _Reader(ConfigChecker):
                 out[name] = self.regex(data, ("scan", name), default)
         if "ignore_tables" in data:
             out["ignore_tables"] = self.strings(data, ("scan", "ignore_tables"), DEFAULT_IGNORE_TABLES)
+        if "code" in data:
+            out["code"] = self.boolean(data, ("scan", "code"))
         return out
 
     def services(self, data: dict[str, Any]) -> tuple[ServiceRule, ...]:

@@ -8,8 +8,10 @@ For tables of shared folders that no earlier rule placed:
   family head) gives its owner;
 * **fk-neighbourhood** -- when every foreign key out of the table points into
   tables of one service, that service, ignoring *hub* tables: tables referenced
-  from tables of >= 2 services other than their own (``users``). A reference to a
-  table without an owner yet says nothing, so the table waits.
+  from tables of >= 2 services other than their own, or from >= ``HUB_REFERRERS``
+  differently named tables anywhere in the scan (``users``: who points at it says
+  nothing of who owns the pointer). A reference to a table without an owner yet
+  says nothing, so the table waits.
 
 Both are repeated until nothing changes (a family head may itself be placed by
 its neighbours): the name family until it places nothing more, then one round
@@ -61,6 +63,7 @@ class Neighbours:
                 self.family.setdefault(t.ref.database, {}).setdefault(normalise_name(t.ref.name), t.ref)
         self.out: dict[TableRef, list[tuple[TableRef, Location | None]]] = {}
         self.into: dict[TableRef, set[TableRef]] = {}
+        self.referrers: dict[str, set[str]] = {}  # table name -> names of the tables pointing at it
         for fk in sorted(foreign_keys, key=lambda fk: (fk.table, fk.added_at or Location(""), fk.name)):
             if fk.state != "present":
                 continue
@@ -71,6 +74,7 @@ class Neighbours:
             if source != target:
                 self.out.setdefault(source, []).append((target, fk.added_at))
                 self.into.setdefault(target, set()).add(source)
+                self.referrers.setdefault(target.name, set()).add(source.name)
 
     def _where(self, ref: TableRef) -> tuple[str, int]:
         at = self.defined.get(ref)
@@ -100,7 +104,13 @@ class Neighbours:
 
     def hubs(self, owners: Mapping[TableRef, str]) -> set[TableRef]:
         """Tables referenced from tables of >= 2 services other than their own."""
-        return {target for target in self.into if _hub(target, self.into[target], owners)}
+        return {target for target in self.into if self.is_hub(target, owners)}
+
+    def is_hub(self, target: TableRef, owners: Mapping[TableRef, str]) -> bool:
+        """Referenced from >= 2 other services, or from many differently named tables."""
+        if len(self.referrers.get(target.name, ())) >= HUB_REFERRERS:
+            return True
+        return _hub(target, self.into.get(target, ()), owners)
 
     def neighbourhood(
         self, ref: TableRef, owners: Mapping[TableRef, str], hubs: Container[TableRef]
@@ -128,6 +138,10 @@ class Neighbours:
         return _Search(self, owners, pending).run()
 
 
+#: A table referenced from this many differently named tables is a hub (``users``).
+HUB_REFERRERS = 5
+
+
 def _hub(target: TableRef, sources: Iterable[TableRef], owners: Mapping[TableRef, str]) -> bool:
     own = owners.get(target, "")
     return len({owners[s] for s in sources if owners.get(s) and owners[s] != own}) >= 2
@@ -140,8 +154,7 @@ class _LiveHubs:
         self.graph, self.owners = graph, owners
 
     def __contains__(self, target: object) -> bool:
-        sources = self.graph.into.get(target, ()) if isinstance(target, TableRef) else ()
-        return isinstance(target, TableRef) and _hub(target, sources, self.owners)
+        return isinstance(target, TableRef) and self.graph.is_hub(target, self.owners)
 
 
 class _Search:

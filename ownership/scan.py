@@ -13,25 +13,31 @@ Steps
     2. :func:`ingest.read_source` for each source (migration folder or file,
        Prisma schema, live catalog, saved ``.json`` scan: :mod:`ingest.registry`);
     3. :func:`ownership.resolve.merge`, then :func:`ownership.resolve.resolve_external`;
-    4. :func:`ownership.services.assign_services` -- skipped when every source is a
+    4. the evidence of the scanned folders (:func:`evidence`, unless ``code=False``
+       or ``[scan] code = false``): their deployable units
+       (:func:`ownership.units.find_units`) and the tables each unit's code reads
+       and writes (:func:`ownership.code.scan_code`);
+    5. :func:`ownership.services.assign_services` -- skipped when every source is a
        saved inventory or scan and no config was given or found, so a saved
        scan keeps the service map it was made with; the first local folder
        scanned is the repository root (:func:`root_label`);
-    5. with ``infer`` (or ``[infer] enabled = true``), :func:`ownership.infer.infer_references`.
+    6. with ``infer`` (or ``[infer] enabled = true``), :func:`ownership.infer.infer_references`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from model.inventory import Diagnostic, Inventory, Source
+from ownership.code.evidence import AccessSummary
 from ownership.config import Config
 from ownership.config_file import find_config, load_config
 from ownership.infer import infer_references
+from ownership.units import Unit
 
-__all__ = ["FAILED_CODES", "root_label", "scan", "source_failed"]
+__all__ = ["FAILED_CODES", "Evidence", "evidence", "root_label", "scan", "source_failed"]
 
 #: Diagnostic codes meaning a whole source could not be read (``fkmap scan`` exits with 1).
 FAILED_CODES = frozenset({"source-failed", "connect"})
@@ -90,6 +96,37 @@ def root_label(sources: Sequence[str]) -> str:
     return ""
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """What the scanned folders say of ownership besides their schemas: units and code usage."""
+
+    units: tuple[Unit, ...] = ()
+    access: dict[str, dict[str, AccessSummary]] = field(default_factory=dict)
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+def evidence(sources: Sequence[str]) -> Evidence:
+    """The units and table access of every local folder in ``sources`` (paths relative to each folder,
+    as the migration sets' database labels are)."""
+    from ownership.code import scan_code, table_access
+    from ownership.units import find_units
+
+    units: list[Unit] = []
+    access: dict[str, dict[str, AccessSummary]] = {}
+    diagnostics: list[Diagnostic] = []
+    for source in sources:
+        root = Path(source)
+        if not root.is_dir():
+            continue
+        found = find_units(root)
+        units.extend(found)
+        code = scan_code(root, found)
+        diagnostics.extend(code.diagnostics)
+        for table, by_unit in table_access(code).items():
+            access.setdefault(table, {}).update(by_unit)
+    return Evidence(tuple(units), access, tuple(diagnostics))
+
+
 def _config(sources: Sequence[str], config_path: str | Path | None) -> tuple[Config | None, list[Diagnostic]]:
     """The config to use (None when there is none) and its diagnostics."""
     path = Path(config_path) if config_path is not None else find_config(sources)
@@ -104,6 +141,7 @@ def scan(
     config_path: str | Path | None = None,
     dialect: str | None = None,
     infer: bool = False,
+    code: bool | None = None,
 ) -> Inventory:
     """Scan ``sources`` into one inventory with services assigned.
 
@@ -118,6 +156,8 @@ def scan(
         default detected per file.
     infer : bool
         Also infer references from column names (``--infer``).
+    code : bool, optional
+        Read the folders' code for ownership evidence; default ``[scan] code`` (true).
 
     Returns
     -------
@@ -134,7 +174,12 @@ def scan(
     inv = resolve_external(merge(parts))
     saved = all(any(s.kind == "inventory" for s in part.sources) for part in parts)
     if found is not None or not (saved and parts):
-        inv = assign_services(inv, config, root_label=root_label(sources))
+        seen = evidence(sources) if (config.code if code is None else code) else Evidence()
+        inv = assign_services(
+            inv, config, units=seen.units, access=seen.access, root_label=root_label(sources)
+        )
+        if seen.diagnostics:
+            inv = replace(inv, diagnostics=(*inv.diagnostics, *seen.diagnostics))
     if infer or config.infer.enabled:
         inv = infer_references(inv, config)
     if config_diagnostics:

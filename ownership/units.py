@@ -62,7 +62,7 @@ from typing import Any, Literal
 
 __all__ = ["MAX_DEPTH", "SKIP_DIRS", "Unit", "UnitKind", "find_units", "is_manifest", "unit_of"]
 
-UnitKind = Literal["service", "library", "root"]
+UnitKind = Literal["service", "library", "root", "tooling", "database"]
 
 #: Folders never descended into (hidden folders are skipped as well).
 SKIP_DIRS = frozenset(
@@ -80,6 +80,22 @@ _MANIFESTS = frozenset(
 _ALWAYS_LIBRARY = frozenset({"crates", "shared", "common"})
 _LIBRARY_UNLESS_DEPLOYABLE = frozenset({"libs", "lib", "packages"})
 _PY_ENTRY_FILES = ("__main__.py", "manage.py", "main.py", "app.py", "wsgi.py", "asgi.py")
+#: Folders of tests, examples and tools: a unit under one never owns a table (kind ``tooling``).
+TOOLING_DIRS = frozenset(
+    {"test", "tests", "e2e", "testing", "__tests__", "spec", "specs", "fixtures", "testdata", "mock", "mocks"}
+    | {"integrationtest", "integration-tests", "integration_tests", "examples", "example", "samples"}
+    | {"sample", "docs", "doc", "benchmark", "benchmarks", "bench", "scripts", "tools", "hack"}
+    | {"docker", "k8s", "kubernetes", "helm", "charts", "deploy", "deployment", "deployments", "infra"}
+    | {"infrastructure", "terraform", "ops", "monitoring", "grafana", "prometheus", "nix", "ci", ".github"}
+)
+#: Schema folders: a unit there with only a container file holds a database, not a service.
+_SCHEMA_DIRS = frozenset(
+    {"migrations", "migration", "db", "database", "databases", "sql", "schema", "initdb"}
+)
+#: Container images of database servers: a unit that only builds one is a database, not a service.
+_DATABASE_IMAGES = frozenset(
+    {"postgres", "postgis", "mysql", "mariadb", "mongo", "redis", "cockroach", "timescaledb", "mssql"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +200,8 @@ def _read_cargo(info: _Info, root: Path, workspace_deps: Mapping[str, Any]) -> N
     data = _load(root / info.path / "Cargo.toml")
     if not isinstance(data, dict):
         return
-    info.workspace |= isinstance(data.get("workspace"), dict)
+    workspace = data.get("workspace")  # a workspace root; not a package that is also one (members ["."])
+    info.workspace |= isinstance(workspace, dict) and bool(workspace.get("members")) and "package" not in data
     for deps in _cargo_dep_tables(data):
         for name, spec in deps.items():
             if isinstance(spec, dict) and spec.get("workspace") is True:
@@ -294,10 +311,39 @@ def _read_info(info: _Info, root: Path, workspace_deps: Mapping[str, Any]) -> No
         info.deployable |= (root / info.path / "config.ru").is_file()
 
 
-def _kind(info: _Info, has_members: bool) -> UnitKind:
+def _database_image(root: Path, info: _Info) -> bool:
+    """True when the unit's only manifest is a container file ``FROM`` a database server image."""
+    if any(not _is_container_file(m) for m in info.manifests):
+        return False
+    for name in info.manifests:
+        try:
+            lines = (root / info.path / name).read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            continue
+        for line in lines:
+            words = line.split()
+            if len(words) >= 2 and words[0].upper() == "FROM":
+                image = words[1].rsplit("/", 1)[-1].split(":", 1)[0].split("@", 1)[0].lower()
+                if any(image == db or image.startswith(db + "-") for db in _DATABASE_IMAGES):
+                    return True
+    return False
+
+
+def _kind(info: _Info, has_members: bool, used: bool, root: Path) -> UnitKind:
+    """``root`` for a workspace, ``tooling`` under tests/examples/tools, ``database`` for a database
+    image, ``library`` for shared code (a library folder, or a non-deployable unit another one uses)."""
     if info.path == "":
         return "root" if info.workspace or has_members else "service"
     segments = info.path.split("/")
+    if info.workspace:
+        return "root"
+    if any(s.lower() in TOOLING_DIRS for s in segments):
+        return "tooling"
+    only_containers = all(_is_container_file(m) for m in info.manifests)
+    if only_containers and (segments[-1].lower() in _SCHEMA_DIRS or _database_image(root, info)):
+        return "database"
+    if used and not info.deployable:
+        return "library"
     if any(s in _ALWAYS_LIBRARY for s in segments):
         return "library"
     if any(s in _LIBRARY_UNLESS_DEPLOYABLE for s in segments) and not info.deployable:
@@ -320,14 +366,27 @@ def find_units(root: Path) -> tuple[Unit, ...]:
         _read_info(info, root, workspace_deps)
     by_name = {name: info.path for info in infos for name in info.names}
     paths = [info.path for info in infos]
-    units = []
+    deps_of: dict[str, tuple[str, ...]] = {}
     for info in infos:
         deps = {p for p in (_owner(paths, d) for d in info.dep_paths) if p is not None}
         deps |= {by_name[n] for n in info.dep_names if n in by_name}
         deps.discard(info.path)
+        deps_of[info.path] = tuple(sorted(deps))
+    used = {d for deps in deps_of.values() for d in deps}
+    kinds: dict[str, UnitKind] = {}
+    for info in infos:  # by path: an outer unit before the units inside it
+        if info.path:
+            kind = _kind(info, False, info.path in used, root)
+            outer = _owner(paths, info.path.rsplit("/", 1)[0]) if "/" in info.path else None
+            if outer is not None and kinds[outer] in ("library", "tooling") and kind == "service":
+                kind = kinds[outer]  # a unit inside a library or a test harness is part of it
+            kinds[info.path] = kind
+    if infos and infos[0].path == "":  # the root is a workspace when a service sits below it
+        kinds[""] = _kind(infos[0], "service" in kinds.values(), False, root)
+    units = []
+    for info in infos:
         name = info.path.rsplit("/", 1)[-1] if info.path else root.resolve().name
-        has_members = info.path == "" and len(infos) > 1
-        units.append(Unit(name, info.path, info.manifests, _kind(info, has_members), tuple(sorted(deps))))
+        units.append(Unit(name, info.path, info.manifests, kinds[info.path], deps_of[info.path]))
     return tuple(units)
 
 
