@@ -631,7 +631,7 @@ def test_pages_in_chromium_run_no_script_from_names(
             d.dismiss()
 
         page.on("dialog", dialog)
-        page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))  # type: ignore[func-returns-value]
+        page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
         base = f"http://127.0.0.1:{server.server_port}"
         for i, path in enumerate(
             ["/", "/tables", service_href(h.EVIL_SERVICE), "/diagnostics", "/remediation"]

@@ -305,7 +305,7 @@ def test_merged_drop_migration_not_yet_applied(tmp_path: Path, fresh_database: C
     assert migrations.diagnostics == () and catalog.diagnostics == ()
 
     drift = diff_inventories(migrations, catalog, label_a=str(repo), label_b=catalog.sources[0].label)
-    assert drift.only_a == drift.changed == ()
+    assert drift.only_a == () and drift.changed == ()
     assert [
         (f.name, f.table.qualified, f.columns, f.ref_table.qualified, f.on_delete) for f in drift.only_b
     ] == [("posts_user_id_fkey", "public.posts", ("user_id",), "public.users", "CASCADE")]

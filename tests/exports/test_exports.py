@@ -331,7 +331,7 @@ _MERMAID_LINE = re.compile(
     ids=["services", "tables", "one-service", "one-service-tables"],
 )
 @pytest.mark.parametrize("hostile", [False, True], ids=["fixture", "hostile"])
-def test_mermaid_is_structurally_valid(scope: dict, hostile: bool) -> None:
+def test_mermaid_is_structurally_valid(scope: dict[str, str | int], hostile: bool) -> None:
     if "service" in scope:
         scope = {**scope, "service": "svc" + BAD if hostile else "auth"}
     text = render("mermaid", hostile_inventory() if hostile else None, **scope)
@@ -492,7 +492,7 @@ class _Collect(HTMLParser):
         self.tags: list[str] = []
         self.text: list[str] = []
 
-    def handle_starttag(self, tag: str, attrs: list) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append(tag)
 
     def handle_data(self, data: str) -> None:

@@ -5,13 +5,27 @@ Every script is replayed as file ``m.sql`` of logical database ``db``.
 
 from __future__ import annotations
 
+from typing import Literal, TypedDict, Unpack
+
 from ingest.migrations.sets import ingest_text
 from model.inventory import ForeignKey, Inventory, Location, TableRef
 
-__all__ = ["FK", "at", "codes", "fks", "ref", "run", "why"]
+__all__ = ["FK", "FkOptions", "at", "codes", "fks", "ref", "run", "why"]
 
 PATH = "m.sql"
 DB = "db"
+
+
+class FkOptions(TypedDict, total=False):
+    """The optional :class:`ForeignKey` fields an expected FK may set."""
+
+    on_delete: str
+    on_update: str
+    deferrable: bool
+    initially_deferred: bool
+    validated: bool
+    on_delete_columns: tuple[str, ...]
+    origin: Literal["declared", "inferred"]
 
 
 def ref(name: str, schema: str = "public") -> TableRef:
@@ -36,7 +50,7 @@ def FK(
     line: int,
     dropped: int | None = None,
     schema: str = "public",
-    **kw: object,
+    **kw: Unpack[FkOptions],
 ) -> ForeignKey:
     """An expected FK; single column names may be given as strings."""
     cols = (columns,) if isinstance(columns, str) else columns
@@ -49,7 +63,7 @@ def FK(
         ref_columns=rcols,
         added_at=at(line),
         dropped_at=at(dropped) if dropped is not None else None,
-        **kw,  # type: ignore[arg-type]
+        **kw,
     )
 
 

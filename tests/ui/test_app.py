@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 import app as app_module
 from app import create_app
@@ -30,7 +33,13 @@ def _output_key(client: Any, outputs: list[tuple[str, str]]) -> str:
     raise AssertionError(f"no callback outputs {wanted}")
 
 
-def update(client: Any, outputs: list[tuple[str, str]], inputs: list[dict[str, Any]], state=(), changed=()):
+def update(
+    client: FlaskClient,
+    outputs: list[tuple[str, str]],
+    inputs: list[dict[str, Any]],
+    state: Sequence[dict[str, Any]] = (),
+    changed: Sequence[str] = (),
+) -> TestResponse:
     """POST one callback request the way dash-renderer does."""
     output = _output_key(client, outputs)
     props = [part.split(".", 1) for part in output.strip(".").split("...")]
@@ -56,7 +65,8 @@ def page(client: Any, pathname: str, search: str = "") -> dict[str, Any]:
         [{"id": ids.URL, "property": "search", "value": search}],
     )
     assert r.status_code == 200, r.data[:500]
-    return r.get_json()["response"]
+    response: dict[str, Any] = r.get_json()["response"]
+    return response
 
 
 def strings(node: Any) -> list[str]:

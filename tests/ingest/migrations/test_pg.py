@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pglast.parser
 import pytest
 
 from ingest.migrations import ops as o
@@ -348,7 +349,7 @@ def test_error_isolation_after_multibyte_text(position: int) -> None:
 
 def test_a_file_of_another_dialect_stays_linear(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[int] = []
-    real = pg.parse_sql_json
+    real = pglast.parser.parse_sql_json
 
     def counting(sql: str) -> str:
         calls.append(len(sql))

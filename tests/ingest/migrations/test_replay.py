@@ -12,7 +12,7 @@ import pytest
 
 from ingest.migrations import ops as o
 from ingest.migrations.replay import Replayer, replay
-from model.inventory import Column, Location, Table
+from model.inventory import Column, ForeignKey, Location, Table
 from tests.ingest.replay_helpers import FK, at, codes, fks, ref, run, why
 
 USERS = "CREATE TABLE users (id int PRIMARY KEY);\n"
@@ -267,7 +267,7 @@ CASES = [
 
 
 @pytest.mark.parametrize(("sql", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
-def test_fk_records(sql: str, expected: list) -> None:
+def test_fk_records(sql: str, expected: list[ForeignKey]) -> None:
     inv = run(sql)
     assert inv.foreign_keys == tuple(expected), why(inv)
     assert not [d for d in inv.diagnostics if d.severity == "error"], why(inv)

@@ -136,9 +136,9 @@ def test_a_stale_save_is_a_conflict_naming_who_and_when(url: str) -> None:
     created = store.save(Record("a.sql:3#x", fk=INFO), who="setup")
     alice_copy, bob_copy = store.get("a.sql:3#x"), store.get("a.sql:3#x")
     assert alice_copy == bob_copy == created
-    store.save(alice_copy.with_mark(Mark(1, "alice", AT, "checks live")), who="alice", action="mark")  # type: ignore[union-attr]
+    store.save(alice_copy.with_mark(Mark(1, "alice", AT, "checks live")), who="alice", action="mark")
     with pytest.raises(ConflictError) as caught:
-        store.save(bob_copy.with_fields(owner_team="bob's team"), who="bob")  # type: ignore[union-attr]
+        store.save(bob_copy.with_fields(owner_team="bob's team"), who="bob")
     message = str(caught.value)
     assert message.startswith(
         "the record of content public.posts(user_id) -> auth public.users(id) was changed by alice at "
