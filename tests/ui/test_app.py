@@ -241,24 +241,3 @@ def test_lazy_server_uses_environment(monkeypatch: pytest.MonkeyPatch, tmp_path:
 def test_focus_link_round_trip(client: Any) -> None:
     response = page(client, "/tables", f"?focus={DB}%3Apublic.messages&hops=2")
     assert f"{DB}:public.messages" in strings(response)
-
-
-def test_serve_command(monkeypatch: pytest.MonkeyPatch) -> None:
-    from click.testing import CliRunner
-
-    from cli import main
-
-    calls: list[tuple[Any, ...]] = []
-    monkeypatch.setattr(app_module, "serve", lambda *a, **k: calls.append((a, k)))
-    runner = CliRunner()
-    demo = str(app_module.DEMO)
-    result = runner.invoke(main, ["serve", demo, "--port", "9000"])
-    assert result.exit_code == 0, result.output
-    assert calls == [
-        (([demo],), {"config_path": None, "host": "127.0.0.1", "port": 9000, "debug": False, "auth": None})
-    ]
-    help_text = runner.invoke(main, ["serve", "--help"]).output
-    assert "127.0.0.1" in help_text and "8050" in help_text
-    missing = runner.invoke(main, ["serve", "/srv/nowhere"])
-    assert missing.exit_code == 2
-    assert runner.invoke(main, ["serve", demo, "--config", "/srv/none.toml"]).exit_code == 2
