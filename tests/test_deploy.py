@@ -19,6 +19,7 @@ import pytest
 import app as app_module
 from app import Settings, create_app, split_sources
 from model.inventory import Inventory, Source
+from tests.helpers import not_none
 from tests.ui.fixtures import six_services
 from ui import ids
 from ui.data import Loader
@@ -105,7 +106,7 @@ def test_readme_documents_the_deployment() -> None:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     if not re.search(r"^#+ Deployment", text, re.M):
         pytest.skip("README has no Deployment section yet")
-    section = text[re.search(r"^#+ Deployment", text, re.M).start() :]  # type: ignore[union-attr]
+    section = text[not_none(re.search(r"^#+ Deployment", text, re.M)).start() :]
     for word in ("docker build", "/healthz", "celery -A app:celery_app", "0.0.0.0:8050", "make loadtest"):
         assert word in section, word
     for name in re.findall(r"\b(FKMAP_[A-Z_]+)=", DOCKERFILE.read_text(encoding="utf-8")):

@@ -27,7 +27,7 @@ from exports import export
 from exports._common import table_id
 from exports.graphml import xml_text
 from graph.build import build_graph
-from graph.scope import Scope
+from graph.scope import Level, Scope
 from model.escape import clean_text, display_text
 from model.inventory import ForeignKey, Inventory
 
@@ -226,8 +226,8 @@ def _unneutralised(cell: str) -> str:
 
 
 @pytest.mark.parametrize("level", ["tables", "services"])
-def test_csv_cells_are_never_formulas_and_read_back(inv: Inventory, level: str) -> None:
-    rows = _csv_rows(text_of("csv", inv, scope=Scope(level=level)))  # type: ignore[arg-type]
+def test_csv_cells_are_never_formulas_and_read_back(inv: Inventory, level: Level) -> None:
+    rows = _csv_rows(text_of("csv", inv, scope=Scope(level=level)))
     header, body = rows[0], rows[1:]
     if level == "tables":
         names = [_unneutralised(r[header.index("name")]) for r in body]

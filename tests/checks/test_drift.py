@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -61,11 +62,11 @@ def test_only_in_one_side_and_differences() -> None:
     ],
     ids=lambda v: "+".join(v) if isinstance(v, tuple) else None,
 )
-def test_each_difference_is_reported(change: dict[str, object], fields: tuple[str, ...]) -> None:
+def test_each_difference_is_reported(change: dict[str, Any], fields: tuple[str, ...]) -> None:
     a, b = both(
         "orders_account_fkey", "orders", ("tenant", "account"), "accounts", ref_columns=("tenant_id", "id")
     )
-    b = replace(b, **change)  # type: ignore[arg-type]
+    b = replace(b, **change)
     drift = diff_inventories(Inventory(foreign_keys=(a,)), Inventory(foreign_keys=(b,)))
     assert drift.changed == (FkChange(a, b, fields),)
     assert drift.only_a == drift.only_b == ()

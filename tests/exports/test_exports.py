@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 
 from exports import EXPORTERS, FORMATS, ImageExportError, export
 from exports._common import flat_service_graph, flat_table_graph, table_id
+from exports.document import Heading
 from exports.dot import dot_string, table_layout
 from exports.images import DOT_MISSING, cluster_layout, image_bytes
 from exports.markdown import md_code, md_text
@@ -45,9 +46,9 @@ SERVICES = ("auth", "content", "messaging")
 CHROMIUM = os.environ.get("FKMAP_TEST_CHROMIUM", "/usr/bin/chromium")
 
 
-def render(fmt: str, source: object = None, **scope: object) -> str:
+def render(fmt: str, source: Inventory | nx.MultiDiGraph | None = None, **scope: Any) -> str:
     out = io.StringIO()
-    EXPORTERS[fmt](small_inventory() if source is None else source, out, scope=Scope(**scope))  # type: ignore[arg-type]
+    EXPORTERS[fmt](small_inventory() if source is None else source, out, scope=Scope(**scope))
     return out.getvalue()
 
 
@@ -591,7 +592,7 @@ def test_exporters_do_not_modify_their_input() -> None:
 
 def test_report_sections_and_figures() -> None:
     report = build_report(small_inventory())
-    headings = [b.text for b in report.blocks if type(b).__name__ == "Heading" and b.level == 2]  # type: ignore[union-attr]
+    headings = [b.text for b in report.blocks if isinstance(b, Heading) and b.level == 2]
     assert headings == [
         "Executive summary",
         "Service dependencies",

@@ -5,27 +5,16 @@ Every script is replayed as file ``m.sql`` of logical database ``db``.
 
 from __future__ import annotations
 
-from typing import Literal, TypedDict, Unpack
+from typing import Unpack
 
 from ingest.migrations.sets import ingest_text
 from model.inventory import ForeignKey, Inventory, Location, TableRef
+from tests.helpers import FkOptions
 
-__all__ = ["FK", "FkOptions", "at", "codes", "fks", "ref", "run", "why"]
+__all__ = ["FK", "at", "codes", "fks", "ref", "run", "why"]
 
 PATH = "m.sql"
 DB = "db"
-
-
-class FkOptions(TypedDict, total=False):
-    """The optional :class:`ForeignKey` fields an expected FK may set."""
-
-    on_delete: str
-    on_update: str
-    deferrable: bool
-    initially_deferred: bool
-    validated: bool
-    on_delete_columns: tuple[str, ...]
-    origin: Literal["declared", "inferred"]
 
 
 def ref(name: str, schema: str = "public") -> TableRef:

@@ -9,7 +9,8 @@ import pytest
 from ingest.migrations import ops as o
 from ingest.migrations import sqlglot_dialects as mysql
 from model.inventory import Column, ForeignKey, Table
-from tests.ingest.replay_helpers import FK, FkOptions, codes, fks, ref, run, why
+from tests.helpers import FkOptions, not_none
+from tests.ingest.replay_helpers import FK, codes, fks, ref, run, why
 
 USERS = (
     "CREATE TABLE `users` (\n  `id` INT NOT NULL AUTO_INCREMENT,\n  PRIMARY KEY (`id`)\n) ENGINE=InnoDB;\n"
@@ -172,7 +173,7 @@ def test_procedures_triggers_and_data_are_skipped() -> None:
         "CREATE TABLE t (a INT, FOREIGN KEY (a) REFERENCES users (id));"
     )
     inv = run(sql, dialect="mysql")
-    assert [(f.name, f.added_at.line) for f in inv.foreign_keys] == [("t_ibfk_1", 10)]  # type: ignore[union-attr]
+    assert [(f.name, not_none(f.added_at).line) for f in inv.foreign_keys] == [("t_ibfk_1", 10)]
     assert codes(inv) == []
 
 
