@@ -161,7 +161,9 @@ def time_reflection(
         for _ in range(repeat):
             metadata = MetaData()
             with engine.connect() as conn:
-                pid = conn.connection.dbapi_connection.info.backend_pid  # type: ignore[union-attr]
+                dbapi = conn.connection.dbapi_connection
+                assert isinstance(dbapi, psycopg.Connection)  # what the psycopg dialect connects with
+                pid = dbapi.info.backend_pid
                 server0, client0 = backend_cpu(pid), time.process_time()
                 start = time.perf_counter()
                 try:

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from exports import EXPORTERS  # noqa: E402
-from exports.images import image_bytes  # noqa: E402
+from exports.images import ImageFormat, image_bytes  # noqa: E402
 from graph.scope import Scope  # noqa: E402
 from tests.graph.synthetic import synthetic_inventory  # noqa: E402
 
@@ -45,7 +45,7 @@ def main() -> None:
     args = ap.parse_args()
     inv = synthetic_inventory(tables=args.tables, services=args.services)
     print(f"{len(inv.tables)} tables, {len(inv.foreign_keys)} FKs, {args.services} services")
-    pictures = {
+    pictures: dict[str, tuple[ImageFormat, Scope]] = {
         "svg service level (graphviz)": ("svg", Scope()),
         "svg one service, svc03 (graphviz)": ("svg", Scope(service="svc03", level="tables")),
         "svg one service, auth hub (graphviz fdp)": ("svg", Scope(service="auth", level="tables")),
@@ -57,22 +57,23 @@ def main() -> None:
         times, data = [], b""
         for _ in range(args.repeat):
             start = time.perf_counter()
-            data = image_bytes(inv, fmt, scope=scope)  # type: ignore[arg-type]
+            data = image_bytes(inv, fmt, scope=scope)
             times.append(time.perf_counter() - start)
         aspect = _aspect(data) if fmt == "svg" else float("nan")
         results[name] = {"seconds": round(statistics.median(times), 3), "bytes": len(data), "aspect": aspect}
         print(f"{name:45s} {statistics.median(times):7.2f} s  {len(data) / 1e6:6.2f} MB  aspect {aspect:.2f}")
-    for fmt in ("dot", "mermaid", "graphml", "graph-json", "csv", "md", "html"):
+    for text_fmt in ("dot", "mermaid", "graphml", "graph-json", "csv", "md", "html"):
         times = []
         for _ in range(args.repeat):
             out = io.StringIO()
             start = time.perf_counter()
-            EXPORTERS[fmt](inv, out, scope=Scope(level="tables") if fmt in ("dot", "mermaid") else None)
+            EXPORTERS[text_fmt](
+                inv, out, scope=Scope(level="tables") if text_fmt in ("dot", "mermaid") else None
+            )
             times.append(time.perf_counter() - start)
-        results[fmt] = {"seconds": round(statistics.median(times), 3), "bytes": len(out.getvalue())}
-        print(
-            f"{fmt + ' (tables)' if fmt in ('dot', 'mermaid') else fmt:45s} {statistics.median(times):7.2f} s"
-        )
+        results[text_fmt] = {"seconds": round(statistics.median(times), 3), "bytes": len(out.getvalue())}
+        label = f"{text_fmt} (tables)" if text_fmt in ("dot", "mermaid") else text_fmt
+        print(f"{label:45s} {statistics.median(times):7.2f} s")
     target = ROOT / "bench" / "out" / "exports.json"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(

@@ -441,8 +441,8 @@ def main(argv: list[str] | None = None) -> int:
         facts = ensure_inputs(size.name, args.out)
         for kind, f in facts.items():
             print(
-                f"{size.name} {kind}: {f['files']} files, {int(f['bytes']) / 1e6:.1f} MB, "  # type: ignore[call-overload]
-                f"{f['tables']} tables, {len(f['fks'])} FKs -> {f['path']}"  # type: ignore[arg-type]
+                f"{size.name} {kind}: {f['files']} files, {int(f['bytes']) / 1e6:.1f} MB, "
+                f"{f['tables']} tables, {len(f['fks'])} FKs -> {f['path']}"
             )
     return 0
 

@@ -38,6 +38,7 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -224,7 +225,7 @@ class User:
 
     def load(self, path: str) -> None:
         """A full page load: HTML, layout, dependencies (once), then the initial callbacks."""
-        steps = [
+        steps: list[tuple[str, Callable[[], object]]] = [
             ("GET page", lambda: self.client.page(path)),
             ("GET layout", lambda: self.client.get("/_dash-layout")),
         ]

@@ -59,7 +59,7 @@ def _show(name: str, r: dict[str, Any], keys: tuple[str, ...]) -> None:
 
 
 def _ok(r: dict[str, Any] | None) -> bool:
-    return bool(r) and r.get("status") == "ok"  # type: ignore[union-attr]
+    return r is not None and r.get("status") == "ok"
 
 
 def _s(value: Any, unit: str = " s", digits: int = 2) -> str:

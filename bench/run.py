@@ -38,12 +38,11 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
-for extra in (str(ROOT), str(BENCH)):
-    if extra not in sys.path:
-        sys.path.insert(0, extra)
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
-from baselines import run_sql2dbml, run_timed  # noqa: E402
-from generate import SIZES, ensure_inputs  # noqa: E402
+from bench.baselines import run_sql2dbml, run_timed  # noqa: E402
+from bench.generate import SIZES, ensure_inputs  # noqa: E402
 
 OUT = BENCH / "out"
 CACHE = OUT / "cache"
@@ -110,7 +109,8 @@ def _migration_paths(path: str) -> list[str]:
 
 def _child_sqlglot(job: dict[str, Any]) -> dict[str, Any]:
     import sqlglot  # noqa: F401  (imported before the clock starts, like fkmap's modules)
-    from baselines import sqlglot_fks
+
+    from bench.baselines import sqlglot_fks
 
     facts = ensure_inputs(job["size"])[job["kind"]]
     paths = _migration_paths(facts["path"])
@@ -156,8 +156,9 @@ def _child_graph(job: dict[str, Any]) -> dict[str, Any]:
 def _child_dashboard(job: dict[str, Any]) -> dict[str, Any]:
     import logging
 
-    import dashboard_bench
     from playwright.sync_api import sync_playwright
+
+    from bench import dashboard_bench
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     with sync_playwright() as pw:
@@ -170,24 +171,23 @@ def _child_dashboard(job: dict[str, Any]) -> dict[str, Any]:
 
 
 def _child_export(job: dict[str, Any]) -> dict[str, Any]:
-    import export_bench
+    from exports.images import image_bytes
+    from graph.scope import Scope
+    from tests.graph.synthetic import synthetic_inventory
 
-    inv = export_bench.synthetic_inventory(tables=job["tables"], services=25)
+    inv = synthetic_inventory(tables=job["tables"], services=25)
     out: dict[str, Any] = {"tables": len(inv.tables), "fks": len(inv.foreign_keys)}
-    for name, scope in (
-        ("svg_services_s", export_bench.Scope()),
-        ("svg_tables_s", export_bench.Scope(level="tables")),
-    ):
+    for name, scope in (("svg_services_s", Scope()), ("svg_tables_s", Scope(level="tables"))):
         runs = []
         for _ in range(job["repeat"]):
-            _, timing = _timed(functools.partial(export_bench.image_bytes, inv, "svg", scope=scope))
+            _, timing = _timed(functools.partial(image_bytes, inv, "svg", scope=scope))
             runs.append(timing["wall_s"])
         out[name] = statistics.median(runs)
     return out
 
 
 def _child_catalog(job: dict[str, Any]) -> dict[str, Any]:
-    import catalog_bench
+    from bench import catalog_bench
 
     built = catalog_bench.build(False)
     ours, tables, fks = catalog_bench.time_ours(job["repeat"])
@@ -419,7 +419,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.quick:
         args.sizes, args.repeat, args.baseline_repeat, args.skip_extras = "S,M", 3, 1, True
-    from report import run_extras, write_outputs  # the rest of the report
+    from bench.report import run_extras, write_outputs  # the rest of the report
 
     started = time.time()
     info = machine()

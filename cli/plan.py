@@ -21,6 +21,16 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from cli.common import (
+    ArgumentError,
+    check_arguments,
+    config_option,
+    dialect_option,
+    output_option,
+    sources_argument,
+    write_file,
+)
+
 if TYPE_CHECKING:
     from remediation.service import RemediationView
     from remediation.store.base import SqlStore
@@ -41,7 +51,6 @@ def _who() -> str:
 
 
 def _open(state: str | None) -> SqlStore:
-    from cli.common import ArgumentError
     from remediation.store import open_store
     from remediation.store.schema import StoreError
 
@@ -55,22 +64,15 @@ def _view(
     sources: Sequence[str], config: str | None, dialect: str | None, store: SqlStore | None
 ) -> RemediationView:
     """The statuses of the scan of ``sources`` with ``store``'s records (none without a store)."""
-    from cli.common import ArgumentError, check_dialect, check_sources
     from ownership.scan import scan
     from remediation.service import inventory_view
 
-    check_sources(sources)
-    if config is not None and not Path(config).is_file():
-        raise ArgumentError(f"config file {config!r} does not exist")
-    inv = scan(list(sources), config_path=config, dialect=check_dialect(dialect))
+    dialect = check_arguments(sources, config, dialect)
+    inv = scan(list(sources), config_path=config, dialect=dialect)
     return inventory_view(inv, store)
 
 
-_sources = click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
-_config = click.option(
-    "--config", "config", metavar="FILE", help="Service map (default: fkmap.toml next to the sources)."
-)
-_dialect = click.option("--dialect", metavar="D", help="SQL dialect of .sql files (default: detected).")
+#: ``--state URL`` (``state``): the export, import and status subcommands.
 _state = click.option("--state", metavar="URL", help=STATE_HELP)
 
 
@@ -78,7 +80,6 @@ class _PlanGroup(click.Group):
     """A store that cannot be used (damaged, newer, unreachable) is a one-line error, never a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        from cli.common import ArgumentError
         from remediation.store.schema import StoreError
 
         try:
@@ -93,16 +94,16 @@ def plan_group() -> None:
 
 
 @plan_group.command(name="export")
-@_sources
+@sources_argument()
 @click.option(
     "-o", "--output", default="fkmap-plan.yaml", show_default=True, metavar="FILE",
     help="Plan file to write: .json for JSON, anything else YAML; '-' for standard output.",
 )  # fmt: skip
 @_state
-@_config
-@_dialect
+@config_option()
+@dialect_option()
 def export_command(
-    sources: tuple[str, ...], output: str, state: str | None, config: str | None, dialect: str | None
+    sources: tuple[str, ...], output: str, state: str | None, config_path: str | None, dialect: str | None
 ) -> None:
     """Write every cross-service FK of SOURCEs with its record (phases, owner, policy) to a plan file.
 
@@ -111,11 +112,10 @@ def export_command(
       fkmap plan export examples/demo -o fkmap-plan.yaml
       fkmap plan export ./repo postgresql://app@prod/shop --state postgresql://fkmap@ops/fkmap
     """
-    from cli.common import ArgumentError
     from remediation.plan_file import is_json
     from remediation.service import plan_text
 
-    view = _view(sources, config, dialect, _open(state))
+    view = _view(sources, config_path, dialect, _open(state))
     if output == "-":
         click.echo(plan_text(view), nl=False)
         return
@@ -146,7 +146,6 @@ def import_command(file: str, state: str | None, who: str | None) -> None:
     changed in the store since the file's version is a conflict: it is skipped
     and the exit status is 1 (re-export, edit again, import).
     """
-    from cli.common import ArgumentError
     from remediation.plan_file import PlanError, read_plan
     from remediation.plan_import import import_plan
 
@@ -166,19 +165,19 @@ def import_command(file: str, state: str | None, who: str | None) -> None:
 
 
 @plan_group.command(name="status")
-@_sources
+@sources_argument()
 @_state
-@_config
-@_dialect
+@config_option()
+@dialect_option()
 def status_command(
-    sources: tuple[str, ...], state: str | None, config: str | None, dialect: str | None
+    sources: tuple[str, ...], state: str | None, config_path: str | None, dialect: str | None
 ) -> None:
     """Keys per phase for each service, plus contradictions and orphaned records."""
     from model.escape import clean_text
     from remediation.records import PHASE_LABELS
     from remediation.service import progress_by_phase
 
-    view = _view(sources, config, dialect, _open(state))
+    view = _view(sources, config_path, dialect, _open(state))
     rows, orphans = view.statuses, view.orphans
     overall, per_service = progress_by_phase(view)
     width = max([len(clean_text(p.service)) for p in (overall, *per_service)] + [7])
@@ -196,31 +195,29 @@ def status_command(
 
 
 @plan_group.command(name="sql")
-@_sources
+@sources_argument()
 @click.option("--service", metavar="S", help="Only keys held by service S (default: every service).")
 @click.option(
     "--kind", type=click.Choice(["drop", "rollback", "orphans"]), default="drop", show_default=True,
     help="drop: phase-2 script; rollback: re-add NOT VALID then validate; orphans: post-drop checks.",
 )  # fmt: skip
-@_config
-@_dialect
-@click.option("-o", "--output", metavar="FILE", help="Write the script to FILE instead of standard output.")
+@config_option()
+@dialect_option()
+@output_option(help="Write the script to FILE instead of standard output.")
 def sql_command(
-    sources: tuple[str, ...], service: str | None, kind: str, config: str | None, dialect: str | None,
+    sources: tuple[str, ...], service: str | None, kind: str, config_path: str | None, dialect: str | None,
     output: str | None,
 ) -> None:  # fmt: skip
     """Generate the phase-2 SQL of the cross-service FKs still present (one transaction per service)."""
-    from cli.common import ArgumentError
     from remediation.service import sql_script
 
-    view = _view(sources, config, dialect, None)
+    view = _view(sources, config_path, dialect, None)
     if service and service not in view.services:
         raise ArgumentError(
             f"no cross-service foreign key is held by service {service!r}; known: {', '.join(view.services)}"
         )
     text = sql_script(view, kind, service=service or "")
     if output:
-        Path(output).write_text(text, encoding="utf-8")
-        click.echo(f"fkmap: wrote {output}", err=True)
+        write_file(output, text)
     else:
         sys.stdout.write(text)

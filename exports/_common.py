@@ -5,16 +5,19 @@ Exporters accept an :class:`~model.inventory.Inventory` or a table graph from
 table graph, the selected table graph and (at service level) the selected
 service graph. :func:`flat_table_graph` and :func:`flat_service_graph` give
 graphs with string node ids and only ``str``/``int``/``bool`` attributes, the
-form GraphML, JSON and CSV write.
+form GraphML, JSON and CSV write; :func:`flat_graph` picks the one of the
+scope's level. :func:`action_mix` is a service edge's FKs per ON DELETE action.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
 
+from graph.analysis import ACTION_ATTRS
 from graph.scope import Level, Scope, ScopeError, as_table_graph, select_services, select_tables
 from model.escape import clean_text
 from model.inventory import ACTIONS, Inventory, Location, TableRef
@@ -22,8 +25,10 @@ from model.inventory import ACTIONS, Inventory, Location, TableRef
 __all__ = [
     "NO_SERVICE",
     "Prepared",
+    "action_mix",
     "clean_text",
     "count",
+    "flat_graph",
     "flat_service_graph",
     "flat_table_graph",
     "percent",
@@ -208,6 +213,23 @@ def flat_service_graph(S: nx.DiGraph, scope: Scope | None = None) -> nx.DiGraph:
         attrs["fks"] = ", ".join(fk.name for fk in data.get("fks", ()))
         F.add_edge(u, v, **attrs)
     return F
+
+
+def flat_graph(p: Prepared) -> nx.Graph:
+    """The selection of ``p`` at its scope's level: :func:`flat_service_graph` or :func:`flat_table_graph`."""
+    if p.scope.level == "services":
+        assert p.services is not None
+        return flat_service_graph(p.services, p.scope)
+    return flat_table_graph(p.tables, p.scope)
+
+
+def action_mix(data: Mapping[str, Any]) -> str:
+    """A service edge's FK counts per ON DELETE action (:data:`graph.analysis.ACTION_ATTRS`), zeros left out.
+
+    >>> action_mix({"weight": 3, "cascade": 2, "set_null": 0, "no_action": 1})
+    'CASCADE 2, NO ACTION 1'
+    """
+    return ", ".join(f"{action} {data[attr]}" for action, attr in ACTION_ATTRS.items() if data.get(attr))
 
 
 def _graph_attrs(scope: Scope | None, level: str) -> dict[str, Any]:

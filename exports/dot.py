@@ -30,19 +30,12 @@ from typing import Any, TextIO
 
 import networkx as nx
 
-from exports._common import Prepared, clean_text, prepare, service_label, table_id
+from exports._common import Prepared, action_mix, clean_text, prepare, service_label, table_id
 from graph.scope import Scope
 from model.inventory import Inventory, TableRef
 
 __all__ = ["EDGE_LABEL_LIMIT", "FAN_LIMIT", "dot_string", "dot_text", "table_layout", "write_dot"]
 
-_ACTIONS = (
-    ("CASCADE", "cascade"),
-    ("SET NULL", "set_null"),
-    ("SET DEFAULT", "set_default"),
-    ("RESTRICT", "restrict"),
-    ("NO ACTION", "no_action"),
-)
 _HEAD = [
     'graph [rankdir=LR, fontname="Helvetica", fontsize=12, labelloc=t, newrank=true, '
     "nodesep=0.25, ranksep=0.6, outputorder=edgesfirst];",
@@ -86,7 +79,7 @@ def _service_dot(p: Prepared, title: str) -> list[str]:
         lines.append(f"{dot_string(name)} [{_attrs(**attrs)}];")
     for u, v, data in S.edges(data=True):
         w = int(data.get("weight", 0))
-        mix = ", ".join(f"{action} {data[attr]}" for action, attr in _ACTIONS if data.get(attr))
+        mix = action_mix(data)
         attrs = {
             "label": _label(f"{w} FK" + ("" if w == 1 else "s"), mix),
             "penwidth": f"{1 + math.log2(max(w, 1)):.1f}",

@@ -29,7 +29,7 @@ from typing import Any, TextIO
 
 import networkx as nx
 
-from exports._common import flat_service_graph, flat_table_graph, prepare
+from exports._common import flat_graph, prepare
 from graph.scope import Scope
 from model.inventory import Inventory
 
@@ -39,12 +39,7 @@ __all__ = ["graph_json_data", "write_graph_json"]
 def graph_json_data(source: Inventory | nx.MultiDiGraph, *, scope: Scope | None = None) -> dict[str, Any]:
     """The node-link dict written by :func:`write_graph_json`."""
     p = prepare(source, scope, level="tables", include_dropped=True)
-    if p.scope.level == "services":
-        assert p.services is not None
-        F: nx.Graph = flat_service_graph(p.services, p.scope)
-    else:
-        F = flat_table_graph(p.tables, p.scope)
-    data: dict[str, Any] = nx.node_link_data(F, edges="edges")
+    data: dict[str, Any] = nx.node_link_data(flat_graph(p), edges="edges")
     return data
 
 

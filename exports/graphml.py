@@ -29,7 +29,7 @@ from typing import Any, TextIO
 
 import networkx as nx
 
-from exports._common import flat_service_graph, flat_table_graph, prepare
+from exports._common import flat_graph, prepare
 from graph.scope import Scope
 from model.inventory import Inventory
 
@@ -78,12 +78,7 @@ def _xml_safe(F: nx.Graph) -> nx.Graph:
 def graphml_text(source: Inventory | nx.MultiDiGraph, *, scope: Scope | None = None) -> str:
     """The GraphML document written by :func:`write_graphml`."""
     p = prepare(source, scope, level="tables", include_dropped=True)
-    if p.scope.level == "services":
-        assert p.services is not None
-        F: nx.Graph = flat_service_graph(p.services, p.scope)
-    else:
-        F = flat_table_graph(p.tables, p.scope)
-    text = "\n".join(nx.generate_graphml(_xml_safe(F))) + "\n"
+    text = "\n".join(nx.generate_graphml(_xml_safe(flat_graph(p)))) + "\n"
     for key in _BOOL_KEY.finditer(text):
         data = re.escape(f'<data key="{key["id"]}">')
         text = re.sub(f"({data})True<", r"\1true<", text)

@@ -22,7 +22,7 @@ from typing import TextIO
 
 import networkx as nx
 
-from exports._common import Prepared, clean_text, prepare, service_label
+from exports._common import Prepared, action_mix, clean_text, prepare, service_label
 from graph.scope import Scope
 from model.inventory import Inventory, TableRef
 
@@ -43,13 +43,6 @@ _ENTITIES = {
     "}": "#125;",
     "\\": "#92;",
 }
-_ACTIONS = (
-    ("CASCADE", "cascade"),
-    ("SET NULL", "set_null"),
-    ("SET DEFAULT", "set_default"),
-    ("RESTRICT", "restrict"),
-    ("NO ACTION", "no_action"),
-)
 
 
 def _escape(text: str) -> str:
@@ -75,7 +68,7 @@ def _services(p: Prepared) -> list[str]:
         lines.append(f"{ids[name]}[{mermaid_label(service_label(name), tables)}]")
     for u, v, data in S.edges(data=True):
         w = int(data.get("weight", 0))
-        mix = ", ".join(f"{action} {data[attr]}" for action, attr in _ACTIONS if data.get(attr))
+        mix = action_mix(data)
         arrow = "==>" if data.get("cascade") else "-->"
         lines.append(f"{ids[u]} {arrow}|{mermaid_label(_plural(w, 'FK') + ': ' + mix)}| {ids[v]}")
     if p.scope.service is not None and p.scope.service in ids:

@@ -116,6 +116,7 @@ def browser() -> Iterator[object]:
 @pytest.fixture
 def artifacts_dir(request: pytest.FixtureRequest) -> Path:
     """A folder under test-artifacts/ for this test's screenshots and files."""
-    path = ARTIFACTS / request.node.name.replace("/", "_")[:80]
+    name: str = request.node.name
+    path = ARTIFACTS / name.replace("/", "_")[:80]
     path.mkdir(parents=True, exist_ok=True)
     return path

@@ -410,11 +410,11 @@ class _Opened:
                 self.paths.append(os.path.abspath(os.fsdecode(file)))
             return self._open(file, *args, **kw)
 
-        builtins.open = io.open = spy  # type: ignore[assignment]
+        builtins.open = io.open = spy
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        builtins.open, io.open = self._open, self._io_open  # type: ignore[assignment]
+        builtins.open, io.open = self._open, self._io_open
 
 
 CRAFTED = ["/etc/passwd", "../../../../../../etc/passwd", "file:///etc/passwd", "/proc/self/environ"]

@@ -27,7 +27,7 @@ from exports import export
 from exports._common import table_id
 from exports.graphml import xml_text
 from graph.build import build_graph
-from graph.scope import Scope
+from graph.scope import Level, Scope
 from model.escape import clean_text, display_text
 from model.inventory import ForeignKey, Inventory
 
@@ -226,8 +226,8 @@ def _unneutralised(cell: str) -> str:
 
 
 @pytest.mark.parametrize("level", ["tables", "services"])
-def test_csv_cells_are_never_formulas_and_read_back(inv: Inventory, level: str) -> None:
-    rows = _csv_rows(text_of("csv", inv, scope=Scope(level=level)))  # type: ignore[arg-type]
+def test_csv_cells_are_never_formulas_and_read_back(inv: Inventory, level: Level) -> None:
+    rows = _csv_rows(text_of("csv", inv, scope=Scope(level=level)))
     header, body = rows[0], rows[1:]
     if level == "tables":
         names = [_unneutralised(r[header.index("name")]) for r in body]
@@ -631,7 +631,7 @@ def test_pages_in_chromium_run_no_script_from_names(
             d.dismiss()
 
         page.on("dialog", dialog)
-        page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))  # type: ignore[func-returns-value]
+        page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
         base = f"http://127.0.0.1:{server.server_port}"
         for i, path in enumerate(
             ["/", "/tables", service_href(h.EVIL_SERVICE), "/diagnostics", "/remediation"]

@@ -31,6 +31,7 @@ from click.testing import CliRunner
 from remediation.records import Record
 from remediation.store import open_store
 from remediation.store.schema import SCHEMA_VERSION, StoreError, StoreVersionError
+from tests.helpers import not_none
 from ui import ids
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -227,7 +228,7 @@ def test_sigkill_of_the_server_while_clients_save_loses_no_confirmed_change(
         assert _save(again, keys[0], loaded, "after-the-crash").startswith("Saved")
     finally:
         again.kill()
-    assert open_store(state).get(keys[0]).owner_team == "after-the-crash"  # type: ignore[union-attr]
+    assert not_none(open_store(state).get(keys[0])).owner_team == "after-the-crash"
 
 
 # ----------------------------------------------------------------------------------------- damaged, newer

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from cli import main
 from remediation.store import open_store
+from tests.helpers import not_none
 
 INIT = """CREATE TABLE users (id int PRIMARY KEY);
 CREATE TABLE posts (id int PRIMARY KEY, user_id int REFERENCES users(id) ON DELETE CASCADE);
@@ -47,8 +48,8 @@ def test_cli_export_import_status_sql(tmp_path: Path) -> None:
     assert "ALTER TABLE public.posts DROP CONSTRAINT IF EXISTS posts_user_id_fkey;" in result.stdout
     # a conflict: the store moved on, the stale file now edits the same record
     store = open_store(state)
-    record = store.get("db/001_init.sql:3#author_id")
-    store.save(record.with_fields(owner_team="x"), who="fred")  # type: ignore[union-attr]
+    record = not_none(store.get("db/001_init.sql:3#author_id"))
+    store.save(record.with_fields(owner_team="x"), who="fred")
     doc["records"][0]["owner_team"] = "y"
     plan.write_text(yaml.safe_dump(doc))
     result = runner.invoke(main, ["plan", "import", str(plan), "--state", state])

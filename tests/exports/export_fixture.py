@@ -16,6 +16,8 @@ Three services in three migration sets:
 
 from __future__ import annotations
 
+from typing import Unpack
+
 from model.inventory import (
     Column,
     Diagnostic,
@@ -28,6 +30,7 @@ from model.inventory import (
     Table,
     TableRef,
 )
+from tests.helpers import FkOptions
 
 AUTH = "services/auth/migrations"
 CONTENT = "services/content/migrations"
@@ -77,9 +80,19 @@ def small_inventory() -> Inventory:
         ref_db: str,
         ref_name: str,
         where: Location,
-        **kw: object,
+        dropped_at: Location | None = None,
+        **kw: Unpack[FkOptions],
     ) -> ForeignKey:
-        return ForeignKey(name, ref(db, table), cols, ref(ref_db, ref_name), ("id",), added_at=where, **kw)  # type: ignore[arg-type]
+        return ForeignKey(
+            name,
+            ref(db, table),
+            cols,
+            ref(ref_db, ref_name),
+            ("id",),
+            added_at=where,
+            dropped_at=dropped_at,
+            **kw,
+        )
 
     fks = [
         fk(

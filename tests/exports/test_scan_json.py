@@ -5,22 +5,25 @@ from __future__ import annotations
 import dataclasses
 import json
 import random
+from typing import Any, TypeVar
 
 import pytest
 
 import exports.scan_json
-from exports.scan_json import FORMAT_VERSION, scan_document
-from ingest.saved import is_scan_document, load_document
+from exports.scan_json import scan_document
+from ingest.saved import FORMAT_VERSION, is_scan_document, load_document
 from model.inventory import Column, Diagnostic, ForeignKey, Inventory, Location, Source, Table, TableRef
 from tests.graph.fkmap_seed import B, L, ref, seed_inventory
 
+T = TypeVar("T")
+
 
 @pytest.fixture(scope="module")
-def doc() -> dict:
+def doc() -> dict[str, Any]:
     return scan_document(seed_inventory())
 
 
-def test_top_level_keys_in_order(doc: dict) -> None:
+def test_top_level_keys_in_order(doc: dict[str, Any]) -> None:
     assert list(doc) == [
         "format_version",
         "sources",
@@ -34,7 +37,7 @@ def test_top_level_keys_in_order(doc: dict) -> None:
     assert doc["sources"] == [{"kind": "migrations", "label": "repo"}]
 
 
-def test_services(doc: dict) -> None:
+def test_services(doc: dict[str, Any]) -> None:
     assert doc["services"] == [
         {"name": "auth", "description": "Identity and sessions", "tables": 2},
         {"name": "billing", "description": "", "tables": 2},
@@ -53,7 +56,7 @@ def test_services_named_only_by_tables_are_listed() -> None:
     ]
 
 
-def test_table_entries(doc: dict) -> None:
+def test_table_entries(doc: dict[str, Any]) -> None:
     by_name = {(t["database"], t["name"]): t for t in doc["tables"]}
     assert by_name[B, "users"] == {
         "database": B,
@@ -82,7 +85,7 @@ def test_columns_are_written() -> None:
     ]
 
 
-def test_foreign_key_entry_of_an_external_reference(doc: dict) -> None:
+def test_foreign_key_entry_of_an_external_reference(doc: dict[str, Any]) -> None:
     (entry,) = [f for f in doc["foreign_keys"] if f["name"] == "invoices_user_id_fkey"]
     assert entry == {
         "name": "invoices_user_id_fkey",
@@ -108,7 +111,7 @@ def test_foreign_key_entry_of_an_external_reference(doc: dict) -> None:
     }
 
 
-def test_dropped_inferred_and_not_valid_flags(doc: dict) -> None:
+def test_dropped_inferred_and_not_valid_flags(doc: dict[str, Any]) -> None:
     by_name = {f["name"]: f for f in doc["foreign_keys"]}
     dropped = by_name["experiment_events_user_id_fkey"]
     assert (dropped["state"], dropped["dropped_at"], dropped["cross_service"]) == (
@@ -127,7 +130,7 @@ def test_dropped_inferred_and_not_valid_flags(doc: dict) -> None:
     assert internal["resolved_table"] is None
 
 
-def test_foreign_keys_sorted_by_table_then_name(doc: dict) -> None:
+def test_foreign_keys_sorted_by_table_then_name(doc: dict[str, Any]) -> None:
     keys = [
         (f["table"]["database"], f["table"]["schema"], f["table"]["name"], f["name"])
         for f in doc["foreign_keys"]
@@ -141,7 +144,7 @@ def test_foreign_keys_sorted_by_table_then_name(doc: dict) -> None:
     ]
 
 
-def test_diagnostics_sorted_by_place(doc: dict) -> None:
+def test_diagnostics_sorted_by_place(doc: dict[str, Any]) -> None:
     assert doc["diagnostics"] == [
         {
             "path": f"{L}/002_audit.sql",
@@ -162,7 +165,7 @@ def test_diagnostics_sorted_by_place(doc: dict) -> None:
     ]
 
 
-def test_summary(doc: dict) -> None:
+def test_summary(doc: dict[str, Any]) -> None:
     assert doc["summary"] == {
         "services": 6,
         "tables": 17,
@@ -208,7 +211,7 @@ def test_same_content_in_any_order_gives_identical_json() -> None:
     inv = seed_inventory()
     rng = random.Random(3)
 
-    def shuffled(items: tuple) -> tuple:
+    def shuffled(items: tuple[T, ...]) -> tuple[T, ...]:
         out = list(items)
         rng.shuffle(out)
         return tuple(out)
@@ -225,7 +228,7 @@ def test_same_content_in_any_order_gives_identical_json() -> None:
     assert json.dumps(scan_document(other)) == json.dumps(scan_document(expected))
 
 
-def test_document_is_plain_json(doc: dict) -> None:
+def test_document_is_plain_json(doc: dict[str, Any]) -> None:
     assert json.loads(json.dumps(doc)) == doc
 
 
@@ -263,7 +266,7 @@ def test_load_document_reads_the_internal_inventory_form_too() -> None:
     assert (is_scan_document(inv.to_dict()), is_scan_document(scan_document(inv))) == (False, True)
 
 
-def test_docstring_documents_every_field(doc: dict) -> None:
+def test_docstring_documents_every_field(doc: dict[str, Any]) -> None:
     """Every key the document can hold is named in the module docstring (the README copies it)."""
     text = exports.scan_json.__doc__ or ""
     keys = set(doc) | set(doc["summary"]) | set(doc["services"][0]) | set(doc["tables"][0])

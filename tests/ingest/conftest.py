@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from typing import Protocol
 
 import pytest
 
@@ -19,13 +21,27 @@ from tests.conftest import missing
 MARIADB_DSN = os.environ.get("FKMAP_TEST_MARIADB", "mysql://root@127.0.0.1:3306/")
 
 
-def _connect(dsn: str) -> object:
+class Cursor(Protocol):
+    """What the fixtures use of a PyMySQL cursor (PyMySQL ships no type hints)."""
+
+    def execute(self, query: str, args: object = None) -> int: ...
+
+
+class Connection(Protocol):
+    """What the fixtures use of a PyMySQL connection."""
+
+    def cursor(self) -> AbstractContextManager[Cursor]: ...
+
+    def close(self) -> None: ...
+
+
+def _connect(dsn: str) -> Connection:
     import pymysql
 
     from ingest.catalogs.mysql_dsn import parse_mysql_dsn
 
     d = parse_mysql_dsn(dsn)
-    return pymysql.connect(
+    conn: Connection = pymysql.connect(
         host=d.host,
         port=d.port or 3306,
         user=d.user or None,
@@ -34,6 +50,7 @@ def _connect(dsn: str) -> object:
         autocommit=True,
         charset="utf8mb4",
     )
+    return conn
 
 
 @pytest.fixture(scope="session")
@@ -41,7 +58,7 @@ def mariadb_dsn() -> str:
     """DSN (no database) of an administrator connection to the machine's MariaDB/MySQL."""
     try:
         conn = _connect(MARIADB_DSN)
-        conn.close()  # type: ignore[attr-defined]
+        conn.close()
     except Exception as exc:  # any failure means "not available"
         missing("MariaDB", f"{type(exc).__name__}: {exc}")
     return MARIADB_DSN
@@ -57,7 +74,7 @@ def mariadb_database(mariadb_dsn: str) -> Iterator[Callable[..., str]]:
     def make(sql: str = "", name: str | None = None) -> str:
         dbname = name or f"fkmap_test_{uuid.uuid4().hex[:10]}"
         quoted = "`" + dbname.replace("`", "``") + "`"
-        with conn.cursor() as cur:  # type: ignore[attr-defined]
+        with conn.cursor() as cur:
             cur.execute(f"DROP DATABASE IF EXISTS {quoted}")
             cur.execute(f"CREATE DATABASE {quoted} CHARACTER SET utf8mb4")
             created.append(quoted)
@@ -69,8 +86,8 @@ def mariadb_database(mariadb_dsn: str) -> Iterator[Callable[..., str]]:
         return mariadb_dsn.rstrip("/") + "/" + quote(dbname, safe="")
 
     yield make
-    with conn.cursor() as cur:  # type: ignore[attr-defined]
+    with conn.cursor() as cur:
         cur.execute("SET SESSION foreign_key_checks = 0")  # keys across the test databases
         for quoted in reversed(created):
             cur.execute(f"DROP DATABASE IF EXISTS {quoted}")
-    conn.close()  # type: ignore[attr-defined]
+    conn.close()

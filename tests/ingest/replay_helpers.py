@@ -5,8 +5,11 @@ Every script is replayed as file ``m.sql`` of logical database ``db``.
 
 from __future__ import annotations
 
+from typing import Unpack
+
 from ingest.migrations.sets import ingest_text
 from model.inventory import ForeignKey, Inventory, Location, TableRef
+from tests.helpers import FkOptions
 
 __all__ = ["FK", "at", "codes", "fks", "ref", "run", "why"]
 
@@ -36,7 +39,7 @@ def FK(
     line: int,
     dropped: int | None = None,
     schema: str = "public",
-    **kw: object,
+    **kw: Unpack[FkOptions],
 ) -> ForeignKey:
     """An expected FK; single column names may be given as strings."""
     cols = (columns,) if isinstance(columns, str) else columns
@@ -49,7 +52,7 @@ def FK(
         ref_columns=rcols,
         added_at=at(line),
         dropped_at=at(dropped) if dropped is not None else None,
-        **kw,  # type: ignore[arg-type]
+        **kw,
     )
 
 

@@ -21,6 +21,7 @@ from model.inventory import (
 from ownership.config import Config, Replica, ServiceRule
 from ownership.resolve import merge, resolve_external
 from ownership.services import assign_services
+from tests.helpers import not_none
 
 AUTH = "services/auth/migrations"
 MSG = "services/messaging/migrations"
@@ -205,7 +206,7 @@ def test_external_resolves_to_the_one_database_that_defines_it() -> None:
 def test_external_matches_by_name_in_any_schema_when_unique() -> None:
     auth = replace(auth_inventory(), tables=(Table(ref(AUTH, "users", "identity")),))
     inv = resolve_external(merge([auth, messaging_inventory()]))
-    assert inv.table(ref(MSG, "users")).resolved_to == ref(AUTH, "users", "identity")  # type: ignore[union-attr]
+    assert not_none(inv.table(ref(MSG, "users"))).resolved_to == ref(AUTH, "users", "identity")
 
 
 def test_same_schema_beats_other_schemas() -> None:
@@ -213,7 +214,7 @@ def test_same_schema_beats_other_schemas() -> None:
         tables=(Table(ref("services/crm/migrations", "users", "crm")),), sources=(Source("m", "c"),)
     )
     inv = resolve_external(merge([auth_inventory(), messaging_inventory(), extra]))
-    assert inv.table(ref(MSG, "users")).resolved_to == ref(AUTH, "users")  # type: ignore[union-attr]
+    assert not_none(inv.table(ref(MSG, "users"))).resolved_to == ref(AUTH, "users")
     assert [d for d in inv.diagnostics if d.code == "ambiguous-external"] == []
 
 
@@ -224,7 +225,7 @@ def test_ambiguous_external_warns_and_stays_unresolved() -> None:
         sources=(Source("migrations", "services/crm"),),
     )
     inv = resolve_external(merge([auth_inventory(), messaging_inventory(), crm]))
-    assert inv.table(ref(MSG, "users")).resolved_to is None  # type: ignore[union-attr]
+    assert not_none(inv.table(ref(MSG, "users"))).resolved_to is None
     [warning] = [d for d in inv.diagnostics if d.code == "ambiguous-external"]
     assert (warning.severity, warning.path, warning.line, warning.excerpt) == (
         "warning",
@@ -258,14 +259,14 @@ def test_a_declared_copy_gives_way_to_the_original() -> None:
         ]
     )
     unresolved = resolve_external(inv)
-    assert unresolved.table(ref(phase, "users")).resolved_to is None  # type: ignore[union-attr]
+    assert not_none(unresolved.table(ref(phase, "users"))).resolved_to is None
     assert [d.code for d in unresolved.diagnostics] == ["ambiguous-external"]
     cfg = Config(
         services=(ServiceRule("auth", paths=("legacy/migrations/*_auth_*.sql",)), ServiceRule("messaging")),
         replicas=(Replica(f"{shadow}:public.users", "auth"),),
     )
     resolved = resolve_external(inv, config=cfg)
-    assert resolved.table(ref(phase, "users")).resolved_to == ref(legacy, "users")  # type: ignore[union-attr]
+    assert not_none(resolved.table(ref(phase, "users"))).resolved_to == ref(legacy, "users")
     assert resolved.diagnostics == ()
     # assign_services re-resolves with its config, whatever ran before it
     assigned = assign_services(unresolved, cfg)
@@ -273,7 +274,7 @@ def test_a_declared_copy_gives_way_to_the_original() -> None:
     assert stub is not None and (stub.resolved_to, stub.service) == (ref(legacy, "users"), "auth")
     assert [d.code for d in assigned.diagnostics] == []
     only_copies = Config(replicas=(Replica("users", "auth"),))  # every candidate is a copy: still ambiguous
-    assert resolve_external(inv, config=only_copies).table(ref(phase, "users")).resolved_to is None  # type: ignore[union-attr]
+    assert not_none(resolve_external(inv, config=only_copies).table(ref(phase, "users"))).resolved_to is None
 
 
 def test_candidates_of_the_same_kind_win() -> None:
@@ -281,14 +282,14 @@ def test_candidates_of_the_same_kind_win() -> None:
         tables=(Table(ref("auth_db", "users")),), sources=(Source("catalog", "postgresql://h/auth_db"),)
     )
     inv = resolve_external(merge([auth_inventory(), messaging_inventory(), catalog]))
-    assert inv.table(ref(MSG, "users")).resolved_to == ref(AUTH, "users")  # type: ignore[union-attr]
+    assert not_none(inv.table(ref(MSG, "users"))).resolved_to == ref(AUTH, "users")
 
 
 def test_dropped_and_external_tables_define_nothing() -> None:
     auth = auth_inventory()
     dropped = replace(auth, tables=tuple(replace(t, dropped_at=Location("x.sql", 1)) for t in auth.tables))
     inv = resolve_external(merge([dropped, messaging_inventory()]))
-    assert inv.table(ref(MSG, "users")).resolved_to is None  # type: ignore[union-attr]
+    assert not_none(inv.table(ref(MSG, "users"))).resolved_to is None
     other_stub = Inventory(tables=(Table(ref("services/x/migrations", "users"), external=True),))
     inv = resolve_external(merge([messaging_inventory(), other_stub]))
     assert all(t.resolved_to is None for t in inv.tables)

@@ -25,6 +25,7 @@ from ownership.config import Config, Replica, ServiceRule
 from ownership.config_file import parse_config
 from ownership.resolve import merge, resolve_external
 from ownership.services import Assignment, assign_services, explain_services
+from tests.helpers import not_none
 
 
 def migrations_inventory(
@@ -344,9 +345,9 @@ def test_unresolved_external_is_unowned_not_its_referencing_folder() -> None:
     stub = assign_services(inv, cfg).table(stub.ref)
     assert stub is not None and stub.service == "auth"
     schema_cfg = Config(services=(ServiceRule("auth", schemas=("public",)),))
-    assert assign_services(inv, schema_cfg).table(stub.ref).service == "auth"  # type: ignore[union-attr]
+    assert not_none(assign_services(inv, schema_cfg).table(stub.ref)).service == "auth"
     db_cfg = Config(services=(ServiceRule("auth", databases=("services/messaging/*",)),))
-    assert assign_services(inv, db_cfg).table(stub.ref).service == ""  # type: ignore[union-attr]
+    assert not_none(assign_services(inv, db_cfg).table(stub.ref)).service == ""
 
 
 # -- rule order -------------------------------------------------------------------------------------
@@ -418,7 +419,7 @@ def test_rule_order(services: tuple[ServiceRule, ...], expected: str, rule: str)
     cfg = Config(services=services)
     found = explain_services(ORDER_INV, cfg)
     assert found[INVOICES] == Assignment(expected, "", rule)
-    assert assign_services(ORDER_INV, cfg).table(INVOICES).service == expected  # type: ignore[union-attr]
+    assert not_none(assign_services(ORDER_INV, cfg).table(INVOICES)).service == expected
 
 
 def test_replica_does_not_decide_the_service() -> None:
@@ -444,7 +445,7 @@ def test_map_by_database_and_schema(map_by: str, pattern_key: str, pattern: str,
     cfg, diags = parse_config(f"[scan]\nmap_by = '{map_by}'\n{pattern_key} = '{pattern}'\n")
     assert diags == []
     inv = assign_services(ORDER_INV, cfg)
-    assert inv.table(INVOICES).service == expected  # type: ignore[union-attr]
+    assert not_none(inv.table(INVOICES)).service == expected
     assert len(unowned(inv)) == (0 if expected else 3)
 
 
@@ -527,7 +528,7 @@ def test_assign_is_idempotent_and_keeps_loaded_services() -> None:
     loaded = replace(once, tables=tuple(replace(t, service=t.service or "from-json") for t in once.tables))
     again = assign_services(loaded, cfg)
     assert unowned(again) == []
-    assert again.table(TableRef("legacy/migrations", "public", "posts")).service == "from-json"  # type: ignore[union-attr]
+    assert not_none(again.table(TableRef("legacy/migrations", "public", "posts"))).service == "from-json"
 
 
 def test_does_not_mutate_its_input() -> None:

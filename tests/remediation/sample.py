@@ -9,7 +9,7 @@ from model.inventory import Inventory
 from ownership.config_file import parse_config
 from ownership.resolve import merge, resolve_external
 from ownership.services import assign_services
-from remediation.tracking import tracked_fks
+from remediation.tracking import TrackedFk, tracked_fks
 
 CONFIG = """
 [services.auth]
@@ -43,5 +43,5 @@ def scan_folder(root: Path, files: dict[str, str], folder: str = "db/migrations"
     return assign_services(resolve_external(merge([ingest_path(root)])), config)
 
 
-def by_name(inv: Inventory) -> dict[str, object]:
+def by_name(inv: Inventory) -> dict[str, TrackedFk]:
     return {it.fk.name: it for it in tracked_fks(inv)}

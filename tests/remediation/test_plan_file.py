@@ -32,6 +32,7 @@ from remediation.store import open_store
 from remediation.store.base import SqlStore
 from remediation.tracking import new_record, tracked_fks
 from remediation.views import progress
+from tests.helpers import not_none
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "examples" / "demo"
@@ -143,8 +144,8 @@ def test_an_edit_of_a_current_file_is_applied(inv: Inventory, store: SqlStore) -
 def test_a_record_changed_since_the_file_is_a_conflict(inv: Inventory, store: SqlStore) -> None:
     seeded(store, inv)
     doc = export(store, inv)
-    current = store.get("db/001_init.sql:2#user_id")
-    store.save(current.with_fields(target_date="2027-01-01"), who="bob")  # type: ignore[union-attr]
+    current = not_none(store.get("db/001_init.sql:2#user_id"))
+    store.save(current.with_fields(target_date="2027-01-01"), who="bob")
     doc["records"][1]["owner_team"] = "someone else"
     report = import_plan(store, parse_plan(doc), who="dave")
     assert report.changes == 0
@@ -153,17 +154,17 @@ def test_a_record_changed_since_the_file_is_a_conflict(inv: Inventory, store: Sq
         "db/001_init.sql:2#user_id: changed in the store since the file's version 1 "
         "(now version 2, by bob at "
     )
-    assert store.get("db/001_init.sql:2#user_id").owner_team == ""  # type: ignore[union-attr]
+    assert not_none(store.get("db/001_init.sql:2#user_id")).owner_team == ""
 
 
 def test_a_stale_but_untouched_entry_never_reverts_the_store(inv: Inventory, store: SqlStore) -> None:
     seeded(store, inv)
     doc = export(store, inv)
-    current = store.get("db/001_init.sql:2#user_id")
-    store.save(current.without_mark(1), who="bob", action="unmark")  # type: ignore[union-attr]
+    current = not_none(store.get("db/001_init.sql:2#user_id"))
+    store.save(current.without_mark(1), who="bob", action="unmark")
     report = import_plan(store, parse_plan(doc), who="dave")
     assert (report.changes, report.conflicts) == (0, [])
-    assert store.get("db/001_init.sql:2#user_id").marks == ()  # type: ignore[union-attr]
+    assert not_none(store.get("db/001_init.sql:2#user_id")).marks == ()
 
 
 @pytest.mark.parametrize(

@@ -29,6 +29,7 @@ from remediation.service import (
 from remediation.store import open_store
 from remediation.store.base import SqlStore
 from remediation.tracking import new_record, tracked_fks
+from tests.helpers import not_none
 from tests.remediation.sample import AT, INIT, by_name, scan_folder
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,7 +76,7 @@ def test_edits_go_through_the_optimistic_check(demo: Inventory, tmp_path: Path) 
     assert "was created by al at" in stale.message
     assert (stale.ok, stale.conflict) == (False, True)
     fresh = inventory_view(demo, store)
-    current = {"fk_id": FK_ID, "uid": fresh.status(FK_ID).record.uid, "version": 1}  # type: ignore[union-attr]
+    current = {"fk_id": FK_ID, "uid": not_none(not_none(fresh.status(FK_ID)).record).uid, "version": 1}
     saved = save_edit(store, fresh, FK_ID, current, "fields", who="bo", owner_team="x", deletion_policy="")
     assert saved.message == "Saved (plan saved, version 2)."
     assert saved.ok and not saved.conflict and saved.record is not None and saved.record.version == 2
@@ -117,12 +118,12 @@ def test_save_results_are_typed(inv: Inventory, store: SqlStore) -> None:
 def test_a_record_matched_by_structure_is_re_keyed_on_save(tmp_path: Path, store: SqlStore) -> None:
     before = scan_folder(tmp_path, {"001_init.sql": INIT}, folder="old/migrations")
     item = by_name(before)["posts_user_id_fkey"]
-    store.save(new_record(item).with_mark(Mark(1, "al", AT)), who="al")  # type: ignore[arg-type]
+    store.save(new_record(item).with_mark(Mark(1, "al", AT)), who="al")
     after = scan_folder(tmp_path / "moved", {"001_init.sql": INIT})
     view = inventory_view(after, store)
     status = view.status(USER)
     assert status is not None and status.matched_by == "structure"
-    loaded = {"uid": status.record.uid, "version": 1}  # type: ignore[union-attr]
+    loaded = {"uid": not_none(status.record).uid, "version": 1}
     saved = save_edit(store, view, USER, loaded, "fields", who="bo", owner_team="core")
     assert saved.ok and saved.record is not None and saved.record.fk_id == USER
 
@@ -130,7 +131,7 @@ def test_a_record_matched_by_structure_is_re_keyed_on_save(tmp_path: Path, store
 def test_an_orphan_is_re_attached(inv: Inventory, store: SqlStore) -> None:
     info = FkInfo("gone_fkey", "content", "auth", "public.gone", ("owner_id",), "public.users", ("id",))
     ghost = store.save(Record("db/migrations/009_gone.sql:3#owner_id", fk=info), who="al")
-    store.save(new_record(by_name(inv)["posts_editor_fk"]), who="al")  # type: ignore[arg-type]
+    store.save(new_record(by_name(inv)["posts_editor_fk"]), who="al")
     view = inventory_view(inv, store)
     assert [r.uid for r in view.orphans] == [ghost.uid]
     assert reattach_orphan(store, view, ghost.uid, USER, who="").message == NAME_FOR_REATTACH
@@ -199,5 +200,5 @@ def test_the_report_gets_the_real_phase_of_each_key(tmp_path: Path, store: SqlSt
     fks = {fk.name: fk for fk in after.foreign_keys}
     assert phase_of(fks["posts_user_id_fkey"]) == "Phase 2: FK dropped"  # exports.report.DROPPED
     assert phase_of(fks["posts_editor_fk"]) == "Phase 1: Validation added"
-    store.save(store.get(USER).with_mark(Mark(3, "al", AT)), who="al")  # type: ignore[union-attr]
+    store.save(not_none(store.get(USER)).with_mark(Mark(3, "al", AT)), who="al")
     assert report_phase_of(after, store)(fks["posts_user_id_fkey"]) == "Phase 3: App-layer validation only"

@@ -11,11 +11,11 @@ from hypothesis import strategies as st
 from model.inventory import ForeignKey, Inventory, Location, Table, TableRef
 from remediation.records import Mark, Record
 from remediation.status import derive_status, match_records, statuses
-from remediation.tracking import new_record, tracked_fks
+from remediation.tracking import TrackedFk, new_record, tracked_fks
 from tests.remediation.sample import AT
 
 
-def _item(on_delete: str, dropped: bool) -> object:
+def _item(on_delete: str, dropped: bool) -> TrackedFk:
     a, b = TableRef("m", "public", "posts"), TableRef("m", "public", "users")
     fk = ForeignKey(
         "posts_user_id_fkey", a, ("user_id",), b, ("id",), on_delete=on_delete,
@@ -49,10 +49,10 @@ def test_status_rules(
     contradictions: int, warnings: int,
 ) -> None:  # fmt: skip
     item = _item(on_delete, dropped)
-    record = new_record(item).with_fields(deletion_policy=policy)  # type: ignore[arg-type]
+    record = new_record(item).with_fields(deletion_policy=policy)
     for p in marks:
         record = record.with_mark(Mark(p, "al", AT))
-    status = derive_status(item, record)  # type: ignore[arg-type]
+    status = derive_status(item, record)
     assert (status.phase, tuple(sorted(status.done))) == (phase, done)
     assert (len(status.contradictions), len(status.warnings)) == (contradictions, warnings), status
 
@@ -103,6 +103,6 @@ def test_status_and_matching_never_raise(
     record = Record(fk_id, uid="u", deletion_policy=policy)
     for p in marks:
         record = record.with_mark(Mark(p, "x", ""))
-    rows, orphans = statuses([item], [record])  # type: ignore[list-item]
+    rows, orphans = statuses([item], [record])
     assert len(rows) == 1 and 0 <= rows[0].phase <= 4
     assert len(orphans) + sum(1 for s in rows if s.record is not None) == 1

@@ -32,7 +32,7 @@ def test_identity_survives_a_table_and_constraint_rename(tmp_path: Path) -> None
 
 def test_a_column_rename_is_matched_by_constraint_name(tmp_path: Path) -> None:
     before = scan_folder(tmp_path, {"001_init.sql": INIT})
-    record = new_record(by_name(before)["posts_editor_fk"])  # type: ignore[arg-type]
+    record = new_record(by_name(before)["posts_editor_fk"])
     after = scan_folder(
         tmp_path,
         {"002_rename.sql": RENAME + "ALTER TABLE articles RENAME COLUMN editor_id TO reviewer_id;\n"},
@@ -69,7 +69,7 @@ def test_a_vanished_key_orphans_its_record(tmp_path: Path) -> None:
 
 def test_a_dropped_key_keeps_its_record_and_is_phase_2(tmp_path: Path) -> None:
     before = scan_folder(tmp_path, {"001_init.sql": INIT})
-    record = new_record(by_name(before)["posts_user_id_fkey"]).with_mark(Mark(1, "al", AT))  # type: ignore[arg-type]
+    record = new_record(by_name(before)["posts_user_id_fkey"]).with_mark(Mark(1, "al", AT))
     after = scan_folder(tmp_path, {"002_drop.sql": "ALTER TABLE posts DROP CONSTRAINT posts_user_id_fkey;\n"})
     rows, _ = statuses(tracked_fks(after), [record])
     dropped = [s for s in rows if s.record is not None]
@@ -89,7 +89,7 @@ def test_a_re_added_key_is_one_item_present_again(tmp_path: Path) -> None:
         },
     )
     editor = by_name(inv)["posts_editor_fk"]
-    assert (editor.id, editor.aliases, editor.migration_state, editor.dropped) == (  # type: ignore[attr-defined]
+    assert (editor.id, editor.aliases, editor.migration_state, editor.dropped) == (
         "db/migrations/001_init.sql:7#editor_id",
         ("db/migrations/003_readd.sql:1#editor_id",),
         "present",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from remediation.records import Mark
 from remediation.status import statuses
 from remediation.tracking import new_record, tracked_fks
 from remediation.views import burndown, git_added_dates, progress, review_delta, snapshot_rows, sql_for
+from tests.helpers import not_none
 from tests.remediation.sample import AT, INIT, RENAME, by_name, scan_folder
 
 
@@ -72,7 +74,7 @@ def test_git_dates_of_added_files(tmp_path: Path) -> None:
 
 def test_review_delta_lists_regressions_drops_and_phase_changes(tmp_path: Path) -> None:
     before = scan_folder(tmp_path, {"001_init.sql": INIT})
-    records = [new_record(by_name(before)["posts_editor_fk"])]  # type: ignore[arg-type]
+    records = [new_record(by_name(before)["posts_editor_fk"])]
     old_rows, _ = statuses(tracked_fks(before), records)
     snapshot = snapshot_rows(old_rows)
     assert [(r["state"], r["phase"], r["marks"]) for r in snapshot] == [
@@ -138,10 +140,10 @@ FROM pg_constraint WHERE contype = 'f' ORDER BY 1, 2"""
 
 
 @pytest.mark.postgres
-def test_drop_and_rollback_scripts_on_postgresql(fresh_database: object) -> None:
+def test_drop_and_rollback_scripts_on_postgresql(fresh_database: Callable[..., str]) -> None:
     import psycopg
 
-    dsn = fresh_database(sql=SCHEMA)  # type: ignore[operator]
+    dsn = fresh_database(sql=SCHEMA)
     config, _ = parse_config(CONFIG_SQL)
     inv = assign_services(ingest_text(SCHEMA, path="db/001.sql", database="db"), config)
     rows, _ = statuses(tracked_fks(inv), [])
@@ -158,7 +160,7 @@ def test_drop_and_rollback_scripts_on_postgresql(fresh_database: object) -> None
         # after the drop the database accepts orphans; the checks find them
         conn.execute("INSERT INTO posts VALUES (1, 99, 1)")
         conn.execute('INSERT INTO "Billing"."Order Items" VALUES (1, 1, 7)')
-        counts = [conn.execute(orphan_check_sql(s.item.fk)).fetchone()[0] for s in rows]  # type: ignore[index]
+        counts = [not_none(conn.execute(orphan_check_sql(s.item.fk)).fetchone())[0] for s in rows]
         assert sorted(counts) == [0, 1]
         rollback = sql_for(rows, "rollback")
         step1 = "\n".join(line for line in rollback.splitlines() if "VALIDATE CONSTRAINT" not in line)

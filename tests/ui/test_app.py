@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 import app as app_module
 from app import create_app
@@ -30,7 +33,13 @@ def _output_key(client: Any, outputs: list[tuple[str, str]]) -> str:
     raise AssertionError(f"no callback outputs {wanted}")
 
 
-def update(client: Any, outputs: list[tuple[str, str]], inputs: list[dict[str, Any]], state=(), changed=()):
+def update(
+    client: FlaskClient,
+    outputs: list[tuple[str, str]],
+    inputs: list[dict[str, Any]],
+    state: Sequence[dict[str, Any]] = (),
+    changed: Sequence[str] = (),
+) -> TestResponse:
     """POST one callback request the way dash-renderer does."""
     output = _output_key(client, outputs)
     props = [part.split(".", 1) for part in output.strip(".").split("...")]
@@ -56,7 +65,8 @@ def page(client: Any, pathname: str, search: str = "") -> dict[str, Any]:
         [{"id": ids.URL, "property": "search", "value": search}],
     )
     assert r.status_code == 200, r.data[:500]
-    return r.get_json()["response"]
+    response: dict[str, Any] = r.get_json()["response"]
+    return response
 
 
 def strings(node: Any) -> list[str]:
@@ -231,24 +241,3 @@ def test_lazy_server_uses_environment(monkeypatch: pytest.MonkeyPatch, tmp_path:
 def test_focus_link_round_trip(client: Any) -> None:
     response = page(client, "/tables", f"?focus={DB}%3Apublic.messages&hops=2")
     assert f"{DB}:public.messages" in strings(response)
-
-
-def test_serve_command(monkeypatch: pytest.MonkeyPatch) -> None:
-    from click.testing import CliRunner
-
-    from cli import main
-
-    calls: list[tuple[Any, ...]] = []
-    monkeypatch.setattr(app_module, "serve", lambda *a, **k: calls.append((a, k)))
-    runner = CliRunner()
-    demo = str(app_module.DEMO)
-    result = runner.invoke(main, ["serve", demo, "--port", "9000"])
-    assert result.exit_code == 0, result.output
-    assert calls == [
-        (([demo],), {"config_path": None, "host": "127.0.0.1", "port": 9000, "debug": False, "auth": None})
-    ]
-    help_text = runner.invoke(main, ["serve", "--help"]).output
-    assert "127.0.0.1" in help_text and "8050" in help_text
-    missing = runner.invoke(main, ["serve", "/srv/nowhere"])
-    assert missing.exit_code == 2
-    assert runner.invoke(main, ["serve", demo, "--config", "/srv/none.toml"]).exit_code == 2

@@ -88,7 +88,7 @@ def page(browser: Any) -> Iterator[Any]:
         d.dismiss()
 
     p.on("console", console)
-    p.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))  # type: ignore[func-returns-value]
+    p.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
     p.on("dialog", dialog)
     yield p
     context.close()

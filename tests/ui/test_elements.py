@@ -134,7 +134,7 @@ def ref_of(name: str) -> str:
 )
 def test_table_view_filters(
     data: AppData, flt: TableFilter, tables: int, fks: int, cross: int, clusters: int
-):
+) -> None:
     view = table_view(data, flt)
     assert (view.tables, view.edges, view.cross, view.clusters) == (tables, fks, cross, clusters)
     table_nodes = [e for e in nodes(view.elements) if e["data"]["kind"] == "table"]

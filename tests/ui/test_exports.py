@@ -22,6 +22,7 @@ from app import create_app
 from exports import FORMATS, export
 from graph.scope import Scope
 from model.inventory import Inventory
+from tests.helpers import not_none
 from tests.ui.fixtures import HOSTILE_SERVICE, SERVICES
 from ui import ids
 from ui.data import UNASSIGNED, AppData, build_app_data
@@ -144,7 +145,7 @@ def test_picture_targets() -> None:
     }
     assert export_target(parse_url("/tables", "")) == {"graph": ids.TABLE_GRAPH, "name": "fkmap-tables"}
     five = "".join(f"&svc={s}" for s in SIX[:5])
-    assert export_target(parse_url("/tables", f"?cross=1{five}"))["name"] == (  # type: ignore[index]
+    assert not_none(export_target(parse_url("/tables", f"?cross=1{five}")))["name"] == (
         "fkmap-tables-auth-content-experiments-and-2-more-cross"
     )
     assert export_target(parse_url("/service/auth", "")) is None
@@ -154,10 +155,13 @@ def test_picture_targets() -> None:
 
 
 def expected(inventory: Inventory, fmt: str, scope: Scope, **options: Any) -> str | bytes:
-    binary = fmt in ("svg", "png", "pdf")
-    buffer: Any = io.BytesIO() if binary else io.StringIO()
-    export(fmt, inventory, buffer, scope=scope, **options)
-    return buffer.getvalue()  # type: ignore[no-any-return]
+    if fmt in ("svg", "png", "pdf"):
+        binary = io.BytesIO()
+        export(fmt, inventory, binary, scope=scope, **options)
+        return binary.getvalue()
+    text = io.StringIO()
+    export(fmt, inventory, text, scope=scope, **options)
+    return text.getvalue()
 
 
 @pytest.mark.parametrize("fmt", [f for f, _ in DATA_FORMATS])

@@ -216,17 +216,17 @@ def mariadb_user(mariadb_dsn: str) -> Iterator[Callable[[str, str], str]]:
 
     def make(database: str, password: str) -> str:
         name = f"fkmap_{uuid.uuid4().hex[:8]}"
-        with conn.cursor() as cur:  # type: ignore[attr-defined]
+        with conn.cursor() as cur:
             cur.execute(f"CREATE USER '{name}'@'127.0.0.1' IDENTIFIED BY %s", (password,))
             cur.execute(f"GRANT SELECT ON `{database}`.* TO '{name}'@'127.0.0.1'")
         made.append(name)
         return f"mysql://{name}:{quote(password, safe='')}@127.0.0.1:3306/{database}"
 
     yield make
-    with conn.cursor() as cur:  # type: ignore[attr-defined]
+    with conn.cursor() as cur:
         for name in made:
             cur.execute(f"DROP USER IF EXISTS '{name}'@'127.0.0.1'")
-    conn.close()  # type: ignore[attr-defined]
+    conn.close()
 
 
 @pytest.mark.mariadb

@@ -15,7 +15,7 @@ from ingest.migrations.sets import ingest_path
 from model.inventory import Inventory
 
 # Several sets, several layouts and dialects, diagnostics of every origin (reader, parser, replay).
-TREE = {
+TREE: dict[str, str | bytes] = {
     "services/auth/migrations/001_users.sql": "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n",
     "services/auth/migrations/002_sessions.sql": (
         "CREATE TABLE sessions (\n  id bigint PRIMARY KEY,\n  user_id bigint REFERENCES users\n);\n"

@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.migrations import layout
 from ingest.migrations.layout import MigrationFile, MigrationSet, discover, order_key, parse_name
 from model.inventory import Diagnostic
 
@@ -330,7 +329,7 @@ def test_unreadable_directory_is_a_diagnostic(tmp_path: Path, monkeypatch: pytes
             raise PermissionError(13, "Permission denied")
         return real_scandir(path)
 
-    monkeypatch.setattr(layout.os, "scandir", scandir)
+    monkeypatch.setattr(os, "scandir", scandir)  # the os module layout lists with
     sets, diagnostics = discover(tmp_path)
     assert rels(sets) == {"b": ["b/001_y.sql"]}
     assert diagnostics == [

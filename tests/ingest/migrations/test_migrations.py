@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
+import pglast.parser
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -68,10 +69,21 @@ def test_migration_tree(tmp_path: Path) -> None:
     assert [t.ref.name for t in inv.tables if t.external] == ["users"]
     m2, m10, m3 = f"{chat}/2_conversations.sql", f"{chat}/10_drop_fk.sql", f"{chat}/3_dbmate.sql"
 
-    def fk(db, table, name, cols, target, rcols, added, dropped=None, schema="public", **kw):  # type: ignore[no-untyped-def]
+    def fk(
+        db: str,
+        table: str,
+        name: str,
+        cols: tuple[str, ...],
+        target: str,
+        rcols: tuple[str, ...],
+        added: tuple[str, int],
+        dropped: tuple[str, int] | None = None,
+        schema: str = "public",
+        on_delete: str = "NO ACTION",
+    ) -> ForeignKey:
         return ForeignKey(
-            name, TableRef(db, schema, table), cols, TableRef(db, schema, target), rcols,
-            added_at=Location(*added), dropped_at=Location(*dropped) if dropped else None, **kw,
+            name, TableRef(db, schema, table), cols, TableRef(db, schema, target), rcols, on_delete=on_delete,
+            added_at=Location(*added), dropped_at=Location(*dropped) if dropped else None,
         )  # fmt: skip
 
     assert inv.foreign_keys == (
@@ -269,7 +281,7 @@ def test_ingest_path_never_raises(tmp_path: Path, text: str) -> None:
 # ------------------------------------------------------------------------------ size
 def test_pg_dump_is_parsed_in_few_batches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[int] = []
-    real = pg.parse_sql_json
+    real = pglast.parser.parse_sql_json
 
     def counting(sql: str) -> str:
         calls.append(len(sql))

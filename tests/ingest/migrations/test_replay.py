@@ -8,11 +8,14 @@ foreign keys (names included) with the replay.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from ingest.migrations import ops as o
 from ingest.migrations.replay import Replayer, replay
-from model.inventory import Column, Location, Table
+from model.inventory import Column, ForeignKey, Location, Table
+from tests.helpers import not_none
 from tests.ingest.replay_helpers import FK, at, codes, fks, ref, run, why
 
 USERS = "CREATE TABLE users (id int PRIMARY KEY);\n"
@@ -267,7 +270,7 @@ CASES = [
 
 
 @pytest.mark.parametrize(("sql", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
-def test_fk_records(sql: str, expected: list) -> None:
+def test_fk_records(sql: str, expected: list[ForeignKey]) -> None:
     inv = run(sql)
     assert inv.foreign_keys == tuple(expected), why(inv)
     assert not [d for d in inv.diagnostics if d.severity == "error"], why(inv)
@@ -308,7 +311,7 @@ def test_drop_primary_key_constraint_drops_dependent_fks() -> None:
     )
     assert inv.foreign_keys == (FK("t_a_fkey", "t", "a", "users", "id", line=2, dropped=3),)
     assert codes(inv) == []
-    assert inv.table(ref("users")).primary_key == ()  # type: ignore[union-attr]
+    assert not_none(inv.table(ref("users"))).primary_key == ()
 
 
 def test_duplicate_table_is_skipped_with_warning() -> None:
@@ -420,7 +423,7 @@ def test_like_copies_columns_not_fks_and_key_only_with_indexes() -> None:
         "CREATE TABLE d (x text REFERENCES c, y text REFERENCES b);"
     )
     inv = run(sql)
-    assert [c.name for c in inv.table(ref("b")).columns] == ["code", "u"]  # type: ignore[union-attr]
+    assert [c.name for c in not_none(inv.table(ref("b"))).columns] == ["code", "u"]
     assert inv.foreign_keys == (
         FK("a_u_fkey", "a", "u", "a", "code", line=1),
         FK("d_x_fkey", "d", "x", "c", "code", line=4),
@@ -431,7 +434,7 @@ def test_like_copies_columns_not_fks_and_key_only_with_indexes() -> None:
 
 def test_inherits_copies_columns() -> None:
     inv = run("CREATE TABLE base (id int, created date);\nCREATE TABLE child (extra int) INHERITS (base);")
-    assert [c.name for c in inv.table(ref("child")).columns] == ["id", "created", "extra"]  # type: ignore[union-attr]
+    assert [c.name for c in not_none(inv.table(ref("child"))).columns] == ["id", "created", "extra"]
 
 
 def test_partitions_fold_into_their_root() -> None:
@@ -506,7 +509,7 @@ def test_drop_schema_cascade_drops_its_tables() -> None:
     )
     inv = run(sql)
     assert inv.foreign_keys == (FK("b_a_id_fkey", "b", "a_id", "s.a", "id", line=2, dropped=3),)
-    assert inv.table(ref("s.a")).dropped_at == at(3)  # type: ignore[union-attr]
+    assert not_none(inv.table(ref("s.a"))).dropped_at == at(3)
 
 
 # ------------------------------------------------------------------------------ names
@@ -639,7 +642,7 @@ def _server_fks(dsn: str) -> set[tuple[object, ...]]:
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("sql", [c[1] for c in SERVER_SCRIPTS], ids=[c[0] for c in SERVER_SCRIPTS])
-def test_matches_postgresql(fresh_database, sql: str) -> None:  # type: ignore[no-untyped-def]
+def test_matches_postgresql(fresh_database: Callable[..., str], sql: str) -> None:
     """The replay's present FKs are exactly what PostgreSQL's catalog holds after running the script."""
     dsn = fresh_database(sql=sql)
     inv = run(sql)

@@ -13,8 +13,9 @@ from ingest import read_source
 from ingest.prisma.nodes import Attribute, Ident
 from ingest.prisma.parse import parse_text
 from ingest.prisma.read import add_prisma, discover_schemas, ingest_prisma
-from model.inventory import Column, ForeignKey, Location, Migration, Source, Table, TableRef
+from model.inventory import Column, ForeignKey, Inventory, Location, Migration, Source, Table, TableRef
 from ownership import scan
+from tests.helpers import not_none
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "prisma"
 KINDRED = FIXTURES / "kindred"
@@ -89,7 +90,10 @@ def test_parser_reads_fields_attributes_and_comments() -> None:
     assert email.attribute("db.VarChar") == Attribute("db.VarChar", ((None, Ident("200")),))
     assert (tags.is_list, tags.optional) == (True, False)
     assert [a.name for a in user.attributes] == ["map", "schema", "index"]
-    assert user.attribute("index").first() == (Ident("email"), Ident("tags", (("sort", Ident("Desc")),)))  # type: ignore[union-attr]
+    assert not_none(user.attribute("index")).first() == (
+        Ident("email"),
+        Ident("tags", (("sort", Ident("Desc")),)),
+    )
 
 
 def test_parser_reports_malformed_lines_and_goes_on() -> None:
@@ -519,8 +523,8 @@ def test_kindred_database_per_service_declared_and_inferred() -> None:
         ),  # /// doc comment
     }
 
-    def inferred(i: object) -> set[tuple[TableRef, str, str]]:
-        found = {fk for fk in i.foreign_keys if fk.origin == "inferred"}  # type: ignore[attr-defined]
+    def inferred(i: Inventory) -> set[tuple[TableRef, str, str]]:
+        found = {fk for fk in i.foreign_keys if fk.origin == "inferred"}
         assert all(fk.ref_table == user and fk.ref_columns == ("id",) for fk in found)
         assert all(fk.name == f"inferred:{fk.table.name}.{fk.columns[0]}" for fk in found)
         return {(fk.table, fk.columns[0], str(fk.added_at)) for fk in found}

@@ -21,6 +21,7 @@ from remediation.store import open_store
 from remediation.store.base import SqlStore
 from remediation.store.conflict import ConflictError
 from remediation.store.schema import SCHEMA_VERSION, StoreError, StoreVersionError
+from tests.helpers import not_none
 
 WORKER = Path(__file__).with_name("store_worker.py")
 AT = "2026-11-14T10:42:00Z"
@@ -116,7 +117,7 @@ def test_an_older_store_is_upgraded_in_place(url: str) -> None:
         (Mark(1, "al", "t"),),
     )
     store.save(record.with_fields(target_date="2027-01-31"), who="bob")  # the new column works
-    assert store.get("a.sql:3#x").target_date == "2027-01-31"  # type: ignore[union-attr]
+    assert not_none(store.get("a.sql:3#x")).target_date == "2027-01-31"
 
 
 def test_a_newer_store_is_refused_and_left_untouched(url: str) -> None:
@@ -136,9 +137,9 @@ def test_a_stale_save_is_a_conflict_naming_who_and_when(url: str) -> None:
     created = store.save(Record("a.sql:3#x", fk=INFO), who="setup")
     alice_copy, bob_copy = store.get("a.sql:3#x"), store.get("a.sql:3#x")
     assert alice_copy == bob_copy == created
-    store.save(alice_copy.with_mark(Mark(1, "alice", AT, "checks live")), who="alice", action="mark")  # type: ignore[union-attr]
+    store.save(alice_copy.with_mark(Mark(1, "alice", AT, "checks live")), who="alice", action="mark")
     with pytest.raises(ConflictError) as caught:
-        store.save(bob_copy.with_fields(owner_team="bob's team"), who="bob")  # type: ignore[union-attr]
+        store.save(bob_copy.with_fields(owner_team="bob's team"), who="bob")
     message = str(caught.value)
     assert message.startswith(
         "the record of content public.posts(user_id) -> auth public.users(id) was changed by alice at "
@@ -148,8 +149,8 @@ def test_a_stale_save_is_a_conflict_naming_who_and_when(url: str) -> None:
         "reload and apply your change again"
     )
     assert caught.value.current is not None and caught.value.current.version == 2
-    stored = store.get("a.sql:3#x")
-    assert (stored.version, stored.owner_team, [m.by for m in stored.marks]) == (2, "", ["alice"])  # type: ignore[union-attr]
+    stored = not_none(store.get("a.sql:3#x"))
+    assert (stored.version, stored.owner_team, [m.by for m in stored.marks]) == (2, "", ["alice"])
 
 
 def test_creating_the_same_record_twice_is_a_conflict(url: str) -> None:
@@ -157,7 +158,7 @@ def test_creating_the_same_record_twice_is_a_conflict(url: str) -> None:
     store.save(Record("a.sql:3#x", owner_team="first"), who="alice")
     with pytest.raises(ConflictError, match=r"was created by alice at .* since you loaded it"):
         store.save(Record("a.sql:3#x", owner_team="second"), who="bob")
-    assert store.get("a.sql:3#x").owner_team == "first"  # type: ignore[union-attr]
+    assert not_none(store.get("a.sql:3#x")).owner_team == "first"
 
 
 def test_every_change_is_audited_with_before_and_after(url: str) -> None:
@@ -215,10 +216,10 @@ def test_threads_racing_lose_no_update_and_see_conflicts(url: str) -> None:
         wins = conflicts = 0
         try:
             for _ in range(rounds):
-                loaded = store.get("counter")
+                loaded = not_none(store.get("counter"))
                 barrier.wait(timeout=60)  # everybody holds the same version now
                 try:
-                    store.save(loaded.with_fields(owner_team=str(int(loaded.owner_team) + 1)), who="t")  # type: ignore[union-attr]
+                    store.save(loaded.with_fields(owner_team=str(int(loaded.owner_team) + 1)), who="t")
                     wins += 1
                 except ConflictError:
                     conflicts += 1
@@ -237,8 +238,8 @@ def test_threads_racing_lose_no_update_and_see_conflicts(url: str) -> None:
     wins = sum(w for w, _ in results)
     conflicts = sum(c for _, c in results)
     assert (wins, conflicts) == (rounds, rounds * (threads - 1))  # exactly one winner per round
-    final = store.get("counter")
-    assert (final.owner_team, final.version) == (str(rounds), rounds + 1)  # type: ignore[union-attr]
+    final = not_none(store.get("counter"))
+    assert (final.owner_team, final.version) == (str(rounds), rounds + 1)
     assert len(store.audit()) == rounds + 1
 
 
@@ -256,8 +257,8 @@ def test_processes_incrementing_lose_no_update(url: str) -> None:
     assert [p.returncode for p in running] == [0] * procs, outputs
     done = [line.split() for out, _ in outputs for line in out.splitlines()]
     assert [int(d[1]) for d in done] == [each] * procs
-    final = store.get("counter")
-    assert (final.owner_team, final.version) == (str(procs * each), procs * each + 1)  # type: ignore[union-attr]
+    final = not_none(store.get("counter"))
+    assert (final.owner_team, final.version) == (str(procs * each), procs * each + 1)
     assert len(store.audit()) == procs * each + 1
 
 
@@ -275,8 +276,8 @@ def test_processes_racing_get_exactly_one_conflict_each_round(url: str, tmp_path
     loser = next(o for o in outputs if o.startswith("conflict"))
     winner = "alice" if "changed by alice" in loser else "bob"
     assert "since you loaded it" in loser and "reload" in loser
-    final = store.get("counter")
-    assert (final.owner_team, final.version, final.updated_by) == ("1", 2, winner)  # type: ignore[union-attr]
+    final = not_none(store.get("counter"))
+    assert (final.owner_team, final.version, final.updated_by) == ("1", 2, winner)
 
 
 # ------------------------------------------------------------------------------------ crash safety

@@ -34,7 +34,7 @@ def test_overview_has_graph_and_matrix(data: AppData) -> None:
     assert [e["data"]["service"] for e in clusters] == ["auth"]
     matrix = find(page, ids.MATRIX)
     assert isinstance(matrix, dcc.Graph)
-    heat = matrix.figure.data[0]  # type: ignore[attr-defined]
+    heat = matrix.figure.data[0]  # type: ignore[attr-defined]  # Dash sets props at run time
     assert list(heat.x) == ["auth", "content", "experiments", "messaging", "stories", "streaming"]
     assert heat.z[1][0] == 5 and heat.z[4][1] == 1 and sum(map(sum, heat.z)) == 18
 

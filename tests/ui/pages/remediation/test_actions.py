@@ -66,7 +66,12 @@ def test_a_store_that_cannot_be_used_is_said_on_the_page(inventory: Inventory, t
 
 def test_nothing_updates_while_the_scan_runs(store: SqlStore) -> None:
     gate = threading.Event()
-    loader = Loader(lambda: gate.wait(5) and Inventory(), background=True).start()  # type: ignore[arg-type, return-value]
+
+    def scan() -> Inventory:
+        gate.wait(5)
+        return Inventory()
+
+    loader = Loader(scan, background=True).start()
     page = PageContext(loader, StoreHandle(store=store))
     with pytest.raises(PreventUpdate):
         actions.render(page, "", "order", refresh=False, rev=None)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Unpack
+
 import pytest
 
 from ingest.migrations import ops as o
 from ingest.migrations import sqlglot_dialects as mysql
-from model.inventory import Table
+from model.inventory import Column, ForeignKey, Table
+from tests.helpers import FkOptions, not_none
 from tests.ingest.replay_helpers import FK, codes, fks, ref, run, why
 
 USERS = (
@@ -15,10 +18,18 @@ USERS = (
 
 
 def my(
-    name: str, table: str, cols: tuple[str, ...] | str, ref_table: str, ref_cols: tuple[str, ...] | str, **kw
-):  # type: ignore[no-untyped-def]
+    name: str,
+    table: str,
+    cols: tuple[str, ...] | str,
+    ref_table: str,
+    ref_cols: tuple[str, ...] | str,
+    *,
+    line: int,
+    dropped: int | None = None,
+    **kw: Unpack[FkOptions],
+) -> ForeignKey:
     """An expected MySQL FK: unqualified tables live in schema ''."""
-    return FK(name, table, cols, ref_table, ref_cols, schema="", **kw)
+    return FK(name, table, cols, ref_table, ref_cols, line=line, dropped=dropped, schema="", **kw)
 
 
 CASES = [
@@ -106,7 +117,7 @@ CASES = [
 
 
 @pytest.mark.parametrize(("sql", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
-def test_fk_records(sql: str, expected: list) -> None:
+def test_fk_records(sql: str, expected: list[ForeignKey]) -> None:
     inv = run(sql, dialect="mysql")
     assert inv.foreign_keys == tuple(expected), why(inv)
     assert codes(inv) == [], why(inv)
@@ -134,9 +145,7 @@ def test_columns_and_keys() -> None:
     )
 
 
-def mysql_column(name: str, typ: str, nullable: bool):  # type: ignore[no-untyped-def]
-    from model.inventory import Column
-
+def mysql_column(name: str, typ: str, nullable: bool) -> Column:
     return Column(name, typ, nullable)
 
 
@@ -164,7 +173,7 @@ def test_procedures_triggers_and_data_are_skipped() -> None:
         "CREATE TABLE t (a INT, FOREIGN KEY (a) REFERENCES users (id));"
     )
     inv = run(sql, dialect="mysql")
-    assert [(f.name, f.added_at.line) for f in inv.foreign_keys] == [("t_ibfk_1", 10)]  # type: ignore[union-attr]
+    assert [(f.name, not_none(f.added_at).line) for f in inv.foreign_keys] == [("t_ibfk_1", 10)]
     assert codes(inv) == []
 
 

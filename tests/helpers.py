@@ -1,0 +1,31 @@
+"""Typed test helpers: a value a test expects to be there, the optional fields of an expected FK.
+
+>>> not_none(3)
+3
+"""
+
+from __future__ import annotations
+
+from typing import Literal, TypedDict, TypeVar
+
+__all__ = ["FkOptions", "not_none"]
+
+T = TypeVar("T")
+
+
+def not_none(value: T | None) -> T:
+    """``value``, failing the test when it is None: ``assert value is not None`` in an expression."""
+    assert value is not None, "expected a value, got None"
+    return value
+
+
+class FkOptions(TypedDict, total=False):
+    """The optional :class:`~model.inventory.ForeignKey` fields an expected FK may set."""
+
+    on_delete: str
+    on_update: str
+    deferrable: bool
+    initially_deferred: bool
+    validated: bool
+    on_delete_columns: tuple[str, ...]
+    origin: Literal["declared", "inferred"]
