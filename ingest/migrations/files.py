@@ -1,35 +1,24 @@
-"""Find the migration sets in a directory tree and put their files in replay order.
+"""The records of migration files and sets, and what a file's name says: version, name, order.
 
-A *migration set* is a directory that directly holds up-migration ``.sql``
-files, or versioned sub-directories holding ``up.sql`` (diesel) or
-``migration.sql`` (Prisma). Nested sets are separate sets
-(``services/auth/migrations`` and ``services/chat/db/migrations``). A single
-``.sql`` file (a ``pg_dump --schema-only`` output, a Rails ``structure.sql``)
-is a set of its own. Hidden directories, ``node_modules``, ``.venv``,
-``venv``, ``vendor``, ``site-packages`` and ``__pycache__`` are skipped;
-symbolic links are followed, but a directory already visited through another
-path (a link loop) is reported and not read twice.
-
-Down migrations are never applied: ``*.down.sql``, ``down.sql``,
-``*_down.sql`` and Flyway undo files ``U<version>__*.sql``. In dbmate files
-(``-- migrate:up`` / ``-- migrate:down``) and goose files (``-- +goose Up`` /
-``-- +goose Down``) only the up section is replayed: :class:`MigrationFile` says which
-kind of file it is, :mod:`ingest.migrations.read` reads its text.
+:class:`MigrationFile` is one up migration as found by :mod:`ingest.migrations.layout`;
+:class:`MigrationSet` a directory of them in replay order. :func:`parse_name` reads the
+version from the start of a file (or versioned directory) name, :func:`is_down` tells the
+down/undo migrations that are never applied, :func:`order_key` sorts names in replay order.
 
 Notes
 -----
-**Replay order.** Files of a set are replayed in natural version order. The
-version is read from the start of the file name (for diesel and Prisma, from
-the directory name): a plain number (``018_messaging_schema.sql``,
-golang-migrate's ``000001_init.up.sql``), a date-time
-(``20240101120000_x.sql``, ``2024_01_01_120000_x.sql``,
-``2024-01-01-120000_x``), or a Flyway version (``V1_2__add_index.sql`` is
-version 1.2). Versions compare numerically component by component, so ``2`` <
-``10`` and ``1.2`` < ``1.10``; files with equal versions (duplicates happen)
-are ordered by their path, with an info diagnostic. Files without a version
-(Flyway's repeatable ``R__views.sql``, ``schema.sql``) come after all
-versioned files, ordered by name. Sets are reported in the order of their
-labels.
+**Versions.** A plain number (``018_messaging_schema.sql``, golang-migrate's
+``000001_init.up.sql``), a date-time (``20240101120000_x.sql``, ``2024_01_01_120000_x.sql``,
+``2024-01-01-120000_x``), or a Flyway version (``V1_2__add_index.sql`` is version 1.2).
+Versions compare numerically component by component, so ``2`` < ``10`` and ``1.2`` < ``1.10``.
+An engine and ``autocommit`` part before ``.up.sql`` (``20240101_users.postgres.autocommit.up.sql``)
+is not part of the name.
+
+**Files without a version** (Flyway's repeatable ``R__views.sql``, Spring's ``schema.sql``)
+come after every versioned file: schema scripts first (``schema.sql``, ``schema-mysql.sql``,
+``structure.sql``), then the others, then data scripts (``data.sql``, ``data-h2.sql``,
+``seed.sql``), each group by name -- so Spring's ``schema.sql`` runs before its ``data.sql``,
+as Spring runs them.
 
 Examples
 --------
@@ -37,29 +26,39 @@ Examples
 ('1.2', 'add_index', '')
 >>> parse_name("2024_01_01_120000_create_users.sql")
 ('20240101120000', 'create_users', '2024-01-01T12:00:00')
+>>> parse_name("20150100000001000000_networks.postgres.autocommit.up.sql")
+('20150100000001000000', 'networks', '')
 >>> sorted(["10_b.sql", "2_a.sql", "R__views.sql", "1.10_d.sql", "1.2_c.sql"], key=order_key)
 ['1.2_c.sql', '1.10_d.sql', '2_a.sql', '10_b.sql', 'R__views.sql']
+>>> sorted(["data.sql", "schema.sql", "views.sql"], key=order_key)
+['schema.sql', 'views.sql', 'data.sql']
 """
 
 from __future__ import annotations
 
-import os
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Literal
 
-from model.inventory import Diagnostic
+from ingest.migrations.engines import engine_of
 
-__all__ = ["SKIP_DIRS", "MigrationFile", "MigrationSet", "discover", "is_down", "order_key", "parse_name"]
+__all__ = [
+    "SKIP_DIRS",
+    "MigrationFile",
+    "MigrationSet",
+    "Section",
+    "engine_part",
+    "file_key",
+    "is_down",
+    "order_key",
+    "parse_name",
+    "version_tuple",
+]
 
 #: Directory names never descended into (hidden directories are skipped too).
 SKIP_DIRS = frozenset({"node_modules", ".venv", "venv", "vendor", "site-packages", "__pycache__"})
-#: File names that hold the migration inside a versioned directory (diesel, Prisma).
-_DIR_MIGRATION_FILES = ("up.sql", "migration.sql")
-_SNIFF_BYTES = 1024 * 1024
 
 Section = Literal["all", "dbmate", "goose"]
 
@@ -73,7 +72,10 @@ class MigrationFile:
     (``'0018'``, ``'20240101120000'``, ``'1.2'``; ``''`` if none), ``name`` the
     descriptive part, ``timestamp`` an ISO date-time when the name carries one.
     ``section`` says which part is applied: ``'all'``, or only the up section of a
-    dbmate (``-- migrate:up``) or goose (``-- +goose Up``) file.
+    dbmate (``-- migrate:up``) or goose (``-- +goose Up``) file. ``dialect`` is the
+    dialect the file is parsed in when its name or its set decides it (a per-engine file,
+    :mod:`ingest.migrations.engines`), else ``''``; ``hint`` the dialect of the
+    engine-named folder it sits in (``mysql/``), used when its text says nothing.
     """
 
     path: str
@@ -82,6 +84,8 @@ class MigrationFile:
     name: str
     timestamp: str
     section: Section = "all"
+    dialect: str = ""
+    hint: str = ""
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,26 @@ _NUMBERED = re.compile(r"(\d+(?:\.\d+)*)(?:[_\-.\s]+(.*))?", re.DOTALL)
 
 def _stem(filename: str) -> str:
     return filename[:-4] if filename.lower().endswith(".sql") else filename
+
+
+def engine_part(filename: str) -> tuple[str, str, bool]:
+    """``(stem, engine, autocommit)``: the name without ``.sql``, ``.up``, ``.autocommit`` and a
+    known engine part (golang-migrate/pop's ``<version>_<name>.<engine>[.autocommit].up.sql``).
+
+    >>> engine_part("0001_users.cockroach.autocommit.up.sql"), engine_part("0002_x.autocommit.up.sql")
+    (('0001_users', 'cockroach', True), ('0002_x', '', True))
+    >>> engine_part("0003_v1.2.up.sql")
+    ('0003_v1.2', '', False)
+    """
+    stem = _stem(filename)
+    if stem.lower().endswith(".up"):
+        stem = stem[:-3]
+    autocommit = stem.lower().endswith(".autocommit")
+    if autocommit:
+        stem = stem[: -len(".autocommit")]
+    base, dot, last = stem.rpartition(".")
+    engine = engine_of(last) if dot and base else ""
+    return (base if engine else stem), engine, autocommit
 
 
 def is_down(filename: str) -> bool:
@@ -136,9 +160,7 @@ def parse_name(filename: str) -> tuple[str, str, str]:
     >>> parse_name("structure.sql")
     ('', 'structure', '')
     """
-    stem = _stem(filename)
-    if stem.lower().endswith(".up"):
-        stem = stem[:-3]
+    stem = engine_part(filename)[0]
     if m := _FLYWAY.fullmatch(stem):
         version = m.group(1).replace("_", ".")
         compact = len(version) == 14 and version.isdigit()
@@ -157,200 +179,42 @@ def parse_name(filename: str) -> tuple[str, str, str]:
     return "", stem, ""
 
 
-def _version_tuple(version: str) -> tuple[int, ...]:
+def version_tuple(version: str) -> tuple[int, ...]:
+    """The numeric components of a version: ``'1.10'`` is ``(1, 10)``."""
     return tuple(int(part) for part in version.split(".") if part.isdigit())
 
 
+_SCHEMA_FIRST = re.compile(r"(?:schema|structure)(?:[-_.][^/]*)?\.sql", re.IGNORECASE)
+_DATA_LAST = re.compile(r"(?:data|seeds?)(?:[-_.][^/]*)?\.sql", re.IGNORECASE)
+
+
+def _unversioned_rank(filename: str) -> int:
+    """0 for schema scripts, 2 for data scripts, 1 for the rest (Spring runs schema, then data).
+
+    >>> [_unversioned_rank(n) for n in ("schema-mysql.sql", "database.sql", "data.sql", "seeds.sql")]
+    [0, 1, 2, 2]
+    """
+    name = PurePosixPath(filename).name
+    if _SCHEMA_FIRST.fullmatch(name):
+        return 0
+    return 2 if _DATA_LAST.fullmatch(name) else 1
+
+
 def order_key(filename: str) -> tuple[int, tuple[int, ...], str]:
-    """Sort key of a migration file name: versioned first, numerically, then by name.
+    """Sort key of a migration file name: versioned first, numerically, then schema, other and data
+    scripts, each by name.
 
     >>> sorted(["10_b.sql", "2_a.sql", "schema.sql"], key=order_key)
     ['2_a.sql', '10_b.sql', 'schema.sql']
     """
     version = parse_name(PurePosixPath(filename).name)[0]
     if version:
-        return 0, _version_tuple(version), filename
-    return 1, (), filename
+        return 0, version_tuple(version), filename
+    return 1, (_unversioned_rank(filename),), filename
 
 
-def _file_key(f: MigrationFile) -> tuple[int, tuple[int, ...], str]:
+def file_key(f: MigrationFile) -> tuple[int, tuple[int, ...], str]:
+    """:func:`order_key` of a file of a set: its version, else its kind, then its path."""
     if f.version:
-        return 0, _version_tuple(f.version), f.rel
-    return 1, (), f.rel
-
-
-# --------------------------------------------------------------------------- discovery
-_DBMATE_UP = re.compile(rb"^--\s*migrate:up\b", re.MULTILINE)
-_GOOSE_UP = re.compile(rb"^--\s*\+goose\s+up\b", re.MULTILINE | re.IGNORECASE)
-_DBMATE_ANY = re.compile(rb"^--\s*migrate:(?:up|down)\b", re.MULTILINE)
-_GOOSE_ANY = re.compile(rb"^--\s*\+goose\s+(?:up|down)\b", re.MULTILINE | re.IGNORECASE)
-
-
-def _sniff_section(path: str) -> Section:
-    """``'dbmate'``/``'goose'`` when the file's head carries their section markers."""
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(_SNIFF_BYTES)
-    except OSError:
-        return "all"  # read_up_text reports the problem
-    lowered = head.lower()  # substring tests first: most files carry no marker at all
-    if b"migrate:" in lowered and _DBMATE_ANY.search(head):
-        return "dbmate"
-    if b"+goose" in lowered and _GOOSE_ANY.search(head):
-        return "goose"
-    return "all"
-
-
-def _migration_file(path: str, rel: str, version_from: str) -> MigrationFile:
-    version, name, timestamp = parse_name(version_from)
-    return MigrationFile(path, rel, version, name, timestamp, _sniff_section(path))
-
-
-def _rel(root: str, path: str) -> str:
-    rel = os.path.relpath(path, root)  # already normalized; on POSIX already posix
-    return rel if os.sep == "/" else PurePosixPath(Path(rel)).as_posix()
-
-
-class _Walker:
-    def __init__(self, root: str) -> None:
-        self.root = root
-        self.sets: list[tuple[str, list[MigrationFile]]] = []
-        self.diagnostics: list[Diagnostic] = []
-        self.seen: dict[str, str] = {}  # real path -> rel path of the first visit
-
-    def diag(self, severity: Literal["error", "warning", "info"], message: str, path: str, code: str) -> None:
-        self.diagnostics.append(Diagnostic(severity, message, path=path, code=code))
-
-    def walk(self) -> None:
-        """Depth-first, in name order; symbolic links to directories only once every real one is seen."""
-        stack: list[tuple[str, tuple[str, ...]]] = [(self.root, ())]
-        links: list[tuple[str, tuple[str, ...]]] = []
-        while stack or links:
-            directory, ancestors = stack.pop() if stack else links.pop(0)
-            rel = _rel(self.root, directory)
-            real = os.path.realpath(directory)
-            if real in self.seen:
-                if real in ancestors:
-                    message = f"symbolic link loop back to {self.seen[real]!r}; not followed"
-                    self.diag("warning", message, rel, "symlink-loop")
-                else:
-                    message = f"same directory as {self.seen[real]!r}; scanned once"
-                    self.diag("info", message, rel, "duplicate-dir")
-                continue
-            self.seen[real] = rel
-            inside = (*ancestors, real)
-            subdirs = self.scan_dir(directory, rel)
-            stack.extend((sub, inside) for sub, is_link in reversed(subdirs) if not is_link)
-            links.extend((sub, inside) for sub, is_link in subdirs if is_link)
-
-    def scan_dir(self, directory: str, rel: str) -> list[tuple[str, bool]]:
-        """Record the set held by ``directory``; return the sub-directories to walk (path, is a link)."""
-        try:
-            with os.scandir(directory) as it:
-                entries = sorted(it, key=lambda e: e.name)
-        except OSError as exc:
-            self.diag("warning", f"cannot list directory: {exc.strerror or exc}", rel, "io-error")
-            return []
-        files: list[MigrationFile] = []
-        subdirs: list[tuple[str, bool]] = []
-        for entry in entries:
-            path = os.path.join(directory, entry.name)
-            try:
-                is_dir = entry.is_dir()
-                is_file = entry.is_file()
-                is_link = entry.is_symlink()
-            except OSError:
-                is_dir = is_file = is_link = False
-            if entry.name.startswith("."):
-                continue  # hidden directories, editor and macOS "._*" files
-            if is_dir:
-                if entry.name in SKIP_DIRS:
-                    continue
-                inner = self.versioned_dir_migration(path, entry.name)
-                if inner is None:
-                    subdirs.append((path, is_link))
-                else:
-                    files.append(_migration_file(inner, _rel(self.root, inner), entry.name))
-            elif is_file:
-                if entry.name.lower().endswith(".sql") and not is_down(entry.name):
-                    name_source = entry.name
-                    parent = os.path.basename(directory)
-                    if entry.name.lower() in _DIR_MIGRATION_FILES and parse_name(parent)[0]:
-                        name_source = parent  # a diesel/Prisma directory scanned as the root
-                    files.append(_migration_file(path, _rel(self.root, path), name_source))
-            elif is_link and entry.name.lower().endswith(".sql"):
-                self.diag("warning", "broken symbolic link", _rel(self.root, path), "io-error")
-        if files:
-            self.sets.append((rel, files))
-        return subdirs
-
-    def versioned_dir_migration(self, path: str, name: str) -> str | None:
-        """The ``up.sql``/``migration.sql`` of a versioned diesel/Prisma directory, else None."""
-        if not parse_name(name)[0]:
-            return None
-        for candidate in _DIR_MIGRATION_FILES:
-            inner = os.path.join(path, candidate)
-            if os.path.isfile(inner):
-                return inner
-        return None
-
-
-def _duplicate_versions(files: tuple[MigrationFile, ...]) -> list[Diagnostic]:
-    by_version: dict[tuple[int, ...], list[MigrationFile]] = defaultdict(list)
-    for f in files:
-        if f.version:
-            by_version[_version_tuple(f.version)].append(f)
-    diagnostics = []
-    for same in by_version.values():
-        if len(same) > 1:
-            names = ", ".join(f.rel for f in same)
-            message = f"{len(same)} migrations share version {same[0].version}; replayed in order: {names}"
-            diagnostics.append(Diagnostic("info", message, path=same[0].rel, code="duplicate-version"))
-    return diagnostics
-
-
-def discover(root: str | Path) -> tuple[list[MigrationSet], list[Diagnostic]]:
-    """Find every migration set under ``root`` (a directory or a single ``.sql`` file).
-
-    Returns the sets sorted by label and the diagnostics met on the way; never raises.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> top = pathlib.Path(tempfile.mkdtemp())
-    >>> for name in ["auth/migrations/10_b.sql", "auth/migrations/2_a.sql", "auth/migrations/2_a.down.sql"]:
-    ...     (top / name).parent.mkdir(parents=True, exist_ok=True)
-    ...     _ = (top / name).write_text("SELECT 1;")
-    >>> sets, diagnostics = discover(top)
-    >>> [(s.label, [f.rel for f in s.files]) for s in sets], diagnostics
-    ([('auth/migrations', ['auth/migrations/2_a.sql', 'auth/migrations/10_b.sql'])], [])
-    >>> import shutil; shutil.rmtree(top)
-    """
-    root_path = os.path.abspath(os.fspath(root))
-    label_root = os.path.basename(root_path) or "."
-    if not os.path.exists(root_path):
-        return [], [Diagnostic("error", "no such file or directory", path=str(root), code="io-error")]
-    if not os.path.isdir(root_path):
-        name = os.path.basename(root_path)
-        if not name.lower().endswith(".sql") or not os.path.isfile(root_path):
-            return [], [Diagnostic("warning", "not a .sql file; ignored", path=name, code="unsupported")]
-        return [MigrationSet(name, (_migration_file(root_path, name, name),))], []
-    walker = _Walker(root_path)
-    try:
-        walker.walk()
-    except (OSError, ValueError) as exc:  # a file system that changes under us
-        walker.diag("error", f"directory walk stopped: {exc}", str(root), "io-error")
-    labels = {rel for rel, _ in walker.sets}
-    sets: list[MigrationSet] = []
-    diagnostics = list(walker.diagnostics)
-    for rel, files in walker.sets:
-        label = label_root if rel == "." and label_root not in labels else rel
-        ordered = tuple(sorted(files, key=_file_key))
-        sets.append(MigrationSet(label, ordered))
-        diagnostics.extend(_duplicate_versions(ordered))
-    if not sets:
-        diagnostics.append(
-            Diagnostic("warning", "no .sql migration files found", path=str(root), code="no-migrations")
-        )
-    sets.sort(key=lambda s: s.label)
-    return sets, diagnostics
+        return 0, version_tuple(f.version), f.rel
+    return 1, (_unversioned_rank(f.rel),), f.rel

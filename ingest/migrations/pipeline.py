@@ -19,7 +19,7 @@ from ingest.migrations.cache import ParseCache, Parsed, SetResult, decode, encod
 from ingest.migrations.layout import MigrationFile, MigrationSet
 from ingest.migrations.ops import Op
 from ingest.migrations.parallel import PARTS_PER_WORKER, cpu_count, parse_in_pool, parse_parts, plan_workers
-from ingest.migrations.parse import detect_dialect, parse_file
+from ingest.migrations.parse import detect_dialect, file_dialect, parse_file
 from ingest.migrations.read import read_up_text
 from ingest.migrations.replay import Replayer
 from model.inventory import Diagnostic, ForeignKey, Migration, Table
@@ -56,11 +56,24 @@ def _replay_streamed(r: Replayer, rel: str, streamed: _Streamed) -> None:
 class _File:
     """One migration file on its way through read, cache lookup, parse and replay."""
 
-    __slots__ = ("entry", "f", "keep", "key", "label", "ordinal", "parsed", "problem", "read_diags", "text")
+    __slots__ = (
+        "dialect",
+        "entry",
+        "f",
+        "keep",
+        "key",
+        "label",
+        "ordinal",
+        "parsed",
+        "problem",
+        "read_diags",
+        "text",
+    )
 
     def __init__(self, label: str, ordinal: int, f: MigrationFile) -> None:
         self.label, self.ordinal, self.f = label, ordinal, f
         self.text = self.key = ""
+        self.dialect: str | None = None  # the file's own (file_dialect), once read
         self.read_diags: list[Diagnostic] = []
         self.problem: Exception | None = None  # raised while reading: an internal diagnostic
         self.parsed: Parsed | None = None
@@ -68,14 +81,15 @@ class _File:
         self.entry: bytes | Parsed | None = None  # for the cache: encoded, or to encode
 
 
-def _read_all(sets: Sequence[MigrationSet]) -> tuple[list[list[_File]], int]:
-    """Every file's text, set by set; and the characters read."""
+def _read_all(sets: Sequence[MigrationSet], dialect: str | None) -> tuple[list[list[_File]], int]:
+    """Every file's text and dialect, set by set; and the characters read."""
     groups = [[_File(s.label, ordinal, f) for ordinal, f in enumerate(s.files)] for s in sets]
     total = 0
     for group in groups:
         for item in group:
             try:
                 item.text, item.read_diags = read_up_text(item.f)
+                item.dialect = file_dialect(item.f, dialect, item.text)
             except Exception as exc:
                 item.problem = exc
             total += len(item.text)
@@ -96,7 +110,7 @@ def _cached_sets(
     for i, (s, group) in enumerate(zip(sets, groups, strict=True)):
         for item in group:
             if item.problem is None:
-                item.key = store.key(item.text, dialect)
+                item.key = store.key(item.text, item.dialect)
                 item.keep = len(group) > 1
         if all(item.problem is None for item in group):
             keys[i] = store.set_key(s.label, dialect, [(it.f.rel, it.key, it.read_diags) for it in group])
@@ -152,7 +166,7 @@ def _parsed_in_order(
     pooled: Generator[bytes, None, None] | None = None
     todo_ids: set[int] = set()
     if count > 1:
-        pooled = parse_in_pool([(item.key, item.f.rel, item.text, dialect) for item in todo], count)
+        pooled = parse_in_pool([(item.key, item.f.rel, item.text, item.dialect) for item in todo], count)
         todo_ids = {id(item) for item in todo}
     caching = store is not None
     try:
@@ -165,14 +179,14 @@ def _parsed_in_order(
                     if caching and item.keep and parsed is not None and not parsed[3]:
                         item.entry = entry
                 if parsed is None:
-                    streamed = _in_parts(item.text, item.f.rel, dialect, workers)
+                    streamed = _in_parts(item.text, item.f.rel, item.dialect, workers)
                     if streamed is not None:  # replayed while its later parts are parsed
                         item.text = ""
                         yield streamed
                         if caching and item.keep and streamed.complete:
                             item.entry = streamed.parsed()
                         continue
-                    parsed = parse_file(item.text, item.f.rel, dialect)
+                    parsed = parse_file(item.text, item.f.rel, item.dialect)
                     if caching and item.keep and not parsed[3]:
                         item.entry = parsed  # encoded on the cache's writer thread
             item.text = ""  # free the text once parsed
@@ -262,7 +276,7 @@ def replay_sets(
     fks: list[ForeignKey] = []
     diagnostics: list[Diagnostic] = []
     migrations: list[Migration] = []
-    groups, total = _read_all(sets)
+    groups, total = _read_all(sets, dialect)
     store = open_cache(total, cache)
     identity = os.path.realpath(path)
     set_keys: dict[int, str] = {}

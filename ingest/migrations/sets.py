@@ -68,9 +68,18 @@ def _gc_paused() -> Iterator[None]:
 
 
 def ingest_path(
-    path: str | Path, *, dialect: str | None = None, cache: bool | None = None, workers: int | None = None
+    path: str | Path,
+    *,
+    dialect: str | None = None,
+    cache: bool | None = None,
+    workers: int | None = None,
+    follow_symlinks: bool = False,
 ) -> Inventory:
     """Replay every migration set under ``path`` (a directory or one ``.sql`` file).
+
+    ``dialect`` is the dialect of files that do not say theirs, and the engine replayed where
+    scripts are kept once per engine (default: detected per file; PostgreSQL's scripts).
+    ``follow_symlinks`` follows symbolic links out of ``path`` (:mod:`ingest.migrations.walk`).
 
     ``cache`` forces the parse cache (:mod:`ingest.migrations.cache`) on or off; by default it is
     used for large scans unless ``FKMAP_CACHE=0``. ``workers`` sets the number of parsing
@@ -81,7 +90,7 @@ def ingest_path(
     source = Source("migrations", str(path))
     with _gc_paused():
         try:
-            return _ingest_path(path, dialect, source, cache, workers)
+            return _ingest_path(path, dialect, source, cache, workers, follow_symlinks)
         except Exception as exc:
             message = f"internal error reading migrations: {type(exc).__name__}: {exc}"
             return Inventory(
@@ -90,7 +99,12 @@ def ingest_path(
 
 
 def _ingest_path(
-    path: str | Path, dialect: str | None, source: Source, cache: bool | None, workers: int | None
+    path: str | Path,
+    dialect: str | None,
+    source: Source,
+    cache: bool | None,
+    workers: int | None,
+    follow_symlinks: bool,
 ) -> Inventory:
     diagnostics: list[Diagnostic] = []
     if dialect is not None:
@@ -99,7 +113,7 @@ def _ingest_path(
             diagnostics.append(
                 Diagnostic("error", problem + "; detecting per file instead", str(path), code="config")
             )
-    sets, layout_diags = discover(path)
+    sets, layout_diags = discover(path, dialect=dialect, follow_symlinks=follow_symlinks)
     diagnostics += layout_diags
     tables, fks, set_diags, migrations = replay_sets(path, sets, dialect, cache=cache, workers=workers)
     # No global sort: each set's tables and FKs come sorted (Replayer.result, by the set's own
@@ -137,9 +151,9 @@ def ingest_text(
     )
 
 
-def read(source: str, *, dialect: str | None = None) -> Inventory:
+def read(source: str, *, dialect: str | None = None, follow_symlinks: bool = False) -> Inventory:
     """The reader of migration folders and ``.sql`` files (:mod:`ingest.registry`): :func:`ingest_path`,
     plus the Prisma schemas of a folder."""
     path = Path(source)
-    inv = ingest_path(path, dialect=dialect)
+    inv = ingest_path(path, dialect=dialect, follow_symlinks=follow_symlinks)
     return add_prisma(inv, path) if path.is_dir() else inv
