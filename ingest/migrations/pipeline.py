@@ -6,13 +6,15 @@ replay is taken as it was, and the files of the other sets are looked up in the 
 root's pack; the rest are parsed -- by a process pool when that pays
 (:mod:`ingest.migrations.parallel`), the results consumed in order while later files are still being
 parsed -- and each set is replayed in file order by one :class:`~ingest.migrations.replay.Replayer`.
-New results go back to the cache. None of this changes the result.
+New results go back to the cache. None of this changes the result. A set may be *seeded*:
+tables known before its first file (a Prisma schema beside hand-written migrations,
+:mod:`ingest.prisma.read`) are created in its replay first; its replay is not cached.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from ingest.migrations.cache import ParseCache, Parsed, SetResult, decode, encode, open_cache
@@ -24,7 +26,10 @@ from ingest.migrations.read import read_up_text
 from ingest.migrations.replay import Replayer
 from model.inventory import Diagnostic, ForeignKey, Migration, Table
 
-__all__ = ["replay_parsed", "replay_sets"]
+__all__ = ["Seeder", "replay_parsed", "replay_sets"]
+
+#: Creates the tables a set starts with in its replayer, before the set's first file.
+Seeder = Callable[[Replayer], None]
 
 
 def replay_parsed(r: Replayer, rel: str, parsed: Parsed) -> None:
@@ -237,9 +242,11 @@ def _in_parts(text: str, rel: str, dialect: str | None, workers: int | None) -> 
 
 
 def _replay_set(
-    s: MigrationSet, group: list[_File], stream: Iterator[Parsed | _Streamed | None]
+    s: MigrationSet, group: list[_File], stream: Iterator[Parsed | _Streamed | None], seed: Seeder | None
 ) -> SetResult:
     r = Replayer(s.label)
+    if seed is not None:
+        seed(r)
     for item in group:
         parsed = next(stream)
         f = item.f
@@ -266,12 +273,14 @@ def replay_sets(
     *,
     cache: bool | None = None,
     workers: int | None = None,
+    seeds: Mapping[str, Seeder] | None = None,
 ) -> tuple[list[Table], list[ForeignKey], list[Diagnostic], list[Migration]]:
     """Tables, FKs and diagnostics of every set (in set order), and one Migration per file.
 
     ``path`` is the scanned root (the cache's pack belongs to it); ``dialect`` an already
-    normalized dialect or None (detected per file).
+    normalized dialect or None (detected per file); ``seeds`` the seeders of sets by label.
     """
+    seeds = seeds or {}
     tables: list[Table] = []
     fks: list[ForeignKey] = []
     diagnostics: list[Diagnostic] = []
@@ -284,13 +293,16 @@ def replay_sets(
     pack: dict[str, bytes] = {}
     if store is not None:
         set_keys, done, pack = _cached_sets(store, identity, sets, groups, dialect)
+        for i in [i for i, s in enumerate(sets) if s.label in seeds]:
+            done.pop(i, None)
+            set_keys.pop(i, None)
     todo = [item for i, group in enumerate(groups) if i not in done for item in group]
     stream = _parsed_in_order(todo, dialect, store, workers)
     try:
         for i, (s, group) in enumerate(zip(sets, groups, strict=True)):
             result = done.get(i)
             if result is None:
-                result = _replay_set(s, group, stream)
+                result = _replay_set(s, group, stream, seeds.get(s.label))
                 if store is not None and i in set_keys:
                     store.put_set(set_keys[i], result)
             set_tables, set_fks, set_diags = result
