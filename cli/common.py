@@ -44,6 +44,7 @@ __all__ = [
     "config_option",
     "dialect_option",
     "failed_sources",
+    "follow_symlinks_flag",
     "format_option",
     "infer_option",
     "known_dialects",
@@ -96,9 +97,37 @@ def config_option(help: str = CONFIG_HELP) -> Decorator:
     return click.option("--config", "config_path", metavar="FILE", help=help)
 
 
+FOLLOW_HELP = (
+    "Follow symbolic links out of scanned folders. Default: [scan] follow_symlinks of the config, "
+    "else such links are reported and not followed."
+)
+_FOLLOW = "fkmap.follow_symlinks"
+
+
+def _remember_follow(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    if value:
+        ctx.meta[_FOLLOW] = True
+    return value
+
+
+def follow_symlinks_flag() -> bool | None:
+    """True when ``--follow-symlinks`` was given to the running command, else None (the config decides)."""
+    ctx = click.get_current_context(silent=True)
+    return True if ctx is not None and ctx.meta.get(_FOLLOW) else None
+
+
 def dialect_option(help: str = DIALECT_HELP) -> Decorator:
-    """``--dialect D`` (``dialect``); check it with :func:`check_dialect`."""
-    return click.option("--dialect", metavar="D", help=help)
+    """``--dialect D`` (``dialect``), check it with :func:`check_dialect`; with ``--follow-symlinks``, the
+    other option of how sources are read (read back by :func:`follow_symlinks_flag`)."""
+    dialect = click.option("--dialect", metavar="D", help=help)
+    follow = click.option(
+        "--follow-symlinks", is_flag=True, expose_value=False, callback=_remember_follow, help=FOLLOW_HELP
+    )
+
+    def decorate(f: F) -> F:
+        return dialect(follow(f))
+
+    return decorate
 
 
 def format_option(
@@ -200,7 +229,7 @@ def scan_for(sources: Sequence[str], config_path: str | None, dialect: str | Non
     dialect = check_arguments(sources, config_path, dialect)
     from ownership.scan import scan
 
-    inv = scan(sources, config_path=config_path, dialect=dialect)
+    inv = scan(sources, config_path=config_path, dialect=dialect, follow_symlinks=follow_symlinks_flag())
     failed = failed_sources(inv)
     if failed:
         raise click.ClickException(f"{len(failed)} source(s) could not be read: {failed[0].message}")

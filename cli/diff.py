@@ -19,6 +19,7 @@ from cli.common import (
     check_arguments,
     config_option,
     dialect_option,
+    follow_symlinks_flag,
     format_option,
 )
 from exports import choices, render_text
@@ -47,13 +48,15 @@ def parse_database_map(entries: Sequence[str]) -> dict[str, str]:
     return database_map
 
 
-def _read_side(source: str, dialect: str | None, all_databases: bool) -> Inventory:
+def _read_side(
+    source: str, dialect: str | None, all_databases: bool, follow_symlinks: bool = False
+) -> Inventory:
     """One side, read completely; comparing a source that was not (fully) read would report false drift."""
     import ingest
     from ingest.dsn import mask_dsn
 
     read = ingest.server_source(source) if all_databases else source
-    inv = ingest.read_source(read, dialect=dialect)
+    inv = ingest.read_source(read, dialect=dialect, follow_symlinks=follow_symlinks)
     errors = [d for d in inv.diagnostics if d.severity == "error"]
     failed = [d for d in errors if d.code in FAILED_CODES] or ([] if inv.tables else errors)
     if failed:
@@ -116,7 +119,10 @@ def diff_command(
 
     found = Path(config_path) if config_path is not None else find_config([source_a, source_b])
     config, notes = load_config(found) if found is not None else (Config(), [])
-    side_a, side_b = (_read_side(s, dialect or config.dialect, all_databases) for s in (source_a, source_b))
+    follow = follow_symlinks_flag() or config.follow_symlinks
+    side_a, side_b = (
+        _read_side(s, dialect or config.dialect, all_databases, follow) for s in (source_a, source_b)
+    )
     drift = diff_inventories(
         side_a,
         side_b,

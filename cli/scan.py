@@ -14,6 +14,7 @@ from cli.common import (
     config_option,
     dialect_option,
     failed_sources,
+    follow_symlinks_flag,
     format_option,
     infer_option,
     output_option,
@@ -87,7 +88,13 @@ def scan_command(
 
         sources = tuple(server_source(s) for s in sources)
     with cache_override(False if no_cache else None):
-        inv = scan(sources, config_path=config_path, dialect=dialect, infer=infer)
+        inv = scan(
+            sources,
+            config_path=config_path,
+            dialect=dialect,
+            infer=infer,
+            follow_symlinks=follow_symlinks_flag(),
+        )
     styled = fmt == "table" and output is None
     text = render_text(fmt, inv, **({"style": terminal_style} if styled else {}))
     if output is not None:

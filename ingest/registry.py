@@ -12,6 +12,9 @@
 * ``migrations``: anything else, a migration folder or ``.sql`` file --
   :mod:`ingest.migrations.sets` (with the Prisma schemas of a folder).
 
+Options beyond ``dialect`` go to the readers that name them in ``options``:
+``follow_symlinks`` (follow symbolic links out of a scanned folder) to ``migrations``.
+
 ``matches`` looks at the string (and at most asks whether a path exists) and imports no
 reader: a reader's module -- with its driver, pglast or sqlglot -- is imported when a
 source of its kind is first read. A reader module that cannot be imported fails its own
@@ -64,18 +67,21 @@ __all__ = [
 class Reader:
     """One kind of source: its ``name``, whether a source string is of this kind (``matches``),
     and the ``module`` that reads it (imported when first used). ``database`` is true for
-    kinds whose sources name live databases (DSNs) rather than paths."""
+    kinds whose sources name live databases (DSNs) rather than paths; ``options`` the keyword
+    options besides ``dialect`` that the module's ``read`` takes."""
 
     name: str
     matches: Callable[[str], bool]
     module: str
     database: bool = False
+    options: tuple[str, ...] = ()
 
     def _module(self) -> ModuleType:
         return importlib.import_module(self.module)
 
-    def read(self, source: str, *, dialect: str | None = None) -> Inventory:
-        """``source`` read by the module's ``read``; an unimportable module gives one error."""
+    def read(self, source: str, *, dialect: str | None = None, **options: object) -> Inventory:
+        """``source`` read by the module's ``read`` (with the ``options`` it takes); an unimportable
+        module gives one error."""
         try:
             module = self._module()
         except ImportError as exc:
@@ -85,7 +91,8 @@ class Reader:
                 diagnostics=(Diagnostic("error", message, label, code="unsupported"),),
                 sources=(Source("catalog" if self.database else "unknown", label),),
             )
-        result: Inventory = module.read(source, dialect=dialect)
+        taken = {k: v for k, v in options.items() if k in self.options}
+        result: Inventory = module.read(source, dialect=dialect, **taken)
         return result
 
     def server_source(self, source: str) -> str:
@@ -124,7 +131,7 @@ READERS: tuple[Reader, ...] = (
     Reader("sqlite", is_sqlite_url, "ingest.catalogs.sqlite", database=True),
     Reader("saved", existing_file(".json"), "ingest.saved"),
     Reader("prisma", existing_file(".prisma"), "ingest.prisma.read"),
-    Reader("migrations", _any_path, "ingest.migrations.sets"),
+    Reader("migrations", _any_path, "ingest.migrations.sets", options=("follow_symlinks",)),
 )
 
 
@@ -133,13 +140,14 @@ def reader_for(source: str) -> Reader:
     return next(r for r in READERS if r.matches(source))
 
 
-def read_source(source: str, *, dialect: str | None = None) -> Inventory:
+def read_source(source: str, *, dialect: str | None = None, follow_symlinks: bool = False) -> Inventory:
     """Read one source (see the module docstring for the kinds) into an inventory; never raises
     for a bad source: what cannot be read becomes ``error`` diagnostics.
 
-    ``dialect`` is the SQL dialect of ``.sql`` files (default: detected per file).
+    ``dialect`` is the SQL dialect of ``.sql`` files (default: detected per file);
+    ``follow_symlinks`` follows symbolic links out of a scanned folder (default: reported, not followed).
     """
-    return reader_for(source).read(source, dialect=dialect)
+    return reader_for(source).read(source, dialect=dialect, follow_symlinks=follow_symlinks)
 
 
 def is_dsn_source(source: str) -> bool:

@@ -149,6 +149,7 @@ class Config:
     database_pattern: str = DEFAULT_DATABASE_PATTERN
     schema_pattern: str = DEFAULT_SCHEMA_PATTERN
     ignore_tables: tuple[str, ...] = DEFAULT_IGNORE_TABLES
+    follow_symlinks: bool = False
     services: tuple[ServiceRule, ...] = ()
     replicas: tuple[Replica, ...] = ()
     infer: InferConfig = field(default_factory=InferConfig)

@@ -112,7 +112,15 @@ def parse_config(text: str, path: str = CONFIG_NAME) -> tuple[Config, list[Diagn
 
 
 _TOP_KEYS = ("scan", "services", "replicas", "infer")
-_SCAN_KEYS = ("dialect", "map_by", "database_pattern", "schema_pattern", "ignore_tables", "code")
+_SCAN_KEYS = (
+    "dialect",
+    "map_by",
+    "database_pattern",
+    "schema_pattern",
+    "ignore_tables",
+    "code",
+    "follow_symlinks",
+)
 _SERVICE_KEYS = ("description", "paths", "tables", "databases", "schemas")
 _REPLICA_KEYS = ("table", "owner", "deny")
 _INFER_KEYS = ("enabled", "suffixes", "references")
@@ -168,6 +176,12 @@ class _Reader(ConfigChecker):
             out["ignore_tables"] = self.strings(data, ("scan", "ignore_tables"), DEFAULT_IGNORE_TABLES)
         if "code" in data:
             out["code"] = self.boolean(data, ("scan", "code"))
+        if "follow_symlinks" in data:
+            follow = data["follow_symlinks"]
+            if not isinstance(follow, bool):
+                message = f"'scan.follow_symlinks' must be true or false, not {kind_of(follow)}; using false"
+                self.report("error", message, ("scan", "follow_symlinks"))
+            out["follow_symlinks"] = follow is True
         return out
 
     def services(self, data: dict[str, Any]) -> tuple[ServiceRule, ...]:

@@ -226,7 +226,23 @@ def _candidates(
     if len(found) > 1:  # a migration set refers to migration sets, a catalog to catalogs
         same_kind = [d for d in found if (d.ref.database in set_dbs) == (t.ref.database in set_dbs)]
         found = same_kind or found
+    if len(found) > 1:  # copies of one application (app/, app-copy/): the referrer's copy
+        found = _same_copy(t.ref.database, found)
     return found
+
+
+def _same_copy(database: str, found: list[Table]) -> list[Table]:
+    """When ``found`` is one set copied under sibling folders (``app/x/migrations``,
+    ``app-copy/x/migrations``) and ``database`` lies in one of them, the copy in that folder."""
+    parts = [d.ref.database.split("/") for d in found]
+    if len({len(p) for p in parts}) > 1:
+        return found
+    differ = [i for i in range(len(parts[0])) if len({p[i] for p in parts}) > 1]
+    mine = database.split("/")
+    if len(differ) != 1 or mine[: differ[0]] != parts[0][: differ[0]]:
+        return found
+    at = differ[0]
+    return [d for d, p in zip(found, parts, strict=True) if at < len(mine) and p[at] == mine[at]] or found
 
 
 def resolve_external(inv: Inventory, *, config: Config | None = None) -> Inventory:
@@ -236,7 +252,9 @@ def resolve_external(inv: Inventory, *, config: Config | None = None) -> Invento
     schema, the same name. Several candidates in different databases are
     narrowed to the originals -- tables that no ``[[replicas]]`` glob of
     ``config`` matches -- then to those of the same kind (migration sets or
-    catalogs); if still several remain, the table stays unresolved and one
+    catalogs), then, when they are one set copied under sibling folders (two
+    copies of an application, ``app/`` and ``app-copy/``), to the copy the
+    referencing database lies in; if still several remain, the table stays unresolved and one
     ``ambiguous-external`` warning lists them. Dropped tables define nothing.
     Running it again recomputes everything (stale links and warnings go), so
     :func:`ownership.services.assign_services` re-runs it with its config.

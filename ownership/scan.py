@@ -62,12 +62,12 @@ def source_failed(source: str, exc: BaseException) -> Inventory:
     )
 
 
-def _read(source: str, dialect: str | None) -> Inventory:
+def _read(source: str, dialect: str | None, follow_symlinks: bool = False) -> Inventory:
     """One source's inventory; a source that yields nothing but errors gets a ``source-failed`` error."""
     from ingest import read_source
 
     try:
-        inv = read_source(source, dialect=dialect)
+        inv = read_source(source, dialect=dialect, follow_symlinks=follow_symlinks)
     except Exception as exc:
         return source_failed(source, exc)
     errors = [d for d in inv.diagnostics if d.severity == "error"]
@@ -142,6 +142,7 @@ def scan(
     dialect: str | None = None,
     infer: bool = False,
     code: bool | None = None,
+    follow_symlinks: bool | None = None,
 ) -> Inventory:
     """Scan ``sources`` into one inventory with services assigned.
 
@@ -158,6 +159,8 @@ def scan(
         Also infer references from column names (``--infer``).
     code : bool, optional
         Read the folders' code for ownership evidence; default ``[scan] code`` (true).
+    follow_symlinks : bool, optional
+        Follow symbolic links out of scanned folders; overrides ``[scan] follow_symlinks``.
 
     Returns
     -------
@@ -170,7 +173,8 @@ def scan(
     found, config_diagnostics = _config(sources, config_path)
     config = found or Config()
     chosen = dialect or config.dialect
-    parts = [_read(source, chosen) for source in sources]
+    follow = config.follow_symlinks if follow_symlinks is None else follow_symlinks
+    parts = [_read(source, chosen, follow) for source in sources]
     inv = resolve_external(merge(parts))
     saved = all(any(s.kind == "inventory" for s in part.sources) for part in parts)
     if found is not None or not (saved and parts):

@@ -7,14 +7,20 @@ unit owns a file (:func:`unit_of`).
 
 Kinds:
 
-* ``"root"``: the repository root when it has a manifest and is a workspace root (Cargo
-  ``[workspace]``, package.json ``"workspaces"``, ``go.work``, uv ``[tool.uv.workspace]``) or has
-  other units below it. A root with a manifest and nothing below it is a ``"service"``.
+* ``"root"``: a workspace root (Cargo ``[workspace]`` with members and no ``[package]``,
+  package.json ``"workspaces"``, ``go.work``, uv ``[tool.uv.workspace]``), anywhere; and the
+  repository root when a service unit sits below it. A root with a manifest and no service below
+  it is a ``"service"`` (kratos: one Go service with vendored libraries and test harnesses).
+* ``"tooling"``: a unit below a folder of tests, examples, tools or infrastructure
+  (:data:`TOOLING_DIRS`: ``test``, ``e2e``, ``examples``, ``scripts``, ``docker``, ``k8s``...).
+* ``"database"``: a unit with only a container file, ``FROM`` a database server image
+  (``postgres``, ``mysql``...) or in a schema folder (``db``, ``migrations``, ``initdb``...).
 * ``"library"``: a unit below ``crates/``, ``shared/`` or ``common/``; or below ``libs/``, ``lib/``,
   ``packages/`` when nothing says it is deployable (a container file, a Cargo binary target or
   ``src/main.rs``, a package.json ``start`` script or ``bin``, a Go ``main.go`` or ``cmd/``, Python
-  scripts or an entry file, a Rack ``config.ru``).
-* ``"service"``: every other unit.
+  scripts or an entry file, a Rack ``config.ru``); a non-deployable unit another unit depends on;
+  and a unit inside a library or tooling unit.
+* ``"service"``: every other unit. Only services own tables.
 
 ``depends_on`` lists the paths of the units a unit builds against: Cargo ``path`` and
 ``workspace = true`` dependencies, package.json dependencies naming an in-repo package (any spec, or
@@ -51,14 +57,13 @@ Examples
 from __future__ import annotations
 
 import functools
-import json
 import os
-import posixpath
-import tomllib
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
+
+from ownership.manifests import Info, is_container_file, read_info, workspace_dependencies
 
 __all__ = ["MAX_DEPTH", "SKIP_DIRS", "Unit", "UnitKind", "find_units", "is_manifest", "unit_of"]
 
@@ -79,7 +84,6 @@ _MANIFESTS = frozenset(
 )
 _ALWAYS_LIBRARY = frozenset({"crates", "shared", "common"})
 _LIBRARY_UNLESS_DEPLOYABLE = frozenset({"libs", "lib", "packages"})
-_PY_ENTRY_FILES = ("__main__.py", "manage.py", "main.py", "app.py", "wsgi.py", "asgi.py")
 #: Folders of tests, examples and tools: a unit under one never owns a table (kind ``tooling``).
 TOOLING_DIRS = frozenset(
     {"test", "tests", "e2e", "testing", "__tests__", "spec", "specs", "fixtures", "testdata", "mock", "mocks"}
@@ -125,23 +129,6 @@ def is_manifest(filename: str) -> bool:
     return filename.startswith(("Dockerfile.", "Containerfile.")) or filename.endswith(".Dockerfile")
 
 
-def _is_container_file(filename: str) -> bool:
-    return filename.startswith(("Dockerfile", "Containerfile")) or filename.endswith(".Dockerfile")
-
-
-@dataclass
-class _Info:
-    """What the manifests of one folder say."""
-
-    path: str
-    manifests: tuple[str, ...]
-    names: set[tuple[str, str]] = field(default_factory=set)  # (ecosystem, package name)
-    dep_paths: set[str] = field(default_factory=set)
-    dep_names: set[tuple[str, str]] = field(default_factory=set)
-    workspace: bool = False
-    deployable: bool = False
-
-
 def _walk(root: Path) -> Iterator[tuple[str, list[str]]]:
     """Yield ``(relative folder, file names)`` for every folder, depth-first, no symlinks."""
     stack: list[tuple[str, int]] = [("", 0)]
@@ -161,159 +148,9 @@ def _walk(root: Path) -> Iterator[tuple[str, list[str]]]:
                 stack.append((f"{rel}/{e.name}" if rel else e.name, depth + 1))
 
 
-def _load(path: Path) -> Any:
-    """Parsed TOML/JSON content, or ``None`` when unreadable."""
-    try:
-        if path.suffix == ".toml":
-            with path.open("rb") as fh:
-                return tomllib.load(fh)
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, UnicodeDecodeError):
-        return None
-
-
-def _table(data: Any, *keys: str) -> dict[str, Any]:
-    """``data[k1][k2]...`` when every step is a table, else ``{}``."""
-    for key in keys:
-        data = data.get(key) if isinstance(data, dict) else None
-    return data if isinstance(data, dict) else {}
-
-
-def _rel_join(base: str, target: str) -> str | None:
-    """``base/target`` normalized, ``None`` when it leaves the root or is absolute."""
-    if target.startswith("/"):
-        return None
-    joined = posixpath.normpath(posixpath.join(base, target))
-    if joined == ".." or joined.startswith("../"):
-        return None
-    return "" if joined == "." else joined
-
-
-def _cargo_dep_tables(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    kinds = ("dependencies", "dev-dependencies", "build-dependencies")
-    yield from (_table(data, k) for k in kinds)
-    for target in _table(data, "target").values():
-        yield from (_table(target, k) for k in kinds)
-
-
-def _read_cargo(info: _Info, root: Path, workspace_deps: Mapping[str, Any]) -> None:
-    data = _load(root / info.path / "Cargo.toml")
-    if not isinstance(data, dict):
-        return
-    workspace = data.get("workspace")  # a workspace root; not a package that is also one (members ["."])
-    info.workspace |= isinstance(workspace, dict) and bool(workspace.get("members")) and "package" not in data
-    for deps in _cargo_dep_tables(data):
-        for name, spec in deps.items():
-            if isinstance(spec, dict) and spec.get("workspace") is True:
-                spec, base = workspace_deps.get(name), ""
-            else:
-                base = info.path
-            path = spec.get("path") if isinstance(spec, dict) else None
-            if isinstance(path, str) and (target := _rel_join(base, path)) is not None:
-                info.dep_paths.add(target)
-    src = root / info.path / "src"
-    info.deployable |= "bin" in data or (src / "main.rs").is_file() or (src / "bin").is_dir()
-
-
-def _read_package_json(info: _Info, root: Path) -> None:
-    data = _load(root / info.path / "package.json")
-    if not isinstance(data, dict):
-        return
-    if isinstance(data.get("name"), str):
-        info.names.add(("npm", data["name"]))
-    info.workspace |= bool(data.get("workspaces")) or (root / info.path / "pnpm-workspace.yaml").is_file()
-    for key in ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies"):
-        for name, spec in _table(data, key).items():
-            info.dep_names.add(("npm", name))
-            local = isinstance(spec, str) and spec.startswith(("file:", "link:"))
-            if local and (target := _rel_join(info.path, str(spec).split(":", 1)[1])) is not None:
-                info.dep_paths.add(target)
-    info.deployable |= "bin" in data or "start" in _table(data, "scripts")
-
-
-def _go_directives(text: str) -> Iterator[tuple[str, list[str]]]:
-    """``(verb, tokens)`` per go.mod/go.work directive, block forms ``verb ( ... )`` unrolled."""
-    block = ""
-    for raw in text.splitlines():
-        tokens = raw.split("//", 1)[0].split()
-        if not tokens:
-            continue
-        if block:
-            if tokens == [")"]:
-                block = ""
-            else:
-                yield block, tokens
-        elif tokens[1:] == ["("]:
-            block = tokens[0]
-        else:
-            yield tokens[0], tokens[1:]
-
-
-def _read_go(info: _Info, root: Path, filename: str) -> None:
-    try:
-        text = (root / info.path / filename).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return
-    for verb, args in _go_directives(text):
-        if verb == "module" and args:
-            info.names.add(("go", args[0].strip('"')))
-        elif verb == "require" and args:
-            info.dep_names.add(("go", args[0].strip('"')))
-        elif verb == "replace" and "=>" in args[:-1]:
-            target = args[args.index("=>") + 1]
-            if target.startswith(".") and (joined := _rel_join(info.path, target)) is not None:
-                info.dep_paths.add(joined)
-    if filename == "go.work":
-        info.workspace = True
-    directory = root / info.path
-    info.deployable |= (directory / "main.go").is_file() or (directory / "cmd").is_dir()
-
-
-def _py_name(name: str) -> str:
-    return name.lower().replace("_", "-").replace(".", "-")
-
-
-def _read_pyproject(info: _Info, root: Path) -> None:
-    data = _load(root / info.path / "pyproject.toml")
-    if not isinstance(data, dict):
-        return
-    if isinstance(name := _table(data, "project").get("name"), str):
-        info.names.add(("py", _py_name(name)))
-    info.workspace |= bool(_table(data, "tool", "uv", "workspace"))
-    sources = [_table(data, "tool", "uv", "sources"), _table(data, "tool", "poetry", "dependencies")]
-    sources += [_table(g, "dependencies") for g in _table(data, "tool", "poetry", "group").values()]
-    for deps in sources:
-        for dep, spec in deps.items():
-            if isinstance(spec, dict) and isinstance(spec.get("path"), str):
-                if (target := _rel_join(info.path, spec["path"])) is not None:
-                    info.dep_paths.add(target)
-            elif isinstance(spec, dict) and spec.get("workspace") is True:
-                info.dep_names.add(("py", _py_name(dep)))
-    scripts = _table(data, "project", "scripts") or _table(data, "tool", "poetry", "scripts")
-    info.deployable |= bool(scripts)
-
-
-def _read_info(info: _Info, root: Path, workspace_deps: Mapping[str, Any]) -> None:
-    manifests = set(info.manifests)
-    info.deployable = any(_is_container_file(m) for m in manifests)
-    if "Cargo.toml" in manifests:
-        _read_cargo(info, root, workspace_deps)
-    if "package.json" in manifests:
-        _read_package_json(info, root)
-    for go_file in ("go.mod", "go.work"):
-        if go_file in manifests:
-            _read_go(info, root, go_file)
-    if "pyproject.toml" in manifests:
-        _read_pyproject(info, root)
-    if manifests & {"pyproject.toml", "setup.py", "requirements.txt"}:
-        info.deployable |= any((root / info.path / f).is_file() for f in _PY_ENTRY_FILES)
-    if "Gemfile" in manifests:
-        info.deployable |= (root / info.path / "config.ru").is_file()
-
-
-def _database_image(root: Path, info: _Info) -> bool:
+def _database_image(root: Path, info: Info) -> bool:
     """True when the unit's only manifest is a container file ``FROM`` a database server image."""
-    if any(not _is_container_file(m) for m in info.manifests):
+    if any(not is_container_file(m) for m in info.manifests):
         return False
     for name in info.manifests:
         try:
@@ -329,7 +166,7 @@ def _database_image(root: Path, info: _Info) -> bool:
     return False
 
 
-def _kind(info: _Info, has_members: bool, used: bool, root: Path) -> UnitKind:
+def _kind(info: Info, has_members: bool, used: bool, root: Path) -> UnitKind:
     """``root`` for a workspace, ``tooling`` under tests/examples/tools, ``database`` for a database
     image, ``library`` for shared code (a library folder, or a non-deployable unit another one uses)."""
     if info.path == "":
@@ -339,7 +176,7 @@ def _kind(info: _Info, has_members: bool, used: bool, root: Path) -> UnitKind:
         return "root"
     if any(s.lower() in TOOLING_DIRS for s in segments):
         return "tooling"
-    only_containers = all(_is_container_file(m) for m in info.manifests)
+    only_containers = all(is_container_file(m) for m in info.manifests)
     if only_containers and (segments[-1].lower() in _SCHEMA_DIRS or _database_image(root, info)):
         return "database"
     if used and not info.deployable:
@@ -355,15 +192,14 @@ def find_units(root: Path) -> tuple[Unit, ...]:
     """All units under ``root``, the root first, then by path (see the module docstring)."""
     root = Path(root)
     infos = [
-        _Info(rel, tuple(sorted(f for f in files if is_manifest(f))))
+        Info(rel, tuple(sorted(f for f in files if is_manifest(f))))
         for rel, files in _walk(root)
         if any(is_manifest(f) for f in files)
     ]
     infos.sort(key=lambda i: (i.path != "", i.path))
-    root_cargo = _load(root / "Cargo.toml") if infos and infos[0].path == "" else None
-    workspace_deps = _table(root_cargo, "workspace", "dependencies")
+    workspace_deps = workspace_dependencies(root) if infos and infos[0].path == "" else {}
     for info in infos:
-        _read_info(info, root, workspace_deps)
+        read_info(info, root, workspace_deps)
     by_name = {name: info.path for info in infos for name in info.names}
     paths = [info.path for info in infos]
     deps_of: dict[str, tuple[str, ...]] = {}

@@ -7,9 +7,20 @@ arguments only. PostgreSQL goes through :mod:`ingest.migrations.postgres` (pglas
 every other dialect through :mod:`ingest.migrations.sqlglot_dialects` (sqlglot); both
 emit :mod:`ingest.migrations.ops`.
 
-A file's dialect is the ``dialect`` argument when given, else detected from the text
-(:func:`detect_dialect`: backtick identifiers, ``ENGINE=`` or ``AUTO_INCREMENT`` mean
-MySQL; anything else is PostgreSQL).
+Which dialect a file is read in (:func:`file_dialect`), first that applies:
+
+1. the engine its name says (``001_users.mysql.up.sql``), or the engine chosen for its set
+   (:mod:`ingest.migrations.engines`), kept in :attr:`MigrationFile.dialect
+   <ingest.migrations.layout.MigrationFile>`;
+2. the ``dialect`` argument (``--dialect``, ``[scan] dialect``);
+3. its code (:mod:`ingest.migrations.detect`, comments ignored): ClickHouse table engines,
+   MySQL's ``AUTO_INCREMENT``/``ENGINE=``/backticks;
+4. the engine of its folder (``mysql/``, ``sqlite3/``: :attr:`MigrationFile.hint`);
+5. PostgreSQL.
+
+ClickHouse files hold no foreign keys (ClickHouse has none): a file whose code names a
+ClickHouse table engine (``ENGINE = MergeTree``...), or that is read as ClickHouse, is not
+parsed; one ``info`` diagnostic (code ``clickhouse``) says so.
 
 Examples
 --------
@@ -18,23 +29,26 @@ Examples
 >>> name, ops, diagnostics, error = parse_file("DROP TABLE t;", "001.sql", None)
 >>> name, [type(op).__name__ for op in ops], diagnostics, error
 ('postgres', ['DropTable'], [], '')
+>>> clickhouse = "CREATE TABLE e (d Date) ENGINE = MergeTree ORDER BY d;"
+>>> name, ops, diagnostics, error = parse_file(clickhouse, "e.sql", None)
+>>> name, ops, [(d.severity, d.code, d.line) for d in diagnostics]
+('clickhouse', [], [('info', 'clickhouse', 1)])
 """
 
 from __future__ import annotations
 
 import difflib
-import re
 
 from ingest.migrations import postgres as pg
 from ingest.migrations import sqlglot_dialects as mysql
 from ingest.migrations.cache import Parsed
+from ingest.migrations.detect import clickhouse_sign, detect
+from ingest.migrations.files import MigrationFile
 from ingest.migrations.ops import Op
 from model.inventory import Diagnostic
 
-__all__ = ["DIALECTS", "detect_dialect", "normalize_dialect", "parse_file", "parse_ops"]
+__all__ = ["DIALECTS", "detect_dialect", "file_dialect", "normalize_dialect", "parse_file", "parse_ops"]
 
-_MYSQL_HINTS = re.compile(r"`[^`\n]+`|\bENGINE\s*=|\bAUTO_INCREMENT\b", re.IGNORECASE)
-_LINE_COMMENT = re.compile(r"--[^\n]*")
 _ALIASES = {"postgresql": "postgres", "pg": "postgres", "psql": "postgres", "mariadb": "mariadb"}
 
 
@@ -65,22 +79,44 @@ def normalize_dialect(dialect: str) -> tuple[str | None, str]:
     return None, f"unknown dialect {dialect!r}{hint}"
 
 
-def detect_dialect(text: str) -> str:
-    """``'mysql'`` for backtick identifiers, ``ENGINE=`` or ``AUTO_INCREMENT``, else ``'postgres'``.
+def detect_dialect(text: str, hint: str = "") -> str:
+    """The dialect of ``text`` read from its code (:func:`ingest.migrations.detect.detect`);
+    ``hint`` is its folder's dialect. Comments of every kind are ignored.
 
-    ``--`` comments are ignored, so a backtick in a comment does not count.
-
-    >>> detect_dialect("-- the `users` table\\nCREATE TABLE users (id serial);")
+    >>> detect_dialect("-- the `users` table\\n/* `id` */ CREATE TABLE users (id serial);")
     'postgres'
     """
-    sample = text if len(text) <= 2_000_000 else text[:2_000_000]
-    return "mysql" if _MYSQL_HINTS.search(_LINE_COMMENT.sub("", sample)) else "postgres"
+    return detect(text, hint)
+
+
+def file_dialect(f: MigrationFile, dialect: str | None, text: str) -> str | None:
+    """The dialect ``f`` (whose text is ``text``) is parsed in; ``dialect`` is the one asked for.
+    None when only the text can tell (:func:`parse_file` detects it then).
+
+    >>> f = MigrationFile("/m/001.sql", "mysql/001.sql", "001", "", "", hint="mysql")
+    >>> file_dialect(f, None, "CREATE TABLE t (id int);"), file_dialect(f, "postgres", "SELECT 1;")
+    ('mysql', 'postgres')
+    """
+    if f.dialect:
+        return f.dialect
+    if dialect:
+        return "clickhouse" if dialect != "clickhouse" and clickhouse_sign(text) else dialect
+    return detect(text, f.hint) if f.hint else None
+
+
+def _clickhouse(text: str, path: str) -> Diagnostic:
+    sign = clickhouse_sign(text)
+    what = f" (ENGINE = {sign.word})" if sign is not None else ""
+    message = f"ClickHouse DDL{what}: not read; ClickHouse has no foreign keys"
+    return Diagnostic("info", message, path=path, line=sign.line if sign else 1, code="clickhouse")
 
 
 def parse_ops(text: str, path: str, dialect: str) -> tuple[list[Op], list[Diagnostic]]:
-    """Operations of one file's text in ``dialect``."""
+    """Operations of one file's text in ``dialect`` (none for ClickHouse: one ``info`` diagnostic)."""
     if dialect == "postgres":
         return pg.parse(text, path)
+    if dialect == "clickhouse":
+        return [], [_clickhouse(text, path)]
     return mysql.parse(text, path, dialect=dialect)
 
 

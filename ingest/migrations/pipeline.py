@@ -6,25 +6,30 @@ replay is taken as it was, and the files of the other sets are looked up in the 
 root's pack; the rest are parsed -- by a process pool when that pays
 (:mod:`ingest.migrations.parallel`), the results consumed in order while later files are still being
 parsed -- and each set is replayed in file order by one :class:`~ingest.migrations.replay.Replayer`.
-New results go back to the cache. None of this changes the result.
+New results go back to the cache. None of this changes the result. A set may be *seeded*:
+tables known before its first file (a Prisma schema beside hand-written migrations,
+:mod:`ingest.prisma.read`) are created in its replay first; its replay is not cached.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from ingest.migrations.cache import ParseCache, Parsed, SetResult, decode, encode, open_cache
 from ingest.migrations.layout import MigrationFile, MigrationSet
 from ingest.migrations.ops import Op
 from ingest.migrations.parallel import PARTS_PER_WORKER, cpu_count, parse_in_pool, parse_parts, plan_workers
-from ingest.migrations.parse import detect_dialect, parse_file
+from ingest.migrations.parse import detect_dialect, file_dialect, parse_file
 from ingest.migrations.read import read_up_text
 from ingest.migrations.replay import Replayer
 from model.inventory import Diagnostic, ForeignKey, Migration, Table
 
-__all__ = ["replay_parsed", "replay_sets"]
+__all__ = ["Seeder", "replay_parsed", "replay_sets"]
+
+#: Creates the tables a set starts with in its replayer, before the set's first file.
+Seeder = Callable[[Replayer], None]
 
 
 def replay_parsed(r: Replayer, rel: str, parsed: Parsed) -> None:
@@ -56,11 +61,24 @@ def _replay_streamed(r: Replayer, rel: str, streamed: _Streamed) -> None:
 class _File:
     """One migration file on its way through read, cache lookup, parse and replay."""
 
-    __slots__ = ("entry", "f", "keep", "key", "label", "ordinal", "parsed", "problem", "read_diags", "text")
+    __slots__ = (
+        "dialect",
+        "entry",
+        "f",
+        "keep",
+        "key",
+        "label",
+        "ordinal",
+        "parsed",
+        "problem",
+        "read_diags",
+        "text",
+    )
 
     def __init__(self, label: str, ordinal: int, f: MigrationFile) -> None:
         self.label, self.ordinal, self.f = label, ordinal, f
         self.text = self.key = ""
+        self.dialect: str | None = None  # the file's own (file_dialect), once read
         self.read_diags: list[Diagnostic] = []
         self.problem: Exception | None = None  # raised while reading: an internal diagnostic
         self.parsed: Parsed | None = None
@@ -68,14 +86,15 @@ class _File:
         self.entry: bytes | Parsed | None = None  # for the cache: encoded, or to encode
 
 
-def _read_all(sets: Sequence[MigrationSet]) -> tuple[list[list[_File]], int]:
-    """Every file's text, set by set; and the characters read."""
+def _read_all(sets: Sequence[MigrationSet], dialect: str | None) -> tuple[list[list[_File]], int]:
+    """Every file's text and dialect, set by set; and the characters read."""
     groups = [[_File(s.label, ordinal, f) for ordinal, f in enumerate(s.files)] for s in sets]
     total = 0
     for group in groups:
         for item in group:
             try:
                 item.text, item.read_diags = read_up_text(item.f)
+                item.dialect = file_dialect(item.f, dialect, item.text)
             except Exception as exc:
                 item.problem = exc
             total += len(item.text)
@@ -96,7 +115,7 @@ def _cached_sets(
     for i, (s, group) in enumerate(zip(sets, groups, strict=True)):
         for item in group:
             if item.problem is None:
-                item.key = store.key(item.text, dialect)
+                item.key = store.key(item.text, item.dialect)
                 item.keep = len(group) > 1
         if all(item.problem is None for item in group):
             keys[i] = store.set_key(s.label, dialect, [(it.f.rel, it.key, it.read_diags) for it in group])
@@ -152,7 +171,7 @@ def _parsed_in_order(
     pooled: Generator[bytes, None, None] | None = None
     todo_ids: set[int] = set()
     if count > 1:
-        pooled = parse_in_pool([(item.key, item.f.rel, item.text, dialect) for item in todo], count)
+        pooled = parse_in_pool([(item.key, item.f.rel, item.text, item.dialect) for item in todo], count)
         todo_ids = {id(item) for item in todo}
     caching = store is not None
     try:
@@ -165,14 +184,14 @@ def _parsed_in_order(
                     if caching and item.keep and parsed is not None and not parsed[3]:
                         item.entry = entry
                 if parsed is None:
-                    streamed = _in_parts(item.text, item.f.rel, dialect, workers)
+                    streamed = _in_parts(item.text, item.f.rel, item.dialect, workers)
                     if streamed is not None:  # replayed while its later parts are parsed
                         item.text = ""
                         yield streamed
                         if caching and item.keep and streamed.complete:
                             item.entry = streamed.parsed()
                         continue
-                    parsed = parse_file(item.text, item.f.rel, dialect)
+                    parsed = parse_file(item.text, item.f.rel, item.dialect)
                     if caching and item.keep and not parsed[3]:
                         item.entry = parsed  # encoded on the cache's writer thread
             item.text = ""  # free the text once parsed
@@ -223,9 +242,11 @@ def _in_parts(text: str, rel: str, dialect: str | None, workers: int | None) -> 
 
 
 def _replay_set(
-    s: MigrationSet, group: list[_File], stream: Iterator[Parsed | _Streamed | None]
+    s: MigrationSet, group: list[_File], stream: Iterator[Parsed | _Streamed | None], seed: Seeder | None
 ) -> SetResult:
     r = Replayer(s.label)
+    if seed is not None:
+        seed(r)
     for item in group:
         parsed = next(stream)
         f = item.f
@@ -252,17 +273,19 @@ def replay_sets(
     *,
     cache: bool | None = None,
     workers: int | None = None,
+    seeds: Mapping[str, Seeder] | None = None,
 ) -> tuple[list[Table], list[ForeignKey], list[Diagnostic], list[Migration]]:
     """Tables, FKs and diagnostics of every set (in set order), and one Migration per file.
 
     ``path`` is the scanned root (the cache's pack belongs to it); ``dialect`` an already
-    normalized dialect or None (detected per file).
+    normalized dialect or None (detected per file); ``seeds`` the seeders of sets by label.
     """
+    seeds = seeds or {}
     tables: list[Table] = []
     fks: list[ForeignKey] = []
     diagnostics: list[Diagnostic] = []
     migrations: list[Migration] = []
-    groups, total = _read_all(sets)
+    groups, total = _read_all(sets, dialect)
     store = open_cache(total, cache)
     identity = os.path.realpath(path)
     set_keys: dict[int, str] = {}
@@ -270,13 +293,16 @@ def replay_sets(
     pack: dict[str, bytes] = {}
     if store is not None:
         set_keys, done, pack = _cached_sets(store, identity, sets, groups, dialect)
+        for i in [i for i, s in enumerate(sets) if s.label in seeds]:
+            done.pop(i, None)
+            set_keys.pop(i, None)
     todo = [item for i, group in enumerate(groups) if i not in done for item in group]
     stream = _parsed_in_order(todo, dialect, store, workers)
     try:
         for i, (s, group) in enumerate(zip(sets, groups, strict=True)):
             result = done.get(i)
             if result is None:
-                result = _replay_set(s, group, stream)
+                result = _replay_set(s, group, stream, seeds.get(s.label))
                 if store is not None and i in set_keys:
                     store.put_set(set_keys[i], result)
             set_tables, set_fks, set_diags = result

@@ -7,7 +7,9 @@ set's label (``services/auth/migrations``, or a single file's name) is
 one :class:`~model.inventory.Migration` per replayed file and every diagnostic.
 Services are not assigned here. :func:`read`, the reader of every source no other reader
 takes (:mod:`ingest.registry`), adds the Prisma schemas of a folder
-(:func:`ingest.prisma.read.add_prisma`: tables from migrations win over a schema's).
+(:func:`ingest.prisma.read.add_prisma`: tables from migrations win over a schema's; a
+hand-written migration set beside a schema starts from the schema's tables,
+:func:`ingest.prisma.read.prisma_seeds`).
 
 Each file is read in its dialect (:mod:`ingest.migrations.parse`: the ``dialect`` argument,
 else detected from the text) into :mod:`ingest.migrations.ops` that
@@ -30,15 +32,15 @@ Examples
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from ingest.migrations.layout import discover
+from ingest.migrations.layout import MigrationSet, discover
 from ingest.migrations.parse import normalize_dialect, parse_file
-from ingest.migrations.pipeline import replay_parsed, replay_sets
+from ingest.migrations.pipeline import Seeder, replay_parsed, replay_sets
 from ingest.migrations.replay import Replayer
-from ingest.prisma.read import add_prisma
+from ingest.prisma.read import add_prisma, discover_schemas, prisma_seeds
 from model.inventory import Diagnostic, Inventory, Migration, Source
 
 __all__ = ["ingest_path", "ingest_text", "read"]
@@ -68,9 +70,20 @@ def _gc_paused() -> Iterator[None]:
 
 
 def ingest_path(
-    path: str | Path, *, dialect: str | None = None, cache: bool | None = None, workers: int | None = None
+    path: str | Path,
+    *,
+    dialect: str | None = None,
+    cache: bool | None = None,
+    workers: int | None = None,
+    follow_symlinks: bool = False,
+    seeds: Callable[[Sequence[MigrationSet]], dict[str, Seeder]] | None = None,
 ) -> Inventory:
     """Replay every migration set under ``path`` (a directory or one ``.sql`` file).
+
+    ``dialect`` is the dialect of files that do not say theirs, and the engine replayed where
+    scripts are kept once per engine (default: detected per file; PostgreSQL's scripts).
+    ``follow_symlinks`` follows symbolic links out of ``path`` (:mod:`ingest.migrations.walk`).
+    ``seeds`` gives, for the sets found, the seeders of those that start from known tables.
 
     ``cache`` forces the parse cache (:mod:`ingest.migrations.cache`) on or off; by default it is
     used for large scans unless ``FKMAP_CACHE=0``. ``workers`` sets the number of parsing
@@ -81,7 +94,7 @@ def ingest_path(
     source = Source("migrations", str(path))
     with _gc_paused():
         try:
-            return _ingest_path(path, dialect, source, cache, workers)
+            return _ingest_path(path, dialect, source, cache, workers, follow_symlinks, seeds)
         except Exception as exc:
             message = f"internal error reading migrations: {type(exc).__name__}: {exc}"
             return Inventory(
@@ -90,7 +103,13 @@ def ingest_path(
 
 
 def _ingest_path(
-    path: str | Path, dialect: str | None, source: Source, cache: bool | None, workers: int | None
+    path: str | Path,
+    dialect: str | None,
+    source: Source,
+    cache: bool | None,
+    workers: int | None,
+    follow_symlinks: bool,
+    seeds: Callable[[Sequence[MigrationSet]], dict[str, Seeder]] | None,
 ) -> Inventory:
     diagnostics: list[Diagnostic] = []
     if dialect is not None:
@@ -99,9 +118,12 @@ def _ingest_path(
             diagnostics.append(
                 Diagnostic("error", problem + "; detecting per file instead", str(path), code="config")
             )
-    sets, layout_diags = discover(path)
+    sets, layout_diags = discover(path, dialect=dialect, follow_symlinks=follow_symlinks)
     diagnostics += layout_diags
-    tables, fks, set_diags, migrations = replay_sets(path, sets, dialect, cache=cache, workers=workers)
+    seeders = seeds(sets) if seeds is not None else None
+    tables, fks, set_diags, migrations = replay_sets(
+        path, sets, dialect, cache=cache, workers=workers, seeds=seeders
+    )
     # No global sort: each set's tables and FKs come sorted (Replayer.result, by the set's own
     # replay order, which is the global one restricted to the set) and sets come in label order,
     # which is the order of TableRef.database; so the concatenation is in the documented order:
@@ -137,9 +159,13 @@ def ingest_text(
     )
 
 
-def read(source: str, *, dialect: str | None = None) -> Inventory:
+def read(source: str, *, dialect: str | None = None, follow_symlinks: bool = False) -> Inventory:
     """The reader of migration folders and ``.sql`` files (:mod:`ingest.registry`): :func:`ingest_path`,
     plus the Prisma schemas of a folder."""
     path = Path(source)
-    inv = ingest_path(path, dialect=dialect)
-    return add_prisma(inv, path) if path.is_dir() else inv
+    if not path.is_dir():
+        return ingest_path(path, dialect=dialect, follow_symlinks=follow_symlinks)
+    schemas = discover_schemas(path)
+    seeds = prisma_seeds(schemas) if schemas else None
+    inv = ingest_path(path, dialect=dialect, follow_symlinks=follow_symlinks, seeds=seeds)
+    return add_prisma(inv, path, schemas)

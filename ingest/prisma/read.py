@@ -59,6 +59,14 @@ Schema *and* migrations: migrations win
     at the migration set's tables. A model whose table the migrations do not
     create is reported (``info``, code ``prisma-drift``) and its reference skipped.
 
+Schema *and* hand-written migrations: the schema first
+    A migration set that is not Prisma's own (plain ``.sql`` files such as
+    ``migrations/001_add_fk.sql`` rather than ``<ts>_x/migration.sql``) changes the
+    tables the schema creates (``prisma db push``). Its replay starts from the schema's
+    tables and keys (:func:`prisma_seeds`, :mod:`ingest.migrations.seed`) and the
+    migrations apply on top: the models keep their tables, the migrations' ``ALTER TABLE``
+    find them, and every table lives in the migration set's database.
+
 Examples
 --------
 >>> import pathlib, tempfile
@@ -80,9 +88,13 @@ Examples
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
+from ingest.migrations.files import MigrationSet
+from ingest.migrations.pipeline import Seeder
+from ingest.migrations.seed import seeder
 from ingest.prisma.nodes import Attribute, PrismaField, Value
 from ingest.prisma.references import SchemaReferences
 from ingest.prisma.schema import (
@@ -109,7 +121,16 @@ from model.inventory import (
     TableRef,
 )
 
-__all__ = ["Model", "PrismaSchema", "add_prisma", "discover_schemas", "ingest_prisma", "read", "read_schema"]
+__all__ = [
+    "Model",
+    "PrismaSchema",
+    "add_prisma",
+    "discover_schemas",
+    "ingest_prisma",
+    "prisma_seeds",
+    "read",
+    "read_schema",
+]
 
 _ACTIONS = {
     "cascade": "CASCADE",
@@ -119,10 +140,14 @@ _ACTIONS = {
     "setdefault": "SET DEFAULT",
 }
 _MAX_IDENTIFIER = {"postgresql": 63, "postgres": 63, "cockroachdb": 63, "mysql": 64, "sqlserver": 128}
+_DIALECTS = {"mysql": "mysql", "sqlite": "sqlite", "sqlserver": "tsql"}
 
 
 class _Emitter(SchemaReferences):
     """Turns schemas into tables, keys, references and diagnostics, given the migration sets."""
+
+    #: Hand-written migration sets whose replay started from a schema's tables (:func:`prisma_seeds`).
+    seeded: frozenset[str] = frozenset()
 
     def run(self) -> None:
         for s in self.schemas:
@@ -133,7 +158,19 @@ class _Emitter(SchemaReferences):
                 continue
             if not self.db[s.label][1]:  # tables come from the migrations when there are any
                 self.emit_tables(s)
+            elif self.db[s.label][0] in self.seeded:
+                self.emit_seeded(s)
             self.emit_comment_references(s)
+
+    def emit_seeded(self, s: PrismaSchema) -> None:
+        """What a schema that seeded a set adds besides its tables and keys (in the replay already):
+        the files as migrations of the set, the relations of ``relationMode = "prisma"``."""
+        tables, fks, migrations = len(self.tables), len(self.fks), len(self.migrations)
+        self.emit_tables(s)
+        database = self.db[s.label][0]
+        del self.tables[tables:]
+        self.fks[fks:] = [fk for fk in self.fks[fks:] if fk.origin == "inferred"]
+        self.migrations[migrations:] = [replace(m, database=database) for m in self.migrations[migrations:]]
 
     # -- a schema without migrations: tables, relations, join tables --------------------------------
     def emit_tables(self, s: PrismaSchema) -> None:
@@ -262,10 +299,46 @@ def _fk_key(fk: ForeignKey) -> tuple[TableRef, str]:
     return (fk.table, fk.name)
 
 
+def _hand_written(files: Mapping[str, Sequence[str]]) -> frozenset[str]:
+    """Sets (label -> file paths) that are not Prisma's ``<ts>_x/migration.sql`` folders."""
+    return frozenset(
+        label for label, paths in files.items() if any(not p.endswith("/migration.sql") for p in paths)
+    )
+
+
+def _seeding(emitter: _Emitter, s: PrismaSchema, hand_written: frozenset[str]) -> bool:
+    database, from_migrations = emitter.db[s.label]
+    return from_migrations and database in hand_written and s.provider != "mongodb"
+
+
+def prisma_seeds(schemas: list[PrismaSchema]) -> Callable[[Sequence[MigrationSet]], dict[str, Seeder]]:
+    """Given the discovered migration sets, the seeders of the hand-written ones beside a schema
+    (see the module docstring): each creates the schema's tables and keys in the set's replay."""
+
+    def seeds(sets: Sequence[MigrationSet]) -> dict[str, Seeder]:
+        hand = _hand_written({m.label: [f.rel for f in m.files] for m in sets})
+        emitter = _Emitter(schemas, {m.label for m in sets}, set())
+        out: dict[str, Seeder] = {}
+        for s in schemas:
+            if _seeding(emitter, s, hand):
+                first_table, first_fk = len(emitter.tables), len(emitter.fks)
+                emitter.emit_tables(s)
+                dialect = _DIALECTS.get(s.provider, "postgres")
+                tables, fks = emitter.tables[first_table:], emitter.fks[first_fk:]
+                out[emitter.db[s.label][0]] = seeder(tables, fks, dialect)
+        return out
+
+    return seeds
+
+
 def _combine(inv: Inventory, schemas: list[PrismaSchema]) -> Inventory:
     set_labels = {m.database for m in inv.migrations}
     present = {t.ref for t in inv.tables if not t.external and t.dropped_at is None}
     emitter = _Emitter(schemas, set_labels, present)
+    by_set: dict[str, list[str]] = {}
+    for m in inv.migrations:
+        by_set.setdefault(m.database, []).append(m.path)
+    emitter.seeded = _hand_written(by_set)
     emitter.run()
     base = len(inv.migrations)
     migrations = [replace(m, order=base + i) for i, m in enumerate(emitter.migrations)]
@@ -279,13 +352,14 @@ def _combine(inv: Inventory, schemas: list[PrismaSchema]) -> Inventory:
     )
 
 
-def add_prisma(inv: Inventory, root: str | Path) -> Inventory:
-    """``inv`` (the migrations read from directory ``root``) plus the Prisma schemas under ``root``.
+def add_prisma(inv: Inventory, root: str | Path, schemas: list[PrismaSchema] | None = None) -> Inventory:
+    """``inv`` (the migrations read from directory ``root``) plus the Prisma ``schemas`` under ``root``
+    (found again when not given).
 
     Returns ``inv`` itself when there is no ``.prisma`` file. Never raises.
     """
     try:
-        schemas = discover_schemas(root)
+        schemas = discover_schemas(root) if schemas is None else schemas
         return _combine(inv, schemas) if schemas else inv
     except Exception as exc:  # a bug must not stop the scan
         message = f"internal error reading Prisma schemas: {type(exc).__name__}: {exc}"

@@ -267,3 +267,50 @@ def test_units_are_ordered_and_hashable(tmp_path: Path) -> None:
     assert len(set(units)) == 3
     with pytest.raises(AttributeError):
         units[0].name = "x"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("files", "kind"),
+    [
+        ({"test/e2e/package.json": "{}"}, "tooling"),
+        ({"examples/shop/Dockerfile": "FROM node"}, "tooling"),
+        ({"deploy/k8s/Dockerfile": "FROM nginx"}, "tooling"),
+        ({"accounts/accounts-db/Dockerfile": "FROM postgres:16-alpine@sha256:abc"}, "database"),
+        ({"ledger/db/Dockerfile": "FROM ubuntu"}, "database"),  # a schema folder with only an image
+        ({"ledger/db/Dockerfile": "FROM ubuntu", "ledger/db/go.mod": "module db\n"}, "service"),
+        ({"chat/Cargo.toml": '[package]\nname = "chat"\n[workspace]\nmembers = ["."]'}, "service"),
+        ({"backend/Cargo.toml": '[workspace]\nmembers = ["a"]'}, "root"),
+    ],
+)
+def test_kinds_that_never_own_tables(tmp_path: Path, files: dict[str, str], kind: str) -> None:
+    units = [u for u in find_units(write(tmp_path / "r", files)) if u.path]
+    assert [u.kind for u in units] == [kind]
+
+
+def test_a_root_with_only_libraries_and_test_harnesses_below_is_the_service(tmp_path: Path) -> None:
+    """kratos: one Go service at the root, a vendored library it uses, test harnesses."""
+    root = write(
+        tmp_path / "kratos",
+        {
+            "go.mod": "module github.com/ory/kratos\nreplace github.com/ory/x => ./oryx\n",
+            "oryx/go.mod": "module github.com/ory/x\n",
+            "oryx/randx/strength/go.mod": "module strength\n",
+            "test/e2e/package.json": "{}",
+            "test/e2e/mock/webhook/Dockerfile": "FROM golang",
+        },
+    )
+    kinds = {u.path: u.kind for u in find_units(root)}
+    assert kinds == {
+        "": "service",
+        "oryx": "library",  # the root depends on it and it is not deployable
+        "oryx/randx/strength": "library",  # inside a library
+        "test/e2e": "tooling",
+        "test/e2e/mock/webhook": "tooling",
+    }
+
+
+def test_a_root_with_a_service_below_is_a_workspace(tmp_path: Path) -> None:
+    root = write(
+        tmp_path / "r", {"package.json": "{}", "auth/Dockerfile": "FROM node", "auth/package.json": "{}"}
+    )
+    assert {u.path: u.kind for u in find_units(root)} == {"": "root", "auth": "service"}

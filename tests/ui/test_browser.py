@@ -8,6 +8,7 @@ artifacts folder.
 from __future__ import annotations
 
 import logging
+import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -48,7 +49,9 @@ class Served:
 
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         self.inventory = inventory
-        self.server = make_server("127.0.0.1", 0, create_app(inventory=inventory).server, threaded=True)
+        self.state = str(Path(tempfile.mkdtemp(prefix="fkmap-served-")) / "state.db")  # never the checkout's
+        app = create_app(inventory=inventory, state=self.state)
+        self.server = make_server("127.0.0.1", 0, app.server, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()

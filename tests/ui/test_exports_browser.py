@@ -275,8 +275,12 @@ def test_markdown_and_csv_downloads(demo: Served, page: Any, artifacts_dir: Path
     assert f"- **Services:** {len(services)} (" in text
     # the report has a section for every service a cross-service FK (present or dropped) touches
     assert {line[4:] for line in text.splitlines() if line.startswith("### ")} >= coupled
-    expected = io.StringIO()
-    export("md", demo.inventory, expected, scope=Scope())
+    from remediation.service import report_phase_of
+    from remediation.store import open_store
+
+    expected = io.StringIO()  # the report shows the phases of the app's remediation store
+    phase_of = report_phase_of(demo.inventory, open_store(demo.state))
+    export("md", demo.inventory, expected, scope=Scope(), phase_of=phase_of)
     assert text == expected.getvalue()
     assert page.inner_text("#fk-export-status") == "Downloaded fkmap-all.md"
 

@@ -308,7 +308,7 @@ def test_symbolic_links(tmp_path: Path) -> None:
     os.symlink(root / "db", root / "alias")
     os.symlink(tmp_path / "outside", root / "linked")
     os.symlink(root / "missing.sql", root / "db" / "broken.sql")
-    sets, diagnostics = discover(root)
+    sets, diagnostics = discover(root, follow_symlinks=True)
     assert rels(sets) == {"db": ["db/001_a.sql"], "linked/migrations": ["linked/migrations/001_ext.sql"]}
     assert sets[1].files[0].path == str(root / "linked/migrations/001_ext.sql")
     assert sorted(diagnostics, key=lambda d: d.path) == [
