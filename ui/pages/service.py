@@ -160,8 +160,14 @@ def build_service_page(data: AppData, state: ViewState) -> html.Div:
                             html.Span(f"{leaves} FKs leave"),
                             html.Span(f"{len(rows) - leaves} FKs enter"),
                             html.Span(f"{shared} shared-table accesses"),
-                            dcc.Link("Show in the table graph", href=tables_link, className="btn"),
-                            build_export_menu(data, state),
+                            *(
+                                []
+                                if S.nodes[name].get("code_only")  # no table, no FK: nothing to draw
+                                else [
+                                    dcc.Link("Show in the table graph", href=tables_link, className="btn"),
+                                    build_export_menu(data, state),
+                                ]
+                            ),
                         ],
                     ),
                 ],

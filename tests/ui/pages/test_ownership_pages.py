@@ -154,3 +154,7 @@ def test_service_page_has_shared_tables_and_tables_grid(owned: AppData) -> None:
     notifier = build_service_page(owned, ViewState(page="service", service="notifier"))
     out = find(notifier, ids.SHARED_OUT_GRID)
     assert [r["at"] for r in out.rowData] == ["notifier/src/main.rs:5"]
+    # ... without an Export menu or a table-graph link: it has no table and no FK to draw
+    assert "Show in the table graph" not in texts(notifier) and "Show in the table graph" in texts(page)
+    assert not any(getattr(c, "id", None) == ids.EXPORT_MENU for c in walk(notifier))
+    assert any(getattr(c, "id", None) == ids.EXPORT_MENU for c in walk(page))
