@@ -79,6 +79,7 @@ def build_app_data(inv: Inventory) -> AppData:
     names = {s.name for s in inv.services}
     names.update(service_of(d["table"]) for _, d in full.nodes(data=True))
     names.update(d["owner"] for _, d in full.nodes(data=True) if d["owner"])
+    names.update(a.service for a in inv.shared_access)  # a service known only from its code
     return AppData(
         inventory=inv,
         graph=full,

@@ -52,8 +52,17 @@ Pos = tuple[float, float]
 
 @functools.lru_cache(maxsize=16)
 def services_graph(data: AppData) -> nx.DiGraph:
-    """:func:`graph.analysis.service_graph` of ``data``, cached per fingerprint."""
-    return service_graph(data.graph)
+    """:func:`graph.analysis.service_graph` of ``data``, cached per fingerprint.
+
+    A service that holds no table but reads or writes another service's table
+    (:attr:`~model.inventory.Inventory.shared_access`) is a node too, with 0
+    tables and ``code_only=True`` (the exports, which follow FKs, do not know it).
+    """
+    S = service_graph(data.graph)
+    for access in data.inventory.shared_access:
+        if access.service not in S:
+            S.add_node(access.service, tables=0, code_only=True)
+    return S
 
 
 def node_id(data: AppData, service: str) -> str:

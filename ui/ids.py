@@ -21,6 +21,8 @@ HEADLINES = "fk-headlines"
 SERVICE_GRAPH = "fk-service-graph"
 DETAILS = "fk-details"
 MATRIX = "fk-matrix"
+#: The warning above the figures when foreign keys point into tables no service owns.
+UNOWNED_BANNER = "fk-unowned-banner"
 
 # ---------------------------------------------------------------------------------------------- table graph
 TABLE_GRAPH = "fk-table-graph"
@@ -35,11 +37,18 @@ FILTER_STATE = "fk-filter-state"
 FILTER_FOCUS = "fk-filter-focus"
 FILTER_HOPS = "fk-filter-hops"
 FILTER_LAYOUT = "fk-filter-layout"
+#: The sidebar panel showing the tapped table: owner, evidence, columns, FKs.
+TABLE_DETAILS = "fk-table-details"
 
 # ---------------------------------------------------------------------------------------------- service page
 IMPACT_GRID = "fk-impact-grid"
 IMPACT_EXPORT = "fk-impact-export"
 SERVICE_DIAG_GRID = "fk-service-diag-grid"
+SERVICE_TABLES_GRID = "fk-service-tables-grid"
+SERVICE_TABLE_DETAILS = "fk-service-table-details"
+SHARED_TABLES = "fk-shared-tables"
+SHARED_OUT_GRID = "fk-shared-out-grid"
+SHARED_IN_GRID = "fk-shared-in-grid"
 
 # ---------------------------------------------------------------------------------------------- diagnostics
 DIAG_GRID = "fk-diag-grid"

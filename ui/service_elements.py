@@ -2,8 +2,11 @@
 
 One node per service (sized by its tables), one edge per coupled pair; a service
 listed in ``expanded`` becomes a cluster (compound node) of its tables and their
-coupling edges. Base positions come from a seeded spring layout, cached per
-inventory fingerprint; clusters push their neighbours away so nothing overlaps.
+coupling edges. FKs into tables no service owns end at one "unowned" node, and
+code reading or writing another service's table draws a dotted edge
+(:mod:`ui.ownership_elements`). Base positions come from a seeded spring layout,
+cached per inventory fingerprint; clusters push their neighbours away so
+nothing overlaps.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import functools
 import math
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -19,7 +23,15 @@ import numpy as np
 from model.inventory import TableRef
 from ui.data import AppData, service_of
 from ui.elements import Element, Pos, colour_of, label_of, node_id, present_table, services_graph, text_width
+from ui.ownership_elements import (
+    UNOWNED_KEY,
+    shared_edges,
+    unowned_edges,
+    unowned_node,
+    unowned_position,
+)
 from ui.theme import danger_of, worst_action
+from ui.unowned import unowned_of
 
 __all__ = ["service_elements"]
 
@@ -35,11 +47,30 @@ def _service_base_positions(data: AppData) -> dict[str, Pos]:
     U.add_nodes_from(S.nodes)
     for u, v, w in S.edges(data="weight"):
         U.add_edge(u, v, weight=math.log1p(w) + (U.edges[u, v]["weight"] if U.has_edge(u, v) else 0))
+    for a in data.inventory.shared_access:  # code coupling pulls a little too
+        if not U.has_edge(a.service, a.owner) and a.owner in U and a.service in U and a.owner != a.service:
+            U.add_edge(a.service, a.owner, weight=0.5)
     n = S.number_of_nodes()
-    raw = nx.spring_layout(U, seed=7, weight="weight", k=1.6 / math.sqrt(n), iterations=200)
+    raw = _widest_across(nx.spring_layout(U, seed=7, weight="weight", k=1.6 / math.sqrt(n), iterations=200))
     radius = 60 * math.sqrt(n) + 90
     pos = {name: (float(p[0]) * radius * 1.9, float(p[1]) * radius) for name, p in sorted(raw.items())}
     return _separate(pos, {name: _service_size(t) / 2 for name, t in S.nodes(data="tables")})
+
+
+def _widest_across(raw: dict[str, Any]) -> dict[str, Any]:
+    """The spring layout turned so that its widest spread runs across: the canvas is wider than tall.
+
+    >>> turned = _widest_across({"a": np.array([0.0, -1.0]), "b": np.array([0.0, 1.0])})
+    >>> [round(abs(float(turned[k][0])), 3) for k in "ab"], [round(float(turned[k][1]), 3) for k in "ab"]
+    ([1.0, 1.0], [0.0, 0.0])
+    """
+    names = sorted(raw)
+    P = np.array([raw[k] for k in names], dtype=float)
+    P -= P.mean(axis=0)
+    _, vectors = np.linalg.eigh(P.T @ P)  # ascending: the last one is the widest direction
+    major, minor = vectors[:, 1], vectors[:, 0]
+    turned = np.column_stack((P @ major, P @ minor))
+    return dict(zip(names, turned, strict=True))
 
 
 def _separate(pos: dict[str, Pos], radius: dict[str, float], gap: float = 56.0) -> dict[str, Pos]:
@@ -56,7 +87,7 @@ def _separate(pos: dict[str, Pos], radius: dict[str, float], gap: float = 56.0) 
     np.fill_diagonal(need, 0.0)
     for _ in range(200):
         diff = P[:, None, :] - P[None, :, :]
-        diff[:, :, 1] *= 1.5  # labels sit below nodes: vertical room counts more
+        diff[:, :, 1] /= 1.5  # labels sit below nodes (and edge labels between): vertical room counts more
         dist = np.sqrt((diff**2).sum(axis=2))
         overlap = need - dist
         np.fill_diagonal(overlap, 0.0)
@@ -96,7 +127,9 @@ def service_elements(data: AppData, expanded: Sequence[str] = ()) -> list[Elemen
     A collapsed service is one node sized by its table count; an expanded one is
     a compound node whose children are its tables. Coupling edges run from the
     dependent to the owner, one per pair of visible endpoints, ``width`` growing
-    with the FK count and the class naming the most dangerous ON DELETE.
+    with the FK count and the class naming the most dangerous ON DELETE. When
+    tables have no owner, the "unowned" node and the dashed edges into it come
+    last but one; dotted shared-access edges last.
     """
     S = services_graph(data)
     open_ = [s for s in dict.fromkeys(expanded) if s in S]
@@ -113,6 +146,10 @@ def service_elements(data: AppData, expanded: Sequence[str] = ()) -> list[Elemen
             max((abs(y) for _, y in cells), default=0) + 40,
         )
         layouts[name] = (refs, cells)
+    unowned_size = _service_size(unowned_of(data).tables)
+    if unowned_of(data).any:
+        pos[UNOWNED_KEY] = unowned_position(data, pos)
+        radius[UNOWNED_KEY] = unowned_size / 2
     pos = _separate(pos, radius)
     for name, (refs, cells) in layouts.items():
         cx, cy = pos[name]
@@ -153,8 +190,14 @@ def service_elements(data: AppData, expanded: Sequence[str] = ()) -> list[Elemen
             node["classes"] = "service"
             node["position"] = {"x": round(pos[name][0], 1), "y": round(pos[name][1], 1)}
         elements.append(node)
+    unowned = unowned_node(data, unowned_size, pos.get(UNOWNED_KEY, (0.0, 0.0)))
+    if unowned is not None:
+        elements.append(unowned)
     elements.sort(key=lambda e: e["data"].get("kind") == "table")  # parents before children
     elements.extend(_overview_edges(data, set(open_)))
+    if unowned is not None:
+        elements.extend(unowned_edges(data, set(open_)))
+    elements.extend(shared_edges(data, set(open_)))
     return elements
 
 

@@ -15,6 +15,8 @@ __all__ = [
     "DANGER_COLOUR",
     "DANGER_LABEL",
     "SERVICE_PALETTE",
+    "SHARED_COLOUR",
+    "UNOWNED_COLOUR",
     "danger_of",
     "service_colour",
     "service_stylesheet",
@@ -31,6 +33,10 @@ DANGER_LABEL = {
     "setnull": "ON DELETE SET NULL / SET DEFAULT",
     "restrict": "RESTRICT / NO ACTION",
 }
+#: Dotted edges of shared-table access (code of one service using another's table).
+SHARED_COLOUR = "#5b3a9e"
+#: The "unowned" node's border and the dashed edges into it.
+UNOWNED_COLOUR = "#7d8595"
 SERVICE_PALETTE = (
     "#4e79a7",
     "#59a14f",
@@ -148,8 +154,49 @@ def service_stylesheet() -> list[dict[str, Any]]:
         },
         *_EDGE_DANGER,
         {"selector": "edge.internal", "style": {"line-color": "#b9c0cc", "target-arrow-color": "#b9c0cc"}},
+        *_OWNERSHIP_STYLES,
         {"selector": "node:selected", "style": {"border-color": "#1d2330", "border-width": 4}},
     ]
+
+
+#: The overview's "unowned" node, the dashed FK edges into it, the dotted shared-access edges.
+_OWNERSHIP_STYLES: list[dict[str, Any]] = [
+    {
+        "selector": "node.unowned",
+        "style": {
+            "label": "data(label)",
+            "width": "data(size)",
+            "height": "data(size)",
+            "background-color": "#eef0f3",
+            "border-width": 3,
+            "border-style": "dashed",
+            "border-color": UNOWNED_COLOUR,
+            "color": "#4a5263",
+            "font-size": 16,
+            "font-weight": "bold",
+            "text-valign": "bottom",
+            "text-margin-y": 6,
+            "text-outline-color": "#ffffff",
+            "text-outline-width": 3,
+        },
+    },
+    {
+        "selector": "edge.unowned",
+        "style": {"line-color": UNOWNED_COLOUR, "target-arrow-color": UNOWNED_COLOUR, "line-style": "dashed"},
+    },
+    {
+        "selector": "edge.shared",
+        "style": {
+            "line-color": SHARED_COLOUR,
+            "target-arrow-color": SHARED_COLOUR,
+            "target-arrow-shape": "vee",
+            "line-style": "dotted",
+            "color": SHARED_COLOUR,
+            "font-weight": "bold",
+            "opacity": 1,
+        },
+    },
+]
 
 
 #: At thousands of tables: filled squares without borders, edges opaque (measured faster to paint).

@@ -1,4 +1,4 @@
-"""The overview page: headline figures, the service graph and the coupling matrix."""
+"""The overview page: the unowned-tables banner, headline figures, the service graph, the coupling matrix."""
 
 from __future__ import annotations
 
@@ -16,12 +16,15 @@ from ui.data import AppData
 from ui.elements import services_graph
 from ui.pages.common import data_attrs
 from ui.pages.export_menu import build_export_menu
+from ui.pages.unowned import build_unowned_banner
 from ui.service_elements import service_elements
 from ui.state import ViewState, parse_url, service_href, to_search, toggle_expanded
-from ui.theme import DANGER_COLOUR, DANGER_LABEL, service_stylesheet
+from ui.theme import DANGER_COLOUR, DANGER_LABEL, SHARED_COLOUR, UNOWNED_COLOUR, service_stylesheet
+from ui.unowned import unowned_of
 
 __all__ = [
     "HEADLINES",
+    "UNOWNED_HEADLINE",
     "build_headlines",
     "build_legend",
     "build_matrix_figure",
@@ -42,6 +45,8 @@ HEADLINES = (
     ("cross_service_cascades", "Cross-service ON DELETE CASCADE"),
     ("share_remediated", "Cross-service FKs remediated"),
 )
+#: The ownership figure shown after "Cross-service FKs": present FKs whose referenced table has no owner.
+UNOWNED_HEADLINE = ("fks_into_unowned", "FKs into tables no service owns")
 
 
 def format_figure(key: str, value: int | float | None) -> str:
@@ -60,13 +65,20 @@ def format_figure(key: str, value: int | float | None) -> str:
 
 
 def build_headlines(figures: Mapping[str, int | float | None]) -> html.Div:
-    """One card per headline figure; ``data-figure`` names the figure for tests and CSS."""
+    """One card per headline figure; ``data-figure`` names the figure for tests and CSS.
+
+    The :data:`UNOWNED_HEADLINE` card follows "Cross-service FKs" when ``figures`` has it.
+    """
+    shown = list(HEADLINES)
+    if UNOWNED_HEADLINE[0] in figures:
+        shown.insert(4, UNOWNED_HEADLINE)
     cards = []
-    for key, label in HEADLINES:
+    for key, label in shown:
         danger = key == "cross_service_cascades" and bool(figures.get(key))
+        warn = key == UNOWNED_HEADLINE[0] and bool(figures.get(key))
         cards.append(
             html.Div(
-                className="card figure" + (" danger" if danger else ""),
+                className="card figure" + (" danger" if danger else "") + (" warn" if warn else ""),
                 children=[
                     html.Div(format_figure(key, figures.get(key)), className="figure-value"),
                     html.Div(label, className="figure-label"),
@@ -74,7 +86,7 @@ def build_headlines(figures: Mapping[str, int | float | None]) -> html.Div:
                 **data_attrs({"data-figure": key}),
             )
         )
-    return html.Div(id=ids.HEADLINES, className="headlines", children=cards)
+    return html.Div(id=ids.HEADLINES, className=f"headlines n{len(cards)}", children=cards)
 
 
 def build_legend() -> html.Div:
@@ -91,6 +103,20 @@ def build_legend() -> html.Div:
         children=[
             html.H4("Legend"),
             *items,
+            html.Div(
+                className="legend-item",
+                children=[
+                    html.Span(className="swatch line dotted", style={"borderColor": SHARED_COLOUR}),
+                    "Shared table: code reads / writes another service's table",
+                ],
+            ),
+            html.Div(
+                className="legend-item",
+                children=[
+                    html.Span(className="swatch line dashed", style={"borderColor": UNOWNED_COLOUR}),
+                    "FKs into tables no service owns",
+                ],
+            ),
             html.Div("Arrow: dependent service → owner of the data", className="legend-note"),
             html.Div("Edge width and number: foreign keys", className="legend-note"),
             html.Div("Node size: tables held", className="legend-note"),
@@ -164,10 +190,12 @@ def build_matrix_figure(data: AppData, *, present: bool = False) -> go.Figure:
 
 def build_overview(data: AppData, state: ViewState) -> html.Div:
     """The overview page for ``state`` (its ``expanded`` services shown as clusters)."""
+    figures = {**headline_figures(data.graph), UNOWNED_HEADLINE[0]: unowned_of(data).fks_into}
     return html.Div(
         className="overview",
         children=[
-            build_headlines(headline_figures(data.graph)),
+            build_unowned_banner(data, state),
+            build_headlines(figures),
             html.Div(
                 className="graph-row",
                 children=[

@@ -1,4 +1,5 @@
-"""The service page (``/service/<name>``): impact table, consequences, cascades, diagnostics."""
+"""The service page (``/service/<name>``): impact table, consequences, shared tables, its tables with
+the evidence of their owner, cascades, diagnostics."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from ui.elements import services_graph
 from ui.pages.common import text_grid
 from ui.pages.diagnostics import diagnostic_rows, diagnostics_grid
 from ui.pages.export_menu import build_export_menu
+from ui.pages.service_tables import build_shared_tables, build_tables_card, shared_rows
 from ui.state import TableFilter, ViewState, href, service_href
 
 __all__ = [
@@ -142,6 +144,7 @@ def build_service_page(data: AppData, state: ViewState) -> html.Div:
     diags = diagnostics_for(data, name)
     tables_link = href(ViewState(page="tables", filter=TableFilter(services=(name,)), present=state.present))
     leaves = sum(r["direction"] == "leaves" for r in rows)
+    shared = sum(map(len, shared_rows(data, name)))
     return html.Div(
         className="service-page",
         children=[
@@ -156,8 +159,15 @@ def build_service_page(data: AppData, state: ViewState) -> html.Div:
                             html.Span(f"{S.nodes[name]['tables']} tables"),
                             html.Span(f"{leaves} FKs leave"),
                             html.Span(f"{len(rows) - leaves} FKs enter"),
-                            dcc.Link("Show in the table graph", href=tables_link, className="btn"),
-                            build_export_menu(data, state),
+                            html.Span(f"{shared} shared-table accesses"),
+                            *(
+                                []
+                                if S.nodes[name].get("code_only")  # no table, no FK: nothing to draw
+                                else [
+                                    dcc.Link("Show in the table graph", href=tables_link, className="btn"),
+                                    build_export_menu(data, state),
+                                ]
+                            ),
                         ],
                     ),
                 ],
@@ -184,6 +194,8 @@ def build_service_page(data: AppData, state: ViewState) -> html.Div:
                     impact_grid(rows, name),
                 ],
             ),
+            build_shared_tables(data, name),
+            build_tables_card(data, name),
             html.Div(
                 className="card",
                 children=[

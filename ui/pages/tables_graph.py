@@ -1,8 +1,8 @@
-"""The table-level graph page: services as clusters, filters, search and layout.
+"""The table-level graph page: services as clusters, filters, search, layout, the tapped table's details.
 
 The canvas sits in a fixed-height container; every control and every piece of
-text whose height varies lives in the sidebar beside it, so Cytoscape's click
-targets never drift.
+text whose height varies lives in the sidebar beside it (the details of the
+tapped table at its top), so Cytoscape's click targets never drift.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from ui.data import AppData
 from ui.elements import TableView, cytoscape_layout, layout_options, table_options, table_view
 from ui.pages.common import data_attrs
 from ui.pages.export_menu import build_export_menu
+from ui.pages.table_details import details_hint
 from ui.state import ON_DELETE_KINDS, ORIGINS, TableFilter, ViewState, parse_url, to_search
 from ui.theme import DANGER_COLOUR, DANGER_LABEL, table_stylesheet
 
@@ -76,6 +77,7 @@ def build_tables_page(data: AppData, state: ViewState) -> html.Div:
     sidebar = html.Div(
         className="card sidebar",
         children=[
+            html.Div(id=ids.TABLE_DETAILS, className="details-panel compact", children=details_hint()),
             html.Div(className="filter-controls", children=_controls(data, state, view)),
             html.Div(id=ids.TABLE_STATS, children=build_stats(view)),
             _legend(),

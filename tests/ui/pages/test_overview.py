@@ -9,7 +9,7 @@ from graph.analysis import headline_figures
 from tests.ui.components import find, walk
 from ui import ids
 from ui.data import AppData
-from ui.pages.overview import HEADLINES, build_overview, format_figure, overview_click
+from ui.pages.overview import HEADLINES, UNOWNED_HEADLINE, build_overview, format_figure, overview_click
 from ui.state import ViewState
 
 
@@ -18,7 +18,9 @@ def test_headlines_equal_the_analysis(data: AppData) -> None:
     expected = headline_figures(data.inventory)
     cards = [c for c in walk(page) if isinstance(c, html.Div) and hasattr(c, "data-figure")]
     got = {getattr(c, "data-figure"): c.children[0].children for c in cards}
-    assert list(got) == [k for k, _ in HEADLINES]
+    # the analysis figures in order, and the ownership figure after "Cross-service FKs"
+    assert list(got) == [k for k, _ in HEADLINES[:4]] + [UNOWNED_HEADLINE[0]] + [k for k, _ in HEADLINES[4:]]
+    assert got.pop(UNOWNED_HEADLINE[0]) == "0"
     assert got == {k: format_figure(k, expected[k]) for k, _ in HEADLINES}
     assert (
         got["tables"] == "18" and got["cross_service_cascades"] == "12" and got["share_remediated"] == "5.3%"
