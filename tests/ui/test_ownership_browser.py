@@ -33,7 +33,7 @@ def page(browser: Any) -> Iterator[Any]:
     p = context.new_page()
     problems: list[str] = []
     p.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None)
-    p.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))  # type: ignore[func-returns-value]
+    p.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
     yield p
     context.close()
     assert problems == [], problems

@@ -82,7 +82,10 @@ def test_shared_access_is_dotted_edges(owned: AppData) -> None:
     shared = {
         (e["data"]["source"], e["data"]["target"]): e["data"]["label"] for e in _by_class(elements, "shared")
     }
-    n = lambda s: node_id(owned, s)  # noqa: E731
+
+    def n(service: str) -> str:
+        return node_id(owned, service)
+
     assert shared == {
         (n("feed"), n("content")): "reads 1",
         (n("feed"), n("auth")): "writes 1",
