@@ -10,7 +10,10 @@ Three kinds of checks:
   right about what the SQL does;
 * fkmap (``scan.scan`` + the JSON contract, and ``fkmap scan --format json``)
   must report exactly the golden FKs, tables, services, diagnostics and
-  migration order: fkmap is right about the demo.
+  migration order: fkmap is right about the demo;
+* the ownership evidence: the services' code units, the rule that decided each
+  table, the code that writes it, the copies found without configuration and
+  the code that uses another service's table.
 """
 
 from __future__ import annotations
@@ -25,8 +28,11 @@ from typing import Any
 
 import pytest
 
+from model.inventory import Evidence, Table
 from tests.demo_expected import (
+    DECIDED_BY,
     DEMO_COUNTS,
+    DETECTED_REPLICAS,
     DIAGNOSTICS,
     FK_DEFAULTS,
     FK_DETAILS,
@@ -34,9 +40,12 @@ from tests.demo_expected import (
     INFERRED_REFERENCES,
     INFO_DIAGNOSTICS,
     MIGRATIONS,
+    NOT_WRITTEN,
     PHASE_7B,
     SERVICES,
+    SHARED_ACCESS,
     TABLES,
+    ExpectedAccess,
     ExpectedDiagnostic,
     ExpectedFK,
     ExpectedTable,
@@ -539,3 +548,100 @@ def test_cli_json_reports_the_golden_fk_set() -> None:
     actual = fks_of_document(doc)
     assert actual == EXPECTED_FKS, _explain_fk_diff(EXPECTED_FKS, actual)
     assert doc == _scan()[1], "fkmap scan --format json differs from scan_document(scan.scan(...))"
+
+
+# -- 4. ownership evidence -------------------------------------------------------------------------
+
+
+def test_golden_evidence_is_consistent() -> None:
+    assert set(DECIDED_BY) == {t.ref for t in TABLES if not t.external}
+    assert NOT_WRITTEN.issubset(DECIDED_BY)
+    assert all(TABLES_BY_REF[ref].replica_of for ref in DETECTED_REPLICAS)
+    for access in SHARED_ACCESS:
+        assert access.owner == _owner(access.table) and access.service != access.owner, access
+        path, _, line = access.at.rpartition(":")
+        nearby = "\n".join(_lines(path)[int(line) - 1 : int(line) + 11])
+        assert re.search(rf"\b{access.table.name}\b", nearby), access
+
+
+def test_demo_services_are_code_units() -> None:
+    """Every services/<name>-service folder has a manifest: a deployable unit whose code is read."""
+    from ownership.units import find_units
+
+    units = {u.path: u.kind for u in find_units(DEMO)}
+    folders = {p.parent.relative_to(DEMO).as_posix() for p in DEMO.glob("services/*/Dockerfile")}
+    assert folders == {p.relative_to(DEMO).as_posix() for p in DEMO.glob("services/*-service")}
+    assert units == dict.fromkeys(sorted(folders), "service")
+
+
+def _decisive(t: Table) -> Evidence:
+    """The evidence that decided a table's service (a copy's replica-of evidence comes first)."""
+    evidence = list(t.owner_evidence)
+    if t.replica_of:
+        assert evidence[0].kind == "replica-of" and evidence[0].service == t.replica_of, t.ref
+        evidence = evidence[1:]
+    return evidence[0]
+
+
+def test_scan_evidence_decides_as_golden() -> None:
+    inv, _ = _scan()
+    wrong = []
+    for t in inv.tables:
+        ref = Ref(t.ref.database, t.ref.schema, t.ref.name)
+        if t.external:
+            continue
+        found = _decisive(t)
+        if (found.kind, found.service) != (DECIDED_BY[ref], t.service):
+            wrong.append(f"{ref}: decided by {found.kind} ({found.detail}), expected {DECIDED_BY[ref]}")
+    assert wrong == [], "\n" + _show(wrong)
+
+
+def test_scan_code_write_evidence() -> None:
+    """Every table its service's code writes says so, with the file and line of the first write."""
+    inv, _ = _scan()
+    written = set()
+    for t in inv.tables:
+        ref = Ref(t.ref.database, t.ref.schema, t.ref.name)
+        mine = [e for e in t.owner_evidence if e.kind == "code-write" and e.service == t.service]
+        if t.external:
+            continue
+        if mine:
+            written.add(ref)
+            where = mine[0]
+            assert where.detail == f"written by {t.service} ({where.path}:{where.line})", where
+            assert where.path.startswith(f"services/{t.service}-service/"), where
+            line = _lines(where.path)[where.line - 1]
+            assert line.strip(), where
+    assert written == set(DECIDED_BY) - NOT_WRITTEN, _show(written ^ (set(DECIDED_BY) - NOT_WRITTEN))
+
+
+def test_scan_replicas_declared_and_detected() -> None:
+    inv, _ = _scan()
+    for t in inv.tables:
+        if not t.replica_of or t.external:
+            continue
+        ref = Ref(t.ref.database, t.ref.schema, t.ref.name)
+        why = t.owner_evidence[0]
+        assert why.kind == "replica-of", ref
+        if ref in DETECTED_REPLICAS:
+            assert t.defined_at is not None and (why.path, why.line) == (t.defined_at.path, t.defined_at.line)
+            assert why.detail.startswith("a local copy of auth's 'users' (legacy/migrations:public.users)")
+        else:
+            assert why.path.endswith("fkmap.toml") and "[[replicas]]" in why.detail, why
+
+
+def test_scan_shared_access_matches_golden() -> None:
+    inv, _ = _scan()
+    actual = {
+        ExpectedAccess(
+            Ref(a.table.database, a.table.schema, a.table.name),
+            a.owner,
+            a.service,
+            a.access,
+            f"{a.path}:{a.line}",
+        )
+        for a in inv.shared_access
+    }
+    assert actual == set(SHARED_ACCESS), (
+        f"missing:\n{_show(set(SHARED_ACCESS) - actual)}\nunexpected:\n" + _show(actual - set(SHARED_ACCESS))
+    )

@@ -1,0 +1,1 @@
+"""experiments-service: A/B tests, sticky assignments, events and feature flags."""

@@ -1,0 +1,3 @@
+class Entitlement < ApplicationRecord
+  belongs_to :plan
+end

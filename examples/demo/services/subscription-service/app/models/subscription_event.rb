@@ -1,0 +1,3 @@
+class SubscriptionEvent < ApplicationRecord
+  belongs_to :subscription
+end
