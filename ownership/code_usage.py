@@ -5,7 +5,8 @@
 name (only units of kind ``service`` count), then answers three questions:
 
 * :meth:`CodeUsage.owner` -- the service that writes a table (``code-write``),
-  else the single service that reads it (``code-read``); several writers is a
+  else the single service that reads it (``code-read``), leaving out services
+  that hold their own table of that name (they write their copy); several writers is a
   conflict: a warning names every side with its ``path:line`` and the one with
   the most writes wins, then the first by name;
 * :meth:`CodeUsage.shared_access` -- every service other than the owner that
@@ -44,7 +45,7 @@ content-service owns it (most writes, then name)'
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Set
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -107,9 +108,16 @@ class CodeUsage:
     """Per table name, per service: how the services' code uses it."""
 
     def __init__(
-        self, access: TableAccess | None, units: UnitIndex, canon: Callable[[str], str] = str
+        self,
+        access: TableAccess | None,
+        units: UnitIndex,
+        canon: Callable[[str], str] = str,
+        held: Mapping[str, Set[str]] | None = None,
+        home: Callable[[Table], str] = lambda t: "",
     ) -> None:
         self.given = access is not None
+        self.held = held or {}  # name -> services holding their own table of that name
+        self.home = home  # the service whose own unit holds a table, "" for a shared folder
         self.uses: dict[str, dict[str, Use]] = {}
         for name, by_unit in sorted((access or {}).items()):
             for unit_path, summary in sorted(by_unit.items()):
@@ -132,6 +140,9 @@ class CodeUsage:
     def owner(self, t: Table) -> CodeOwner:
         """Code evidence for ``t``: writers (most writes first), else readers; the decisive one if any."""
         uses = self.uses.get(self.name_of(t.ref), {})
+        own_copies = self.held.get(t.ref.name.lower(), set()) - {self.home(t)}
+        if any(s not in own_copies for s in uses):  # a service writing its own copy says nothing here
+            uses = {s: u for s, u in uses.items() if s not in own_copies}
         writers = sorted(((s, u) for s, u in uses.items() if u.writes), key=lambda su: (-su[1].writes, su[0]))
         if writers:
             evidence = tuple(_written(s, u) for s, u in writers)

@@ -80,9 +80,29 @@ class Decider:
         self.config = config
         self.units = units if units is not None else UnitIndex(())
         self.rules = PlaceRules(inv, config, self.units)
-        self.code = CodeUsage(access, self.units, self.rules.canon)
+        self.code = CodeUsage(access, self.units, self.rules.canon, self._held(inv), self._home)
         self.diagnostics: list[Diagnostic] = []
         self.single = self._single_service(root_label)
+
+    def _held(self, inv: Inventory) -> dict[str, set[str]]:
+        """Table name (lower-case) -> the services whose own unit's migrations define a table of that name.
+
+        Such a service writing that name writes its own table (a copy), which says
+        nothing of who owns the shared folder's table of the same name.
+        """
+        held: dict[str, set[str]] = {}
+        for t in inv.tables:
+            if home := self._home(t):
+                held.setdefault(t.ref.name.lower(), set()).add(home)
+        return held
+
+    def _home(self, t: Table) -> str:
+        """The service whose own unit (not the root) holds the migration set defining ``t``; ``""`` else."""
+        folder = self.rules.set_folder(t)
+        unit = self.units.containing(folder) if folder is not None and self.units else None
+        if unit is None or unit.kind != "service" or not unit.path:
+            return ""
+        return self.rules.canon(unit.name)
 
     def _single_service(self, root_label: str) -> Evidence | None:
         """The one service of a repository with a single service unit, or with nothing else named.

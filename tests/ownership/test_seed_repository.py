@@ -683,3 +683,22 @@ def test_units_of_the_repository(tmp_path: Path) -> None:
         "backend/content-service": "service",
         "backend/experiments-service": "service",
     }
+
+
+def test_a_service_writing_its_own_copy_does_not_take_the_original(tmp_path: Path) -> None:
+    """messaging's event consumer writes its local ``users`` copy: nothing of the shared ``users``."""
+    files = _files()
+    files["backend/messaging-service/src/user_events.rs"] = "".join(
+        f"pub async fn on_user_{i}(db: &PgPool, id: Uuid) {{\n"
+        f'    sqlx::query!("INSERT INTO users (id) VALUES ($1) ON CONFLICT DO NOTHING", id)'
+        f".execute(db).await.unwrap();\n}}\n"
+        for i in range(4)
+    )
+    for rel, text in files.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    inv = scan([str(tmp_path)])
+    assert _table(inv, SHARED, "users").owner == "auth-service"
+    assert [d.message for d in inv.diagnostics if d.code == "owner-conflict"] == []
+    assert len(_cross(inv)) == 20
