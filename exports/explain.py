@@ -62,10 +62,12 @@ def find_tables(inv: Inventory, query: str) -> list[Table]:
 
 
 def closest_names(inv: Inventory, query: str, n: int = 5) -> list[str]:
-    """Up to ``n`` table names (as the query was written: bare or qualified) closest to ``query``."""
+    """Up to ``n`` names of tables whose name is close to the name part of ``query``, spelled as it is."""
     form = 3 if ":" in query else 1 if "." in query else 0
-    names = sorted({_spellings(t.ref)[form] for t in inv.tables})
-    return difflib.get_close_matches(query, names, n=n, cutoff=0.5)
+    name = query.rpartition(":")[2].rpartition(".")[2] if form else query
+    close = difflib.get_close_matches(name, sorted({t.ref.name for t in inv.tables}), n=n, cutoff=0.6)
+    found = sorted({_spellings(t.ref)[form] for t in inv.tables if t.ref.name in close})
+    return sorted(found, key=lambda spelled: close.index(spelled.rpartition(":")[2].rpartition(".")[2]))[:n]
 
 
 def _owner_lines(t: Table, inv: Inventory) -> list[str]:

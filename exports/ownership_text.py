@@ -42,6 +42,7 @@ import networkx as nx
 
 from exports._common import NO_SERVICE, count
 from model.inventory import ForeignKey, Inventory, SharedAccess, Table, TableRef
+from ownership.init_config import external_note
 
 __all__ = ["UnownedFigures", "init_command", "shared_section", "unowned_figures", "unowned_section"]
 
@@ -88,12 +89,12 @@ def _row(fk: ForeignKey, target: TableRef, label: str) -> str:
     return f"    {label}: {fk.table.name}.{cols} -> {ref}  {fk.on_delete}  {where}"
 
 
-def _about(t: Table) -> str:
+def _about(inv: Inventory, t: Table) -> str:
     """Where an unowned table comes from and what evidence there was."""
     if t.defined_at is not None:
         where = f"created at {t.defined_at}"
     elif t.external:
-        where = "external: defined by no scanned database"
+        where = external_note(inv, t)
     else:
         where = "defined in a catalog"
     evidence = [f"{e.kind}: {e.detail}" for e in t.owner_evidence]
@@ -118,7 +119,7 @@ def unowned_section(inv: Inventory, G: nx.MultiDiGraph, *, style: Style = _plain
             if not d["ref_service"]:
                 by_target[v].append((d["fk"], d["service"]))
         for target, fks in sorted(by_target.items()):
-            lines.append(style(f"  {target}  {_about(G.nodes[target]['table'])}", "warn"))
+            lines.append(style(f"  {target}  {_about(inv, G.nodes[target]['table'])}", "warn"))
             lines += [_row(fk, target, service or NO_SERVICE) for fk, service in sorted(fks, key=_fk_order)]
     if figures.out_of:
         head = f"Foreign keys from tables no service owns into owned ones: {count(figures.out_of, 'FK')}"
@@ -145,9 +146,8 @@ def shared_section(inv: Inventory, *, style: Style = _plain) -> str:
     for a in set(inv.shared_access):
         pairs[a.service, a.owner].append(a)
     tables = len({a.table for a in inv.shared_access})
-    lines = [
-        style(f"Shared tables: {count(tables, 'table')} used by a service that does not own it", "heading")
-    ]
+    head = f"Shared tables (a service's code uses a table another service owns): {count(tables, 'table')}"
+    lines = [style(head, "heading")]
     for (service, owner), accesses in sorted(pairs.items()):
         used = len({a.table for a in accesses})
         lines.append(f"  {service} -> {owner} ({count(used, 'table')})")

@@ -135,7 +135,8 @@ def _coupling_line(f: dict[str, int | float | None], unowned: UnownedFigures) ->
     if unowned.into:
         unknown.append(_into(unowned))
     if unowned.out_of:
-        unknown.append(f"{count(unowned.out_of, 'foreign key')} come from tables no service owns")
+        verb = "comes" if unowned.out_of == 1 else "come"
+        unknown.append(f"{count(unowned.out_of, 'foreign key')} {verb} from tables no service owns")
     return (
         "No cross-service foreign keys between owned tables, but that may be wrong: "
         f"{' and '.join(unknown)}, and any of them may cross services."
@@ -159,7 +160,8 @@ def _headline(inv: Inventory, G: nx.MultiDiGraph) -> list[str]:
         _coupling_line(f, unowned),
     ]
     if f["cross_service_fks"] and unowned.into:
-        lines.append(f"{_into(unowned)}: whether they cross services is unknown (listed below).")
+        which = "it crosses" if unowned.into == 1 else "they cross"
+        lines.append(f"{_into(unowned)}: whether {which} services is unknown (listed below).")
     if f["cross_service_dropped"]:
         share = f["share_remediated"] or 0.0
         lines.append(f"Dropped so far: {f['cross_service_dropped']} cross-service ({share:.0%} remediated).")

@@ -70,7 +70,7 @@ from ownership.init_rules import (
     table_glob,
 )
 
-__all__ = ["Ownership", "ownership_differences", "render_config"]
+__all__ = ["Ownership", "external_note", "ownership_differences", "render_config"]
 
 #: Evidence lines shown above one table before "... N more".
 EVIDENCE_SHOWN = 3
@@ -256,7 +256,32 @@ def _infer_blocks(infer: InferConfig) -> list[list[str]]:
     return blocks
 
 
-def _unowned_block(tables: Sequence[Table]) -> list[str]:
+def external_note(inv: Inventory, t: Table) -> str:
+    """Why an external table has no table of its own: no scanned database defines it, or several do.
+
+    >>> from model.inventory import TableRef
+    >>> t = Table(TableRef("chat", "public", "users"), external=True)
+    >>> external_note(Inventory(tables=(t,)), t)
+    'external: defined by no scanned database'
+    """
+    others = sorted(
+        o.ref.database
+        for o in inv.tables
+        if o.ref.name == t.ref.name
+        and o.ref.database != t.ref.database
+        and not o.external
+        and o.dropped_at is None
+    )
+    if len(others) > 1:
+        return (
+            f"external: defined by {len(others)} other databases ({', '.join(others)}), so resolved to none"
+        )
+    if others:
+        return f"external: resolved to {others[0]}"
+    return "external: defined by no scanned database"
+
+
+def _unowned_block(inv: Inventory, tables: Sequence[Table]) -> list[str]:
     if not tables:
         return []
     lines = [
@@ -264,13 +289,12 @@ def _unowned_block(tables: Sequence[Table]) -> list[str]:
         _comment("get an owner. To give one, add it to a service's 'tables' above."),
     ]
     for t in tables:
-        where = (
-            f"created at {t.defined_at}"
-            if t.defined_at is not None
-            else "external: defined by no scanned database"
-        )
+        where = f"created at {t.defined_at}" if t.defined_at is not None else external_note(inv, t)
         lines.append(_comment(f"  {t.ref} ({where})"))
-        lines += _table_comments(t, "#     ") if t.owner_evidence else [_comment("    no evidence")]
+        evidence = [_comment(f"    {_evidence_text(e)}") for e in t.owner_evidence[:EVIDENCE_SHOWN]]
+        if len(t.owner_evidence) > EVIDENCE_SHOWN:
+            evidence.append(_comment(f"    ... {len(t.owner_evidence) - EVIDENCE_SHOWN} more"))
+        lines += evidence or [_comment("    no evidence")]
     return lines
 
 
@@ -303,7 +327,7 @@ def render_config(
         t for t in sorted(placed_tables(inv), key=lambda t: t.ref) if not t.owner and t.dropped_at is None
     ]
     if unowned:
-        blocks.append(_unowned_block(unowned))
+        blocks.append(_unowned_block(inv, unowned))
     return "\n\n".join("\n".join(b) for b in blocks) + "\n"
 
 
