@@ -93,7 +93,7 @@ def init_command(
 
 def _check(before: Inventory, after: Inventory, target: str) -> None:
     """Say what the written file holds and whether scanning with it gives the same ownership."""
-    from ownership.init_config import ownership_differences
+    from ownership.init_check import ownership_differences
     from ownership.summary import unowned_summary
 
     owned = sum(1 for t in before.tables if t.owner)

@@ -42,7 +42,7 @@ import networkx as nx
 
 from exports._common import NO_SERVICE, count
 from model.inventory import ForeignKey, Inventory, SharedAccess, Table, TableRef
-from ownership.init_config import external_note
+from ownership.init_config import external_notes
 
 __all__ = ["UnownedFigures", "init_command", "shared_section", "unowned_figures", "unowned_section"]
 
@@ -89,12 +89,12 @@ def _row(fk: ForeignKey, target: TableRef, label: str) -> str:
     return f"    {label}: {fk.table.name}.{cols} -> {ref}  {fk.on_delete}  {where}"
 
 
-def _about(inv: Inventory, t: Table) -> str:
+def _about(t: Table, note: Callable[[Table], str]) -> str:
     """Where an unowned table comes from and what evidence there was."""
     if t.defined_at is not None:
         where = f"created at {t.defined_at}"
     elif t.external:
-        where = external_note(inv, t)
+        where = note(t)
     else:
         where = "defined in a catalog"
     evidence = [f"{e.kind}: {e.detail}" for e in t.owner_evidence]
@@ -118,8 +118,9 @@ def unowned_section(inv: Inventory, G: nx.MultiDiGraph, *, style: Style = _plain
         for _, v, d in _present(G):
             if not d["ref_service"]:
                 by_target[v].append((d["fk"], d["service"]))
+        note = external_notes(inv)
         for target, fks in sorted(by_target.items()):
-            lines.append(style(f"  {target}  {_about(inv, G.nodes[target]['table'])}", "warn"))
+            lines.append(style(f"  {target}  {_about(G.nodes[target]['table'], note)}", "warn"))
             lines += [_row(fk, target, service or NO_SERVICE) for fk, service in sorted(fks, key=_fk_order)]
     if figures.out_of:
         head = f"Foreign keys from tables no service owns into owned ones: {count(figures.out_of, 'FK')}"

@@ -17,7 +17,8 @@
 Scanning the same sources with the file gives every table the same service and
 ``replica_of`` and every foreign key the same ``cross_service`` (a replica whose
 declaration would change how an external table resolves is written commented
-out); :func:`ownership_differences` lists what differs between two scans.
+out); :func:`ownership.init_check.ownership_differences` lists what differs
+between two scans.
 
 Examples
 --------
@@ -44,13 +45,12 @@ from __future__ import annotations
 import re
 import tomllib
 from collections import Counter
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from model.escape import clean_text
-from model.inventory import Evidence, ForeignKey, Inventory, Table, TableRef
+from model.escape import BIDI_CONTROLS, clean_text
+from model.inventory import Evidence, Inventory, Table
 from ownership.config import (
     DEFAULT_DATABASE_PATTERN,
     DEFAULT_IGNORE_TABLES,
@@ -70,11 +70,13 @@ from ownership.init_rules import (
     table_glob,
 )
 
-__all__ = ["Ownership", "external_note", "ownership_differences", "render_config"]
+__all__ = ["external_note", "external_notes", "render_config"]
 
 #: Evidence lines shown above one table before "... N more".
 EVIDENCE_SHOWN = 3
 _GROUP_KEYS: tuple[RuleKey, ...] = ("paths", "databases", "schemas")
+#: Characters a reader of the file would not see as they are (bidi controls, line separators).
+_INVISIBLE = BIDI_CONTROLS | frozenset("\u2028\u2029\x85")
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
 
@@ -83,7 +85,7 @@ _ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f
 
 
 def toml_str(text: str) -> str:
-    """A TOML basic string holding ``text`` exactly.
+    """A TOML basic string holding ``text`` exactly; control, line-separating and bidi characters escaped.
 
     >>> print(toml_str('say "hi"\\n'))
     "say \\"hi\\"\\n"
@@ -92,7 +94,7 @@ def toml_str(text: str) -> str:
     for ch in text:
         if ch in _ESCAPES:
             out.append(_ESCAPES[ch])
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F or ch in _INVISIBLE:
             out.append(f"\\u{ord(ch):04x}")
         elif 0xD800 <= ord(ch) <= 0xDFFF:
             out.append("?")  # no TOML string holds a lone surrogate
@@ -264,32 +266,38 @@ def external_note(inv: Inventory, t: Table) -> str:
     >>> external_note(Inventory(tables=(t,)), t)
     'external: defined by no scanned database'
     """
-    others = sorted(
-        o.ref.database
-        for o in inv.tables
-        if o.ref.name == t.ref.name
-        and o.ref.database != t.ref.database
-        and not o.external
-        and o.dropped_at is None
-    )
-    if len(others) > 1:
-        return (
-            f"external: defined by {len(others)} other databases ({', '.join(others)}), so resolved to none"
-        )
-    if others:
-        return f"external: resolved to {others[0]}"
-    return "external: defined by no scanned database"
+    return external_notes(inv)(t)
+
+
+def external_notes(inv: Inventory) -> Callable[[Table], str]:
+    """:func:`external_note` for many tables of ``inv`` (the defining tables are indexed once)."""
+    definers: dict[str, list[str]] = {}
+    for o in inv.tables:
+        if not o.external and o.dropped_at is None:
+            definers.setdefault(o.ref.name, []).append(o.ref.database)
+
+    def note(t: Table) -> str:
+        others = sorted(db for db in definers.get(t.ref.name, ()) if db != t.ref.database)
+        if len(others) > 1:
+            listed = ", ".join(others)
+            return f"external: defined by {len(others)} other databases ({listed}), so resolved to none"
+        if others:
+            return f"external: resolved to {others[0]}"
+        return "external: defined by no scanned database"
+
+    return note
 
 
 def _unowned_block(inv: Inventory, tables: Sequence[Table]) -> list[str]:
     if not tables:
         return []
+    note = external_notes(inv)
     lines = [
         _comment(f"Tables no service owns ({len(tables)}): foreign keys into them couple nobody until they"),
         _comment("get an owner. To give one, add it to a service's 'tables' above."),
     ]
     for t in tables:
-        where = f"created at {t.defined_at}" if t.defined_at is not None else external_note(inv, t)
+        where = f"created at {t.defined_at}" if t.defined_at is not None else note(t)
         lines.append(_comment(f"  {t.ref} ({where})"))
         evidence = [_comment(f"    {_evidence_text(e)}") for e in t.owner_evidence[:EVIDENCE_SHOWN]]
         if len(t.owner_evidence) > EVIDENCE_SHOWN:
@@ -329,53 +337,3 @@ def render_config(
     if unowned:
         blocks.append(_unowned_block(inv, unowned))
     return "\n\n".join("\n".join(b) for b in blocks) + "\n"
-
-
-# -- comparing two scans ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Ownership:
-    """What ``fkmap init`` keeps: each table's service and ``replica_of``, each FK's ``cross_service``."""
-
-    tables: Mapping[TableRef, tuple[str, str]]
-    cross: Mapping[ForeignKey, bool]
-
-    @classmethod
-    def of(cls, inv: Inventory) -> Ownership:
-        """The ownership of a scan."""
-        by_ref = inv.tables_by_ref()
-        cross = {}
-        for fk in inv.foreign_keys:
-            source = by_ref.get(fk.table)
-            written = by_ref.get(fk.ref_table)
-            target = (
-                written.resolved_to
-                if written is not None and written.resolved_to is not None
-                else fk.ref_table
-            )
-            found = by_ref.get(target)
-            service, owner = (source.service if source else ""), (found.owner if found else "")
-            cross[fk] = bool(service and owner and service != owner)
-        return cls({t.ref: (t.service, t.replica_of) for t in inv.tables}, cross)
-
-
-def ownership_differences(expected: Inventory, got: Inventory) -> list[str]:
-    """What differs: tables (service, ``replica_of``) and FKs (``cross_service``), one sentence each."""
-    a, b = Ownership.of(expected), Ownership.of(got)
-    out = []
-    for ref in sorted(set(a.tables) | set(b.tables)):
-        was, now = a.tables.get(ref), b.tables.get(ref)
-        if was != now:
-            out.append(f"{ref}: {_owned(was)} before, {_owned(now)} with the config")
-    for fk in sorted(set(a.cross) | set(b.cross), key=lambda fk: (fk.table, fk.name)):
-        if (before := a.cross.get(fk)) != (after := b.cross.get(fk)):
-            out.append(f"{fk.table} {fk.name}: cross_service {before} before, {after} with the config")
-    return out
-
-
-def _owned(found: tuple[str, str] | None) -> str:
-    if found is None:
-        return "absent"
-    service, replica_of = found
-    return f"service {service or '(none)'}" + (f", a copy of {replica_of}'s" if replica_of else "")

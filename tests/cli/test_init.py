@@ -135,3 +135,34 @@ def test_init_is_listed_in_help() -> None:
     assert code == 0
     for option in ("--output", "--force", "--config", "--dialect"):
         assert option in out
+
+
+def test_the_demo_and_its_config_are_reproduced(tmp_path: Path) -> None:
+    demo = Path(__file__).resolve().parents[2] / "examples" / "demo"
+    target = tmp_path / "fkmap.toml"
+    code, out, err = run("init", str(demo), "-o", str(target))
+    assert code == 0, err
+    assert "Checked: scanning with" in out
+    data = tomllib.loads(target.read_text(encoding="utf-8"))
+    assert data["scan"]["map_by"] == "path"  # set in the demo's config: kept
+    assert data["services"]["auth"]["description"] == "Identity: accounts, sessions, tokens. Owner of users."
+
+
+def test_a_config_that_does_not_reproduce_the_scan_fails_the_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ownership.init_config
+
+    repo = write_repo(tmp_path / "repo", REPOS["services-layout"])
+    monkeypatch.setattr(
+        ownership.init_config, "render_config", lambda *a, **k: '[services.auth]\ntables = ["*"]\nbogus = 1\n'
+    )
+    code, _, err = run("init", str(repo), "-o", str(tmp_path / "fkmap.toml"))
+    assert code == 1
+    lines = err.splitlines()
+    assert lines[1].startswith("fkmap: check: ") and "unknown key 'services.auth.bogus'" in lines[1]
+    assert (
+        "fkmap: check: services/content/migrations:public.posts: service content before, service auth with "
+        in err
+    )
+    assert lines[-1].startswith(f"Error: scanning with {tmp_path / 'fkmap.toml'} gives another ownership (")

@@ -18,7 +18,8 @@ from graph.build import build_graph
 from model.inventory import Evidence, ForeignKey, Inventory, Location, Source, Table, TableRef
 from ownership.config import Config, Replica
 from ownership.config_file import parse_config
-from ownership.init_config import ownership_differences, render_config, toml_key, toml_str
+from ownership.init_check import ownership_differences
+from ownership.init_config import render_config, toml_key, toml_str
 from ownership.init_rules import plan_replicas, plan_rules
 from ownership.inputs import AccessLike
 from ownership.services import assign_services
@@ -235,18 +236,18 @@ def _copies(ambiguous: bool) -> Inventory:
 def test_a_detected_copy_becomes_a_replicas_entry() -> None:
     first, text, again = round_trip(_copies(False))
     chat_users = TableRef("services/chat/migrations", "public", "users")
-    assert first.table(chat_users).replica_of == again.table(chat_users).replica_of == "auth"  # type: ignore[union-attr]
+    assert first.table(chat_users).replica_of == again.table(chat_users).replica_of == "auth"
     assert tomllib.loads(text)["replicas"] == [
         {"table": "services/chat/migrations:public.users", "owner": "auth"}
     ]
     assert "# replica-of: a local copy of auth's 'users'" in text
-    assert again.table(chat_users).owner_evidence[0].detail.startswith("[[replicas]] table = ")  # type: ignore[union-attr]
+    assert again.table(chat_users).owner_evidence[0].detail.startswith("[[replicas]] table = ")
 
 
 def test_a_copy_whose_declaration_would_resolve_references_is_commented_out() -> None:
     first, text, _ = round_trip(_copies(True))
     billing_users = TableRef("services/billing/migrations", "public", "users")
-    assert first.table(billing_users).resolved_to is None  # type: ignore[union-attr]  # two definers
+    assert first.table(billing_users).resolved_to is None  # two definers
     assert "replicas" not in tomllib.loads(text)
     assert '# [[replicas]]\n# table = "services/chat/migrations:public.users"\n# owner = "auth"' in text
     [plan] = plan_replicas(first, Config())
@@ -257,7 +258,7 @@ def test_a_copy_whose_declaration_would_resolve_references_is_commented_out() ->
         .replace("# table =", "table =")
         .replace("# owner =", "owner =")
     )
-    assert assign_services(_copies(True), on).table(billing_users).resolved_to == TableRef(  # type: ignore[union-attr]
+    assert assign_services(_copies(True), on).table(billing_users).resolved_to == TableRef(
         "services/auth/migrations", "public", "users"
     )
 
@@ -368,3 +369,7 @@ def test_evidence_comments_are_capped() -> None:
 def test_plan_replicas_is_empty_without_copies(replicas: tuple[Replica, ...]) -> None:
     inv = Inventory(tables=(Table(TableRef("db", "public", "x"), service="a"),))
     assert plan_replicas(inv, Config(replicas=replicas)) == []
+
+
+def test_invisible_characters_are_escaped_in_toml_strings() -> None:
+    assert toml_str("a\u202eb\u2028c") == '"a\\u202eb\\u2028c"'
