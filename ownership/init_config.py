@@ -25,12 +25,13 @@ Examples
 >>> from model.inventory import Evidence, Inventory, Table, TableRef
 >>> why = Evidence("file-name", "auth", "migration file name 'db/001_auth.sql'", "db/001_auth.sql", 1)
 >>> users = Table(TableRef("db", "public", "users"), service="auth", owner_evidence=(why,))
->>> inv = Inventory(tables=(users, Table(TableRef("db", "public", "notes"))))
+>>> inv = Inventory(tables=(users, Table(TableRef("db", "public", "notes"), external=True)))
 >>> print(render_config(inv, Config()).split("\\n\\n", 1)[1])
 [services.auth]
-tables = [
-  # file-name: migration file name 'db/001_auth.sql' (db/001_auth.sql:1)
-  "users",
+databases = [
+  # 1 table(s): users
+  #   file-name: migration file name 'db/001_auth.sql'
+  "db",
 ]
 <BLANKLINE>
 # Tables no service owns (1): foreign keys into them couple nobody until they
@@ -69,6 +70,7 @@ from ownership.init_rules import (
     plan_rules,
     table_glob,
 )
+from ownership.naming import service_from_pattern
 
 __all__ = ["external_note", "external_notes", "render_config"]
 
@@ -180,13 +182,39 @@ def _service_block(plan: ServicePlan) -> list[str]:
 # -- the other sections -------------------------------------------------------------------------------
 
 
-def _scan_section(config: Config, dialect: str | None) -> list[str]:
+#: A ``database_pattern`` that matches nothing.
+NO_DATABASE_PATTERN = "(?!)"
+
+
+def _named_by_database(inv: Inventory, config: Config, unowned: Sequence[Table]) -> list[Table]:
+    """Unowned tables outside any migration set whose database ``database_pattern`` would name.
+
+    Only a saved scan read without a config has such tables (it keeps the owners
+    it was saved with); with the written config the pattern would give them one.
+    """
+    if config.map_by != "path":
+        return []
+    try:
+        pattern = re.compile(config.database_pattern)
+    except re.error:
+        return []
+    sets = {m.database for m in inv.migrations}
+    return [
+        t
+        for t in unowned
+        if not t.external and t.ref.database not in sets and service_from_pattern(pattern, t.ref.database)
+    ]
+
+
+def _scan_section(config: Config, dialect: str | None, silence: Sequence[Table]) -> list[str]:
     keys: dict[str, Any] = {}
     if dialect or config.dialect:
         keys["dialect"] = dialect or config.dialect
     if config.map_by_explicit:
         keys["map_by"] = config.map_by
-    if config.database_pattern != DEFAULT_DATABASE_PATTERN:
+    if silence:
+        keys["database_pattern"] = NO_DATABASE_PATTERN
+    elif config.database_pattern != DEFAULT_DATABASE_PATTERN:
         keys["database_pattern"] = config.database_pattern
     if config.schema_pattern != DEFAULT_SCHEMA_PATTERN:
         keys["schema_pattern"] = config.schema_pattern
@@ -194,7 +222,16 @@ def _scan_section(config: Config, dialect: str | None) -> list[str]:
         keys["ignore_tables"] = list(config.ignore_tables)
     for key, value in _other_scan_keys(config).items():
         keys.setdefault(key, value)
-    return ["[scan]", *(f"{k} = {_value(v)}" for k, v in keys.items())] if keys else []
+    if not keys:
+        return []
+    lines = ["[scan]"]
+    for key, value in keys.items():
+        if key == "database_pattern" and silence:
+            database = silence[0].ref.database
+            lines.append(_comment("matches no database: the unowned tables listed at the end stay so"))
+            lines.append(_comment(f"(the default would name a service after {database!r})"))
+        lines.append(f"{key} = {_value(value)}")
+    return lines
 
 
 def _other_scan_keys(config: Config) -> dict[str, Any]:
@@ -324,16 +361,16 @@ def render_config(
             _comment("Review it (each rule says why above it) and commit it."),
         ]
     ]
-    scan = _scan_section(config, dialect)
+    unowned = [
+        t for t in sorted(placed_tables(inv), key=lambda t: t.ref) if not t.owner and t.dropped_at is None
+    ]
+    scan = _scan_section(config, dialect, _named_by_database(inv, config, unowned))
     if scan:
         blocks.append(scan)
     blocks += [_service_block(p) for p in services]
     blocks += [_replica_block(p) for p in plan_replicas(inv, config)]
     blocks += _deny_blocks(config, names)
     blocks += _infer_blocks(config.infer)
-    unowned = [
-        t for t in sorted(placed_tables(inv), key=lambda t: t.ref) if not t.owner and t.dropped_at is None
-    ]
     if unowned:
         blocks.append(_unowned_block(inv, unowned))
     return "\n\n".join("\n".join(b) for b in blocks) + "\n"

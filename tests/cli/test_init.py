@@ -166,3 +166,17 @@ def test_a_config_that_does_not_reproduce_the_scan_fails_the_check(
         in err
     )
     assert lines[-1].startswith(f"Error: scanning with {tmp_path / 'fkmap.toml'} gives another ownership (")
+
+
+def test_a_saved_scan_is_a_source_of_init_too(tmp_path: Path) -> None:
+    repo = write_repo(tmp_path / "repo", SHARED_MONOLITH)
+    saved = tmp_path / "scan.json"
+    assert run("scan", str(repo), "--format", "json", "-o", str(saved))[0] == 0
+    target = tmp_path / "fkmap.toml"
+    code, _, err = run("init", str(saved), "-o", str(target))
+    assert code == 0, err
+    text = target.read_text(encoding="utf-8")
+    # without migrations its tables look like a catalog's: the pattern must not name the unowned ones
+    assert "[scan]\n# matches no database: the unowned tables listed at the end stay so\n" in text
+    assert tomllib.loads(text)["scan"] == {"database_pattern": "(?!)"}
+    assert ownership_view(scan([str(saved)], config_path=target)) == ownership_view(scan([str(saved)]))
