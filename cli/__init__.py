@@ -4,6 +4,7 @@
 command    module              what
 =========  ==================  =========================================================
 scan       :mod:`cli.scan`     scan sources: the per-service report or the scan document
+init       :mod:`cli.init`     write the fkmap.toml that makes the inferred ownership explicit
 serve      :mod:`cli.serve`    the dashboard
 diff       :mod:`cli.diff`     drift between two sources
 export     :mod:`cli.export`   diagrams, data files, reports
@@ -34,6 +35,7 @@ from cli.check import check_command
 from cli.common import CONTEXT
 from cli.diff import diff_command
 from cli.export import export_command
+from cli.init import init_command
 from cli.plan import plan_group
 from cli.scan import scan_command
 from cli.serve import serve_command
@@ -43,6 +45,7 @@ __all__ = ["COMMANDS", "main"]
 #: Every command of the ``fkmap`` group.
 COMMANDS: tuple[click.Command, ...] = (
     scan_command,
+    init_command,
     serve_command,
     diff_command,
     export_command,

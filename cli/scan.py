@@ -1,5 +1,9 @@
 """``fkmap scan``: scan sources and print the per-service report (``table``) or the scan document (``json``).
 
+``--explain TABLE`` prints instead why that table has its owner (evidence,
+replica status, foreign keys, shared access: :mod:`exports.explain`); a name
+matching no table is an unusable argument naming the closest ones.
+
 Exit status 0 when the scan ran (diagnostics do not change that), 1 when a
 source could not be read at all, 2 for unusable arguments.
 """
@@ -9,6 +13,7 @@ from __future__ import annotations
 import click
 
 from cli.common import (
+    ArgumentError,
     all_databases_option,
     check_arguments,
     config_option,
@@ -22,8 +27,9 @@ from cli.common import (
     write_file,
 )
 from exports import render_text
+from model.inventory import Inventory
 
-__all__ = ["SCAN_FORMATS", "scan_command"]
+__all__ = ["SCAN_FORMATS", "explain_text", "scan_command"]
 
 #: ``fkmap scan --format`` choices: names of :data:`exports.FORMATS`.
 SCAN_FORMATS = ("table", "json")
@@ -56,6 +62,12 @@ def terminal_style(text: str, role: str) -> str:
     help="Parse every migration file again instead of using the parse cache "
     "(~/.cache/fkmap; FKMAP_CACHE=0 does the same).",
 )
+@click.option(
+    "--explain",
+    metavar="TABLE",
+    help="Print why TABLE (name, schema.name or database:schema.name) has its owner: the evidence, "
+    "replica status, foreign keys and shared access, instead of the report.",
+)
 def scan_command(
     sources: tuple[str, ...],
     config_path: str | None,
@@ -65,6 +77,7 @@ def scan_command(
     output: str | None,
     all_databases: bool,
     no_cache: bool,
+    explain: str | None,
 ) -> None:
     """Scan SOURCEs and report foreign keys that couple services.
 
@@ -76,6 +89,7 @@ def scan_command(
     Examples:
       fkmap scan ./repo
       fkmap scan ./repo --format json -o scan.json
+      fkmap scan ./repo --explain users
       fkmap scan postgresql://postgres@127.0.0.1/shop --config fkmap.toml
     """
     dialect = check_arguments(sources, config_path, dialect)
@@ -95,8 +109,11 @@ def scan_command(
             infer=infer,
             follow_symlinks=follow_symlinks_flag(),
         )
-    styled = fmt == "table" and output is None
-    text = render_text(fmt, inv, **({"style": terminal_style} if styled else {}))
+    if explain is not None:
+        text = explain_text(inv, explain)
+    else:
+        styled = fmt == "table" and output is None
+        text = render_text(fmt, inv, **({"style": terminal_style} if styled else {}))
     if output is not None:
         write_file(output, text)
     else:
@@ -105,3 +122,15 @@ def scan_command(
     if failed:
         click.echo(f"fkmap: {len(failed)} source(s) could not be read: {failed[0].message}", err=True)
         click.get_current_context().exit(1)
+
+
+def explain_text(inv: Inventory, query: str) -> str:
+    """The explanation of the tables ``query`` names; :class:`ArgumentError` when it names none."""
+    from exports.explain import closest_names, find_tables, render_explain
+
+    tables = find_tables(inv, query)
+    if tables:
+        return render_explain(inv, tables)
+    close = closest_names(inv, query)
+    hint = f"; did you mean {', '.join(close)}?" if close else "; fkmap scan lists the tables of each service"
+    raise ArgumentError(f"no table {query!r} in the scan{hint}")

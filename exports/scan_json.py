@@ -31,6 +31,9 @@ Top-level keys:
   reference (fields below).
 - `foreign_keys` (list): every FK ever added, present and dropped, declared
   and inferred, sorted by table, name and `added_at` (fields below).
+- `shared_access` (list): coupling without a foreign key -- a service other
+  than a table's owner reads or writes it in its code -- sorted by table,
+  service, access, path and line (fields below).
 - `diagnostics` (list): problems met while reading, sorted by path, line,
   then severity (errors first) (fields below).
 - `summary` (object): headline figures (below).
@@ -51,6 +54,16 @@ Each entry of `tables`:
 - `columns` (list): `{"name": str, "type": str, "nullable": bool}` in table
   order; `type` as written, lower-case.
 - `primary_key` (list of str): primary-key columns in key order.
+- `owner_evidence` (list): why the table has its service (and `replica_of`),
+  decisive reason first: `{"kind": str, "service": str, "detail": str,
+  "path": str, "line": int}`. `kind` is the rule that spoke (`config`,
+  `schema`, `unit`, `library`, `code-write`, `code-read`, `file-name`,
+  `name-family`, `fk-neighbourhood`, `folder`, `database`, `replica-of`,
+  `kept`); `service` the service it points at (`""` for a `[[replicas]]`
+  entry that denies a copy); `detail` a sentence for people; `path`/`line`
+  where it was read (a file of the repository, a line of `fkmap.toml`; `""`
+  and `0` when there is no such place). An unowned table keeps the evidence
+  that did not decide (two services reading it, say); `[]` when there was none.
 
 Each entry of `foreign_keys`:
 
@@ -84,6 +97,14 @@ Each entry of `foreign_keys`:
 - `added_at` (location): the statement that added the FK.
 - `dropped_at` (location): the statement that dropped it; `null` while present.
 
+Each entry of `shared_access`:
+
+- `table` (table reference): the table used.
+- `owner` (str): the service that owns it.
+- `service` (str): the other service, whose code uses it.
+- `access` (str): `read` or `write`.
+- `path` (str), `line` (int): the first place in that service's code doing so.
+
 Each entry of `diagnostics`:
 
 - `path` (str), `line` (int, 0 when unknown): where.
@@ -110,6 +131,14 @@ Each entry of `diagnostics`:
 - `share_remediated` (number or `null`): `cross_service_dropped /
   (cross_service_fks + cross_service_dropped)`, rounded to 4 places; `null`
   when there never was a cross-service FK.
+- `unowned_tables` (int): defined or external, not dropped tables that no
+  service owns (an external table resolved to another database's table is
+  that table, not one more).
+- `fks_into_unowned` (int): present FKs whose referenced (resolved) table no
+  service owns: whether they cross services is unknown until those tables
+  get an owner (`fkmap init`).
+- `shared_tables` (int): tables that a service other than their owner reads
+  or writes (the distinct tables of `shared_access`).
 - `diagnostics` (object): `{"error": int, "warning": int, "info": int}`.
 
 Examples
@@ -141,7 +170,17 @@ from graph.analysis import headline_figures
 from graph.build import build_graph
 from graph.scope import Scope
 from ingest.saved import FORMAT_VERSION
-from model.inventory import Diagnostic, ForeignKey, Inventory, Location, Table, TableRef
+from model.inventory import (
+    Diagnostic,
+    Evidence,
+    ForeignKey,
+    Inventory,
+    Location,
+    SharedAccess,
+    Table,
+    TableRef,
+)
+from ownership.summary import unowned_summary
 
 __all__ = ["render_json", "scan_document", "write_scan_json"]
 
@@ -171,6 +210,26 @@ def _table(t: Table) -> dict[str, Any]:
         "dropped_at": _loc(t.dropped_at),
         "columns": [{"name": c.name, "type": c.type, "nullable": c.nullable} for c in t.columns],
         "primary_key": list(t.primary_key),
+        "owner_evidence": [_evidence(e) for e in t.owner_evidence],
+    }
+
+
+def _evidence(e: Evidence) -> dict[str, Any]:
+    return {"kind": e.kind, "service": e.service, "detail": e.detail, "path": e.path, "line": e.line}
+
+
+def _access_key(a: SharedAccess) -> tuple[Any, ...]:
+    return (a.table, a.service, a.access, a.path, a.line, a.owner)
+
+
+def _shared_access(a: SharedAccess) -> dict[str, Any]:
+    return {
+        "table": _ref(a.table),
+        "owner": a.owner,
+        "service": a.service,
+        "access": a.access,
+        "path": a.path,
+        "line": a.line,
     }
 
 
@@ -227,6 +286,7 @@ def scan_document(inv: Inventory) -> dict[str, Any]:
                 services.setdefault(name, "")
     counts = Counter(t.service for t in inv.tables if not t.external and t.dropped_at is None)
     severities = Counter(d.severity for d in inv.diagnostics)
+    unowned, into_unowned = unowned_summary(inv)
     return {
         "format_version": FORMAT_VERSION,
         "sources": [
@@ -238,6 +298,7 @@ def scan_document(inv: Inventory) -> dict[str, Any]:
         ],
         "tables": [_table(t) for t in sorted(inv.tables, key=lambda t: t.ref)],
         "foreign_keys": [_foreign_key(fk, target, data) for fk, target, data in fks],
+        "shared_access": [_shared_access(a) for a in sorted(set(inv.shared_access), key=_access_key)],
         "diagnostics": [
             {
                 "path": d.path,
@@ -251,6 +312,9 @@ def scan_document(inv: Inventory) -> dict[str, Any]:
         ],
         "summary": {
             **headline_figures(G),
+            "unowned_tables": unowned,
+            "fks_into_unowned": into_unowned,
+            "shared_tables": len({a.table for a in inv.shared_access}),
             "diagnostics": {k: severities[k] for k in ("error", "warning", "info")},
         },
     }

@@ -1,11 +1,14 @@
 """The ``table`` format: the readable report ``fkmap scan`` prints, the FK inventory computed.
 
 It follows the hand-written inventories teams keep today: headline figures;
-then per service what it depends on (``messaging -> auth (3 FKs, 1 CASCADE)``
+first of all the foreign keys into (and out of) tables no service owns, whose
+coupling is unknown, with the next step (``fkmap init``); then per service what
+it depends on (``messaging -> auth (3 FKs, 1 CASCADE)``
 with one row per FK, dropped ones included, and the plain-language
 consequences); then per service who depends on it (``auth <- content,
-messaging``) and what that means for it; service cycles; ON DELETE CASCADE
-chains that cross services; and the diagnostics.
+messaging``) and what that means for it; shared tables (a service's code using
+a table another service owns, per pair, with ``path:line``); service cycles;
+ON DELETE CASCADE chains that cross services; and the diagnostics.
 
 Text only; ``style(text, role)`` may decorate ``heading``, ``warn`` and
 ``muted`` pieces (the CLI passes a :func:`click.style` wrapper; terminals
@@ -36,6 +39,7 @@ from typing import TextIO
 import networkx as nx
 
 from exports._common import count, whole_scan
+from exports.ownership_text import UnownedFigures, shared_section, unowned_figures, unowned_section
 from graph.analysis import CascadeChain, cascade_chains, headline_figures, service_cycles, service_graph
 from graph.build import build_graph
 from graph.impact import ImpactRow, ServiceImpact, column_label, service_impact, summary_sentences
@@ -116,19 +120,48 @@ def _dependents_block(impact: ServiceImpact, style: Style) -> list[str]:
     return ["\n".join([style(head, "heading"), *(f"  - {s}" for s in sentences)])]
 
 
-def _headline(inv: Inventory) -> list[str]:
-    f = headline_figures(inv)
+def _coupling_line(f: dict[str, int | float | None], unowned: UnownedFigures) -> str:
+    """The cross-service line; never a bare "none" while FKs touch tables no service owns."""
+    if f["cross_service_fks"]:
+        return (
+            f"Cross-service foreign keys: {f['cross_service_fks']} "
+            f"({f['cross_service_cascades']} ON DELETE CASCADE) "
+            f"coupling {count(int(f['services_coupled'] or 0), 'service')} in "
+            f"{count(int(f['service_dependencies'] or 0), 'dependency', 'dependencies')}."
+        )
+    if not (unowned.into or unowned.out_of):
+        return "No cross-service foreign keys."
+    unknown = []
+    if unowned.into:
+        unknown.append(_into(unowned))
+    if unowned.out_of:
+        verb = "comes" if unowned.out_of == 1 else "come"
+        unknown.append(f"{count(unowned.out_of, 'foreign key')} {verb} from tables no service owns")
+    return (
+        "No cross-service foreign keys between owned tables, but that may be wrong: "
+        f"{' and '.join(unknown)}, and any of them may cross services."
+    )
+
+
+def _into(unowned: UnownedFigures) -> str:
+    verb = "points" if unowned.into == 1 else "point"
+    return (
+        f"{count(unowned.into, 'foreign key')} {verb} into {count(unowned.targets, 'table')} no service owns"
+    )
+
+
+def _headline(inv: Inventory, G: nx.MultiDiGraph) -> list[str]:
+    f = headline_figures(G)
+    unowned = unowned_figures(G)
     sources = len(set(inv.sources))
     lines = [
         f"Scanned {count(sources, 'source')}: {count(int(f['services'] or 0), 'service')}, "
         f"{count(int(f['tables'] or 0), 'table')}, {count(int(f['foreign_keys'] or 0), 'foreign key')}.",
-        f"Cross-service foreign keys: {f['cross_service_fks']} "
-        f"({f['cross_service_cascades']} ON DELETE CASCADE) "
-        f"coupling {count(int(f['services_coupled'] or 0), 'service')} in "
-        f"{count(int(f['service_dependencies'] or 0), 'dependency', 'dependencies')}."
-        if f["cross_service_fks"]
-        else "No cross-service foreign keys.",
+        _coupling_line(f, unowned),
     ]
+    if f["cross_service_fks"] and unowned.into:
+        which = "it crosses" if unowned.into == 1 else "they cross"
+        lines.append(f"{_into(unowned)}: whether {which} services is unknown (listed below).")
     if f["cross_service_dropped"]:
         share = f["share_remediated"] or 0.0
         lines.append(f"Dropped so far: {f['cross_service_dropped']} cross-service ({share:.0%} remediated).")
@@ -196,12 +229,16 @@ def render_table(inv: Inventory, *, style: Style = _plain) -> str:
     inv = display_inventory(inv)  # names are data: no line breaks, terminal escapes or bidi controls
     G = build_graph(inv, include_dropped=True)
     S = service_graph(G)
-    sections = ["\n".join(_headline(inv))]
+    sections = ["\n".join(_headline(inv, G))]
+    if unowned := unowned_section(inv, G, style=style):
+        sections.append(unowned)
     impacts = [service_impact(G, service) for service in sorted(S.nodes)]
     for impact in impacts:
         sections.extend(_dependency_blocks(impact, style))
     for impact in impacts:
         sections.extend(_dependents_block(impact, style))
+    if shared := shared_section(inv, style=style):
+        sections.append(shared)
     cycles = service_cycles(G)
     if cycles:
         sections.append(

@@ -2,9 +2,10 @@
 
 The saved-scan document is fkmap's JSON contract, what ``fkmap scan --format json`` writes
 (:func:`exports.scan_json.scan_document`; its docstring documents every field).
-:func:`load_document` reads one back: tables, FKs, diagnostics, services and sources come
-back as they were; the computed fields (``cross_service``, ``summary``...) are left out
-(they are recomputed from the rest), and migrations are not part of the document.
+:func:`load_document` reads one back: tables (with their ``owner_evidence``), FKs, shared
+access, diagnostics, services and sources come back as they were; the computed fields
+(``cross_service``, ``summary``...) are left out (they are recomputed from the rest), and
+migrations are not part of the document.
 
 For compatibility the same reader takes the internal form too, the output of
 :meth:`Inventory.to_json <model.inventory.Inventory.to_json>`; :func:`is_scan_document`
@@ -35,15 +36,17 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from model.inventory import (
     Column,
     Diagnostic,
+    Evidence,
     ForeignKey,
     Inventory,
     Location,
     Service,
+    SharedAccess,
     Source,
     Table,
     TableRef,
@@ -87,6 +90,27 @@ def _load_table(d: dict[str, Any]) -> Table:
         service=d.get("service", ""),
         replica_of=d.get("replica_of", ""),
         resolved_to=_to_ref(d.get("resolved_to")),
+        owner_evidence=tuple(_load_evidence(e) for e in d.get("owner_evidence", ())),
+    )
+
+
+def _load_evidence(d: dict[str, Any]) -> Evidence:
+    return Evidence(
+        str(d["kind"]),
+        str(d["service"]),
+        str(d.get("detail", "")),
+        str(d.get("path", "")),
+        int(d.get("line", 0)),
+    )
+
+
+def _load_access(d: dict[str, Any]) -> SharedAccess:
+    table = _to_ref(d["table"])
+    if table is None:
+        raise ValueError("a shared_access entry has no table")
+    access: Literal["read", "write"] = "write" if d.get("access") == "write" else "read"
+    return SharedAccess(
+        table, str(d["owner"]), str(d["service"]), access, str(d.get("path", "")), int(d.get("line", 0))
     )
 
 
@@ -129,8 +153,9 @@ def _load_scan(doc: dict[str, Any]) -> Inventory:
             ),
             services=tuple(Service(s["name"], s.get("description", "")) for s in doc.get("services", [])),
             sources=tuple(Source(s["kind"], s["label"]) for s in doc.get("sources", [])),
+            shared_access=tuple(_load_access(a) for a in doc.get("shared_access", [])),
         )
-    except (KeyError, TypeError, AttributeError) as exc:
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise ValueError(f"malformed scan document: {type(exc).__name__}: {exc}") from exc
 
 

@@ -118,7 +118,15 @@ def _reroot(inv: Inventory, prefix: str) -> Inventory:
     )
     diagnostics = tuple(replace(d, path=path(d.path)) for d in inv.diagnostics)
     migrations = tuple(replace(m, path=path(m.path), database=db(m.database)) for m in inv.migrations)
-    return replace(inv, tables=tables, foreign_keys=fks, diagnostics=diagnostics, migrations=migrations)
+    shared = tuple(replace(a, table=ref(a.table)) for a in inv.shared_access)
+    return replace(
+        inv,
+        tables=tables,
+        foreign_keys=fks,
+        diagnostics=diagnostics,
+        migrations=migrations,
+        shared_access=shared,
+    )
 
 
 def _disambiguate(invs: list[Inventory]) -> tuple[list[Inventory], list[Diagnostic]]:
@@ -212,6 +220,12 @@ def merge(invs: Sequence[Inventory]) -> Inventory:
         migrations=migrations,
         services=tuple(services[name] for name in sorted(services)),
         sources=tuple(sources),
+        shared_access=tuple(
+            sorted(
+                {a for inv in parts for a in inv.shared_access},
+                key=lambda a: (a.table, a.service, a.access, a.path, a.line, a.owner),
+            )
+        ),
     )
 
 

@@ -13,7 +13,7 @@ import pytest
 
 import cli
 from exports.scan_json import scan_document
-from model.inventory import ForeignKey, Inventory, Table, TableRef
+from model.inventory import Evidence, ForeignKey, Inventory, SharedAccess, Table, TableRef
 from ownership import config_file
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
@@ -62,17 +62,28 @@ def test_every_config_key_is_in_the_readme(key: str) -> None:
 def _document_keys() -> set[str]:
     users = TableRef("auth", "public", "users")
     posts = TableRef("content", "public", "posts")
+    why = Evidence("code-write", "content", "written by content (src/db.rs:41)", "src/db.rs", 41)
     inv = Inventory(
-        tables=(Table(users, service="auth"), Table(posts, service="content")),
+        tables=(Table(users, service="auth"), Table(posts, service="content", owner_evidence=(why,))),
         foreign_keys=(ForeignKey("posts_user_id_fkey", posts, ("user_id",), users, ("id",)),),
+        shared_access=(SharedAccess(users, "auth", "content", "read", "src/feed.rs", 9),),
     )
     doc = scan_document(inv)
     keys = set(doc)
-    for section in ("sources", "services", "tables", "foreign_keys", "diagnostics"):
+    for section in ("sources", "services", "tables", "foreign_keys", "diagnostics", "shared_access"):
         for item in doc[section]:
             keys.update(item)
+    for table in doc["tables"]:
+        for evidence in table["owner_evidence"]:
+            keys.update(evidence)
     keys.update(doc["summary"])
     return keys
+
+
+def test_the_document_keys_cover_the_ownership_additions() -> None:
+    keys = _document_keys()
+    assert {"owner_evidence", "shared_access", "kind", "detail", "access", "owner"} <= keys
+    assert {"unowned_tables", "fks_into_unowned", "shared_tables"} <= keys
 
 
 @pytest.mark.parametrize("key", sorted(_document_keys()))

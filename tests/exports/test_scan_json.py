@@ -12,7 +12,18 @@ import pytest
 import exports.scan_json
 from exports.scan_json import scan_document
 from ingest.saved import FORMAT_VERSION, is_scan_document, load_document
-from model.inventory import Column, Diagnostic, ForeignKey, Inventory, Location, Source, Table, TableRef
+from model.inventory import (
+    Column,
+    Diagnostic,
+    Evidence,
+    ForeignKey,
+    Inventory,
+    Location,
+    SharedAccess,
+    Source,
+    Table,
+    TableRef,
+)
 from tests.graph.fkmap_seed import B, L, ref, seed_inventory
 
 T = TypeVar("T")
@@ -30,6 +41,7 @@ def test_top_level_keys_in_order(doc: dict[str, Any]) -> None:
         "services",
         "tables",
         "foreign_keys",
+        "shared_access",
         "diagnostics",
         "summary",
     ]
@@ -70,6 +82,7 @@ def test_table_entries(doc: dict[str, Any]) -> None:
         "dropped_at": None,
         "columns": [],
         "primary_key": [],
+        "owner_evidence": [],
     }
     assert by_name[B, "customers"]["replica_of"] == "auth"
     assert by_name[L, "posts"]["defined_at"] == {"path": f"{L}/003_posts_schema.sql", "line": 1}
@@ -178,6 +191,9 @@ def test_summary(doc: dict[str, Any]) -> None:
         "service_cycles": 1,
         "cross_service_dropped": 1,
         "share_remediated": 0.0625,
+        "unowned_tables": 1,  # legacy audit_log
+        "fks_into_unowned": 0,
+        "shared_tables": 0,
         "diagnostics": {"error": 1, "warning": 1, "info": 0},
     }
 
@@ -189,6 +205,7 @@ def test_empty_inventory() -> None:
         "services": [],
         "tables": [],
         "foreign_keys": [],
+        "shared_access": [],
         "diagnostics": [],
         "summary": {
             "services": 0,
@@ -202,6 +219,9 @@ def test_empty_inventory() -> None:
             "service_cycles": 0,
             "cross_service_dropped": 0,
             "share_remediated": None,
+            "unowned_tables": 0,
+            "fks_into_unowned": 0,
+            "shared_tables": 0,
             "diagnostics": {"error": 0, "warning": 0, "info": 0},
         },
     }
@@ -287,3 +307,97 @@ def test_diagnostic_order_puts_errors_first_on_the_same_line() -> None:
 
 def test_reference_helper_matches_seed() -> None:
     assert ref("users", B) == TableRef(B, "public", "users")
+
+
+# -- ownership: evidence, shared access, unowned figures -----------------------------------------------
+
+POSTS, USERS, FEED = (
+    TableRef("db", "public", "posts"),
+    TableRef("db", "public", "users"),
+    TableRef("db", "public", "feed"),
+)
+
+
+def _owned_inventory() -> Inventory:
+    written = Evidence("code-write", "content", "written by content (src/db.rs:41)", "src/db.rs", 41)
+    read = Evidence("code-read", "feed", "read by feed (src/feed.rs:9)", "src/feed.rs", 9)
+    return Inventory(
+        tables=(
+            Table(POSTS, service="content", owner_evidence=(written, read)),
+            Table(USERS, owner_evidence=(read,)),
+            Table(FEED, service="feed"),
+        ),
+        foreign_keys=(
+            ForeignKey("posts_user_id_fkey", POSTS, ("user_id",), USERS, ("id",)),
+            ForeignKey("feed_user_id_fkey", FEED, ("user_id",), USERS, ("id",)),
+            ForeignKey(
+                "feed_post_id_fkey", FEED, ("post_id",), POSTS, ("id",), dropped_at=Location("m.sql", 3)
+            ),
+        ),
+        shared_access=(
+            SharedAccess(POSTS, "content", "feed", "write", "src/fanout.rs", 88),
+            SharedAccess(POSTS, "content", "feed", "read", "src/feed.rs", 12),
+        ),
+    )
+
+
+def test_tables_carry_their_evidence_decisive_first() -> None:
+    tables = {t["name"]: t for t in scan_document(_owned_inventory())["tables"]}
+    assert tables["posts"]["owner_evidence"] == [
+        {
+            "kind": "code-write",
+            "service": "content",
+            "detail": "written by content (src/db.rs:41)",
+            "path": "src/db.rs",
+            "line": 41,
+        },
+        {
+            "kind": "code-read",
+            "service": "feed",
+            "detail": "read by feed (src/feed.rs:9)",
+            "path": "src/feed.rs",
+            "line": 9,
+        },
+    ]
+    assert tables["feed"]["owner_evidence"] == []
+
+
+def test_shared_access_is_listed_sorted() -> None:
+    doc = scan_document(_owned_inventory())
+    posts = {"database": "db", "schema": "public", "name": "posts"}
+    assert doc["shared_access"] == [
+        {
+            "table": posts,
+            "owner": "content",
+            "service": "feed",
+            "access": "read",
+            "path": "src/feed.rs",
+            "line": 12,
+        },
+        {
+            "table": posts,
+            "owner": "content",
+            "service": "feed",
+            "access": "write",
+            "path": "src/fanout.rs",
+            "line": 88,
+        },
+    ]
+
+
+def test_summary_counts_unowned_tables_fks_into_them_and_shared_tables() -> None:
+    summary = scan_document(_owned_inventory())["summary"]
+    assert (summary["unowned_tables"], summary["fks_into_unowned"], summary["shared_tables"]) == (1, 2, 1)
+    assert summary["cross_service_fks"] == 0  # the only FK between owned tables is dropped
+
+
+def test_round_trip_keeps_evidence_and_shared_access() -> None:
+    inv = _owned_inventory()
+    back = load_document(json.loads(json.dumps(scan_document(inv))))
+    assert back.tables == tuple(sorted(inv.tables, key=lambda t: t.ref))
+    assert [t.owner_evidence for t in back.tables] == [
+        t.owner_evidence for t in sorted(inv.tables, key=lambda t: t.ref)
+    ]
+    assert back.shared_access == tuple(
+        sorted(inv.shared_access, key=lambda a: (a.table, a.service, a.access))
+    )

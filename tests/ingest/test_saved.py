@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from exports.scan_json import scan_document
+from exports.scan_json import render_json, scan_document
 from ingest import read_source
 from ingest.migrations.sets import ingest_path
 from ingest.saved import load_document
 from model.inventory import ForeignKey, Inventory, Source, Table, TableRef
+from ownership.config import Config
+from ownership.scan import scan
 from tests.ingest.migrations.test_migrations import TREE, write_tree
 
 
@@ -79,3 +82,62 @@ def test_a_broken_scan_document_is_one_error(tmp_path: Path) -> None:
         ("source-failed", f"{saved}: unsupported format_version 9: this fkmap reads 1")
     ]
     assert inv.sources == (Source("inventory", str(saved)),)
+
+
+def _scanned_with_code(tmp_path: Path) -> Inventory:
+    """A real scan of a small repository, with code units and usage: evidence of every kind, shared access."""
+    from ownership.resolve import merge, resolve_external
+    from ownership.services import assign_services
+    from tests.cli.ownership_repos import REPLICA, SHARED_MONOLITH, write_repo
+    from tests.ownership.builders import Unit, reads, writes
+
+    repo = write_repo(tmp_path / "repo", {**SHARED_MONOLITH, **{f"x/{k}": v for k, v in REPLICA.items()}})
+    inv = resolve_external(merge([read_source(str(repo))]))
+    units = [Unit("root", "", "root"), Unit("auth", "services/auth"), Unit("chat", "services/chat")]
+    access = {
+        "settings": {
+            "services/auth": writes("services/auth/src/s.py", 4),
+            "services/chat": reads("services/chat/c.py", 9),
+        },
+        "users": {"services/chat": reads("services/chat/u.py", 2)},
+    }
+    return assign_services(inv, Config(), units=units, access=access)
+
+
+def test_a_saved_scan_is_a_lossless_source(tmp_path: Path) -> None:
+    inv = _scanned_with_code(tmp_path)
+    assert inv.shared_access and any(len(t.owner_evidence) > 1 for t in inv.tables)
+    assert any(t.replica_of for t in inv.tables) and any(not t.owner for t in inv.tables)
+    saved = tmp_path / "scan.json"
+    saved.write_text(render_json(inv), encoding="utf-8")
+    loaded = read_source(str(saved))
+    assert loaded.tables == inv.tables  # services, replica_of, owner_evidence included
+    assert loaded.foreign_keys == inv.foreign_keys
+    assert loaded.shared_access == inv.shared_access
+    assert (loaded.diagnostics, loaded.services) == (inv.diagnostics, inv.services)
+    assert loaded.sources == (*inv.sources, Source("inventory", str(saved)))
+    # and through a whole scan of the file (no config: the saved service map is kept)
+    again = scan([str(saved)])
+    assert (again.tables, again.foreign_keys, again.shared_access) == (
+        inv.tables,
+        inv.foreign_keys,
+        inv.shared_access,
+    )
+    assert render_json(again) == render_json(replace(inv, sources=again.sources))
+
+
+def test_evidence_and_shared_access_of_older_documents_default_to_empty() -> None:
+    doc = {
+        "format_version": 1,
+        "tables": [{"database": "db", "schema": "public", "name": "t", "service": "a"}],
+        "foreign_keys": [],
+        "summary": {},
+    }
+    inv = load_document(doc)
+    assert (inv.tables[0].owner_evidence, inv.shared_access) == ((), ())
+
+
+def test_a_shared_access_entry_without_a_table_is_a_malformed_document() -> None:
+    doc = {"format_version": 1, "foreign_keys": [], "summary": {}, "shared_access": [{"table": None}]}
+    with pytest.raises(ValueError, match="malformed scan document"):
+        load_document(doc)
