@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from typing import Any
 
@@ -191,11 +190,10 @@ def test_layout_choice_depends_on_size() -> None:
     }
 
 
-def test_two_thousand_tables_view_is_fast_and_placed() -> None:
+def test_two_thousand_tables_view_is_placed_and_cached() -> None:
+    """Placement at 2,000 tables; its speed is measured by ``make bench`` (no timing asserted here)."""
     data = build_app_data(generated(2000))
-    start = time.perf_counter()
     view = table_view(data, TableFilter())
-    elapsed = time.perf_counter() - start
     assert view.tables == 2000 and view.clusters == 40
     assert view.large
     tables = [e for e in nodes(view.elements) if e["data"]["kind"] == "table"]
@@ -210,7 +208,4 @@ def test_two_thousand_tables_view_is_fast_and_placed() -> None:
             assert abs(t["position"]["x"] - c["position"]["x"]) <= c["data"]["cw"] / 2
             assert abs(t["position"]["y"] - c["position"]["y"]) <= c["data"]["ch"] / 2
     assert view.bbox is not None and view.bbox["x1"] < view.bbox["x2"]
-    assert elapsed < 2.0, f"table view took {elapsed:.2f}s"
-    start = time.perf_counter()
-    table_view(data, TableFilter())
-    assert time.perf_counter() - start < 0.01
+    assert table_view(data, TableFilter()) is view  # the same filter is computed once

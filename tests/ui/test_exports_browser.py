@@ -69,7 +69,8 @@ def wait_drawn(page: Any, graph_id: str, nodes: int, edges: int) -> None:
     page.wait_for_function(
         "([id, n, e]) => { const el = document.getElementById(id);"
         " const cy = el && el._cyreg && el._cyreg.cy;"
-        " return !!(cy && cy.nodes().length === n && cy.edges().length === e); }",
+        " return !!(cy && cy.nodes().not('.unowned').length === n"
+        " && cy.edges().not('.shared, .unowned').length === e); }",
         arg=[graph_id, nodes, edges],
         timeout=15000,
     )
