@@ -146,7 +146,9 @@ def _healthz(loader: Loader) -> flask.Response:
     try:
         status = loader.status
     except Exception as exc:
-        log.warning("healthz: %s: %s", type(exc).__name__, exc)
+        from ingest.dsn import scrub
+
+        log.warning("healthz: %s: %s", type(exc).__name__, scrub(str(exc)))  # a Redis URL's password
         response = flask.jsonify(status="unavailable", inventory="error")
         response.status_code = 503
         return response
