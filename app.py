@@ -49,6 +49,7 @@ from model.inventory import Inventory
 from remediation.handle import remediation_handle
 from ui.callbacks import register
 from ui.data import Loader
+from ui.shared.loader import SharedLoader
 from ui.shell import build_layout
 
 if TYPE_CHECKING:
@@ -121,7 +122,7 @@ def create_app(
         suppress_callback_exceptions=True,
         compress=False,
     )
-    app.layout = build_layout(label, shared=shared is not None and inventory is None)
+    app.layout = build_layout(label, shared=isinstance(loader, SharedLoader))
     register(app, loader, remediation_handle(state, plan_sources, config_path))
     app.server.config["FKMAP_LOADER"] = loader
     app.server.add_url_rule("/healthz", "fkmap_healthz", lambda: _healthz(loader))
@@ -133,11 +134,16 @@ def create_app(
 def _scan_loader(
     names: list[str], config_path: str | None, background: bool, shared: SharedSettings | None
 ) -> Loader:
-    """The loader that scans ``names``: shared between the workers, or in this process."""
+    """The loader that scans ``names``: shared between the workers, or in this process (also when the
+    shared cache folder could be written by someone else: then with a warning)."""
     if shared is not None:
-        from ui.shared.loader import SharedLoader
+        from ingest.migrations.cache_dir import warn_refused
+        from ui.shared.cache import UnsafeCacheFolder
 
-        return SharedLoader.create(names, config_path, shared)
+        try:
+            return SharedLoader.create(names, config_path, shared)
+        except UnsafeCacheFolder as exc:
+            warn_refused(exc.folder, exc.reason, "every worker scans on its own")
     return Loader.from_sources(names, config_path, background=background)
 
 
