@@ -24,6 +24,9 @@ thread. ``gunicorn app:server`` is configured by environment variables
     Who may use the dashboard (:mod:`ui.auth`): unset for no login, ``basic:/path/users.toml``
     (HTTP basic, roles editor|viewer) or ``header:X-Forwarded-User[:/path/users.toml]``
     (an authenticating reverse proxy). A value that cannot be used stops the start.
+``FKMAP_MAX_REQUEST_MB``
+    The largest request body accepted (default 8): larger ones are answered 413 unread
+    (:mod:`ui.limits`).
 
 ``/healthz`` answers ``{"status": "ok", "inventory": "ready|loading|error"}``.
 Everything (JavaScript, CSS, fonts) is served by the app itself; nothing is
@@ -49,6 +52,7 @@ from model.inventory import Inventory
 from remediation.handle import remediation_handle
 from ui.callbacks import register
 from ui.data import Loader
+from ui.limits import limit_requests
 from ui.shared.loader import SharedLoader
 from ui.shell import build_layout
 
@@ -127,6 +131,7 @@ def create_app(
     app.server.config["FKMAP_LOADER"] = loader
     app.server.add_url_rule("/healthz", "fkmap_healthz", lambda: _healthz(loader))
     auth_hook(app, auth)
+    limit_requests(app)  # after authentication: a request without a user is refused unread
     loader.start()  # last: the scan thread must not import modules the app is still importing
     return app
 
