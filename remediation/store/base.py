@@ -47,7 +47,8 @@ from remediation.store.schema import (
     VERSION_TABLE,
     Dialect,
     StoreError,
-    StoreVersionError,
+    damaged_store,
+    newer_store,
     statements,
 )
 
@@ -102,10 +103,7 @@ class SqlStore:
             cur.execute("COMMIT")
         except Exception as exc:
             if self._is_damage(exc):
-                raise StoreError(
-                    f"the remediation store {self.label} cannot be read ({exc}); it is left as it is: "
-                    "restore it from a backup, or move it away to start a new one"
-                ) from exc
+                raise damaged_store(self.label, str(exc)) from exc
             raise
         finally:
             conn.close()
@@ -144,10 +142,7 @@ class SqlStore:
             cur.execute(VERSION_TABLE)
             current = self._version(cur)
             if current > SCHEMA_VERSION:
-                raise StoreVersionError(
-                    f"the remediation store {self.label} has schema version {current}, newer than the "
-                    f"{SCHEMA_VERSION} this fkmap knows; upgrade fkmap (the store is left untouched)"
-                )
+                raise newer_store(self.label, current)
             for version in range(current + 1, target + 1):
                 for sql in statements(version, self.dialect):
                     cur.execute(sql)
