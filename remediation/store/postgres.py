@@ -61,3 +61,7 @@ class PostgresStore(SqlStore):
 
     def _is_integrity_error(self, exc: BaseException) -> bool:
         return isinstance(exc, self._psycopg.errors.IntegrityError)
+
+    def _is_full(self, exc: BaseException) -> bool:
+        # 53100 disk_full: "could not extend file ...: No space left on device"
+        return getattr(exc, "sqlstate", None) == "53100" or super()._is_full(exc)

@@ -36,10 +36,12 @@ __all__ = [
     "SCHEMA_VERSION",
     "UPGRADES",
     "StoreError",
+    "StoreFullError",
     "StoreVersionError",
     "damaged_store",
     "newer_store",
     "statements",
+    "store_full",
 ]
 
 Dialect = Literal["sqlite", "postgres"]
@@ -103,6 +105,22 @@ class StoreError(Exception):
 
 class StoreVersionError(StoreError):
     """The store was written by a newer fkmap; it is left untouched."""
+
+
+class StoreFullError(StoreError):
+    """The disk (or the database server's disk) is full: the change was not written, nothing else is wrong."""
+
+
+def store_full(label: str, cause: str) -> StoreFullError:
+    """The refusal of an operation that found no space (``cause``: the database's own words).
+
+    >>> print(str(store_full("s.db", "database or disk is full"))[:82])
+    the disk of the remediation store s.db is full (database or disk is full): nothing
+    """
+    return StoreFullError(
+        f"the disk of the remediation store {label} is full ({cause}): nothing was written, "
+        "the store is as it was; free some space and try again"
+    )
 
 
 def newer_store(label: str, version: int) -> StoreVersionError:

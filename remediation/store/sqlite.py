@@ -15,17 +15,20 @@ upgraded.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from remediation.store.base import SqlStore
-from remediation.store.schema import SCHEMA_VERSION, StoreError, damaged_store, newer_store
+from remediation.store.schema import SCHEMA_VERSION, StoreError, damaged_store, newer_store, store_full
 
 __all__ = ["SqliteStore"]
 
 _HEADER = b"SQLite format 3\x00"
+#: Free bytes below which an I/O error of the store is taken for a full disk.
+_LOW_SPACE = 256 * 1024
 
 
 class SqliteStore(SqlStore):
@@ -47,6 +50,8 @@ class SqliteStore(SqlStore):
             finally:
                 conn.close()
         except (OSError, sqlite3.Error) as exc:
+            if self._is_full(exc):
+                raise store_full(self.label, str(exc)) from exc
             raise StoreError(f"cannot open the remediation store {self.path}: {exc}") from exc
 
     def check(self) -> None:
@@ -103,6 +108,22 @@ class SqliteStore(SqlStore):
     def _is_damage(self, exc: BaseException) -> bool:
         # "file is not a database", "database disk image is malformed", a lock never released...
         return isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.IntegrityError)
+
+    def _is_full(self, exc: BaseException) -> bool:
+        """SQLITE_FULL ("database or disk is full"), or an I/O error (such as the ``-shm`` file that
+        cannot be extended, the first thing a connection to a full disk meets) with no space left."""
+        code = getattr(exc, "sqlite_errorcode", None)
+        if not isinstance(code, int):
+            return super()._is_full(exc)
+        if code & 0xFF == sqlite3.SQLITE_FULL:
+            return True
+        if code & 0xFF != sqlite3.SQLITE_IOERR:
+            return False
+        try:
+            disk = os.statvfs(self.path.absolute().parent)
+        except OSError:
+            return False
+        return disk.f_bavail * disk.f_frsize < _LOW_SPACE
 
     def integrity_check(self) -> list[str]:
         """SQLite's ``PRAGMA integrity_check``: ``['ok']`` for a sound file."""
