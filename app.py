@@ -24,6 +24,9 @@ thread. ``gunicorn app:server`` is configured by environment variables
     Who may use the dashboard (:mod:`ui.auth`): unset for no login, ``basic:/path/users.toml``
     (HTTP basic, roles editor|viewer) or ``header:X-Forwarded-User[:/path/users.toml]``
     (an authenticating reverse proxy). A value that cannot be used stops the start.
+``FKMAP_MAX_REQUEST_MB``
+    The largest request body accepted (default 8): larger ones are answered 413 unread
+    (:mod:`ui.limits`).
 
 ``/healthz`` answers ``{"status": "ok", "inventory": "ready|loading|error"}``.
 Everything (JavaScript, CSS, fonts) is served by the app itself; nothing is
@@ -49,6 +52,8 @@ from model.inventory import Inventory
 from remediation.handle import remediation_handle
 from ui.callbacks import register
 from ui.data import Loader
+from ui.limits import limit_requests
+from ui.shared.loader import SharedLoader
 from ui.shell import build_layout
 
 if TYPE_CHECKING:
@@ -121,11 +126,12 @@ def create_app(
         suppress_callback_exceptions=True,
         compress=False,
     )
-    app.layout = build_layout(label, shared=shared is not None and inventory is None)
+    app.layout = build_layout(label, shared=isinstance(loader, SharedLoader))
     register(app, loader, remediation_handle(state, plan_sources, config_path))
     app.server.config["FKMAP_LOADER"] = loader
     app.server.add_url_rule("/healthz", "fkmap_healthz", lambda: _healthz(loader))
     auth_hook(app, auth)
+    limit_requests(app)  # after authentication: a request without a user is refused unread
     loader.start()  # last: the scan thread must not import modules the app is still importing
     return app
 
@@ -133,11 +139,16 @@ def create_app(
 def _scan_loader(
     names: list[str], config_path: str | None, background: bool, shared: SharedSettings | None
 ) -> Loader:
-    """The loader that scans ``names``: shared between the workers, or in this process."""
+    """The loader that scans ``names``: shared between the workers, or in this process (also when the
+    shared cache folder could be written by someone else: then with a warning)."""
     if shared is not None:
-        from ui.shared.loader import SharedLoader
+        from ingest.migrations.cache_dir import warn_refused
+        from ui.shared.cache import UnsafeCacheFolder
 
-        return SharedLoader.create(names, config_path, shared)
+        try:
+            return SharedLoader.create(names, config_path, shared)
+        except UnsafeCacheFolder as exc:
+            warn_refused(exc.folder, exc.reason, "every worker scans on its own")
     return Loader.from_sources(names, config_path, background=background)
 
 
@@ -146,7 +157,9 @@ def _healthz(loader: Loader) -> flask.Response:
     try:
         status = loader.status
     except Exception as exc:
-        log.warning("healthz: %s: %s", type(exc).__name__, exc)
+        from ingest.dsn import scrub
+
+        log.warning("healthz: %s: %s", type(exc).__name__, scrub(str(exc)))  # a Redis URL's password
         response = flask.jsonify(status="unavailable", inventory="error")
         response.status_code = 503
         return response

@@ -1,16 +1,20 @@
-"""PostgreSQL connection strings: parse them, and never show a password.
+"""Connection strings: parse PostgreSQL's, and never show the password of any.
 
-Two forms are accepted, exactly as libpq reads them: URLs
+Two PostgreSQL forms are accepted, exactly as libpq reads them: URLs
 (``postgresql://user:secret@host:5432/shop?sslmode=require``, also
 ``postgres://``) and ``key=value`` strings (``host=db user=app dbname=shop``).
+MySQL/MariaDB URLs are parsed by :mod:`ingest.catalogs.mysql_dsn`, SQLite URLs by
+:mod:`ingest.catalogs.sqlite_url`.
 
 A DSN *without a database* names the whole instance: fkmap then reads every
 database of it (see :mod:`ingest.catalogs.postgres`).
 
-Everything fkmap shows — sources, locations, diagnostics, logs — goes through
-:func:`mask_dsn` or :attr:`Dsn.label`, which drop the password, and every
-error text through :func:`scrub`, which also removes the password *string*
-wherever a driver message echoes it.
+Everything fkmap shows — sources, locations, diagnostics, logs, the state store's
+label — goes through :func:`mask_dsn` (or a parsed DSN's ``label``), the one masking
+function: it drops the password of every DSN form (any ``scheme://user:password@``
+URL, ``?password=``, ``password=...`` keywords). Every error text goes through
+:func:`scrub`, which also removes the password *string* wherever a driver message
+echoes it (:func:`dsn_secrets` finds it in a DSN no driver could parse).
 
 Recognising and masking a DSN need no driver: psycopg's ``conninfo`` functions are
 imported when a DSN is parsed or built.
@@ -36,15 +40,39 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, unquote
 
-__all__ = ["Dsn", "is_dsn", "is_postgres_source", "mask_dsn", "parse_dsn", "scrub", "to_instance_dsn"]
+__all__ = [
+    "Dsn",
+    "dsn_secrets",
+    "is_dsn",
+    "is_postgres_source",
+    "is_url",
+    "mask_dsn",
+    "parse_dsn",
+    "scrub",
+    "to_instance_dsn",
+]
 
 #: Connection parameters whose values are secrets.
 SECRET_KEYS = ("password", "sslpassword")
 
-_URL_RE = re.compile(r"(?i)\b(postgres(?:ql)?://)([^\s'\"]*)")
+#: Any URL: its ``scheme://``, then everything up to white space, a double quote or ``<>``.
+_URL_RE = re.compile(r"(?i)(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*://)([^\s\"<>]*)")
+#: Database URL schemes (with SQLAlchemy's ``+driver``): a password may hold ``/`` unencoded.
+_DB_SCHEME_RE = re.compile(r"(?i)^(?:postgres(?:ql)?|mysql|mariadb)(?:\+[a-z0-9_]+)?://$")
+#: Query parameters of a URL whose values are secrets.
+_QUERY_SECRETS = (*SECRET_KEYS, "passwd")
 _KV_SECRET_RE = re.compile(
     r"(?i)(^|\s)\s*(?:" + "|".join(SECRET_KEYS) + r")\s*=\s*(?:'(?:[^'\\]|\\.)*'?|\S*)",
 )
+
+
+def is_url(source: str) -> bool:
+    """True when ``source`` starts with a URL scheme and ``://`` (of any kind: never a path).
+
+    >>> is_url("redis://cache/0"), is_url("mysql+pymysql://db/x"), is_url("db/migrations")
+    (True, True, False)
+    """
+    return _URL_RE.match(source) is not None
 
 
 def is_dsn(source: str) -> bool:
@@ -70,10 +98,13 @@ def is_postgres_source(source: str) -> bool:
 
 
 def mask_dsn(text: str) -> str:
-    """Remove every password from ``text``: URL user-info, ``?password=`` and ``password=...``.
+    """Remove every password from ``text``: the one masking function of fkmap.
 
-    Works on any text (a DSN, or a message that contains one) and never raises;
-    the rest of the text is kept as written.
+    It knows every form of DSN fkmap accepts, and more: the user-info password and the
+    ``?password=`` (``sslpassword``, ``passwd``) parameter of *any* ``scheme://`` URL
+    (``postgres(ql)://``, ``mysql://``, ``mariadb://``, ``mysql+pymysql://``, ``sqlite://``,
+    ``redis://``...), and ``password=...`` in libpq ``key=value`` strings. Works on any text
+    (a DSN, or a message that contains some) and never raises; the rest of the text is kept.
 
     >>> mask_dsn("postgres://u:p%40ss@h/db?sslmode=require&password=x")
     'postgres://u@h/db?sslmode=require'
@@ -81,31 +112,47 @@ def mask_dsn(text: str) -> str:
     'could not connect to postgresql://u@h:5432/db: refused'
     >>> mask_dsn("dbname=shop password=pw")
     'dbname=shop'
+    >>> mask_dsn("mariadb://root:pw@db:3306/shop"), mask_dsn("redis://:pw@cache:6379/0")
+    ('mariadb://root@db:3306/shop', 'redis://cache:6379/0')
     """
-
-    def url(m: re.Match[str]) -> str:
-        body = m.group(2)
-        # The user-info ends at the last '@' before the query: safe even when a
-        # password holds an unencoded '/' or '@' (libpq would reject it anyway).
-        qcut = min((i for i in (body.find(c) for c in "?#") if i >= 0), default=len(body))
-        at = body.rfind("@", 0, qcut)
-        if at >= 0:
-            user = body[:at].split(":", 1)[0].split("/", 1)[0]
-            body = f"{user}@{body[at + 1 :]}" if user else body[at + 1 :]
-        cut = min((i for i in (body.find(c) for c in "/?#") if i >= 0), default=len(body))
-        authority, rest = body[:cut], body[cut:]
-        path, sep, query = rest.partition("?")
-        if sep:
-            query, hash_, fragment = query.partition("#")
-            kept = [kv for kv in query.split("&") if kv.split("=", 1)[0].lower() not in SECRET_KEYS]
-            rest = path + ("?" + "&".join(kept) if any(kept) else "") + hash_ + fragment
-        return f"{m.group(1)}{authority}{rest}"
-
-    out = _URL_RE.sub(url, text)
+    out = _URL_RE.sub(lambda m: m.group(1) + _mask_url_body(m.group(1), m.group(2)), text)
     if _KV_SECRET_RE.search(out):
         out = " ".join(_KV_SECRET_RE.sub(" ", out).split(" ")).strip()
         out = re.sub(r"  +", " ", out)
     return out
+
+
+def _userinfo_end(scheme: str, body: str) -> int:
+    """Index of the ``@`` ending the user-info of a URL's ``body`` (after ``scheme://``), or -1.
+
+    The user-info ends at the last ``@`` before the query: safe even when a password holds an
+    unencoded ``/`` or ``@``. For schemes other than PostgreSQL and MySQL, an ``@`` after a
+    ``/`` counts only when a ``:`` or ``@`` comes before that ``/`` (``https://host/a@b`` has
+    none).
+
+    >>> _userinfo_end("https://", "host/a@b"), _userinfo_end("redis://", ":p/w@host")
+    (-1, 4)
+    """
+    qcut = min((i for i in (body.find(c) for c in "?#") if i >= 0), default=len(body))
+    at = body.rfind("@", 0, qcut)
+    if at < 0 or _DB_SCHEME_RE.match(scheme):
+        return at
+    first = body[: at + 1].split("/", 1)[0]
+    return at if (":" in first or "@" in first) else -1
+
+
+def _mask_url_body(scheme: str, body: str) -> str:
+    """``body`` (what follows ``scheme://``) without its password and secret query parameters."""
+    at = _userinfo_end(scheme, body)
+    if at >= 0:
+        user = body[:at].split(":", 1)[0].split("/", 1)[0]
+        body = f"{user}@{body[at + 1 :]}" if user else body[at + 1 :]
+    path, sep, query = body.partition("?")
+    if not sep:
+        return body
+    query, hash_, fragment = query.partition("#")
+    kept = [kv for kv in query.split("&") if unquote(kv.split("=", 1)[0]).lower() not in _QUERY_SECRETS]
+    return path + ("?" + "&".join(kept) if any(kept) else "") + hash_ + fragment
 
 
 def scrub(text: str, secrets: Iterable[str] = ()) -> str:
@@ -218,7 +265,7 @@ def parse_dsn(dsn: str) -> Dsn:
     try:
         params = {k: str(v) for k, v in conninfo_to_dict(dsn).items() if v is not None}
     except Exception as exc:
-        raise ValueError(scrub(f"invalid DSN {mask_dsn(dsn)!r}: {exc}", _guess_secrets(dsn))) from None
+        raise ValueError(scrub(f"invalid DSN {mask_dsn(dsn)!r}: {exc}", dsn_secrets(dsn))) from None
     return Dsn(dsn, params)
 
 
@@ -247,17 +294,22 @@ def to_instance_dsn(dsn: str) -> str:
     return make_conninfo("", **params)
 
 
-def _guess_secrets(dsn: str) -> list[str]:
-    """Best-effort password values of a DSN libpq could not parse."""
+def dsn_secrets(text: str) -> list[str]:
+    """The password values written in ``text`` (URL user-info, secret query parameters,
+    ``password=`` keywords), even when no driver could parse it: what :func:`scrub` must remove.
+
+    >>> dsn_secrets("mysql://root:p%40ss@db/x and host=db password='a b'")
+    ['p%40ss', 'a b']
+    """
     found = []
-    m = _URL_RE.search(dsn)
-    if m:
+    for m in _URL_RE.finditer(text):
         body = m.group(2)
-        qcut = min((i for i in (body.find(c) for c in "?#") if i >= 0), default=len(body))
-        userinfo = body[: max(body.rfind("@", 0, qcut), 0)]
-        if ":" in userinfo:
-            found.append(userinfo.split(":", 1)[1])
+        at = _userinfo_end(m.group(1), body)
+        if at >= 0 and ":" in body[:at]:
+            found.append(body[:at].split(":", 1)[1])
+        for key in _QUERY_SECRETS:
+            found += re.findall(rf"(?i)[?&]{key}=([^&#]*)", body)
     for key in SECRET_KEYS:
-        for value in re.findall(rf"(?i)\b{key}\s*=\s*('(?:[^'\\]|\\.)*'?|[^\s&#]*)", dsn):
+        for value in re.findall(rf"(?i)\b{key}\s*=\s*('(?:[^'\\]|\\.)*'?|[^\s&#]*)", text):
             found.append(value.strip("'"))
     return [s for s in found if s]

@@ -7,6 +7,8 @@
   string that is no existing path -- read by :mod:`ingest.catalogs.postgres`;
 * ``mysql``: a ``mysql://`` or ``mariadb://`` URL -- :mod:`ingest.catalogs.mysql`;
 * ``sqlite``: a ``sqlite:`` URL -- :mod:`ingest.catalogs.sqlite`;
+* ``other-url``: any other ``scheme://`` URL, never a path: one ``unsupported`` error naming
+  it without its password -- :mod:`ingest.catalogs.other_url`;
 * ``saved``: an existing ``.json`` file, a saved scan -- :mod:`ingest.saved`;
 * ``prisma``: an existing ``.prisma`` file -- :mod:`ingest.prisma.read`;
 * ``migrations``: anything else, a migration folder or ``.sql`` file --
@@ -32,7 +34,7 @@ Adding a kind of source
 Examples
 --------
 >>> [r.name for r in READERS]
-['postgres', 'mysql', 'sqlite', 'saved', 'prisma', 'migrations']
+['postgres', 'mysql', 'sqlite', 'other-url', 'saved', 'prisma', 'migrations']
 >>> reader_for("mariadb://app@db/shop").name, reader_for("services/auth/migrations").name
 ('mysql', 'migrations')
 >>> [(d.severity, d.code) for d in read_source("/nonexistent/fkmap/source").diagnostics]
@@ -49,7 +51,7 @@ from types import ModuleType
 
 from ingest.catalogs.mysql_dsn import is_mysql_dsn
 from ingest.catalogs.sqlite_url import is_sqlite_url
-from ingest.dsn import is_postgres_source, mask_dsn
+from ingest.dsn import is_postgres_source, is_url, mask_dsn
 from model.inventory import Diagnostic, Inventory, Source
 
 __all__ = [
@@ -129,6 +131,7 @@ READERS: tuple[Reader, ...] = (
     Reader("postgres", is_postgres_source, "ingest.catalogs.postgres", database=True),
     Reader("mysql", is_mysql_dsn, "ingest.catalogs.mysql", database=True),
     Reader("sqlite", is_sqlite_url, "ingest.catalogs.sqlite", database=True),
+    Reader("other-url", is_url, "ingest.catalogs.other_url", database=True),
     Reader("saved", existing_file(".json"), "ingest.saved"),
     Reader("prisma", existing_file(".prisma"), "ingest.prisma.read"),
     Reader("migrations", _any_path, "ingest.migrations.sets", options=("follow_symlinks",)),

@@ -15,6 +15,12 @@ Import rules (per entry)
     A mark without ``by``/``at`` gets the importing user and the current time;
     such fields are not compared. Phase 2 is never read from a file.
 
+All or nothing
+    The whole import is one transaction (:meth:`~remediation.store.tx.Transactions.batch`):
+    when any write fails (a full disk, a lost connection, a key attached to another
+    record), nothing of the file is in the store and the error says so. Conflicts are
+    not failures: they are skipped and reported, the other entries are written.
+
 Examples
 --------
 >>> import tempfile, os
@@ -40,6 +46,7 @@ from remediation.plan_file import PlanEntry, read_plan
 from remediation.records import Mark, Record
 from remediation.store.base import SqlStore
 from remediation.store.conflict import ConflictError, utc_now
+from remediation.store.schema import StoreError
 
 __all__ = ["ImportReport", "import_plan", "same_content", "seed_store_from_plan"]
 
@@ -91,52 +98,65 @@ def _filled(file: Record, who: str, now: str) -> tuple[Mark, ...]:
 
 
 def import_plan(store: SqlStore, entries: Iterable[PlanEntry], *, who: str) -> ImportReport:
-    """Apply plan entries to ``store`` (rules in the module docstring); never raises on a conflict."""
+    """Apply plan entries to ``store`` (rules in the module docstring), in one transaction.
+
+    Never raises on a conflict; raises :class:`~remediation.store.schema.StoreError` (of the
+    cause's class, e.g. ``StoreFullError``) when a write fails, and then nothing was imported.
+    """
     report = ImportReport()
-    for entry in entries:
-        file = entry.record
-        stored = (store.get_uid(file.uid) if file.uid else None) or store.get(file.fk_id)
-        if stored is None:
-            if file.is_blank:
-                report.unchanged.append(file.fk_id)
-                continue
-            new = replace(
-                file, version=0, marks=_filled(file, who, utc_now())
-            )  # keeps the uid: a moved store
-            try:
-                store.save(new, who=who, action="import")
-                report.created.append(file.fk_id)
-            except ConflictError as exc:
-                report.conflicts.append(f"{file.fk_id}: {exc}")
-            continue
-        if same_content(file, stored) or (file.version == 0 and file.is_blank):
-            report.unchanged.append(file.fk_id)
-            continue
-        if file.version != stored.version:
-            base = store.record_at(stored.uid, file.version) if file.version > 0 else None
-            if base is not None and same_content(file, base):
-                report.unchanged.append(file.fk_id)
-                continue
-            report.conflicts.append(
-                f"{file.fk_id}: changed in the store since the file's version {file.version} (now version "
-                f"{stored.version}, by {stored.updated_by or 'someone'} at {stored.updated_at}); "
-                "re-export the plan and apply the edit again"
-            )
-            continue
-        changed = replace(
-            stored,
-            marks=_filled(file, who, utc_now()),
-            owner_team=file.owner_team,
-            target_date=file.target_date,
-            deletion_policy=file.deletion_policy,
-            fk=stored.fk or file.fk,
-        )
-        try:
-            store.save(changed, who=who, action="import")
-            report.updated.append(file.fk_id)
-        except ConflictError as exc:
-            report.conflicts.append(f"{file.fk_id}: {exc}")
+    try:
+        with store.batch():
+            for entry in entries:
+                _apply(store, entry.record, who, report)
+    except StoreError as exc:
+        raise type(exc)(f"nothing was imported, the store is as it was: {exc}") from exc
     return report
+
+
+def _apply(store: SqlStore, file: Record, who: str, report: ImportReport) -> None:
+    """Apply one file entry (see the module docstring), noting what happened in ``report``."""
+    stored = (store.get_uid(file.uid) if file.uid else None) or store.get(file.fk_id)
+    if stored is None:
+        if file.is_blank:
+            report.unchanged.append(file.fk_id)
+            return
+        new = replace(file, version=0, marks=_filled(file, who, utc_now()))  # keeps the uid: a moved store
+        _save(store, new, who, file.fk_id, report.created, report)
+        return
+    if same_content(file, stored) or (file.version == 0 and file.is_blank):
+        report.unchanged.append(file.fk_id)
+        return
+    if file.version != stored.version:
+        base = store.record_at(stored.uid, file.version) if file.version > 0 else None
+        if base is not None and same_content(file, base):
+            report.unchanged.append(file.fk_id)
+            return
+        report.conflicts.append(
+            f"{file.fk_id}: changed in the store since the file's version {file.version} (now version "
+            f"{stored.version}, by {stored.updated_by or 'someone'} at {stored.updated_at}); "
+            "re-export the plan and apply the edit again"
+        )
+        return
+    changed = replace(
+        stored,
+        marks=_filled(file, who, utc_now()),
+        owner_team=file.owner_team,
+        target_date=file.target_date,
+        deletion_policy=file.deletion_policy,
+        fk=stored.fk or file.fk,
+    )
+    _save(store, changed, who, file.fk_id, report.updated, report)
+
+
+def _save(
+    store: SqlStore, record: Record, who: str, fk_id: str, done: list[str], report: ImportReport
+) -> None:
+    """Save an imported record; ``fk_id`` (the file's) goes to ``done``, or a conflict to ``report``."""
+    try:
+        store.save(record, who=who, action="import")
+        done.append(fk_id)
+    except ConflictError as exc:
+        report.conflicts.append(f"{fk_id}: {exc}")
 
 
 def seed_store_from_plan(

@@ -9,6 +9,7 @@ message for the caller to parse:
 * :func:`save_edit` -- mark or unmark a phase, or save the plan fields, with
   optimistic concurrency: the :class:`SaveResult` says whether it was saved,
   lost a race against someone else's change (``conflict``), or was refused;
+  :func:`scan_not_ready` is the answer while the scan is not loaded yet (``retry``);
 * :func:`reattach_orphan` -- attach an orphaned record to a key without one;
 * :func:`take_snapshot` / :func:`review_since` -- keep the state under a name,
   list what changed since;
@@ -64,6 +65,7 @@ __all__ = [
     "NAME_FOR_EDIT",
     "NAME_FOR_REATTACH",
     "NAME_FOR_SNAPSHOT",
+    "SCAN_LOADING",
     "Edit",
     "RemediationView",
     "Review",
@@ -79,6 +81,7 @@ __all__ = [
     "report_phase_of",
     "review_since",
     "save_edit",
+    "scan_not_ready",
     "sql_script",
     "take_snapshot",
 ]
@@ -90,6 +93,8 @@ Edit = Literal["mark", "unmark", "fields"]
 NAME_FOR_EDIT = "Enter your name (top right of the page) so the change can be attributed."
 NAME_FOR_SNAPSHOT = "Enter your name (top right of the page) before saving a snapshot."
 NAME_FOR_REATTACH = "Enter your name (top right of the page) first."
+#: Why a write is refused while the scan is loading (e.g. in a worker that just started).
+SCAN_LOADING = "the scan is still loading; try again in a moment"
 
 
 @dataclass(frozen=True)
@@ -142,13 +147,27 @@ class SaveResult:
     ``ok``: saved, and ``record`` is the stored record. ``conflict``: the
     record changed in the store since it was loaded, nothing was saved, and
     ``record`` is the store's current one (None when it was removed). Neither:
-    refused before writing (``message`` says why, e.g. no name given).
+    refused before writing (``message`` says why, e.g. no name given);
+    ``retry``: the same edit may succeed in a moment (the scan was loading).
     """
 
     ok: bool
     message: str
     record: Record | None = None
     conflict: bool = False
+    retry: bool = False
+
+
+def scan_not_ready(error: str = "", *, what: str = "Not saved") -> SaveResult:
+    """The answer to a write asked for before the scan is loaded: nothing is saved; ``retry`` while
+    it loads, else the scan failed (``error``).
+
+    >>> scan_not_ready().message, scan_not_ready().retry
+    ('Not saved: the scan is still loading; try again in a moment.', True)
+    """
+    if error:
+        return SaveResult(False, f"{what}: the scan failed, so nothing can be saved ({error}).")
+    return SaveResult(False, f"{what}: {SCAN_LOADING}.", retry=True)
 
 
 def _refused(message: str) -> SaveResult:

@@ -7,6 +7,7 @@ process group on 127.0.0.1, driven over HTTP through the editor's Dash callbacks
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import http.client
 import json
@@ -238,14 +239,24 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _damaged_store(tmp_path: Path) -> Path:
+def _journal(path: Path, mode: str) -> None:
+    """Checkpoint the WAL into the file, and leave it in journal ``mode`` (WAL, or DELETE as a
+    backup or another tool would), with no connection open."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute(f"PRAGMA journal_mode={mode}")
+    finally:
+        conn.close()
+
+
+def _damaged_store(tmp_path: Path, mode: str = "WAL") -> Path:
     """A real store whose pages after the first were overwritten: SQLite sees it, then cannot read it."""
     path = tmp_path / "damaged.db"
     store = open_store(str(path))
     for i in range(300):
         store.save(Record(f"k{i}", owner_team="x" * 50), who="me")
-    with sqlite3.connect(path) as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    _journal(path, mode)
     data = bytearray(path.read_bytes())
     for offset in range(4096 * 2, len(data), 7):
         data[offset] = (data[offset] * 31 + 7) % 256
@@ -259,33 +270,40 @@ def _garbage(tmp_path: Path) -> Path:
     return path
 
 
-def _newer(tmp_path: Path) -> Path:
+def _newer(tmp_path: Path, mode: str = "WAL") -> Path:
     path = tmp_path / "newer.db"
     open_store(str(path)).save(Record("k"), who="me")
-    with sqlite3.connect(path) as conn:
+    conn = sqlite3.connect(path)
+    try:
         conn.execute("UPDATE fkmap_schema_version SET version = ?", (SCHEMA_VERSION + 1,))
         conn.commit()
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+    _journal(path, mode)
     return path
 
 
+_DAMAGED = "cannot be read (database disk image is malformed); it is left as it is"
+_NEWER = f"has schema version {SCHEMA_VERSION + 1}, newer than the {SCHEMA_VERSION}"
 CASES: dict[str, tuple[Callable[[Path], Path], str]] = {
     "garbage bytes": (_garbage, "file is not a database"),
-    "damaged pages": (
-        _damaged_store,
-        "cannot be read (database disk image is malformed); it is left as it is",
-    ),
-    "newer version": (_newer, f"has schema version {SCHEMA_VERSION + 1}, newer than the {SCHEMA_VERSION}"),
+    "damaged pages": (_damaged_store, _DAMAGED),
+    "damaged pages, rollback journal": (functools.partial(_damaged_store, mode="DELETE"), _DAMAGED),
+    "newer version": (_newer, _NEWER),
+    "newer version, rollback journal": (functools.partial(_newer, mode="DELETE"), _NEWER),
 }
 
 
 @pytest.fixture(params=list(CASES), ids=list(CASES))
 def bad_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    """A store fkmap must refuse; afterwards its sha256 is unchanged and no -wal/-shm/-journal appeared."""
     make, message = CASES[request.param]
     path = make(tmp_path)
-    before = _digest(path)
+    before, files = _digest(path), sorted(p.name for p in tmp_path.iterdir())
+    assert files == [path.name], files
     yield path, message
     assert _digest(path) == before, "the store file was changed"
+    assert sorted(p.name for p in tmp_path.iterdir()) == files, "files appeared next to the store"
 
 
 def _read_everything(path: Path) -> None:

@@ -26,6 +26,10 @@ stays open for load balancers), only *editors* may change records, snapshots and
 attachments, and the audit log records the authenticated name -- the name field of
 the editor shows it and cannot be changed. Viewers see everything read-only.
 
+The user is known from the request's headers alone: a request without one is answered
+401 before its body is read (dash-auth's own check parses a callback's JSON body first,
+so fkmap replaces it), and no route is public but ``/healthz``.
+
 Examples
 --------
 >>> parse_auth("header:X-Forwarded-User")
@@ -242,6 +246,16 @@ def _basic_credentials() -> tuple[str, str] | None:
     return (name, password) if sep and name else None
 
 
+def _require_user(auth: _BasicAuth | _HeaderAuth) -> None:
+    """Answer every request without a user with ``auth.login_request()`` (401), from its headers
+    alone: the body of a refused request is never read (see the module docstring)."""
+
+    def check() -> flask.Response | None:
+        return None if auth.is_authorized() else auth.login_request()
+
+    auth.app.server.before_request(check)
+
+
 class _BasicAuth(dash_auth.BasicAuth):  # type: ignore[misc]
     """dash-auth's basic authentication with hashed passwords, roles, and no Flask session.
 
@@ -251,6 +265,9 @@ class _BasicAuth(dash_auth.BasicAuth):  # type: ignore[misc]
     def __init__(self, app: dash.Dash, settings: AuthSettings) -> None:
         self.settings = settings
         super().__init__(app, auth_func=self._verify)
+
+    def _protect(self) -> None:
+        _require_user(self)
 
     def _verify(self, name: str, password: str) -> bool:
         return self.settings.check_password(name, password)
@@ -276,6 +293,9 @@ class _HeaderAuth(_DashAuth):  # type: ignore[misc]
     def __init__(self, app: dash.Dash, settings: AuthSettings) -> None:
         self.settings = settings
         super().__init__(app)
+
+    def _protect(self) -> None:
+        _require_user(self)
 
     def is_authorized(self) -> bool:
         name = flask.request.headers.get(self.settings.header, "").strip()

@@ -1,9 +1,11 @@
-"""MySQL/MariaDB URLs (``mysql://user:secret@host:3306/shop``, ``mariadb://...``): parse them,
-and never show a password.
+"""MySQL/MariaDB URLs (``mysql://user:secret@host:3306/shop``, ``mariadb://...``, and
+SQLAlchemy's spelling with a driver, ``mysql+pymysql://...``): parse them, and never show a
+password.
 
 :attr:`MysqlDsn.label` is what users see: ``scheme://user@host:port/database``, without
 password or parameters. Without a database (``mysql://app@db/``) the URL names the whole
-server. Query parameters understood: ``connect_timeout``, ``charset``, ``unix_socket`` (or a
+server. A ``+driver`` suffix of the scheme is accepted and dropped (fkmap always reads with
+PyMySQL). Query parameters understood: ``connect_timeout``, ``charset``, ``unix_socket`` (or a
 host that is a percent-encoded socket path), ``ssl_ca``, ``ssl_cert``, ``ssl_key``,
 ``ssl_verify_cert``, ``ssl_verify_identity``, ``ssl_disabled``; the others are kept in
 :attr:`MysqlDsn.ignored` (the reader warns about them).
@@ -17,14 +19,17 @@ Examples
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
-from ingest.dsn import scrub
+from ingest.dsn import dsn_secrets, mask_dsn, scrub
 
 __all__ = ["SCHEMES", "MysqlDsn", "is_mysql_dsn", "parse_mysql_dsn"]
 
 SCHEMES = ("mysql://", "mariadb://")
+#: ``mysql://``, ``mariadb://``, with an optional SQLAlchemy ``+driver`` (``mysql+pymysql://``).
+_SCHEME_RE = re.compile(r"(?i)^(mysql|mariadb)(?:\+[a-z0-9_]+)?://")
 _PARAMS = (
     "connect_timeout",
     "charset",
@@ -39,12 +44,12 @@ _PARAMS = (
 
 
 def is_mysql_dsn(source: str) -> bool:
-    """True for ``mysql://`` and ``mariadb://`` URLs.
+    """True for ``mysql://`` and ``mariadb://`` URLs (also ``mysql+pymysql://``).
 
-    >>> is_mysql_dsn("MariaDB://db/shop"), is_mysql_dsn("postgresql://db/shop")
-    (True, False)
+    >>> is_mysql_dsn("MariaDB://db/shop"), is_mysql_dsn("mysql+pymysql://db/"), is_mysql_dsn("pgsql://db/")
+    (True, True, False)
     """
-    return source.lower().startswith(SCHEMES)
+    return _SCHEME_RE.match(source) is not None
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,20 @@ class MysqlDsn:
         return MysqlDsn(self.scheme, self.user, self.password, self.host, self.port, name, self.params)
 
 
+def _split_userinfo(body: str) -> tuple[str, str, str]:
+    """``(user, password, rest)`` of what follows ``scheme://``, still percent-encoded.
+
+    The user-info runs to the last ``@`` before the query, as libpq reads it, so a password
+    with an unencoded ``/`` or ``@`` never ends up in the host, port or an error message.
+    """
+    qcut = min((i for i in (body.find(c) for c in "?#") if i >= 0), default=len(body))
+    at = body.rfind("@", 0, qcut)
+    if at < 0:
+        return "", "", body
+    user, _, password = body[:at].partition(":")
+    return user, password, body[at + 1 :]
+
+
 def parse_mysql_dsn(dsn: str) -> MysqlDsn:
     """Parse a ``mysql://`` or ``mariadb://`` URL.
 
@@ -93,12 +112,17 @@ def parse_mysql_dsn(dsn: str) -> MysqlDsn:
 
     >>> parse_mysql_dsn("mysql://u:p%40ss@%2Frun%2Fmysqld.sock/db").params
     (('unix_socket', '/run/mysqld.sock'),)
+    >>> parse_mysql_dsn("mysql+pymysql://u:pw@db/shop").label
+    'mysql://u@db/shop'
+    >>> parse_mysql_dsn("mysql://u:p/w@db/shop").password  # user-info ends at the last '@'
+    'p/w'
     """
     try:
-        parts = urlsplit(dsn.strip())
-        scheme = parts.scheme.lower()
-        if f"{scheme}://" not in SCHEMES:
+        known = _SCHEME_RE.match(dsn.strip())
+        if known is None:
             raise ValueError(f"not a MySQL URL (use {' or '.join(SCHEMES)})")
+        user, password, rest = _split_userinfo(dsn.strip()[known.end() :])
+        parts = urlsplit("mysql://" + rest)
         port = parts.port
         host = unquote(parts.hostname or "") if "[" not in parts.netloc else (parts.hostname or "")
         params: list[tuple[str, str]] = []
@@ -109,15 +133,15 @@ def parse_mysql_dsn(dsn: str) -> MysqlDsn:
         for key, value in parse_qsl(parts.query, keep_blank_values=True):
             if key in _PARAMS:
                 params.append((key, value))
-            elif key.lower() != "password":
+            elif key.lower() not in ("password", "passwd"):
                 ignored.append(key)
         database = unquote(parts.path.lstrip("/"))
         if "/" in database:
             raise ValueError(f"the path names more than a database: {database!r}")
         return MysqlDsn(
-            scheme,
-            unquote(parts.username or ""),
-            unquote(parts.password or ""),
+            known.group(1).lower(),
+            unquote(user),
+            unquote(password),
             host,
             port,
             database,
@@ -125,6 +149,5 @@ def parse_mysql_dsn(dsn: str) -> MysqlDsn:
             tuple(ignored),
         )
     except ValueError as exc:
-        secret = urlsplit(dsn).password if "@" in dsn else None
-        shown = f"...@{dsn.rsplit('@', 1)[-1]}" if "@" in dsn else dsn
-        raise ValueError(scrub(f"invalid MySQL URL {shown!r}: {exc}", [secret or ""])) from None
+        shown = f"...@{dsn.rsplit('@', 1)[-1]}" if "@" in dsn else mask_dsn(dsn)
+        raise ValueError(scrub(f"invalid MySQL URL {shown!r}: {exc}", dsn_secrets(dsn))) from None

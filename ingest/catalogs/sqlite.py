@@ -48,6 +48,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ingest.catalogs.sqlite_url import sqlite_path
+from ingest.dsn import mask_dsn
 from ingest.migrations.naming import choose_name, fk_addition
 from model.inventory import (
     ACTIONS,
@@ -167,7 +168,7 @@ def ingest_sqlite(url: str, *, timeout: float = 10.0) -> Inventory:
 
     ``timeout`` is how long to wait for a lock held by a writer.
     """
-    label = url.split("?", 1)[0]
+    label = mask_dsn(url).split("?", 1)[0]
     source = Source("catalog", label)
 
     def failed(message: str, code: str = "connect") -> Inventory:

@@ -27,9 +27,12 @@ When
     system round trips).
 Safety
     An entry is written to a temporary file and renamed into place, so readers
-    never see half an entry; an unreadable, truncated or foreign entry is
-    ignored (a miss) and rewritten. The directory is created private (``0700``):
-    entries are pickles, so only the user may write there. Any file-system error
+    never see half an entry. Entries are data, never pickles: typed MessagePack
+    (:mod:`ingest.migrations.cache_codec`) that is checked field by field while it is
+    read; an unreadable, truncated, foreign or planted entry is ignored (a miss) and
+    rewritten. The folder is created private (``0700``); one that belongs to someone
+    else or that group or others could write (or replace) is not used at all, with a
+    warning (:mod:`ingest.migrations.cache_dir`). Any file-system error
     turns the cache off for the rest of the scan -- a scan never fails because of
     it. Writes happen on a background thread. The cache is bounded
     (``FKMAP_CACHE_MAX_MB``, default 512): at most once an hour, a scan that wrote
@@ -59,7 +62,6 @@ import dataclasses
 import functools
 import hashlib
 import os
-import pickle
 import queue
 import sys
 import tempfile
@@ -68,6 +70,8 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
+from ingest.migrations import cache_codec
+from ingest.migrations.cache_dir import private_dir, warn_refused
 from ingest.migrations.ops import Op
 from model.inventory import Diagnostic, ForeignKey, Table
 
@@ -94,7 +98,7 @@ SetResult = tuple[tuple[Table, ...], tuple[ForeignKey, ...], tuple[Diagnostic, .
 #: In automatic mode, scans with less SQL than this do not use the cache.
 MIN_BYTES = 1_000_000
 #: Bump when the entry layout changes.
-FORMAT = 1
+FORMAT = 2
 _MAGIC = b"fkmap-parse-cache\n"
 _SET_MAGIC = b"fkmap-set-cache\n"
 _PACK_MAGIC = b"fkmap-pack-cache\n"
@@ -167,7 +171,7 @@ def parser_version() -> str:
 
 def encode(key: str, rel: str, parsed: Parsed) -> bytes:
     """The bytes of a per-file entry (also what pool workers send back)."""
-    return _MAGIC + pickle.dumps((key, rel, parsed), protocol=pickle.HIGHEST_PROTOCOL)
+    return _MAGIC + cache_codec.dump_parsed(key, rel, parsed)
 
 
 def decode(data: bytes, key: str, rel: str) -> Parsed | None:
@@ -175,13 +179,12 @@ def decode(data: bytes, key: str, rel: str) -> Parsed | None:
     if not data.startswith(_MAGIC):
         return None
     try:
-        stored_key, stored_rel, parsed = pickle.loads(memoryview(data)[len(_MAGIC) :])
-        dialect, ops, diags, error = parsed
-    except Exception:  # truncated, foreign or from an incompatible version: a miss
+        stored_key, stored_rel, (dialect, ops, diags, error) = cache_codec.load_parsed(
+            memoryview(data)[len(_MAGIC) :]
+        )
+    except ValueError:  # truncated, foreign or from an incompatible version: a miss
         return None
-    if stored_key != key or not isinstance(dialect, str) or not isinstance(ops, list):
-        return None
-    if not isinstance(diags, list) or not isinstance(error, str) or not isinstance(stored_rel, str):
+    if stored_key != key:
         return None
     if stored_rel != rel and diags:  # same content at another path: diagnostics name this one
         diags = [dataclasses.replace(d, path=rel) if d.path == stored_rel else d for d in diags]
@@ -194,7 +197,8 @@ class ParseCache:
     def __init__(self, directory: Path) -> None:
         self.root = Path(directory)
         self.dir = self.root / parser_version()
-        self.broken = False  # a file-system error turned it off
+        self.broken = False  # an unsafe folder or a file-system error turned it off
+        self._checked = False
         self.writes = self.set_hits = 0
         self._queue: queue.SimpleQueue[tuple[str, Callable[[], bytes]] | None] | None = None
         self._writer: threading.Thread | None = None
@@ -218,9 +222,20 @@ class ParseCache:
     def _path(self, key: str) -> Path:
         return self.dir / key[:2] / key
 
-    def _read(self, key: str, magic: bytes) -> object | None:
-        """The payload stored under ``key`` if it is a valid ``magic`` entry for that key."""
-        if self.broken:
+    def usable(self) -> bool:
+        """False once the cache is off; the first call creates the folder (``0700``) and turns the
+        cache off, with a warning, when someone else could write to it."""
+        if not self._checked:
+            self._checked = True
+            refused = private_dir(self.root)
+            if refused is not None:
+                warn_refused(self.root, refused, "scanning without the parse cache")
+                self.broken = True
+        return not self.broken
+
+    def _read(self, key: str, magic: bytes, kind: str) -> object | None:
+        """The payload stored under ``key`` if it is a valid ``magic`` entry of ``kind`` for that key."""
+        if not self.usable():
             return None
         try:
             data = self._path(key).read_bytes()
@@ -229,14 +244,14 @@ class ParseCache:
         if not data.startswith(magic):
             return None
         try:
-            stored_key, payload = pickle.loads(memoryview(data)[len(magic) :])
-        except Exception:  # truncated, foreign or from an incompatible version: a miss
+            stored_key, payload = cache_codec.load(kind, memoryview(data)[len(magic) :])
+        except ValueError:  # truncated, foreign or from an incompatible version: a miss
             return None
         return payload if stored_key == key else None
 
     def get_set(self, key: str) -> SetResult | None:
         """The cached replay result of a set, or None."""
-        payload = self._read(key, _SET_MAGIC)
+        payload = self._read(key, _SET_MAGIC, "set")
         if not isinstance(payload, tuple) or len(payload) != 3:
             return None
         if not all(isinstance(x, tuple) for x in payload):
@@ -245,10 +260,8 @@ class ParseCache:
         return payload
 
     def put_set(self, key: str, result: SetResult) -> None:
-        """Store a set's replay result (pickled and written on the writer thread)."""
-        self.put_later(
-            key, lambda: _SET_MAGIC + pickle.dumps((key, result), protocol=pickle.HIGHEST_PROTOCOL)
-        )
+        """Store a set's replay result (encoded and written on the writer thread)."""
+        self.put_later(key, lambda: _SET_MAGIC + cache_codec.dump("set", key, result))
 
     def _pack_key(self, identity: str) -> str:
         return hashlib.sha256(
@@ -258,24 +271,24 @@ class ParseCache:
     def load_pack(self, identity: str) -> dict[str, bytes]:
         """The per-file entries (content key -> :func:`encode`-d entry) of a scanned root."""
         key = self._pack_key(identity)
-        payload = self._read(key, _PACK_MAGIC)
+        payload = self._read(key, _PACK_MAGIC, "pack")
         if not isinstance(payload, dict):
             return {}
         return {k: v for k, v in payload.items() if isinstance(k, str) and isinstance(v, bytes)}
 
     def store_pack(self, identity: str, entries: dict[str, bytes] | Callable[[], dict[str, bytes]]) -> None:
-        """Replace the pack of a scanned root (built, pickled and written on the writer thread)."""
+        """Replace the pack of a scanned root (built, encoded and written on the writer thread)."""
         key = self._pack_key(identity)
 
         def data() -> bytes:
             payload = entries() if callable(entries) else entries
-            return _PACK_MAGIC + pickle.dumps((key, payload), protocol=pickle.HIGHEST_PROTOCOL)
+            return _PACK_MAGIC + cache_codec.dump("pack", key, payload)
 
         self.put_later(key, data)
 
     def put(self, key: str, entry: bytes) -> None:
         """Store an entry atomically (temporary file, then rename); errors turn the cache off, silently."""
-        if self.broken:
+        if not self.usable():
             return
         target = self._path(key)
         try:
@@ -296,7 +309,7 @@ class ParseCache:
 
     def put_later(self, key: str, make: Callable[[], bytes]) -> None:
         """:meth:`put` the bytes ``make()`` returns, on a background thread; see :meth:`close`."""
-        if self.broken:
+        if not self.usable():
             return
         if self._queue is None:
             self._queue = queue.SimpleQueue()
@@ -310,7 +323,7 @@ class ParseCache:
             key, make = item
             try:
                 data = make()
-            except Exception:  # an unpicklable result: not cached
+            except Exception:  # a result that cannot be encoded: not cached
                 continue
             self.put(key, data)
 

@@ -17,14 +17,16 @@ one key get one success and one conflict. No update is ever lost.
 Every change appends to ``fkmap_audit`` in the same transaction: who, when,
 what (``create``, ``mark``, ``unmark``, ``update``, ``reattach``, ``import``),
 and the record before and after (JSON).
+
+:meth:`~remediation.store.tx.Transactions.batch` runs many operations in one transaction
+(``fkmap plan import``: all or nothing).
 """
 
 from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -47,68 +49,26 @@ from remediation.store.schema import (
     VERSION_TABLE,
     Dialect,
     StoreError,
-    StoreVersionError,
+    newer_store,
     statements,
 )
+from remediation.store.tx import Transactions
 
 __all__ = ["SqlStore"]
 
 
-class SqlStore:
+class SqlStore(Transactions):
     """Remediation records, audit log and snapshots in a SQL database (see the module docstring).
 
     Subclasses set :attr:`dialect`, :attr:`placeholder` and implement
     :meth:`_connect` (an autocommit DB-API connection). Each operation opens
-    its own connection, so one store object is safe to share between threads.
+    its own connection (:class:`~remediation.store.tx.Transactions`), so one store
+    object is safe to share between threads.
     """
 
     dialect: Dialect = "sqlite"
-    placeholder = "?"
     #: Statement that serialises concurrent schema upgrades inside the upgrade transaction.
     schema_lock: str = ""
-
-    def __init__(self, label: str) -> None:
-        self.label = label
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__} {self.label}>"
-
-    # ------------------------------------------------------------------ backend hooks
-    def _connect(self) -> Any:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def _begin_sql(self, write: bool) -> str:
-        return "BEGIN"
-
-    def _is_integrity_error(self, exc: BaseException) -> bool:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def _is_damage(self, exc: BaseException) -> bool:
-        """True when ``exc`` says the store itself cannot be read (a damaged file), not one statement."""
-        return False
-
-    # ------------------------------------------------------------------ transactions
-    @contextmanager
-    def _tx(self, *, write: bool = False) -> Iterator[Cursor]:
-        conn = self._connect()
-        try:
-            cur = Cursor(conn.cursor(), self.placeholder)
-            cur.execute(self._begin_sql(write))
-            try:
-                yield cur
-            except BaseException:
-                cur.execute("ROLLBACK")
-                raise
-            cur.execute("COMMIT")
-        except Exception as exc:
-            if self._is_damage(exc):
-                raise StoreError(
-                    f"the remediation store {self.label} cannot be read ({exc}); it is left as it is: "
-                    "restore it from a backup, or move it away to start a new one"
-                ) from exc
-            raise
-        finally:
-            conn.close()
 
     # ------------------------------------------------------------------ schema
     def schema_version(self) -> int:
@@ -144,10 +104,7 @@ class SqlStore:
             cur.execute(VERSION_TABLE)
             current = self._version(cur)
             if current > SCHEMA_VERSION:
-                raise StoreVersionError(
-                    f"the remediation store {self.label} has schema version {current}, newer than the "
-                    f"{SCHEMA_VERSION} this fkmap knows; upgrade fkmap (the store is left untouched)"
-                )
+                raise newer_store(self.label, current)
             for version in range(current + 1, target + 1):
                 for sql in statements(version, self.dialect):
                     cur.execute(sql)

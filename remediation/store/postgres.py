@@ -53,11 +53,15 @@ class PostgresStore(SqlStore):
         try:
             return self._psycopg.connect(self.url, autocommit=True, connect_timeout=self.connect_timeout)
         except self._psycopg.Error as exc:
-            from ingest.dsn import _guess_secrets, scrub
+            from ingest.dsn import dsn_secrets, scrub
 
             lines = str(exc).replace(self.url, self.label).strip().splitlines() or [type(exc).__name__]
-            message = scrub(lines[0], _guess_secrets(self.url))
+            message = scrub(lines[0], dsn_secrets(self.url))
             raise StoreError(f"cannot connect to the remediation store {self.label}: {message}") from None
 
     def _is_integrity_error(self, exc: BaseException) -> bool:
         return isinstance(exc, self._psycopg.errors.IntegrityError)
+
+    def _is_full(self, exc: BaseException) -> bool:
+        # 53100 disk_full: "could not extend file ...: No space left on device"
+        return getattr(exc, "sqlstate", None) == "53100" or super()._is_full(exc)

@@ -32,7 +32,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-__all__ = ["SCHEMA_VERSION", "UPGRADES", "StoreError", "StoreVersionError", "statements"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "UPGRADES",
+    "StoreError",
+    "StoreFullError",
+    "StoreVersionError",
+    "damaged_store",
+    "newer_store",
+    "statements",
+    "store_full",
+]
 
 Dialect = Literal["sqlite", "postgres"]
 
@@ -95,6 +105,44 @@ class StoreError(Exception):
 
 class StoreVersionError(StoreError):
     """The store was written by a newer fkmap; it is left untouched."""
+
+
+class StoreFullError(StoreError):
+    """The disk (or the database server's disk) is full: the change was not written, nothing else is wrong."""
+
+
+def store_full(label: str, cause: str) -> StoreFullError:
+    """The refusal of an operation that found no space (``cause``: the database's own words).
+
+    >>> print(str(store_full("s.db", "database or disk is full"))[:82])
+    the disk of the remediation store s.db is full (database or disk is full): nothing
+    """
+    return StoreFullError(
+        f"the disk of the remediation store {label} is full ({cause}): nothing was written, "
+        "the store is as it was; free some space and try again"
+    )
+
+
+def newer_store(label: str, version: int) -> StoreVersionError:
+    """The refusal of a store at schema ``version``, newer than this fkmap's."""
+    return StoreVersionError(
+        f"the remediation store {label} has schema version {version}, newer than the "
+        f"{SCHEMA_VERSION} this fkmap knows; upgrade fkmap (the store is left untouched)"
+    )
+
+
+def damaged_store(label: str, cause: str, detail: str = "") -> StoreError:
+    """The refusal of a store that cannot be read (``cause``: the database's own words).
+
+    >>> str(damaged_store("s.db", "file is not a database"))[:60]
+    'the remediation store s.db cannot be read (file is not a dat'
+    """
+    first = detail.strip().replace("*** in database main ***", "").strip().splitlines()[:1]
+    return StoreError(
+        f"the remediation store {label} cannot be read ({cause}); it is left as it is: "
+        "restore it from a backup, or move it away to start a new one"
+        + (f" (integrity check: {first[0]})" if first else "")
+    )
 
 
 def statements(version: int, dialect: Dialect) -> list[str]:

@@ -2,16 +2,24 @@
 
 :class:`SharedCache` is the little :mod:`ui.shared.ingest` needs: get, set, an
 atomic add (the scan lock), touch and delete, each with an optional lifetime.
-A cache is ``trusted`` when only this user's processes can write to it (the
-folder is created ``0700``, as the parse cache's is): only such a cache may
-hold pickles.
+
+The folder is also Dash's ``diskcache`` job store, whose values ``diskcache`` may unpickle,
+so it must be private: it is created ``0700``, and one that belongs to someone else or that
+group or others could write (or replace) is refused with :class:`UnsafeCacheFolder`
+(:func:`ingest.migrations.cache_dir.private_dir`); the app then warns and lets every worker
+scan on its own.
 
 Examples
 --------
->>> import tempfile
+>>> import os, tempfile
 >>> cache = open_shared_cache(tempfile.mkdtemp())
->>> cache.add("k", b"1", ttl=60), cache.add("k", b"2", ttl=60), cache.get("k"), cache.trusted
-(True, False, b'1', True)
+>>> cache.add("k", b"1", ttl=60), cache.add("k", b"2", ttl=60), cache.get("k")
+(True, False, b'1')
+>>> shared = tempfile.mkdtemp(); os.chmod(shared, 0o777)
+>>> open_shared_cache(shared)
+Traceback (most recent call last):
+...
+ui.shared.cache.UnsafeCacheFolder: it is writable by group or others (mode 0777)
 """
 
 from __future__ import annotations
@@ -19,18 +27,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-__all__ = ["DiskCache", "RedisCache", "SharedCache", "open_shared_cache"]
+__all__ = ["DiskCache", "RedisCache", "SharedCache", "UnsafeCacheFolder", "open_shared_cache"]
+
+
+class UnsafeCacheFolder(RuntimeError):
+    """The shared cache folder could be written by someone else (the message says why)."""
+
+    def __init__(self, folder: Path, reason: str) -> None:
+        super().__init__(reason)
+        self.folder, self.reason = folder, reason
 
 
 class SharedCache(Protocol):
-    """Bytes by key, shared by every process that serves the dashboard.
-
-    ``trusted``: only this user's processes can write it (a private folder),
-    so it may hold pickles.
-    """
+    """Bytes by key, shared by every process that serves the dashboard."""
 
     label: str
-    trusted: bool
 
     def get(self, key: str) -> bytes | None: ...
     def set(self, key: str, value: bytes, ttl: float | None = None) -> None: ...
@@ -49,7 +60,6 @@ class DiskCache:
         import diskcache
 
         self.label = str(directory)
-        self.trusted = True
         self.handle = diskcache.Cache(str(directory))
 
     def get(self, key: str) -> bytes | None:
@@ -78,7 +88,6 @@ class RedisCache:
         from ingest.dsn import mask_dsn
 
         self.label = mask_dsn(url)
-        self.trusted = False
         self.client = redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=5)
 
     def get(self, key: str) -> bytes | None:
@@ -100,12 +109,17 @@ class RedisCache:
 
 def open_shared_cache(cache_dir: str | Path | None = None, redis_url: str | None = None) -> SharedCache:
     """Redis when ``redis_url`` is given, else the diskcache folder ``cache_dir``
-    (default: ``shared/`` in :func:`ingest.migrations.cache.default_dir`, i.e. under ``$FKMAP_CACHE_DIR``)."""
+    (default: ``shared/`` in :func:`ingest.migrations.cache.default_dir`, i.e. under ``$FKMAP_CACHE_DIR``).
+
+    Raises :class:`UnsafeCacheFolder` for a folder someone else could write (see the module docstring).
+    """
     if redis_url:
         return RedisCache(redis_url)
-    if cache_dir is None:
-        from ingest.migrations.cache import default_dir
+    from ingest.migrations.cache import default_dir
+    from ingest.migrations.cache_dir import private_dir
 
-        cache_dir = default_dir() / "shared"
-    Path(cache_dir).mkdir(mode=0o700, parents=True, exist_ok=True)
-    return DiskCache(cache_dir)
+    folder = Path(cache_dir) if cache_dir is not None else default_dir() / "shared"
+    refused = private_dir(folder)
+    if refused is not None:
+        raise UnsafeCacheFolder(folder, refused)
+    return DiskCache(folder)

@@ -29,7 +29,8 @@ from typing import Any
 
 __all__ = ["IngestSpec", "code_version", "source_fingerprint"]
 
-_FORMAT = 1
+#: Bump when the stored form of an inventory changes (2: MessagePack, no more pickles).
+_FORMAT = 2
 
 
 @dataclass(frozen=True)

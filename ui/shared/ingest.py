@@ -11,10 +11,10 @@ Cache
     The inventory is stored under its fingerprint in a
     :class:`~ui.shared.cache.SharedCache`: a
     ``diskcache`` folder on one host, or Redis when the workers live on several
-    hosts. In the private (``0700``) folder it is a compressed pickle, as in the
-    parse cache, because it loads many times faster than JSON; in Redis, a
-    network service, it is compressed JSON, so whoever can write to Redis
-    cannot run code in the workers (:func:`encode_inventory`). Entries expire after
+    hosts. It is stored as compressed, typed MessagePack (:func:`encode_inventory`):
+    data only, checked field by field while it is read, never a pickle, so
+    whoever can write to the cache can at worst make a page show an error, never
+    run code in the workers. Entries expire after
     :data:`INVENTORY_TTL` seconds without use; a failed scan's message after
     :data:`ERROR_TTL`, so a later page load tries again.
 Lock
@@ -45,7 +45,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import pickle
 import socket
 import threading
 import time
@@ -54,6 +53,8 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
+
+import msgspec
 
 from model.inventory import Inventory
 from ui.shared.cache import SharedCache
@@ -83,31 +84,35 @@ Outcome = Literal["ready", "error"]
 
 
 # ---------------------------------------------------------------------------------------------- ingest
-def encode_inventory(inventory: Inventory, *, trusted: bool) -> bytes:
-    """The stored form: ``P`` + zlib(pickle) for a trusted cache, else ``J`` + zlib(JSON).
+_INVENTORY = msgspec.msgpack.Decoder(Inventory)
 
-    >>> decode_inventory(encode_inventory(Inventory(), trusted=False), trusted=False) == Inventory()
+
+def encode_inventory(inventory: Inventory) -> bytes:
+    """The stored form: ``M`` + zlib(MessagePack of the inventory's fields).
+
+    >>> decode_inventory(encode_inventory(Inventory())) == Inventory()
     True
     """
-    if trusted:
-        return b"P" + zlib.compress(pickle.dumps(inventory, protocol=pickle.HIGHEST_PROTOCOL), 6)
-    return b"J" + zlib.compress(inventory.to_json(sort_keys=True).encode("utf-8"), 6)
+    return b"M" + zlib.compress(msgspec.msgpack.encode(inventory), 6)
 
 
-def decode_inventory(blob: bytes, *, trusted: bool) -> Inventory:
-    """Read :func:`encode_inventory` output; a pickle is only read from a trusted cache.
+def decode_inventory(blob: bytes) -> Inventory:
+    """Read :func:`encode_inventory` output, checking every field's type; a pickle is never read.
 
-    Raises ValueError (or a zlib/pickle/JSON error) for anything else.
+    Raises ValueError for anything else.
+
+    >>> decode_inventory(b"P" + b"cos\\nsystem\\n(S'touch /tmp/x'\\ntR.")
+    Traceback (most recent call last):
+    ...
+    ValueError: not a stored inventory (kind b'P')
     """
     kind, body = blob[:1], blob[1:]
-    if kind == b"J":
-        return Inventory.from_json(zlib.decompress(body).decode("utf-8"))
-    if kind == b"P" and trusted:
-        inventory = pickle.loads(zlib.decompress(body))
-        if not isinstance(inventory, Inventory):
-            raise ValueError(f"stored object is a {type(inventory).__name__}, not an Inventory")
-        return inventory
-    raise ValueError("not a stored inventory of this cache")
+    if kind != b"M":
+        raise ValueError(f"not a stored inventory (kind {kind!r})")
+    try:
+        return _INVENTORY.decode(zlib.decompress(body))
+    except (zlib.error, msgspec.DecodeError) as exc:
+        raise ValueError(f"not a stored inventory: {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -165,7 +170,7 @@ class SharedIngest:
         with contextlib.suppress(Exception):
             self.cache.touch(self._k("inv", key), INVENTORY_TTL)
             self.cache.touch(self._k("inv", key) + ":meta", INVENTORY_TTL)
-        return decode_inventory(blob, trusted=self.cache.trusted)
+        return decode_inventory(blob)
 
     def meta(self, key: str) -> dict[str, Any]:
         """Who scanned ``key``, when and how long it took ({} when not stored)."""
@@ -252,7 +257,7 @@ class SharedIngest:
         try:
             inventory = self._scan()
             publish(Progress(92.0, "Sharing the result with every worker…", started))
-            blob = encode_inventory(inventory, trusted=self.cache.trusted)
+            blob = encode_inventory(inventory)
             seconds = round(time.time() - started, 3)
             meta = {
                 "key": key,

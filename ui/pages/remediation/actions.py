@@ -6,6 +6,11 @@ so the page shows what everyone sharing the store did; the callbacks of
 results out. Writes go through :mod:`remediation.service`, whose typed
 results (``ok``, ``conflict``) decide the status line's colour and whether the
 page re-renders -- no message text is parsed. ``None`` means "no update".
+
+A write always answers the person who asked: while the scan is loading (a
+worker that just started loads the stored scan), or when it failed, the
+status line says nothing was saved (:func:`remediation.service.scan_not_ready`);
+only reads wait silently for the scan.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from remediation.service import (
     reattach_orphan,
     review_since,
     save_edit,
+    scan_not_ready,
     sql_script,
     take_snapshot,
 )
@@ -88,6 +94,20 @@ class PageContext:
     def view(self) -> tuple[SqlStore, RemediationView]:
         """The store and one read of it combined with the scan."""
         data, store = self.ready()
+        return store, remediation_view(data, store)
+
+    def for_write(self, what: str) -> tuple[SqlStore, RemediationView] | SaveResult:
+        """The store and view to write with, or -- never silence -- the typed answer why not now
+        (``what``: how the answer begins, e.g. "Not saved"). A store that cannot be opened raises
+        :class:`~remediation.store.schema.StoreError`."""
+        status = self.loader.status
+        if status != "ready":
+            return scan_not_ready(self.loader.error if status == "error" else "", what=what)
+        try:
+            data = self.loader.data
+        except RuntimeError:  # no longer loaded since the status was read
+            return scan_not_ready(what=what)
+        store = self.handle.get()
         return store, remediation_view(data, store)
 
 
@@ -202,9 +222,12 @@ def edit(
     if refusal:
         return _refusal(refusal)
     try:
-        store, view = page.view()
+        ready = page.for_write("Not saved")
     except StoreError as exc:
         return _refusal(f"Not saved: {exc}")
+    if isinstance(ready, SaveResult):
+        return _line(ready), no_update
+    store, view = ready
     result = save_edit(
         store,
         view,
@@ -228,9 +251,12 @@ def snapshot(page: PageContext, name: str | None, typed: str | None, tick: int |
     if refusal or not who:
         return _refusal(refusal or NAME_FOR_SNAPSHOT)
     try:
-        store, view = page.view()
+        ready = page.for_write("Snapshot not saved")
     except StoreError as exc:
         return _refusal(f"Snapshot not saved: {exc}")
+    if isinstance(ready, SaveResult):
+        return _line(ready), no_update
+    store, view = ready
     result = take_snapshot(store, view, name or "", who=who)
     return _line(result), ((tick or 0) + 1 if result.ok else no_update)
 
@@ -243,9 +269,12 @@ def reattach(
     if refusal or not who:
         return _refusal(refusal or NAME_FOR_REATTACH)
     try:
-        store, view = page.view()
+        ready = page.for_write("Not re-attached")
     except StoreError as exc:
         return _refusal(f"Not re-attached: {exc}")
+    if isinstance(ready, SaveResult):
+        return _line(ready), no_update
+    store, view = ready
     result = reattach_orphan(store, view, uid or "", fk_id or "", who=who)
     return _line(result), (tick or 0) + (1 if result.ok else 0)
 

@@ -78,6 +78,52 @@ def test_nothing_updates_while_the_scan_runs(store: SqlStore) -> None:
     gate.set()
 
 
+def test_a_write_while_the_scan_loads_says_it_was_not_saved(inventory: Inventory, store: SqlStore) -> None:
+    """A worker that just started is still loading the scan: a save, a snapshot and a re-attach are
+    answered "not saved", never a silent no-update (Dash's empty 204)."""
+    from remediation.records import Record
+    from remediation.service import SCAN_LOADING, scan_not_ready
+
+    gate = threading.Event()
+    loader = Loader(lambda: gate.wait(10) and inventory, background=True).start()  # type: ignore[arg-type, return-value]
+    page = PageContext(loader, StoreHandle(store=store))
+    assert loader.status == "loading"
+    answers = [
+        mark(page, POSTS, tick=3),
+        actions.edit(page, ids.REM_SAVE, POSTS, None, "al", None, "", "", "team", "", None, 3),
+        actions.snapshot(page, "R1", "al", 3),
+        actions.reattach(page, "some-uid", POSTS, "al", 3),
+    ]
+    begin = ["Not saved", "Not saved", "Snapshot not saved", "Not re-attached"]
+    for answer, begins in zip(answers, begin, strict=True):
+        assert answer is not None
+        line, tick = answer
+        assert line.children == f"{begins}: {SCAN_LOADING}." and line.className == "rem-error"
+        assert tick is no_update
+    assert store.records() == [] and store.snapshots() == []
+    assert scan_not_ready().retry and not scan_not_ready().ok
+    gate.set()
+    assert loader.wait(10)
+    assert str(loader.status) == "ready"  # mypy narrowed status to "loading" above
+    line, tick = mark(page, POSTS, tick=3)  # the same press, once loaded: saved
+    assert line.className == "rem-ok" and tick == 4
+    assert [r.fk_id for r in store.records()] == [POSTS] and isinstance(store.records()[0], Record)
+
+
+def test_a_write_after_the_scan_failed_says_why(store: SqlStore) -> None:
+    def fail() -> Inventory:
+        raise OSError("no such folder: /srv/checkout")
+
+    page = PageContext(Loader(fail), StoreHandle(store=store))
+    assert page.loader.status == "error"
+    answer = mark(page, POSTS)
+    assert answer is not None
+    assert (
+        answer[0].children
+        == "Not saved: the scan failed, so nothing can be saved (OSError: no such folder: /srv/checkout)."
+    )
+
+
 def test_an_edit_colours_the_line_and_moves_the_tick_only_when_saved(page: PageContext) -> None:
     assert actions.edit(page, "not-a-button", POSTS, None, "al", 1, "", "", "", "", None, 0) is None
     line, tick = mark(page, POSTS, who="  ", tick=3)
