@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test system lint bench loadtest scan clean
+.PHONY: run test system lint bench fuzz loadtest scan clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -39,6 +39,13 @@ test: $(TEST_STAMP) system lint
 
 bench: $(TEST_STAMP)
 	$(BIN)/python bench/run.py
+
+# coverage-guided fuzzing of the readers (atheris), bounded: FUZZ_SECONDS (default 120)
+FUZZ_SECONDS ?= 120
+fuzz: $(TEST_STAMP)
+	$(BIN)/pip install --quiet -e '.[fuzz]'
+	mkdir -p fuzz/corpus
+	$(BIN)/python fuzz/fuzz_ingest.py -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=4096 fuzz/corpus
 
 # gunicorn -w 4 + PostgreSQL state, 50 simulated users for 60 s on 127.0.0.1 (needs PostgreSQL; --redis: Celery)
 loadtest: $(TEST_STAMP)

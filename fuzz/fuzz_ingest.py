@@ -7,7 +7,7 @@ loader. The property is the one the test suite states: nothing raises, whatever 
 Any exception that escapes is a crash atheris saves as ``crash-<sha1>`` for replay.
 
 Not part of ``make test`` (tests/test_security_fuzz.py runs the same targets with
-hypothesis). Run by hand, bounded::
+hypothesis). ``make fuzz`` installs atheris and runs it for ``FUZZ_SECONDS`` (120); by hand::
 
     .venv/bin/pip install -e '.[fuzz]'        # atheris (a wheel for CPython 3.11 on Linux x86-64)
     .venv/bin/python fuzz/fuzz_ingest.py -runs=20000 -max_total_time=60 -rss_limit_mb=4096 fuzz/corpus
