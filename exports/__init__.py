@@ -28,6 +28,8 @@ name              subject    stream  what
 ``sql-drop``      fks        text    phase-2 script dropping the keys (options ``title``, ``dialect``)
 ``sql-rollback``  fks        text    re-adds the keys ``NOT VALID``, then validates them
 ``sql-orphans``   fks        text    post-drop orphan counts, one query per key
+``plan-yaml``     plan       text    the remediation plan file, YAML with a header
+``plan-json``     plan       text    the remediation plan file, JSON
 ================  =========  ======  ==================================================================
 
 Subjects: ``inventory`` is an :class:`~model.inventory.Inventory` or a table
@@ -35,7 +37,8 @@ graph from :func:`graph.build.build_graph`, with option ``scope`` (a
 :class:`graph.scope.Scope`; ``table`` and ``json`` cover the whole scan and
 need an inventory); ``drift`` a :class:`checks.drift.Drift`; ``check`` a
 :class:`checks.baseline.CheckResult`; ``fks`` (ForeignKey, referenced service)
-pairs. Each format also has the word a command's ``--format`` takes for it
+pairs; ``plan`` the remediation plan document of :mod:`remediation.plan_file`
+(``plan-yaml`` takes ``header``). Each format also has the word a command's ``--format`` takes for it
 (:attr:`Format.choice`): ``fkmap diff --format json`` is ``drift-json``,
 :func:`choices` lists them per subject.
 
@@ -85,7 +88,7 @@ __all__ = [
 ]
 
 ExportFunc = Callable[..., None]
-Subject = Literal["inventory", "drift", "check", "fks"]
+Subject = Literal["inventory", "drift", "check", "fks", "plan"]
 
 
 @dataclass(frozen=True)
@@ -147,6 +150,8 @@ FORMATS: dict[str, Format] = _registry(
     Format("sql-drop", "sqlgen:write_drop_sql", ".sql", "phase-2 drop script", "fks", "drop"),
     Format("sql-rollback", "sqlgen:write_rollback_sql", ".sql", "rollback of phase 2", "fks", "rollback"),
     Format("sql-orphans", "sqlgen:write_orphans_sql", ".sql", "post-drop orphan checks", "fks", "orphans"),
+    Format("plan-yaml", "plan_file:write_plan_yaml", ".yaml", "remediation plan file", "plan", "yaml"),
+    Format("plan-json", "plan_file:write_plan_json", ".json", "remediation plan file", "plan", "json"),
 )
 
 

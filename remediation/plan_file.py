@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from exports.plan_file import Flow, FlowList
 from remediation.records import (
     DELETION_POLICIES,
     MANUAL_PHASES,
@@ -108,14 +109,6 @@ _FK_KEYS = (
 )
 
 
-class _Flow(dict[str, Any]):
-    """A mapping written on one line (``{phase: 1, label: Validation added, dropped: false}``)."""
-
-
-class _FlowList(list[Any]):
-    """A list written on one line (``[user_id, tenant_id]``)."""
-
-
 def _entry(s: Status | None, record: Record | None, *, orphaned: bool = False) -> dict[str, Any]:
     data = record_to_dict(record) if record is not None else {}
     out: dict[str, Any] = {
@@ -128,12 +121,12 @@ def _entry(s: Status | None, record: Record | None, *, orphaned: bool = False) -
     if info is not None:
         fk = record_to_dict(Record("", fk=info))["fk"]
         out["fk"] = {
-            k: _FlowList(v) if isinstance(v, list) else v
+            k: FlowList(v) if isinstance(v, list) else v
             for k in _FK_KEYS
             if (v := fk.get(k)) not in ("", [], None)
         }
     if s is not None:
-        out["status"] = _Flow(phase=s.phase, label=PHASE_LABELS[s.phase], dropped=s.item.dropped)
+        out["status"] = Flow(phase=s.phase, label=PHASE_LABELS[s.phase], dropped=s.item.dropped)
         if s.contradictions:
             out["status"]["contradictions"] = list(s.contradictions)
     if orphaned:
@@ -158,24 +151,12 @@ def is_json(path: str | Path) -> bool:
 
 
 def dump_plan(doc: dict[str, Any], *, json_format: bool = False) -> str:
-    """The document as YAML (with an explanatory header) or JSON text."""
+    """The document as YAML (with an explanatory header) or JSON text (:mod:`exports.plan_file`)."""
+    from exports import render_text
+
     if json_format:
-        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
-    import yaml
-
-    class Dumper(yaml.SafeDumper):
-        pass
-
-    def flow(dumper: yaml.SafeDumper, data: _Flow) -> yaml.Node:
-        return dumper.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=True)
-
-    def flow_list(dumper: yaml.SafeDumper, data: _FlowList) -> yaml.Node:
-        return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True)
-
-    Dumper.add_representer(_Flow, flow)
-    Dumper.add_representer(_FlowList, flow_list)
-    text: str = yaml.dump(doc, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=110)
-    return HEADER + text
+        return render_text("plan-json", doc)
+    return render_text("plan-yaml", doc, header=HEADER)
 
 
 def write_plan(doc: dict[str, Any], path: str | Path) -> None:

@@ -108,6 +108,8 @@ def test_every_format_is_registered_with_a_writer() -> None:
         "sql-drop",
         "sql-rollback",
         "sql-orphans",
+        "plan-yaml",
+        "plan-json",
     ]
     assert [f for f, spec in FORMATS.items() if spec.binary] == ["svg", "png", "pdf"]
     with pytest.raises(KeyError, match="unknown format 'xml': use one of dot, mermaid"):
