@@ -19,13 +19,13 @@ that decides whether a file is worth parsing at all.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
 from ingest.migrations.files import SKIP_DIRS
 from model.inventory import Diagnostic
 
-__all__ = ["BUILD_DIRS", "MAX_BYTES", "mentions", "read_bytes", "relative", "walk"]
+__all__ = ["BUILD_DIRS", "MAX_BYTES", "candidates", "mentions", "read_bytes", "relative", "walk"]
 
 #: Build output and tool folders: compiled copies of the sources, never read.
 BUILD_DIRS = frozenset(
@@ -90,3 +90,22 @@ def read_bytes(path: str, rel: str) -> tuple[bytes | None, Diagnostic | None]:
 def mentions(data: bytes, words: Iterable[bytes]) -> bool:
     """Whether ``data`` holds one of ``words`` (a byte test, before any parsing)."""
     return any(w in data for w in words)
+
+
+def candidates(
+    root: str | Path, suffixes: Iterable[str], words: Iterable[bytes], follow_symlinks: bool = False
+) -> Iterator[tuple[str, str, bytes]]:
+    """``(path, rel, bytes)`` of the files :func:`walk` lists that hold one of ``words``. Files over
+    :data:`MAX_BYTES` (bundles, lock files) and unreadable ones are passed over silently: a file
+    that does not declare a schema is no problem of the scan."""
+    wanted = tuple(words)
+    for path, rel in walk(root, suffixes, follow_symlinks):
+        try:
+            if os.path.getsize(path) > MAX_BYTES:
+                continue
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            continue
+        if mentions(data, wanted):
+            yield path, rel, data

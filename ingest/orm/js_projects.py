@@ -26,7 +26,7 @@ from collections import Counter
 from pathlib import Path, PurePosixPath
 
 from ingest.orm.common_js import JsFile, language_of, matches, parse_js, text
-from ingest.orm.files import mentions, read_bytes, relative, walk
+from ingest.orm.files import candidates, read_bytes, relative
 from ingest.orm.js_replay import replay_project
 from model.inventory import Diagnostic, Inventory, Source
 
@@ -34,7 +34,16 @@ __all__ = ["JS_SUFFIXES", "ingest_js", "project_dialect", "read"]
 
 JS_SUFFIXES = (".js", ".cjs", ".mjs", ".jsx", ".ts", ".cts", ".mts", ".tsx")
 #: A file is parsed only when it holds one of these.
-_TRIGGERS = (b"equelize", b"queryInterface", b"typeorm", b"@Entity", b"queryRunner", b"knex", b"createTable")
+_TRIGGERS: tuple[bytes, ...] = (
+    b"equelize",
+    b"queryInterface",
+    b"typeorm",
+    b"@Entity",
+    b"queryRunner",
+    b"knex",
+    b"createTable",
+)
+_TRIGGERS += (b"Column(", b"NamingStrategy", b"DataTypes.")
 _DIALECTS = {
     "postgres": "postgres",
     "postgresql": "postgres",
@@ -141,14 +150,9 @@ def ingest_js(root: str | Path, follow_symlinks: bool = False) -> Inventory:
     Links out of ``root`` are followed only with ``follow_symlinks``."""
     top = os.path.abspath(os.fspath(root))
     projects = _Projects(top)
-    diagnostics: list[Diagnostic] = []
     try:
-        for path, rel in walk(top, JS_SUFFIXES, follow_symlinks):
-            data, problem = read_bytes(path, rel)
-            if problem is not None:
-                diagnostics.append(problem)
-            elif data is not None and mentions(data, _TRIGGERS):
-                projects.add(path, rel, data)
+        for path, rel, data in candidates(top, JS_SUFFIXES, _TRIGGERS, follow_symlinks):
+            projects.add(path, rel, data)
         parts = [
             replay_project(
                 _label(top, folder), files, project_dialect(folder, files), folder in projects.snake
@@ -162,7 +166,7 @@ def ingest_js(root: str | Path, follow_symlinks: bool = False) -> Inventory:
     return Inventory(
         tables=tuple(t for p in parts for t in p.tables),
         foreign_keys=tuple(k for p in parts for k in p.foreign_keys),
-        diagnostics=(*(d for d in diagnostics if parts), *(d for p in parts for d in p.diagnostics)),
+        diagnostics=tuple(d for p in parts for d in p.diagnostics),
         migrations=tuple(m for p in parts for m in p.migrations),
         sources=tuple(s for p in parts for s in p.sources),
     )

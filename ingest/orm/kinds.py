@@ -21,7 +21,11 @@ _CHANGELOGS = (".xml", ".yaml", ".yml")
 def is_js_file(source: str) -> bool:
     """An existing ``.js``/``.ts`` file (not a ``.d.ts`` declaration file)."""
     lowered = source.lower()
-    return lowered.endswith(_JS) and not lowered.endswith((".d.ts", ".d.mts", ".d.cts")) and Path(source).is_file()
+    return (
+        lowered.endswith(_JS)
+        and not lowered.endswith((".d.ts", ".d.mts", ".d.cts"))
+        and Path(source).is_file()
+    )
 
 
 def is_changelog_file(source: str) -> bool:

@@ -35,7 +35,7 @@ from ingest.migrations.files import parse_name
 from ingest.migrations.ops import DropConstraint, Op
 from ingest.migrations.replay import Replayer
 from ingest.orm.common_js import sql_ops
-from ingest.orm.files import mentions, read_bytes, relative, walk
+from ingest.orm.files import candidates, read_bytes, relative, walk
 from ingest.orm.liquibase_changes import CHANGES, Names
 from ingest.orm.liquibase_files import LNode, UnsafeDocument, load_text
 from model.inventory import Diagnostic, Inventory, Migration, Source
@@ -249,15 +249,14 @@ def _included(files: _Files, path: str, root: LNode) -> set[str]:
 
 
 def _masters(files: _Files, top: str, follow_symlinks: bool) -> list[str]:
-    candidates = []
-    for path, rel in walk(top, CHANGELOG_SUFFIXES, follow_symlinks):
-        data, _ = read_bytes(path, rel)
-        if data is not None and mentions(data, (b"databaseChangeLog",)) and files.tree(path) is not None:
-            candidates.append(path)
+    found = []
+    for path, _, _ in candidates(top, CHANGELOG_SUFFIXES, (b"databaseChangeLog",), follow_symlinks):
+        if files.tree(path) is not None:
+            found.append(path)
     included: set[str] = set()
-    for path in candidates:
+    for path in found:
         included |= _included(files, path, files.tree(path) or LNode(""))
-    return [p for p in candidates if p not in included]
+    return [p for p in found if p not in included]
 
 
 def ingest_liquibase(root: str | Path, follow_symlinks: bool = False) -> tuple[Inventory, set[str]]:

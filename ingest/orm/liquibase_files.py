@@ -3,7 +3,8 @@
 Both forms become the same tree, so :mod:`ingest.orm.liquibase` reads them alike: an element
 (``<createTable tableName="t">``, YAML ``- createTable: {tableName: t}``) is a node whose ``tag``
 is its name, whose ``attrs`` are its scalar attributes and whose ``children`` are its elements in
-order; YAML's list wrappers (``changes:``, ``columns:``) are dropped, as XML has none. ``line`` is
+order; YAML's list wrappers ``changes:`` and ``columns:`` are dropped, as XML has none (other lists,
+``rollback:``, ``preConditions:``, stay elements). ``line`` is
 the element's line, ``text_line`` where its text starts (``<sql>``, a YAML block scalar).
 
 XML is read with expat, never with network or file access: a document that declares entities
@@ -41,6 +42,8 @@ __all__ = ["LNode", "UnsafeDocument", "load_text"]
 
 _MAX_NODES = 200_000
 _MAX_DEPTH = 64
+#: YAML lists that only wrap elements (XML has no element for them): their items are children.
+_WRAPPERS = frozenset({"changes", "columns"})
 
 
 class UnsafeDocument(ValueError):
@@ -122,14 +125,16 @@ class _Yaml:
     def __init__(self) -> None:
         self.count = 0
 
-    def node(self, tag: str, value: yaml.Node, depth: int) -> LNode:
+    def node(self, tag: str, value: yaml.Node, depth: int, key: yaml.Node | None = None) -> LNode:
+        """The element ``tag`` holding ``value``; its line is its key's, when it has one."""
         self.count += 1
         if self.count > _MAX_NODES or depth > _MAX_DEPTH:
             raise UnsafeDocument("YAML document too large or too deep (aliases?)")
-        line = value.start_mark.line + 1
+        line = (key or value).start_mark.line + 1
         if isinstance(value, yaml.ScalarNode):
             block = value.style in ("|", ">")
-            return LNode(tag, text=str(value.value), line=line, text_line=line + 1 if block else line)
+            start = value.start_mark.line + 1
+            return LNode(tag, text=str(value.value), line=line, text_line=start + 1 if block else start)
         out = LNode(tag, line=line)
         if isinstance(value, yaml.SequenceNode):
             self.items(out, tag, value, depth)
@@ -143,10 +148,14 @@ class _Yaml:
                             str(item.value),
                             item.start_mark.line + 1 + (item.style in ("|", ">")),
                         )
-                elif isinstance(item, yaml.SequenceNode):
+                elif isinstance(item, yaml.SequenceNode) and name in _WRAPPERS:
                     self.items(out, name, item, depth)
+                elif isinstance(item, yaml.SequenceNode):  # rollback, preConditions...: an element
+                    inner = LNode(name, line=key.start_mark.line + 1)
+                    self.items(inner, name, item, depth + 1)
+                    out.children.append(inner)
                 else:
-                    out.children.append(self.node(name, item, depth + 1))
+                    out.children.append(self.node(name, item, depth + 1, key))
         return out
 
     def items(self, out: LNode, tag: str, seq: yaml.SequenceNode, depth: int) -> None:
@@ -154,7 +163,7 @@ class _Yaml:
         for item in seq.value:
             if isinstance(item, yaml.MappingNode) and len(item.value) == 1:
                 key, value = item.value[0]
-                out.children.append(self.node(str(key.value), value, depth + 1))
+                out.children.append(self.node(str(key.value), value, depth + 1, key))
             else:
                 out.children.append(self.node(tag, item, depth + 1))
 

@@ -192,6 +192,10 @@ def _model(f: JsFile, names: list[str], attrs_node: Node, opts: dict[str, Node],
     return m
 
 
+def _is_object(f: JsFile, node: Node) -> bool:
+    return (f.resolve(node) or node).type == "object"
+
+
 def _assigned(call: Node) -> str:
     parent = call.parent
     while parent is not None and parent.type in (
@@ -210,7 +214,7 @@ def read_models(f: JsFile, defaults: dict[str, Node]) -> tuple[list[ModelDef], l
     models: list[ModelDef] = []
     assocs: list[Assoc] = []
     for c in calls(f, f.root, {"define", "init", *_ASSOCIATIONS}):
-        if c.method == "define" and len(c.args) >= 2 and f.string(c.args[0]) and f.obj(c.args[1]):
+        if c.method == "define" and len(c.args) >= 2 and f.string(c.args[0]) and _is_object(f, c.args[1]):
             opts = {**defaults, **f.obj(c.args[2] if len(c.args) > 2 else None)}
             name = f.string(c.args[0]) or ""
             models.append(_model(f, [name, _assigned(c.node)], c.args[1], opts, c.node))

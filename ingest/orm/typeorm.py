@@ -190,7 +190,10 @@ def read_entities(f: JsFile, snake: bool = False) -> tuple[list[ModelDef], list[
     and the ``@ManyToMany`` join tables to make once every entity is known (:func:`join_tables`)."""
     models: list[ModelDef] = []
     junctions: list[Junction] = []
-    for found in matches(f.lang, "[(class_declaration) (abstract_class_declaration) (class)] @c", f.root):
+    kinds = "(class_declaration) (class)" + (
+        "" if f.lang == "javascript" else " (abstract_class_declaration)"
+    )
+    for found in matches(f.lang, f"[{kinds}] @c", f.root):
         cls = found["c"]
         name = text(cls.child_by_field_name("name"))
         decs = _decorators(cls)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -40,12 +41,17 @@ def test_folder_scan_includes_every_kind(tmp_path: Path) -> None:
         ("services/customers/migrations/001_init.sql", "services/customers/migrations", 0),
         ("services/billing/migrations/20240101_invoices.js", "services/billing", 1),
     ]
-    assert {t.ref.database for t in inv.tables if not t.external} == {"services/customers/migrations", "services/billing"}
+    assert {t.ref.database for t in inv.tables if not t.external} == {
+        "services/customers/migrations",
+        "services/billing",
+    }
     assert inv.diagnostics[0].code == "unknown-table"  # customers is another database's table
 
 
 def test_single_file_sources(tmp_path: Path) -> None:
-    write(tmp_path, {"db/20240101_invoices.js": KNEX, "types.d.ts": "export {};", "plain.js": "console.log(1);"})
+    write(
+        tmp_path, {"db/20240101_invoices.js": KNEX, "types.d.ts": "export {};", "plain.js": "console.log(1);"}
+    )
     assert reader_for(str(tmp_path / "db/20240101_invoices.js")).name == "js-orm"
     assert reader_for(str(tmp_path / "types.d.ts")).name == "migrations"
     inv = read_source(str(tmp_path / "db/20240101_invoices.js"))
@@ -63,7 +69,8 @@ def test_what_cannot_be_read_is_reported(tmp_path: Path) -> None:
             "migrations/1-x.js": """
                 module.exports = { up: async (qi, S) => {
                   await qi.createTable(tableName(), { id: { type: S.INTEGER, primaryKey: true } });
-                  await qi.addConstraint('a', { fields: ['b_id'], type: 'foreign key', references: { table: other } });
+                  await qi.addConstraint('a', { fields: ['b_id'], type: 'foreign key',
+                                                references: { table: other } });
                   await qi.createTable('a', { b_id: { type: S.INTEGER, references: { model: 'b' } } }
                 } };
             """,
@@ -72,7 +79,7 @@ def test_what_cannot_be_read_is_reported(tmp_path: Path) -> None:
     inv = ingest_js(tmp_path)
     codes = [(d.code, d.line) for d in inv.diagnostics]
     assert ("orm-unreadable", 2) in codes and ("orm-unreadable", 3) in codes
-    assert ("parse-error", 4) in codes or ("parse-error", 5) in codes
+    assert ("parse-error", 5) in codes or ("parse-error", 6) in codes
 
 
 def test_no_schema_no_output(tmp_path: Path) -> None:
@@ -87,7 +94,5 @@ def test_readers_never_raise(text: str) -> None:
     migration_ops(parse_js(source.encode(), "m/1.js", "javascript"), None)
     migration_ops(parse_js(source.encode(), "m/1.ts", "typescript"), "mysql")
     for name in ("c.xml", "c.yaml"):
-        try:
+        with contextlib.suppress(UnsafeDocument):
             load_text(name, text)
-        except UnsafeDocument:
-            pass

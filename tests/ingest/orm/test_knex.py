@@ -72,16 +72,82 @@ def test_knex_migrations(tmp_path: Path) -> None:
     m1, m2, m3 = "migrations/20240101_init.js", "migrations/20240102_keys.js", "migrations/20240103_drop.js"
     assert [m.path for m in inv.migrations] == [m1, m2, m3]
     assert fks(inv) == {
-        ("accounts_owner_id_foreign", "public.wallets", ("owner_id",), "public.users", ("id",), "CASCADE", "CASCADE", f"{m1}:12", "present"),
-        ("accounts_created_by_foreign", "public.wallets", ("created_by",), "public.users", ("id",), "NO ACTION", "NO ACTION", f"{m1}:13", "dropped"),
-        ("entries_account_id_foreign", "ledger.entries", ("account_id",), "public.wallets", ("id",), "RESTRICT", "NO ACTION", f"{m2}:6", "present"),
-        ("entries_user_fk", "ledger.entries", ("user_id",), "public.users", ("id",), "NO ACTION", "NO ACTION", f"{m2}:7", "present"),
-        ("accounts_parent", "public.wallets", ("parent_id",), "public.wallets", ("id",), "NO ACTION", "NO ACTION", f"{m2}:10", "dropped"),
-        ("users_team_id_fkey", "public.users", ("team_id",), "public.wallets", ("id",), "NO ACTION", "NO ACTION", f"{m2}:14", "present"),
+        (
+            "accounts_owner_id_foreign",
+            "public.wallets",
+            ("owner_id",),
+            "public.users",
+            ("id",),
+            "CASCADE",
+            "CASCADE",
+            f"{m1}:12",
+            "present",
+        ),
+        (
+            "accounts_created_by_foreign",
+            "public.wallets",
+            ("created_by",),
+            "public.users",
+            ("id",),
+            "NO ACTION",
+            "NO ACTION",
+            f"{m1}:13",
+            "dropped",
+        ),
+        (
+            "entries_account_id_foreign",
+            "ledger.entries",
+            ("account_id",),
+            "public.wallets",
+            ("id",),
+            "RESTRICT",
+            "NO ACTION",
+            f"{m2}:6",
+            "present",
+        ),
+        (
+            "entries_user_fk",
+            "ledger.entries",
+            ("user_id",),
+            "public.users",
+            ("id",),
+            "NO ACTION",
+            "NO ACTION",
+            f"{m2}:7",
+            "present",
+        ),
+        (
+            "accounts_parent",
+            "public.wallets",
+            ("parent_id",),
+            "public.wallets",
+            ("id",),
+            "NO ACTION",
+            "NO ACTION",
+            f"{m2}:10",
+            "dropped",
+        ),
+        (
+            "users_team_id_fkey",
+            "public.users",
+            ("team_id",),
+            "public.wallets",
+            ("id",),
+            "NO ACTION",
+            "NO ACTION",
+            f"{m2}:14",
+            "present",
+        ),
     }
     tables = {t.ref.qualified: t for t in inv.tables if not t.external}
     assert tables["public.users"].primary_key == ("id",)
-    assert [c.name for c in tables["public.users"].columns] == ["id", "email", "created_at", "updated_at", "team_id"]
+    assert [c.name for c in tables["public.users"].columns] == [
+        "id",
+        "email",
+        "created_at",
+        "updated_at",
+        "team_id",
+    ]
     assert tables["public.wallets"].primary_key == ("id",)
     assert "opened" in [c.name for c in tables["public.wallets"].columns]
     assert tables["ledger.entries"].primary_key == ("id",)

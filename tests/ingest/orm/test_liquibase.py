@@ -64,18 +64,21 @@ FILES = {
             <createTable tableName="${app}_items">
               <column name="id" type="bigint"><constraints primaryKey="true"/></column>
               <column name="order_id" type="bigint">
-                <constraints referencedTableName="orders" referencedColumnNames="id" foreignKeyName="fk_items_order"/>
+                <constraints referencedTableName="orders" referencedColumnNames="id"
+                    foreignKeyName="fk_items_order"/>
               </column>
               <column name="sku" type="varchar(40)"/>
             </createTable>
             <addForeignKeyConstraint baseTableName="orders" baseColumnNames="id"
                 constraintName="fk_orders_self" referencedTableName="orders" referencedColumnNames="id"
                 onDelete="SET NULL" onUpdate="CASCADE"/>
-            <rollback><dropForeignKeyConstraint baseTableName="orders" constraintName="fk_items_order"/></rollback>
+            <rollback>
+              <dropForeignKeyConstraint baseTableName="orders" constraintName="fk_items_order"/>
+            </rollback>
           </changeSet>
           <changeSet id="3" author="dev" dbms="oracle">
-            <addForeignKeyConstraint baseTableName="orders" baseColumnNames="id" constraintName="fk_oracle_only"
-                referencedTableName="customers" referencedColumnNames="id"/>
+            <addForeignKeyConstraint baseTableName="orders" baseColumnNames="id"
+                constraintName="fk_oracle_only" referencedTableName="customers" referencedColumnNames="id"/>
           </changeSet>
           <changeSet id="4" author="dev">
             <sql>
@@ -109,7 +112,10 @@ FILES = {
                       - column:
                           name: order_id
                           type: bigint
-                          constraints: {referencedTableName: orders, referencedColumnNames: id, foreignKeyName: fk_audit_order}
+                          constraints:
+                            referencedTableName: orders
+                            referencedColumnNames: id
+                            foreignKeyName: fk_audit_order
                 - dropAllForeignKeyConstraints:
                     baseTableName: payments
                 - dropTable:
@@ -135,12 +141,72 @@ def test_changelog_tree_in_order(tmp_path: Path) -> None:
     assert {m.database for m in inv.migrations} == {f"{RES}/db/changelog"}
     assert sql_files == {audit}
     assert fks(inv) == {
-        ("fk_orders_customer", "public.orders", ("customer_id",), "public.customers", ("id",), "CASCADE", "NO ACTION", f"{init}:26", "present"),
-        ("fk_items_order", "public.order_items", ("order_id",), "public.orders", ("id",), "NO ACTION", "NO ACTION", f"{keys}:6", "present"),
-        ("fk_orders_self", "public.orders", ("id",), "public.orders", ("id",), "SET NULL", "CASCADE", f"{keys}:10", "dropped"),
-        ("fk_pay_order", "public.payments", ("order_id",), "public.orders", ("id",), "NO ACTION", "NO ACTION", f"{keys}:22", "dropped"),
-        ("audit_customer_id_fkey", "public.audit", ("customer_id",), "public.customers", ("id",), "NO ACTION", "NO ACTION", f"{audit}:1", "present"),
-        ("fk_audit_order", "public.audit", ("order_id",), "public.orders", ("id",), "NO ACTION", "NO ACTION", f"{more}:12", "present"),
+        (
+            "fk_orders_customer",
+            "public.orders",
+            ("customer_id",),
+            "public.customers",
+            ("id",),
+            "CASCADE",
+            "NO ACTION",
+            f"{init}:26",
+            "present",
+        ),
+        (
+            "fk_items_order",
+            "public.order_items",
+            ("order_id",),
+            "public.orders",
+            ("id",),
+            "NO ACTION",
+            "NO ACTION",
+            f"{keys}:6",
+            "present",
+        ),
+        (
+            "fk_orders_self",
+            "public.orders",
+            ("id",),
+            "public.orders",
+            ("id",),
+            "SET NULL",
+            "CASCADE",
+            f"{keys}:11",
+            "dropped",
+        ),
+        (
+            "fk_pay_order",
+            "public.payments",
+            ("order_id",),
+            "public.orders",
+            ("id",),
+            "NO ACTION",
+            "NO ACTION",
+            f"{keys}:25",
+            "dropped",
+        ),
+        (
+            "audit_customer_id_fkey",
+            "public.audit",
+            ("customer_id",),
+            "public.customers",
+            ("id",),
+            "NO ACTION",
+            "NO ACTION",
+            f"{audit}:1",
+            "present",
+        ),
+        (
+            "fk_audit_order",
+            "public.audit",
+            ("order_id",),
+            "public.orders",
+            ("id",),
+            "NO ACTION",
+            "NO ACTION",
+            f"{more}:12",
+            "present",
+        ),
     }
     tables = {t.ref.name: t for t in inv.tables if not t.external}
     assert tables["customers"].primary_key == ("id",)
@@ -183,7 +249,10 @@ def test_entities_are_refused(tmp_path: Path) -> None:
     inv, _ = ingest_liquibase(tmp_path)
     assert inv.tables == ()
     messages = sorted((d.path, d.message) for d in inv.diagnostics)
-    assert messages[1] == ("db/master.xml", "changelog not read: XML entity declarations are not read (unsafe)")
+    assert messages[1] == (
+        "db/master.xml",
+        "changelog not read: XML entity declarations are not read (unsafe)",
+    )
     assert messages[0][0] == "db/bomb.yaml"
 
 
@@ -198,8 +267,16 @@ def test_mysql_project_keeps_names(tmp_path: Path) -> None:
                       id: 1
                       author: a
                       changes:
-                        - createTable: {tableName: Users, columns: [{column: {name: Id, type: int, constraints: {primaryKey: true}}}]}
-                        - createTable: {tableName: Posts, columns: [{column: {name: UserId, type: int, constraints: {references: Users(Id), foreignKeyName: FK_Posts_Users}}}]}
+                        - createTable:
+                            tableName: Users
+                            columns: [{column: {name: Id, type: int, constraints: {primaryKey: true}}}]
+                        - createTable:
+                            tableName: Posts
+                            columns:
+                              - column:
+                                  name: UserId
+                                  type: int
+                                  constraints: {references: Users(Id), foreignKeyName: FK_Posts_Users}
             """,
         },
     )

@@ -39,7 +39,9 @@ def _check_ownership(inv: Inventory) -> None:
     assert "a local copy of auth-service's 'users'" in why.detail
     assert "auth-service/src/models/user.model.ts:15" in why.detail
     assert tables["credit_allocations"].owner == "accounting-service"
-    assert _cross_service(inv) == [("credit_allocations", "accounting-service", "user_accounts", "auth-service")]
+    assert _cross_service(inv) == [
+        ("credit_allocations", "accounting-service", "user_accounts", "auth-service")
+    ]
     assert [s.name for s in inv.services] == ["accounting-service", "auth-service"]
 
 

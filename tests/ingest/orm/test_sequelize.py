@@ -34,7 +34,8 @@ def test_define_and_init_models_with_references(tmp_path: Path) -> None:
                     onDelete: 'CASCADE',
                     onUpdate: 'cascade',
                   },
-                  reviewerId: { type: DataTypes.INTEGER, field: 'reviewer_id', references: { model: { tableName: 'staff', schema: 'hr' } } },
+                  reviewerId: { type: DataTypes.INTEGER, field: 'reviewer_id',
+                                references: { model: { tableName: 'staff', schema: 'hr' } } },
                 }, { sequelize, modelName: 'Post', tableName: 'posts' });
             """,
         },
@@ -60,7 +61,7 @@ def test_define_and_init_models_with_references(tmp_path: Path) -> None:
             ("id",),
             "NO ACTION",
             "NO ACTION",
-            "src/models/post.js:10",
+            "src/models/post.js:11",
             "present",
         ),
     }
@@ -82,7 +83,8 @@ def test_table_names_follow_sequelize_options(tmp_path: Path) -> None:
             "db.js": """
                 const sequelize = new Sequelize('postgres://x', { define: { underscored: true } });
                 sequelize.define('OrderItem', { orderId: DataTypes.INTEGER });
-                sequelize.define('person', { name: DataTypes.STRING }, { freezeTableName: true, timestamps: false });
+                sequelize.define('person', { name: DataTypes.STRING },
+                                 { freezeTableName: true, timestamps: false });
                 sequelize.define('Category', { name: DataTypes.STRING }, { underscored: false });
             """,
         },
@@ -103,14 +105,16 @@ def test_associations_give_keys_with_sequelize_defaults(tmp_path: Path) -> None:
             **PKG,
             "models/index.js": """
                 const User = sequelize.define('User', { name: DataTypes.STRING }, { tableName: 'users' });
-                const Team = sequelize.define('Team', { code: { type: DataTypes.STRING, primaryKey: true } }, { tableName: 'teams' });
+                const Team = sequelize.define('Team', { code: { type: DataTypes.STRING, primaryKey: true } },
+                                              { tableName: 'teams' });
                 const Post = sequelize.define('Post', {
                   userId: { type: DataTypes.INTEGER, allowNull: false },
                 }, { tableName: 'posts' });
                 const Tag = sequelize.define('Tag', {}, { tableName: 'tags' });
                 Post.belongsTo(User, { foreignKey: 'userId' });
                 User.hasMany(Post, { foreignKey: 'userId' });
-                User.belongsTo(Team, { foreignKey: { name: 'teamCode', field: 'team_code' }, targetKey: 'code', onDelete: 'RESTRICT' });
+                User.belongsTo(Team, {
+                  foreignKey: {name: 'teamCode', field: 'tcode'}, targetKey: 'code', onDelete: 'RESTRICT' });
                 User.hasOne(Team, { foreignKey: 'ownerId' });
                 Post.belongsToMany(Tag, { through: 'post_tags' });
                 Tag.belongsTo(User, { constraints: false });
@@ -120,14 +124,30 @@ def test_associations_give_keys_with_sequelize_defaults(tmp_path: Path) -> None:
     inv = ingest_js(tmp_path)
     rows = {(r[1], r[2], r[3], r[4], r[5], r[6], r[7]) for r in fks(inv)}
     assert rows == {
-        ("public.posts", ("userId",), "public.users", ("id",), "NO ACTION", "CASCADE", "models/index.js:7"),
-        ("public.users", ("team_code",), "public.teams", ("code",), "RESTRICT", "CASCADE", "models/index.js:9"),
-        ("public.teams", ("ownerId",), "public.users", ("id",), "SET NULL", "CASCADE", "models/index.js:10"),
-        ("public.post_tags", ("PostId",), "public.posts", ("id",), "CASCADE", "CASCADE", "models/index.js:11"),
-        ("public.post_tags", ("TagId",), "public.tags", ("id",), "CASCADE", "CASCADE", "models/index.js:11"),
+        ("public.posts", ("userId",), "public.users", ("id",), "NO ACTION", "CASCADE", "models/index.js:8"),
+        (
+            "public.users",
+            ("tcode",),
+            "public.teams",
+            ("code",),
+            "RESTRICT",
+            "CASCADE",
+            "models/index.js:10",
+        ),
+        ("public.teams", ("ownerId",), "public.users", ("id",), "SET NULL", "CASCADE", "models/index.js:12"),
+        (
+            "public.post_tags",
+            ("PostId",),
+            "public.posts",
+            ("id",),
+            "CASCADE",
+            "CASCADE",
+            "models/index.js:13",
+        ),
+        ("public.post_tags", ("TagId",), "public.tags", ("id",), "CASCADE", "CASCADE", "models/index.js:13"),
     }
     users = next(t for t in inv.tables if t.ref.name == "users")
-    assert "team_code" in [c.name for c in users.columns]
+    assert "tcode" in [c.name for c in users.columns]
 
 
 def test_associate_with_this_and_models_namespace(tmp_path: Path) -> None:
@@ -144,14 +164,16 @@ def test_associate_with_this_and_models_namespace(tmp_path: Path) -> None:
                       this.belongsTo(models.Article, { foreignKey: 'article_id', onDelete: 'CASCADE' });
                     }
                   }
-                  Comment.init({ body: DataTypes.TEXT }, { sequelize, modelName: 'Comment', tableName: 'comments' });
+                  Comment.init({ body: DataTypes.TEXT },
+                               { sequelize, modelName: 'Comment', tableName: 'comments' });
                   return Comment;
                 };
             """,
             "models/article.js": """
                 module.exports = (sequelize, DataTypes) => {
                   class Article extends Model {}
-                  Article.init({ title: DataTypes.STRING }, { sequelize, modelName: 'Article', tableName: 'articles' });
+                  Article.init({ title: DataTypes.STRING },
+                               { sequelize, modelName: 'Article', tableName: 'articles' });
                   return Article;
                 };
             """,
@@ -192,11 +214,15 @@ MIGRATION_2 = """
         await queryInterface.addConstraint('users', {
           fields: ['email'], type: 'unique', name: 'users_email_uk',
         });
-        const fk = { fields: ['user_id'], type: 'FOREIGN KEY', references: { table: 'users', field: 'id' }, onDelete: 'cascade' };
+        const fk = { fields: ['user_id'], type: 'FOREIGN KEY',
+          references: { table: 'users', field: 'id' }, onDelete: 'cascade' };
         await queryInterface.addConstraint({ tableName: 'orders', schema: 'sales' }, fk);
-        await queryInterface.createTable('payments', { id: { type: Sequelize.INTEGER, primaryKey: true }, order_id: Sequelize.INTEGER, user_id: Sequelize.INTEGER });
+        await queryInterface.createTable('payments', {
+          id: { type: Sequelize.INTEGER, primaryKey: true },
+          order_id: Sequelize.INTEGER, user_id: Sequelize.INTEGER });
         await queryInterface.addConstraint('payments', ['order_id'], {
-          type: 'foreign key', name: 'fk_payment_order', references: { table: { tableName: 'orders', schema: 'sales' }, field: 'id' },
+          type: 'foreign key', name: 'fk_payment_order',
+          references: { table: { tableName: 'orders', schema: 'sales' }, field: 'id' },
         });
       },
     };
@@ -206,7 +232,8 @@ MIGRATION_3 = """
       async up(queryInterface) {
         await queryInterface.removeConstraint('payments', 'fk_payment_order');
         await queryInterface.changeColumn('payments', 'order_id', {
-          type: Sequelize.INTEGER, allowNull: false, references: { model: { tableName: 'orders', schema: 'sales' }, key: 'id' },
+          type: Sequelize.INTEGER, allowNull: false,
+          references: { model: { tableName: 'orders', schema: 'sales' }, key: 'id' },
         });
         await queryInterface.sequelize.query(`
           ALTER TABLE payments
@@ -230,16 +257,79 @@ def test_migrations_replay_in_file_name_order(tmp_path: Path) -> None:
         },
     )
     inv = ingest_js(tmp_path)
-    m1, m2, m3 = (f"migrations/{n}" for n in ("20240101000000-init.js", "20240201000000-keys.js", "20240301000000-more.js"))
+    m1, m2, m3 = (
+        f"migrations/{n}"
+        for n in ("20240101000000-init.js", "20240201000000-keys.js", "20240301000000-more.js")
+    )
     assert [m.path for m in inv.migrations] == [m1, m2, m3]
     assert [m.version for m in inv.migrations] == ["20240101000000", "20240201000000", "20240301000000"]
     assert fks(inv) == {
-        ("orders_user_id_fkey", "sales.orders", ("user_id",), "public.users", ("id",), "SET NULL", "NO ACTION", f"{m1}:12", "present"),
-        ("users_manager_id_fkey", "public.users", ("manager_id",), "public.users", ("id",), "NO ACTION", "NO ACTION", f"{m2}:5", "present"),
-        ("orders_user_id_users_fk", "sales.orders", ("user_id",), "public.users", ("id",), "CASCADE", "NO ACTION", f"{m2}:10", "present"),
-        ("fk_payment_order", "public.charges", ("order_id",), "sales.orders", ("id",), "NO ACTION", "NO ACTION", f"{m2}:14", "dropped"),
-        ("payments_order_id_fkey", "public.charges", ("order_id",), "sales.orders", ("id",), "NO ACTION", "NO ACTION", f"{m3}:5", "present"),
-        ("payments_user_fk", "public.charges", ("user_id",), "public.users", ("id",), "NO ACTION", "NO ACTION", f"{m3}:9", "present"),
+        (
+            "orders_user_id_fkey",
+            "sales.orders",
+            ("user_id",),
+            "public.users",
+            ("id",),
+            "SET NULL",
+            "NO ACTION",
+            f"{m1}:12",
+            "present",
+        ),
+        (
+            "users_manager_id_fkey",
+            "public.users",
+            ("manager_id",),
+            "public.users",
+            ("id",),
+            "NO ACTION",
+            "NO ACTION",
+            f"{m2}:5",
+            "present",
+        ),
+        (
+            "orders_user_id_users_fk",
+            "sales.orders",
+            ("user_id",),
+            "public.users",
+            ("id",),
+            "CASCADE",
+            "NO ACTION",
+            f"{m2}:11",
+            "present",
+        ),
+        (
+            "fk_payment_order",
+            "public.charges",
+            ("order_id",),
+            "sales.orders",
+            ("id",),
+            "NO ACTION",
+            "NO ACTION",
+            f"{m2}:18",
+            "dropped",
+        ),
+        (
+            "payments_order_id_fkey",
+            "public.charges",
+            ("order_id",),
+            "sales.orders",
+            ("id",),
+            "NO ACTION",
+            "NO ACTION",
+            f"{m3}:6",
+            "present",
+        ),
+        (
+            "payments_user_fk",
+            "public.charges",
+            ("user_id",),
+            "public.users",
+            ("id",),
+            "NO ACTION",
+            "NO ACTION",
+            f"{m3}:10",
+            "present",
+        ),
     }
     assert table_refs(inv) >= {t.ref for t in inv.tables if t.ref.name in ("users", "orders", "charges")}
     assert "users" in {t.ref.name for t in inv.tables if not t.external and t.dropped_at is None}

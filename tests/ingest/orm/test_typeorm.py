@@ -52,7 +52,8 @@ ENTITIES = {
         @Entity('profiles')
         export class Profile {
           @PrimaryGeneratedColumn() id: number;
-          @OneToOne(() => User) @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'profile_user' }) user: User;
+          @OneToOne(() => User)
+          @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'profile_user' }) user: User;
         }
     """,
 }
@@ -62,14 +63,70 @@ def test_entities_give_tables_and_typeorm_named_keys(tmp_path: Path) -> None:
     inv = ingest_js(write(tmp_path, {**PKG, **ENTITIES}))
     post = "src/entities/post.ts"
     assert fks(inv) == {
-        (_fk("blog_post", "authorId"), "public.blog_post", ("authorId",), "auth.users", ("id",), "CASCADE", "NO ACTION", f"{post}:5", "present"),
-        (_fk("blog_post", "category_code"), "public.blog_post", ("category_code",), "public.categories", ("code",), "SET NULL", "CASCADE", f"{post}:7", "present"),
-        (_fk("post_categories", "blogPostId"), "public.post_categories", ("blogPostId",), "public.blog_post", ("id",), "CASCADE", "CASCADE", f"{post}:12", "present"),
-        (_fk("post_categories", "categoriesCode"), "public.post_categories", ("categoriesCode",), "public.categories", ("code",), "CASCADE", "CASCADE", f"{post}:12", "present"),
-        ("profile_user", "public.profiles", ("user_id",), "auth.users", ("id",), "NO ACTION", "NO ACTION", f"{post}:21", "present"),
+        (
+            _fk("blog_post", "authorId"),
+            "public.blog_post",
+            ("authorId",),
+            "auth.users",
+            ("id",),
+            "CASCADE",
+            "NO ACTION",
+            f"{post}:5",
+            "present",
+        ),
+        (
+            _fk("blog_post", "category_code"),
+            "public.blog_post",
+            ("category_code",),
+            "public.categories",
+            ("code",),
+            "SET NULL",
+            "CASCADE",
+            f"{post}:7",
+            "present",
+        ),
+        (
+            _fk("post_categories", "blogPostId"),
+            "public.post_categories",
+            ("blogPostId",),
+            "public.blog_post",
+            ("id",),
+            "CASCADE",
+            "CASCADE",
+            f"{post}:12",
+            "present",
+        ),
+        (
+            _fk("post_categories", "categoriesCode"),
+            "public.post_categories",
+            ("categoriesCode",),
+            "public.categories",
+            ("code",),
+            "CASCADE",
+            "CASCADE",
+            f"{post}:12",
+            "present",
+        ),
+        (
+            "profile_user",
+            "public.profiles",
+            ("user_id",),
+            "auth.users",
+            ("id",),
+            "NO ACTION",
+            "NO ACTION",
+            f"{post}:21",
+            "present",
+        ),
     }
     tables = {t.ref.qualified: t for t in inv.tables}
-    assert set(tables) == {"auth.users", "public.blog_post", "public.categories", "public.profiles", "public.post_categories"}
+    assert set(tables) == {
+        "auth.users",
+        "public.blog_post",
+        "public.categories",
+        "public.profiles",
+        "public.post_categories",
+    }
     users = tables["auth.users"]
     assert [c.name for c in users.columns] == ["id", "createdAt", "email"] and users.primary_key == ("id",)
     post_columns = {c.name: c.nullable for c in tables["public.blog_post"].columns}
@@ -81,7 +138,8 @@ def test_snake_naming_strategy(tmp_path: Path) -> None:
     files = {
         **PKG,
         "src/data-source.ts": """
-            export default new DataSource({ type: 'postgres', entities: [], namingStrategy: new SnakeNamingStrategy() });
+            export default new DataSource({
+              type: 'postgres', entities: [], namingStrategy: new SnakeNamingStrategy() });
         """,
         "src/order.ts": """
             @Entity() export class OrderLine {
@@ -98,17 +156,19 @@ def test_snake_naming_strategy(tmp_path: Path) -> None:
     assert [c.name for c in line.columns] == ["id", "unit_price", "purchase_order_id"]
 
 
-MIGRATION_1 = '''
+MIGRATION_1 = """
     import { MigrationInterface, QueryRunner } from "typeorm";
 
     export class Init1700000000000 implements MigrationInterface {
         name = 'Init1700000000000'
 
         public async up(queryRunner: QueryRunner): Promise<void> {
-            await queryRunner.query(`CREATE TABLE "users" ("id" SERIAL NOT NULL, CONSTRAINT "PK_users" PRIMARY KEY ("id"))`);
+            await queryRunner.query(`CREATE TABLE "users" ("id" SERIAL NOT NULL,
+                CONSTRAINT "PK_users" PRIMARY KEY ("id"))`);
             await queryRunner.query(`CREATE TABLE "posts" ("id" SERIAL NOT NULL, "userId" integer,
                 CONSTRAINT "PK_posts" PRIMARY KEY ("id"))`);
-            await queryRunner.query(`ALTER TABLE "posts" ADD CONSTRAINT "FK_posts_user" FOREIGN KEY ("userId") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
+            await queryRunner.query(`ALTER TABLE "posts" ADD CONSTRAINT "FK_posts_user" FOREIGN KEY ("userId")
+                REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
         }
 
         public async down(queryRunner: QueryRunner): Promise<void> {
@@ -116,7 +176,7 @@ MIGRATION_1 = '''
             await queryRunner.query(`DROP TABLE "posts"`);
         }
     }
-'''
+"""
 MIGRATION_2 = """
     import { MigrationInterface, QueryRunner, Table, TableForeignKey } from "typeorm";
 
@@ -131,18 +191,25 @@ MIGRATION_2 = """
                         { name: "authorId", type: "int" },
                     ],
                     foreignKeys: [
-                        { columnNames: ["postId"], referencedTableName: "posts", referencedColumnNames: ["id"], onDelete: "SET NULL" },
+                        {
+                            columnNames: ["postId"], referencedTableName: "posts",
+                            referencedColumnNames: ["id"], onDelete: "SET NULL",
+                        },
                     ],
                 }),
                 true,
             );
             const authorFk = new TableForeignKey({
-                name: "FK_comment_author", columnNames: ["authorId"], referencedTableName: "users", referencedColumnNames: ["id"],
+                name: "FK_comment_author", columnNames: ["authorId"],
+                referencedTableName: "users", referencedColumnNames: ["id"],
             });
             await queryRunner.createForeignKey("comments", authorFk);
             await queryRunner.dropForeignKey("posts", "FK_posts_user");
             await queryRunner.createForeignKeys("posts", [
-                new TableForeignKey({ columnNames: ["userId"], referencedTableName: "users", referencedColumnNames: ["id"], onDelete: "RESTRICT" }),
+                new TableForeignKey({
+                    columnNames: ["userId"], referencedTableName: "users",
+                    referencedColumnNames: ["id"], onDelete: "RESTRICT",
+                }),
             ]);
             const table = await queryRunner.getTable("comments");
             const fk = table!.foreignKeys.find((k) => k.columnNames.indexOf("postId") !== -1);
@@ -165,12 +232,52 @@ def test_migrations_sql_and_query_runner_calls(tmp_path: Path) -> None:
     m1, m2 = "src/migrations/1700000000000-Init.ts", "src/migrations/1700000000001-Comments.ts"
     assert [m.path for m in inv.migrations] == [m1, m2]
     assert fks(inv) == {
-        ("FK_posts_user", "public.posts", ("userId",), "public.users", ("id",), "CASCADE", "NO ACTION", f"{m1}:10", "dropped"),
-        (_fk("comments", "postId"), "public.comments", ("postId",), "public.posts", ("id",), "SET NULL", "NO ACTION", f"{m2}:14", "present"),
-        ("FK_comment_author", "public.comments", ("authorId",), "public.users", ("id",), "NO ACTION", "NO ACTION", f"{m2}:22", "present"),
-        (_fk("posts", "userId"), "public.posts", ("userId",), "public.users", ("id",), "RESTRICT", "NO ACTION", f"{m2}:25", "present"),
+        (
+            "FK_posts_user",
+            "public.posts",
+            ("userId",),
+            "public.users",
+            ("id",),
+            "CASCADE",
+            "NO ACTION",
+            f"{m1}:11",
+            "dropped",
+        ),
+        (
+            _fk("comments", "postId"),
+            "public.comments",
+            ("postId",),
+            "public.posts",
+            ("id",),
+            "SET NULL",
+            "NO ACTION",
+            f"{m2}:14",
+            "present",
+        ),
+        (
+            "FK_comment_author",
+            "public.comments",
+            ("authorId",),
+            "public.users",
+            ("id",),
+            "NO ACTION",
+            "NO ACTION",
+            f"{m2}:26",
+            "present",
+        ),
+        (
+            _fk("posts", "userId"),
+            "public.posts",
+            ("userId",),
+            "public.users",
+            ("id",),
+            "RESTRICT",
+            "NO ACTION",
+            f"{m2}:29",
+            "present",
+        ),
     }
     unreadable = [(d.code, d.path, d.line) for d in inv.diagnostics]
-    assert unreadable == [("orm-unreadable", m2, 29)]
+    assert unreadable == [("orm-unreadable", m2, 36)]
     comments = next(t for t in inv.tables if t.ref.name == "comments")
     assert {c.name: c.nullable for c in comments.columns} == {"id": False, "postId": True, "authorId": False}
