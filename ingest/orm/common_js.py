@@ -3,7 +3,7 @@
 Files are parsed with tree-sitter (``tree-sitter-javascript`` / ``-typescript``), never run and
 never matched with regular expressions. :class:`JsFile` holds one parse tree and answers the
 questions the readers ask of a node: its static value as a string, an object's keys, an array's
-items, following ``const x = ...`` bindings of the same file (:meth:`JsFile.resolve`).
+items, following the ``x = ...`` bindings of the same file (:meth:`JsFile.resolve`).
 :func:`calls` lists the ``<receiver>.<method>(...)`` calls under a node in source order and
 :func:`up_bodies` the bodies of a migration's ``up`` function (never ``down``). Names follow the
 ORMs' own rules (:func:`snake_case`, :func:`camelize`, :func:`pluralize`), referential actions are
@@ -151,14 +151,24 @@ class JsFile:
     rel: str
     lang: str
     root: Node
-    bindings: dict[str, Node | None] = field(default_factory=dict)
+    bindings: dict[str, list[tuple[int, Node]]] = field(default_factory=dict)
+
+    def bound(self, name: Node) -> Node | None:
+        """The value an identifier holds where it is used: the last ``x = ...`` (or declaration) of
+        that name before it in the text, else the only one -- straight-line code, as migrations are
+        written (a value assigned in a branch is taken as if the branch ran)."""
+        found = self.bindings.get(text(name), [])
+        before = [value for at, value in found if at < name.start_byte]
+        if before:
+            return before[-1]
+        return found[0][1] if len(found) == 1 else None
 
     def resolve(self, node: Node | None, depth: int = 0) -> Node | None:
         """``node`` without wrappers, an identifier replaced by the value it is bound to (when bound once)."""
         while node is not None and node.type in _WRAPPERS and node.named_children:
             node = node.named_children[0]
         if node is not None and node.type == "identifier" and depth < 8:
-            bound = self.bindings.get(text(node))
+            bound = self.bound(node)
             if bound is not None:
                 return self.resolve(bound, depth + 1)
         return node
@@ -238,20 +248,22 @@ class JsFile:
 
 
 def parse_js(src: bytes, rel: str, lang: str) -> JsFile:
-    """Parse one file; invalid UTF-8 is replaced first. Every ``name = value`` declarator of the file
-    becomes a binding; a name declared twice is ambiguous and bound to nothing."""
+    """Parse one file; invalid UTF-8 is replaced first. Every ``name = value`` declarator and
+    assignment of the file is a binding of ``name`` from its place on (:meth:`JsFile.bound`)."""
     try:
         src.decode("utf-8")
     except UnicodeDecodeError:
         src = src.decode("utf-8", "replace").encode("utf-8")
     root = _parser(lang).parse(src).root_node
     f = JsFile(rel, lang, root)
-    query = "(variable_declarator name: (identifier) @name value: (_) @value)"
-    seen: dict[str, Node | None] = {}
+    query = """
+    (variable_declarator name: (identifier) @name value: (_) @value)
+    (assignment_expression left: (identifier) @name right: (_) @value)
+    """
     for m in matches(lang, query, root):
-        name = text(m["name"])
-        seen[name] = None if name in seen else m["value"]
-    f.bindings = seen
+        f.bindings.setdefault(text(m["name"]), []).append((m["name"].start_byte, m["value"]))
+    for found in f.bindings.values():
+        found.sort(key=lambda item: item[0])
     return f
 
 

@@ -9,7 +9,8 @@ every stack shares are read here: ``dropTable``/``dropTableIfExists``, ``renameT
 of ``queryRunner.query(...)``, ``queryInterface.sequelize.query(...)`` and ``knex.raw(...)``,
 which goes through the SQL ingester with the string's ``path:line`` (only text that starts like
 a statement that changes something: ``SELECT`` and expressions such as ``knex.raw('now()')`` are
-no migration step). A call whose table is no constant is reported (``orm-unreadable``).
+no migration step; a statement naming a ``${...}`` that is no constant is skipped). A call whose
+table is no constant is reported (``orm-unreadable``).
 
 >>> from ingest.orm.common_js import parse_js
 >>> f = parse_js(b'''export class Init1700000000000 {
@@ -30,7 +31,7 @@ from collections.abc import Callable
 
 from ingest.migrations.ops import DropTable, Op, RenameTable
 from ingest.orm import knex, sequelize_migrations, typeorm_migrations
-from ingest.orm.common_js import Call, JsFile, calls, line, sql_ops, text, up_bodies
+from ingest.orm.common_js import PLACEHOLDER, Call, JsFile, calls, line, sql_ops, text, up_bodies
 from ingest.orm.js_steps import Out, qname, schema_of
 from model.inventory import Diagnostic
 
@@ -53,8 +54,16 @@ def _sql(out: Out, c: Call) -> bool:
     resolved = out.f.resolve(node) or node
     start = line(resolved) if resolved.type in ("string", "template_string") else line(node)
     ops, diags = sql_ops(sql, out.f.rel, start, out.dialect)
-    out.ops.extend(ops)
     out.diagnostics.extend(diags)
+    for op in ops:
+        if PLACEHOLDER in repr(op):  # a name known only at run time: no guess
+            message = "the statement names a value known only at run time (${...}); skipped"
+            excerpt = " ".join(op.text.split())[:120]
+            out.diagnostics.append(
+                Diagnostic("warning", message, out.f.rel, op.line, excerpt, "orm-unreadable")
+            )
+        else:
+            out.ops.append(op)
     return True
 
 

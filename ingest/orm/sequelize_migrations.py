@@ -1,9 +1,11 @@
 """Sequelize migrations: the ``queryInterface`` calls of ``up`` -> DDL operations.
 
-* ``createTable(name, {attributes}, options)``: columns, ``primaryKey``, ``allowNull`` and inline
+* ``createTable(name, {attributes}, options)``: columns, ``primaryKey``, ``allowNull``, ``unique``
+  (``true``: the database names it; a string names a composite constraint) and inline
   ``references: { model, key }`` with ``onDelete``/``onUpdate`` (unnamed: the database names them);
 * ``addColumn(table, column, {attribute})``, ``changeColumn(table, column, {attribute})`` (its
-  ``references`` adds an unnamed key, as Sequelize's ``ALTER TABLE ... ADD FOREIGN KEY``);
+  ``references`` adds an unnamed key, as Sequelize's ``ALTER TABLE ... ADD FOREIGN KEY``, and
+  ``unique: true`` an unnamed unique constraint);
 * ``addConstraint(table, { fields, type: 'foreign key', name, references: { table, field },
   onDelete, onUpdate })`` and the older ``addConstraint(table, [fields], {...})``; unnamed, Sequelize
   calls it ``<table>_<fields>_<referenced table>_fk``; primary key, unique and check constraints are
@@ -81,6 +83,7 @@ def _create_table(out: Out, c: Call) -> bool:
     if table is None:
         return True
     columns, keys, fks = [], [], []
+    unique: dict[str | None, list[str]] = {}
     for name, value in f.obj(c.args[1]).items():
         column, attrs = _column(f, name, value)
         columns.append(column)
@@ -89,8 +92,15 @@ def _create_table(out: Out, c: Call) -> bool:
         fk = _fk(f, attrs, name, value)
         if fk is not None:
             fks.append(fk)
-    pk = (ConstraintSpec("p", None, tuple(keys)),) if keys else ()
-    out.ops.append(CreateTable(table, tuple(columns), pk, tuple(fks), line=c.line, text=text(c.node)))
+        if f.boolean(attrs.get("unique")):
+            unique.setdefault(None, []).append(name)
+        elif (group := f.string(attrs.get("unique"))) is not None:
+            unique.setdefault(group, []).append(name)
+    constraints = [ConstraintSpec("p", None, tuple(keys))] if keys else []
+    constraints += [ConstraintSpec("u", None, (n,)) for n in unique.pop(None, [])]
+    constraints += [ConstraintSpec("u", group, tuple(names)) for group, names in unique.items()]
+    op = CreateTable(table, tuple(columns), tuple(constraints), tuple(fks), line=c.line, text=text(c.node))
+    out.ops.append(op)
     return True
 
 
@@ -103,8 +113,9 @@ def _add_column(out: Out, c: Call) -> bool:
     if table is not None:
         column, attrs = _column(f, name, c.args[2])
         fk = _fk(f, attrs, name, c.args[2])
-        pk = (ConstraintSpec("p", None, (name,)),) if f.boolean(attrs.get("primaryKey")) else ()
-        out.ops.append(AddColumn(table, column, pk, (fk,) if fk else (), line=c.line, text=text(c.node)))
+        kinds = [k for k, key in (("p", "primaryKey"), ("u", "unique")) if f.boolean(attrs.get(key))]
+        keys = tuple(ConstraintSpec(k, None, (name,)) for k in kinds)
+        out.ops.append(AddColumn(table, column, keys, (fk,) if fk else (), line=c.line, text=text(c.node)))
     return True
 
 
@@ -120,6 +131,9 @@ def _change_column(out: Out, c: Call) -> bool:
         out.ops.append(
             AlterColumn(table, name, column.type or None, nullable, line=c.line, text=text(c.node))
         )
+        if f.boolean(attrs.get("unique")):
+            unique = ConstraintSpec("u", None, (name,))
+            out.ops.append(AddConstraint(table, unique, line=c.line, text=text(c.node)))
         fk = _fk(f, attrs, name, c.args[2])
         if fk is not None:
             out.ops.append(AddForeignKey(table, fk, line=c.line, text=text(c.node)))
