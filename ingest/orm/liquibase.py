@@ -154,7 +154,11 @@ class _Replay:
             return
         root = self.files.tree(path)
         for node in root.children if root is not None else []:
-            if node.tag == "property" and node.attrs.get("name"):
+            if (
+                node.tag == "property"
+                and node.attrs.get("name")
+                and _dbms_ok(node.attrs.get("dbms", ""), self.dialect)
+            ):
                 self.names.properties.setdefault(node.attrs["name"], node.attrs.get("value", ""))
         for node in root.children if root is not None else []:
             self.element(path, node)
