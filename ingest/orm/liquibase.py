@@ -7,13 +7,14 @@ its own name), with the same :class:`~ingest.migrations.replay.Replayer` as SQL 
 Masters of one folder share its database, replayed in name order.
 
 Order: the elements of a changelog in document order; ``include`` (``file``, with
-``relativeToChangelogFile``, else found from the changelog's folder, its ``resources`` root or
-the scanned root) replays the included changelog there; ``includeAll`` (``path``) every
-changelog and ``.sql`` file under that folder, in path order. A file is read once. A
-``changeSet`` gives its changes (:mod:`ingest.orm.liquibase_changes`; ``rollback`` and
-``preConditions`` are never applied) unless its ``dbms`` excludes the database; ``sql`` and
-``sqlFile`` changes and included ``.sql`` files go through the SQL ingester with their own
-``path:line``; ``property`` values fill ``${...}`` in names.
+``relativeToChangelogFile``, else found on the classpath: the changelog's ``resources`` root, the
+``src/main/resources`` of the other modules, the scanned root) replays the included changelog
+there; ``includeAll`` (``path``) every changelog and ``.sql`` file under that folder, in path order.
+A file is read once. A ``changeSet`` gives its changes (:mod:`ingest.orm.liquibase_changes`;
+``rollback`` and ``preConditions`` are never applied) unless its ``dbms`` (or a ``context`` naming
+databases, ``context="mysql"``) excludes the database; ``sql`` and ``sqlFile`` changes and included
+``.sql`` files go through the SQL ingester with their own ``path:line``; ``property`` values
+(those of this database) fill ``${...}`` in names.
 
 The database comes from the project's ``jdbc:`` URL (``application*.yml``/``.properties``,
 ``liquibase.properties`` beside ``src/main/resources``), else PostgreSQL; for PostgreSQL names
@@ -31,11 +32,11 @@ import os
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
-from ingest.migrations.files import parse_name
+from ingest.migrations.files import SKIP_DIRS, parse_name
 from ingest.migrations.ops import DropConstraint, Op
 from ingest.migrations.replay import Replayer
 from ingest.orm.common_js import sql_ops
-from ingest.orm.files import candidates, read_bytes, relative, walk
+from ingest.orm.files import BUILD_DIRS, candidates, read_bytes, relative, walk
 from ingest.orm.liquibase_changes import CHANGES, Names
 from ingest.orm.liquibase_files import LNode, UnsafeDocument, load_text
 from model.inventory import Diagnostic, Inventory, Migration, Source
@@ -55,6 +56,7 @@ class _Files:
         self.top = top
         self.trees: dict[str, LNode | None] = {}
         self.diagnostics: list[Diagnostic] = []
+        self.roots: list[str] | None = None
 
     def rel(self, path: str) -> str:
         return relative(self.top, path)
@@ -77,11 +79,25 @@ class _Files:
                 )
         return self.trees[path]
 
+    def classpath(self) -> list[str]:
+        """Every ``src/main/resources`` folder of the scanned tree: a multi-module build includes
+        the changelogs of its other modules by classpath."""
+        if self.roots is None:
+            self.roots = []
+            for directory, dirs, _ in os.walk(self.top):
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS | BUILD_DIRS)
+                if directory.endswith(os.sep + os.path.join("src", "main", "resources")):
+                    self.roots.append(directory)
+                    dirs[:] = []
+        return self.roots
+
     def resolve(self, current: str, target: str, relative_to_file: bool) -> str | None:
         """The file or folder an ``include``/``includeAll`` names, inside the scanned root."""
         target = target.removeprefix("classpath:").removeprefix("classpath*:").lstrip("/")
         here = os.path.dirname(current)
-        bases = [here] if relative_to_file else [*_resources(here, self.top), self.top, here]
+        bases = (
+            [here] if relative_to_file else [*_resources(here, self.top), *self.classpath(), self.top, here]
+        )
         for base in bases:
             path = os.path.normpath(os.path.join(base, target))
             inside = os.path.realpath(path).startswith(os.path.realpath(self.top) + os.sep)
@@ -114,6 +130,19 @@ def _dialect(path: str, top: str) -> str:
                 if data is not None and marker in data:
                     return dialect
     return "postgres"
+
+
+_DBMS_WORDS = frozenset(
+    {"postgresql", "postgres", "mysql", "mariadb", "h2", "oracle", "mssql", "hsqldb", "sqlite"}
+)
+
+
+def _context_ok(value: str, dialect: str) -> bool:
+    """A ``context`` that names databases (``context="postgresql"``, as projects that pick one
+    changeSet per database write) holds only for ours; any other context holds."""
+    words = "".join(ch if ch.isalnum() or ch == "!" else " " for ch in value.lower()).split()
+    named = [w for w in words if w.lstrip("!") in _DBMS_WORDS]
+    return not named or _dbms_ok(",".join(named), dialect)
 
 
 def _dbms_ok(value: str, dialect: str) -> bool:
@@ -179,11 +208,16 @@ class _Replay:
             else:
                 for target, _ in walk(folder, (*CHANGELOG_SUFFIXES, ".sql")):
                     self.changelog(target)
-        elif node.tag == "changeSet" and _dbms_ok(self.names.value(node, "dbms"), self.dialect):
+        elif node.tag == "changeSet" and self.applies(node):
             if rel not in self.order:
                 self.order.append(rel)
             for change in node.children:
                 self.change(path, change)
+
+    def applies(self, node: LNode) -> bool:
+        """Whether a changeSet runs on this database: its ``dbms``, and a ``context`` naming databases."""
+        context = self.names.value(node, "context") or self.names.value(node, "contextFilter")
+        return _dbms_ok(self.names.value(node, "dbms"), self.dialect) and _context_ok(context, self.dialect)
 
     def missing(self, rel: str, node: LNode, key: str) -> None:
         message = (

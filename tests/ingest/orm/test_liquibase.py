@@ -282,3 +282,40 @@ def test_mysql_project_keeps_names(tmp_path: Path) -> None:
     )
     inv, _ = ingest_liquibase(tmp_path)
     assert present(inv) == {("Posts", ("UserId",), "Users", ("Id",))}
+
+
+def test_contexts_naming_databases_and_module_classpath(tmp_path: Path) -> None:
+    """One changeSet per database chosen by context (as Apache Fineract does), and a module's
+    changelog included by classpath from another Maven module."""
+    write(
+        tmp_path,
+        {
+            "app/src/main/resources/application.properties": "url=jdbc:postgresql://db/app\n",
+            "app/src/main/resources/db/master.xml": """
+                <databaseChangeLog>
+                  <changeSet id="1" author="a" context="postgresql">
+                    <createTable tableName="accounts"><column name="id" type="bigint"/></createTable>
+                  </changeSet>
+                  <changeSet id="1" author="a" context="mysql">
+                    <createTable tableName="accounts"><column name="id" type="bigint"/></createTable>
+                  </changeSet>
+                  <include file="db/module/loans.xml" context="tenant_db AND !initial_switch"/>
+                </databaseChangeLog>
+            """,
+            "loans/src/main/resources/db/module/loans.xml": """
+                <databaseChangeLog>
+                  <changeSet id="2" author="a">
+                    <createTable tableName="loans">
+                      <column name="account_id" type="bigint">
+                        <constraints foreignKeyName="fk_loan_account" references="accounts(id)"/>
+                      </column>
+                    </createTable>
+                  </changeSet>
+                </databaseChangeLog>
+            """,
+        },
+    )
+    inv, _ = ingest_liquibase(tmp_path)
+    assert present(inv) == {("public.loans", ("account_id",), "public.accounts", ("id",))}
+    assert {m.database for m in inv.migrations} == {"app/src/main/resources/db"}
+    assert inv.diagnostics == ()
