@@ -12,6 +12,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from click.testing import CliRunner
+
+from cli import main
 from model.inventory import Inventory
 from ownership.scan import scan
 from tests.ingest.orm.orm_helpers import fks
@@ -62,6 +65,26 @@ def test_seed_001_scan_finds_the_key_and_the_copy() -> None:
     }
     _check_ownership(inv)
     assert inv.diagnostics == ()
+
+
+def test_seed_001_explain_says_why() -> None:
+    """``fkmap scan <repo> --explain user_accounts``: the copy, whose entity it is, where that is written."""
+    result = CliRunner().invoke(
+        main, ["scan", str(SEED), "--explain", "user_accounts"], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    lines = [line.strip() for line in result.output.splitlines()]
+    assert lines[:3] == [
+        "accounting-service:public.user_accounts",
+        "owner: auth-service",
+        "a local copy of auth-service's entity, held by accounting-service: "
+        "FKs into it couple to auth-service",
+    ]
+    assert lines[5].startswith(
+        "1. replica-of  auth-service  a local copy of auth-service's 'users' (written by"
+    )
+    assert "auth-service/src/models/user.model.ts:15" in lines[5]
+    assert "foreign keys: 1 in (1 cross-service, from accounting-service), 0 out" in lines
 
 
 def test_seed_001_without_migrations_reads_the_models(tmp_path: Path) -> None:
