@@ -5,7 +5,8 @@ after the SQL migrations and Prisma schemas: it adds the databases of the Sequel
 Knex projects (:mod:`ingest.orm.js_projects`) and of the Liquibase changelogs
 (:mod:`ingest.orm.liquibase`) found under the folder, each labelled with its own folder. The
 ``.sql`` files a changelog reads (``sqlFile``, ``include``) are its: a migration set made only of
-such files is dropped from the SQL part, so their tables are not counted twice.
+such files is dropped from the SQL part, so their tables are not counted twice; likewise a model
+whose table the scanned SQL migrations create maps onto that table and adds none.
 """
 
 from __future__ import annotations
@@ -58,4 +59,4 @@ def add_code_schemas(inv: Inventory, root: str | Path, follow_symlinks: bool = F
     """``inv`` (read from folder ``root``) plus the schemas its code and changelogs declare."""
     changelogs, sql_files = ingest_liquibase(root, follow_symlinks)
     inv = combine(_without_sets(inv, sql_files), changelogs)
-    return combine(inv, ingest_js(root, follow_symlinks))
+    return combine(inv, ingest_js(root, follow_symlinks, inv))

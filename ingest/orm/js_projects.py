@@ -27,8 +27,8 @@ from pathlib import Path, PurePosixPath
 
 from ingest.orm.common_js import JsFile, language_of, matches, parse_js, text
 from ingest.orm.files import candidates, read_bytes, relative
-from ingest.orm.js_replay import replay_project
-from model.inventory import Diagnostic, Inventory, Source
+from ingest.orm.js_replay import Keys, replay_project
+from model.inventory import Diagnostic, Inventory, Source, TableRef
 
 __all__ = ["JS_SUFFIXES", "ingest_js", "project_dialect", "read"]
 
@@ -145,17 +145,48 @@ def _label(top: str, folder: str) -> str:
     return (os.path.basename(top) or ".") if rel in ("", ".") else rel
 
 
-def ingest_js(root: str | Path, follow_symlinks: bool = False) -> Inventory:
+class _SqlTables:
+    """The tables SQL migration sets of the scan create, by name: which database, which keys."""
+
+    def __init__(self, inv: Inventory | None) -> None:
+        self.by_name: dict[str, list[tuple[str, set[tuple[tuple[str, ...], str]]]]] = {}
+        if inv is None:
+            return
+        keys: dict[TableRef, set[tuple[tuple[str, ...], str]]] = {}
+        for fk in inv.foreign_keys:
+            if fk.state == "present":
+                keys.setdefault(fk.table, set()).add((fk.columns, fk.ref_table.name))
+        for t in inv.tables:
+            if not t.external and t.dropped_at is None:
+                self.by_name.setdefault(t.ref.name, []).append((t.ref.database, keys.get(t.ref, set())))
+
+    def for_project(self, rel: str) -> Keys:
+        """The tables a project's models map onto: a set inside its folder, else the only one."""
+        found: Keys = {}
+        for name, sets in self.by_name.items():
+            inside = [k for db, k in sets if rel in ("", ".") or db == rel or db.startswith(rel + "/")]
+            if inside or len(sets) == 1:
+                found[name] = (inside or [sets[0][1]])[0]
+        return found
+
+
+def ingest_js(root: str | Path, follow_symlinks: bool = False, sql: Inventory | None = None) -> Inventory:
     """Every JavaScript/TypeScript project under ``root`` that declares a schema; never raises.
-    Links out of ``root`` are followed only with ``follow_symlinks``."""
+    Links out of ``root`` are followed only with ``follow_symlinks``. ``sql`` is what the SQL
+    migrations of the same folder gave: a model of a table they create adds nothing."""
     top = os.path.abspath(os.fspath(root))
     projects = _Projects(top)
     try:
         for path, rel, data in candidates(top, JS_SUFFIXES, _TRIGGERS, follow_symlinks):
             projects.add(path, rel, data)
+        tables = _SqlTables(sql)
         parts = [
             replay_project(
-                _label(top, folder), files, project_dialect(folder, files), folder in projects.snake
+                _label(top, folder),
+                files,
+                project_dialect(folder, files),
+                folder in projects.snake,
+                tables.for_project(relative(top, folder)),
             )
             for folder, files in sorted(projects.files.items())
         ]

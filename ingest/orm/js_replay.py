@@ -2,14 +2,17 @@
 
 A *project* (:mod:`ingest.orm.js_projects` finds them) is one logical database. Its migration
 files -- files whose ``up`` function makes schema calls -- are replayed in file-name order (the
-order of :func:`ingest.migrations.layout.order_key`: ``20240101120000-create-user.js``, TypeORM's
+order of :func:`ingest.migrations.files.order_key`: ``20240101120000-create-user.js``, TypeORM's
 ``1700000000000-Init.ts``) by the same :class:`~ingest.migrations.replay.Replayer` as SQL
 migrations, so drops, renames and default constraint names behave alike. Then the Sequelize
 models and TypeORM entities of every other file (:mod:`ingest.orm.js_models`): a model adds its
-table and keys unless the migrations created that table (they carry the history).
+table and keys unless migrations create that table -- the project's own, or SQL migrations of the
+scan (in the project's folder, else the only set that creates a table of that name): they carry the
+history, and the model maps onto their table.
 
 Every file that gave something is one :class:`~model.inventory.Migration` (migrations first, in
-replay order, then model files by path), so the service map sees the project's folder.
+replay order, then the model files that added a table or key, by path), so the service map sees
+the project's folder. A project with no migration file that adds no table adds nothing.
 """
 
 from __future__ import annotations
@@ -48,8 +51,8 @@ def _migration(rel: str, label: str, ordinal: int) -> Migration:
     return Migration(rel, label, ordinal, 0, version, title, timestamp)
 
 
-def _models(files: list[JsFile], snake: bool) -> tuple[ModelIndex, set[str]]:
-    """Every model of the project's files (associations and join tables applied), and their files."""
+def _models(files: list[JsFile], snake: bool) -> ModelIndex:
+    """Every model of the project's files (associations and join tables applied)."""
     defaults: dict[str, Node] = {}
     for f in files:
         defaults.update(sequelize.define_defaults(f))
@@ -70,11 +73,19 @@ def _models(files: list[JsFile], snake: bool) -> tuple[ModelIndex, set[str]]:
     joined = typeorm.join_tables(index, junctions)
     if joined:
         index = ModelIndex([*models, *joined])
-    return index, {m.path for m in index.models}
+    return index
 
 
-def replay_project(label: str, files: list[JsFile], dialect: str | None, snake: bool = False) -> Inventory:
-    """The tables, keys, migrations and diagnostics of one project (empty when it declares nothing)."""
+Keys = dict[str, set[tuple[tuple[str, ...], str]]]
+
+
+def replay_project(
+    label: str, files: list[JsFile], dialect: str | None, snake: bool = False, elsewhere: Keys | None = None
+) -> Inventory:
+    """The tables, keys, migrations and diagnostics of one project (empty when it declares nothing).
+
+    ``elsewhere`` maps the tables SQL migrations of the scan create for this project (by name, to
+    their keys: ``(columns, referenced table)``): a model of such a table adds nothing either."""
     r = Replayer(label)
     kind = dialect or "postgres"
     migrations: list[Migration] = []
@@ -95,13 +106,14 @@ def replay_project(label: str, files: list[JsFile], dialect: str | None, snake: 
         for op in ops:
             r.apply(op)
         migrations.append(_migration(f.rel, label, len(migrations)))
-    created: dict[str, set[tuple[tuple[str, ...], str]]] = {}
+    created: Keys = dict(elsewhere or {})
     for (schema, name), t in r.live.items():
         if not t.external:
             keys = {(k.columns, k.ref.name) for k in t.fks.values() if k.dropped_at is None}
             created[name] = created[f"{schema}.{name}"] = keys
-    index, model_files = _models(others, snake)
+    index = _models(others, snake)
     ops_of_models, notes = model_ops(index, created)
+    model_files = {path for path, _ in ops_of_models}
     for path, op in ops_of_models:
         r.begin_file(path, dialect=kind)
         r.apply(op)
@@ -113,7 +125,7 @@ def replay_project(label: str, files: list[JsFile], dialect: str | None, snake: 
                 r.add_diagnostic(d)
             migrations.append(_migration(f.rel, label, len(migrations)))
     tables, fks, diagnostics = r.result()
-    if not migrations:
+    if not steps and not tables:
         return Inventory()
     return Inventory(
         tables=tables,

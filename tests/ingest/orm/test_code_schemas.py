@@ -96,3 +96,46 @@ def test_readers_never_raise(text: str) -> None:
     for name in ("c.xml", "c.yaml"):
         with contextlib.suppress(UnsafeDocument):
             load_text(name, text)
+
+
+def test_models_map_onto_tables_the_sql_migrations_create(tmp_path: Path) -> None:
+    """Entities of tables a shared SQL folder creates add no second copy; a table only a model
+    declares is added; a key only the model states is a note."""
+    write(
+        tmp_path,
+        {
+            "legacy/migrations/001_init.sql": """
+                CREATE TABLE users (id uuid PRIMARY KEY);
+                CREATE TABLE posts (id uuid PRIMARY KEY, author_id uuid REFERENCES users (id));
+            """,
+            "services/content/package.json": '{"name": "content"}',
+            "services/content/src/entities.ts": """
+                @Entity("posts")
+                export class Post {
+                  @PrimaryGeneratedColumn("uuid") id: string;
+                  @ManyToOne(() => User) @JoinColumn({ name: "author_id" }) author: User;
+                  @ManyToOne(() => User) @JoinColumn({ name: "editor_id" }) editor: User;
+                }
+                @Entity("users") export class User { @PrimaryGeneratedColumn("uuid") id: string; }
+                @Entity("drafts")
+                export class Draft {
+                  @PrimaryGeneratedColumn("uuid") id: string;
+                  @ManyToOne(() => Post) @JoinColumn({ name: "post_id" }) post: Post;
+                }
+            """,
+        },
+    )
+    inv = read_source(str(tmp_path))
+    tables = sorted((t.ref.database, t.ref.name, t.external) for t in inv.tables)
+    assert tables == [
+        ("legacy/migrations", "posts", False),
+        ("legacy/migrations", "users", False),
+        ("services/content", "drafts", False),
+        ("services/content", "posts", True),
+    ]
+    assert present(inv) == {
+        ("public.posts", ("author_id",), "public.users", ("id",)),
+        ("public.drafts", ("post_id",), "public.posts", ("id",)),
+    }
+    notes = [(d.code, d.path, d.line) for d in inv.diagnostics if d.code == "orm-drift"]
+    assert notes == [("orm-drift", "services/content/src/entities.ts", 5)]
