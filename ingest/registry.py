@@ -11,8 +11,11 @@
   it without its password -- :mod:`ingest.catalogs.other_url`;
 * ``saved``: an existing ``.json`` file, a saved scan -- :mod:`ingest.saved`;
 * ``prisma``: an existing ``.prisma`` file -- :mod:`ingest.prisma.read`;
+* ``js-orm``: an existing ``.js``/``.ts`` file, Sequelize/TypeORM models or a Sequelize/TypeORM/Knex
+  migration -- :mod:`ingest.orm.js_projects`;
+* ``liquibase``: an existing ``.xml``/``.yaml`` file, a Liquibase changelog -- :mod:`ingest.orm.liquibase`;
 * ``migrations``: anything else, a migration folder or ``.sql`` file --
-  :mod:`ingest.migrations.sets` (with the Prisma schemas of a folder).
+  :mod:`ingest.migrations.sets` (with the Prisma schemas and the schemas in code of a folder).
 
 Options beyond ``dialect`` go to the readers that name them in ``options``:
 ``follow_symlinks`` (follow symbolic links out of a scanned folder) to ``migrations``.
@@ -34,7 +37,7 @@ Adding a kind of source
 Examples
 --------
 >>> [r.name for r in READERS]
-['postgres', 'mysql', 'sqlite', 'other-url', 'saved', 'prisma', 'migrations']
+['postgres', 'mysql', 'sqlite', 'other-url', 'saved', 'prisma', 'js-orm', 'liquibase', 'migrations']
 >>> reader_for("mariadb://app@db/shop").name, reader_for("services/auth/migrations").name
 ('mysql', 'migrations')
 >>> [(d.severity, d.code) for d in read_source("/nonexistent/fkmap/source").diagnostics]
@@ -52,6 +55,7 @@ from types import ModuleType
 from ingest.catalogs.mysql_dsn import is_mysql_dsn
 from ingest.catalogs.sqlite_url import is_sqlite_url
 from ingest.dsn import is_postgres_source, is_url, mask_dsn
+from ingest.orm.kinds import is_changelog_file, is_js_file
 from model.inventory import Diagnostic, Inventory, Source
 
 __all__ = [
@@ -134,6 +138,8 @@ READERS: tuple[Reader, ...] = (
     Reader("other-url", is_url, "ingest.catalogs.other_url", database=True),
     Reader("saved", existing_file(".json"), "ingest.saved"),
     Reader("prisma", existing_file(".prisma"), "ingest.prisma.read"),
+    Reader("js-orm", is_js_file, "ingest.orm.js_projects"),
+    Reader("liquibase", is_changelog_file, "ingest.orm.liquibase"),
     Reader("migrations", _any_path, "ingest.migrations.sets", options=("follow_symlinks",)),
 )
 

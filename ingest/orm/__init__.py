@@ -1,0 +1,1 @@
+"""Schemas declared in code: ORM models and migrations read statically into the neutral model."""
