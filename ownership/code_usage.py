@@ -5,8 +5,9 @@
 name (only units of kind ``service`` count), then answers three questions:
 
 * :meth:`CodeUsage.owner` -- the service that writes a table (``code-write``),
-  else the single service that reads it (``code-read``), leaving out services
-  that hold their own table of that name (they write their copy); several writers is a
+  else the single service that reads it (``code-read``); when a service that
+  holds no table of that name writes it, the services that hold their own
+  (a copy they write) are left out; several writers is a
   conflict: a warning names every side with its ``path:line`` and the one with
   the most writes wins, then the first by name;
 * :meth:`CodeUsage.shared_access` -- every service other than the owner that
@@ -141,7 +142,8 @@ class CodeUsage:
         """Code evidence for ``t``: writers (most writes first), else readers; the decisive one if any."""
         uses = self.uses.get(self.name_of(t.ref), {})
         own_copies = self.held.get(t.ref.name.lower(), set()) - {self.home(t)}
-        if any(s not in own_copies for s in uses):  # a service writing its own copy says nothing here
+        if any(u.writes and s not in own_copies for s, u in uses.items()):
+            # another service writes it too: a service writing its own copy says nothing of this one
             uses = {s: u for s, u in uses.items() if s not in own_copies}
         writers = sorted(((s, u) for s, u in uses.items() if u.writes), key=lambda su: (-su[1].writes, su[0]))
         if writers:

@@ -5,8 +5,9 @@ Files read: Rust ``.rs``, Go ``.go``, TypeScript ``.ts/.mts/.cts/.tsx``, JavaScr
 (declarations ``.d.ts`` and minified ``.min.js`` are not). Skipped folders: those of
 :data:`ownership.units.SKIP_DIRS`, hidden ones, and migration folders (``migrations``,
 ``migration``, ``migrate``, ``alembic``): migrations are schema, read by the migration scan, not
-usage. Symbolic links are not followed; the walk stops at depth 32. A file over
-:data:`MAX_FILE_BYTES` is not read (one ``info`` diagnostic, code ``file-too-large``); a parsed
+usage; test folders and test files (:data:`TEST_DIRS`, ``*_test.go``, ``*.spec.ts``...): what a
+test does to a table says nothing of who owns it. Symbolic links are not followed; the walk stops
+at depth 32. A file over :data:`MAX_FILE_BYTES` is not read (one ``info`` diagnostic, code ``file-too-large``); a parsed
 file with a syntax error gives one ``warning`` (code ``parse-error``) and what its parse tree still
 holds. Nothing is ever executed.
 
@@ -46,6 +47,13 @@ __all__ = ["LANGUAGES", "MAX_FILE_BYTES", "MIGRATION_DIRS", "code_files", "scan_
 MAX_FILE_BYTES = 1 << 20
 #: Folders holding migrations: schema, not usage.
 MIGRATION_DIRS = frozenset({"migrations", "migration", "migrate", "alembic"})
+#: Folders of tests and benchmarks: what test code does to a table says nothing of who owns it.
+TEST_DIRS = frozenset(
+    {"test", "tests", "__tests__", "spec", "specs", "e2e", "fixtures", "testdata", "mocks", "benches"}
+)
+#: Test files by name (``*_test.go``, ``*.test.ts``, ``*.spec.js``, ``test_*.py``, ``*Test.java``...).
+_TEST_FILE_SUFFIXES = ("_test.go", "_test.py", "_spec.rb", "Test.java", "Tests.java", "_test.rs")
+_TEST_FILE_MARKS = (".test.", ".spec.")
 _MAX_DEPTH = 32
 #: Reader language by file suffix.
 LANGUAGES = {
@@ -94,15 +102,28 @@ def code_files(root: Path) -> Iterator[tuple[str, str, int]]:
             path = f"{rel}/{entry.name}" if rel else entry.name
             if entry.is_dir(follow_symlinks=False):
                 skipped = (
-                    entry.name.startswith(".") or entry.name in SKIP_DIRS or entry.name in MIGRATION_DIRS
+                    entry.name.startswith(".")
+                    or entry.name in SKIP_DIRS
+                    or entry.name in MIGRATION_DIRS
+                    or entry.name in TEST_DIRS
                 )
                 if not skipped and depth < _MAX_DEPTH:
                     subdirs.append((path, depth + 1))
-            elif entry.is_file(follow_symlinks=False) and not entry.name.endswith(_SKIP_SUFFIXES):
+            elif entry.is_file(follow_symlinks=False) and not _skipped_file(entry.name):
                 lang = LANGUAGES.get(os.path.splitext(entry.name)[1])
                 if lang is not None:
                     yield path, lang, entry.stat(follow_symlinks=False).st_size
         stack.extend(reversed(subdirs))
+
+
+def _skipped_file(name: str) -> bool:
+    """Declaration files, minified bundles and test files are not read."""
+    return (
+        name.endswith(_SKIP_SUFFIXES)
+        or name.endswith(_TEST_FILE_SUFFIXES)
+        or any(mark in name for mark in _TEST_FILE_MARKS)
+        or (name.startswith("test_") and name.endswith(".py"))
+    )
 
 
 def _too_large(rel: str, size: int) -> Diagnostic:

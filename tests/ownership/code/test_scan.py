@@ -73,12 +73,12 @@ def test_skip_rules(make_tree: Make) -> None:
     files |= {f"{d}/x.js": sql for d in ("migrations", "db/migrate", "src/migration", "alembic/versions")}
     files |= {"a.d.ts": sql, "b.min.js": sql, "c.txt": sql, "d.sql": "DELETE FROM t", "e.JS": sql}
     files |= {"fixtures/ok.js": sql, "tests/fixtures/ok.ts": sql, "src/index.ts": sql}
+    # test code: what a test does to a table says nothing of who owns it
+    files |= {"src/db_test.go": sql, "src/db.test.ts": sql, "src/db.spec.js": sql, "src/test_db.py": sql}
+    files |= {"src/DbTest.java": sql, "spec/db_spec.rb": sql, "e2e/x.ts": sql, "src/tests/x.rs": sql}
+    files |= {"src/contest.py": sql}
     root = make_tree("r", files)
-    assert [rel for rel, _, _ in code_files(root)] == [
-        "fixtures/ok.js",
-        "src/index.ts",
-        "tests/fixtures/ok.ts",
-    ]
+    assert [rel for rel, _, _ in code_files(root)] == ["src/contest.py", "src/index.ts"]
 
 
 def test_symlinks_are_not_followed(make_tree: Make) -> None:
