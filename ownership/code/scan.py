@@ -7,9 +7,9 @@ Files read: Rust ``.rs``, Go ``.go``, TypeScript ``.ts/.mts/.cts/.tsx``, JavaScr
 ``migration``, ``migrate``, ``alembic``): migrations are schema, read by the migration scan, not
 usage; test folders and test files (:data:`TEST_DIRS`, ``*_test.go``, ``*.spec.ts``...): what a
 test does to a table says nothing of who owns it. Symbolic links are not followed; the walk stops
-at depth 32. A file over :data:`MAX_FILE_BYTES` is not read (one ``info`` diagnostic, code ``file-too-large``); a parsed
-file with a syntax error gives one ``warning`` (code ``parse-error``) and what its parse tree still
-holds. Nothing is ever executed.
+at depth 32. A file over :data:`MAX_FILE_BYTES` is not read (one ``info`` diagnostic, code
+``file-too-large``); a parsed file with a syntax error gives one ``warning`` (code ``parse-error``)
+and what its parse tree still holds. Nothing is ever executed.
 
 Passes: first every file is read, and parsed unless :mod:`~ownership.code.gate` shows it holds no
 SQL, declaration or driver call; the files skipped only for want of those are read again, and
