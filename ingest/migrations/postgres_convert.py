@@ -2,8 +2,8 @@
 
 :func:`convert` maps a statement node (``{"CreateStmt": {...}}``) to
 :mod:`ingest.migrations.ops`; :class:`Ctx` maps the node's byte ``location`` values back to
-file lines. :func:`is_relevant` is the cheap test that keeps statements which
-cannot change tables or keys away from the parser. :mod:`ingest.migrations.postgres` drives it.
+file lines. :func:`is_relevant` is the cheap test that sends statements which
+cannot change tables or keys to a syntax check only. :mod:`ingest.migrations.postgres` drives it.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from ingest.migrations.postgres_do import replay_do_body
 from ingest.migrations.postgres_nodes import Ctx, Node, column, constraint, fk, qname, strs, type_name
 from model.inventory import Column
 
-__all__ = ["Ctx", "Node", "convert", "is_relevant", "needs_syntax_check", "split_search_path"]
+__all__ = ["Ctx", "Node", "convert", "is_relevant", "split_search_path"]
 
 
 _RELEVANT = re.compile(
@@ -39,22 +39,6 @@ _ALTER_RELEVANT = re.compile(
     r"(?i)\b(?:ADD|DROP|RENAME|SCHEMA|VALIDATE|ATTACH|DETACH|TYPE|NULL|ALTER\s+CONSTRAINT)\b"
 )
 _HEADS = ("CREATE", "ALTER", "DROP", "SET", "RESET", "SELECT", "DO")
-_FIRST_WORD = re.compile(r"\(*\s*([A-Za-z]+)")
-_COMMANDS = frozenset(
-    {
-        *("ABORT", "ALTER", "ANALYZE", "ANALYSE", "BEGIN", "CALL", "CHECKPOINT", "CLOSE", "CLUSTER"),
-        *("COMMENT", "COMMIT", "COPY", "CREATE", "DEALLOCATE", "DECLARE", "DELETE", "DISCARD", "DO"),
-        *("DROP", "END", "EXECUTE", "EXPLAIN", "FETCH", "GRANT", "IMPORT", "INSERT", "LISTEN", "LOAD"),
-        *("LOCK", "MERGE", "MOVE", "NOTIFY", "PREPARE", "REASSIGN", "REFRESH", "REINDEX", "RELEASE"),
-        *("RESET", "REVOKE", "ROLLBACK", "SAVEPOINT", "SECURITY", "SELECT", "SET", "SHOW", "START"),
-        *("TABLE", "TRUNCATE", "UNLISTEN", "UPDATE", "VACUUM", "VALUES", "WITH"),
-    }
-)
-_FK_WORDS = re.compile(r"(?i)\b(?:REFERENCES|FOREIGN\s+KEY)\b")
-_BODY_HOLDERS = re.compile(
-    r"(?is)(?:CREATE|ALTER)\s+(?:OR\s+REPLACE\s+)?(?:(?:CONSTRAINT|EVENT)\s+)?"
-    r"(?:FUNCTION|PROCEDURE|TRIGGER|RULE|VIEW|MATERIALIZED\s+VIEW|RECURSIVE\s+VIEW|AGGREGATE|POLICY)\b"
-)
 _DDL_HINT = re.compile(r"(?i)\b(?:ALTER|CREATE|DROP|EXECUTE|RENAME|SET)\b")
 _LIKE_INDEXES = 1 << 6
 
@@ -73,27 +57,6 @@ def is_relevant(text: str) -> bool:
     if m is None:
         return False
     return m.group(0)[:1] not in "aA" or bool(_ALTER_RELEVANT.search(text, m.end()))
-
-
-def needs_syntax_check(text: str) -> bool:
-    """Whether a statement :func:`is_relevant` skipped should still be parsed, to report errors.
-
-    True when it starts with no PostgreSQL command word (a typo such as ``CREAT TABLE``,
-    another dialect's syntax), or is a ``CREATE``/``ALTER`` that mentions ``REFERENCES``
-    or ``FOREIGN KEY`` but is no function, trigger, rule or view (``CREATE TABEL``).
-
-    >>> needs_syntax_check("CREAT TABLE t (id int)"), needs_syntax_check("INSERT INTO t VALUES (1)")
-    (True, False)
-    >>> needs_syntax_check("CREATE TABEL t (u int REFERENCES users)")
-    True
-    >>> needs_syntax_check("CREATE FUNCTION f() RETURNS void AS $$ ALTER TABLE t ADD FOREIGN KEY $$")
-    False
-    """
-    m = _FIRST_WORD.match(text)
-    word = m.group(1).upper() if m else ""
-    if word not in _COMMANDS:
-        return True
-    return word in ("CREATE", "ALTER") and bool(_FK_WORDS.search(text)) and not _BODY_HOLDERS.match(text)
 
 
 # ---------------------------------------------------------------------------- statements

@@ -18,11 +18,15 @@ identifier, a comment or a function body:
   with backslash escapes, ``#`` and ``-- `` comments, and ``DELIMITER //``
   lines that change the terminator (they produce no statement).
 
-Statements that hold nothing but comments are dropped. An unterminated string,
-comment or dollar quote swallows the rest of the text into one final statement,
-so the parser reports the error. The scanner jumps between interesting
-characters with compiled regular expressions (possessive, so they never
-backtrack), which keeps a 10 MB dump well under a second.
+Statements that hold nothing but comments are dropped. A broken statement -- an
+unterminated string, quoted identifier or dollar quote, a parenthesis or ``BEGIN
+ATOMIC`` block still open at the end of the text -- ends at the next ``;`` (the
+clients would send the rest of the file with it, which the server rejects whole),
+and its :attr:`Statement.error` says what and where, so it is reported without
+being parsed and every later statement is still read. An unterminated comment
+(nested ``/* /* */`` in PostgreSQL) takes the rest of the file, as in the servers.
+The scanner jumps between interesting characters with compiled regular expressions
+(possessive, so they never backtrack), which keeps a 10 MB dump well under a second.
 
 Examples
 --------
@@ -37,18 +41,21 @@ Examples
 >>> mysql = "DELIMITER //\nCREATE PROCEDURE p() BEGIN SELECT 1; END//\n"
 >>> [s.text for s in split_statements(mysql, dialect="mysql")]
 ['CREATE PROCEDURE p() BEGIN SELECT 1; END']
+>>> [(s.text, s.error) for s in split_statements("INSERT INTO t VALUES (1;\nSELECT 2;")]
+[('INSERT INTO t VALUES (1', "unclosed parenthesis on line 1; read up to the next ';'"), ('SELECT 2', '')]
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 from ingest.migrations.possessive import compile_possessive
 from ingest.migrations.split_lex import Output, Statement, match_at, span_at
-from ingest.migrations.split_pg import split_postgres
+from ingest.migrations.split_pg import RECOVERY_PASSES, iter_postgres
 
-__all__ = ["MYSQL_DIALECTS", "Statement", "split_statements"]
+__all__ = ["MYSQL_DIALECTS", "Statement", "iter_statements", "split_statements"]
 
 #: Dialect names split with the MySQL client's rules; every other name uses psql's.
 MYSQL_DIALECTS = frozenset({"mysql", "mariadb"})
@@ -96,18 +103,32 @@ def split_statements(text: str, *, dialect: str = "postgres") -> list[Statement]
     >>> [s.text for s in split_statements("COPY t (a) FROM stdin;\\n1;2\\n\\\\.\\nSELECT 2;")]
     ['COPY t (a) FROM stdin', 'SELECT 2']
     """
+    return list(iter_statements(text, dialect=dialect))
+
+
+def iter_statements(text: str, *, dialect: str = "postgres") -> Iterator[Statement]:
+    """:func:`split_statements` one statement at a time (the list is never held)."""
     if not isinstance(text, str):
-        return []
+        return iter(())
     if dialect.lower() in MYSQL_DIALECTS:
-        return _split_mysql(text)
-    return split_postgres(text)
+        return _iter_mysql(text)
+    return iter_postgres(text)
 
 
-def _split_mysql(text: str) -> list[Statement]:
+_MY_UNTERMINATED = {
+    "'": "unterminated quoted string",
+    '"': "unterminated quoted string",
+    "`": "unterminated quoted identifier",
+    "/": "unterminated /* comment",
+}
+
+
+def _iter_mysql(text: str) -> Iterator[Statement]:
     out = Output(text)
     n = len(text)
     delimiter = ";"
     pattern = _my_next(delimiter)
+    budget = RECOVERY_PASSES * n  # characters a broken statement may still cost to recover from
     pos = 1 if text.startswith("\ufeff") else 0
     last = -1
     while pos < n:
@@ -128,8 +149,21 @@ def _split_mysql(text: str) -> list[Statement]:
                 pattern = _my_next(delimiter)
             pos = command.end()
             continue
-        if not text.startswith(delimiter, end):
-            end = n  # an unterminated string, identifier or comment runs to the end
-        out.emit(start, end)
+        problem = None
+        if end < n and not text.startswith(delimiter, end):  # an unterminated token at end
+            budget -= n - start
+            problem, end = _my_broken(text, end, delimiter, budget)
+        statement = out.make(start, end, problem=problem)
+        if statement is not None:
+            yield statement
         pos = end + len(delimiter)
-    return out.statements
+
+
+def _my_broken(text: str, at: int, delimiter: str, budget: int) -> tuple[tuple[str, int, str], int]:
+    """A statement broken by the unterminated token at ``at`` ends at the next delimiter
+    (a comment, or one past the recovery budget, at the end of the text): its problem and end."""
+    what = _MY_UNTERMINATED.get(text[at], "unterminated token")
+    cut = -1 if text[at] == "/" or budget < 0 else text.find(delimiter, at + 1)
+    if cut < 0:
+        return (what, at, "; the rest of the file belongs to it"), len(text)
+    return (what, at, f"; read up to the next {delimiter!r}"), cut

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["BLOCK_COMMENT", "LINE_COMMENT", "Output", "Statement", "end_at", "match_at", "span_at"]
+__all__ = ["BLOCK_COMMENT", "LINE_COMMENT", "Output", "Problem", "Statement", "end_at", "match_at", "span_at"]
 
 LINE_COMMENT = r"--[^\n]*+"
 # A block comment without nested "/*"; nested or unterminated ones stop the fast scan.
@@ -27,31 +27,46 @@ class Statement:
     ``text`` has no trailing terminator and no surrounding whitespace. ``line``
     (1-based) and ``offset`` (0-based, in characters) locate its first
     significant character. ``kind`` is ``'meta'`` for a psql meta-command such as
-    ``\\connect db``, else ``'sql'``.
+    ``\\connect db``, else ``'sql'``. ``error`` is set when the splitter already
+    knows the statement is broken (an unterminated string, quoted identifier,
+    dollar quote or comment, an unclosed parenthesis): what, where, and where the
+    statement was cut so that the next ones are still read. Such a statement is
+    reported, never parsed.
     """
 
     text: str
     line: int
     offset: int
     kind: Literal["sql", "meta"] = "sql"
+    error: str = ""
+
+
+#: A broken statement's problem: (what, offset of the offending token, how it was cut).
+Problem = tuple[str, int, str]
 
 
 class Output:
-    """Collects statements and counts lines incrementally (offsets only grow)."""
+    """Makes the statements of one text, counting lines incrementally (offsets only grow)."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.statements: list[Statement] = []
         self._line = 1
         self._line_pos = 0
 
-    def emit(self, start: int, end: int, kind: Literal["sql", "meta"] = "sql") -> str:
+    def make(
+        self, start: int, end: int, kind: Literal["sql", "meta"] = "sql", *, problem: Problem | None = None
+    ) -> Statement | None:
+        """The statement ``text[start:end]``; None when it is blank."""
         body = self.text[start:end].rstrip()
-        if body:
-            self._line += self.text.count("\n", self._line_pos, start)
-            self._line_pos = start
-            self.statements.append(Statement(body, self._line, start, kind))
-        return body
+        if not body:
+            return None
+        self._line += self.text.count("\n", self._line_pos, start)
+        self._line_pos = start
+        error = ""
+        if problem is not None:
+            what, at, cut = problem
+            error = f"{what} on line {self._line + self.text.count(chr(10), start, at)}{cut}"
+        return Statement(body, self._line, start, kind, error)
 
 
 def match_at(pattern: re.Pattern[str], text: str, pos: int) -> re.Match[str] | None:

@@ -4,18 +4,31 @@ psql's rules (see :mod:`ingest.migrations.split`): strings, ``E''`` strings, quo
 identifiers, dollar quotes, nested block comments, ``;`` inside parentheses and
 ``BEGIN ATOMIC ... END`` bodies, psql meta-commands and ``COPY ... FROM stdin`` data.
 A fast compiled pattern finds most statements; the rest take the precise scan.
+
+A broken statement -- an unterminated string, quoted identifier or dollar quote, a
+parenthesis or ``BEGIN`` block still open at the end -- is cut at the next ``;``
+(psql would send the rest of the file as one statement, which the server rejects) and
+flagged (:attr:`~ingest.migrations.split_lex.Statement.error`), so the statements after
+it are still read. Finding that a token is unterminated takes a scan to the end of the
+text: after :data:`RECOVERY_PASSES` such scans' worth of text, or at an unterminated
+nested comment, the broken statement takes the rest of the file, so the time stays
+linear.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from ingest.migrations.possessive import compile_possessive
 from ingest.migrations.split_lex import BLOCK_COMMENT as _BLOCK_COMMENT
 from ingest.migrations.split_lex import LINE_COMMENT as _LINE_COMMENT
-from ingest.migrations.split_lex import Output, Statement, end_at, match_at, span_at
+from ingest.migrations.split_lex import Output, Problem, Statement, end_at, match_at, span_at
 
-__all__ = ["split_postgres"]
+__all__ = ["RECOVERY_PASSES", "iter_postgres"]
+
+#: How many times the text may be rescanned to the end to recover from broken statements.
+RECOVERY_PASSES = 4
 
 _NESTED = re.compile(r"/\*|\*/")
 _COPY_STDIN = re.compile(r"\\?copy\s.*?\bfrom\s+stdin\b", re.IGNORECASE | re.DOTALL)
@@ -72,6 +85,21 @@ _PG_BEGIN = re.compile(r"(?<![\w$])begin(?![\w$])", re.IGNORECASE)
 _IDENT_CHAR = re.compile(r"[\w$]")
 
 
+#: What an unterminated token is, by its first character (PostgreSQL's words).
+_UNTERMINATED = {
+    "'": "unterminated quoted string",
+    '"': "unterminated quoted identifier",
+    "$": "unterminated dollar-quoted string",
+    "/": "unterminated /* comment",
+}
+_UP_TO_SEMICOLON = "; read up to the next ';'"
+_TO_THE_END = "; the rest of the file belongs to it"
+_NESTING = " (comments nest in PostgreSQL: each /* needs its own */)"
+_NO_MORE = " (too many broken statements before it to read on)"
+#: (end of the statement's text, position to resume at, ended by ';', problem or None)
+_Scan = tuple[int, int, bool, "Problem | None"]
+
+
 def _skip_nested_comment(text: str, pos: int) -> int:
     """End of the (possibly nested) block comment opening at ``pos``; -1 if unterminated."""
     depth = 0
@@ -99,7 +127,7 @@ def _is_copy_from_stdin(text: str, start: int, body: str) -> bool:
 
 
 def _pg_hard(text: str, pos: int) -> int:
-    """Skip the token at ``pos`` that the fast pattern left; len(text) if it is unterminated."""
+    """Skip the token at ``pos`` that the fast pattern left; -1 if it is unterminated."""
     c = text[pos]
     end = -1
     if c == "'":
@@ -108,117 +136,168 @@ def _pg_hard(text: str, pos: int) -> int:
         end = m.end() if m else -1
     elif c == "/" and text.startswith("/*", pos):
         end = _skip_nested_comment(text, pos)
-    elif c == "$" and (tag := _PG_DOLLAR_TAG.match(text, pos)) is not None:
+    elif c == "$" and (tag := match_at(_PG_DOLLAR_TAG, text, pos)) is not None:
         close = text.find(tag.group(), tag.end())
         end = close + len(tag.group()) if close >= 0 else -1
     elif c != '"':  # a terminated "identifier" never stops the fast pattern
         return pos + 1
-    return len(text) if end < 0 else max(end, pos + 1)
+    return -1 if end < 0 else max(end, pos + 1)
 
 
-def _pg_statement(text: str, start: int, pos: int) -> tuple[int, int, bool]:
-    """Finish the statement at ``start`` whose fast scan stopped at ``pos``.
+class _Scanner:
+    """One PostgreSQL text on its way to statements, with what recovering from broken
+    statements may still cost (characters rescanned)."""
 
-    Returns (end of its text, position to resume at, ended by ';').
-    """
-    n = len(text)
-    last = -1
-    while pos < n:
-        pos = max(pos, last + 1)  # forward progress, whatever the regex engine returns
-        if pos >= n:
-            break
-        last = pos
-        c = text[pos]
-        if c == ";":
-            if _PG_ROUTINE.match(text, start) and _PG_BEGIN.search(text, start, pos):
-                return _pg_statement_precise(text, start)
-            return pos, pos + 1, True
-        if c == "\\":
-            return pos, pos, False
-        if c == "(":  # unclosed or nested too deep for the fast pattern
-            return _pg_statement_precise(text, start)
-        after = _pg_hard(text, pos)
-        pos = end_at(match_at(_PG_BODY, text, after), after)
-    return n, n, False
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.n = len(text)
+        self.budget = RECOVERY_PASSES * self.n
 
+    def broken(self, start: int, at: int, what: str = "", cut_from: int = -1) -> _Scan:
+        """The statement at ``start`` is broken by the token at ``at`` (or the construct
+        ``what`` opened there): it ends at the first ';' from ``cut_from`` (default: after
+        the token), or takes the rest of the text."""
+        text, n = self.text, self.n
+        what = what or _UNTERMINATED.get(text[at], "unterminated token")
+        self.budget -= n - start  # finding it broken took a scan to the end
+        if text.startswith("/*", at):
+            return n, n, False, (what, at, _TO_THE_END + _NESTING)
+        semi = text.find(";", at + 1 if cut_from < 0 else cut_from)
+        if semi < 0 or self.budget < 0:
+            return n, n, False, (what, at, _TO_THE_END + ("" if semi < 0 else _NO_MORE))
+        return semi, semi + 1, False, (what, at, _UP_TO_SEMICOLON)
 
-def _pg_statement_precise(text: str, start: int) -> tuple[int, int, bool]:
-    """Like :func:`_pg_statement`, ignoring ';' inside parentheses and BEGIN ATOMIC ... END (psql's rule)."""
-    n = len(text)
-    routine = _PG_ROUTINE.match(text, start) is not None
-    parens = blocks = 0
-    pos = start
-    last = -1
-    while True:
-        pos = end_at(match_at(_PG_BODY_PRECISE, text, pos), pos)
-        if pos <= last:  # forward progress, whatever the regex engine returns
-            pos = last + 1
-        last = pos
-        if pos >= n:
-            return n, n, False
-        c = text[pos]
-        if c == ";":
-            if parens == 0 and blocks == 0:
-                return pos, pos + 1, True
-            pos += 1
-        elif c == "(":
-            parens += 1
-            pos += 1
-        elif c == ")":
-            parens = max(0, parens - 1)
-            pos += 1
-        elif c == "\\":
-            return pos, pos, False
-        elif (kw := _PG_KEYWORD_AT.match(text, pos)) is not None:
-            word = kw.group().lower()
-            if routine and parens == 0:
-                if word == "begin" or (word == "case" and blocks >= 1):
-                    blocks += 1
-                elif word == "end" and blocks > 0:
-                    blocks -= 1
-            pos = max(kw.end(), pos + 1)
-        else:
-            pos = _pg_hard(text, pos)
-
-
-def split_postgres(text: str) -> list[Statement]:
-    """The statements of a PostgreSQL script (see :func:`ingest.migrations.split.split_statements`)."""
-    out = Output(text)
-    n = len(text)
-    pos = 1 if text.startswith("\ufeff") else 0
-    last = -1
-    while pos < n:
-        if pos <= last:  # forward progress, whatever the regex engine returns
-            pos = last + 1
+    def statement(self, start: int, pos: int) -> _Scan:
+        """Finish the statement at ``start`` whose fast scan stopped at ``pos``."""
+        text, n = self.text, self.n
+        last = -1
+        while pos < n:
+            pos = max(pos, last + 1)  # forward progress, whatever the regex engine returns
             if pos >= n:
                 break
-        last = pos
-        start, end = span_at(match_at(_PG_NEXT, text, pos), pos)
-        if start >= n:
-            break
-        c = text[end] if end < n else ""
-        if start == end:  # the statement would begin with a character the fast pattern left
+            last = pos
+            c = text[pos]
             if c == ";":
-                pos = end + 1
-                continue
-            if c == "\\":  # psql meta-command: to the end of the line
-                eol = text.find("\n", start)
-                eol = n if eol < 0 else eol
-                body = out.emit(start, eol, "meta")
-                pos = _skip_copy_data(text, eol) if _is_copy_from_stdin(text, start, body) else eol + 1
-                continue
-            if c == "/":  # a nested or unterminated comment before the statement
-                pos = _skip_nested_comment(text, start)
-                if pos < 0:
-                    out.emit(start, n)
+                if _PG_ROUTINE.match(text, start) and _PG_BEGIN.search(text, start, pos):
+                    return self.precise(start)
+                return pos, pos + 1, True, None
+            if c == "\\":
+                return pos, pos, False, None
+            if c == "(":  # unclosed or nested too deep for the fast pattern
+                return self.precise(start)
+            after = _pg_hard(text, pos)
+            if after < 0:
+                return self.broken(start, pos)
+            pos = end_at(match_at(_PG_BODY, text, after), after)
+        return n, n, False, None
+
+    def precise(self, start: int) -> _Scan:
+        """Like :meth:`statement`, ignoring ';' inside parentheses and BEGIN ATOMIC ... END
+        (psql's rule). When the text ends with one still open, the statement is broken:
+        it ends at the first ';' so ignored."""
+        text, n = self.text, self.n
+        routine = _PG_ROUTINE.match(text, start) is not None
+        parens = blocks = 0
+        first_semi = opened = -1  # the first ';' ignored; where the outermost open construct began
+        pos, last = start, -1
+        while True:
+            pos = end_at(match_at(_PG_BODY_PRECISE, text, pos), pos)
+            pos = last = max(pos, last + 1)  # forward progress, whatever the regex engine returns
+            if pos >= n:
+                if parens == 0 and blocks == 0:
+                    return n, n, False, None
+                what = "unclosed parenthesis" if parens else "BEGIN without END"
+                return self.broken(start, max(opened, start), what, first_semi if first_semi >= 0 else n)
+            c = text[pos]
+            if c == ";":
+                if parens == 0 and blocks == 0:
+                    return pos, pos + 1, True, None
+                first_semi = pos if first_semi < 0 else first_semi
+            elif c == "(":
+                opened = pos if parens == 0 and blocks == 0 else opened
+                parens += 1
+            elif c == ")":
+                parens = max(0, parens - 1)
+            elif c == "\\":
+                return pos, pos, False, None
+            elif (kw := _PG_KEYWORD_AT.match(text, pos)) is not None:
+                if routine and parens == 0:
+                    blocks, opened = _block(kw.group().lower(), blocks, opened, pos)
+                pos = kw.end() - 1
+            elif (after := _pg_hard(text, pos)) < 0:
+                return self.broken(start, pos)
+            else:
+                pos = after - 1
+            pos += 1
+
+    def statements(self) -> Iterator[Statement]:
+        """The statements, in order."""
+        text, n = self.text, self.n
+        out = Output(text)
+        pos = 1 if text.startswith("\ufeff") else 0
+        last = -1
+        while pos < n:
+            if pos <= last:  # forward progress, whatever the regex engine returns
+                pos = last + 1
+                if pos >= n:
                     break
+            last = pos
+            start, end = span_at(match_at(_PG_NEXT, text, pos), pos)
+            if start >= n:
+                break
+            c = text[end] if end < n else ""
+            if start == end and c in ";\\/":  # a character the fast pattern left starts it
+                pos, found = self.special(out, start, c)
+                if found is not None:
+                    yield found
                 continue
+            problem: Problem | None = None
+            if c == ";":
+                resume, terminated = end + 1, True
+                if (
+                    text[start] in "cC"
+                    and _PG_ROUTINE.match(text, start)
+                    and _PG_BEGIN.search(text, start, end)
+                ):
+                    end, resume, terminated, problem = self.precise(start)
+            else:
+                end, resume, terminated, problem = self.statement(start, end)
+            statement = out.make(start, end, problem=problem)
+            if statement is not None:
+                yield statement
+                if terminated and _is_copy_from_stdin(text, start, statement.text):
+                    resume = _skip_copy_data(text, end)
+            pos = resume
+
+    def special(self, out: Output, start: int, c: str) -> tuple[int, Statement | None]:
+        """An empty statement, a psql meta-command or a nested comment at ``start``:
+        where to go on, and the statement found."""
+        text, n = self.text, self.n
         if c == ";":
-            resume, terminated = end + 1, True
-            if text[start] in "cC" and _PG_ROUTINE.match(text, start) and _PG_BEGIN.search(text, start, end):
-                end, resume, terminated = _pg_statement_precise(text, start)
-        else:
-            end, resume, terminated = _pg_statement(text, start, end)
-        body = out.emit(start, end)
-        pos = _skip_copy_data(text, end) if terminated and _is_copy_from_stdin(text, start, body) else resume
-    return out.statements
+            return start + 1, None
+        if c == "\\":  # psql meta-command: to the end of the line
+            eol = text.find("\n", start)
+            eol = n if eol < 0 else eol
+            meta = out.make(start, eol, "meta")
+            resume = eol + 1
+            if meta is not None and _is_copy_from_stdin(text, start, meta.text):
+                resume = _skip_copy_data(text, eol)
+            return resume, meta
+        end = _skip_nested_comment(text, start)  # a nested comment before the statement
+        if end >= 0:
+            return end, None
+        return n, out.make(start, n, problem=(_UNTERMINATED["/"], start, _TO_THE_END + _NESTING))
+
+
+def _block(word: str, blocks: int, opened: int, pos: int) -> tuple[int, int]:
+    """BEGIN, CASE and END inside a routine's body: the block depth, where the outermost began."""
+    if word == "begin" or (word == "case" and blocks >= 1):
+        return blocks + 1, pos if blocks == 0 else opened
+    if word == "end" and blocks > 0:
+        return blocks - 1, opened
+    return blocks, opened
+
+
+def iter_postgres(text: str) -> Iterator[Statement]:
+    """The statements of a PostgreSQL script, as found (see :mod:`ingest.migrations.split`)."""
+    return _Scanner(text).statements()

@@ -3,7 +3,9 @@
 Statements are split with the MySQL client's rules (backticks, ``#`` comments,
 ``DELIMITER``), filtered by their first words, and parsed one by one with
 ``sqlglot.parse(text, read=dialect)``, so one bad statement is one
-``parse-error`` diagnostic. Understood: ``CREATE TABLE`` (columns, inline
+``parse-error`` diagnostic. A statement the splitter knows is broken (an
+unterminated string or comment) is one too; other statements (``INSERT``...) are
+not parsed: sqlglot is too slow for a dump's data. Understood: ``CREATE TABLE`` (columns, inline
 ``REFERENCES``, table-level ``[CONSTRAINT n] FOREIGN KEY``, keys, ``LIKE``,
 ``IF NOT EXISTS``), ``ALTER TABLE`` (``ADD [CONSTRAINT] FOREIGN KEY``, ``ADD
 COLUMN``, ``DROP FOREIGN KEY``, ``DROP CONSTRAINT``, ``DROP PRIMARY KEY``,
@@ -39,7 +41,7 @@ from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
 from ingest.migrations import ops as o
-from ingest.migrations.split import MYSQL_DIALECTS, Statement, split_statements
+from ingest.migrations.split import MYSQL_DIALECTS, Statement, iter_statements
 from model.inventory import Column, Diagnostic
 
 __all__ = ["parse"]
@@ -79,7 +81,12 @@ def parse(text: str, path: str, *, dialect: str = "mysql") -> tuple[list[o.Op], 
     split_dialect = dialect if dialect in MYSQL_DIALECTS else "postgres"
     read = _READ_AS.get(dialect, dialect)
     with _quiet():
-        for st in split_statements(text, dialect=split_dialect):
+        for st in iter_statements(text, dialect=split_dialect):
+            if st.error and st.kind == "sql":  # the splitter knows it is broken
+                diags.append(
+                    _diag(st, path, "error", "parse-error", f"{dialect} syntax error: {st.error}; skipped")
+                )
+                continue
             if st.kind != "sql" or not _RELEVANT.match(st.text):
                 continue
             try:
