@@ -49,7 +49,14 @@ from itertools import pairwise
 from pglast.parser import ParseError, parse_sql_json
 
 from ingest.migrations import ops as o
-from ingest.migrations.postgres_convert import Ctx, Node, convert, is_relevant, split_search_path
+from ingest.migrations.postgres_convert import (
+    MESSAGE_CHARS,
+    Ctx,
+    Node,
+    convert,
+    is_relevant,
+    split_search_path,
+)
 from ingest.migrations.postgres_fast import fast_ops
 from ingest.migrations.split import Statement, iter_statements
 from model.inventory import Diagnostic
@@ -70,8 +77,7 @@ __all__ = [
 #: ``parse_sql_json`` call (larger batches are no faster, and their trees take more memory).
 CHUNK_CHARS = 64_000
 CHUNK_STATEMENTS = 1_000
-#: Longest parser message kept in a diagnostic (PostgreSQL quotes the text near the error).
-MESSAGE_CHARS = 200
+
 #: Recognise pg_dump's ``ADD CONSTRAINT`` statements without the parser (see
 #: :mod:`ingest.migrations.postgres_fast`).
 FAST_PATH = True

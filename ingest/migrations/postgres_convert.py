@@ -20,7 +20,7 @@ from ingest.migrations.postgres_do import replay_do_body
 from ingest.migrations.postgres_nodes import Ctx, Node, column, constraint, fk, qname, strs, type_name
 from model.inventory import Column
 
-__all__ = ["Ctx", "Node", "convert", "is_relevant", "split_search_path"]
+__all__ = ["MESSAGE_CHARS", "Ctx", "Node", "convert", "is_relevant", "split_search_path"]
 
 
 _RELEVANT = re.compile(
@@ -39,6 +39,9 @@ _ALTER_RELEVANT = re.compile(
     r"(?i)\b(?:ADD|DROP|RENAME|SCHEMA|VALIDATE|ATTACH|DETACH|TYPE|NULL|ALTER\s+CONSTRAINT)\b"
 )
 _HEADS = ("CREATE", "ALTER", "DROP", "SET", "RESET", "SELECT", "DO")
+#: Longest parser message kept in a diagnostic (PostgreSQL quotes the text near the error,
+#: which may be the rest of the statement).
+MESSAGE_CHARS = 200
 _DDL_HINT = re.compile(r"(?i)\b(?:ALTER|CREATE|DROP|EXECUTE|RENAME|SET)\b")
 _LIKE_INDEXES = 1 << 6
 
@@ -283,7 +286,8 @@ def _do(n: Node, ctx: Ctx) -> list[o.Op]:
         try:
             result = json.loads(parse_sql_json(query))
         except ParseError as exc:
-            sub.diag("error", "parse-error", f"PostgreSQL syntax error in DO block: {exc.args[0]}; skipped")
+            said = o.excerpt(str(exc.args[0] if exc.args else exc), MESSAGE_CHARS)
+            sub.diag("error", "parse-error", f"PostgreSQL syntax error in DO block: {said}; skipped")
             return []
         out: list[o.Op] = []
         for item in result.get("stmts", ()):

@@ -133,3 +133,84 @@ def test_one_broken_statement_never_loses_the_table_after_it(
             parse_sql_json(broken)
         except ParseError:
             assert inv.diagnostics, "PostgreSQL rejects the statement: it must be reported"
+
+
+# ----------------------------------------------------------------------------- linear time
+def _count_parser_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    from ingest.migrations import postgres as pg
+
+    calls: list[int] = []
+    real = pg.parse_sql_json
+
+    def counting(sql: str) -> str:
+        calls.append(len(sql))
+        return real(sql)
+
+    monkeypatch.setattr(pg, "parse_sql_json", counting)
+    return calls
+
+
+def test_unterminated_nested_comment_is_one_diagnostic_and_never_parsed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """64k '/*' took 8.6 s (the whole text went to the parser, whose message quoted it all)."""
+    calls = _count_parser_calls(monkeypatch)
+    sql = "CREATE TABLE a (id int);\n" + "/*" * 65_536 + "\nCREATE TABLE b (id int);\n"
+    inv = ingest_text(sql, path="m.sql", dialect="postgres")
+    assert {t.ref.name for t in inv.tables} == {"a"}  # b is inside the comment, as in PostgreSQL
+    [d] = inv.diagnostics
+    assert (d.code, d.line) == ("parse-error", 2)
+    assert "unterminated /* comment on line 2; the rest of the file belongs to it" in d.message
+    assert len(d.message) < 300 and len(d.excerpt) <= 120
+    assert sum(calls) < 100  # only "CREATE TABLE a" went to the parser
+
+
+def test_parser_messages_are_bounded() -> None:
+    """PostgreSQL quotes the token near an error (here a 100,000-character string); a diagnostic
+    keeps at most MESSAGE_CHARS of it, in a statement and in a DO block's EXECUTE."""
+    long = "x" * 100_000
+    sql = (
+        f"CREATE TABLE a (id int);\nALTER TABLE a ADD CONSTRAINT '{long}';\n"
+        f"DO $$ BEGIN EXECUTE 'ALTER TABLE a ADD CONSTRAINT ''{long}'''; END $$;\n"
+    )
+    inv = ingest_text(sql, path="m.sql", dialect="postgres")
+    assert [(d.code, d.line) for d in inv.diagnostics] == [("parse-error", 2), ("parse-error", 3)]
+    assert all(len(d.message) < 300 for d in inv.diagnostics), [len(d.message) for d in inv.diagnostics]
+
+
+def test_many_broken_statements_stay_linear() -> None:
+    """Finding that a statement is broken scans to the end of the text: after a few texts'
+    worth of such scans the next broken statement takes the rest of the file."""
+    from ingest.migrations.split import split_statements
+
+    statements = split_statements("INSERT INTO x VALUES (1;\n" * 50_000)
+    assert len(statements) < 20
+    assert statements[-1].error.endswith("(too many broken statements before it to read on)")
+
+
+SCAN_ONE_FILE = """
+import sys
+from ingest.migrations.sets import ingest_path
+inv = ingest_path(sys.argv[1], dialect="postgres")
+print(len(inv.tables), [d.code for d in inv.diagnostics])
+"""
+
+
+def test_a_megabyte_of_unterminated_comments_is_read_in_a_subprocess(tmp_path: Path) -> None:
+    """1 MB of '/*' did not finish in 300 s; a whole process now reads it (generous timeout)."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "001_comments.sql"
+    path.write_text("CREATE TABLE a (id int);\n" + "/*" * 524_288 + "\n", encoding="utf-8")
+    root = Path(__file__).resolve().parents[3]
+    done = subprocess.run(
+        [sys.executable, "-c", SCAN_ONE_FILE, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={"PYTHONPATH": str(root), "FKMAP_CACHE": "0", "PATH": "/usr/bin:/bin"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "1 ['parse-error']"
