@@ -16,7 +16,12 @@ identifier, a comment or a function body:
   the end of its line.
 * MySQL (``dialect='mysql'`` or ``'mariadb'``): backtick identifiers, strings
   with backslash escapes, ``#`` and ``-- `` comments, and ``DELIMITER //``
-  lines that change the terminator (they produce no statement).
+  lines that change the terminator (they produce no statement). Executable
+  comments -- ``/*! ... */``, ``/*!50001 ... */`` and, for MariaDB, ``/*M! ...
+  */``, which ``mysqldump`` writes -- are SQL to the server: their content is
+  split like any other text (a version-gated one is taken as run, as current
+  servers do; ``/*M!999999 ... */``, never run, stays a comment), and
+  :func:`executable_text` gives a statement's text as the server reads it.
 
 Statements that hold nothing but comments are dropped. A broken statement -- an
 unterminated string, quoted identifier or dollar quote, a parenthesis or ``BEGIN
@@ -41,6 +46,8 @@ Examples
 >>> mysql = "DELIMITER //\nCREATE PROCEDURE p() BEGIN SELECT 1; END//\n"
 >>> [s.text for s in split_statements(mysql, dialect="mysql")]
 ['CREATE PROCEDURE p() BEGIN SELECT 1; END']
+>>> [s.text for s in split_statements("/*!40000 ALTER TABLE t DISABLE KEYS */;", dialect="mysql")]
+['/*!40000 ALTER TABLE t DISABLE KEYS */']
 >>> [(s.text, s.error) for s in split_statements("INSERT INTO t VALUES (1;\nSELECT 2;")]
 [('INSERT INTO t VALUES (1', "unclosed parenthesis on line 1; read up to the next ';'"), ('SELECT 2', '')]
 """
@@ -55,7 +62,7 @@ from ingest.migrations.possessive import compile_possessive
 from ingest.migrations.split_lex import Output, Statement, match_at, span_at
 from ingest.migrations.split_pg import RECOVERY_PASSES, iter_postgres
 
-__all__ = ["MYSQL_DIALECTS", "Statement", "iter_statements", "split_statements"]
+__all__ = ["MYSQL_DIALECTS", "Statement", "executable_text", "iter_statements", "split_statements"]
 
 #: Dialect names split with the MySQL client's rules; every other name uses psql's.
 MYSQL_DIALECTS = frozenset({"mysql", "mariadb"})
@@ -66,21 +73,60 @@ _MY_DQ_STRING = r'"[^"\\]*+(?:(?:\\.|"")[^"\\]*+)*+"'
 _MY_BACKTICK = r"`[^`]*+(?:``[^`]*+)*+`"
 _MY_HASH = r"#[^\n]*+"
 _MY_DASHES = r"--(?=\s|\Z)[^\n]*+"
-_MY_BLOCK = r"/\*(?:[^*]++|\*(?!/))*+\*/"
-_MY_LEAD_SRC = rf"(?:\s++|{_MY_HASH}|{_MY_DASHES}|{_MY_BLOCK})*+"
+# An executable comment's opening, by whether MariaDB's /*M! counts; /*!999999 never runs.
+_MY_EXEC = {False: r"/\*!(?!999999)\d{0,6}", True: r"/\*M?!(?!999999)\d{0,6}"}
 _MY_DELIMITER = compile_possessive(r"delimiter(?![\w$])[ \t]*+(\S*)[^\n]*+", re.IGNORECASE)
 
 
 @lru_cache(maxsize=32)
-def _my_next(delimiter: str) -> re.Pattern[str]:
-    """Blanks and comments, then (group 1) a MySQL statement body up to ``delimiter``."""
+def _my_next(delimiter: str, mariadb: bool = False) -> re.Pattern[str]:
+    """Blanks and comments, then (group 1) a MySQL statement body up to ``delimiter``. The
+    opening of an executable comment is text (its ``*/`` already is)."""
     first = re.escape(delimiter[0])
     stop = re.escape(delimiter)
+    opening = _MY_EXEC[mariadb]
+    block = rf"(?!{opening})/\*(?:[^*]++|\*(?!/))*+\*/"
+    lead = rf"(?:\s++|{_MY_HASH}|{_MY_DASHES}|{block})*+"
     body = (
         rf"(?:[^'\"`#\-/{first}]++|{_MY_STRING}|{_MY_DQ_STRING}|{_MY_BACKTICK}|{_MY_HASH}|{_MY_DASHES}"
-        rf"|{_MY_BLOCK}|(?!{stop})(?!/\*)[\-/#{first}])*+"
+        rf"|{block}|{opening}|(?!{stop})(?!/\*)[\-/#{first}])*+"
     )
-    return compile_possessive(rf"{_MY_LEAD_SRC}({body})", re.DOTALL)
+    return compile_possessive(rf"{lead}({body})", re.DOTALL)
+
+
+@lru_cache(maxsize=2)
+def _my_exec_tokens(mariadb: bool) -> re.Pattern[str]:
+    """What :func:`executable_text` must see: quoted text and comments (kept), executable
+    comments' openings (group 1) and ``*/`` (group 2)."""
+    return compile_possessive(
+        rf"{_MY_STRING}|{_MY_DQ_STRING}|{_MY_BACKTICK}|{_MY_HASH}|{_MY_DASHES}"
+        rf"|({_MY_EXEC[mariadb]})|(?!{_MY_EXEC[mariadb]})/\*(?:[^*]++|\*(?!/))*+\*/|(\*/)",
+        re.DOTALL,
+    )
+
+
+def executable_text(text: str, *, dialect: str = "mysql") -> str:
+    """``text`` as a MySQL (``dialect='mariadb'``: MariaDB) server reads it: the markers of
+    its executable comments blanked, so every offset and line stays where it was.
+
+    >>> executable_text("CREATE TABLE t (id int) /*!50100 PARTITION BY HASH (id) */")
+    'CREATE TABLE t (id int)          PARTITION BY HASH (id)   '
+    >>> executable_text("/*M!100100 SET x = 1 */ /*!999999 never */", dialect="mariadb")
+    '           SET x = 1    /*!999999 never */'
+    """
+    if "/*" not in text or "!" not in text:
+        return text
+    out: list[str] = []
+    pos, inside = 0, False
+    for m in _my_exec_tokens(dialect == "mariadb").finditer(text):
+        if m.group(1) is not None and not inside:
+            out += [text[pos : m.start()], " " * (m.end() - m.start())]
+            pos, inside = m.end(), True
+        elif m.group(2) is not None and inside:
+            out += [text[pos : m.start()], "  "]
+            pos, inside = m.end(), False
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def split_statements(text: str, *, dialect: str = "postgres") -> list[Statement]:
@@ -111,7 +157,7 @@ def iter_statements(text: str, *, dialect: str = "postgres") -> Iterator[Stateme
     if not isinstance(text, str):
         return iter(())
     if dialect.lower() in MYSQL_DIALECTS:
-        return _iter_mysql(text)
+        return _iter_mysql(text, mariadb=dialect.lower() == "mariadb")
     return iter_postgres(text)
 
 
@@ -123,11 +169,11 @@ _MY_UNTERMINATED = {
 }
 
 
-def _iter_mysql(text: str) -> Iterator[Statement]:
+def _iter_mysql(text: str, *, mariadb: bool) -> Iterator[Statement]:
     out = Output(text)
     n = len(text)
     delimiter = ";"
-    pattern = _my_next(delimiter)
+    pattern = _my_next(delimiter, mariadb)
     budget = RECOVERY_PASSES * n  # characters a broken statement may still cost to recover from
     pos = 1 if text.startswith("\ufeff") else 0
     last = -1
@@ -146,7 +192,7 @@ def _iter_mysql(text: str) -> Iterator[Statement]:
         if text[start] in "dD" and (command := match_at(_MY_DELIMITER, text, start)) is not None:
             if command.group(1):
                 delimiter = command.group(1)
-                pattern = _my_next(delimiter)
+                pattern = _my_next(delimiter, mariadb)
             pos = command.end()
             continue
         problem = None
