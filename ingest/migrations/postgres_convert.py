@@ -27,8 +27,9 @@ _RELEVANT = re.compile(
     r"""(?ix)
     (?: CREATE \s+ (?:(?:GLOBAL|LOCAL) \s+)? (?:UNLOGGED \s+)? TABLE \b
       | CREATE \s+ SCHEMA \b
-      | ALTER \s+ TABLE \b
-      | DROP \s+ (?:TABLE|SCHEMA) \b
+      | ALTER \s+ (?:TABLE|INDEX) \b
+      | DROP \s+ (?:TABLE|SCHEMA|INDEX) \b
+      | CREATE \s+ UNIQUE \s+ INDEX \b
       | SET \s+ (?:(?:SESSION|LOCAL) \s+)? (?:search_path|schema) \b
       | RESET \s+ (?:search_path|ALL) \b
       | SELECT \b [^;]{0,80}? set_config \s* \( \s* 'search_path'
@@ -182,6 +183,8 @@ def _rename(n: Node, ctx: Ctx) -> list[o.Op]:
         return [o.RenameColumn(t, n["subname"], n["newname"], **kw)]
     if kind == "OBJECT_TABCONSTRAINT":
         return [o.RenameConstraint(t, n["subname"], n["newname"], **kw)]
+    if kind == "OBJECT_INDEX":
+        return [o.RenameIndex(t, n["newname"], n.get("missing_ok", False), line=ctx.line, text=ctx.text)]
     return []
 
 
@@ -202,10 +205,11 @@ def _set_schema(n: Node, ctx: Ctx) -> list[o.Op]:
 def _drop(n: Node, ctx: Ctx) -> list[o.Op]:
     kind = n.get("removeType")
     cascade = n.get("behavior") == "DROP_CASCADE"
-    if kind == "OBJECT_TABLE":
+    if kind in ("OBJECT_TABLE", "OBJECT_INDEX"):
         paths = [strs(obj.get("List", {}).get("items")) for obj in n.get("objects", ())]
-        tables = tuple(o.QName(p[-2] if len(p) > 1 else None, p[-1]) for p in paths if p)
-        return [o.DropTable(tables, n.get("missing_ok", False), cascade, line=ctx.line, text=ctx.text)]
+        names = tuple(o.QName(p[-2] if len(p) > 1 else None, p[-1]) for p in paths if p)
+        cls = o.DropTable if kind == "OBJECT_TABLE" else o.DropIndex
+        return [cls(names, n.get("missing_ok", False), cascade, line=ctx.line, text=ctx.text)]
     if kind == "OBJECT_SCHEMA":
         return [
             o.DropSchema(
@@ -213,6 +217,17 @@ def _drop(n: Node, ctx: Ctx) -> list[o.Op]:
             )
         ]
     return []
+
+
+def _index(n: Node, ctx: Ctx) -> list[o.Op]:
+    """``CREATE UNIQUE INDEX``: a key foreign keys may use (other indexes change nothing)."""
+    if not n.get("unique") or "relation" not in n:
+        return []
+    names = [p.get("IndexElem", {}).get("name") for p in n.get("indexParams", ())]
+    usable = all(names) and "whereClause" not in n
+    columns = tuple(name or "expr" for name in names)
+    kw: dict[str, Any] = {"if_not_exists": n.get("if_not_exists", False), "line": ctx.line, "text": ctx.text}
+    return [o.CreateIndex(qname(n["relation"]), n.get("idxname"), columns, usable, **kw)]
 
 
 def split_search_path(value: str) -> tuple[str, ...]:
@@ -321,6 +336,7 @@ _CONVERTERS: dict[str, Callable[[Node, Ctx], list[o.Op]]] = {
     "SelectStmt": _select,
     "CreateSchemaStmt": _create_schema,
     "DoStmt": _do,
+    "IndexStmt": _index,
 }
 
 

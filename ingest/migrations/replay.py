@@ -26,7 +26,7 @@ What the result holds
   later ``DROP CONSTRAINT`` by that name matches.
 
 Diagnostic codes: ``unknown-table``, ``forward-reference``, ``duplicate-table``,
-``duplicate-column``, ``duplicate-constraint``, ``unknown-constraint``,
+``duplicate-column``, ``duplicate-constraint``, ``duplicate-index``, ``unknown-constraint``,
 ``unknown-column``, ``unresolved-reference``, ``drop-dependent``, ``skipped``,
 ``partition``, ``internal``.
 
@@ -49,8 +49,9 @@ import itertools
 from collections.abc import Iterable, Mapping, Sequence
 
 from ingest.migrations import ops as o
-from ingest.migrations.replay_keys import MYSQL_NAMING, KeyReplayer
-from ingest.migrations.replay_state import TableState, materialize
+from ingest.migrations.replay_constraints import ConstraintReplayer
+from ingest.migrations.replay_keys import MYSQL_NAMING
+from ingest.migrations.replay_state import TableState, materialize, release
 from model.inventory import Diagnostic, ForeignKey, Inventory, Location, Table
 
 __all__ = ["DEFAULT_SCHEMA", "MYSQL_NAMING", "Replayer", "fk_sort_key", "replay"]
@@ -67,7 +68,7 @@ def fk_sort_key(fk: ForeignKey, file_order: Mapping[str, int]) -> tuple[object, 
     return (t.database, t.schema, t.name, fk.name, file_order.get(at.path, len(file_order)), at.path, at.line)
 
 
-class Replayer(KeyReplayer):
+class Replayer(ConstraintReplayer):
     """Mutable replay state of one logical database (one migration set).
 
     Call :meth:`begin_file` before the operations of each file, :meth:`apply`
@@ -97,6 +98,9 @@ class Replayer(KeyReplayer):
             o.SetSchema: self._set_schema,
             o.AttachPartition: self._attach_partition,
             o.DetachPartition: self._detach_partition,
+            o.CreateIndex: self._create_index,
+            o.DropIndex: self._drop_index,
+            o.RenameIndex: self._rename_index,
         }
 
     # ------------------------------------------------------------------ driving
@@ -139,12 +143,8 @@ class Replayer(KeyReplayer):
         return tables, tuple(sorted(fks, key=lambda f: fk_sort_key(f, order))), tuple(diags)
 
     def _release_state(self) -> None:
-        """Break the table <-> FK reference cycles so memory is freed without the cyclic GC."""
-        for t in [*self.live.values(), *(fk.table for fk in self.history), *(fk.ref for fk in self.history)]:
-            t.fks.clear()
-            t.incoming.clear()
-            t.children.clear()
-            t.partition_of = None
+        """Break the table <-> FK <-> index reference cycles so memory is freed without the cyclic GC."""
+        release(self.live.values(), self.history, self.indexes)
         self.history = []
         self.live = {}
 
@@ -301,6 +301,7 @@ class Replayer(KeyReplayer):
             )
         for name in self._all_names(t):
             self._release(t.schema, name)
+        self.indexes.dropped(t)
         if t.partition_of is not None:
             t.partition_of.children.pop(t, None)
         self.live.pop((t.schema, t.name), None)
@@ -336,7 +337,8 @@ class Replayer(KeyReplayer):
             self._release(t.schema, name)
             self._claim(op.schema, name)
         del self.live[(t.schema, t.name)]
-        t.schema = op.schema
+        old, t.schema = t.schema, op.schema
+        self.indexes.moved(t, old)
         self.live[(t.schema, t.name)] = t
 
     def _attach_partition(self, op: o.AttachPartition) -> None:
