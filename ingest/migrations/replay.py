@@ -18,7 +18,12 @@ What the result holds
   partitioned root: they are not tables of the output, their FKs and the FKs
   pointing at them belong to the root, and an ``info`` diagnostic lists them.
 * ``foreign_keys``: every FK ever added, present or dropped (``dropped_at`` set),
-  with ``added_at`` at the line of its ``REFERENCES``/``FOREIGN KEY`` clause. A FK
+  with ``added_at`` at the line of its ``REFERENCES``/``FOREIGN KEY`` clause.
+  ``fresh_db_failure`` is set on the FKs of a statement that fails on an empty
+  server because a table it names is not created at that point (referenced
+  before it is created, or never created in the set); such an FK is still
+  recorded, present until dropped, and a ``forward-reference`` or
+  ``unknown-table`` warning names the table. A FK
   re-added after a drop is a new record. Table names are the tables' final
   names (a FK follows renames of its tables, also after it was dropped);
   columns are those at the time it was dropped.
@@ -111,12 +116,15 @@ class Replayer(ConstraintReplayer):
         self.dialect = dialect
         self.default_schema = DEFAULT_SCHEMA.get(dialect, "")
         self.search_path = [self.default_schema]
+        self._begin_statement(None)
 
     def apply(self, op: o.Op) -> None:
         """Apply one operation; an unexpected failure becomes an ``internal`` diagnostic."""
         handler = self._handlers.get(type(op))
         if handler is None:
             return
+        if (op.line, op.text) != self._statement:  # the operations of one statement come together
+            self._begin_statement((op.line, op.text))
         try:
             handler(op)  # type: ignore[operator]
         except Exception as exc:

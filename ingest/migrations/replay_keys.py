@@ -37,6 +37,14 @@ class KeyReplayer:
         self._names: dict[str, dict[str, int]] = {}
         self._file_order: dict[str, int] = {}
         self.indexes = Indexes()
+        self._statement: tuple[int, str] | None = None  # (line, text) of the statement being applied
+        self._statement_fks: list[FKState] = []
+        self._statement_fails = False
+
+    def _begin_statement(self, key: tuple[int, str] | None) -> None:
+        self._statement = key
+        self._statement_fks = []
+        self._statement_fails = False
 
     # ------------------------------------------------------------------ helpers
     def _diag(self, severity: Severity, code: str, message: str, op: o.Op, line: int = 0) -> None:
@@ -164,10 +172,21 @@ class KeyReplayer:
             initially_deferred=spec.initially_deferred,
             index=self.indexes.used_by(ref, ref_columns, primary=not spec.ref_columns),
         )
+        self._fresh_db(fk, t, ref)
         t.fks[name] = fk
         ref.incoming[fk] = None
         self._claim(t.schema, name)
         self.history.append(fk)
+
+    def _fresh_db(self, fk: FKState, t: TableState, ref: TableState) -> None:
+        """On an empty server the statement adding ``fk`` fails when a table it names does not
+        exist yet (created later, or never): then every FK of that statement is flagged."""
+        if not self._statement_fails and (ref.external or t.external):
+            self._statement_fails = True
+            for earlier in self._statement_fks:
+                earlier.fresh_db_failure = True
+        fk.fresh_db_failure = self._statement_fails
+        self._statement_fks.append(fk)
 
     def _drop_fk(self, fk: FKState, loc: Location) -> None:
         fk.dropped_at = loc

@@ -61,6 +61,7 @@ class FKState:
     initially_deferred: bool = False
     dropped_at: Location | None = None
     index: IndexState | None = None  # the referenced table's unique index it depends on
+    fresh_db_failure: bool = False  # its statement fails on an empty server
 
 
 @dataclass(eq=False)
@@ -221,6 +222,8 @@ def materialize(
             on_delete_columns=fk.spec.on_delete_columns,
             added_at=fk.added_at,
             dropped_at=fk.dropped_at,
+            # a referenced table never created is the graph's to see (graph.build): not repeated here
+            fresh_db_failure=fk.fresh_db_failure and not target.external,
         )
         fks.append(record)
         if not fk.ref_columns:

@@ -114,6 +114,7 @@ def test_migration_tree(tmp_path: Path) -> None:
             ("id",),
             (m2, 7),
             on_delete="CASCADE",
+            fresh_db_failure=True,  # its CREATE TABLE also references users, never created here
         ),
         fk(chat, "messages", "messages_reply_to_fkey", ("reply_to",), "messages", ("id",), (m3, 2)),
         fk(chat, "messages", "messages_sender_id_fkey", ("sender_id",), "users", ("id",), (m2, 8)),
