@@ -18,15 +18,12 @@ What the result holds
   partitioned root: they are not tables of the output, their FKs and the FKs
   pointing at them belong to the root, and an ``info`` diagnostic lists them.
 * ``foreign_keys``: every FK ever added, present or dropped (``dropped_at`` set),
-  with ``added_at`` at the line of its ``REFERENCES``/``FOREIGN KEY`` clause.
-  ``fresh_db_failure`` is set on the FKs of a statement that fails on an empty
-  server because a table it names is not created at that point (referenced
-  before it is created, or never created in the set); such an FK is still
-  recorded, present until dropped, and a ``forward-reference`` or
-  ``unknown-table`` warning names the table. A FK
-  re-added after a drop is a new record. Table names are the tables' final
-  names (a FK follows renames of its tables, also after it was dropped);
-  columns are those at the time it was dropped.
+  with ``added_at`` at the line of its ``REFERENCES``/``FOREIGN KEY`` clause. The FKs of a
+  statement that fails on an empty server, as a table it names is not created yet (or
+  ever), have ``fresh_db_failure`` and a warning names the table; they stay present.
+  A FK re-added after a drop is a new record. Table names are the tables' final names
+  (a FK follows renames of its tables, also after it was dropped); columns are those at
+  the time it was dropped.
 * Unnamed FKs get the server's default name (see :mod:`ingest.migrations.naming`), so a
   later ``DROP CONSTRAINT`` by that name matches.
 
