@@ -142,8 +142,9 @@ class _Batch:
         self.check: list[Statement] = []
         self.chars = 0
 
-    def full(self) -> bool:
-        return self.chars >= CHUNK_CHARS or max(len(self.convert), len(self.check)) >= CHUNK_STATEMENTS
+    def full(self, times: int = 1) -> bool:
+        count = max(len(self.convert), len(self.check))
+        return self.chars >= times * CHUNK_CHARS or count >= times * CHUNK_STATEMENTS
 
 
 def iter_batches(statements: Iterable[Statement], path: str) -> Iterator[tuple[list[o.Op], list[Diagnostic]]]:
@@ -151,7 +152,18 @@ def iter_batches(statements: Iterable[Statement], path: str) -> Iterator[tuple[l
     pieces: list[tuple[int, list[o.Op]]] = []  # (statement offset, its operations)
     diags = _Diags()
     batch = _Batch()
+    last: Statement | None = None
     for st in statements:
+        # a full batch is cut between lines, so no line has diagnostics in two batches (unless
+        # it is four times full: a file on one line)
+        if (
+            last is not None
+            and batch.full()
+            and (st.line > last.line + last.text.count("\n") or batch.full(4))
+        ):
+            yield _flush(batch, path, pieces, diags)
+            pieces, diags, batch = [], _Diags(), _Batch()
+        last = st
         diags.at = st.offset
         if st.kind == "meta":
             if _INCLUDE.match(st.text):
@@ -168,9 +180,6 @@ def iter_batches(statements: Iterable[Statement], path: str) -> Iterator[tuple[l
         else:
             batch.convert.append(st)
             batch.chars += len(st.text)
-        if batch.full():
-            yield _flush(batch, path, pieces, diags)
-            pieces, diags, batch = [], _Diags(), _Batch()
     if batch.convert or batch.check or pieces or diags:
         yield _flush(batch, path, pieces, diags)
 

@@ -167,6 +167,7 @@ def test_a_failing_parser_is_an_internal_diagnostic(tmp_path: Path, monkeypatch:
         raise RuntimeError("kaboom")
 
     monkeypatch.setattr(pg, "parse", boom)
+    monkeypatch.setattr(pg, "iter_parse", boom)  # files parsed here are replayed batch by batch
     inv = ingest_path(tmp_path)
     assert [(d.code, d.path) for d in inv.diagnostics] == [
         ("internal", "m/1_a.sql"),
