@@ -40,12 +40,13 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
 
 from ingest.catalogs.mysql_dsn import is_mysql_dsn
 from ingest.catalogs.sqlite_url import is_sqlite_url
+from ingest.diagnostics import cap_per_file
 from ingest.dsn import is_postgres_source, mask_dsn
 from model.inventory import Diagnostic, Inventory, Source
 
@@ -137,9 +138,12 @@ def read_source(source: str, *, dialect: str | None = None) -> Inventory:
     """Read one source (see the module docstring for the kinds) into an inventory; never raises
     for a bad source: what cannot be read becomes ``error`` diagnostics.
 
-    ``dialect`` is the SQL dialect of ``.sql`` files (default: detected per file).
+    ``dialect`` is the SQL dialect of ``.sql`` files (default: detected per file). At most
+    :data:`~ingest.diagnostics.MAX_PER_FILE` diagnostics per file are kept, whatever the reader.
     """
-    return reader_for(source).read(source, dialect=dialect)
+    inv = reader_for(source).read(source, dialect=dialect)
+    capped = tuple(cap_per_file(inv.diagnostics))
+    return inv if capped == inv.diagnostics else replace(inv, diagnostics=capped)
 
 
 def is_dsn_source(source: str) -> bool:

@@ -132,7 +132,7 @@ class Replayer(ConstraintReplayer):
     def add_diagnostic(self, diagnostic: Diagnostic) -> None:
         """Record a diagnostic found elsewhere (parser, reader) so :meth:`result` orders it with the rest."""
         self._file_order.setdefault(diagnostic.path, len(self._file_order))
-        self.diagnostics.append(diagnostic)
+        self.diagnostics.add(diagnostic)
 
     def result(self) -> tuple[tuple[Table, ...], tuple[ForeignKey, ...], tuple[Diagnostic, ...]]:
         """Sorted tables and FKs, and diagnostics in replay order (file, then line).
@@ -142,7 +142,8 @@ class Replayer(ConstraintReplayer):
         """
         tables, fks, notes = materialize(self.database, self.live.values(), self.history)
         self._release_state()
-        diags = self.diagnostics + notes
+        self.diagnostics.extend(notes)
+        diags = self.diagnostics.result()
         order = self._file_order
         diags.sort(key=lambda d: (order.get(d.path, len(order)), d.line))
         return tables, tuple(sorted(fks, key=lambda f: fk_sort_key(f, order))), tuple(diags)

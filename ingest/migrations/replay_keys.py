@@ -11,6 +11,7 @@ a check or unique constraint is no false alarm.
 
 from __future__ import annotations
 
+from ingest.diagnostics import PerFileCap
 from ingest.migrations import ops as o
 from ingest.migrations.naming import choose_name, fk_addition, mysql_fk_name
 from ingest.migrations.replay_state import FKState, Indexes, TableState
@@ -29,7 +30,7 @@ class KeyReplayer:
         self.database = database
         self.live: dict[tuple[str, str], TableState] = {}
         self.history: list[FKState] = []
-        self.diagnostics: list[Diagnostic] = []
+        self.diagnostics = PerFileCap()  # at most MAX_PER_FILE per file, as they come
         self.path = ""
         self.dialect = "postgres"
         self.default_schema = "public"
@@ -49,7 +50,7 @@ class KeyReplayer:
     # ------------------------------------------------------------------ helpers
     def _diag(self, severity: Severity, code: str, message: str, op: o.Op, line: int = 0) -> None:
         line = line or op.line
-        self.diagnostics.append(
+        self.diagnostics.add(
             Diagnostic(severity, message, self.path, line, o.excerpt_at(op.text, op.line, line), code)
         )
 
