@@ -90,10 +90,16 @@ Each entry of `foreign_keys`:
   its `replica_of`, else its `service`.
 - `cross_service` (bool): `service` and `referenced_service` are both known
   and differ.
-- `fresh_db_failure` (bool): a declared FK whose referenced table its own
-  database never creates, so replaying that database's migrations on an
-  empty server fails.
+- `fresh_db_failure` (bool): a declared FK whose statement fails when its own
+  database's migrations are replayed on an empty server: a table the
+  statement names is created only later (a forward reference), or never
+  (the referenced table, or the table the FK is added to); every FK of such a
+  statement has it. A `forward-reference` or `unknown-table` diagnostic names
+  the table.
 - `state` (str): `present`, or `dropped` once a later migration dropped it.
+  An FK counts as present from the statement that declares it until a later
+  statement drops it (or its table, column or referenced key), also when
+  that statement fails on an empty server (then `fresh_db_failure` is true).
 - `added_at` (location): the statement that added the FK.
 - `dropped_at` (location): the statement that dropped it; `null` while present.
 

@@ -16,10 +16,10 @@ Edge attributes
     ``fk`` (:class:`~model.inventory.ForeignKey`), ``service`` (service of the
     dependent table), ``ref_service`` (owner of the target table),
     ``cross_service`` (both known and different), ``on_delete``, ``origin``,
-    ``state`` and ``fresh_db_failure`` (the referenced table is not defined in
-    the FK's own database, so replaying that database's migrations on an
-    empty server fails; always False for inferred references, which are no
-    constraints).
+    ``state`` and ``fresh_db_failure`` (the statement adding the FK fails when
+    that database's migrations are replayed on an empty server: the referenced
+    table is not defined in the FK's own database, or only later; always False
+    for inferred references, which are no constraints).
 
 An external table that :func:`ownership.resolve.resolve_external` resolved
 (``Table.resolved_to``) is only an alias: its edges point at the real table
@@ -138,7 +138,8 @@ def build_graph(
             on_delete=fk.on_delete,
             origin=fk.origin,
             state=fk.state,
-            fresh_db_failure=fk.origin == "declared" and (written is None or written.external),
+            fresh_db_failure=fk.origin == "declared"
+            and (fk.fresh_db_failure or written is None or written.external),
         )
     return G
 

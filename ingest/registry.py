@@ -48,12 +48,13 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
 
 from ingest.catalogs.mysql_dsn import is_mysql_dsn
 from ingest.catalogs.sqlite_url import is_sqlite_url
+from ingest.diagnostics import cap_per_file
 from ingest.dsn import is_postgres_source, is_url, mask_dsn
 from ingest.orm.kinds import is_changelog_file, is_js_file
 from model.inventory import Diagnostic, Inventory, Source
@@ -155,8 +156,11 @@ def read_source(source: str, *, dialect: str | None = None, follow_symlinks: boo
 
     ``dialect`` is the SQL dialect of ``.sql`` files (default: detected per file);
     ``follow_symlinks`` follows symbolic links out of a scanned folder (default: reported, not followed).
+    At most :data:`~ingest.diagnostics.MAX_PER_FILE` diagnostics per file are kept, whatever the reader.
     """
-    return reader_for(source).read(source, dialect=dialect, follow_symlinks=follow_symlinks)
+    inv = reader_for(source).read(source, dialect=dialect, follow_symlinks=follow_symlinks)
+    capped = tuple(cap_per_file(inv.diagnostics))
+    return inv if capped == inv.diagnostics else replace(inv, diagnostics=capped)
 
 
 def is_dsn_source(source: str) -> bool:

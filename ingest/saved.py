@@ -114,7 +114,7 @@ def _load_access(d: dict[str, Any]) -> SharedAccess:
     )
 
 
-def _load_fk(d: dict[str, Any]) -> ForeignKey:
+def _load_fk(d: dict[str, Any], created: set[TableRef]) -> ForeignKey:
     table, ref_table = _to_ref(d["table"]), _to_ref(d["referenced_table"])
     assert table is not None and ref_table is not None
     return ForeignKey(
@@ -132,14 +132,18 @@ def _load_fk(d: dict[str, Any]) -> ForeignKey:
         added_at=_to_loc(d.get("added_at")),
         dropped_at=_to_loc(d.get("dropped_at")),
         origin="inferred" if d.get("origin") == "inferred" else "declared",
+        # the model keeps only what the tables do not show (see ForeignKey.fresh_db_failure)
+        fresh_db_failure=bool(d.get("fresh_db_failure", False)) and ref_table in created,
     )
 
 
 def _load_scan(doc: dict[str, Any]) -> Inventory:
     try:
+        tables = tuple(sorted((_load_table(t) for t in doc.get("tables", [])), key=lambda t: t.ref))
+        created = {t.ref for t in tables if not t.external}
         return Inventory(
-            tables=tuple(sorted((_load_table(t) for t in doc.get("tables", [])), key=lambda t: t.ref)),
-            foreign_keys=tuple(_load_fk(fk) for fk in doc["foreign_keys"]),
+            tables=tables,
+            foreign_keys=tuple(_load_fk(fk, created) for fk in doc["foreign_keys"]),
             diagnostics=tuple(
                 Diagnostic(
                     severity=d.get("severity", "warning"),

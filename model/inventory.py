@@ -173,6 +173,11 @@ class ForeignKey:
     ``NOT VALID``. ``on_delete_columns`` holds the column list of
     ``ON DELETE SET NULL (col, ...)``. ``added_at``/``dropped_at`` carry the
     history; a dropped FK stays in the inventory with ``state == 'dropped'``.
+    ``fresh_db_failure``: the statement that adds it fails on an empty server for a
+    reason its tables do not show: a table it names is created only later in the
+    migrations, the table it is added to is never created, or another foreign key of
+    the statement fails. (A referenced table never created shows: ``external``; the
+    graph's ``fresh_db_failure`` covers both.)
     """
 
     name: str
@@ -189,6 +194,7 @@ class ForeignKey:
     added_at: Location | None = None
     dropped_at: Location | None = None
     origin: Literal["declared", "inferred"] = "declared"
+    fresh_db_failure: bool = False
 
     @property
     def state(self) -> Literal["present", "dropped"]:

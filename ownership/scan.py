@@ -39,8 +39,9 @@ from ownership.units import Unit
 
 __all__ = ["FAILED_CODES", "Evidence", "evidence", "root_label", "scan", "source_failed"]
 
-#: Diagnostic codes meaning a whole source could not be read (``fkmap scan`` exits with 1).
-FAILED_CODES = frozenset({"source-failed", "connect"})
+#: Diagnostic codes meaning a whole source could not be read (``fkmap scan`` exits with 1);
+#: ``too-many-tables``: reading stopped at the table limit (:mod:`ingest.migrations.limits`).
+FAILED_CODES = frozenset({"source-failed", "connect", "too-many-tables"})
 
 
 def source_failed(source: str, exc: BaseException) -> Inventory:

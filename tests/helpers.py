@@ -29,3 +29,4 @@ class FkOptions(TypedDict, total=False):
     validated: bool
     on_delete_columns: tuple[str, ...]
     origin: Literal["declared", "inferred"]
+    fresh_db_failure: bool

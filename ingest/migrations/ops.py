@@ -35,11 +35,13 @@ __all__ = [
     "AlterConstraint",
     "AttachPartition",
     "ConstraintSpec",
+    "CreateIndex",
     "CreateSchema",
     "CreateTable",
     "DetachPartition",
     "DropColumn",
     "DropConstraint",
+    "DropIndex",
     "DropSchema",
     "DropTable",
     "FKSpec",
@@ -48,6 +50,7 @@ __all__ = [
     "QName",
     "RenameColumn",
     "RenameConstraint",
+    "RenameIndex",
     "RenameTable",
     "SetSchema",
     "SetSearchPath",
@@ -130,12 +133,16 @@ class ConstraintSpec:
     """A non-FK constraint, tracked for names and keys.
 
     ``kind`` is ``'p'`` primary key, ``'u'`` unique, ``'c'`` check, ``'x'`` exclusion.
-    For a check constraint ``columns`` holds the columns its expression uses.
+    For a check constraint ``columns`` holds the columns its expression uses. A
+    ``deferrable`` key cannot back a foreign key; ``index`` names the unique index
+    that ``ADD CONSTRAINT ... USING INDEX`` turns into the key (``columns`` empty).
     """
 
     kind: str
     name: str | None
     columns: tuple[str, ...] = ()
+    deferrable: bool = False
+    index: str | None = None
 
 
 @dataclass(frozen=True)
@@ -337,3 +344,36 @@ class DetachPartition(TableOp):
 
     table: QName
     partition: QName
+
+
+@dataclass(frozen=True)
+class CreateIndex(TableOp):
+    """``CREATE UNIQUE INDEX [name] ON t (columns)``: a key a foreign key may depend on.
+
+    ``usable`` is False when no foreign key can use it (expressions, a ``WHERE`` clause).
+    Indexes that are not unique are not operations: nothing depends on them.
+    """
+
+    table: QName
+    name: str | None
+    columns: tuple[str, ...]
+    usable: bool = True
+    if_not_exists: bool = False
+
+
+@dataclass(frozen=True)
+class DropIndex(Op):
+    """``DROP INDEX [IF EXISTS] name, ... [CASCADE]``: CASCADE drops the FKs that use it."""
+
+    indexes: tuple[QName, ...]
+    if_exists: bool = False
+    cascade: bool = False
+
+
+@dataclass(frozen=True)
+class RenameIndex(Op):
+    """``ALTER INDEX [IF EXISTS] name RENAME TO new`` (a key's index renames its constraint)."""
+
+    index: QName
+    new_name: str
+    if_exists: bool = False

@@ -8,7 +8,12 @@ root's pack; the rest are parsed -- by a process pool when that pays
 parsed -- and each set is replayed in file order by one :class:`~ingest.migrations.replay.Replayer`.
 New results go back to the cache. None of this changes the result. A set may be *seeded*:
 tables known before its first file (a Prisma schema beside hand-written migrations,
-:mod:`ingest.prisma.read`) are created in its replay first; its replay is not cached.
+:mod:`ingest.prisma.read`) are created in its replay first; its replay is not cached. A
+PostgreSQL file parsed here is replayed batch by batch as it is parsed
+(:func:`ingest.migrations.postgres.iter_parse`), so its operations are never all held at
+once. Reading stops, with one ``too-many-tables``
+error and nothing replayed, once the files read declare more tables than
+:func:`ingest.migrations.limits.max_tables`.
 """
 
 from __future__ import annotations
@@ -17,8 +22,10 @@ import os
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from pathlib import Path
 
+from ingest.migrations import postgres as pg
 from ingest.migrations.cache import ParseCache, Parsed, SetResult, decode, encode, open_cache
 from ingest.migrations.layout import MigrationFile, MigrationSet
+from ingest.migrations.limits import count_tables, max_tables, too_many_tables
 from ingest.migrations.ops import Op
 from ingest.migrations.parallel import PARTS_PER_WORKER, cpu_count, parse_in_pool, parse_parts, plan_workers
 from ingest.migrations.parse import detect_dialect, file_dialect, parse_file
@@ -86,10 +93,14 @@ class _File:
         self.entry: bytes | Parsed | None = None  # for the cache: encoded, or to encode
 
 
-def _read_all(sets: Sequence[MigrationSet], dialect: str | None) -> tuple[list[list[_File]], int]:
-    """Every file's text and dialect, set by set; and the characters read."""
+def _read_all(
+    sets: Sequence[MigrationSet], dialect: str | None
+) -> tuple[list[list[_File]], int, Diagnostic | None]:
+    """Every file's text and dialect, set by set; the characters read; and the error that stopped
+    the reading when the files declare more tables than :func:`~ingest.migrations.limits.max_tables`."""
     groups = [[_File(s.label, ordinal, f) for ordinal, f in enumerate(s.files)] for s in sets]
-    total = 0
+    total = tables = 0
+    limit = max_tables()
     for group in groups:
         for item in group:
             try:
@@ -98,7 +109,10 @@ def _read_all(sets: Sequence[MigrationSet], dialect: str | None) -> tuple[list[l
             except Exception as exc:
                 item.problem = exc
             total += len(item.text)
-    return groups, total
+            tables += count_tables(item.text)
+            if tables > limit:
+                return [], total, too_many_tables(item.f.rel, tables, limit)
+    return groups, total, None
 
 
 def _cached_sets(
@@ -185,6 +199,8 @@ def _parsed_in_order(
                         item.entry = entry
                 if parsed is None:
                     streamed = _in_parts(item.text, item.f.rel, item.dialect, workers)
+                    if streamed is None and not (caching and item.keep):
+                        streamed = _in_batches(item.text, item.f.rel, item.dialect)
                     if streamed is not None:  # replayed while its later parts are parsed
                         item.text = ""
                         yield streamed
@@ -203,23 +219,27 @@ def _parsed_in_order(
 
 
 class _Streamed:
-    """A large PostgreSQL file whose statements are being parsed in parts by a pool
-    (:func:`ingest.migrations.parallel.parse_parts`); the parts seen are kept for the cache."""
+    """A PostgreSQL file whose statements are being parsed in parts: by a pool
+    (:func:`ingest.migrations.parallel.parse_parts`; the parts seen are kept for the cache),
+    or here batch by batch (:func:`_in_batches`; nothing kept)."""
 
-    __slots__ = ("complete", "diags", "dialect", "ops", "parts")
+    __slots__ = ("complete", "diags", "dialect", "keep", "ops", "parts")
 
-    def __init__(self, dialect: str, parts: Iterator[tuple[list[Op], list[Diagnostic]]]) -> None:
-        self.dialect, self.parts = dialect, parts
+    def __init__(
+        self, dialect: str, parts: Iterator[tuple[list[Op], list[Diagnostic]]], *, keep: bool = True
+    ) -> None:
+        self.dialect, self.parts, self.keep = dialect, parts, keep
         self.ops: list[Op] = []
         self.diags: list[Diagnostic] = []
         self.complete = False
 
     def __iter__(self) -> Iterator[tuple[list[Op], list[Diagnostic]]]:
         for ops, diags in self.parts:
-            self.ops += ops
-            self.diags += diags
+            if self.keep:
+                self.ops += ops
+                self.diags += diags
             yield ops, diags
-        self.complete = True
+        self.complete = self.keep
 
     def parsed(self) -> Parsed:
         return self.dialect, self.ops, self.diags, ""
@@ -239,6 +259,18 @@ def _in_parts(text: str, rel: str, dialect: str | None, workers: int | None) -> 
         return None
     count = plan_workers(total_bytes=len(text), files=cpu_count() * PARTS_PER_WORKER, requested=workers)
     return _Streamed(name, parse_parts(text, rel, count)) if count > 1 else None
+
+
+def _in_batches(text: str, rel: str, dialect: str | None) -> _Streamed | None:
+    """A PostgreSQL file parsed here, batch by batch as it is replayed; None for other dialects."""
+    name = dialect or detect_dialect(text)
+    if name != "postgres":
+        return None
+
+    def batches() -> Iterator[tuple[list[Op], list[Diagnostic]]]:
+        yield from pg.iter_parse(text, rel)  # a failure surfaces while the file is replayed
+
+    return _Streamed(name, batches(), keep=False)
 
 
 def _replay_set(
@@ -285,7 +317,9 @@ def replay_sets(
     fks: list[ForeignKey] = []
     diagnostics: list[Diagnostic] = []
     migrations: list[Migration] = []
-    groups, total = _read_all(sets, dialect)
+    groups, total, stop = _read_all(sets, dialect)
+    if stop is not None:
+        return tables, fks, [stop], migrations
     store = open_cache(total, cache)
     identity = os.path.realpath(path)
     set_keys: dict[int, str] = {}

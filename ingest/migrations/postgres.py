@@ -1,17 +1,22 @@
 """PostgreSQL scripts -> neutral DDL operations, with PostgreSQL's own grammar (pglast).
 
-The script is split with :func:`ingest.migrations.split.split_statements`; statements that
-cannot change tables or foreign keys (``INSERT``, ``COPY``, ``GRANT``,
-``COMMENT``, ``CREATE INDEX``/``FUNCTION``/``VIEW``, ``ALTER TABLE ... OWNER
-TO``...) are dropped by a cheap look at their first words (:func:`is_relevant`).
-``pg_dump``'s own ``ALTER TABLE ONLY ... ADD CONSTRAINT`` lines take a strict
-regular-expression fast path (:mod:`ingest.migrations.postgres_fast`). The rest are joined and
-parsed in a few large :func:`pglast.parser.parse_sql_json` calls (about 1 MB of
-SQL each) and converted by :mod:`ingest.migrations.postgres_convert`; ``stmt_location`` and node
-``location`` byte offsets map every operation back to its file line, down to
-the line of each ``REFERENCES`` clause. When a batch does not parse, the bad
-statement is isolated: it becomes one ``parse-error`` diagnostic and the rest
-still replays.
+The script is split with :func:`ingest.migrations.split.iter_statements`, one statement
+at a time. A statement the splitter already knows is broken (an unterminated string,
+an unclosed parenthesis: :attr:`~ingest.migrations.split.Statement.error`) is one
+``parse-error`` diagnostic, never parsed. ``pg_dump``'s own ``ALTER TABLE ONLY ...
+ADD CONSTRAINT`` lines take a strict regular-expression fast path
+(:mod:`ingest.migrations.postgres_fast`). Statements that may change tables, keys or the
+search path (a cheap look at their first words: :func:`is_relevant`) are joined and
+parsed in batches of at most :data:`CHUNK_CHARS` characters and :data:`CHUNK_STATEMENTS`
+statements per :func:`pglast.parser.parse_sql_json` call, so the parse trees held at
+once stay small whatever the file's size, and converted by
+:mod:`ingest.migrations.postgres_convert`; ``stmt_location`` and node ``location`` byte
+offsets map every operation back to its file line, down to the line of each
+``REFERENCES`` clause. Every other statement (``INSERT``, ``GRANT``, ``COMMENT``,
+``CREATE VIEW``...) is only checked by the same parser, in batches too, without
+building its tree. When a batch does not parse, the bad statement is isolated: it
+becomes one ``parse-error`` diagnostic and the rest still replays.
+:func:`iter_parse` gives the operations batch by batch.
 
 ``DO`` blocks are parsed with PL/pgSQL's grammar: static statements in the body
 (typically ``IF NOT EXISTS (...) THEN ALTER TABLE ... ADD CONSTRAINT ...``) are
@@ -28,6 +33,9 @@ Examples
 (('user_id',), 'users', 'CASCADE', 3)
 >>> parse("CREATE TABLE (", "m.sql")[1][0].code
 'parse-error'
+>>> ops, diags = parse("INSERT INTO x VALUES (1));\\nCREATE TABLE t (id int);", "m.sql")
+>>> [type(op).__name__ for op in ops], [(d.line, d.code) for d in diags]
+(['CreateTable'], [(1, 'parse-error')])
 """
 
 from __future__ import annotations
@@ -35,36 +43,41 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import pairwise
 
 from pglast.parser import ParseError, parse_sql_json
 
 from ingest.migrations import ops as o
 from ingest.migrations.postgres_convert import (
+    MESSAGE_CHARS,
     Ctx,
     Node,
     convert,
     is_relevant,
-    needs_syntax_check,
     split_search_path,
 )
 from ingest.migrations.postgres_fast import fast_ops
-from ingest.migrations.split import Statement, split_statements
+from ingest.migrations.split import Statement, iter_statements
 from model.inventory import Diagnostic
 
 __all__ = [
     "CHUNK_CHARS",
+    "CHUNK_STATEMENTS",
     "FAST_PATH",
     "convert",
     "is_relevant",
+    "iter_parse",
     "parse",
     "parse_statements",
     "split_search_path",
 ]
 
-#: Characters of SQL handed to one ``parse_sql_json`` call.
-CHUNK_CHARS = 1_000_000
+#: At most this many characters of SQL, and :data:`CHUNK_STATEMENTS` statements, go to one
+#: ``parse_sql_json`` call (larger batches are no faster, and their trees take more memory).
+CHUNK_CHARS = 64_000
+CHUNK_STATEMENTS = 1_000
+
 #: Recognise pg_dump's ``ADD CONSTRAINT`` statements without the parser (see
 #: :mod:`ingest.migrations.postgres_fast`).
 FAST_PATH = True
@@ -75,7 +88,14 @@ _INCLUDE = re.compile(r"\\(?:i|ir|include|include_relative)\s")
 
 def parse(text: str, path: str) -> tuple[list[o.Op], list[Diagnostic]]:
     """Operations and diagnostics of a PostgreSQL script; ``path`` labels the diagnostics."""
-    return parse_statements(split_statements(text, dialect="postgres"), path)
+    return parse_statements(iter_statements(text, dialect="postgres"), path)
+
+
+def iter_parse(text: str, path: str) -> Iterator[tuple[list[o.Op], list[Diagnostic]]]:
+    """:func:`parse` batch by batch: each batch's operations and diagnostics, in file order.
+    The statements are split as they are consumed, so neither they nor the operations
+    of the whole file are held at once."""
+    return iter_batches(iter_statements(text, dialect="postgres"), path)
 
 
 class _Diags(list[Diagnostic]):
@@ -99,41 +119,80 @@ class _Diags(list[Diagnostic]):
         return [self[i] for i in sorted(range(len(tags)), key=tags.__getitem__)]  # stable
 
 
-def parse_statements(statements: Sequence[Statement], path: str) -> tuple[list[o.Op], list[Diagnostic]]:
+def parse_statements(statements: Iterable[Statement], path: str) -> tuple[list[o.Op], list[Diagnostic]]:
     """Operations of already split statements, and diagnostics, both in statement order.
 
     The result does not depend on how the statements are batched for the parser, nor
     on how a long list is cut into parts: parsing consecutive parts separately and
     concatenating the results gives the same (:mod:`ingest.migrations.parallel` relies on it).
     """
+    ops: list[o.Op] = []
+    diags: list[Diagnostic] = []
+    for batch_ops, batch_diags in iter_batches(statements, path):
+        ops += batch_ops
+        diags += batch_diags
+    return ops, diags
+
+
+class _Batch:
+    """The statements waiting for the parser: to convert, and only to check."""
+
+    def __init__(self) -> None:
+        self.convert: list[Statement] = []
+        self.check: list[Statement] = []
+        self.chars = 0
+
+    def full(self, times: int = 1) -> bool:
+        count = max(len(self.convert), len(self.check))
+        return self.chars >= times * CHUNK_CHARS or count >= times * CHUNK_STATEMENTS
+
+
+def iter_batches(statements: Iterable[Statement], path: str) -> Iterator[tuple[list[o.Op], list[Diagnostic]]]:
+    """:func:`parse_statements` batch by batch (see :func:`iter_parse`)."""
     pieces: list[tuple[int, list[o.Op]]] = []  # (statement offset, its operations)
     diags = _Diags()
-    group: list[Statement] = []
-    size = 0
+    batch = _Batch()
+    last: Statement | None = None
     for st in statements:
+        # a full batch is cut between lines, so no line has diagnostics in two batches (unless
+        # it is four times full: a file on one line)
+        if (
+            last is not None
+            and batch.full()
+            and (st.line > last.line + last.text.count("\n") or batch.full(4))
+        ):
+            yield _flush(batch, path, pieces, diags)
+            pieces, diags, batch = [], _Diags(), _Batch()
+        last = st
+        diags.at = st.offset
         if st.kind == "meta":
             if _INCLUDE.match(st.text):
                 message = "psql include not followed"
-                diags.at = st.offset
                 diags.append(Diagnostic("info", message, path, st.line, o.excerpt(st.text), "include"))
-            continue
-        if not is_relevant(st.text):
-            if needs_syntax_check(st.text):  # a typo or foreign syntax: report it, replay nothing
-                for _ in _parse_one(st, path, diags):
-                    pass
-            continue
-        fast = fast_ops(st) if FAST_PATH else None
-        if fast is not None:
+        elif st.error:  # the splitter knows: no parser needed
+            message = f"PostgreSQL syntax error: {st.error}; statement skipped"
+            diags.append(Diagnostic("error", message, path, st.line, o.excerpt(st.text), "parse-error"))
+        elif not is_relevant(st.text):
+            batch.check.append(st)  # cannot change tables: only its syntax is checked
+            batch.chars += len(st.text)
+        elif FAST_PATH and (fast := fast_ops(st)) is not None:
             pieces.append((st.offset, fast))
-            continue
-        group.append(st)
-        size += len(st.text)
-        if size >= CHUNK_CHARS:
-            _convert_group(group, path, pieces, diags)
-            group, size = [], 0
-    if group:
-        _convert_group(group, path, pieces, diags)
-    pieces.sort(key=lambda piece: piece[0])  # fast-path statements were not held back: restore order
+        else:
+            batch.convert.append(st)
+            batch.chars += len(st.text)
+    if batch.convert or batch.check or pieces or diags:
+        yield _flush(batch, path, pieces, diags)
+
+
+def _flush(
+    batch: _Batch, path: str, pieces: list[tuple[int, list[o.Op]]], diags: _Diags
+) -> tuple[list[o.Op], list[Diagnostic]]:
+    """Parse a batch: its operations (fast-path ones put back in statement order) and diagnostics."""
+    if batch.convert:
+        _convert_group(batch.convert, path, pieces, diags)
+    for _ in _parse_group(batch.check, path, diags, keep=False):
+        pass
+    pieces.sort(key=lambda piece: piece[0])
     return [op for _, part in pieces for op in part], diags.in_order()
 
 
@@ -165,14 +224,20 @@ def _join(part: Sequence[Statement]) -> tuple[str, list[int], list[int]]:
 
 
 def _parse_group(
-    group: Sequence[Statement], path: str, diags: _Diags, budget: list[int] | None = None
+    group: Sequence[Statement],
+    path: str,
+    diags: _Diags,
+    budget: list[int] | None = None,
+    *,
+    keep: bool = True,
 ) -> Iterator[tuple[Statement, Node, bytes, int]]:
     """Parse statements in one call; on a syntax error isolate the bad statement and go on.
 
     In ASCII text the error position names the bad statement; otherwise (pglast's
     position is not exact after multibyte characters) the batch is halved. After
     ``_MAX_RETRIES`` failed batches the rest is parsed statement by statement, so a
-    file of another dialect, where every statement fails, stays linear.
+    file of another dialect, where every statement fails, stays linear. Without
+    ``keep`` the statements are only checked: nothing is yielded.
     """
     budget = [_MAX_RETRIES] if budget is None else budget
     i = 0
@@ -180,26 +245,29 @@ def _parse_group(
         part = group[i:]
         if budget[0] <= 0 or len(part) == 1:
             for st in part:
-                yield from _parse_one(st, path, diags)
+                yield from _parse_one(st, path, diags, keep=keep)
             return
         joined, chars, nbytes = _join(part)
         try:
-            result = json.loads(parse_sql_json(joined))
+            tree = parse_sql_json(joined)
+            if not keep:
+                return
+            result = json.loads(tree)
         except RecursionError:  # a parse tree too deep for json.loads: find the statement alone
             for st in part:
-                yield from _parse_one(st, path, diags)
+                yield from _parse_one(st, path, diags, keep=keep)
             return
         except ParseError as exc:
             budget[0] -= 1
             pos = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else -1
             if pos >= 0 and joined.isascii():
                 j = max(bisect_right(chars, pos) - 1, 0)
-                yield from _parse_group(part[:j], path, diags, budget)
-                yield from _parse_one(part[j], path, diags)
+                yield from _parse_group(part[:j], path, diags, budget, keep=keep)
+                yield from _parse_one(part[j], path, diags, keep=keep)
                 i += j + 1
             else:
                 half = len(part) // 2
-                yield from _parse_group(part[:half], path, diags, budget)
+                yield from _parse_group(part[:half], path, diags, budget, keep=keep)
                 i += half
             continue
         data = joined.encode("utf-8")
@@ -209,14 +277,18 @@ def _parse_group(
         return
 
 
-def _parse_one(st: Statement, path: str, diags: _Diags) -> Iterator[tuple[Statement, Node, bytes, int]]:
+def _parse_one(
+    st: Statement, path: str, diags: _Diags, *, keep: bool = True
+) -> Iterator[tuple[Statement, Node, bytes, int]]:
     diags.at = st.offset
     try:
-        result = json.loads(parse_sql_json(st.text))
+        tree = parse_sql_json(st.text)
+        result = json.loads(tree) if keep else {}
     except ParseError as exc:
         pos = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else 0
         line = st.line + st.text.count("\n", 0, max(pos, 0))
-        message = f"PostgreSQL syntax error: {exc.args[0] if exc.args else exc}; statement skipped"
+        said = o.excerpt(str(exc.args[0] if exc.args else exc), MESSAGE_CHARS)
+        message = f"PostgreSQL syntax error: {said}; statement skipped"
         diags.append(
             Diagnostic("error", message, path, line, o.excerpt_at(st.text, st.line, line), "parse-error")
         )

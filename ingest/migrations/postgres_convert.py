@@ -2,8 +2,8 @@
 
 :func:`convert` maps a statement node (``{"CreateStmt": {...}}``) to
 :mod:`ingest.migrations.ops`; :class:`Ctx` maps the node's byte ``location`` values back to
-file lines. :func:`is_relevant` is the cheap test that keeps statements which
-cannot change tables or keys away from the parser. :mod:`ingest.migrations.postgres` drives it.
+file lines. :func:`is_relevant` is the cheap test that sends statements which
+cannot change tables or keys to a syntax check only. :mod:`ingest.migrations.postgres` drives it.
 """
 
 from __future__ import annotations
@@ -20,15 +20,16 @@ from ingest.migrations.postgres_do import replay_do_body
 from ingest.migrations.postgres_nodes import Ctx, Node, column, constraint, fk, qname, strs, type_name
 from model.inventory import Column
 
-__all__ = ["Ctx", "Node", "convert", "is_relevant", "needs_syntax_check", "split_search_path"]
+__all__ = ["MESSAGE_CHARS", "Ctx", "Node", "convert", "is_relevant", "split_search_path"]
 
 
 _RELEVANT = re.compile(
     r"""(?ix)
     (?: CREATE \s+ (?:(?:GLOBAL|LOCAL) \s+)? (?:UNLOGGED \s+)? TABLE \b
       | CREATE \s+ SCHEMA \b
-      | ALTER \s+ TABLE \b
-      | DROP \s+ (?:TABLE|SCHEMA) \b
+      | ALTER \s+ (?:TABLE|INDEX) \b
+      | DROP \s+ (?:TABLE|SCHEMA|INDEX) \b
+      | CREATE \s+ UNIQUE \s+ INDEX \b
       | SET \s+ (?:(?:SESSION|LOCAL) \s+)? (?:search_path|schema) \b
       | RESET \s+ (?:search_path|ALL) \b
       | SELECT \b [^;]{0,80}? set_config \s* \( \s* 'search_path'
@@ -39,22 +40,9 @@ _ALTER_RELEVANT = re.compile(
     r"(?i)\b(?:ADD|DROP|RENAME|SCHEMA|VALIDATE|ATTACH|DETACH|TYPE|NULL|ALTER\s+CONSTRAINT)\b"
 )
 _HEADS = ("CREATE", "ALTER", "DROP", "SET", "RESET", "SELECT", "DO")
-_FIRST_WORD = re.compile(r"\(*\s*([A-Za-z]+)")
-_COMMANDS = frozenset(
-    {
-        *("ABORT", "ALTER", "ANALYZE", "ANALYSE", "BEGIN", "CALL", "CHECKPOINT", "CLOSE", "CLUSTER"),
-        *("COMMENT", "COMMIT", "COPY", "CREATE", "DEALLOCATE", "DECLARE", "DELETE", "DISCARD", "DO"),
-        *("DROP", "END", "EXECUTE", "EXPLAIN", "FETCH", "GRANT", "IMPORT", "INSERT", "LISTEN", "LOAD"),
-        *("LOCK", "MERGE", "MOVE", "NOTIFY", "PREPARE", "REASSIGN", "REFRESH", "REINDEX", "RELEASE"),
-        *("RESET", "REVOKE", "ROLLBACK", "SAVEPOINT", "SECURITY", "SELECT", "SET", "SHOW", "START"),
-        *("TABLE", "TRUNCATE", "UNLISTEN", "UPDATE", "VACUUM", "VALUES", "WITH"),
-    }
-)
-_FK_WORDS = re.compile(r"(?i)\b(?:REFERENCES|FOREIGN\s+KEY)\b")
-_BODY_HOLDERS = re.compile(
-    r"(?is)(?:CREATE|ALTER)\s+(?:OR\s+REPLACE\s+)?(?:(?:CONSTRAINT|EVENT)\s+)?"
-    r"(?:FUNCTION|PROCEDURE|TRIGGER|RULE|VIEW|MATERIALIZED\s+VIEW|RECURSIVE\s+VIEW|AGGREGATE|POLICY)\b"
-)
+#: Longest parser message kept in a diagnostic (PostgreSQL quotes the text near the error,
+#: which may be the rest of the statement).
+MESSAGE_CHARS = 200
 _DDL_HINT = re.compile(r"(?i)\b(?:ALTER|CREATE|DROP|EXECUTE|RENAME|SET)\b")
 _LIKE_INDEXES = 1 << 6
 
@@ -73,27 +61,6 @@ def is_relevant(text: str) -> bool:
     if m is None:
         return False
     return m.group(0)[:1] not in "aA" or bool(_ALTER_RELEVANT.search(text, m.end()))
-
-
-def needs_syntax_check(text: str) -> bool:
-    """Whether a statement :func:`is_relevant` skipped should still be parsed, to report errors.
-
-    True when it starts with no PostgreSQL command word (a typo such as ``CREAT TABLE``,
-    another dialect's syntax), or is a ``CREATE``/``ALTER`` that mentions ``REFERENCES``
-    or ``FOREIGN KEY`` but is no function, trigger, rule or view (``CREATE TABEL``).
-
-    >>> needs_syntax_check("CREAT TABLE t (id int)"), needs_syntax_check("INSERT INTO t VALUES (1)")
-    (True, False)
-    >>> needs_syntax_check("CREATE TABEL t (u int REFERENCES users)")
-    True
-    >>> needs_syntax_check("CREATE FUNCTION f() RETURNS void AS $$ ALTER TABLE t ADD FOREIGN KEY $$")
-    False
-    """
-    m = _FIRST_WORD.match(text)
-    word = m.group(1).upper() if m else ""
-    if word not in _COMMANDS:
-        return True
-    return word in ("CREATE", "ALTER") and bool(_FK_WORDS.search(text)) and not _BODY_HOLDERS.match(text)
 
 
 # ---------------------------------------------------------------------------- statements
@@ -216,6 +183,8 @@ def _rename(n: Node, ctx: Ctx) -> list[o.Op]:
         return [o.RenameColumn(t, n["subname"], n["newname"], **kw)]
     if kind == "OBJECT_TABCONSTRAINT":
         return [o.RenameConstraint(t, n["subname"], n["newname"], **kw)]
+    if kind == "OBJECT_INDEX":
+        return [o.RenameIndex(t, n["newname"], n.get("missing_ok", False), line=ctx.line, text=ctx.text)]
     return []
 
 
@@ -236,10 +205,11 @@ def _set_schema(n: Node, ctx: Ctx) -> list[o.Op]:
 def _drop(n: Node, ctx: Ctx) -> list[o.Op]:
     kind = n.get("removeType")
     cascade = n.get("behavior") == "DROP_CASCADE"
-    if kind == "OBJECT_TABLE":
+    if kind in ("OBJECT_TABLE", "OBJECT_INDEX"):
         paths = [strs(obj.get("List", {}).get("items")) for obj in n.get("objects", ())]
-        tables = tuple(o.QName(p[-2] if len(p) > 1 else None, p[-1]) for p in paths if p)
-        return [o.DropTable(tables, n.get("missing_ok", False), cascade, line=ctx.line, text=ctx.text)]
+        names = tuple(o.QName(p[-2] if len(p) > 1 else None, p[-1]) for p in paths if p)
+        cls = o.DropTable if kind == "OBJECT_TABLE" else o.DropIndex
+        return [cls(names, n.get("missing_ok", False), cascade, line=ctx.line, text=ctx.text)]
     if kind == "OBJECT_SCHEMA":
         return [
             o.DropSchema(
@@ -247,6 +217,17 @@ def _drop(n: Node, ctx: Ctx) -> list[o.Op]:
             )
         ]
     return []
+
+
+def _index(n: Node, ctx: Ctx) -> list[o.Op]:
+    """``CREATE UNIQUE INDEX``: a key foreign keys may use (other indexes change nothing)."""
+    if not n.get("unique") or "relation" not in n:
+        return []
+    names = [p.get("IndexElem", {}).get("name") for p in n.get("indexParams", ())]
+    usable = all(names) and "whereClause" not in n
+    columns = tuple(name or "expr" for name in names)
+    kw: dict[str, Any] = {"if_not_exists": n.get("if_not_exists", False), "line": ctx.line, "text": ctx.text}
+    return [o.CreateIndex(qname(n["relation"]), n.get("idxname"), columns, usable, **kw)]
 
 
 def split_search_path(value: str) -> tuple[str, ...]:
@@ -320,7 +301,8 @@ def _do(n: Node, ctx: Ctx) -> list[o.Op]:
         try:
             result = json.loads(parse_sql_json(query))
         except ParseError as exc:
-            sub.diag("error", "parse-error", f"PostgreSQL syntax error in DO block: {exc.args[0]}; skipped")
+            said = o.excerpt(str(exc.args[0] if exc.args else exc), MESSAGE_CHARS)
+            sub.diag("error", "parse-error", f"PostgreSQL syntax error in DO block: {said}; skipped")
             return []
         out: list[o.Op] = []
         for item in result.get("stmts", ()):
@@ -354,6 +336,7 @@ _CONVERTERS: dict[str, Callable[[Node, Ctx], list[o.Op]]] = {
     "SelectStmt": _select,
     "CreateSchemaStmt": _create_schema,
     "DoStmt": _do,
+    "IndexStmt": _index,
 }
 
 

@@ -16,7 +16,7 @@ Examples
 >>> from ingest.migrations.split import Statement
 >>> st = Statement("ALTER TABLE ONLY s.t\\n    ADD CONSTRAINT t_pkey PRIMARY KEY (id)", 7, 0)
 >>> fast_ops(st)[0].constraint
-ConstraintSpec(kind='p', name='t_pkey', columns=('id',))
+ConstraintSpec(kind='p', name='t_pkey', columns=('id',), deferrable=False, index=None)
 >>> fast_ops(Statement("alter table t add constraint c primary key (id)", 1, 0)) is None
 True
 """

@@ -131,10 +131,10 @@ def constraint(c: Node) -> o.ConstraintSpec | None:
     """A table-level PRIMARY KEY / UNIQUE / CHECK / EXCLUDE constraint."""
     kind = c["contype"]
     name = c.get("conname")
-    if kind == "CONSTR_PRIMARY":
-        return o.ConstraintSpec("p", name, strs(c.get("keys")))
-    if kind == "CONSTR_UNIQUE":
-        return o.ConstraintSpec("u", name, strs(c.get("keys")))
+    if kind in ("CONSTR_PRIMARY", "CONSTR_UNIQUE"):
+        letter = "p" if kind == "CONSTR_PRIMARY" else "u"
+        deferrable = bool(c.get("deferrable"))
+        return o.ConstraintSpec(letter, name, strs(c.get("keys")), deferrable, c.get("indexname"))
     if kind == "CONSTR_CHECK":
         return o.ConstraintSpec("c", name, expr_columns(c.get("raw_expr")))
     if kind == "CONSTR_EXCLUSION":
@@ -154,15 +154,17 @@ def column(
     nullable = True
     cons: list[o.ConstraintSpec] = []
     fks: list[o.FKSpec] = []
-    last_fk = False
+    last = ""
     for item in cd.get("constraints", ()):
         c = item["Constraint"]
         kind = c["contype"]
         if kind.startswith("CONSTR_ATTR_"):
-            if last_fk:
+            if last == "CONSTR_FOREIGN":
                 fks[-1] = _apply_attr(fks[-1], kind)
+            elif last in ("CONSTR_PRIMARY", "CONSTR_UNIQUE") and kind in _DEFERRABLE:
+                cons[-1] = replace(cons[-1], deferrable=_DEFERRABLE[kind])
             continue
-        last_fk = kind == "CONSTR_FOREIGN"
+        last = kind
         if kind == "CONSTR_NOTNULL":
             nullable = False
         elif kind == "CONSTR_FOREIGN":
@@ -173,6 +175,13 @@ def column(
                 cols = spec.columns if kind == "CONSTR_CHECK" else (name,)
                 cons.append(replace(spec, columns=cols))
     return Column(name, type_name(cd.get("typeName")), nullable), cons, fks
+
+
+_DEFERRABLE = {
+    "CONSTR_ATTR_DEFERRABLE": True,
+    "CONSTR_ATTR_DEFERRED": True,
+    "CONSTR_ATTR_NOT_DEFERRABLE": False,
+}
 
 
 def _apply_attr(fk: o.FKSpec, kind: str) -> o.FKSpec:

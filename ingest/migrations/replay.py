@@ -18,15 +18,17 @@ What the result holds
   partitioned root: they are not tables of the output, their FKs and the FKs
   pointing at them belong to the root, and an ``info`` diagnostic lists them.
 * ``foreign_keys``: every FK ever added, present or dropped (``dropped_at`` set),
-  with ``added_at`` at the line of its ``REFERENCES``/``FOREIGN KEY`` clause. A FK
-  re-added after a drop is a new record. Table names are the tables' final
-  names (a FK follows renames of its tables, also after it was dropped);
-  columns are those at the time it was dropped.
+  with ``added_at`` at the line of its ``REFERENCES``/``FOREIGN KEY`` clause. The FKs of a
+  statement that fails on an empty server, as a table it names is not created yet (or
+  ever), have ``fresh_db_failure`` and a warning names the table; they stay present.
+  A FK re-added after a drop is a new record. Table names are the tables' final names
+  (a FK follows renames of its tables, also after it was dropped); columns are those at
+  the time it was dropped.
 * Unnamed FKs get the server's default name (see :mod:`ingest.migrations.naming`), so a
   later ``DROP CONSTRAINT`` by that name matches.
 
 Diagnostic codes: ``unknown-table``, ``forward-reference``, ``duplicate-table``,
-``duplicate-column``, ``duplicate-constraint``, ``unknown-constraint``,
+``duplicate-column``, ``duplicate-constraint``, ``duplicate-index``, ``unknown-constraint``,
 ``unknown-column``, ``unresolved-reference``, ``drop-dependent``, ``skipped``,
 ``partition``, ``internal``.
 
@@ -49,8 +51,9 @@ import itertools
 from collections.abc import Iterable, Mapping, Sequence
 
 from ingest.migrations import ops as o
-from ingest.migrations.replay_keys import MYSQL_NAMING, KeyReplayer
-from ingest.migrations.replay_state import TableState, materialize
+from ingest.migrations.replay_constraints import ConstraintReplayer
+from ingest.migrations.replay_keys import MYSQL_NAMING
+from ingest.migrations.replay_state import TableState, materialize, release
 from model.inventory import Diagnostic, ForeignKey, Inventory, Location, Table
 
 __all__ = ["DEFAULT_SCHEMA", "MYSQL_NAMING", "Replayer", "fk_sort_key", "replay"]
@@ -67,7 +70,7 @@ def fk_sort_key(fk: ForeignKey, file_order: Mapping[str, int]) -> tuple[object, 
     return (t.database, t.schema, t.name, fk.name, file_order.get(at.path, len(file_order)), at.path, at.line)
 
 
-class Replayer(KeyReplayer):
+class Replayer(ConstraintReplayer):
     """Mutable replay state of one logical database (one migration set).
 
     Call :meth:`begin_file` before the operations of each file, :meth:`apply`
@@ -97,6 +100,9 @@ class Replayer(KeyReplayer):
             o.SetSchema: self._set_schema,
             o.AttachPartition: self._attach_partition,
             o.DetachPartition: self._detach_partition,
+            o.CreateIndex: self._create_index,
+            o.DropIndex: self._drop_index,
+            o.RenameIndex: self._rename_index,
         }
 
     # ------------------------------------------------------------------ driving
@@ -107,12 +113,15 @@ class Replayer(KeyReplayer):
         self.dialect = dialect
         self.default_schema = DEFAULT_SCHEMA.get(dialect, "")
         self.search_path = [self.default_schema]
+        self._begin_statement(None)
 
     def apply(self, op: o.Op) -> None:
         """Apply one operation; an unexpected failure becomes an ``internal`` diagnostic."""
         handler = self._handlers.get(type(op))
         if handler is None:
             return
+        if (op.line, op.text) != self._statement:  # the operations of one statement come together
+            self._begin_statement((op.line, op.text))
         try:
             handler(op)  # type: ignore[operator]
         except Exception as exc:
@@ -123,7 +132,7 @@ class Replayer(KeyReplayer):
     def add_diagnostic(self, diagnostic: Diagnostic) -> None:
         """Record a diagnostic found elsewhere (parser, reader) so :meth:`result` orders it with the rest."""
         self._file_order.setdefault(diagnostic.path, len(self._file_order))
-        self.diagnostics.append(diagnostic)
+        self.diagnostics.add(diagnostic)
 
     def result(self) -> tuple[tuple[Table, ...], tuple[ForeignKey, ...], tuple[Diagnostic, ...]]:
         """Sorted tables and FKs, and diagnostics in replay order (file, then line).
@@ -133,18 +142,15 @@ class Replayer(KeyReplayer):
         """
         tables, fks, notes = materialize(self.database, self.live.values(), self.history)
         self._release_state()
-        diags = self.diagnostics + notes
+        self.diagnostics.extend(notes)
+        diags = self.diagnostics.result()
         order = self._file_order
         diags.sort(key=lambda d: (order.get(d.path, len(order)), d.line))
         return tables, tuple(sorted(fks, key=lambda f: fk_sort_key(f, order))), tuple(diags)
 
     def _release_state(self) -> None:
-        """Break the table <-> FK reference cycles so memory is freed without the cyclic GC."""
-        for t in [*self.live.values(), *(fk.table for fk in self.history), *(fk.ref for fk in self.history)]:
-            t.fks.clear()
-            t.incoming.clear()
-            t.children.clear()
-            t.partition_of = None
+        """Break the table <-> FK <-> index reference cycles so memory is freed without the cyclic GC."""
+        release(self.live.values(), self.history, self.indexes)
         self.history = []
         self.live = {}
 
@@ -301,6 +307,7 @@ class Replayer(KeyReplayer):
             )
         for name in self._all_names(t):
             self._release(t.schema, name)
+        self.indexes.dropped(t)
         if t.partition_of is not None:
             t.partition_of.children.pop(t, None)
         self.live.pop((t.schema, t.name), None)
@@ -336,7 +343,8 @@ class Replayer(KeyReplayer):
             self._release(t.schema, name)
             self._claim(op.schema, name)
         del self.live[(t.schema, t.name)]
-        t.schema = op.schema
+        old, t.schema = t.schema, op.schema
+        self.indexes.moved(t, old)
         self.live[(t.schema, t.name)] = t
 
     def _attach_partition(self, op: o.AttachPartition) -> None:

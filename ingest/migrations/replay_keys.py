@@ -1,19 +1,20 @@
-"""Columns, keys and constraints of the replay state (the base of :class:`ingest.migrations.replay.Replayer`).
+"""The replay state of one logical database and its foreign keys.
 
-:class:`KeyReplayer` holds the state of one logical database and the handlers
-for column and constraint operations; :class:`ingest.migrations.replay.Replayer` adds the
-driving methods and the table and schema operations. Constraint names are
-tracked per schema (PostgreSQL picks default names unique among a schema's
-constraints), non-FK constraints too, so that unnamed foreign keys get the
-exact default name and ``DROP CONSTRAINT`` of a check or unique constraint is
-no false alarm.
+:class:`KeyReplayer` holds the state and the handlers for foreign keys;
+:class:`ingest.migrations.replay_constraints.ConstraintReplayer` adds columns, keys and
+unique indexes, and :class:`ingest.migrations.replay.Replayer` the driving methods and the
+table and schema operations. Constraint names are tracked per schema (PostgreSQL
+picks default names unique among a schema's constraints), non-FK constraints too,
+so that unnamed foreign keys get the exact default name and ``DROP CONSTRAINT`` of
+a check or unique constraint is no false alarm.
 """
 
 from __future__ import annotations
 
+from ingest.diagnostics import PerFileCap
 from ingest.migrations import ops as o
 from ingest.migrations.naming import choose_name, fk_addition, mysql_fk_name
-from ingest.migrations.replay_state import FKState, TableState
+from ingest.migrations.replay_state import FKState, Indexes, TableState
 from model.inventory import Column, Diagnostic, Location, Severity
 
 __all__ = ["MYSQL_NAMING", "KeyReplayer"]
@@ -23,24 +24,33 @@ MYSQL_NAMING = frozenset({"mysql", "mariadb", "doris", "starrocks", "singlestore
 
 
 class KeyReplayer:
-    """Replay state of one logical database, with the column and constraint operations."""
+    """Replay state of one logical database, with the foreign key operations."""
 
     def __init__(self, database: str) -> None:
         self.database = database
         self.live: dict[tuple[str, str], TableState] = {}
         self.history: list[FKState] = []
-        self.diagnostics: list[Diagnostic] = []
+        self.diagnostics = PerFileCap()  # at most MAX_PER_FILE per file, as they come
         self.path = ""
         self.dialect = "postgres"
         self.default_schema = "public"
         self.search_path: list[str] = ["public"]
         self._names: dict[str, dict[str, int]] = {}
         self._file_order: dict[str, int] = {}
+        self.indexes = Indexes()
+        self._statement: tuple[int, str] | None = None  # (line, text) of the statement being applied
+        self._statement_fks: list[FKState] = []
+        self._statement_fails = False
+
+    def _begin_statement(self, key: tuple[int, str] | None) -> None:
+        self._statement = key
+        self._statement_fks = []
+        self._statement_fails = False
 
     # ------------------------------------------------------------------ helpers
     def _diag(self, severity: Severity, code: str, message: str, op: o.Op, line: int = 0) -> None:
         line = line or op.line
-        self.diagnostics.append(
+        self.diagnostics.add(
             Diagnostic(severity, message, self.path, line, o.excerpt_at(op.text, op.line, line), code)
         )
 
@@ -112,49 +122,6 @@ class KeyReplayer:
         return t
 
     # ------------------------------------------------------------------ columns
-    def _add_column(self, op: o.AddColumn) -> None:
-        t = self._target(op, op.table, create=True)
-        if t is None:
-            return
-        if op.column.name in t.columns:
-            if not op.if_not_exists:
-                self._diag(
-                    "warning", "duplicate-column", f"ADD COLUMN {op.column.name}: {t} already has it", op
-                )
-            return
-        t.columns[op.column.name] = op.column
-        for spec in op.constraints:
-            self._add_constraint(t, spec, op)
-        for fk in op.fks:
-            self._add_fk(t, fk, op)
-
-    def _drop_column(self, op: o.DropColumn) -> None:
-        t = self._target(op, op.table)
-        if t is None:
-            return
-        col = op.column
-        if col not in t.columns and not (op.if_exists or t.external):
-            self._diag("warning", "unknown-column", f"DROP COLUMN {col}: {t} has no such column", op)
-        t.columns.pop(col, None)
-        loc = self._loc(op.line)
-        for fk in [fk for fk in t.fks.values() if col in fk.columns]:
-            self._drop_fk(fk, loc)
-        dependents = [fk for fk in t.incoming if col in fk.ref_columns]
-        for fk in dependents:
-            self._drop_fk(fk, loc)
-        if dependents and not op.cascade:
-            names = ", ".join(f"{fk.table}.{fk.name}" for fk in dependents[:5])
-            self._diag(
-                "warning",
-                "drop-dependent",
-                f"DROP COLUMN {t}.{col} without CASCADE fails while foreign keys reference it ({names}); "
-                "they are recorded as dropped here",
-                op,
-            )
-        for name, (kind, cols) in list(t.constraints.items()):
-            if col in cols:
-                self._remove_constraint(t, name, kind)
-
     def _alter_column(self, op: o.AlterColumn) -> None:
         t = self._target(op, op.table)
         column = t.columns.get(op.column) if t is not None else None
@@ -165,66 +132,6 @@ class KeyReplayer:
             column.type if op.type is None else op.type,
             column.nullable if op.nullable is None else op.nullable,
         )
-
-    def _rename_column(self, op: o.RenameColumn) -> None:
-        t = self._target(op, op.table)
-        if t is None:
-            return
-        old, new = op.old, op.new
-        if old in t.columns:
-            t.columns = {
-                (new if k == old else k): (Column(new, c.type, c.nullable) if k == old else c)
-                for k, c in t.columns.items()
-            }
-        elif not t.external:
-            self._diag("warning", "unknown-column", f"RENAME COLUMN {old}: {t} has no such column", op)
-
-        def swap(cols: tuple[str, ...]) -> tuple[str, ...]:
-            return tuple(new if c == old else c for c in cols)
-
-        t.primary_key = swap(t.primary_key)
-        t.constraints = {name: (kind, swap(cols)) for name, (kind, cols) in t.constraints.items()}
-        for fk in t.fks.values():
-            fk.columns = swap(fk.columns)
-        for fk in t.incoming:
-            fk.ref_columns = swap(fk.ref_columns)
-
-    # ------------------------------------------------------------------ constraints
-    def _add_constraint_op(self, op: o.AddConstraint) -> None:
-        t = self._target(op, op.table, create=True)
-        if t is not None:
-            self._add_constraint(t, op.constraint, op)
-
-    def _add_constraint(self, t: TableState, spec: o.ConstraintSpec, op: o.Op) -> None:
-        """Add a key or check to ``t``; a primary key also makes its columns NOT NULL (in every
-        dialect, wherever the key is declared: the parsers leave that to the replay)."""
-        taken = self._names.get(t.schema, {})
-        cols = spec.columns
-        if spec.kind == "p":
-            if any(kind == "p" for kind, _ in t.constraints.values()):
-                self._diag("warning", "duplicate-constraint", f"{t} already has a primary key", op)
-                return
-            name = spec.name or choose_name(t.name, None, "pkey", taken)
-            t.primary_key = cols
-            for c in cols:
-                if c in t.columns:
-                    t.columns[c] = Column(c, t.columns[c].type, False)
-        elif spec.kind == "c":
-            name = spec.name or choose_name(t.name, cols[0] if len(cols) == 1 else None, "check", taken)
-        else:
-            label = "excl" if spec.kind == "x" else "key"
-            name = spec.name or choose_name(t.name, fk_addition(cols), label, taken)
-        if name in t.constraints or name in t.fks:
-            self._diag("warning", "duplicate-constraint", f"constraint {name} already exists on {t}", op)
-            return
-        t.constraints[name] = (spec.kind, cols)
-        self._claim(t.schema, name)
-
-    def _remove_constraint(self, t: TableState, name: str, kind: str) -> None:
-        del t.constraints[name]
-        self._release(t.schema, name)
-        if kind == "p":
-            t.primary_key = ()
 
     def _add_foreign_key(self, op: o.AddForeignKey) -> None:
         t = self._target(op, op.table, create=True)
@@ -264,11 +171,23 @@ class KeyReplayer:
             excerpt=o.excerpt_at(op.text, op.line, line) if not ref_columns else "",
             deferrable=spec.deferrable,
             initially_deferred=spec.initially_deferred,
+            index=self.indexes.used_by(ref, ref_columns, primary=not spec.ref_columns),
         )
+        self._fresh_db(fk, t, ref)
         t.fks[name] = fk
         ref.incoming[fk] = None
         self._claim(t.schema, name)
         self.history.append(fk)
+
+    def _fresh_db(self, fk: FKState, t: TableState, ref: TableState) -> None:
+        """On an empty server the statement adding ``fk`` fails when a table it names does not
+        exist yet (created later, or never): then every FK of that statement is flagged."""
+        if not self._statement_fails and (ref.external or t.external):
+            self._statement_fails = True
+            for earlier in self._statement_fks:
+                earlier.fresh_db_failure = True
+        fk.fresh_db_failure = self._statement_fails
+        self._statement_fks.append(fk)
 
     def _drop_fk(self, fk: FKState, loc: Location) -> None:
         fk.dropped_at = loc
@@ -283,41 +202,6 @@ class KeyReplayer:
         fk.name = new
         t.fks[new] = fk
         self._claim(t.schema, new)
-
-    def _drop_constraint(self, op: o.DropConstraint) -> None:
-        t = self._target(op, op.table)
-        if t is None:
-            return
-        if op.kind == "p":
-            for name, (kind, _) in list(t.constraints.items()):
-                if kind == "p":
-                    self._remove_constraint(t, name, kind)
-            t.primary_key = ()
-            return
-        fk = t.fks.get(op.name)
-        if fk is not None:
-            self._drop_fk(fk, self._loc(op.line))
-            return
-        con = t.constraints.get(op.name) if op.kind != "f" else None
-        if con is None:
-            if not (op.if_exists or t.external):
-                what = "foreign key" if op.kind == "f" else "constraint"
-                self._diag("warning", "unknown-constraint", f"DROP: {t} has no {what} named {op.name}", op)
-            return
-        kind, cols = con
-        self._remove_constraint(t, op.name, kind)
-        if kind in ("p", "u") and cols:
-            dependents = [fk for fk in t.incoming if set(fk.ref_columns) == set(cols)]
-            for dep in dependents:
-                self._drop_fk(dep, self._loc(op.line))
-            if dependents and not op.cascade:
-                self._diag(
-                    "warning",
-                    "drop-dependent",
-                    f"DROP CONSTRAINT {op.name} without CASCADE fails while {len(dependents)} foreign key(s) "
-                    "depend on it; they are recorded as dropped here",
-                    op,
-                )
 
     def _find_fk(self, op: o.TableOp, q: o.QName, name: str) -> FKState | None:
         t = self._target(op, q)
@@ -340,20 +224,3 @@ class KeyReplayer:
                 fk.deferrable = op.deferrable
             if op.initially_deferred is not None:
                 fk.initially_deferred = op.initially_deferred
-
-    def _rename_constraint(self, op: o.RenameConstraint) -> None:
-        t = self._target(op, op.table)
-        if t is None:
-            return
-        if op.new in t.fks or op.new in t.constraints:
-            self._diag("warning", "duplicate-constraint", f"RENAME CONSTRAINT: {op.new} exists on {t}", op)
-        elif op.old in t.fks:
-            self._rename_fk(t.fks[op.old], op.new)
-        elif op.old in t.constraints:
-            t.constraints[op.new] = t.constraints.pop(op.old)
-            self._release(t.schema, op.old)
-            self._claim(t.schema, op.new)
-        elif not t.external:
-            self._diag(
-                "warning", "unknown-constraint", f"RENAME CONSTRAINT: {t} has no constraint {op.old}", op
-            )

@@ -9,13 +9,14 @@ See :mod:`ingest.migrations.replay` for the rules.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ingest.migrations.ops import FKSpec
 from model.inventory import Column, Diagnostic, ForeignKey, Location, Table, TableRef
 
-__all__ = ["FKState", "TableState", "materialize"]
+__all__ = ["FKState", "IndexState", "Indexes", "TableState", "materialize", "release"]
 
 
 @dataclass(eq=False)
@@ -37,6 +38,7 @@ class TableState:
     drop_seq: int = 0
     first_ref: tuple[Location, str] | None = None
     refs: int = 0
+    indexes: dict[str, IndexState] = field(default_factory=dict)  # unique ones, keys' included
 
     def __str__(self) -> str:
         return f"{self.schema}.{self.name}" if self.schema else self.name
@@ -58,6 +60,87 @@ class FKState:
     deferrable: bool = False
     initially_deferred: bool = False
     dropped_at: Location | None = None
+    index: IndexState | None = None  # the referenced table's unique index it depends on
+    fresh_db_failure: bool = False  # its statement fails on an empty server
+
+
+@dataclass(eq=False)
+class IndexState:
+    """A unique index: of a primary key or unique constraint (``constraint`` is its kind,
+    ``'p'`` or ``'u'``; the index has the constraint's name), or ``CREATE UNIQUE INDEX``.
+    ``usable`` when a foreign key may depend on it: immediate, no expression, no WHERE."""
+
+    name: str
+    table: TableState
+    columns: tuple[str, ...]
+    usable: bool
+    constraint: str
+    seq: int
+
+
+class Indexes:
+    """The unique indexes of one database by ``(schema, name)`` (indexes are relations: their
+    names are unique in a schema), and which one a new foreign key depends on."""
+
+    def __init__(self) -> None:
+        self.by_name: dict[tuple[str, str], IndexState] = {}
+        self._seq = itertools.count()
+
+    def add(
+        self, t: TableState, name: str, columns: tuple[str, ...], usable: bool, constraint: str = ""
+    ) -> None:
+        idx = IndexState(name, t, columns, usable, constraint, next(self._seq))
+        self.by_name[t.schema, name] = idx
+        t.indexes[name] = idx
+
+    def remove(self, idx: IndexState) -> None:
+        self.by_name.pop((idx.table.schema, idx.name), None)
+        idx.table.indexes.pop(idx.name, None)
+
+    def rename(self, idx: IndexState, new: str) -> None:
+        self.remove(idx)
+        idx.name = new
+        self.by_name[idx.table.schema, new] = idx
+        idx.table.indexes[new] = idx
+
+    def moved(self, t: TableState, old_schema: str) -> None:
+        """``t`` went from ``old_schema`` to ``t.schema``; its indexes with it."""
+        for idx in t.indexes.values():
+            self.by_name.pop((old_schema, idx.name), None)
+            self.by_name[t.schema, idx.name] = idx
+
+    def dropped(self, t: TableState) -> None:
+        for idx in list(t.indexes.values()):
+            self.remove(idx)
+
+    def used_by(self, ref: TableState, ref_columns: tuple[str, ...], primary: bool) -> IndexState | None:
+        """The index a foreign key to ``ref`` depends on, as PostgreSQL picks it: the primary
+        key's for ``REFERENCES t`` without columns, else the oldest usable unique index on
+        exactly the referenced columns, in any order."""
+        if primary:
+            return next((i for i in ref.indexes.values() if i.constraint == "p"), None)
+        want = set(ref_columns)
+        if len(want) != len(ref_columns):
+            return None
+        fits = [
+            i
+            for i in ref.indexes.values()
+            if i.usable and len(i.columns) == len(want) and set(i.columns) == want
+        ]
+        return min(fits, key=lambda i: i.seq, default=None)
+
+
+def release(live: Iterable[TableState], history: Sequence[FKState], indexes: Indexes) -> None:
+    """Break the table <-> FK <-> index reference cycles of a finished replay."""
+    for t in [*live, *(fk.table for fk in history), *(fk.ref for fk in history)]:
+        t.fks.clear()
+        t.incoming.clear()
+        t.children.clear()
+        t.indexes.clear()
+        t.partition_of = None
+    for fk in history:
+        fk.index = None
+    indexes.by_name.clear()
 
 
 def _root(t: TableState) -> TableState:
@@ -139,6 +222,8 @@ def materialize(
             on_delete_columns=fk.spec.on_delete_columns,
             added_at=fk.added_at,
             dropped_at=fk.dropped_at,
+            # a referenced table never created is the graph's to see (graph.build): not repeated here
+            fresh_db_failure=fk.fresh_db_failure and not target.external,
         )
         fks.append(record)
         if not fk.ref_columns:

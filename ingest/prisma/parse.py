@@ -39,6 +39,7 @@ import json
 import re
 from dataclasses import dataclass
 
+from ingest.diagnostics import PerFileCap
 from ingest.prisma.nodes import Attribute, Block, Ident, PrismaField, PrismaFile, Value
 from model.inventory import Diagnostic
 
@@ -216,12 +217,12 @@ class _Parser:
     def __init__(self, text: str, path: str) -> None:
         self.path = path
         self.lines = _lines(_tokens(text))
-        self.diagnostics: list[Diagnostic] = []
+        self.diagnostics = PerFileCap()  # garbage is one error per line: at most MAX_PER_FILE kept
         self.source_lines = text.splitlines()
 
     def error(self, message: str, line: int) -> None:
         excerpt = self.source_lines[line - 1].strip()[:120] if 0 < line <= len(self.source_lines) else ""
-        self.diagnostics.append(Diagnostic("error", message, self.path, line, excerpt, "parse-error"))
+        self.diagnostics.add(Diagnostic("error", message, self.path, line, excerpt, "parse-error"))
 
     def header(self, toks: list[_Tok]) -> tuple[str, str] | None:
         """``(kind, name)`` when the line opens a block (``model X {``)."""
@@ -253,7 +254,8 @@ class _Parser:
                 continue
             block, i = self.block(head[0], head[1], i)
             blocks.append(block)
-        return PrismaFile(self.path, tuple(blocks), tuple(sorted(self.diagnostics, key=lambda d: d.line)))
+        diagnostics = tuple(sorted(self.diagnostics.result(), key=lambda d: d.line))
+        return PrismaFile(self.path, tuple(blocks), diagnostics)
 
     def block(self, kind: str, name: str, start: int) -> tuple[Block, int]:
         first = self.lines[start]

@@ -219,22 +219,78 @@ def test_backslash_inside_quotes_is_not_meta() -> None:
 
 
 # --------------------------------------------------------------------------- unterminated input
+# A statement with an unterminated token or an open parenthesis ends at the next ';': it is
+# flagged broken, and the statements after it are read. An unterminated comment (nested in
+# PostgreSQL) takes the rest of the file, as in the server.
 UNTERMINATED = {
-    "string": ("SELECT 1; SELECT 'abc; SELECT 2;", ["SELECT 1", "SELECT 'abc; SELECT 2;"]),
+    "string": ("SELECT 1; SELECT 'abc; SELECT 2;", ["SELECT 1", "SELECT 'abc", "SELECT 2"]),
     "string-ending-in-escaped-quote": ("SELECT 'abc''", ["SELECT 'abc''"]),
-    "e-string": ("SELECT E'\\'; SELECT 2", ["SELECT E'\\'; SELECT 2"]),
-    "quoted-identifier": ('SELECT "a; SELECT 2;', ['SELECT "a; SELECT 2;']),
-    "dollar-quote": ("SELECT 1; DO $x$ BEGIN; SELECT 2;", ["SELECT 1", "DO $x$ BEGIN; SELECT 2;"]),
+    "e-string": ("SELECT E'\\'; SELECT 2", ["SELECT E'\\'", "SELECT 2"]),
+    "quoted-identifier": ('SELECT "a; SELECT 2;', ['SELECT "a', "SELECT 2"]),
+    "dollar-quote": ("SELECT 1; DO $x$ BEGIN; SELECT 2;", ["SELECT 1", "DO $x$ BEGIN", "SELECT 2"]),
     "block-comment-in-statement": ("SELECT 1 /* a; b", ["SELECT 1 /* a; b"]),
     "block-comment-alone": ("SELECT 1; /* a; b", ["SELECT 1", "/* a; b"]),
     "nested-comment": ("SELECT 1; /* a /* b */ ; c", ["SELECT 1", "/* a /* b */ ; c"]),
-    "open-parenthesis": ("SELECT (1; SELECT 2;", ["SELECT (1; SELECT 2;"]),
+    "nested-comment-in-statement": ("SELECT 1 /* a /* b */ ; c", ["SELECT 1 /* a /* b */ ; c"]),
+    "open-parenthesis": ("SELECT (1; SELECT 2;", ["SELECT (1", "SELECT 2"]),
+    "open-parenthesis-later-closed": ("SELECT (1; SELECT (2);", ["SELECT (1", "SELECT (2)"]),
+    "begin-without-end": (
+        "CREATE FUNCTION f() BEGIN ATOMIC SELECT 1; SELECT 2;",
+        ["CREATE FUNCTION f() BEGIN ATOMIC SELECT 1", "SELECT 2"],
+    ),
+}
+BROKEN = {
+    "string": "unterminated quoted string on line 1; read up to the next ';'",
+    "string-ending-in-escaped-quote": (
+        "unterminated quoted string on line 1; the rest of the file belongs to it"
+    ),
+    "quoted-identifier": "unterminated quoted identifier on line 1; read up to the next ';'",
+    "dollar-quote": "unterminated dollar-quoted string on line 1; read up to the next ';'",
+    "nested-comment": (
+        "unterminated /* comment on line 1; the rest of the file belongs to it "
+        "(comments nest in PostgreSQL: each /* needs its own */)"
+    ),
+    "open-parenthesis": "unclosed parenthesis on line 1; read up to the next ';'",
+    "begin-without-end": "BEGIN without END on line 1; read up to the next ';'",
 }
 
 
 @pytest.mark.parametrize("sql,expected", UNTERMINATED.values(), ids=UNTERMINATED.keys())
-def test_unterminated_token_swallows_the_rest(sql: str, expected: list[str]) -> None:
-    assert texts(sql) == expected
+def test_unterminated_token_ends_at_the_next_semicolon(sql: str, expected: list[str]) -> None:
+    statements = split_statements(sql)
+    assert [s.text for s in statements] == expected
+    broken = [s for s in statements if s.error]
+    assert len(broken) == 1, statements
+    assert broken[0].text not in ("SELECT 1", "SELECT 2", "c")
+
+
+@pytest.mark.parametrize("case", BROKEN)
+def test_broken_statement_says_what_and_where(case: str) -> None:
+    statements = split_statements(UNTERMINATED[case][0])
+    assert [s.error for s in statements if s.error] == [BROKEN[case]]
+
+
+def test_broken_statement_names_the_line_of_its_token() -> None:
+    sql = "SELECT 1;\nINSERT INTO t VALUES (1,\n  'abc);\nCREATE TABLE t (id int);\n"
+    statements = split_statements(sql)
+    assert [(s.line, s.text, s.error) for s in statements] == [
+        (1, "SELECT 1", ""),
+        (
+            2,
+            "INSERT INTO t VALUES (1,\n  'abc)",
+            "unterminated quoted string on line 3; read up to the next ';'",
+        ),
+        (4, "CREATE TABLE t (id int)", ""),
+    ]
+
+
+def test_unterminated_nested_comments_are_one_statement_in_linear_time() -> None:
+    """64k '/*' (nested comments, never closed): one broken statement, found in one pass."""
+    statements = split_statements("/*" * 65_536 + "\nCREATE TABLE t (id int);")
+    assert len(statements) == 1
+    assert statements[0].error.startswith(
+        "unterminated /* comment on line 1; the rest of the file belongs to it"
+    )
 
 
 # --------------------------------------------------------------------------- MySQL
@@ -265,7 +321,8 @@ MYSQL_CASES = {
         ],
     ),
     "dollars-are-plain": ("SELECT $$;SELECT 2", [(1, "SELECT $$"), (1, "SELECT 2")]),
-    "unterminated-backtick": ("SELECT 1; SELECT `a; b", [(1, "SELECT 1"), (1, "SELECT `a; b")]),
+    "unterminated-backtick": ("SELECT 1; SELECT `a; b", [(1, "SELECT 1"), (1, "SELECT `a"), (1, "b")]),
+    "unterminated-string": ("SELECT 'a;\nSELECT 2;", [(1, "SELECT 'a"), (2, "SELECT 2")]),
     "unterminated-comment": ("SELECT 1; /* a; b", [(1, "SELECT 1"), (1, "/* a; b")]),
 }
 
@@ -327,12 +384,18 @@ class _ReferenceSplit:
     def __init__(self, sql: str) -> None:
         self.sql, self.n = sql, len(sql)
         self.i, self.start, self.parens, self.blocks = 0, -1, 0, 0
+        self.first_semi = -1  # the first ';' ignored inside a parenthesis or BEGIN block
         self.routine = False
         self.out: list[tuple[str, str]] = []
 
     def run(self) -> list[tuple[str, str]]:
         between = (self.line_comment, self.block_comment, self.blank, self.meta, self.semicolon)
-        while self.i < self.n:
+        while True:
+            if self.i >= self.n:
+                if self.start >= 0 and (self.parens or self.blocks) and self.first_semi >= 0:
+                    self.cut(self.first_semi)  # still open at the end: cut at the first ';' ignored
+                    continue
+                break
             if any(step() for step in between):
                 continue
             if self.start < 0:
@@ -342,10 +405,16 @@ class _ReferenceSplit:
         self.close(self.n)
         return self.out
 
+    def cut(self, semi: int) -> None:
+        """End a broken statement at ``semi`` (the text's end when -1) and go on after it."""
+        end = self.n if semi < 0 else semi
+        self.close(end)
+        self.i = self.n if semi < 0 else semi + 1
+
     def close(self, end: int) -> None:
         if self.start >= 0 and self.sql[self.start : end].strip():
             self.out.append(("sql", self.sql[self.start : end].rstrip()))
-        self.start, self.parens, self.blocks = -1, 0, 0
+        self.start, self.parens, self.blocks, self.first_semi = -1, 0, 0, -1
 
     def line_comment(self) -> bool:
         if not self.sql.startswith("--", self.i):
@@ -369,7 +438,7 @@ class _ReferenceSplit:
                 j += 1
         if depth:  # unterminated: the rest is one statement
             self.start = i if self.start < 0 else self.start
-            self.i = n
+            self.cut(-1)
         else:
             self.i = j
         return True
@@ -416,7 +485,10 @@ class _ReferenceSplit:
                 break
             else:
                 j += 1
-        self.i = j + 1 if j < n else n
+        if j < n:
+            self.i = j + 1
+        else:
+            self.cut(sql.find(";", i + 1))
         return True
 
     def dollar_quoted(self) -> bool:
@@ -425,7 +497,10 @@ class _ReferenceSplit:
         if not (sql[i] == "$" and tag and (i == 0 or sql[i - 1] not in _IDENT)):
             return False
         found = sql.find(tag.group(), i + len(tag.group()))
-        self.i = self.n if found < 0 else found + len(tag.group())
+        if found < 0:
+            self.cut(sql.find(";", i + 1))
+        else:
+            self.i = found + len(tag.group())
         return True
 
     def word(self) -> bool:
@@ -446,6 +521,8 @@ class _ReferenceSplit:
 
     def other(self) -> None:
         c = self.sql[self.i]
+        if c == ";" and self.first_semi < 0:
+            self.first_semi = self.i
         if c == "(":
             self.parens += 1
         elif c == ")":
@@ -454,7 +531,8 @@ class _ReferenceSplit:
 
 
 def reference_split(sql: str) -> list[tuple[str, str]]:
-    """A slow, obvious, character-by-character model of psql's rules (no COPY), as (kind, text)."""
+    """A slow, obvious, character-by-character model of psql's rules (no COPY), as (kind, text),
+    with fkmap's recovery from broken statements (see UNTERMINATED)."""
     return _ReferenceSplit(sql).run()
 
 
