@@ -127,12 +127,14 @@ def test_one_broken_statement_never_loses_the_table_after_it(
     inv = ingest_text(sql, path="m.sql", dialect=dialect)
     assert {"kept_before", "kept_after"} <= {t.ref.name for t in inv.tables}
     last = 2 + broken.count("\n")
-    assert all(d.code == "parse-error" and 2 <= d.line <= last for d in inv.diagnostics), inv.diagnostics
+    # every diagnostic is about the broken statement (a head may also read as valid SQL that does
+    # something odd, e.g. ALTER TABLE t ADD garbage a: a column on a table no statement created)
+    assert all(2 <= d.line <= last for d in inv.diagnostics), inv.diagnostics
     if dialect == "postgres":
         try:
             parse_sql_json(broken)
         except ParseError:
-            assert inv.diagnostics, "PostgreSQL rejects the statement: it must be reported"
+            assert any(d.code == "parse-error" for d in inv.diagnostics), "PostgreSQL rejects it: reported"
 
 
 # ----------------------------------------------------------------------------- linear time
