@@ -91,9 +91,6 @@ def _create(n: Node, ctx: Ctx) -> list[o.Op]:
             like.append(o.LikeSpec(qname(clause["relation"]), bool(clause.get("options", 0) & _LIKE_INDEXES)))
     parents = tuple(qname(r["RangeVar"]) for r in n.get("inhRelations", ()) if "RangeVar" in r)
     partition_of = parents[0] if "partbound" in n and parents else None
-    pk = {c for spec in cons if spec.kind == "p" for c in spec.columns}
-    if pk:
-        columns = [Column(c.name, c.type, False) if c.name in pk else c for c in columns]
     return [
         o.CreateTable(
             qname(rel),

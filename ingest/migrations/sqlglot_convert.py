@@ -171,8 +171,6 @@ def create(
                 fks += f
         target = target.this
     _inline_note(st, path, dialect, inline, diags)
-    pk = {c for spec in cons if spec.kind == "p" for c in spec.columns}
-    columns = [Column(c.name, c.type, False) if c.name in pk else c for c in columns]
     return [
         o.CreateTable(
             _qname(target),

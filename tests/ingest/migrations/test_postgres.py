@@ -32,7 +32,8 @@ STATEMENTS = [
         "CONSTRAINT t_u_uq UNIQUE (u), CHECK (u > 0))",
         o.CreateTable(
             Q("app", "t"),
-            (Column("id", INT, False), Column("u", INT, False)),
+            # as written: the replay makes a primary key's columns NOT NULL (test_replay)
+            (Column("id", INT, True), Column("u", INT, False)),
             (
                 o.ConstraintSpec("p", None, ("id",)),
                 o.ConstraintSpec("u", "t_u_uq", ("u",)),

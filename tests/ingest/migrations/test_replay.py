@@ -14,6 +14,7 @@ import pytest
 
 from ingest.migrations import ops as o
 from ingest.migrations.replay import Replayer, replay
+from ingest.migrations.sets import ingest_text
 from model.inventory import Column, ForeignKey, Location, Table
 from tests.helpers import not_none
 from tests.ingest.replay_helpers import FK, at, codes, fks, ref, run, why
@@ -657,3 +658,18 @@ def test_matches_postgresql(fresh_database: Callable[..., str], sql: str) -> Non
         if f.state == "present"
     }  # fmt: skip
     assert mine == _server_fks(dsn), why(inv)
+
+
+@pytest.mark.parametrize("dialect", ["postgres", "mysql"])
+@pytest.mark.parametrize(
+    "ddl",
+    [
+        "CREATE TABLE t (id int PRIMARY KEY, b int);",
+        "CREATE TABLE t (id int, b int, PRIMARY KEY (id));",
+        "CREATE TABLE t (id int, b int);\nALTER TABLE t ADD PRIMARY KEY (id);",
+    ],
+)
+def test_a_primary_key_makes_its_columns_not_null_in_the_replay(ddl: str, dialect: str) -> None:
+    """One rule for every dialect and form: the replay, not each parser, makes key columns NOT NULL."""
+    inv = ingest_text(ddl, path="x.sql", dialect=dialect)
+    assert [(c.name, c.nullable) for c in inv.tables[0].columns] == [("id", False), ("b", True)]
