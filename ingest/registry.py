@@ -9,6 +9,8 @@
 * ``sqlite``: a ``sqlite:`` URL -- :mod:`ingest.catalogs.sqlite`;
 * ``saved``: an existing ``.json`` file, a saved scan -- :mod:`ingest.saved`;
 * ``prisma``: an existing ``.prisma`` file -- :mod:`ingest.prisma.read`;
+* ``rails``, ``django``, ``alembic``, ``sqlalchemy``: schemas declared in code
+  (:mod:`ingest.orm.detect_py` recognises them) -- :mod:`ingest.orm.read_py`, a folder read whole;
 * ``migrations``: anything else, a migration folder or ``.sql`` file --
   :mod:`ingest.migrations.sets` (with the Prisma schemas of a folder).
 
@@ -29,7 +31,7 @@ Adding a kind of source
 Examples
 --------
 >>> [r.name for r in READERS]
-['postgres', 'mysql', 'sqlite', 'saved', 'prisma', 'migrations']
+['postgres', 'mysql', 'sqlite', 'saved', 'prisma', 'rails', 'django', 'alembic', 'sqlalchemy', 'migrations']
 >>> reader_for("mariadb://app@db/shop").name, reader_for("services/auth/migrations").name
 ('mysql', 'migrations')
 >>> [(d.severity, d.code) for d in read_source("/nonexistent/fkmap/source").diagnostics]
@@ -47,6 +49,7 @@ from types import ModuleType
 from ingest.catalogs.mysql_dsn import is_mysql_dsn
 from ingest.catalogs.sqlite_url import is_sqlite_url
 from ingest.dsn import is_postgres_source, mask_dsn
+from ingest.orm.detect_py import is_alembic_source, is_django_source, is_rails_source, is_sqlalchemy_source
 from model.inventory import Diagnostic, Inventory, Source
 
 __all__ = [
@@ -124,6 +127,10 @@ READERS: tuple[Reader, ...] = (
     Reader("sqlite", is_sqlite_url, "ingest.catalogs.sqlite", database=True),
     Reader("saved", existing_file(".json"), "ingest.saved"),
     Reader("prisma", existing_file(".prisma"), "ingest.prisma.read"),
+    Reader("rails", is_rails_source, "ingest.orm.read_py"),
+    Reader("django", is_django_source, "ingest.orm.read_py"),
+    Reader("alembic", is_alembic_source, "ingest.orm.read_py"),
+    Reader("sqlalchemy", is_sqlalchemy_source, "ingest.orm.read_py"),
     Reader("migrations", _any_path, "ingest.migrations.sets"),
 )
 

@@ -7,7 +7,8 @@ set's label (``services/auth/migrations``, or a single file's name) is
 one :class:`~model.inventory.Migration` per replayed file and every diagnostic.
 Services are not assigned here. :func:`read`, the reader of every source no other reader
 takes (:mod:`ingest.registry`), adds the Prisma schemas of a folder
-(:func:`ingest.prisma.read.add_prisma`: tables from migrations win over a schema's).
+(:func:`ingest.prisma.read.add_prisma`: tables from migrations win over a schema's) and the
+schemas its code declares (:func:`ingest.orm.scan_py.add_orm_py`).
 
 Each file is read in its dialect (:mod:`ingest.migrations.parse`: the ``dialect`` argument,
 else detected from the text) into :mod:`ingest.migrations.ops` that
@@ -38,6 +39,7 @@ from ingest.migrations.layout import discover
 from ingest.migrations.parse import normalize_dialect, parse_file
 from ingest.migrations.pipeline import replay_parsed, replay_sets
 from ingest.migrations.replay import Replayer
+from ingest.orm.scan_py import add_orm_py
 from ingest.prisma.read import add_prisma
 from model.inventory import Diagnostic, Inventory, Migration, Source
 
@@ -139,7 +141,7 @@ def ingest_text(
 
 def read(source: str, *, dialect: str | None = None) -> Inventory:
     """The reader of migration folders and ``.sql`` files (:mod:`ingest.registry`): :func:`ingest_path`,
-    plus the Prisma schemas of a folder."""
+    plus the Prisma schemas and the schemas declared in code (Rails, Django, SQLAlchemy, Alembic) of a folder."""
     path = Path(source)
     inv = ingest_path(path, dialect=dialect)
-    return add_prisma(inv, path) if path.is_dir() else inv
+    return add_orm_py(add_prisma(inv, path), path) if path.is_dir() else inv
