@@ -223,6 +223,8 @@ def read_project(project: DjangoProject, tree: Tree) -> Unit | None:
         return None
     replay = Replay(project.label, dialect)
     state = DjangoState(replay, user_model=user, auto_type=auto)
+    aliases = {os.path.basename(a.directory): a.label for a in project.apps}
+    state.aliases = aliases
     models = resolve_models(got.decls, state.default_table, auto, unit.diagnostics)
     paths = {d.key: d.path for d in got.decls}
     where = {m.key: paths.get(m.key) or next(d.path for d in got.decls if d.name == m.name) for m in models}
@@ -243,6 +245,7 @@ def read_project(project: DjangoProject, tree: Tree) -> Unit | None:
     migrated = [m for m in models if m.app in got.migrated]
     if migrated:
         side = DjangoState(Replay(project.label, dialect), user_model=user, auto_type=auto)
+        side.aliases = aliases
         _models_only(side, models, where)
         _, declared, _ = side.r.result()
         tables = {m.table for m in migrated if m.managed and not m.proxy_of}

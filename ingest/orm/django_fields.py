@@ -179,6 +179,9 @@ def _target(module: PyModule, node: ast.expr | None, app: str) -> str | Dyn:
     name = dotted(node)
     if name.endswith("AUTH_USER_MODEL"):
         return USER_MODEL
+    if name and "." not in name and name in module.constants:
+        got = module.value(module.constants[name])
+        return got if isinstance(got, str) else Dyn(module.source(node))
     if name and "." not in name:
         origin = module.imports.get(name)
         if origin is None:

@@ -59,6 +59,8 @@ class DjangoState:
         self.user_model = user_model
         self.auto_type = auto_type
         self.models: dict[str, ModelState] = {}
+        #: app folder (module) names -> app labels, for targets written as imports
+        self.aliases: dict[str, str] = {}
         self.max_length = 64 if replay.dialect == "mysql" else 63
         self.deferrable = replay.schema == "public"
 
@@ -69,7 +71,8 @@ class DjangoState:
             return f"{app}.{model.lower()}"
         if target == USER_MODEL:
             target = self.user_model
-        return (target if "." in target else f"{app}.{target}").lower()
+        owner, _, name = (target if "." in target else f"{app}.{target}").rpartition(".")
+        return f"{self.aliases.get(owner, owner)}.{name}".lower()
 
     def default_table(self, app: str, name: str) -> str:
         return truncate_name(f"{app}_{name.lower()}", self.max_length)
