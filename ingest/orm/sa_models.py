@@ -58,17 +58,17 @@ class SaClass:
 def _declared_name(module: PyModule, fn: ast.FunctionDef) -> str | Dyn:
     ret = fn.body[-1] if fn.body else None
     text = module.source(ret.value) if isinstance(ret, ast.Return) and ret.value is not None else ""
-    if text.endswith("__name__.lower()") and text.count(".") == 2:
+    param = fn.args.args[0].arg if fn.args.args else "cls"
+    if text == f"{param}.__name__.lower()":
         return "lower"
-    if text.endswith("__name__") and text.count(".") == 1:
+    if text == f"{param}.__name__":
         return "name"
     return Dyn(text or fn.name)
 
 
 def _member(module: PyModule, c: SaClass, stmt: ast.stmt) -> None:
     if isinstance(stmt, ast.FunctionDef) and any(
-        last(dotted(d)).endswith("declared_attr") or last(dotted(getattr(d, "func", d))) == "declared_attr"
-        for d in stmt.decorator_list
+        "declared_attr" in dotted(getattr(d, "func", d)).split(".") for d in stmt.decorator_list
     ):
         ret = stmt.body[-1] if stmt.body else None
         if stmt.name == "__tablename__":
@@ -155,6 +155,8 @@ class Models:
         if c.sqlmodel_table:
             return c.name.lower()
         rule = self.name_rule(c)
+        if isinstance(rule, Dyn):
+            return None
         if rule == "lower":
             return c.name.lower()
         if rule == "name":
@@ -207,16 +209,16 @@ class Models:
         c = self.classes.get(owner)
         if c is not None:
             parent = self.mapped_parent(c)
-            table = self.own_table(c) or (self.own_table(parent) if parent is not None else None)
+            holder = c if self.own_table(c) is not None or parent is None else parent
+            table = self.own_table(holder)
+            schema = self.schema(holder)
             column = next((col.name for col in self.columns(c) if col.name == node.attr), node.attr)
-            return (table, column) if table else None
-        call = next((call for _, var, call in self.table_calls if var == owner), None)
-        name = call.args[0] if call is not None and call.args else None
-        return (
-            (name.value, node.attr)
-            if isinstance(name, ast.Constant) and isinstance(name.value, str)
-            else None
-        )
+            return (f"{schema}.{table}" if schema else table, column) if table else None
+        found = next(((m, call) for m, var, call in self.table_calls if var == owner), None)
+        sa_table = read_table(found[0], found[1], lambda _: None) if found is not None else None
+        if not isinstance(sa_table, SaTable):
+            return None
+        return (f"{sa_table.schema}.{sa_table.name}" if sa_table.schema else sa_table.name, node.attr)
 
     def columns(self, c: SaClass) -> list[SaColumn]:
         out = []

@@ -1,4 +1,4 @@
-"""Django: models of apps without migrations, migrations replayed in dependency order, drift between the two."""
+"""Django: models of apps without migrations, migrations in dependency order, drift between the two."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from tests.ingest.orm.orm_helpers import codes, fks, read
 
 MODELS = {
     "manage.py": "",
-    "conf/settings.py": 'AUTH_USER_MODEL = "crew.Person"\nDEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"\n',
-    "people/apps.py": 'from django.apps import AppConfig\n\nclass C(AppConfig):\n    name = "people"\n    label = "crew"\n',
+    "conf/settings.py": 'AUTH_USER_MODEL = "crew.Person"\nDEFAULT_AUTO_FIELD = "models.BigAutoField"\n',
+    "people/apps.py": 'from django.apps import AppConfig\n\nclass C(AppConfig):\n    label = "crew"\n',
     "people/models.py": """
         from django.db import models
 
@@ -95,7 +95,9 @@ def test_models_of_apps_without_migrations(tmp_path: Path) -> None:
         ("shop_favourite", ("product_id",), "shop_product", ("sku",), "SET DEFAULT"),
         ("shop_digitalproduct", ("product_ptr_id",), "shop_product", ("sku",), "CASCADE"),
     }
-    inferred = [(fk.name, fk.ref_table.name, fk.on_delete) for fk in inv.foreign_keys if fk.origin == "inferred"]
+    inferred = [
+        (fk.name, fk.ref_table.name, fk.on_delete) for fk in inv.foreign_keys if fk.origin == "inferred"
+    ]
     assert inferred == [("inferred:orders.legacy_id", "shop_product", "SET NULL")]
     tables = {t.ref.name: t for t in inv.tables}
     assert "shop_stamped" not in tables and "shop_specialproduct" not in tables
@@ -106,11 +108,17 @@ def test_models_of_apps_without_migrations(tmp_path: Path) -> None:
     assert [(c, p) for c, p, _ in codes(inv)] == [("orm-external", "people/models.py")]
     buyer = next(fk for fk in inv.foreign_keys if fk.columns == ("buyer_code",))
     assert buyer.name == fk_name("orders", "buyer_code", "crew_person", "code")
-    assert (buyer.deferrable, buyer.initially_deferred, str(buyer.added_at)) == (True, True, "shop/models/base.py:24")
+    assert (buyer.deferrable, buyer.initially_deferred, str(buyer.added_at)) == (
+        True,
+        True,
+        "shop/models/base.py:24",
+    )
 
 
 def test_django_names() -> None:
-    assert fk_name("blog_post", "author_id", "auth_user", "id") == "blog_post_author_id_dd7a8485_fk_auth_user_id"
+    assert (
+        fk_name("blog_post", "author_id", "auth_user", "id") == "blog_post_author_id_dd7a8485_fk_auth_user_id"
+    )
     long = fk_name("a" * 40, "b" * 30, "c" * 40, "id")
     assert len(long) <= 63 and long.startswith("a" * 10)
     assert truncate_name("x" * 10, 63) == "x" * 10
@@ -133,7 +141,7 @@ MIGRATED = {
     """,
     "blog/migrations/0001_initial.py": """
         from django.db import migrations, models
-        import django.db.models.deletion
+        from django.db.models import deletion
 
 
         class Migration(migrations.Migration):
@@ -142,14 +150,14 @@ MIGRATED = {
             operations = [
                 migrations.CreateModel(
                     name="Writer",
-                    fields=[("id", models.AutoField(primary_key=True)), ("name", models.CharField(max_length=50))],
+                    fields=[("id", models.AutoField(primary_key=True)), ("name", models.TextField())],
                 ),
                 migrations.CreateModel(
                     name="Article",
                     fields=[
                         ("id", models.AutoField(primary_key=True)),
-                        ("writer", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="blog.writer")),
-                        ("shelf", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="library.shelf")),
+                        ("writer", models.ForeignKey(on_delete=deletion.CASCADE, to="blog.writer")),
+                        ("shelf", models.ForeignKey(on_delete=deletion.CASCADE, to="library.shelf")),
                     ],
                 ),
             ]
@@ -170,7 +178,8 @@ MIGRATED = {
                 ),
                 migrations.RunSQL(
                     "ALTER TABLE blog_article ADD COLUMN extra_id integer;"
-                    " ALTER TABLE blog_article ADD CONSTRAINT raw_fk FOREIGN KEY (extra_id) REFERENCES library_topic (id);",
+                    " ALTER TABLE blog_article ADD CONSTRAINT raw_fk FOREIGN KEY (extra_id)"
+                    " REFERENCES library_topic (id);",
                     reverse_sql="",
                 ),
             ]
@@ -267,7 +276,9 @@ def test_squashed_migrations_replace_theirs(tmp_path: Path) -> None:
     inv = read(
         tmp_path / "site",
         {
-            "a/migrations/0001_one.py": base + "    operations = [migrations.CreateModel('X', [('id', models.AutoField(primary_key=True))])]\n",
+            "a/migrations/0001_one.py": base
+            + "    operations = [migrations.CreateModel('X',"
+            + " [('id', models.AutoField(primary_key=True))])]\n",
             "a/migrations/0002_two.py": base
             + "    dependencies = [('a', '0001_one')]\n    operations = [migrations.DeleteModel('X')]\n",
             "a/migrations/0001_squashed_0002.py": base
@@ -276,11 +287,18 @@ def test_squashed_migrations_replace_theirs(tmp_path: Path) -> None:
             + " ('p', models.ForeignKey('self', models.CASCADE))])]\n",
             "a/migrations/0003_after.py": base
             + "    dependencies = [('a', '0002_two')]\n"
-            + "    operations = [migrations.AddField('y', 'q', models.ForeignKey(to='a.y', on_delete=models.CASCADE))]\n",
+            + "    operations = [migrations.AddField('y', 'q',"
+            + " models.ForeignKey(to='a.y', on_delete=models.CASCADE))]\n",
         },
     )
-    assert [m.path for m in inv.migrations] == ["a/migrations/0001_squashed_0002.py", "a/migrations/0003_after.py"]
-    assert fks(inv) == {("a_y", ("p_id",), "a_y", ("id",), "CASCADE"), ("a_y", ("q_id",), "a_y", ("id",), "CASCADE")}
+    assert [m.path for m in inv.migrations] == [
+        "a/migrations/0001_squashed_0002.py",
+        "a/migrations/0003_after.py",
+    ]
+    assert fks(inv) == {
+        ("a_y", ("p_id",), "a_y", ("id",), "CASCADE"),
+        ("a_y", ("q_id",), "a_y", ("id",), "CASCADE"),
+    }
 
 
 def test_dynamic_model_constructs_are_diagnostics(tmp_path: Path) -> None:

@@ -184,8 +184,18 @@ def test_migrations_are_replayed_in_version_order(tmp_path: Path) -> None:
     assert str(raw.added_at) == "db/migrate/20240104000000_more.rb:11"
     cascade = next(fk for fk in inv.foreign_keys if fk.columns == ("category_id",))
     assert (cascade.on_delete, cascade.ref_table.name) == ("CASCADE", "topics")  # follows the rename
-    assert [m.version for m in inv.migrations] == ["20240101000000", "20240102000000", "20240103000000", "20240104000000"]
-    assert {t.ref.name for t in inv.tables if t.dropped_at is None} == {"users", "topics", "posts", "topics_users"}
+    assert [m.version for m in inv.migrations] == [
+        "20240101000000",
+        "20240102000000",
+        "20240103000000",
+        "20240104000000",
+    ]
+    assert {t.ref.name for t in inv.tables if t.dropped_at is None} == {
+        "users",
+        "topics",
+        "posts",
+        "topics_users",
+    }
     assert inv.diagnostics == ()
 
 
@@ -328,7 +338,9 @@ def test_application_inflections_are_used(tmp_path: Path) -> None:
 
 def test_inflector_follows_active_support() -> None:
     i = Inflector()
-    assert [i.pluralize(w) for w in ("child", "mouse", "matrix", "quiz", "half", "knife", "bus", "octopus")] == [
+    assert [
+        i.pluralize(w) for w in ("child", "mouse", "matrix", "quiz", "half", "knife", "bus", "octopus")
+    ] == [
         "children",
         "mice",
         "matrices",
@@ -338,7 +350,9 @@ def test_inflector_follows_active_support() -> None:
         "buses",
         "octopi",
     ]
-    assert [i.singularize(w) for w in ("children", "mice", "matrices", "quizzes", "halves", "knives", "buses")] == [
+    assert [
+        i.singularize(w) for w in ("children", "mice", "matrices", "quizzes", "halves", "knives", "buses")
+    ] == [
         "child",
         "mouse",
         "matrix",
@@ -353,6 +367,9 @@ def test_inflector_follows_active_support() -> None:
 def test_syntax_error_is_a_warning_with_the_line(tmp_path: Path) -> None:
     inv = read(
         tmp_path / "app",
-        {"db/schema.rb": 'ActiveRecord::Schema.define do\n  create_table "a" do |t|\n    t.string "x",,\n  end\nend\n'},
+        {
+            "db/schema.rb": 'ActiveRecord::Schema.define do\n  create_table "a" do |t|\n'
+            + '    t.string "x",,\n  end\nend\n'
+        },
     )
     assert ("parse-error", "db/schema.rb", 3) in codes(inv)
