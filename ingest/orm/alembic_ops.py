@@ -42,6 +42,8 @@ class AlembicOps:
         self.r = replay
         self.m = module
         self.functions = module.functions()
+        #: local names bound to the dialect's name or the database URL (``url = str(bind.engine.url)``)
+        self.dialect_vars: dict[str, str] = {}
 
     def warn(self, node: ast.AST, message: str) -> None:
         self.r.warn(message, getattr(node, "lineno", 0), excerpt=self.m.excerpt(node))
@@ -57,6 +59,14 @@ class AlembicOps:
 
     def run(self, body: list[ast.stmt], batch: dict[str, tuple[str, str | None]], depth: int = 0) -> None:
         for stmt in body:
+            if (
+                isinstance(stmt, ast.Assign)
+                and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], ast.Name)
+            ):
+                kind = self.about_dialect(stmt.value)
+                if kind is not None:
+                    self.dialect_vars[stmt.targets[0].id] = kind
             if isinstance(stmt, (ast.Expr, ast.Assign)) and isinstance(stmt.value, ast.Call):
                 self.call(stmt.value, batch, depth)
             elif isinstance(stmt, ast.With):
@@ -87,24 +97,41 @@ class AlembicOps:
                 batch[item.optional_vars.id] = (table, schema if isinstance(schema, str) else None)
 
     def dialect_test(self, test: ast.expr) -> bool | None:
-        if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+        """The value of a test on the dialect (``bind.dialect.name == "sqlite"``,
+        ``url.startswith("mysql")``, ``not ...``) for the dialect read; ``None`` for other tests."""
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            inner = self.dialect_test(test.operand)
+            return None if inner is None else not inner
+        ours = DIALECT_NAMES.get(self.r.dialect, ())
+        if (
+            isinstance(test, ast.Call)
+            and isinstance(test.func, ast.Attribute)
+            and test.func.attr == "startswith"
+        ):
+            prefixes = ids(self.m.value(test.args[0])) if len(test.args) == 1 else []
+            if not prefixes or self.about_dialect(test.func.value) is None:
+                return None
+            return any(name.startswith(p) for name in ours for p in prefixes)
+        if (
+            not (isinstance(test, ast.Compare) and len(test.ops) == 1)
+            or self.about_dialect(test.left) != "name"
+        ):
             return None
-        left = self.m.source(test.left)
-        if "dialect" not in left and "engine" not in left and "bind" not in left:
-            return None
-        right = self.m.value(test.comparators[0])
-        names = ids(right)
-        if not names or not left.endswith("name"):
-            return None
-        hit = any(n in DIALECT_NAMES.get(self.r.dialect, ()) for n in names)
+        names = ids(self.m.value(test.comparators[0]))
+        hit = any(n in ours for n in names)
         op = test.ops[0]
-        return (
-            hit
-            if isinstance(op, (ast.Eq, ast.In))
-            else not hit
-            if isinstance(op, (ast.NotEq, ast.NotIn))
-            else None
-        )
+        if not names or not isinstance(op, (ast.Eq, ast.In, ast.NotEq, ast.NotIn)):
+            return None
+        return hit if isinstance(op, (ast.Eq, ast.In)) else not hit
+
+    def about_dialect(self, node: ast.expr) -> str | None:
+        """``name`` for an expression naming the dialect, ``url`` for the database URL, else ``None``."""
+        if isinstance(node, ast.Name) and node.id in self.dialect_vars:
+            return self.dialect_vars[node.id]
+        text = self.m.source(node)
+        if ("dialect" in text or "engine" in text or "bind" in text) and text.endswith("name"):
+            return "name"
+        return "url" if text.endswith("url") or text.endswith("url)") else None
 
     def call(self, call: ast.Call, batch: dict[str, tuple[str, str | None]], depth: int) -> None:
         func = call.func

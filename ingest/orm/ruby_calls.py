@@ -40,6 +40,8 @@ __all__ = ["Dyn", "RCall", "RValue", "RubyFile", "parse", "syntax_error_line"]
 
 TABLE_BLOCKS = frozenset({"create_table", "change_table", "create_join_table"})
 _UNDO = frozenset({"down", "revert"})
+#: String methods that keep what SQL means (``<<~SQL.squish``).
+_STRING_METHODS = frozenset({"squish", "strip", "chomp", "freeze", "dup", "strip_heredoc", "squeeze"})
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "s": " ", "e": "\x1b"}
 
 
@@ -133,8 +135,26 @@ def _string(node: Node, source: _Source) -> str | Dyn:
             raw = _text(child)[1:]
             parts.append(_ESCAPES.get(raw, raw) if len(raw) == 1 else raw)
         elif child.type == "interpolation":
-            return Dyn(_text(node))
+            inner = child.named_children
+            value = _string(inner[0], source) if len(inner) == 1 and inner[0].type == "string" else None
+            if not isinstance(value, str):
+                return Dyn(_text(node))
+            parts.append(value)  # #{' '}: a literal kept by linters
     return "".join(parts)
+
+
+_CONSTANTS = frozenset({"integer", "float", "true", "false", "nil"})
+
+
+def _constant(node: Node) -> RValue:
+    """A number, ``true``, ``false`` or ``nil``."""
+    kind, text = node.type, _text(node).replace("_", "")
+    if kind in ("true", "false", "nil"):
+        return None if kind == "nil" else kind == "true"
+    try:
+        return int(text, 0) if kind == "integer" else float(text)
+    except ValueError:
+        return Dyn(_text(node))
 
 
 def _value(node: Node, source: _Source) -> RValue:
@@ -148,23 +168,19 @@ def _value(node: Node, source: _Source) -> RValue:
     if kind == "heredoc_beginning":
         body = source.heredocs.get(node.id)
         return _string(body, source) if body is not None else Dyn(_text(node))
-    if kind == "integer":
-        try:
-            return int(_text(node).replace("_", ""), 0)
-        except ValueError:
-            return Dyn(_text(node))
-    if kind == "float":
-        return float(_text(node).replace("_", ""))
-    if kind in ("true", "false"):
-        return kind == "true"
-    if kind == "nil":
-        return None
+    if kind in _CONSTANTS:
+        return _constant(node)
     if kind in ("array", "string_array", "symbol_array"):
         return [_value(c, source) for c in node.named_children]
     if kind == "hash":
         return _hash(node.named_children, source)
     if kind == "parenthesized_statements" and node.named_child_count == 1:
         return _value(node.named_children[0], source)
+    if kind == "call" and _text(node.child_by_field_name("method")) in _STRING_METHODS:
+        receiver = node.child_by_field_name("receiver")
+        inner = _value(receiver, source) if receiver is not None else None
+        if isinstance(inner, str) and not node.child_by_field_name("arguments"):
+            return inner
     return Dyn(_text(node))
 
 
@@ -195,10 +211,13 @@ def _call(node: Node, source: _Source) -> RCall:
             splat = splat or isinstance(got, Dyn)
         elif arg.type in ("splat_argument", "hash_splat_argument", "block_argument"):
             splat = True
+        elif arg.type in ("heredoc_body", "comment"):
+            continue
         else:
             args.append(_value(arg, source))
-            if not text_line and arg.type in ("string", "heredoc_beginning"):
-                start = source.heredocs.get(arg.id, arg)
+            literal = arg.child_by_field_name("receiver") if arg.type == "call" else arg
+            if not text_line and literal is not None and literal.type in ("string", "heredoc_beginning"):
+                start = source.heredocs.get(literal.id, literal)
                 text_line = start.start_point.row + 1
     return RCall(
         method=_text(node.child_by_field_name("method")),
