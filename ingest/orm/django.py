@@ -5,8 +5,9 @@ An *app* is a folder with ``models.py`` (or a ``models/`` package) mentioning Dj
 ``apps.py``, else the folder name. A *project* is the nearest folder above the apps holding
 ``manage.py`` (else the scanned root); its label (``TableRef.database``) is that folder
 relative to the scanned root. Its settings files (``settings.py``, ``settings/*.py``) give
-``AUTH_USER_MODEL``, ``DEFAULT_AUTO_FIELD`` and the database ``ENGINE`` (MySQL/SQLite: no
-schema; else PostgreSQL, ``public``), read as literals.
+``AUTH_USER_MODEL``, ``DEFAULT_AUTO_FIELD`` and the database ``ENGINE``s, read as literals:
+PostgreSQL (schema ``public``) when one of them is PostgreSQL or none is given, else MySQL or
+SQLite (no schema).
 
 Migrations carry the history, the models confirm
     The migrations of every app are replayed in dependency order
@@ -122,6 +123,7 @@ def discover(tree: Tree) -> list[DjangoProject]:
 def _settings(project: DjangoProject, tree: Tree) -> tuple[str, str, str]:
     """``(AUTH_USER_MODEL, auto field type, dialect)`` from the project's settings files."""
     user, auto, dialect = "auth.User", "integer", "postgres"
+    engines: set[str] = set()
     for directory, files in tree.files.items():
         if not (directory + os.sep).startswith(project.directory + os.sep):
             continue
@@ -133,9 +135,15 @@ def _settings(project: DjangoProject, tree: Tree) -> tuple[str, str, str]:
                     user = m.group(1)
                 if m := _AUTO.search(text):
                     auto = "bigint" if m.group(1).endswith("BigAutoField") else "integer"
-                if m := _ENGINE.search(text):
-                    engine = m.group(1)
-                    dialect = "mysql" if "mysql" in engine else "sqlite" if "sqlite" in engine else "postgres"
+                engines.update(m.group(1) for m in _ENGINE.finditer(text))
+    if engines and not any("postg" in e for e in engines):
+        dialect = (
+            "mysql"
+            if any("mysql" in e for e in engines)
+            else "sqlite"
+            if any("sqlite" in e for e in engines)
+            else dialect
+        )
     return user, auto, dialect
 
 

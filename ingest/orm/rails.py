@@ -17,8 +17,9 @@ by :mod:`ingest.orm.rails_ops`; nothing is run.
     (``info``, ``orm-pending``). Without ``schema.rb`` the migrations are replayed in version
     order (the timestamp of the file name), the ``up``/``change`` methods only.
 
-The dialect is read from ``config/database.yml`` next to ``db/`` (``adapter: mysql2`` or
-``trilogy`` -> MySQL, no schema; ``sqlite3`` -> SQLite), else PostgreSQL (schema ``public``).
+The dialect is read from ``config/database.yml`` (or its ``.sample``/``.example``) next to
+``db/`` (``adapter: mysql2`` or ``trilogy`` -> MySQL, no schema; ``sqlite3`` -> SQLite), else
+PostgreSQL (schema ``public``).
 Words added in ``config/initializers/inflections.rb`` (``inflect.irregular``,
 ``inflect.uncountable``) are used for the names Rails derives.
 """
@@ -94,7 +95,8 @@ def _app_file(db: RailsDb, *parts: str) -> str | None:
 
 
 def _dialect(db: RailsDb) -> str:
-    path = _app_file(db, "config", "database.yml")
+    names = ("database.yml", "database.yml.sample", "database.yml.example")
+    path = next((p for n in names if (p := _app_file(db, "config", n)) is not None), None)
     if path is None:
         return "postgres"
     try:

@@ -11,7 +11,8 @@
   snake case); a ``@declared_attr`` ``__tablename__`` of a base returning
   ``cls.__name__.lower()`` or ``cls.__name__`` names each subclass's table -- any other
   computed name is an ``orm-dynamic`` warning and the class is skipped;
-* columns: ``Column``/``mapped_column``/SQLModel ``Field`` attributes, ``Mapped[...]``
+* columns: ``Column``/``mapped_column``/SQLModel ``Field`` attributes (also wrapped in
+  ``column_property``/``deferred``), ``Mapped[...]``
   annotations without a value, ``@declared_attr`` columns; the class's own and those of its
   bases that have no table (mixins, ``__abstract__``), bases first;
 * a subclass without a table of its own whose base has one (single-table inheritance) adds
@@ -223,6 +224,12 @@ class Models:
     def columns(self, c: SaClass) -> list[SaColumn]:
         out = []
         for name, value, annotation in self.attributes(c):
+            wrapped = isinstance(value, ast.Call) and last(dotted(value.func)) in (
+                "column_property",
+                "deferred",
+            )
+            if wrapped and isinstance(value, ast.Call) and value.args and isinstance(value.args[0], ast.Call):
+                value = value.args[0]  # column_property(Column(...), ...): the column it maps
             if isinstance(value, ast.Call) and last(dotted(value.func)) in _SKIP_VALUES:
                 continue
             if isinstance(value, ast.Call):

@@ -335,3 +335,17 @@ def test_dynamic_model_constructs_are_diagnostics(tmp_path: Path) -> None:
 def test_a_models_file_without_django_is_not_read(tmp_path: Path) -> None:
     inv = read(tmp_path / "site", {"svc/models.py": "class A:\n    x = ForeignKey('b')\n"})
     assert inv.tables == () and inv.foreign_keys == ()
+
+
+def test_the_dialect_prefers_postgresql_among_the_engines(tmp_path: Path) -> None:
+    settings = (
+        'DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3"}}\n'
+        'if PG:\n    DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql"}}\n'
+    )
+    models = "from django.db import models\n\nclass A(models.Model):\n"
+    models += "    b = models.ForeignKey('A', models.CASCADE)\n"
+    inv = read(tmp_path / "site", {"manage.py": "", "hc/settings.py": settings, "app/models.py": models})
+    assert {fk.table.schema for fk in inv.foreign_keys} == {"public"}
+    mysql = settings.replace("postgresql", "mysql")
+    inv = read(tmp_path / "other", {"manage.py": "", "hc/settings.py": mysql, "app/models.py": models})
+    assert {(fk.table.schema, fk.deferrable) for fk in inv.foreign_keys} == {("", False)}

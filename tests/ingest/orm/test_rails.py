@@ -373,3 +373,37 @@ def test_syntax_error_is_a_warning_with_the_line(tmp_path: Path) -> None:
         },
     )
     assert ("parse-error", "db/schema.rb", 3) in codes(inv)
+
+
+def test_heredocs_in_parentheses_and_string_methods(tmp_path: Path) -> None:
+    inv = read(
+        tmp_path / "app",
+        {
+            "config/database.yml.sample": "development:\n  adapter: sqlite3\n",
+            "db/migrate/20240101000000_a.rb": """
+                class A < ActiveRecord::Migration[7.2]
+                  def change
+                    create_table :users
+                    create_table :posts do |t|
+                      t.virtual(
+                        :rank,
+                        type: :integer,
+                        as: <<~SQL,
+                          1
+                        SQL
+                        stored: true
+                      )
+                    end
+                    execute <<~SQL.squish
+                      ALTER TABLE posts#{' '}
+                        ADD COLUMN user_id integer REFERENCES users (id)
+                    SQL
+                  end
+                end
+            """,
+        },
+    )
+    assert fks(inv) == {("posts", ("user_id",), "users", ("id",), "NO ACTION")}
+    fk = inv.foreign_keys[0]
+    assert (str(fk.added_at), fk.table.schema) == ("db/migrate/20240101000000_a.rb:16", "")
+    assert codes(inv) == []

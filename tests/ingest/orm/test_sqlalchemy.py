@@ -333,3 +333,40 @@ def test_missing_down_revision_starts_the_history(tmp_path: Path) -> None:
     )
     assert codes(inv) == [("orm-order", "versions/x.py", 0)]
     assert [m.path for m in inv.migrations] == ["versions/x.py"]
+
+
+def test_dialect_branches_on_the_url_and_column_property(tmp_path: Path) -> None:
+    files = {
+        "versions/r1.py": """
+            from alembic import op
+            import sqlalchemy as sa
+
+            revision = "r1"
+            down_revision = None
+
+
+            def upgrade():
+                op.create_table("a", sa.Column("id", sa.Integer, primary_key=True))
+                op.create_table("b", sa.Column("a_id", sa.Integer, sa.ForeignKey("a.id")))
+                url = str(op.get_bind().engine.url)
+                if url.startswith("mysql"):
+                    op.drop_constraint("b_ibfk_1", "b", type_="foreignkey")
+                elif not url.startswith("sqlite"):
+                    op.drop_constraint("b_a_id_fkey", "b", type_="foreignkey")
+                op.create_foreign_key(None, "b", "a", ["a_id"], ["id"], ondelete="CASCADE")
+        """,
+        "models.py": """
+            from sqlalchemy import Column, ForeignKey, Integer
+            from sqlalchemy.orm import column_property
+
+
+            class B(Base):
+                __tablename__ = "b"
+                id = Column(Integer, primary_key=True)
+                a_id = column_property(Column(Integer, ForeignKey("a.id", ondelete="CASCADE")), other)
+        """,
+    }
+    inv = read(tmp_path / "svc", files)
+    assert fks(inv) == {("b", ("a_id",), "a", ("id",), "CASCADE")}
+    assert [fk.name for fk in inv.foreign_keys] == ["b_a_id_fkey", "b_a_id_fkey"]  # dropped, then added again
+    assert codes(inv) == []
