@@ -242,7 +242,8 @@ def combine(inv: Inventory, units: Sequence[Unit], notes: Sequence[Diagnostic] =
     """``inv`` plus the units: tables and keys merged and sorted, one migration per replayed file.
 
     A unit whose database is also a scanned SQL migration set (a Rails ``db/structure.sql``
-    next to ``db/migrate``) gives no tables: the SQL carries the schema (``info``).
+    next to ``db/migrate``) gives no tables: the SQL carries the schema (``info``, ``orm-sql``)
+    and the unit's keys are compared with it (:func:`confirm`).
     ``notes`` are diagnostics of no unit. Returns ``inv`` itself when there is nothing to add.
     """
     if not units and not notes:
@@ -256,6 +257,18 @@ def combine(inv: Inventory, units: Sequence[Unit], notes: Sequence[Diagnostic] =
             message = f"{unit.database}: tables come from its SQL files; the code's schema is not added"
             where = unit.files[0].path if unit.files else unit.database
             diags.append(diag("info", message, where, 0, "orm-sql"))
+            dump = [fk for fk in inv.foreign_keys if fk.table.database == unit.database]
+            created = {t.ref.name for t in unit.tables if not t.external and t.defined_at is not None}
+            diags.extend(
+                confirm(
+                    dump,
+                    unit.fks,
+                    declared_by=f"the SQL of {unit.database}",
+                    history_by="the code's migrations",
+                    history_tables=created,
+                    declared_tables={t.ref.name for t in inv.tables if t.ref.database == unit.database},
+                )
+            )
             continue
         tables.extend(unit.tables)
         fks.extend(unit.fks)
