@@ -1,9 +1,9 @@
 """Django projects: apps' ``models.py`` and ``migrations/`` -> one logical database per project.
 
 An *app* is a folder with ``models.py`` (or a ``models/`` package) mentioning Django, and/or a
-``migrations/`` folder of Django migrations; its label is ``label = "..."`` of its
-``apps.py``, else the folder name. A *project* is the nearest folder above the apps holding
-``manage.py`` (else the scanned root); its label (``TableRef.database``) is that folder
+``migrations/`` folder of Django migrations (any ``.py`` file there with a ``Migration``
+class); its label is ``label = "..."`` of its ``apps.py``, else the folder name. A *project*
+is the nearest folder above the apps holding ``manage.py`` (else the scanned root); its label (``TableRef.database``) is that folder
 relative to the scanned root. Its settings files (``settings.py``, ``settings/*.py``) give
 ``AUTH_USER_MODEL``, ``DEFAULT_AUTO_FIELD`` and the database ``ENGINE``s, read as literals:
 PostgreSQL (schema ``public``) when one of them is PostgreSQL or none is given, else MySQL or
@@ -36,7 +36,7 @@ from model.inventory import Diagnostic
 
 __all__ = ["DjangoApp", "DjangoProject", "discover", "read_django"]
 
-_MIGRATION_FILE = re.compile(r"^\d{4}_\w+\.py$")
+_MIGRATION_FILE = re.compile(r"^(?!__)\w+\.py$")
 _LABEL = re.compile(r"^\s+label\s*=\s*[\"'](\w+)[\"']", re.M)
 _USER = re.compile(r"^AUTH_USER_MODEL\s*=\s*[\"'](\w+\.\w+)[\"']", re.M)
 _AUTO = re.compile(r"^DEFAULT_AUTO_FIELD\s*=\s*[\"']([\w.]+)[\"']", re.M)

@@ -12,8 +12,9 @@ the rest follows by name.
 Operations read (:func:`apply`): ``CreateModel`` (``options``: ``db_table``, ``proxy``,
 ``managed``; ``bases`` for proxies), ``DeleteModel``, ``RenameModel``, ``AlterModelTable``,
 ``AddField``, ``RemoveField``, ``AlterField``, ``RenameField``, ``RunSQL`` (its SQL replayed
-at its line) and ``SeparateDatabaseAndState`` (its ``state_operations``; the
-``database_operations`` are replayed only when they are ``RunSQL``). Other operations (indexes,
+at its line) and ``SeparateDatabaseAndState`` (its ``database_operations`` change the
+database only, its ``state_operations`` the model state only, as Django runs them; lists given
+by name in the class body are followed). Other operations (indexes,
 constraints, ``RunPython``) change no foreign key and are skipped. An operation whose model or
 field name is not a literal is an ``orm-dynamic`` warning.
 """
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ingest.orm.common_py import DYNAMIC, diag, topological
 from ingest.orm.django_fields import FieldSpec, read_field
@@ -46,6 +47,8 @@ class DjangoMigration:
     dependencies: list[Key] = field(default_factory=list)
     replaces: list[Key] = field(default_factory=list)
     operations: list[ast.expr] = field(default_factory=list)
+    #: assignments of the class body (``state_operations = [...]`` used by name)
+    names: dict[str, ast.expr] = field(default_factory=dict)
 
     @property
     def key(self) -> Key:
@@ -76,17 +79,31 @@ def load(
         if not (isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name)):
             continue
         target, value = stmt.targets[0].id, stmt.value
+        m.names[target] = value
         if target == "dependencies":
             m.dependencies = _keys(module, value, user_app)
         elif target == "replaces":
             m.replaces = _keys(module, value, user_app)
         elif target == "operations":
+            value = _concatenated(m, value)
             if isinstance(value, (ast.List, ast.Tuple)):
                 m.operations = list(value.elts)
             else:
                 message = "operations is not a literal list; not read"
                 out.append(diag("warning", message, path, stmt.lineno, DYNAMIC, module.excerpt(stmt)))
     return m
+
+
+def _concatenated(m: DjangoMigration, node: ast.expr) -> ast.expr:
+    """``[...]``, a name bound to one, or ``a + b`` of those, as one list."""
+    if isinstance(node, ast.Name):
+        bound = m.names.get(node.id) or m.module.constants.get(node.id)
+        return bound if bound is not None and bound is not node else node
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _concatenated(m, node.left), _concatenated(m, node.right)
+        if isinstance(left, (ast.List, ast.Tuple)) and isinstance(right, (ast.List, ast.Tuple)):
+            return ast.List([*left.elts, *right.elts], ast.Load())
+    return node
 
 
 def _resolve(
@@ -238,18 +255,30 @@ def _run_sql(state: DjangoState, mig: DjangoMigration, args: dict[str, ast.expr]
             )
         else:
             state.r.sql(text, getattr(sql, "lineno", call.lineno))
-    _nested(state, mig, args.get("state_operations"), None)
+    state.ddl, ddl = False, state.ddl
+    try:
+        _nested(state, mig, args.get("state_operations"))
+    finally:
+        state.ddl = ddl
 
 
 def _separate(state: DjangoState, mig: DjangoMigration, args: dict[str, ast.expr], call: ast.Call) -> None:
-    _nested(state, mig, args.get("state_operations"), None)
-    _nested(state, mig, args.get("database_operations"), "RunSQL")
+    """The database operations change the database only, the state operations the state only."""
+    saved = {k: replace(m, fields=dict(m.fields)) for k, m in state.models.items()}
+    _nested(state, mig, args.get("database_operations"))
+    state.models = saved
+    state.ddl = False
+    try:
+        _nested(state, mig, args.get("state_operations"))
+    finally:
+        state.ddl = True
 
 
-def _nested(state: DjangoState, mig: DjangoMigration, node: ast.expr | None, only: str | None) -> None:
+def _nested(state: DjangoState, mig: DjangoMigration, node: ast.expr | None) -> None:
+    if isinstance(node, ast.Name):
+        node = mig.names.get(node.id) or mig.module.constants.get(node.id)
     for elt in node.elts if isinstance(node, (ast.List, ast.Tuple)) else []:
-        if isinstance(elt, ast.Call) and (only is None or last(dotted(elt.func)) == only):
-            apply_one(state, mig, elt)
+        apply_one(state, mig, elt)
 
 
 _OPS: dict[str, tuple[tuple[str, ...], _Op]] = {

@@ -173,12 +173,21 @@ def _add_to_class(
 class _Resolver:
     decls: dict[str, ClassDecl]
     out: list[Diagnostic]
+    by_name: dict[str, ClassDecl | None] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for d in self.decls.values():  # a class name defined once in the project
+            self.by_name[d.name.lower()] = None if d.name.lower() in self.by_name else d
+
+    def decl(self, key: str) -> ClassDecl | None:
+        """The class ``app.Name`` names; else the project's only class ``Name`` (imports from modules)."""
+        return self.decls.get(key.lower()) or self.by_name.get(key.rpartition(".")[2].lower())
 
     def kind(self, key: str, depth: int = 0) -> str:
         """``model``, ``abstract``, ``root``, ``unknown`` (a base the scan does not define) or ``none``."""
         if key in ("models.Model", *_AUTH_BASES):
             return "root"
-        decl = self.decls.get(key.lower())
+        decl = self.decl(key)
         if decl is None:
             return "unknown"
         if depth > 16:
@@ -192,7 +201,7 @@ class _Resolver:
         """Fields of ``decl`` and of its abstract ancestors, ancestors first."""
         out: list[FieldSpec] = []
         for base in decl.bases:
-            parent = self.decls.get(base.lower())
+            parent = self.decl(base)
             if parent is not None and parent.meta.get("abstract") is True and depth < 16:
                 out.extend(self.inherited(parent, depth + 1))
             elif base in ("AbstractUser", "PermissionsMixin"):
@@ -218,7 +227,7 @@ def resolve_models(
             )
             out.append(diag("info", message, decl.path, decl.line, "orm-external-base"))
         fields = r.inherited(decl)
-        parents = [b.lower() for b in decl.bases if r.kind(b) == "model"]
+        parents = [d.key for b in decl.bases if r.kind(b) == "model" and (d := r.decl(b)) is not None]
         meta = decl.meta
         proxy = meta.get("proxy") is True
         if parents and not proxy and not any(f.primary_key for f in fields):

@@ -63,6 +63,13 @@ class DjangoState:
         self.aliases: dict[str, str] = {}
         self.max_length = 64 if replay.dialect == "mysql" else 63
         self.deferrable = replay.schema == "public"
+        #: False while operations change the state only
+        self.ddl = True
+
+    def apply(self, op: o.Op) -> None:
+        """Run DDL, unless only the state changes (``SeparateDatabaseAndState.state_operations``)."""
+        if self.ddl:
+            self.r.apply(op)
 
     # -- resolution ---------------------------------------------------------------------------------
     def key(self, app: str, model: str, target: str) -> str:
@@ -173,7 +180,7 @@ class DjangoState:
             for col, ref, ref_col in ((first, m.table, own_column), (second, to_table, to_column))
         )
         pk = (o.ConstraintSpec("p", None, ("id",)),)
-        self.r.apply(o.CreateTable(o.QName(None, table), columns, pk, fks, line=line, text=text))
+        self.apply(o.CreateTable(o.QName(None, table), columns, pk, fks, line=line, text=text))
 
     # -- operations ---------------------------------------------------------------------------------
     def create_model(self, m: ModelState, line: int, text: str, *, with_fks: bool = True) -> None:
@@ -186,7 +193,7 @@ class DjangoState:
         pk = self.pk(m)[0]
         constraints = (o.ConstraintSpec("p", None, (pk,)),) if pk in {c.name for c in columns} else ()
         specs = tuple(s for f in fields if (s := self.fk_spec(m, f)) is not None) if with_fks else ()
-        self.r.apply(o.CreateTable(o.QName(None, m.table), columns, constraints, specs, line=line, text=text))
+        self.apply(o.CreateTable(o.QName(None, m.table), columns, constraints, specs, line=line, text=text))
         if with_fks:
             for f in m.fields.values():
                 self.create_m2m(m, f, line, text)
@@ -198,7 +205,7 @@ class DjangoState:
         for f in m.fields.values():
             spec = self.fk_spec(m, f)
             if spec is not None:
-                self.r.apply(o.AddForeignKey(o.QName(None, m.table), spec, line=f.line or line, text=f.text))
+                self.apply(o.AddForeignKey(o.QName(None, m.table), spec, line=f.line or line, text=f.text))
             self.create_m2m(m, f, f.line or line, f.text or text)
 
     def model(self, app: str, name: str, line: int) -> ModelState | None:
@@ -218,8 +225,8 @@ class DjangoState:
             return
         for f in m.fields.values():
             if (table := self.m2m_table(m, f)) is not None:
-                self.r.apply(o.DropTable((o.QName(None, table),), cascade=True, line=line, text=text))
-        self.r.apply(o.DropTable((o.QName(None, m.table),), cascade=True, line=line, text=text))
+                self.apply(o.DropTable((o.QName(None, table),), cascade=True, line=line, text=text))
+        self.apply(o.DropTable((o.QName(None, m.table),), cascade=True, line=line, text=text))
 
     def rename_table(self, m: ModelState, table: str, line: int, text: str) -> None:
         """Give ``m`` the table ``table``; its automatic many-to-many tables follow."""
@@ -227,11 +234,11 @@ class DjangoState:
         m.table = table
         if m.proxy_of or not m.managed or old.table == table:
             return
-        self.r.apply(o.RenameTable(o.QName(None, old.table), table, line=line, text=text))
+        self.apply(o.RenameTable(o.QName(None, old.table), table, line=line, text=text))
         for f in m.fields.values():
             before, after = self.m2m_table(old, f), self.m2m_table(m, f)
             if before is not None and after is not None and before != after:
-                self.r.apply(o.RenameTable(o.QName(None, before), after, line=line, text=text))
+                self.apply(o.RenameTable(o.QName(None, before), after, line=line, text=text))
 
     def rename_model(self, app: str, old: str, new: str, line: int, text: str) -> None:
         m = self.model(app, old, line)
@@ -257,7 +264,7 @@ class DjangoState:
     ) -> None:
         table = self.m2m_table(m, f)
         if table is not None and self.key(m.app, m.name, f.target) != m.key:
-            self.r.apply(
+            self.apply(
                 o.RenameColumn(
                     o.QName(None, table), f"{old.lower()}_id", f"{new.lower()}_id", line=line, text=text
                 )
@@ -274,7 +281,7 @@ class DjangoState:
             self.create_m2m(m, f, line, text)
             return
         spec = self.fk_spec(m, f)
-        self.r.apply(
+        self.apply(
             o.AddColumn(
                 o.QName(None, m.table), self.column(m, f), fks=(spec,) if spec else (), line=line, text=text
             )
@@ -287,11 +294,9 @@ class DjangoState:
             return
         table = self.m2m_table(m, f)
         if table is not None:
-            self.r.apply(o.DropTable((o.QName(None, table),), cascade=True, line=line, text=text))
+            self.apply(o.DropTable((o.QName(None, table),), cascade=True, line=line, text=text))
         elif f.relation != "m2m":
-            self.r.apply(
-                o.DropColumn(o.QName(None, m.table), f.db_column, cascade=True, line=line, text=text)
-            )
+            self.apply(o.DropColumn(o.QName(None, m.table), f.db_column, cascade=True, line=line, text=text))
 
     def alter_field(self, app: str, model: str, f: FieldSpec, line: int, text: str) -> None:
         m = self.model(app, model, line)
@@ -305,15 +310,15 @@ class DjangoState:
             return
         table = o.QName(None, m.table)
         if old.db_column != f.db_column:
-            self.r.apply(o.RenameColumn(table, old.db_column, f.db_column, line=line, text=text))
+            self.apply(o.RenameColumn(table, old.db_column, f.db_column, line=line, text=text))
         before, after = self.fk_spec(m, old), self.fk_spec(m, f)
         if before is not None and after is not None and replace(before, line=0) == replace(after, line=0):
             return
         for fk in self.r.fks_of(table):
             if fk.columns == (f.db_column,):
-                self.r.apply(o.DropConstraint(table, fk.name, kind="f", line=line, text=text))
+                self.apply(o.DropConstraint(table, fk.name, kind="f", line=line, text=text))
         if after is not None:
-            self.r.apply(o.AddForeignKey(table, after, line=line, text=text))
+            self.apply(o.AddForeignKey(table, after, line=line, text=text))
 
     def rename_field(self, app: str, model: str, old: str, new: str, line: int, text: str) -> None:
         m = self.model(app, model, line)
@@ -326,9 +331,9 @@ class DjangoState:
             return
         before, after = self.m2m_table(m, f), self.m2m_table(m, renamed)
         if before is not None and after is not None and before != after:
-            self.r.apply(o.RenameTable(o.QName(None, before), after, line=line, text=text))
+            self.apply(o.RenameTable(o.QName(None, before), after, line=line, text=text))
         elif f.relation != "m2m" and f.db_column != renamed.db_column:
-            self.r.apply(
+            self.apply(
                 o.RenameColumn(o.QName(None, m.table), f.db_column, renamed.db_column, line=line, text=text)
             )
 

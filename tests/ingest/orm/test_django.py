@@ -349,3 +349,67 @@ def test_the_dialect_prefers_postgresql_among_the_engines(tmp_path: Path) -> Non
     mysql = settings.replace("postgresql", "mysql")
     inv = read(tmp_path / "other", {"manage.py": "", "hc/settings.py": mysql, "app/models.py": models})
     assert {(fk.table.schema, fk.deferrable) for fk in inv.foreign_keys} == {("", False)}
+
+
+def test_separate_database_and_state_and_named_files(tmp_path: Path) -> None:
+    base = "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n"
+    inv = read(
+        tmp_path / "site",
+        {
+            "old/migrations/0001_initial.py": base
+            + "    operations = [migrations.CreateModel('Thing',"
+            + " [('id', models.AutoField(primary_key=True))])]\n",
+            "new/migrations/first_move.py": base
+            + "    dependencies = [('old', '0001_initial')]\n"
+            + "    state_operations = [\n"
+            + "        migrations.CreateModel('Thing', [('id', models.AutoField(primary_key=True))],"
+            + " options={'db_table': 'new_thing'}),\n"
+            + "        migrations.CreateModel('Part', [('id', models.AutoField(primary_key=True)),"
+            + " ('thing', models.ForeignKey('new.thing', models.CASCADE))]),\n"
+            + "    ]\n"
+            + "    database_operations = [migrations.AlterModelTable('thing', 'new_thing')]\n"
+            + "    operations = [\n"
+            + "        migrations.SeparateDatabaseAndState(database_operations=[\n"
+            + "            migrations.RunSQL('ALTER TABLE old_thing RENAME TO new_thing')],"
+            + " state_operations=state_operations),\n"
+            + "        migrations.AddField('part', 'other',"
+            + " models.ForeignKey('new.thing', models.PROTECT, null=True)),\n"
+            + "    ]\n",
+        },
+    )
+    assert [m.path for m in inv.migrations] == [
+        "old/migrations/0001_initial.py",
+        "new/migrations/first_move.py",
+    ]
+    # the state-only CreateModel of Part creates no table: the key added afterwards is on a missing table
+    assert fks(inv) == {("new_part", ("other_id",), "new_thing", ("id",), "RESTRICT")}
+    assert {t.ref.name for t in inv.tables if not t.external} == {"new_thing"}
+    assert [c for c, _, _ in codes(inv)] == ["unknown-table"]
+
+
+def test_abstract_bases_imported_from_other_modules(tmp_path: Path) -> None:
+    inv = read(
+        tmp_path / "site",
+        {
+            "shop/models/__init__.py": "",
+            "shop/models/base.py": """
+                from django.db import models
+
+
+                class Owned(models.Model):
+                    owner = models.ForeignKey("auth.User", on_delete=models.CASCADE)
+
+                    class Meta:
+                        abstract = True
+            """,
+            "shop/models/cart.py": """
+                from django.db import models
+                from .base import Owned
+
+
+                class Cart(Owned):
+                    pass
+            """,
+        },
+    )
+    assert fks(inv) == {("shop_cart", ("owner_id",), "auth_user", ("id",), "CASCADE")}
