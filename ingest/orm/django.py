@@ -1,13 +1,13 @@
 """Django projects: apps' ``models.py`` and ``migrations/`` -> one logical database per project.
 
-An *app* is a folder with ``models.py`` (or a ``models/`` package) mentioning Django, and/or a
-``migrations/`` folder of Django migrations (any ``.py`` file there with a ``Migration``
-class); its label is ``label = "..."`` of its ``apps.py``, else the folder name. A *project*
-is the nearest folder above the apps holding ``manage.py`` (else the scanned root); its label (``TableRef.database``) is that folder
-relative to the scanned root. Its settings files (``settings.py``, ``settings/*.py``) give
-``AUTH_USER_MODEL``, ``DEFAULT_AUTO_FIELD`` and the database ``ENGINE``s, read as literals:
-PostgreSQL (schema ``public``) when one of them is PostgreSQL or none is given, else MySQL or
-SQLite (no schema).
+An *app* is a folder with ``models.py`` (or a ``models/`` package) mentioning Django, and/or
+a ``migrations/`` folder of Django migrations (any ``.py`` file there with a ``Migration``
+class); its label is ``label = "..."`` of its ``apps.py``, else the folder name. A
+*project* is the nearest folder above the apps holding ``manage.py`` (else the scanned
+root); its label (``TableRef.database``) is that folder relative to the scanned root. Its
+settings files (``settings.py``, ``settings/*.py``) give ``AUTH_USER_MODEL``,
+``DEFAULT_AUTO_FIELD`` and the database ``ENGINE``s, read as literals: PostgreSQL (schema
+``public``) when one of them is PostgreSQL or none is given, else MySQL or SQLite (no schema).
 
 Migrations carry the history, the models confirm
     The migrations of every app are replayed in dependency order
