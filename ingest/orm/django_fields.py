@@ -81,6 +81,11 @@ _VARCHAR = {
     "FileField": 100,
     "ImageField": 100,
 }
+#: Django's ``Field.non_db_attrs`` (and the relation target, compared resolved).
+_NON_DB = frozenset(
+    {"blank", "choices", "db_column", "editable", "error_messages", "help_text", "limit_choices_to"}
+    | {"on_delete", "related_name", "related_query_name", "validators", "verbose_name", "to"}
+)
 _NOT_COLUMNS = frozenset({"GenericForeignKey", "GenericRelation", "ForeignObject", "CompositePrimaryKey"})
 
 
@@ -103,6 +108,8 @@ class FieldSpec:
     type: str = ""
     line: int = 0
     text: str = ""
+    #: the arguments that reach the database, as written (Django compares them to decide an alteration)
+    db_attrs: str = ""
 
     @property
     def db_column(self) -> str:
@@ -226,6 +233,7 @@ def read_field(module: PyModule, name: str, node: ast.expr, app: str) -> FieldSp
         type=_type(module, kind, node),
         line=node.lineno,
         text=module.excerpt(node),
+        db_attrs=_db_attrs(module, node, 2),
     )
     if not relation:
         return spec
@@ -242,6 +250,12 @@ def read_field(module: PyModule, name: str, node: ast.expr, app: str) -> FieldSp
         through=through_name if isinstance(through_name, str) else through_name.text,
         db_table=module.string(kwarg(node, "db_table")) or "",
     )
+
+
+def _db_attrs(module: PyModule, node: ast.Call, skip: int) -> str:
+    """The arguments of a field call that reach the database, canonical."""
+    named = sorted((k.arg, module.source(k.value)) for k in node.keywords if k.arg and k.arg not in _NON_DB)
+    return repr([*(module.source(a) for a in node.args[skip:]), *named])
 
 
 def _type(module: PyModule, kind: str, node: ast.Call) -> str:

@@ -2,11 +2,12 @@
 
 A migration is ``<app>/migrations/<name>.py`` holding ``class Migration(migrations.Migration)``
 with ``dependencies``, ``operations`` and ``replaces``. :func:`order` sorts the migrations of
-a project the way ``migrate`` would apply them on an empty database: a migration after its
-``dependencies`` (``("app", "0002_x")``, ``("app", "__first__")``,
-``swappable_dependency(settings.AUTH_USER_MODEL)``), dependencies on apps outside the scan
-ignored, ties broken by ``(app, name)``; a squashed migration (``replaces``) is used instead of
-the migrations it replaces when they are present too. A cycle is an ``orm-order`` warning and
+a project the way ``migrate`` applies them on an empty database, Django's own plan: each leaf
+migration (no dependent in its app) in order, its ``dependencies`` depth first
+(``("app", "0002_x")``, ``("app", "__first__")``,
+``swappable_dependency(settings.AUTH_USER_MODEL)``; apps outside the scan ignored); a squashed
+migration (``replaces``) is used instead of the migrations it replaces when they are present
+too. A cycle is an ``orm-order`` warning and
 the rest follows by name.
 
 Operations read (:func:`apply`): ``CreateModel`` (``options``: ``db_table``, ``proxy``,
@@ -25,7 +26,7 @@ import ast
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from ingest.orm.common_py import DYNAMIC, diag, topological
+from ingest.orm.common_py import DYNAMIC, diag
 from ingest.orm.django_fields import FieldSpec, read_field
 from ingest.orm.django_state import DjangoState, ModelState
 from ingest.orm.py_ast import Dyn, PyModule, bind, dotted, last
@@ -136,15 +137,40 @@ def order(migrations: list[DjangoMigration], out: list[Diagnostic]) -> list[Djan
             got = _resolve(dep, present, by_app, moved)
             if got is not None and got != key:
                 needs[key].add(got)
-    keys, left = topological(needs, lambda k: f"{k[0]}\0{k[1]}")
-    done = [present[k] for k in keys]
+    done = _plan(needs)
+    left = sorted(k for k in present if k not in set(done))
     if left:
         first = present[left[0]]
         names = ", ".join(f"{a}.{n}" for a, n in left[:5])
         message = f"{len(left)} migration(s) depend on each other in a cycle; applied by name: {names}"
         out.append(diag("warning", message, first.path, 0, "orm-order"))
-        done.extend(present[k] for k in left)
-    return done
+    return [present[k] for k in [*done, *left]]
+
+
+def _plan(needs: dict[Key, set[Key]]) -> list[Key]:
+    """Django's ``migrate`` plan: for each leaf (no dependent in its own app), in order, its
+    dependencies depth first (``MigrationGraph.iterative_dfs``), each migration once."""
+    children: dict[Key, set[Key]] = {k: set() for k in needs}
+    for key, parents in needs.items():
+        for parent in parents:
+            children[parent].add(key)
+    leaves = sorted(k for k in needs if all(c[0] != k[0] for c in children[k]))
+    plan: list[Key] = []
+    done: set[Key] = set()
+    for leaf in leaves:
+        stack, entered = [(leaf, False)], set()
+        while stack:
+            key, processed = stack.pop()
+            if key in done or (not processed and key in entered):
+                continue
+            if processed:
+                done.add(key)
+                plan.append(key)
+                continue
+            entered.add(key)
+            stack.append((key, True))
+            stack += [(p, False) for p in sorted(needs[key])]
+    return plan
 
 
 _Op = Callable[[DjangoState, DjangoMigration, dict[str, ast.expr], ast.Call], None]

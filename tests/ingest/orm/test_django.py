@@ -215,19 +215,27 @@ MIGRATED = {
                     field=models.ForeignKey(on_delete=models.PROTECT, to="library.topic"),
                 ),
                 migrations.AlterModelTable(name="book", table="library_books"),
-                migrations.DeleteModel(name="Shelf"),
             ]
+    """,
+    "library/migrations/0003_drop_shelf.py": """
+        from django.db import migrations
+
+
+        class Migration(migrations.Migration):
+            dependencies = [("library", "0002_topic"), ("blog", "0002_changes")]
+            operations = [migrations.DeleteModel(name="Shelf")]
     """,
 }
 
 
 def test_migrations_in_dependency_order(tmp_path: Path) -> None:
     inv = read(tmp_path / "site", MIGRATED)
-    assert [m.path for m in inv.migrations] == [
+    assert [m.path for m in inv.migrations] == [  # Django's plan: leaves in order, dependencies first
         "library/migrations/0001_initial.py",
-        "blog/migrations/0001_initial.py",
         "library/migrations/0002_topic.py",
+        "blog/migrations/0001_initial.py",
         "blog/migrations/0002_changes.py",
+        "library/migrations/0003_drop_shelf.py",
     ]
     assert fks(inv) == {
         ("blog_article", ("writer_id",), "blog_author", ("id",), "CASCADE"),
@@ -240,10 +248,13 @@ def test_migrations_in_dependency_order(tmp_path: Path) -> None:
     assert dropped == {
         ("blog_article", ("shelf_id",), "library_shelf"),
         ("library_books", ("shelf_id",), "library_shelf"),
+        ("blog_article", ("writer_id",), "blog_author"),  # RenameModel makes the keys pointing at it anew
     }
-    writer = next(fk for fk in inv.foreign_keys if fk.columns == ("writer_id",))
-    assert writer.name == fk_name("blog_article", "writer_id", "blog_writer", "id")  # named when created
-    assert str(writer.added_at) == "blog/migrations/0001_initial.py:17"
+    writers = [(fk.name, str(fk.added_at)) for fk in inv.foreign_keys if fk.columns == ("writer_id",)]
+    assert writers == [
+        (fk_name("blog_article", "writer_id", "blog_author", "id"), "blog/migrations/0002_changes.py:7"),
+        (fk_name("blog_article", "writer_id", "blog_writer", "id"), "blog/migrations/0001_initial.py:17"),
+    ]
     # the models declare Article.extra as a key, and the migrations create it (in SQL): no drift
     assert codes(inv) == []
 
