@@ -141,7 +141,8 @@ def ingest_text(
 
 def read(source: str, *, dialect: str | None = None) -> Inventory:
     """The reader of migration folders and ``.sql`` files (:mod:`ingest.registry`): :func:`ingest_path`,
-    plus the Prisma schemas and the schemas declared in code (Rails, Django, SQLAlchemy, Alembic) of a folder."""
+    plus the Prisma schemas and the schemas declared in code (Rails, Django, SQLAlchemy, Alembic) of a
+    folder."""
     path = Path(source)
     inv = ingest_path(path, dialect=dialect)
     return add_orm_py(add_prisma(inv, path), path) if path.is_dir() else inv

@@ -13,18 +13,26 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.orm.alembic import read_alembic
 from ingest.orm.common_py import Tree, Unit, combine, diag
-from ingest.orm.django import read_django
-from ingest.orm.rails import read_rails
-from ingest.orm.sqlalchemy import read_sqlalchemy
 from model.inventory import Diagnostic, Inventory, Source
 
 __all__ = ["add_orm_py", "read_code", "units_of"]
 
 
 def units_of(tree: Tree) -> tuple[list[Unit], list[Diagnostic]]:
-    """Every code-declared database of a tree, and the diagnostics of no database."""
+    """Every code-declared database of a tree, and the diagnostics of no database.
+
+    The readers are imported here: a missing parser (tree-sitter) fails this step with one
+    ``unsupported`` error, never the SQL migrations read before it.
+    """
+    try:
+        from ingest.orm.alembic import read_alembic
+        from ingest.orm.django import read_django
+        from ingest.orm.rails import read_rails
+        from ingest.orm.sqlalchemy import read_sqlalchemy
+    except ImportError as exc:
+        message = f"schemas declared in code cannot be read: {exc}"
+        return [], [diag("error", message, tree.root_label, 0, "unsupported")]
     alembic = read_alembic(tree)
     models, notes = read_sqlalchemy(tree, alembic)
     units = [*read_rails(tree), *read_django(tree), *(u for _, u in alembic), *models]

@@ -153,3 +153,12 @@ def test_fkmap_scan_finds_them_with_no_flags(repo: Path) -> None:
     assert [(fk["table"]["name"], fk["referenced_table"]["name"]) for fk in data["foreign_keys"]] == [
         ("posts", "users")
     ]
+
+
+def test_a_missing_parser_fails_only_the_code_schemas(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "ingest.orm.rails", None)  # as if tree-sitter were not installed
+    inv = read_source(str(repo))
+    assert fks(inv) == {("lines", ("invoice_id",), "invoices", ("id",), "NO ACTION")}
+    assert [(d.severity, d.code) for d in inv.diagnostics] == [("error", "unsupported")]
