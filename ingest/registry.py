@@ -14,6 +14,8 @@
 * ``js-orm``: an existing ``.js``/``.ts`` file, Sequelize/TypeORM models or a Sequelize/TypeORM/Knex
   migration -- :mod:`ingest.orm.js_projects`;
 * ``liquibase``: an existing ``.xml``/``.yaml`` file, a Liquibase changelog -- :mod:`ingest.orm.liquibase`;
+* ``rails``, ``django``, ``alembic``, ``sqlalchemy``: schemas declared in code
+  (:mod:`ingest.orm.detect_py` recognises them) -- :mod:`ingest.orm.read_py`, a folder read whole;
 * ``migrations``: anything else, a migration folder or ``.sql`` file --
   :mod:`ingest.migrations.sets` (with the Prisma schemas and the schemas in code of a folder).
 
@@ -36,8 +38,8 @@ Adding a kind of source
 
 Examples
 --------
->>> [r.name for r in READERS]
-['postgres', 'mysql', 'sqlite', 'other-url', 'saved', 'prisma', 'js-orm', 'liquibase', 'migrations']
+>>> print(*(r.name for r in READERS))
+postgres mysql sqlite other-url saved prisma js-orm liquibase rails django alembic sqlalchemy migrations
 >>> reader_for("mariadb://app@db/shop").name, reader_for("services/auth/migrations").name
 ('mysql', 'migrations')
 >>> [(d.severity, d.code) for d in read_source("/nonexistent/fkmap/source").diagnostics]
@@ -56,6 +58,7 @@ from ingest.catalogs.mysql_dsn import is_mysql_dsn
 from ingest.catalogs.sqlite_url import is_sqlite_url
 from ingest.diagnostics import cap_per_file
 from ingest.dsn import is_postgres_source, is_url, mask_dsn
+from ingest.orm.detect_py import is_alembic_source, is_django_source, is_rails_source, is_sqlalchemy_source
 from ingest.orm.kinds import is_changelog_file, is_js_file
 from model.inventory import Diagnostic, Inventory, Source
 
@@ -141,6 +144,10 @@ READERS: tuple[Reader, ...] = (
     Reader("prisma", existing_file(".prisma"), "ingest.prisma.read"),
     Reader("js-orm", is_js_file, "ingest.orm.js_projects"),
     Reader("liquibase", is_changelog_file, "ingest.orm.liquibase"),
+    Reader("rails", is_rails_source, "ingest.orm.read_py"),
+    Reader("django", is_django_source, "ingest.orm.read_py"),
+    Reader("alembic", is_alembic_source, "ingest.orm.read_py"),
+    Reader("sqlalchemy", is_sqlalchemy_source, "ingest.orm.read_py"),
     Reader("migrations", _any_path, "ingest.migrations.sets", options=("follow_symlinks",)),
 )
 

@@ -10,7 +10,8 @@ takes (:mod:`ingest.registry`), adds the Prisma schemas of a folder
 (:func:`ingest.prisma.read.add_prisma`: tables from migrations win over a schema's; a
 hand-written migration set beside a schema starts from the schema's tables,
 :func:`ingest.prisma.read.prisma_seeds`), then the schemas declared in code: Sequelize, TypeORM,
-Knex and Liquibase (:func:`ingest.orm.code_schemas.add_code_schemas`).
+Knex and Liquibase (:func:`ingest.orm.code_schemas.add_code_schemas`), Rails, Django, SQLAlchemy
+and Alembic (:func:`ingest.orm.scan_py.add_orm_py`).
 
 Each file is read in its dialect (:mod:`ingest.migrations.parse`: the ``dialect`` argument,
 else detected from the text) into :mod:`ingest.migrations.ops` that
@@ -42,6 +43,7 @@ from ingest.migrations.parse import normalize_dialect, parse_file
 from ingest.migrations.pipeline import Seeder, replay_parsed, replay_sets
 from ingest.migrations.replay import Replayer
 from ingest.orm.code_schemas import add_code_schemas
+from ingest.orm.scan_py import add_orm_py
 from ingest.prisma.read import add_prisma, discover_schemas, prisma_seeds
 from model.inventory import Diagnostic, Inventory, Migration, Source
 
@@ -163,11 +165,12 @@ def ingest_text(
 
 def read(source: str, *, dialect: str | None = None, follow_symlinks: bool = False) -> Inventory:
     """The reader of migration folders and ``.sql`` files (:mod:`ingest.registry`): :func:`ingest_path`,
-    plus the Prisma schemas and the schemas in code of a folder."""
+    plus the Prisma schemas and the schemas declared in code (Sequelize, TypeORM, Knex, Liquibase,
+    Rails, Django, SQLAlchemy, Alembic) of a folder."""
     path = Path(source)
     if not path.is_dir():
         return ingest_path(path, dialect=dialect, follow_symlinks=follow_symlinks)
     schemas = discover_schemas(path)
     seeds = prisma_seeds(schemas) if schemas else None
     inv = ingest_path(path, dialect=dialect, follow_symlinks=follow_symlinks, seeds=seeds)
-    return add_code_schemas(add_prisma(inv, path, schemas), path, follow_symlinks)
+    return add_orm_py(add_code_schemas(add_prisma(inv, path, schemas), path, follow_symlinks), path)

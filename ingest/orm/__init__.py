@@ -1,1 +1,1 @@
-"""Schemas declared in code: ORM models and migrations read statically into the neutral model."""
+"""Schemas declared in application code (ORM models and migrations), read statically: nothing is run."""
