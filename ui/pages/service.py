@@ -159,7 +159,7 @@ def build_service_page(data: AppData, state: ViewState) -> html.Div:
                             html.Span(f"{S.nodes[name]['tables']} tables"),
                             html.Span(f"{leaves} FKs leave"),
                             html.Span(f"{len(rows) - leaves} FKs enter"),
-                            html.Span(f"{shared} shared-table accesses"),
+                            html.Span(f"{shared} shared-table access{'' if shared == 1 else 'es'}"),
                             *(
                                 []
                                 if S.nodes[name].get("code_only")  # no table, no FK: nothing to draw
