@@ -30,7 +30,7 @@ from exports.document import (
     Text,
     join_inline,
 )
-from exports.report import build_report, default_phase
+from exports.report import build_report
 from graph.scope import Scope
 from model.inventory import ForeignKey, Inventory
 
@@ -118,4 +118,4 @@ def write_html(
 
     ``phase_of`` gives each FK's tracked phase
     (:func:`remediation.service.report_phase_of`), else present/dropped only."""
-    stream.write(render_html(build_report(source, scope=scope, phase_of=phase_of or default_phase)))
+    stream.write(render_html(build_report(source, scope=scope, phase_of=phase_of)))

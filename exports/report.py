@@ -175,10 +175,12 @@ def build_report(
     source: Inventory | nx.MultiDiGraph,
     *,
     scope: Scope | None = None,
-    phase_of: Callable[[ForeignKey], str] = default_phase,
+    phase_of: Callable[[ForeignKey], str] | None = None,
     title: str = "Cross-service foreign key inventory",
 ) -> Report:
     """The inventory report of ``source`` in ``scope`` (dropped FKs always count for remediation).
+
+    ``phase_of`` gives each FK's tracked phase; without it, :func:`default_phase` (present/dropped).
 
     With ``scope.service`` the impact, remediation and SQL sections cover that
     service only and cascade chains those that touch it.
@@ -214,7 +216,7 @@ def build_report(
         *impact_section(G, services),
         *chains_section(G, chains),
         *cycles_section(G),
-        *remediation_section(G, service, phase_of),
+        *remediation_section(G, service, phase_of or default_phase),
         *sql_section(G, service),
         *_diagnostics(p.inventory),
     ]

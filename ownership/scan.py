@@ -37,7 +37,7 @@ from ownership.config_file import find_config, load_config
 from ownership.infer import infer_references
 from ownership.units import Unit
 
-__all__ = ["FAILED_CODES", "Evidence", "evidence", "root_label", "scan", "source_failed"]
+__all__ = ["FAILED_CODES", "FolderEvidence", "evidence", "root_label", "scan", "source_failed"]
 
 #: Diagnostic codes meaning a whole source could not be read (``fkmap scan`` exits with 1);
 #: ``too-many-tables``: reading stopped at the table limit (:mod:`ingest.migrations.limits`).
@@ -98,7 +98,7 @@ def root_label(sources: Sequence[str]) -> str:
 
 
 @dataclass(frozen=True)
-class Evidence:
+class FolderEvidence:
     """What the scanned folders say of ownership besides their schemas: units and code usage."""
 
     units: tuple[Unit, ...] = ()
@@ -106,7 +106,7 @@ class Evidence:
     diagnostics: tuple[Diagnostic, ...] = ()
 
 
-def evidence(sources: Sequence[str]) -> Evidence:
+def evidence(sources: Sequence[str]) -> FolderEvidence:
     """The units and table access of every local folder in ``sources`` (paths relative to each folder,
     as the migration sets' database labels are)."""
     from ownership.code import scan_code, table_access
@@ -125,7 +125,7 @@ def evidence(sources: Sequence[str]) -> Evidence:
         diagnostics.extend(code.diagnostics)
         for table, by_unit in table_access(code).items():
             access.setdefault(table, {}).update(by_unit)
-    return Evidence(tuple(units), access, tuple(diagnostics))
+    return FolderEvidence(tuple(units), access, tuple(diagnostics))
 
 
 def _config(sources: Sequence[str], config_path: str | Path | None) -> tuple[Config | None, list[Diagnostic]]:
@@ -179,7 +179,7 @@ def scan(
     inv = resolve_external(merge(parts))
     saved = all(any(s.kind == "inventory" for s in part.sources) for part in parts)
     if found is not None or not (saved and parts):
-        seen = evidence(sources) if (config.code if code is None else code) else Evidence()
+        seen = evidence(sources) if (config.code if code is None else code) else FolderEvidence()
         inv = assign_services(
             inv, config, units=seen.units, access=seen.access, root_label=root_label(sources)
         )
