@@ -13,6 +13,7 @@ import socket
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -32,7 +33,7 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
-def missing(component: str, why: str) -> None:
+def missing(component: str, why: str) -> NoReturn:
     """Fail in CI, skip elsewhere, naming the missing component."""
     message = f"{component} is required for this test but unavailable: {why}"
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):

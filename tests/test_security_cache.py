@@ -23,6 +23,7 @@ import pytest
 from ingest.migrations.cache import ParseCache
 from ingest.migrations.sets import ingest_path
 from model.inventory import Diagnostic, ForeignKey, TableRef
+from tests.conftest import missing
 from tests.ingest.migrations.test_cache import TREE, write_tree
 
 
@@ -106,7 +107,7 @@ def test_a_cache_folder_others_can_write_is_never_read(
         cache_dir.chmod(0o770)
     elif how == "owned by another user":
         if os.geteuid() != 0:
-            pytest.skip("changing a folder's owner needs root")
+            missing("root", "changing a folder's owner needs root")
         os.chown(cache_dir, 65534, 65534)
     else:
         (tmp_path / "parent").chmod(0o777)  # anyone could rename the cache folder and put theirs

@@ -26,6 +26,7 @@ from remediation.store import open_store
 from remediation.store.base import SqlStore
 from remediation.store.schema import StoreError, StoreFullError
 from remediation.store.sqlite import SqliteStore
+from tests.conftest import missing
 
 RECORDS = 18
 FAILING = 12
@@ -69,7 +70,7 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
         text=True,
     )
     if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs: {mounted.stderr.strip()}")
+        missing("a small tmpfs (mount as root)", mounted.stderr.strip())
     try:
         yield where
     finally:

@@ -21,6 +21,7 @@ import pytest
 
 from ingest.migrations import split, split_pg
 from ingest.migrations.split import split_statements
+from tests.conftest import missing
 
 #: Inputs on which CPython 3.11.2's engine ends a match before its start (found by fuzzing).
 ENGINE_TRAPS = [
@@ -163,7 +164,7 @@ def test_splitter_under_python_3_11_2_terminates_and_agrees() -> None:
     the same as here."""
     python = _python_3_11_2()
     if python is None:
-        pytest.skip("no /usr/bin/python3 3.11.2 on this machine")
+        missing("/usr/bin/python3 3.11.2 (Debian 12)", "not on this machine")
     import json
 
     root = Path(split.__file__).resolve().parents[2]
