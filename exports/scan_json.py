@@ -57,7 +57,7 @@ Each entry of `tables`:
 - `owner_evidence` (list): why the table has its service (and `replica_of`),
   decisive reason first: `{"kind": str, "service": str, "detail": str,
   "path": str, "line": int}`. `kind` is the rule that spoke (`config`,
-  `schema`, `unit`, `library`, `code-write`, `code-read`, `file-name`,
+  `schema`, `unit`, `library`, `code-write`, `entity-home`, `code-read`, `file-name`,
   `name-family`, `fk-neighbourhood`, `folder`, `database`, `replica-of`,
   `kept`); `service` the service it points at (`""` for a `[[replicas]]`
   entry that denies a copy); `detail` a sentence for people; `path`/`line`

@@ -28,6 +28,7 @@ from ownership.code_usage import CodeOwner, CodeUsage
 from ownership.config import Config
 from ownership.inputs import TableAccess, UnitIndex, UnitLike
 from ownership.naming import service_from_path
+from ownership.replicas import entity_stem, named_after
 from ownership.rules import PlaceRules
 
 __all__ = ["Decider", "Verdict"]
@@ -40,6 +41,7 @@ class Verdict:
     evidence: tuple[Evidence, ...] = ()
     decided: bool = False
     shared: bool = False
+    fallback: Evidence | None = None  # decides after the name family and neighbourhood rules found nothing
 
     @property
     def service(self) -> str:
@@ -49,6 +51,10 @@ class Verdict:
 
 def _where(t: Table) -> tuple[str, int]:
     return (t.defined_at.path, t.defined_at.line) if t.defined_at is not None else ("", 0)
+
+
+def _key(t: Table) -> tuple[str, ...]:
+    return tuple(c.lower() for c in t.primary_key)
 
 
 def _root_name(root_label: str) -> str:
@@ -80,6 +86,7 @@ class Decider:
         self.config = config
         self.units = units if units is not None else UnitIndex(())
         self.rules = PlaceRules(inv, config, self.units)
+        self.homes: dict[str, list[tuple[str, Table]]] = {}  # name -> (service, table) of own-unit tables
         self.code = CodeUsage(access, self.units, self.rules.canon, self._held(inv), self._home)
         self.diagnostics: list[Diagnostic] = []
         self.single = self._single_service(root_label)
@@ -92,8 +99,9 @@ class Decider:
         """
         held: dict[str, set[str]] = {}
         for t in inv.tables:
-            if home := self._home(t):
+            if (home := self._home(t)) and t.dropped_at is None:
                 held.setdefault(t.ref.name.lower(), set()).add(home)
+                self.homes.setdefault(t.ref.name.lower(), []).append((home, t))
         return held
 
     def _home(self, t: Table) -> str:
@@ -152,9 +160,55 @@ class Decider:
             return _verdict(found, code.evidence)
         if self.single is not None:
             return _verdict(self.single, code.evidence)
+        return self._shared(t, code)
+
+    def _shared(self, t: Table, code: CodeOwner) -> Verdict:
+        """A table of a shared folder: its writers, the file name, its single reader, in that order.
+
+        A file name that names a service only through the table's own name
+        (``023_message_search_index.sql`` -> ``search``) says no more than the
+        name family does: it decides only if the name family and neighbourhood
+        rules find nothing.
+        """
+        if code.decisive is not None and code.decisive.kind == "code-write":
+            if (home := self._entity_home(t, code.decisive.service)) is not None:
+                return _verdict(home, code.evidence, shared=True)
+            return self._by_code(t, code, (), shared=True)
+        found = self.rules.file_rule(t)
+        if found is not None and not self.rules.file_names_only_table(t):
+            return _verdict(found, code.evidence, shared=True)
         if code.decisive is not None:
             return self._by_code(t, code, (), shared=True)
-        return _verdict(self.rules.file_rule(t), code.evidence, shared=True)
+        return Verdict(code.evidence, False, True, fallback=found)
+
+    def _entity_home(self, t: Table, writer: str) -> Evidence | None:
+        """The service whose own unit defines ``t``'s entity and whose code writes it more than ``writer``.
+
+        A monolith's shared ``posts`` that content-service also defines in its own
+        migrations (same name and key) and writes in many places is content-service's
+        entity, not the service that updates a column of it once. A writer named after
+        the entity (auth, identity for ``users``) keeps it: the other service's table is
+        its local copy.
+        """
+        stem = entity_stem(t.ref.name)[0]
+        if named_after(writer, stem):
+            return None  # auth writing the shared users: a copy's writer never displaces it
+        uses = self.code.uses.get(self.code.name_of(t.ref), {})
+        least = uses[writer].writes if writer in uses else 0
+        found = [
+            (uses[s].writes, s, home)
+            for s, home in self.homes.get(t.ref.name.lower(), ())
+            if s != writer and s in uses and uses[s].writes > least and _key(home) == _key(t)
+        ]
+        if not found:
+            return None
+        writes, service, home = max(found, key=lambda f: (f[0], f[1]))
+        path, line = _where(t)
+        detail = (
+            f"{service} defines the same entity in its own migrations ({home.ref}: same name and key) "
+            f"and its code writes it most ({writes} writes, {writer} {least})"
+        )
+        return Evidence("entity-home", service, detail, path, line)
 
     def _support(self, t: Table) -> tuple[Evidence, ...]:
         """Evidence that did not decide: the folder's name and what code does with the table."""

@@ -155,6 +155,27 @@ class FileNameServices:
                 return best[1]
         return ""
 
+    def beyond_table(self, filename: str, table: str) -> str:
+        """The service the file name names once the words of ``table``'s own name are taken out.
+
+        ``023_message_search_index.sql`` names ``search`` only through the table it
+        creates, ``message_search_index``: that says no more than the table's name.
+
+        >>> names = FileNameServices({"search", "streaming"})
+        >>> names.beyond_table("023_message_search_index.sql", "message_search_index")
+        ''
+        >>> names.beyond_table("013_streaming_stream_table.sql", "streams")
+        'streaming'
+        """
+        words = _words(filename.replace("\\", "/").rsplit("/", 1)[-1])
+        own = _words(table)
+        for start in range(len(words) - len(own) + 1):
+            span = words[start : start + len(own)]
+            if own and all(w in word_forms(x) for w, x in zip(span, own, strict=True)):
+                words = words[:start] + words[start + len(own) :]
+                break
+        return self(" ".join(words))
+
 
 def service_from_filename(filename: str, known: Iterable[str]) -> str:
     """The known service a migration file name names by whole words, or ``""``.

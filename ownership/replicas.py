@@ -44,7 +44,7 @@ from ownership.infer import normalise_name
 from ownership.inputs import place
 from ownership.patterns import matches_table
 
-__all__ = ["Entity", "Replicas", "entity_stem", "singular"]
+__all__ = ["Entity", "Replicas", "entity_stem", "named_after", "singular"]
 
 #: Words that, first in a name, mark a copy: ``local_users``.
 PREFIX_WORDS = frozenset(
@@ -98,6 +98,16 @@ def entity_stem(name: str) -> tuple[str, str]:
 def _service_words(service: str) -> set[str]:
     words = {singular(w) for w in normalise_name(service.replace("-", "_")).split("_") if w}
     return words - _SERVICE_NOISE
+
+
+def named_after(service: str, stem: str) -> bool:
+    """Whether ``service`` is named after the entity ``stem`` (``auth`` and ``identity`` for ``user``).
+
+    >>> named_after("auth-service", "user"), named_after("post-service", "post"), named_after("vlm", "post")
+    (True, True, False)
+    """
+    words = _service_words(service)
+    return set(stem.split("_")) <= words or bool(words & ENTITY_OWNERS.get(stem, frozenset()))
 
 
 @dataclass(frozen=True)
@@ -157,9 +167,7 @@ class Replicas:
 
     def claim(self, service: str, stem: str) -> tuple[int, int]:
         """How strongly ``service`` claims the entity: (its code writes it, it is named after it)."""
-        words = _service_words(service)
-        named = set(stem.split("_")) <= words or bool(words & ENTITY_OWNERS.get(stem, frozenset()))
-        return (int(service in self.writes.get(stem, ())), int(named))
+        return (int(service in self.writes.get(stem, ())), int(named_after(service, stem)))
 
     def decide(self, t: Table) -> tuple[str, Evidence | None]:
         """``(replica_of, evidence)`` for ``t``: declared, detected (unless denied), or ``("", None)``."""

@@ -213,6 +213,11 @@ class PlaceRules:
             return None
         return Evidence("file-name", self._aliases[found], f"migration file name {path!r}", path, line)
 
+    def file_names_only_table(self, t: Table) -> bool:
+        """Whether the file name names a service only through the words of ``t``'s own name."""
+        path = t.defined_at.path if t.defined_at is not None else ""
+        return bool(path) and not self.file_names.beyond_table(path, t.ref.name)
+
 
 def _set_folders(inv: Inventory) -> tuple[dict[str, str], dict[str, str]]:
     """Per migration set: the folder naming it (the source label for a root set) and its relative folder."""

@@ -33,12 +33,17 @@ rule that had something to say is kept as evidence (``kind`` in brackets).
    service unit and no other name at all) every other table is that service's.
 4. **code** [code-write, code-read] -- in a *shared* folder (outside service
    and library units, and naming no service), the service whose code writes the
-   table, else the single one that reads it. Several writers: an
-   ``owner-conflict`` warning names each with ``path:line``; most writes wins,
-   then the first by name. Also decides external tables no database defines.
+   table. Several writers: an ``owner-conflict`` warning names each with
+   ``path:line``; most writes wins, then the first by name. Also decides
+   external tables no database defines. [entity-home] A service that defines
+   a table of the same name and key in its own unit's migrations and writes
+   the name more often takes it, unless the writer is named after the entity.
 5. **file name** [file-name] -- in a shared folder, a whole word of the
    migration file's name naming a known service (declared, read from another
    set's folder, or a unit): ``018_messaging_schema.sql`` -> ``messaging``.
+   Then the single service whose code reads the table [code-read]. A file name
+   that names a service only through the table's own name
+   (``023_message_search_index.sql`` -> ``search``) decides last, after rule 7.
 6. **name family** [name-family] -- ``story_views`` goes with ``stories``.
 7. **fk neighbourhood** [fk-neighbourhood] -- all foreign keys out of the
    table point into one service's tables, ignoring hub tables (referenced from
@@ -171,6 +176,9 @@ def _verdicts(decider: Decider, inv: Inventory, aliases: dict[TableRef, Table]) 
         found = Neighbours(inv.tables, inv.foreign_keys, effective).resolve(owners, pending)
         for ref, evidence in found.items():
             verdicts[ref] = Verdict((evidence, *verdicts[ref].evidence), True, True)
+    for ref, v in verdicts.items():
+        if not v.decided and v.fallback is not None:
+            verdicts[ref] = Verdict((v.fallback, *v.evidence), True, True)
     return verdicts
 
 

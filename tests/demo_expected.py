@@ -825,11 +825,11 @@ DECIDED_BY: dict[Ref, str] = {
         experiment_variants experiment_assignments experiment_events feature_flags feature_flag_overrides
         feature_flag_rollout_percentage_change_history""",
     ),
-    **_kinds(L, "code-read", "streams viewer_sessions"),  # streaming-service's backfill reads them
+    # streaming-service's backfill only reads streams and viewer_sessions: their files' names decide
     **_kinds(
         L,
         "file-name",
-        """stream_categories stream_tags stories story_views story_close_friends
+        """streams viewer_sessions stream_categories stream_tags stories story_views story_close_friends
         highlights story_highlight_items""",
     ),
     # paths globs of messaging and accounting, the databases glob of notification

@@ -220,6 +220,98 @@ def test_code_write_beats_code_read_and_a_single_reader_owns_the_rest() -> None:
     ]
 
 
+def test_a_file_naming_a_service_beats_a_single_reader_of_another() -> None:
+    # nova's backend/migrations/013_streaming_stream_table.sql: feed-service only reads streams
+    files = {"backend/migrations/013_streaming_stream_table.sql": ["streams"]}
+    units = [*SERVICES, Unit("streaming-service", "streaming")]
+    access = {"streams": {"feed": reads("feed/src/trending.rs", 316)}}
+    inv = assign_services(inventory(files), Config(), units=units, access=access)
+    assert owners(inv) == {"backend/migrations:streams": "streaming-service"}
+    assert evidence_of(inv, "streams") == [("file-name", "streaming-service"), ("code-read", "feed-service")]
+    # a writer still beats the file name
+    wrote = {"streams": {"feed": writes("feed/src/trending.rs", 316)}}
+    inv = assign_services(inventory(files), Config(), units=units, access=wrote)
+    assert owners(inv) == {"backend/migrations:streams": "feed-service"}
+
+
+def test_a_file_named_after_its_table_decides_after_the_name_family() -> None:
+    # 023_message_search_index.sql names 'search' only through the table's own name
+    files = {
+        "backend/migrations/018_messaging_schema.sql": ["messages"],
+        "backend/migrations/023_message_search_index.sql": ["message_search_index"],
+        "backend/migrations/024_search_history.sql": ["search_history"],
+    }
+    units = [Unit("root", "", "root"), Unit("messaging", "messaging"), Unit("search-service", "search")]
+    inv = assign_services(inventory(files), Config(), units=units)
+    assert owners(inv) == {
+        "backend/migrations:messages": "messaging",
+        "backend/migrations:message_search_index": "messaging",
+        "backend/migrations:search_history": "search-service",
+    }
+    assert evidence_of(inv, "message_search_index")[0] == ("name-family", "messaging")
+    # with nothing else to say, such a file name still decides
+    alone = {"backend/migrations/023_message_search_index.sql": ["message_search_index"]}
+    inv = assign_services(inventory(alone), Config(), units=units)
+    assert owners(inv) == {"backend/migrations:message_search_index": "search-service"}
+    assert evidence_of(inv, "message_search_index") == [("file-name", "search-service")]
+
+
+def test_a_shared_table_is_the_entity_of_the_unit_defining_and_writing_it_most() -> None:
+    # nova: backend/migrations defines posts; content-service defines it again in its own set and
+    # writes it in 11 places; vlm-service's backfill updates a column of it twice
+    files = {
+        "backend/migrations/003_posts_schema.sql": ["posts"],
+        "content/migrations/001_content.sql": ["posts"],
+    }
+    units = [*SERVICES, Unit("vlm-service", "vlm")]
+    access = {
+        "posts": {
+            "vlm": writes("vlm/src/backfill.rs", 287, 2),
+            "content": writes("content/src/db.rs", 17, 11),
+        }
+    }
+    inv = assign_services(inventory(files), Config(), units=units, access=access)
+    assert owners(inv) == {
+        "backend/migrations:posts": "content-service",
+        "content/migrations:posts": "content-service",
+    }
+    shared = next(t for t in inv.tables if t.ref.database == "backend/migrations")
+    assert shared.owner_evidence[0].kind == "entity-home"
+    assert shared.owner_evidence[0].detail == (
+        "content-service defines the same entity in its own migrations (content/migrations:public.posts: "
+        "same name and key) and its code writes it most (11 writes, vlm-service 2)"
+    )
+    assert [(a.table.database, a.service, a.access) for a in inv.shared_access] == [
+        ("backend/migrations", "vlm-service", "write")
+    ]
+    # fewer writes, another key, or a writer named after the entity: the writer keeps it
+    for content_writes, key_files, writer in ((2, files, "vlm"), (11, files, "post")):
+        units = [*SERVICES, Unit(f"{writer}-service", writer)]
+        access = {
+            "posts": {
+                writer: writes(f"{writer}/src/x.rs", 1, 2),
+                "content": writes("content/src/db.rs", 17, content_writes),
+            }
+        }
+        inv = assign_services(inventory(key_files), Config(), units=units, access=access)
+        assert owners(inv)["backend/migrations:posts"] == f"{writer}-service"
+    other_key = assign_services(
+        replace(
+            inventory(files),
+            tables=tuple(
+                replace(t, primary_key=("post_id",)) if t.ref.database == "content/migrations" else t
+                for t in inventory(files).tables
+            ),
+        ),
+        Config(),
+        units=[*SERVICES, Unit("vlm-service", "vlm")],
+        access={
+            "posts": {"vlm": writes("vlm/src/b.rs", 1, 2), "content": writes("content/src/db.rs", 17, 11)}
+        },
+    )
+    assert owners(other_key)["backend/migrations:posts"] == "vlm-service"
+
+
 def test_write_conflict_names_both_sides_and_most_writes_wins() -> None:
     access = {
         "posts": {"feed": writes("feed/src/fanout.rs", 88), "content": writes("content/src/db.rs", 41, 3)}

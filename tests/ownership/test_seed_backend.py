@@ -163,7 +163,7 @@ def test_seed_services_and_the_evidence_that_placed_them() -> None:
         kinds["bookmark_collections"],
     ) == (
         "code-write",
-        "code-read",
+        "file-name",
         "name-family",
         "name-family",
     )
