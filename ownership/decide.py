@@ -146,7 +146,7 @@ class Decider:
         code = self.code.owner(t)
         if folder is None:  # a catalog table, or an external one
             if t.external:
-                return self._by_code(t, code, ())
+                return self._written(t, code, shared=False)
             return _verdict(self.rules.folder_rule(t), code.evidence)
         unit = self.units.containing(folder) if self.units else None
         if unit is not None and unit.kind == "service":
@@ -171,15 +171,22 @@ class Decider:
         rules find nothing.
         """
         if code.decisive is not None and code.decisive.kind == "code-write":
-            if (home := self._entity_home(t, code.decisive.service)) is not None:
-                return _verdict(home, code.evidence, shared=True)
-            return self._by_code(t, code, (), shared=True)
+            return self._written(t, code, shared=True)
         found = self.rules.file_rule(t)
         if found is not None and not self.rules.file_names_only_table(t):
             return _verdict(found, code.evidence, shared=True)
         if code.decisive is not None:
             return self._by_code(t, code, (), shared=True)
         return Verdict(code.evidence, False, True, fallback=found)
+
+    def _written(self, t: Table, code: CodeOwner, *, shared: bool) -> Verdict:
+        """Rule 4 by code, unless another unit's own table of that entity is written more [entity-home]."""
+        writer = (
+            code.decisive.service if code.decisive is not None and code.decisive.kind == "code-write" else ""
+        )
+        if writer and (home := self._entity_home(t, writer)) is not None:
+            return _verdict(home, code.evidence, shared=shared)
+        return self._by_code(t, code, (), shared=shared)
 
     def _entity_home(self, t: Table, writer: str) -> Evidence | None:
         """The service whose own unit defines ``t``'s entity and whose code writes it more than ``writer``.
@@ -198,14 +205,15 @@ class Decider:
         found = [
             (uses[s].writes, s, home)
             for s, home in self.homes.get(t.ref.name.lower(), ())
-            if s != writer and s in uses and uses[s].writes > least and _key(home) == _key(t)
+            if s != writer and s in uses and uses[s].writes > least and (t.external or _key(home) == _key(t))
         ]
         if not found:
             return None
         writes, service, home = max(found, key=lambda f: (f[0], f[1]))
         path, line = _where(t)
+        same = "same name" if t.external else "same name and key"
         detail = (
-            f"{service} defines the same entity in its own migrations ({home.ref}: same name and key) "
+            f"{service} defines the same entity in its own migrations ({home.ref}: {same}) "
             f"and its code writes it most ({writes} writes, {writer} {least})"
         )
         return Evidence("entity-home", service, detail, path, line)

@@ -16,6 +16,11 @@ from pathlib import Path
 from typing import NoReturn
 
 import pytest
+from hypothesis import settings
+
+# no per-example deadline: the machine is shared, and a timing is never what a test asserts
+settings.register_profile("fkmap", deadline=None)
+settings.load_profile("fkmap")
 
 PG_ADMIN_DSN = os.environ.get("FKMAP_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("FKMAP_TEST_REDIS", "redis://127.0.0.1:6379/0")

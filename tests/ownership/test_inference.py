@@ -310,6 +310,20 @@ def test_a_shared_table_is_the_entity_of_the_unit_defining_and_writing_it_most()
         },
     )
     assert owners(other_key)["backend/migrations:posts"] == "vlm-service"
+    # a posts that a script folder only references is content-service's too
+    scripts = {**files, "backend/scripts/001_likes.sql": ["likes"]}
+    refs = [fk("backend/scripts", "likes", "post_id", "posts")]
+    inv = assign_services(
+        inventory(scripts, fks=refs),
+        Config(),
+        units=[*SERVICES, Unit("vlm-service", "vlm")],
+        access={
+            "posts": {"vlm": writes("vlm/src/b.rs", 1, 2), "content": writes("content/src/db.rs", 17, 11)}
+        },
+    )
+    external = next(t for t in inv.tables if t.external)
+    assert (external.ref.database, external.service) == ("backend/scripts", "content-service")
+    assert external.owner_evidence[0].kind == "entity-home"
 
 
 def test_write_conflict_names_both_sides_and_most_writes_wins() -> None:
