@@ -58,7 +58,7 @@ Each entry of `tables`:
   decisive reason first: `{"kind": str, "service": str, "detail": str,
   "path": str, "line": int}`. `kind` is the rule that spoke (`config`,
   `schema`, `unit`, `library`, `code-write`, `entity-home`, `code-read`, `file-name`,
-  `name-family`, `fk-neighbourhood`, `folder`, `database`, `replica-of`,
+  `name-family`, `fk-neighbourhood`, `same-file`, `folder`, `database`, `replica-of`,
   `kept`); `service` the service it points at (`""` for a `[[replicas]]`
   entry that denies a copy); `detail` a sentence for people; `path`/`line`
   where it was read (a file of the repository, a line of `fkmap.toml`; `""`

@@ -197,3 +197,34 @@ class _Search:
             self.fk_dirty |= graph.into.get(ref, set())  # a referenced table got an owner
             for target, _ in graph.out.get(ref, ()):  # a new referrer may make a hub
                 self.fk_dirty |= graph.into.get(target, set())
+
+
+def same_file(
+    tables: Iterable[Table], owners: Mapping[TableRef, str], pending: Iterable[TableRef]
+) -> dict[TableRef, Evidence]:
+    """Rule 7b [same-file]: a pending table whose migration file creates only tables of one service.
+
+    ``002_messaging_schema.sql`` creates conversations and messages (messaging's)
+    and ``blocked_users``: it goes with them. It takes two placed tables, at least half
+    of the file's others; files whose placed tables belong to several services say nothing.
+    """
+    by_file: dict[str, list[TableRef]] = {}
+    where: dict[TableRef, Location] = {}
+    for t in tables:
+        if t.defined_at is not None and not t.external:
+            by_file.setdefault(t.defined_at.path, []).append(t.ref)
+            where[t.ref] = t.defined_at
+    out: dict[TableRef, Evidence] = {}
+    for ref in pending:
+        at = where.get(ref)
+        if at is None:
+            continue
+        others = [s for s in by_file[at.path] if s != ref]
+        siblings = sorted(s for s in others if owners.get(s))
+        services = {owners[s] for s in siblings}
+        if len(services) == 1 and len(siblings) >= max(2, len(others) / 2):
+            [service] = services
+            names = ", ".join(s.name for s in siblings[:3]) + (" ..." if len(siblings) > 3 else "")
+            detail = f"{at.path} creates it beside {service}'s tables ({names}) and no other service's"
+            out[ref] = Evidence("same-file", service, detail, at.path, at.line)
+    return out

@@ -48,6 +48,8 @@ rule that had something to say is kept as evidence (``kind`` in brackets).
 7. **fk neighbourhood** [fk-neighbourhood] -- all foreign keys out of the
    table point into one service's tables, ignoring hub tables (referenced from
    >= 2 other services, ``users``). Rules 6 and 7: :mod:`ownership.neighbours`.
+   Then [same-file]: the table's migration file creates tables of one service
+   only (among those placed): it goes with them.
 8. **folder** [folder, database] -- the migration set's folder
    (:func:`ownership.naming.service_from_path`: ``services/<name>``,
    ``<name>-service``, the innermost folder that is not generic; stage, tool,
@@ -95,7 +97,7 @@ from model.inventory import Diagnostic, Evidence, Inventory, Location, Service, 
 from ownership.config import Config
 from ownership.decide import Decider, Verdict
 from ownership.inputs import TableAccess, UnitIndex, UnitLike
-from ownership.neighbours import Neighbours
+from ownership.neighbours import Neighbours, same_file
 from ownership.patterns import matches_table
 from ownership.replicas import Replicas
 from ownership.resolve import resolve_external
@@ -175,6 +177,10 @@ def _verdicts(decider: Decider, inv: Inventory, aliases: dict[TableRef, Table]) 
         effective = {ref: target.ref for ref, target in aliases.items()}
         found = Neighbours(inv.tables, inv.foreign_keys, effective).resolve(owners, pending)
         for ref, evidence in found.items():
+            verdicts[ref] = Verdict((evidence, *verdicts[ref].evidence), True, True)
+        owners.update((ref, e.service) for ref, e in found.items())
+        rest = [ref for ref in pending if ref not in found]
+        for ref, evidence in same_file(inv.tables, owners, rest).items():
             verdicts[ref] = Verdict((evidence, *verdicts[ref].evidence), True, True)
     for ref, v in verdicts.items():
         if not v.decided and v.fallback is not None:

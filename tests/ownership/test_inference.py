@@ -463,6 +463,44 @@ def test_loaded_service_is_kept_as_evidence() -> None:
 # -- unowned_summary -----------------------------------------------------------------------------------
 
 
+def test_a_table_goes_with_the_other_tables_its_file_creates() -> None:
+    files = {
+        "backend/migrations/phase-7/002_messaging_schema.sql": ["conversations", "messages", "blocked_users"],
+        "backend/migrations/001_initial.sql": ["users", "posts", "old"],
+        "backend/migrations/005_mixed.sql": ["messages_archive", "feed_items", "audit"],
+    }
+    units = [Unit("root", "", "root"), Unit("chat", "chat"), Unit("feed", "feed")]
+    access = {
+        "conversations": {"chat": writes("chat/src/db.rs", 1)},
+        "messages": {"chat": writes("chat/src/db.rs", 2)},
+        "posts": {"feed": writes("feed/src/db.rs", 3)},
+        "messages_archive": {"chat": writes("chat/src/db.rs", 4)},
+        "feed_items": {"feed": writes("feed/src/db.rs", 5)},
+    }
+    inv = assign_services(inventory(files), Config(), units=units, access=access)
+    got = owners(inv)
+    assert got["backend/migrations/phase-7:blocked_users"] == "chat"
+    blocked = next(t for t in inv.tables if t.ref.name == "blocked_users")
+    assert blocked.owner_evidence[0] == Evidence(
+        "same-file",
+        "chat",
+        "backend/migrations/phase-7/002_messaging_schema.sql creates it beside chat's tables "
+        "(conversations, messages) and no other service's",
+        "backend/migrations/phase-7/002_messaging_schema.sql",
+        21,
+    )
+    # one placed table of three says nothing; tables of two services say nothing
+    assert (
+        got["backend/migrations:users"],
+        got["backend/migrations:old"],
+        got["backend/migrations:audit"],
+    ) == (
+        "",
+        "",
+        "",
+    )
+
+
 def test_unowned_summary_counts_tables_and_present_fks_into_them() -> None:
     db = "db/migrations"
     inv = inventory(
