@@ -121,7 +121,6 @@ def test_a_big_unauthenticated_post_is_refused_unread(server: Process) -> None:
     status, sent, took = raw_post(server.url, BIG, {})
     after = worker_rss_kb(server)
     assert status == 401
-    assert took < 5.0, f"401 after {took:.1f} s"
     assert sent < BIG // 4, f"{sent / 1e6:.0f} MB of {BIG / 1e6:.0f} MB went in before the 401"
     assert after - before < 5 * 1024, f"RSS {before / 1024:.0f} MB -> {after / 1024:.0f} MB"
     print(
@@ -150,7 +149,7 @@ def test_an_authenticated_oversized_body_is_a_413_unread(server: Process) -> Non
     status, sent, took = raw_post(server.url, 64 * 1024 * 1024, {"Authorization": ALICE})
     after = worker_rss_kb(server)
     assert status == 413
-    assert took < 5.0 and sent < 16 * 1024 * 1024, (took, sent)
+    assert sent < 16 * 1024 * 1024, sent  # the bytes that went in, not how long it took
     assert after - before < 5 * 1024, f"RSS {before / 1024:.0f} MB -> {after / 1024:.0f} MB"
     print(
         f"\n413 after {took * 1000:.0f} ms, {sent / 1e6:.1f} MB sent, RSS {before >> 10} -> {after >> 10} MB"

@@ -591,9 +591,7 @@ def test_statement_timeout_stops_a_blocked_read(fresh_database: Callable[..., st
     dsn = fresh_database("CREATE TABLE t (id integer PRIMARY KEY);")
     with psycopg.connect(dsn) as locker:
         locker.execute("LOCK TABLE pg_catalog.pg_constraint IN ACCESS EXCLUSIVE MODE")
-        start = time.monotonic()
-        inv = ingest_dsn(dsn, statement_timeout=0.5)
-        assert time.monotonic() - start < 10
+        inv = ingest_dsn(dsn, statement_timeout=0.5)  # the server's own message says the timeout fired
     [d] = inv.diagnostics
     assert (d.code, d.message) == (
         "source-failed",
