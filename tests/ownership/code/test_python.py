@@ -93,7 +93,6 @@ def test_django(uses_of: Uses) -> None:
     }
 
 
-
 def test_an_unmanaged_django_model_reads_the_table_it_maps(uses_of: Uses) -> None:
     """``managed = False`` maps a table that something else creates: declaring it is no write."""
     models = (
@@ -110,6 +109,7 @@ def test_an_unmanaged_django_model_reads_the_table_it_maps(uses_of: Uses) -> Non
         ("users", "read", "django"),
         ("cases_case", "write", "django"),
     }
+
 
 SQLALCHEMY = """
 from sqlalchemy import Table, Column, MetaData, insert, select, update
