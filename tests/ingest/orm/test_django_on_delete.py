@@ -198,3 +198,31 @@ def test_a_database_that_cascades_itself_is_drift(tmp_path: Path, fresh_database
     assert change.values("on_delete") == ("NO ACTION", "CASCADE")
     assert drift.application_enforced == ()
     assert "on_delete: NO ACTION (A) vs CASCADE (B)" in render_drift_text(drift)
+
+
+@pytest.mark.postgres
+def test_the_rollback_sql_recreates_the_constraint_django_made(
+    tmp_path: Path, fresh_database: Callable[..., str]
+) -> None:
+    """Phase 2 dropped Django's keys; the rollback script puts back exactly what Django created."""
+    import psycopg
+
+    from exports.sqlgen import validate_fk_sql
+    from ingest.catalogs.postgres import ingest_dsn
+
+    code = read(tmp_path / "site", PROJECT)
+    dsn = fresh_database(DJANGO_DDL.read_text(encoding="utf-8"))
+    before = ingest_dsn(dsn).foreign_keys
+    keys = [fk for fk in code.foreign_keys if fk.on_delete_enforced_by == "application"]
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        for fk in keys:
+            conn.execute(f"ALTER TABLE {fk.table.name} DROP CONSTRAINT {fk.name}")
+        assert len(ingest_dsn(dsn).foreign_keys) == len(before) - len(keys) == 1
+        for fk in keys:
+            conn.execute(add_fk_sql(fk))
+            conn.execute(validate_fk_sql(fk))
+    after = ingest_dsn(dsn).foreign_keys
+    assert {(fk.name, fk.on_delete, fk.deferrable, fk.initially_deferred) for fk in after} == {
+        (fk.name, fk.on_delete, fk.deferrable, fk.initially_deferred) for fk in before
+    }
+    assert not diff_inventories(code, ingest_dsn(dsn)).has_drift
