@@ -7,7 +7,8 @@ Three kinds of checks:
   ``CREATE TABLE``...), so a typo in ``tests/demo_expected.py`` is caught first;
 * a real PostgreSQL replays every migration set (``postgres`` marker) and must
   end with exactly the golden *present* FKs and tables: the golden file is
-  right about what the SQL does;
+  right about what the SQL does (for the sets declared in code, Django's and
+  Sequelize's, the SQL their own tool ran: :data:`TOOL_SQL`);
 * fkmap (``scan.scan`` + the JSON contract, and ``fkmap scan --format json``)
   must report exactly the golden FKs, tables, services, diagnostics and
   migration order: fkmap is right about the demo;
