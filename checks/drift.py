@@ -23,6 +23,15 @@ column order (same pairs, other order), ``ON DELETE``/``ON UPDATE`` and its
 several keys with the same structure, they pair by equal name first, then in
 name order; the rest are "only in" their side.
 
+``ON DELETE`` an application carries out (``ForeignKey.on_delete_enforced_by ==
+"application"``: Django's ``on_delete=CASCADE``, whose constraint is ``NO ACTION``)
+is compared as the database has it when the other side is the database's own
+(a live catalog, SQL migrations): a Django ``CASCADE`` against a catalog's
+``NO ACTION`` is no drift but an *application-enforced* pair
+(:attr:`Drift.application_enforced`), listed apart; against a catalog's
+``CASCADE`` it is drift (the database does what the migrations never created).
+When both sides come from the application, the declared behaviours are compared.
+
 Examples
 --------
 >>> from model.inventory import ForeignKey, Inventory, TableRef
@@ -33,6 +42,12 @@ Examples
 ...                          Inventory(foreign_keys=(fk("blog_db", "CASCADE"),)))
 >>> drift.has_drift, [c.fields for c in drift.changed]
 (True, [('on_delete',)])
+>>> django = ForeignKey("posts_user_id_fkey", TableRef("site", "public", "posts"), ("user_id",),
+...                     TableRef("site", "public", "users"), ("id",), on_delete="CASCADE",
+...                     on_delete_enforced_by="application")
+>>> drift = diff_inventories(Inventory(foreign_keys=(django,)), Inventory(foreign_keys=(fk("blog_db"),)))
+>>> drift.has_drift, len(drift.application_enforced)
+(False, 1)
 """
 
 from __future__ import annotations
@@ -59,6 +74,14 @@ COMPARED = (
 )
 
 MatchKey = tuple[str, str, str, str, str, str, frozenset[tuple[str, str]]]
+_ACTION_FIELDS = ("on_delete", "on_delete_columns")
+
+
+def _database_action(fk: ForeignKey, name: str) -> Any:
+    """``on_delete`` (or its column list) of the constraint in the database."""
+    if name == "on_delete":
+        return fk.database_on_delete
+    return fk.on_delete_columns if fk.on_delete_enforced_by == "database" else ()
 
 
 @dataclass(frozen=True)
@@ -70,9 +93,12 @@ class FkChange:
     fields: tuple[str, ...]
 
     def values(self, name: str) -> tuple[Any, Any]:
-        """The attribute on side A and on side B (``columns`` shows both column lists)."""
+        """The attribute on side A and on side B as compared (``columns`` shows both column lists;
+        ``on_delete`` the database's action when only one side's is the application's)."""
         if name == "columns":
             return (self.a.columns, self.a.ref_columns), (self.b.columns, self.b.ref_columns)
+        if name in _ACTION_FIELDS and self.a.on_delete_enforced_by != self.b.on_delete_enforced_by:
+            return _database_action(self.a, name), _database_action(self.b, name)
         return getattr(self.a, name), getattr(self.b, name)
 
 
@@ -84,6 +110,8 @@ class Drift:
     only_b: tuple[ForeignKey, ...] = ()
     changed: tuple[FkChange, ...] = ()
     matched: int = 0
+    #: matched keys whose declared ON DELETE differs only because one side's is the application's
+    application_enforced: tuple[FkChange, ...] = ()
     label_a: str = "A"
     label_b: str = "B"
     match_database: bool = False
@@ -133,13 +161,23 @@ def _counted(inv: Inventory, ignore_tables: Sequence[str]) -> list[ForeignKey]:
 
 def _differences(a: ForeignKey, b: ForeignKey) -> tuple[str, ...]:
     out = []
+    change = FkChange(a, b, ())
     for name in COMPARED:
-        if name == "columns":
-            if (a.columns, a.ref_columns) != (b.columns, b.ref_columns):
-                out.append(name)
-        elif getattr(a, name) != getattr(b, name):
+        va, vb = change.values(name)
+        if va != vb:
             out.append(name)
     return tuple(out)
+
+
+def _application_enforced(a: ForeignKey, b: ForeignKey) -> tuple[str, ...]:
+    """The action fields that differ as declared although the databases agree (one side's ORM
+    carries them out)."""
+    if a.on_delete_enforced_by == b.on_delete_enforced_by:
+        return ()
+    change = FkChange(a, b, ())
+    return tuple(
+        n for n in _ACTION_FIELDS if getattr(a, n) != getattr(b, n) and len(set(change.values(n))) == 1
+    )
 
 
 Pairs = list[tuple[ForeignKey, ForeignKey]]
@@ -206,6 +244,7 @@ def diff_inventories(
     only_a: list[ForeignKey] = []
     only_b: list[ForeignKey] = []
     changed: list[FkChange] = []
+    by_application: list[FkChange] = []
     matched = 0
     for left, right in groups.values():
         pairs, rest_a, rest_b = _pair(left, right)
@@ -213,14 +252,16 @@ def diff_inventories(
         only_b += rest_b
         for fa, fb in pairs:
             matched += 1
-            fields = _differences(fa, fb)
-            if fields:
+            if fields := _differences(fa, fb):
                 changed.append(FkChange(fa, fb, fields))
+            if fields := _application_enforced(fa, fb):
+                by_application.append(FkChange(fa, fb, fields))
     return Drift(
         only_a=tuple(sorted(only_a, key=_order)),
         only_b=tuple(sorted(only_b, key=_order)),
         changed=tuple(sorted(changed, key=lambda c: _order(c.a))),
         matched=matched,
+        application_enforced=tuple(sorted(by_application, key=lambda c: _order(c.a))),
         label_a=label_a,
         label_b=label_b,
         match_database=bool(match_database or mapping),

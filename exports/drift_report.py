@@ -28,7 +28,7 @@ import json
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-from checks.drift import Drift
+from checks.drift import Drift, FkChange
 from model.escape import clean_text
 from model.inventory import Diagnostic, ForeignKey, to_dict
 
@@ -43,6 +43,8 @@ def _describe(fk: ForeignKey, *, database: bool) -> str:
         text += f" ON DELETE {fk.on_delete}"
         if fk.on_delete_columns:
             text += f" ({', '.join(fk.on_delete_columns)})"
+        if fk.on_delete_enforced_by == "application":
+            text += " (by the application)"
     if fk.on_update != "NO ACTION":
         text += f" ON UPDATE {fk.on_update}"
     if fk.deferrable:
@@ -85,6 +87,16 @@ def render_drift_text(drift: Drift, diagnostics: Iterable[Diagnostic] = ()) -> s
             for name in change.fields:
                 va, vb = change.values(name)
                 lines.append(f"      {name}: {_shown(name, va)} (A) vs {_shown(name, vb)} (B)")
+    if drift.application_enforced:
+        lines += ["", _BY_APPLICATION.format(len(drift.application_enforced))]
+        for change in drift.application_enforced:
+            lines.append(f"  = {_describe(change.a, database=database)}")
+            for name in change.fields:
+                (va, vb), db = (getattr(change.a, name), getattr(change.b, name)), change.values(name)[0]
+                lines.append(
+                    f"      {name}: {_shown(name, va)} (A) vs {_shown(name, vb)} (B); "
+                    f"in the database {_shown(name, db)} on both sides"
+                )
     notes = [d for d in diagnostics if d.severity != "info"]
     if notes:
         lines += ["", f"Diagnostics ({len(notes)}):"]
@@ -99,6 +111,21 @@ def render_drift_text(drift: Drift, diagnostics: Iterable[Diagnostic] = ()) -> s
         keys = "1 foreign key matches" if drift.matched == 1 else f"{drift.matched} foreign keys match"
         lines.append(f"No drift: {keys}.")
     return "\n".join(clean_text(line) for line in lines) + "\n"  # a name cannot add a line
+
+
+_BY_APPLICATION = (
+    "ON DELETE carried out by the application, not the database ({}; not drift: the ORM "
+    "deletes or updates the dependent rows itself and the constraint has NO ACTION):"
+)
+
+
+def _change_json(c: FkChange) -> dict[str, Any]:
+    return {
+        "a": _fk_json(c.a),
+        "b": _fk_json(c.b),
+        "fields": list(c.fields),
+        "differences": {name: [_jsonable(v) for v in c.values(name)] for name in c.fields},
+    }
 
 
 def _fk_json(fk: ForeignKey) -> dict[str, Any]:
@@ -117,14 +144,18 @@ def drift_document(drift: Drift, diagnostics: Iterable[Diagnostic] = ()) -> dict
         "matched": drift.matched,
         "only_a": [_fk_json(fk) for fk in drift.only_a],
         "only_b": [_fk_json(fk) for fk in drift.only_b],
-        "changed": [
+        "changed": [_change_json(c) for c in drift.changed],
+        "application_enforced": [
             {
                 "a": _fk_json(c.a),
                 "b": _fk_json(c.b),
                 "fields": list(c.fields),
-                "differences": {name: [_jsonable(v) for v in c.values(name)] for name in c.fields},
+                "declared": {
+                    name: [_jsonable(getattr(c.a, name)), _jsonable(getattr(c.b, name))] for name in c.fields
+                },
+                "database": {name: _jsonable(c.values(name)[0]) for name in c.fields},
             }
-            for c in drift.changed
+            for c in drift.application_enforced
         ],
         "diagnostics": [to_dict(d) for d in diagnostics],
     }

@@ -80,6 +80,9 @@ Each entry of `foreign_keys`:
   `SET NULL` or `SET DEFAULT`.
 - `on_delete_columns` (list of str): the column list of
   `ON DELETE SET NULL (...)` / `SET DEFAULT (...)`, else `[]`.
+- `on_delete_enforced_by` (str): `database`, or `application` when the
+  application's ORM carries out `on_delete` and the constraint has `NO ACTION`
+  (Django's `on_delete=CASCADE`).
 - `deferrable`, `initially_deferred` (bool): `DEFERRABLE`,
   `INITIALLY DEFERRED`.
 - `validated` (bool): `false` for `NOT VALID` (existing rows never checked).
@@ -250,6 +253,7 @@ def _foreign_key(fk: ForeignKey, target: TableRef, data: dict[str, Any]) -> dict
         "on_delete": fk.on_delete,
         "on_update": fk.on_update,
         "on_delete_columns": list(fk.on_delete_columns),
+        "on_delete_enforced_by": fk.on_delete_enforced_by,
         "deferrable": fk.deferrable,
         "initially_deferred": fk.initially_deferred,
         "validated": fk.validated,

@@ -113,9 +113,10 @@ def _describe(fk: ForeignKey, ref_service: str) -> str:
     ref_cols = ", ".join(fk.ref_columns)
     where = f", added at {fk.added_at}" if isinstance(fk.added_at, Location) else ""
     owner = f"{ref_service} " if ref_service else ""
+    by = " (by the application)" if fk.on_delete_enforced_by == "application" else ""
     return comment_text(
         f"{fk.table.qualified}({cols}) -> {owner}{fk.ref_table.qualified}({ref_cols}), "
-        f"ON DELETE {fk.on_delete}{where}"
+        f"ON DELETE {fk.on_delete}{by}{where}"
     )
 
 
@@ -194,8 +195,9 @@ def _cols(cols: Iterable[str], dialect: str) -> str:
 def add_fk_sql(fk: ForeignKey, *, dialect: str = "postgres", not_valid: bool = True) -> str:
     """``ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY ...`` re-creating ``fk`` exactly.
 
-    Actions, ``SET NULL (cols)`` and deferrability are kept. PostgreSQL adds it
-    ``NOT VALID`` (existing rows are checked later by :func:`validate_fk_sql`).
+    Actions, ``SET NULL (cols)`` and deferrability are kept; an ``ON DELETE`` the
+    application carries out (Django's) is not the constraint's, so it is left out. PostgreSQL adds
+    it ``NOT VALID`` (existing rows are checked later by :func:`validate_fk_sql`).
 
     >>> from model.inventory import ForeignKey, TableRef
     >>> fk = ForeignKey("posts_user_id_fkey", TableRef("c", "public", "posts"), ("user_id",),
@@ -209,7 +211,7 @@ def add_fk_sql(fk: ForeignKey, *, dialect: str = "postgres", not_valid: bool = T
         f"FOREIGN KEY ({_cols(fk.columns, dialect)}) REFERENCES {_table(fk.ref_table, dialect)}",
         f"({_cols(fk.ref_columns, dialect)})",
     ]
-    if fk.on_delete != "NO ACTION":
+    if fk.database_on_delete != "NO ACTION":
         action = f"ON DELETE {fk.on_delete}"
         if fk.on_delete_columns and dialect != "mysql":
             action += f" ({_cols(fk.on_delete_columns, dialect)})"

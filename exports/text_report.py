@@ -71,6 +71,7 @@ def _flags(row: ImpactRow) -> str:
             ("NOT VALID", not row.validated),
             ("fails on a fresh database", row.fresh_db_failure and row.state == "present"),
             (f"local copy of {row.other_service} data", row.replica),
+            ("ON DELETE by the application", row.by_application),
         )
         if on
     ]

@@ -65,6 +65,8 @@ class ImpactRow:
     validated: bool
     fresh_db_failure: bool
     replica: bool = False
+    #: ``on_delete`` is the dependent service's ORM's to carry out (Django); the constraint has NO ACTION
+    by_application: bool = False
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,7 @@ def _row(G: nx.MultiDiGraph, v: TableRef, data: dict[str, Any], other: str) -> I
         validated=fk.validated,
         fresh_db_failure=data["fresh_db_failure"],
         replica=bool(G.nodes[v]["table"].replica_of),
+        by_application=fk.on_delete_enforced_by == "application" and fk.on_delete != "NO ACTION",
     )
 
 
@@ -219,6 +222,13 @@ def _outgoing(s: str, o: str, rows: list[ImpactRow]) -> list[str]:
                 f"{o} cannot delete a row of {ref.name} that {s} still references: "
                 f"{_n(len(blocking), 'foreign key')} {_verb(len(blocking), 'blocks', 'block')} it "
                 f"({', '.join(blocking)})."
+            )
+        by_app = [column_label(r) for r in group if r.by_application]
+        if by_app:
+            out.append(
+                f"{s}'s ORM carries out ON DELETE of {_n(len(by_app), 'foreign key')} itself "
+                f"({', '.join(by_app)}): the constraint has NO ACTION, so a delete of {where} that does "
+                f"not go through {s} fails while {s} still references the row."
             )
     unchecked = [column_label(r) for r in declared if not r.validated]
     if unchecked:

@@ -132,6 +132,9 @@ def _load_fk(d: dict[str, Any], created: set[TableRef]) -> ForeignKey:
         added_at=_to_loc(d.get("added_at")),
         dropped_at=_to_loc(d.get("dropped_at")),
         origin="inferred" if d.get("origin") == "inferred" else "declared",
+        on_delete_enforced_by="application"
+        if d.get("on_delete_enforced_by") == "application"
+        else "database",
         # the model keeps only what the tables do not show (see ForeignKey.fresh_db_failure)
         fresh_db_failure=bool(d.get("fresh_db_failure", False)) and ref_table in created,
     )

@@ -178,6 +178,9 @@ class ForeignKey:
     migrations, the table it is added to is never created, or another foreign key of
     the statement fails. (A referenced table never created shows: ``external``; the
     graph's ``fresh_db_failure`` covers both.)
+    ``on_delete_enforced_by``: ``"application"`` when ``on_delete`` is a behaviour the
+    application's ORM carries out itself (Django's ``on_delete=CASCADE``: the constraint in the
+    database is ``NO ACTION``); ``"database"`` when the constraint itself does it.
     """
 
     name: str
@@ -195,11 +198,18 @@ class ForeignKey:
     dropped_at: Location | None = None
     origin: Literal["declared", "inferred"] = "declared"
     fresh_db_failure: bool = False
+    on_delete_enforced_by: Literal["database", "application"] = "database"
 
     @property
     def state(self) -> Literal["present", "dropped"]:
         """``'dropped'`` once a migration dropped it, else ``'present'``."""
         return "dropped" if self.dropped_at is not None else "present"
+
+    @property
+    def database_on_delete(self) -> str:
+        """The ``ON DELETE`` action of the constraint in the database (``NO ACTION`` when the
+        application enforces ``on_delete``)."""
+        return self.on_delete if self.on_delete_enforced_by == "database" else "NO ACTION"
 
     @property
     def is_self_reference(self) -> bool:

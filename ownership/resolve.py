@@ -52,6 +52,7 @@ def _fk_key(fk: ForeignKey) -> tuple[object, ...]:
         fk.on_delete,
         fk.on_update,
         fk.on_delete_columns,
+        fk.on_delete_enforced_by,
         fk.deferrable,
         fk.initially_deferred,
         fk.validated,

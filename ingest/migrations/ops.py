@@ -24,6 +24,7 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from model.inventory import Column
 
@@ -113,6 +114,8 @@ class FKSpec:
     ``name`` is None when the statement gives none (the replayer then chooses the
     dialect's default name). ``ref_columns`` empty means "the referenced table's
     primary key". ``line`` is the line of the ``REFERENCES``/``FOREIGN KEY`` clause.
+    ``on_delete_enforced_by`` is ``"application"`` for an ORM's declared behaviour that the
+    constraint does not carry (see :attr:`model.inventory.ForeignKey.on_delete_enforced_by`).
     """
 
     name: str | None
@@ -126,6 +129,7 @@ class FKSpec:
     validated: bool = True
     on_delete_columns: tuple[str, ...] = ()
     line: int = 0
+    on_delete_enforced_by: Literal["database", "application"] = "database"
 
 
 @dataclass(frozen=True)

@@ -220,6 +220,7 @@ def materialize(
             initially_deferred=fk.initially_deferred,
             validated=fk.validated,
             on_delete_columns=fk.spec.on_delete_columns,
+            on_delete_enforced_by=fk.spec.on_delete_enforced_by,
             added_at=fk.added_at,
             dropped_at=fk.dropped_at,
             # a referenced table never created is the graph's to see (graph.build): not repeated here

@@ -57,6 +57,7 @@ def _add_key(fk: ForeignKey) -> o.AddForeignKey:
         deferrable=fk.deferrable,
         initially_deferred=fk.initially_deferred,
         line=line,
+        on_delete_enforced_by=fk.on_delete_enforced_by,
     )
     return o.AddForeignKey(_qname(fk.table), spec, line=line)
 

@@ -11,8 +11,21 @@ a class, ``settings.AUTH_USER_MODEL``/``get_user_model()``), ``to_field``, ``on_
 ``on_delete`` is recorded as the behaviour the model declares (``CASCADE`` -> ``CASCADE``,
 ``PROTECT``/``RESTRICT`` -> ``RESTRICT``, ``SET_NULL`` -> ``SET NULL``, ``SET_DEFAULT`` and
 ``SET(...)`` -> ``SET DEFAULT`` (``SET(None)`` -> ``SET NULL``), ``DO_NOTHING`` -> ``NO
-ACTION``; Django 6's ``DB_*`` variants alike): Django enforces it in Python, and on PostgreSQL
-the constraint itself is ``DEFERRABLE INITIALLY DEFERRED``.
+ACTION``; Django 6's ``DB_*`` variants alike). Django carries out all but ``DO_NOTHING`` and the
+``DB_*`` variants in Python and creates the constraint without ``ON DELETE`` (``NO ACTION``; on
+PostgreSQL ``DEFERRABLE INITIALLY DEFERRED``), so those keys are marked
+``on_delete_enforced_by="application"``; the ``DB_*`` variants are the database's.
+
+>>> def field(src):
+...     module = PyModule(src, "models.py")
+...     spec = read_field(module, "author", module.tree.body[0].value, "blog")
+...     return spec.on_delete, spec.on_delete_enforced_by
+>>> field("models.ForeignKey('auth.User', on_delete=models.CASCADE)")
+('CASCADE', 'application')
+>>> field("models.ForeignKey('auth.User', on_delete=models.DB_CASCADE)")
+('CASCADE', 'database')
+>>> field("models.ForeignKey('auth.User', on_delete=models.DO_NOTHING)")
+('NO ACTION', 'database')
 
 Names are Django's own: the default table ``<app_label>_<model name lower>`` and an
 automatic many-to-many table ``<table>_<field>`` cut by ``truncate_name``; a foreign key
@@ -29,6 +42,7 @@ from __future__ import annotations
 import ast
 import hashlib
 from dataclasses import dataclass, replace
+from typing import Literal
 
 from ingest.orm.py_ast import Dyn, PyModule, bind, dotted, kwarg, last
 
@@ -100,6 +114,8 @@ class FieldSpec:
     column: str = ""
     to_field: str = ""
     on_delete: str = "NO ACTION"
+    #: "application" when Django carries ``on_delete`` out in Python (the constraint is NO ACTION)
+    on_delete_enforced_by: Literal["database", "application"] = "database"
     null: bool = False
     primary_key: bool = False
     db_constraint: bool = True
@@ -177,6 +193,15 @@ def _on_delete(module: PyModule, node: ast.expr | None) -> str:
     return _ON_DELETE.get(last(dotted(node)), "NO ACTION") if node is not None else "NO ACTION"
 
 
+def _enforced_by(node: ast.expr | None) -> Literal["database", "application"]:
+    """Who carries out ``on_delete``: the database for ``DO_NOTHING`` (nothing to do) and the
+    ``DB_*`` variants (in the constraint), else Django, in Python."""
+    if node is None:
+        return "database"
+    name = last(dotted(node.func if isinstance(node, ast.Call) else node))
+    return "database" if name == "DO_NOTHING" or name.startswith("DB_") else "application"
+
+
 def _target(module: PyModule, node: ast.expr | None, app: str) -> str | Dyn:
     """The raw target of a relation: a string as written, a class as ``app.Class``."""
     if node is None:
@@ -246,6 +271,7 @@ def read_field(module: PyModule, name: str, node: ast.expr, app: str) -> FieldSp
         spec,
         target=target,
         on_delete=_on_delete(module, args.get("on_delete")),
+        on_delete_enforced_by=_enforced_by(args.get("on_delete")),
         to_field=module.string(kwarg(node, "to_field")) or "",
         through=through_name if isinstance(through_name, str) else through_name.text,
         db_table=module.string(kwarg(node, "db_table")) or "",

@@ -238,6 +238,7 @@ def resolve_models(
                 "o2o",
                 parent.key,
                 on_delete="CASCADE",
+                on_delete_enforced_by="application",
                 primary_key=True,
                 line=decl.line,
                 text=decl.text,

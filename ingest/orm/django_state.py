@@ -212,6 +212,7 @@ class DjangoState(DjangoTables):
                             f.on_delete,
                             added_at=at,
                             origin="inferred",
+                            on_delete_enforced_by=f.on_delete_enforced_by,
                         )
                     )
         return out

@@ -137,6 +137,7 @@ class DjangoTables:
             deferrable=self.deferrable,
             initially_deferred=self.deferrable,
             line=f.line,
+            on_delete_enforced_by=f.on_delete_enforced_by,
         )
 
     def m2m_table(self, m: ModelState, f: FieldSpec) -> str | None:
@@ -175,7 +176,7 @@ class DjangoTables:
         return replace(spec, line=line) if spec is not None else None
 
     def m2m_key(self, table: str, column: str, ref: str, ref_column: str, line: int) -> o.FKSpec:
-        """A key of an automatic many-to-many table (``ON DELETE CASCADE``)."""
+        """A key of an automatic many-to-many table (``ON DELETE CASCADE``, by Django in Python)."""
         return o.FKSpec(
             fk_name(table, column, ref, ref_column, self.max_length),
             (column,),
@@ -185,6 +186,7 @@ class DjangoTables:
             deferrable=self.deferrable,
             initially_deferred=self.deferrable,
             line=line,
+            on_delete_enforced_by="application",
         )
 
     def rekey(self, table: str, old: str, new: str, spec: o.FKSpec | None, line: int, text: str) -> None:

@@ -44,7 +44,11 @@ class Found:
 
 @dataclass(frozen=True, slots=True)
 class Decl:
-    """``name`` (in ``namespace``) is mapped to ``table``, or stands for ``alias_of``."""
+    """``name`` (in ``namespace``) is mapped to ``table``, or stands for ``alias_of``.
+
+    The declaration itself counts as ``access`` to the table: a write (the model defines it), or a
+    read for a mapping of a table managed elsewhere (Django's ``managed = False``).
+    """
 
     name: str
     table: str
@@ -52,6 +56,7 @@ class Decl:
     line: int
     namespace: str = "class"
     alias_of: str = ""
+    access: Access = "write"
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,8 @@
 * Django: a class deriving from ``models.Model`` (or from a model class of the same file) maps to
   ``Meta.db_table``, else ``<app label>_<lower-case class name>``, the app label being
   ``Meta.app_label`` or the folder holding ``models.py`` (or the ``models/`` package). Abstract
-  models are skipped; proxy models stand for their parent. ``User.objects.create(...)`` and the
+  models are skipped; proxy models stand for their parent; an unmanaged model (``managed = False``)
+  maps a table created elsewhere, so its declaration is a read. ``User.objects.create(...)`` and the
   other manager/queryset methods of :data:`~ownership.code.ops.DJANGO` write or read ``User``.
 * SQLAlchemy: ``__tablename__`` (with ``__table_args__ = {"schema": ...}``), SQLModel classes
   declared ``table=True``, ``Table("x", metadata, ..., schema=...)`` (the variable it is assigned
@@ -204,7 +205,9 @@ class _Reader:
         table = _const(options.get("db_table"))
         if not isinstance(table, str):
             table = f"{label if isinstance(label, str) else _app_label(self.path)}_{node.name.lower()}"
-        self.facts.decls.append(Decl(node.name, table.lower(), "django", node.lineno))
+        # managed = False: a mapping of a table something else creates and owns -- declaring it reads it
+        access: Access = "read" if _const(options.get("managed")) is False else "write"
+        self.facts.decls.append(Decl(node.name, table.lower(), "django", node.lineno, access=access))
 
     def call(self, node: ast.Call) -> None:
         func, method = node.func, _name(node.func)

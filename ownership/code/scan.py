@@ -176,7 +176,7 @@ def _uses(unit: str, rel: str, facts: FileFacts, index: DeclIndex) -> Iterator[T
         yield TableUse(unit, found.table, found.access, found.how, rel, found.line)
     for decl in facts.decls:
         if decl.table and not decl.alias_of:
-            yield TableUse(unit, decl.table, "write", decl.how, rel, decl.line)
+            yield TableUse(unit, decl.table, decl.access, decl.how, rel, decl.line)
     for ref in facts.refs:
         if (hit := index.lookup(unit, ref)) is not None:
             yield TableUse(unit, hit[0], ref.access, hit[1], rel, ref.line)

@@ -110,6 +110,7 @@ def test_foreign_key_entry_of_an_external_reference(doc: dict[str, Any]) -> None
         "on_delete": "NO ACTION",
         "on_update": "NO ACTION",
         "on_delete_columns": [],
+        "on_delete_enforced_by": "database",
         "deferrable": False,
         "initially_deferred": False,
         "validated": True,

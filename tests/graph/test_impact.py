@@ -100,3 +100,22 @@ def test_summary_sentences_compound_keys_restrict_and_set_default() -> None:
 
 def test_summary_sentences_of_an_uncoupled_service_is_empty() -> None:
     assert summary_sentences(ServiceImpact("alone", (), ())) == []
+
+
+def test_summary_sentences_of_keys_whose_on_delete_the_application_carries_out() -> None:
+    """Django's CASCADE: the declared behaviour, and that a delete outside Django is refused."""
+    by_django = {"on_delete_enforced_by": "application"}
+    G = tiny(
+        fk("cases_posts_fkey", "cases", "posts", "CASCADE", **by_django),
+        fk("cases_users_fkey", "cases", "users", "NO ACTION", **by_django),  # DO_NOTHING: nothing to do
+        fk("notes_posts_fkey", "notes", "posts", "CASCADE"),  # the database's own CASCADE
+        services={"cases": "moderation", "notes": "moderation", "posts": "content", "users": "content"},
+    )
+    rows = {r.name: r.by_application for r in service_impact(G, "moderation").outgoing}
+    assert rows == {"cases_posts_fkey": True, "cases_users_fkey": False, "notes_posts_fkey": False}
+    assert summary_sentences(service_impact(G, "moderation"))[1:3] == [
+        "Deleting a row of content.posts cascades into 2 moderation tables: cases, notes.",
+        "moderation's ORM carries out ON DELETE of 1 foreign key itself (cases.posts_id): the constraint "
+        "has NO ACTION, so a delete of content.posts that does not go through moderation fails while "
+        "moderation still references the row.",
+    ]

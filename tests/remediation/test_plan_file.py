@@ -230,14 +230,16 @@ def test_the_demo_plan_shows_every_phase(demo_items: list[Any], tmp_path: Path) 
     assert orphans == []
     assert all(s.matched_by == "id" for s in rows if s.record is not None)
     overall, per_service = progress(rows)
-    assert overall.counts == (25, 7, 4, 3, 3)
+    assert overall.counts == (29, 7, 4, 3, 3)
     assert {p.service: p.counts for p in per_service} == {
         "accounting": (1, 0, 0, 0, 1),
         "content": (9, 4, 1, 0, 0),
         "experiments": (4, 1, 0, 0, 0),
         "messaging": (7, 1, 3, 1, 1),
+        "moderation": (3, 0, 0, 0, 0),
         "stories": (4, 1, 0, 0, 0),
         "streaming": (0, 0, 0, 2, 1),
+        "wallet": (1, 0, 0, 0, 0),
     }
     contradictions = [(s.item.fk.name, s.contradictions) for s in rows if s.contradictions]
     assert contradictions == [

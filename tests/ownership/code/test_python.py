@@ -93,6 +93,24 @@ def test_django(uses_of: Uses) -> None:
     }
 
 
+def test_an_unmanaged_django_model_reads_the_table_it_maps(uses_of: Uses) -> None:
+    """``managed = False`` maps a table that something else creates: declaring it is no write."""
+    models = (
+        "from django.db import models\n"
+        "class Member(models.Model):\n"
+        "    class Meta:\n"
+        "        managed = False\n"
+        '        db_table = "users"\n'
+        "class Case(models.Model):\n"
+        "    member = models.ForeignKey(Member, on_delete=models.PROTECT)\n"
+    )
+    views = "from .models import Member\ndef who(pk):\n    return Member.objects.get(pk=pk)\n"
+    assert uses_of({"cases/models.py": models, "cases/views.py": views}) == {
+        ("users", "read", "django"),
+        ("cases_case", "write", "django"),
+    }
+
+
 SQLALCHEMY = """
 from sqlalchemy import Table, Column, MetaData, insert, select, update
 import sqlalchemy as sa

@@ -35,7 +35,7 @@ def test_the_page_is_routed_and_the_plan_seeds_an_empty_store(demo_data: Any, tm
     store = handle.get()
     assert handle.seeded is not None and len(handle.seeded.created) == 18
     rows = grid_rows(remediation_view(demo_data, store).statuses)
-    assert len(rows) == 42
+    assert len(rows) == 46  # the cross-service keys, present and dropped
     streams = next(r for r in rows if r["name"] == "streams_broadcaster_id_fkey")
     assert (streams["phase_label"], streams["done"], streams["owner_team"], streams["state"]) == (
         "4 Eventual consistency",
