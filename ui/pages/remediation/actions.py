@@ -41,6 +41,7 @@ from remediation.service import (
 from remediation.status import Status
 from remediation.store.base import SqlStore
 from remediation.store.schema import StoreError
+from remediation.totals import view_totals
 from ui import ids
 from ui.auth import edit_identity
 from ui.data import AppData, Loader
@@ -137,7 +138,7 @@ def render(
     service = service or ALL
     overall, per_service = progress_by_phase(view)
     return (
-        summary_children(view.of(service), view.orphans, store.label),
+        summary_children(view_totals(view, service), store.label),
         progress_figure(overall, per_service),
         burndown_figure(burndown_for(data, axis or "order"), service),
         grid_rows(view.of(service)),
