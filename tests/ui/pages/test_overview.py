@@ -33,7 +33,7 @@ def test_headlines_equal_the_analysis(data: AppData) -> None:
         totals.text("remediated"),
     )
     # every card carries its one-line definition, shown on hover
-    titles = {getattr(c, "data-figure"): c.title for c in cards}
+    titles = {getattr(c, "data-figure"): getattr(c, "title", "") for c in cards}
     assert (
         titles["share_remediated"] == f"{DEFINITIONS['remediated'].label}: {DEFINITIONS['remediated'].text}"
     )

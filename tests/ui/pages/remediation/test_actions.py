@@ -48,7 +48,7 @@ def test_render_fills_the_page_and_a_refresh_without_change_sends_nothing(page: 
     assert outputs is not None and len(outputs) == 8
     summary, _progress, _burndown, rows, _orphans, reattach, snapshots, revision = outputs
     assert {r["service"] for r in rows} == {"content"} and len(rows) == 5
-    assert "cross-service FKs tracked" in texts(summary) and reattach == [] and snapshots == []
+    assert "Cross-service FKs tracked" in texts(summary) and reattach == [] and snapshots == []
     assert actions.render(page, "content", "order", refresh=True, rev=revision) is None
     assert actions.render(page, "", "date", refresh=True, rev="older") is not None
 
