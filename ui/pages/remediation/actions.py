@@ -15,7 +15,7 @@ only reads wait silently for the scan.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +34,7 @@ from remediation.service import (
     reattach_orphan,
     review_since,
     save_edit,
+    save_edits,
     scan_not_ready,
     sql_script,
     take_snapshot,
@@ -45,6 +46,7 @@ from remediation.totals import view_totals
 from ui import ids
 from ui.auth import edit_identity
 from ui.data import AppData, Loader
+from ui.pages.remediation.bulk import after_save, bulk_children, bulk_line, confirm_line
 from ui.pages.remediation.figures import burndown_figure, progress_figure
 from ui.pages.remediation.panels import (
     delta_children,
@@ -75,7 +77,12 @@ __all__ = [
 ]
 
 #: The editor's buttons and the edit each makes.
-EDITS: dict[str, Edit] = {ids.REM_MARK: "mark", ids.REM_UNMARK: "unmark", ids.REM_SAVE: "fields"}
+EDITS: dict[str, Edit] = {
+    ids.REM_MARK: "mark",
+    ids.REM_UNMARK: "unmark",
+    ids.REM_SAVE: "fields",
+    ids.REM_CONFIRM: "mark",  # "Mark anyway": the mark, confirmed although it contradicts the sources
+}
 
 
 @dataclass(frozen=True)
@@ -149,20 +156,43 @@ def render(
     )
 
 
-def detail(page: PageContext, fk_id: str | None, *, keep_form: bool) -> tuple[Any, ...] | None:
-    """The FK-detail panel and the editor's form for ``fk_id``.
+def _mark_fields(status: Status | None, phase: int | None) -> tuple[str, str]:
+    """The note and link of the key's own mark of ``phase`` ('' when it has none): the form never
+    keeps another key's text."""
+    mark = status.mark(int(phase)) if status is not None and phase is not None else None
+    return (mark.note, mark.link) if mark is not None else ("", "")
 
-    ``keep_form``: someone else's change re-rendered the page, so only the
-    panel is redrawn and what the user typed stays. None when the store
-    cannot be read.
+
+def detail(
+    page: PageContext,
+    fk_id: str | None,
+    *,
+    keep_form: bool,
+    phase: int | None = 1,
+    chosen: Sequence[Mapping[str, Any]] = (),
+    only_mark: bool = False,
+) -> tuple[Any, ...] | None:
+    """The FK-detail panel and the editor's form for ``fk_id`` (several ``chosen`` keys: their panel).
+
+    The form loads the key's own values: plan fields, and the note and link of its mark of
+    ``phase``. ``keep_form``: someone else's change re-rendered the page, so only the panel is
+    redrawn and what the user typed stays; ``only_mark``: the phase changed, so only the note and
+    link are reloaded. None when the store cannot be read.
     """
     try:
-        status: Status | None = page.view()[1].status(fk_id)
+        view = page.view()[1]
     except StoreError:
         return None
+    if len(chosen) > 1:
+        children = bulk_children(view, chosen)
+        return (children, {}, *([no_update] * 3 if keep_form else ("", "", None)), "", "")
+    status = view.status(fk_id)
     children = detail_children(status)
     if keep_form:
-        return children, no_update, no_update, no_update, no_update
+        return children, no_update, no_update, no_update, no_update, no_update, no_update
+    note, link = _mark_fields(status, phase)
+    if only_mark:
+        return no_update, no_update, no_update, no_update, no_update, note, link
     r = status.record if status is not None else None
     return (
         children,
@@ -170,6 +200,8 @@ def detail(page: PageContext, fk_id: str | None, *, keep_form: bool) -> tuple[An
         r.owner_team if r else "",
         r.target_date if r else "",
         (r.deletion_policy or None) if r else None,
+        note,
+        link,
     )
 
 
@@ -210,40 +242,44 @@ def edit(
     target: str | None,
     policy: str | None,
     tick: int | None,
-) -> tuple[Any, Any] | None:
-    """A press of an editor button: the status line and the next tick (None: not a button press).
+    chosen: Sequence[Mapping[str, Any]] | None = None,
+) -> tuple[Any, Any, Any, Any] | None:
+    """A press of an editor button: the status line, the next tick, whether the "Mark anyway"
+    button hides, and the selection's versions (None: not a button press).
 
-    With authentication on, the change is the signed-in editor's, whatever
-    name was typed (:func:`ui.auth.edit_identity`).
+    Several ``chosen`` keys are edited together (:func:`remediation.edits.save_edits`). A mark
+    that contradicts the sources is not saved: the line names the contradictions and the "Mark
+    anyway" button (``REM_CONFIRM``) saves it. With authentication on, the change is the
+    signed-in editor's, whatever name was typed (:func:`ui.auth.edit_identity`).
     """
     kind = EDITS.get(str(button))
     if kind is None:
         return None
     who, refusal = edit_identity(typed)
     if refusal:
-        return _refusal(refusal)
+        return (*_refusal(refusal), True, no_update)
     try:
         ready = page.for_write("Not saved")
     except StoreError as exc:
-        return _refusal(f"Not saved: {exc}")
+        return (*_refusal(f"Not saved: {exc}"), True, no_update)
     if isinstance(ready, SaveResult):
-        return _line(ready), no_update
+        return _line(ready), no_update, True, no_update
     store, view = ready
+    confirmed = button == ids.REM_CONFIRM
+    if chosen and len(chosen) > 1:  # an empty plan field keeps each key's own value
+        bulk = save_edits(
+            store, view, chosen, kind, who=who or "", phase=phase, note=note or "", link=link or "",
+            owner_team=owner or None, target_date=target or None, confirmed=confirmed,
+        )  # fmt: skip
+        moved = (tick or 0) + (1 if bulk.saved else 0)
+        return bulk_line(bulk, view), moved, not bulk.needs_confirmation, after_save(chosen, bulk)
     result = save_edit(
-        store,
-        view,
-        fk_id or "",
-        loaded,
-        kind,
-        who=who or "",
-        phase=phase,
-        note=note or "",
-        link=link or "",
-        owner_team=owner or "",
-        target_date=target or "",
-        deletion_policy=policy or "",
-    )
-    return _line(result), (tick or 0) + (1 if result.ok else 0)
+        store, view, fk_id or "", loaded, kind, who=who or "", phase=phase, note=note or "",
+        link=link or "", owner_team=owner or "", target_date=target or "", deletion_policy=policy or "",
+        confirmed=confirmed,
+    )  # fmt: skip
+    line = confirm_line(result) if result.needs_confirmation else _line(result)
+    return line, (tick or 0) + (1 if result.ok else 0), not result.needs_confirmation, no_update
 
 
 def snapshot(page: PageContext, name: str | None, typed: str | None, tick: int | None) -> tuple[Any, Any]:
@@ -298,11 +334,16 @@ def selected_id(rows: Any) -> str:
 
 
 def new_selection(rows: Any, current: str | None) -> str | None:
-    """The key a click in the grid selects (None: the selection stays).
+    """The key a click in the grid selects: the one ticked row, '' for several (their panel),
+    None when the selection stays.
 
     >>> new_selection([{"id": "k"}], ""), new_selection([{"id": "k"}], "k")
     ('k', None)
+    >>> new_selection([{"id": "k"}, {"id": "j"}], "k"), new_selection([], "k")
+    ('', None)
     """
+    if isinstance(rows, list) and len(rows) > 1:
+        return None if not current else ""
     chosen = selected_id(rows)
     return None if not chosen or chosen == (current or "") else chosen
 
@@ -322,7 +363,8 @@ def preselect(rows: list[dict[str, Any]] | None, fk_id: str | None, selected: An
     """
     if not fk_id or not rows or not any(r["id"] == fk_id for r in rows):
         return None
-    return None if selected_id(selected) == fk_id else {"ids": [fk_id]}
+    ticked = [r.get("id") for r in selected if isinstance(r, dict)] if isinstance(selected, list) else []
+    return None if selected_id(selected) == fk_id or fk_id in ticked else {"ids": [fk_id]}
 
 
 def url_search(service: str | None, fk_id: str | None, search: str | None) -> str | None:

@@ -109,6 +109,7 @@ def _form() -> html.Div:
                 [
                     html.Button("Mark done", id=ids.REM_MARK, className="btn btn-primary"),
                     html.Button("Remove mark", id=ids.REM_UNMARK, className="btn"),
+                    html.Button("Mark anyway", id=ids.REM_CONFIRM, className="btn btn-danger", hidden=True),
                 ],
                 className="rem-buttons",
             ),
@@ -137,7 +138,14 @@ def _keys() -> html.Div:
         defaultColDef={"sortable": True, "filter": True, "resizable": True},
         dashGridOptions={
             "animateRows": False,
-            "rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
+            # a click selects one key; the checkboxes tick several, marked together
+            "rowSelection": {
+                "mode": "multiRow",
+                "checkboxes": True,
+                "headerCheckbox": True,
+                "enableClickSelection": True,
+                "selectAll": "filtered",
+            },
         },
         style={"height": "460px", "width": "100%"},
         className="grid",
@@ -149,7 +157,10 @@ def _keys() -> html.Div:
             _form(),
         ],
     )
-    return _card("Cross-service foreign keys", html.Div(className="rem-grid-row", children=[grid, editor]))
+    hint = html.P("Click a key to edit it; tick several to mark them at once.", className="hint")
+    return _card(
+        "Cross-service foreign keys", hint, html.Div(className="rem-grid-row", children=[grid, editor])
+    )
 
 
 def _review_and_sql() -> html.Div:
@@ -215,6 +226,7 @@ def build_remediation_page(data: AppData, search: str | None = None) -> html.Div
             _review_and_sql(),
             _orphans(),
             dcc.Store(id=ids.REM_SELECTED, data=fk_id),
+            dcc.Store(id=ids.REM_CHOSEN, data=[]),
             dcc.Store(id=ids.REM_LOADED, data={}),
             dcc.Store(id=ids.REM_TICK, data=0),
             dcc.Store(id=ids.REM_REV, data=""),

@@ -51,6 +51,8 @@ def grid_rows(rows: Sequence[Status]) -> list[dict[str, Any]]:
         out.append(
             {
                 "id": s.id,
+                "uid": r.uid if r else "",
+                "version": r.version if r else 0,
                 "service": it.service,
                 "ref_service": it.ref_service,
                 "table": f"{it.fk.table.qualified}({', '.join(it.fk.columns)})",
