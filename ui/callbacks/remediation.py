@@ -18,7 +18,7 @@ from ui import ids
 from ui.data import Loader
 from ui.pages.remediation import actions
 from ui.pages.remediation.actions import PageContext
-from ui.pages.remediation.bulk import chosen_of
+from ui.pages.remediation.bulk import new_chosen
 
 __all__ = ["register"]
 
@@ -27,6 +27,10 @@ def _or_prevent(result: Any) -> Any:
     if result is None:
         raise dash.exceptions.PreventUpdate
     return result
+
+
+def _or_keep(result: Any) -> Any:
+    return dash.no_update if result is None else result
 
 
 def _triggered_by(*component_ids: str) -> bool:
@@ -47,6 +51,7 @@ def _register_reading(app: dash.Dash, page: PageContext) -> None:
         Output(ids.REM_SUMMARY, "children"),
         Output(ids.REM_PROGRESS, "figure"),
         Output(ids.REM_BURNDOWN, "figure"),
+        Output(ids.REM_PLAN, "figure"),
         Output(ids.REM_GRID, "rowData"),
         Output(ids.REM_ORPHANS, "children"),
         Output(ids.REM_REATTACH_PICK, "options"),
@@ -112,11 +117,14 @@ def _register_selection(app: dash.Dash, loader: Loader) -> None:
         Output(ids.REM_CONFIRM, "hidden"),
         Input(ids.REM_GRID, "selectedRows"),
         State(ids.REM_SELECTED, "data"),
+        State(ids.REM_CHOSEN, "data"),
         prevent_initial_call=True,
     )
-    def _select(rows: Any, current: str | None) -> Any:
-        selected = actions.new_selection(rows, current)
-        return (dash.no_update if selected is None else selected), chosen_of(rows), True
+    def _select(rows: Any, current: str | None, chosen: Any) -> Any:
+        selected, ticked = actions.new_selection(rows, current), new_chosen(rows, chosen)
+        if selected is None and ticked is None:
+            raise dash.exceptions.PreventUpdate
+        return _or_keep(selected), _or_keep(ticked), True
 
     @app.callback(
         Output(ids.REM_SELECTED, "data", allow_duplicate=True),

@@ -23,6 +23,7 @@ from dash import html, no_update
 from dash.exceptions import PreventUpdate
 
 from remediation.handle import StoreHandle
+from remediation.plan_progress import plan_progress
 from remediation.service import (
     NAME_FOR_REATTACH,
     NAME_FOR_SNAPSHOT,
@@ -47,7 +48,7 @@ from ui import ids
 from ui.auth import edit_identity
 from ui.data import AppData, Loader
 from ui.pages.remediation.bulk import after_save, bulk_children, bulk_line, confirm_line
-from ui.pages.remediation.figures import burndown_figure, progress_figure
+from ui.pages.remediation.figures import burndown_figure, plan_figure, progress_figure
 from ui.pages.remediation.panels import (
     delta_children,
     detail_children,
@@ -131,14 +132,15 @@ def _refusal(message: str) -> tuple[Any, Any]:
 def render(
     page: PageContext, service: str | None, axis: str | None, *, refresh: bool, rev: str | None
 ) -> tuple[Any, ...] | None:
-    """Summary, figures, grid, orphans, pick lists and the revision (None: a refresh found no change)."""
+    """Summary, figures (phases, history, plan), grid, orphans, pick lists and the revision (None: a
+    refresh found no change)."""
     try:
         data, store = page.ready()
         view = remediation_view(data, store)
         snapshots = store.snapshots()
     except StoreError as exc:
         shown = html.P(f"The remediation store cannot be used: {exc}", className="rem-contradiction")
-        return ([shown], *([no_update] * 7))
+        return ([shown], *([no_update] * 8))
     revision = view.revision + "|" + ",".join(s.name for s in snapshots)
     if refresh and revision == rev:
         return None
@@ -148,6 +150,7 @@ def render(
         summary_children(view_totals(view, service), store.label),
         progress_figure(overall, per_service),
         burndown_figure(burndown_for(data, axis or "order"), service),
+        plan_figure(plan_progress(view.of(service))),
         grid_rows(view.of(service)),
         orphan_children(view.orphans),
         [{"label": r.fk.text if r.fk else r.fk_id, "value": r.uid} for r in view.orphans],
@@ -356,15 +359,16 @@ def without_foreign_selection(loader: Loader, service: str | None, fk_id: str | 
 
 
 def preselect(rows: list[dict[str, Any]] | None, fk_id: str | None, selected: Any) -> dict[str, Any] | None:
-    """Select the row of ``fk_id`` once the grid holds it (None: nothing to change).
+    """Select the row of ``fk_id`` (the URL's key) once the grid holds it, while the grid has no
+    selection of its own: a refresh of the rows never undoes a click made meanwhile (None: nothing
+    to change).
 
-    >>> preselect([{"id": "k"}], "k", None), preselect([{"id": "k"}], "k", [{"id": "k"}])
+    >>> preselect([{"id": "k"}], "k", None), preselect([{"id": "k"}], "k", [{"id": "j"}])
     ({'ids': ['k']}, None)
     """
     if not fk_id or not rows or not any(r["id"] == fk_id for r in rows):
         return None
-    ticked = [r.get("id") for r in selected if isinstance(r, dict)] if isinstance(selected, list) else []
-    return None if selected_id(selected) == fk_id or fk_id in ticked else {"ids": [fk_id]}
+    return None if selected_id(selected) else {"ids": [fk_id]}
 
 
 def url_search(service: str | None, fk_id: str | None, search: str | None) -> str | None:

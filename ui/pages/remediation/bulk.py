@@ -18,7 +18,7 @@ from remediation.edits import BulkResult, SaveResult
 from remediation.records import PHASE_LABELS
 from remediation.service import RemediationView
 
-__all__ = ["after_save", "bulk_children", "bulk_line", "chosen_of", "confirm_line"]
+__all__ = ["after_save", "bulk_children", "bulk_line", "chosen_of", "confirm_line", "new_chosen"]
 
 
 def chosen_of(rows: Any) -> list[dict[str, Any]]:
@@ -34,6 +34,18 @@ def chosen_of(rows: Any) -> list[dict[str, Any]]:
         for r in rows
         if isinstance(r, dict) and r.get("id")
     ]
+
+
+def new_chosen(rows: Any, current: Sequence[Mapping[str, Any]] | None) -> list[dict[str, Any]] | None:
+    """The selection after the grid's ticks changed; None when the same keys stay ticked (a
+    refresh of the grid never moves the versions they were loaded at).
+
+    >>> new_chosen([{"id": "k", "version": 2}], [{"fk_id": "k", "uid": "", "version": 1}]) is None
+    True
+    """
+    chosen = chosen_of(rows)
+    same = [c["fk_id"] for c in chosen] == [c.get("fk_id") for c in current or ()]
+    return None if same else chosen
 
 
 def after_save(chosen: Sequence[Mapping[str, Any]], result: BulkResult) -> list[dict[str, Any]]:

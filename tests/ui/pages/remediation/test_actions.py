@@ -46,8 +46,8 @@ def mark(page: PageContext, fk_id: str, who: str = "al", *, loaded: Any = None, 
 
 def test_render_fills_the_page_and_a_refresh_without_change_sends_nothing(page: PageContext) -> None:
     outputs = actions.render(page, "content", "order", refresh=False, rev=None)
-    assert outputs is not None and len(outputs) == 8
-    summary, _progress, _burndown, rows, _orphans, reattach, snapshots, revision = outputs
+    assert outputs is not None and len(outputs) == 9
+    summary, _progress, _burndown, _plan, rows, _orphans, reattach, snapshots, revision = outputs
     assert {r["service"] for r in rows} == {"content"} and len(rows) == 5
     assert "Cross-service FKs tracked" in texts(summary) and reattach == [] and snapshots == []
     assert actions.render(page, "content", "order", refresh=True, rev=revision) is None
@@ -59,7 +59,7 @@ def test_a_store_that_cannot_be_used_is_said_on_the_page(inventory: Inventory, t
     bad.write_bytes(b"not a database at all" * 100)
     page = PageContext(Loader.from_inventory(inventory), StoreHandle(str(bad)))
     outputs = actions.render(page, "", "order", refresh=False, rev=None)
-    assert outputs is not None and outputs[1:] == (no_update,) * 7
+    assert outputs is not None and outputs[1:] == (no_update,) * 8
     assert any("The remediation store cannot be used" in t for t in texts(outputs[0]))
     assert actions.detail(page, POSTS, keep_form=False) is None
     assert actions.sql(page, "drop", POSTS, "").startswith("-- ")
