@@ -113,3 +113,18 @@ def test_bulk_edits_are_refused_without_a_name_or_a_selection(inv: Inventory, st
     refused = save_edits(store, view, [loaded(store, USER)], "unmark", who="al", phase=1)
     assert not refused.ok and dict(refused.results)[USER].message == "Phase 1 is not marked on this key."
     assert store.is_empty()
+
+
+def test_the_plan_of_several_keys_keeps_each_keys_other_fields(inv: Inventory, store: SqlStore) -> None:
+    view = inventory_view(inv, store)
+    assert save_edit(
+        store, view, USER, None, "fields", who="al", owner_team="core", target_date="2027-01-31"
+    ).ok
+    result = save_edits(
+        store, inventory_view(inv, store), [loaded(store, USER), loaded(store, EDITOR)], "fields",
+        who="bo", target_date="2027-03-31",
+    )  # fmt: skip
+    assert result.ok and result.message == "Saved (plan saved) on 2 keys in one transaction."
+    user, editor = not_none(store.get(USER)), not_none(store.get(EDITOR))
+    assert (user.owner_team, user.target_date, user.version) == ("core", "2027-03-31", 2)  # team kept
+    assert (editor.owner_team, editor.target_date, editor.version) == ("", "2027-03-31", 1)

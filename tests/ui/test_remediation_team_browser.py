@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from remediation.plan_progress import plan_progress
-from remediation.service import RemediationView, inventory_view
+from remediation.service import RemediationView, inventory_view, save_edit
 from remediation.store import open_store
 from remediation.totals import DEFINITIONS, ORDER, view_totals
 from tests.ui.test_remediation_browser import DEMO, ROOT, Served, figure, wait_figure
@@ -99,15 +99,38 @@ def test_thirteen_keys_are_marked_in_one_round_trip(
     assert page.input_value("#rem-note") == ""  # several keys: no one key's note
     page.fill("#rem-note", "one check in the messaging gateway")
     page.screenshot(path=str(artifacts_dir / "1-thirteen-selected.png"))
+    # meanwhile bob plans one of the 13 keys: that key is a conflict of its own, the 12 others are saved
+    bobs = view_of(demo, state).of("messaging")[5]
+    loaded = {
+        "uid": bobs.record.uid if bobs.record else "",
+        "version": bobs.record.version if bobs.record else 0,
+    }
+    assert save_edit(
+        open_store(state), view_of(demo, state), bobs.id, loaded, "fields", who="bob", owner_team="chat"
+    ).ok
     page.click("#rem-mark")
-    assert message(page, "Saved") == "Saved (phase 1 marked) on 13 keys in one transaction."
+    text = message(page, "Saved")
+    assert text.startswith("Saved (phase 1 marked) on 12 of 13 keys; 1 conflict(s) and 0 refused")
+    assert f"{bobs.item.info().text}: Not saved: " in text and " by bob at " in text
     assert len(writes) == 1  # one round trip for the 13 keys (the issue measured 13)
+    page.locator("#rem-message").scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts_dir / "2-twelve-saved-one-conflict.png"))
+    # again: the 12 saved keys are at their new versions, bob's still at the one the grid showed
+    versions = {s.id: s.record.version for s in view_of(demo, state).of("messaging") if s.record}
+    assert page.input_value("#rem-note") == ""  # after the save the form holds no key's text
+    page.fill("#rem-note", "one check in the messaging gateway")
+    with page.expect_response(lambda r: '"id":"rem-mark"' in (r.request.post_data or "")):
+        page.click("#rem-mark")
+    assert len(writes) == 2
+    after = {s.id: s.record.version for s in view_of(demo, state).of("messaging") if s.record}
+    assert [k for k in after if after[k] == versions.get(k, 0) + 1] == [k for k in after if k != bobs.id]
+    assert after[bobs.id] == versions[bobs.id]  # bob's change is never overwritten
     view = view_of(demo, state)
     marked = [s for s in view.of("messaging") if s.record is not None and s.record.mark(1) is not None]
-    assert len(marked) == 13
+    assert len(marked) == 13 - (1 if bobs.record is None or bobs.record.mark(1) is None else 0)
     assert {s.record.mark(1).note for s in marked} == {"one check in the messaging gateway"}  # type: ignore[union-attr]
     wait_figure(page, "phase1", view_totals(view, "messaging").text("phase1"))
-    page.screenshot(path=str(artifacts_dir / "2-thirteen-marked.png"))
+    page.screenshot(path=str(artifacts_dir / "3-thirteen-marked.png"))
     assert page.problems == []
 
 
@@ -159,7 +182,8 @@ def test_the_form_loads_each_keys_own_values_and_a_contradiction_is_confirmed(
     assert page.is_visible("#rem-confirm")
     page.wait_for_timeout(600)
     assert figure(page, "contradictions") == "0" and view_totals(view_of(demo, state)).contradictions == 1
-    page.screenshot(path=str(artifacts_dir / "3-contradiction-asked.png"))
+    page.locator("#rem-message").scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts_dir / "4-contradiction-asked.png"))
     page.click("#rem-confirm")
     message(page, "Saved (phase 3 marked")
     wait_figure(page, "contradictions", "1")
