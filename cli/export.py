@@ -85,7 +85,7 @@ def export_command(
         raise ArgumentError(f"--format {fmt} writes binary data: give a file with -o FILE")
     inv = scan_for(sources, config_path, dialect)
     try:
-        options = _tracking(inv, state, service) if FORMATS[fmt].phases else {}
+        options = _tracking(inv, state, service) if FORMATS[fmt].totals else {}
         data = render(fmt, inv, scope=Scope(service=service, cross_only=cross_only, level=level), **options)
     except ScopeError as exc:
         raise ArgumentError(str(exc)) from exc

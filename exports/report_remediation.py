@@ -32,6 +32,7 @@ __all__ = [
     "remediation_section",
     "sql_section",
     "totals_section",
+    "totals_sentence",
     "totals_summary",
 ]
 
@@ -72,6 +73,11 @@ def totals_summary(totals: TrackedTotals) -> tuple[Inline, ...]:
         Strong("Remediation:"),
         f" {dropped.value} of {tracked.value} tracked cross-service FKs dropped ({share.value} remediated)",
     )
+
+
+def totals_sentence(totals: TrackedTotals) -> str:
+    """:func:`totals_summary` as plain text, for the text report."""
+    return "".join(p if isinstance(p, str) else p.text for p in totals_summary(totals))
 
 
 def totals_section(totals: TrackedTotals) -> list[Block]:

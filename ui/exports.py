@@ -225,7 +225,7 @@ def export_file(
     binary = FORMATS[fmt].binary
     buffer: io.BytesIO | io.StringIO = io.BytesIO() if binary else io.StringIO()
     options: dict[str, Any] = {"phase_of": phase_of} if phase_of is not None and FORMATS[fmt].phases else {}
-    if view is not None and FORMATS[fmt].phases:
+    if view is not None and FORMATS[fmt].totals:
         options["totals"] = report_totals(view, scope.service or "")
     export(fmt, data.inventory, buffer, scope=scope, **options)
     return file_name(scope, fmt), buffer.getvalue()

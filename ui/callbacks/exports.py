@@ -33,7 +33,7 @@ def register(app: dash.Dash, loader: Loader, handle: StoreHandle) -> None:
         if fmt is None or loader.status != "ready":
             raise dash.exceptions.PreventUpdate
         phase_of = tracked_phases(loader.data.inventory, handle) if FORMATS[fmt].phases else None
-        view = tracked_view(loader.data, handle) if FORMATS[fmt].phases else None
+        view = tracked_view(loader.data, handle) if FORMATS[fmt].totals else None
         content, message = export_download(loader.data, pathname, search, fmt, phase_of, view)
         return (dash.no_update if content is None else content), message
 
