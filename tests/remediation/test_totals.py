@@ -125,3 +125,13 @@ def test_the_plan_progress_of_the_demo_plan(demo: Inventory, tmp_path: Path) -> 
     # present keys whose target date passed: phase-7b messages(sender_id), due 2026-12-01
     assert pp.overdue == 1 and pp.planned_today == 24 + 16 - 7
     assert plan_progress(view.statuses, "2026-01-01").planned_today is None
+
+
+def test_the_dashboards_graph_gives_the_same_tracked_keys(demo: Inventory) -> None:
+    """The dashboard passes its graph (every origin, dropped FKs) instead of building another."""
+    from graph.build import build_graph
+    from remediation.tracking import tracked_fks
+
+    full = build_graph(demo, include_dropped=True)
+    assert any(d["origin"] == "inferred" and d["cross_service"] for _, _, d in full.edges(data=True))
+    assert tracked_fks(demo, graph=full) == tracked_fks(demo)

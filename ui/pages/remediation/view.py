@@ -39,7 +39,7 @@ ALL = ""
 @lru_cache(maxsize=8)
 def tracked_items(data: AppData) -> tuple[TrackedFk, ...]:
     """The tracked cross-service keys of the scan (cached per fingerprint)."""
-    return tuple(tracked_fks(data.inventory))
+    return tuple(tracked_fks(data.inventory, graph=data.graph))  # the app's graph holds dropped FKs
 
 
 def service_of_key(data: AppData, fk_id: str) -> str:
