@@ -13,7 +13,7 @@ Remediation status
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
@@ -26,6 +26,7 @@ from model.inventory import ForeignKey
 __all__ = [
     "DROPPED",
     "PRESENT",
+    "DroppedKey",
     "ReportTotal",
     "TrackedTotals",
     "default_phase",
@@ -51,12 +52,23 @@ class ReportTotal:
 
 
 @dataclass(frozen=True)
+class DroppedKey:
+    """A tracked key the sources show as gone: its constraint, table, owner service, where dropped."""
+
+    name: str
+    table: str
+    ref_service: str
+    dropped_at: str = ""
+
+
+@dataclass(frozen=True)
 class TrackedTotals:
-    """The totals of the tracked keys (:func:`remediation.totals.report_totals`): overall, and per
-    dependent service (the columns of the per-service table)."""
+    """The totals of the tracked keys (:func:`remediation.totals.report_totals`): overall, per
+    dependent service (the columns of the per-service table), and the dropped keys themselves."""
 
     overall: tuple[ReportTotal, ...]
     services: tuple[tuple[str, tuple[ReportTotal, ...]], ...] = ()
+    dropped: tuple[DroppedKey, ...] = ()
 
     def get(self, key: str) -> ReportTotal | None:
         """The overall total called ``key``, or None."""
@@ -119,7 +131,7 @@ def remediation_section(
         blocks.append(Para(("No declared cross-service foreign keys to remediate.",)))
         return blocks
     if totals is not None:
-        return [*blocks, *totals_section(totals), *_already_dropped(by_service)]
+        return [*blocks, *totals_section(totals), *_dropped_list(totals.dropped)]
     phases = sorted({phase_of(fk) for fks in by_service.values() for fk, _ in fks})
     rows = []
     for name in sorted(by_service):
@@ -140,25 +152,28 @@ def remediation_section(
 
 
 def _already_dropped(by_service: dict[str, list[tuple[ForeignKey, str]]]) -> list[Block]:
-    blocks: list[Block] = []
-    done_rows = [
-        (fk, ref) for name in sorted(by_service) for fk, ref in by_service[name] if fk.state == "dropped"
-    ]
-    if done_rows:
-        blocks.append(Para(("Already dropped:",)))
-        blocks.append(
-            Bullets(
-                tuple(
-                    (
-                        Code(fk.name),
-                        f" on {fk.table.qualified} into {ref}",
-                        *((" at ", Code(str(fk.dropped_at))) if fk.dropped_at else ()),
-                    )
-                    for fk, ref in done_rows
-                )
-            )
+    return _dropped_list(
+        [
+            DroppedKey(fk.name, fk.table.qualified, ref, str(fk.dropped_at) if fk.dropped_at else "")
+            for name in sorted(by_service)
+            for fk, ref in by_service[name]
+            if fk.state == "dropped"
+        ]
+    )
+
+
+def _dropped_list(keys: Sequence[DroppedKey]) -> list[Block]:
+    if not keys:
+        return []
+    items = tuple(
+        (
+            Code(k.name),
+            f" on {k.table} into {k.ref_service}",
+            *((" at ", Code(k.dropped_at)) if k.dropped_at else ()),
         )
-    return blocks
+        for k in keys
+    )
+    return [Para(("Already dropped:",)), Bullets(items)]
 
 
 def sql_section(G: nx.MultiDiGraph, service: str | None) -> list[Block]:

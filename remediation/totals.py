@@ -30,7 +30,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from exports.report_remediation import ReportTotal, TrackedTotals
+from exports.report_remediation import DroppedKey, ReportTotal, TrackedTotals
 from remediation.records import PHASE_LABELS, Record
 from remediation.service import RemediationView
 from remediation.status import Status
@@ -225,7 +225,15 @@ def report_totals(view: RemediationView, service: str = "") -> TrackedTotals:
     """What the Markdown/HTML report shows of the tracked keys (``service``'s only when given)."""
     overall = view_totals(view, service)
     services = [(name, t) for name, t in service_totals(view) if not service or name == service]
+    dropped = tuple(
+        DroppedKey(
+            s.item.fk.name, s.item.fk.table.qualified, s.item.ref_service, str(s.item.dropped_at or "")
+        )
+        for s in view.of(service)
+        if s.item.dropped
+    )
     return TrackedTotals(
         _report(overall, ORDER),
         tuple((name, _report(t, REPORT_COLUMNS)) for name, t in services),
+        dropped,
     )

@@ -135,3 +135,16 @@ def test_the_dashboards_graph_gives_the_same_tracked_keys(demo: Inventory) -> No
     full = build_graph(demo, include_dropped=True)
     assert any(d["origin"] == "inferred" and d["cross_service"] for _, _, d in full.edges(data=True))
     assert tracked_fks(demo, graph=full) == tracked_fks(demo)
+
+
+def test_the_report_lists_the_dropped_keys_it_counts(demo: Inventory) -> None:
+    """Ten keys dropped, ten listed: bookmarks(user_id), dropped then added again, is not among them."""
+    from exports import render_text
+
+    view = inventory_view(demo, None)
+    md = render_text("md", demo, totals=report_totals(view))
+    section = md.split("## Remediation status", 1)[1].split("\n## ", 1)[0]
+    listed = section.split("Already dropped:\n\n", 1)[1].split("\n\n")[0].splitlines()
+    assert len(listed) == view_totals(view).dropped == 10
+    assert not any("bookmarks_user_id_fkey" in line for line in listed)
+    assert "- `streams_broadcaster_id_fkey` on public.streams into auth at " in md
