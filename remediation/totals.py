@@ -138,10 +138,10 @@ class Totals:
 
     def value(self, key: str) -> int | float | None:
         """The total called ``key`` (a key of :data:`DEFINITIONS`)."""
-        if key.startswith("phase"):
-            return self.phases[int(key[5:])]
         if key not in DEFINITIONS:
             raise KeyError(f"no total called {key!r}; known: {', '.join(ORDER)}")
+        if key.startswith("phase"):
+            return self.phases[int(key[5:])]
         value: int | float | None = getattr(self, key)
         return value
 
