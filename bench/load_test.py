@@ -59,6 +59,7 @@ RENDER_OUT = [
     ("rem-summary", "children"),
     ("rem-progress", "figure"),
     ("rem-burndown", "figure"),
+    ("rem-plan", "figure"),
     ("rem-grid", "rowData"),
     ("rem-orphans", "children"),
     ("rem-reattach-pick", "options"),
@@ -71,8 +72,15 @@ DETAIL_OUT = [
     ("rem-owner", "value"),
     ("rem-target", "value"),
     ("rem-policy", "value"),
+    ("rem-note", "value"),
+    ("rem-link", "value"),
 ]
-EDIT_OUT = [("rem-message", "children"), ("rem-tick", "data")]
+EDIT_OUT = [
+    ("rem-message", "children"),
+    ("rem-tick", "data"),
+    ("rem-confirm", "hidden"),
+    ("rem-chosen", "data"),
+]
 BROWSE = ("/", "/tables", "/diagnostics", "/remediation")
 HOT_KEYS = 6  # half the edits go to these few keys, so people collide
 
@@ -123,7 +131,13 @@ def detail_call(fk_id: str, *, tick: int = 0, rev: Any = "") -> Call:
     """The FK-detail editor loading one record."""
     return (
         DETAIL_OUT,
-        [("rem-selected", "data", fk_id), ("rem-tick", "data", tick), ("rem-rev", "data", rev)],
+        [
+            ("rem-selected", "data", fk_id),
+            ("rem-chosen", "data", []),
+            ("rem-tick", "data", tick),
+            ("rem-rev", "data", rev),
+            ("rem-phase", "value", 1),
+        ],
         [],
         ["rem-selected.data"],
     )
@@ -145,7 +159,12 @@ def edit_call(
     """A click on ``button`` (``rem-mark`` or ``rem-save``) in the FK-detail editor."""
     return (
         EDIT_OUT,
-        [("rem-mark", "n_clicks", None), ("rem-unmark", "n_clicks", None), ("rem-save", "n_clicks", None)],
+        [
+            ("rem-mark", "n_clicks", None),
+            ("rem-unmark", "n_clicks", None),
+            ("rem-save", "n_clicks", None),
+            ("rem-confirm", "n_clicks", None),
+        ],
         [
             ("rem-selected", "data", fk_id),
             ("rem-loaded", "data", loaded),
@@ -157,6 +176,7 @@ def edit_call(
             ("rem-target", "value", target),
             ("rem-policy", "value", policy),
             ("rem-tick", "data", tick),
+            ("rem-chosen", "data", []),
         ],
         [f"{button}.n_clicks"],
     )

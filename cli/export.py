@@ -8,9 +8,8 @@ the remediation store, ``--state``) and the two documents of ``fkmap scan``
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -28,7 +27,7 @@ from exports import FORMATS, choices, render
 
 if TYPE_CHECKING:
     from graph.scope import Level
-    from model.inventory import ForeignKey, Inventory
+    from model.inventory import Inventory
 
 __all__ = ["EXPORT_FORMATS", "export_command"]
 
@@ -86,8 +85,7 @@ def export_command(
         raise ArgumentError(f"--format {fmt} writes binary data: give a file with -o FILE")
     inv = scan_for(sources, config_path, dialect)
     try:
-        phase_of = _tracked_phases(inv, state) if FORMATS[fmt].phases else None
-        options = {"phase_of": phase_of} if phase_of else {}
+        options = _tracking(inv, state, service) if FORMATS[fmt].totals else {}
         data = render(fmt, inv, scope=Scope(service=service, cross_only=cross_only, level=level), **options)
     except ScopeError as exc:
         raise ArgumentError(str(exc)) from exc
@@ -99,16 +97,19 @@ def export_command(
         write_file(output, data)
 
 
-def _tracked_phases(inv: Inventory, state: str | None) -> Callable[[ForeignKey], str] | None:
-    """The report's ``phase_of`` from the remediation store; None when there is no store."""
-    from remediation.service import report_phase_of
+def _tracking(inv: Inventory, state: str | None, service: str | None) -> dict[str, Any]:
+    """The report's ``totals`` (:func:`remediation.totals.report_totals`): the figures the dashboard
+    and ``fkmap plan status`` show, with the remediation store's marks when there is a store."""
+    from remediation.service import inventory_view
     from remediation.store import open_store, state_url
     from remediation.store.schema import StoreError
+    from remediation.totals import report_totals
 
     url = state_url(state)
-    if state is None and "://" not in url and not url.startswith("sqlite:") and not Path(url).is_file():
-        return None
-    try:
-        return report_phase_of(inv, open_store(url))
-    except StoreError as exc:
-        raise ArgumentError(str(exc)) from exc
+    store = None
+    if state is not None or "://" in url or url.startswith("sqlite:") or Path(url).is_file():
+        try:
+            store = open_store(url)
+        except StoreError as exc:
+            raise ArgumentError(str(exc)) from exc
+    return {"totals": report_totals(inventory_view(inv, store), service or "")}

@@ -172,10 +172,12 @@ def import_command(file: str, state: str | None, who: str | None) -> None:
 def status_command(
     sources: tuple[str, ...], state: str | None, config_path: str | None, dialect: str | None
 ) -> None:
-    """Keys per phase for each service, plus contradictions and orphaned records."""
+    """Keys per phase for each service, every total with its definition, contradictions and
+    orphaned records (the totals are those the dashboard and the report show)."""
     from model.escape import clean_text
     from remediation.records import PHASE_LABELS
     from remediation.service import progress_by_phase
+    from remediation.totals import text_lines, view_totals
 
     view = _view(sources, config_path, dialect, _open(state))
     rows, orphans = view.statuses, view.orphans
@@ -187,6 +189,9 @@ def status_command(
     for p in (*per_service, overall):
         counts = "  ".join(f"{c:>14}" for c in p.counts)
         click.echo(f"{clean_text(p.service):<{width}}  {counts}  {p.total:>5}")
+    click.echo("")
+    for line in text_lines(view_totals(view)):
+        click.echo(line)
     for s in rows:
         for text in s.contradictions:
             click.echo(clean_text(f"contradiction: {s.item.info().text}: {text}"))

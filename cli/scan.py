@@ -10,6 +10,8 @@ source could not be read at all, 2 for unusable arguments.
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from cli.common import (
@@ -26,7 +28,7 @@ from cli.common import (
     sources_argument,
     write_file,
 )
-from exports import render_text
+from exports import FORMATS, render_text
 from model.inventory import Inventory
 
 __all__ = ["SCAN_FORMATS", "explain_text", "scan_command"]
@@ -112,8 +114,13 @@ def scan_command(
     if explain is not None:
         text = explain_text(inv, explain)
     else:
-        styled = fmt == "table" and output is None
-        text = render_text(fmt, inv, **({"style": terminal_style} if styled else {}))
+        options: dict[str, Any] = {"style": terminal_style} if fmt == "table" and output is None else {}
+        if FORMATS[fmt].totals:  # the tracked keys' totals, the same as `fkmap plan status` (no marks needed)
+            from remediation.service import inventory_view
+            from remediation.totals import report_totals
+
+            options["totals"] = report_totals(inventory_view(inv, None))
+        text = render_text(fmt, inv, **options)
     if output is not None:
         write_file(output, text)
     else:

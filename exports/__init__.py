@@ -99,7 +99,8 @@ class Format:
     (so listing formats, as ``fkmap --help`` does, loads no renderer).
     ``choice`` is the word a command's ``--format`` takes for it when that is
     not the name (``text`` for ``drift-text``). ``phases``: the writer also takes
-    ``phase_of`` (``ForeignKey -> phase label``), the tracked phase of each FK.
+    ``phase_of`` (``ForeignKey -> phase label``), the tracked phase of each FK; ``totals``: it
+    takes ``totals`` (:class:`~exports.report_remediation.TrackedTotals`, the tracked keys' totals).
     """
 
     name: str
@@ -110,6 +111,7 @@ class Format:
     choice: str = ""
     binary: bool = False
     phases: bool = False  # the writer takes ``phase_of`` (the report's remediation section)
+    totals: bool = False  # the writer takes ``totals`` (remediation.totals.report_totals)
 
     @property
     def write(self) -> ExportFunc:
@@ -135,12 +137,12 @@ FORMATS: dict[str, Format] = _registry(
     Format("graph-json", "graph_json:write_graph_json", ".json", "NetworkX node-link JSON"),
     Format("csv", "csv:write_csv", ".csv", "FK list or service dependencies"),
     Format("impact-csv", "csv:write_impact_csv", ".csv", "per-service impact table"),
-    Format("md", "markdown:write_markdown", ".md", "Markdown inventory report", phases=True),
-    Format("html", "html:write_html", ".html", "HTML inventory report", phases=True),
+    Format("md", "markdown:write_markdown", ".md", "Markdown inventory report", phases=True, totals=True),
+    Format("html", "html:write_html", ".html", "HTML inventory report", phases=True, totals=True),
     Format("svg", "images:write_svg", ".svg", "SVG picture", binary=True),
     Format("png", "images:write_png", ".png", "PNG picture", binary=True),
     Format("pdf", "images:write_pdf", ".pdf", "PDF picture", binary=True),
-    Format("table", "text_report:write_table", ".txt", "readable per-service report"),
+    Format("table", "text_report:write_table", ".txt", "readable per-service report", totals=True),
     Format("json", "scan_json:write_scan_json", ".json", "the scan document (format_version 1)"),
     Format("drift-text", "drift_report:write_drift_text", ".txt", "drift report", "drift", "text"),
     Format("drift-json", "drift_report:write_drift_json", ".json", "drift document", "drift", "json"),

@@ -31,6 +31,7 @@ from exports.document import (
     join_inline,
 )
 from exports.report import build_report
+from exports.report_remediation import TrackedTotals
 from graph.scope import Scope
 from model.inventory import ForeignKey, Inventory
 
@@ -113,9 +114,11 @@ def write_html(
     *,
     scope: Scope | None = None,
     phase_of: Callable[[ForeignKey], str] | None = None,
+    totals: TrackedTotals | None = None,
 ) -> None:
     """Write the HTML inventory report of ``source`` in ``scope``.
 
     ``phase_of`` gives each FK's tracked phase
-    (:func:`remediation.service.report_phase_of`), else present/dropped only."""
-    stream.write(render_html(build_report(source, scope=scope, phase_of=phase_of)))
+    (:func:`remediation.service.report_phase_of`), else present/dropped only; ``totals`` the tracked
+    keys' totals (:func:`remediation.totals.report_totals`)."""
+    stream.write(render_html(build_report(source, scope=scope, phase_of=phase_of, totals=totals)))

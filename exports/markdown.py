@@ -35,6 +35,7 @@ from exports.document import (
     join_inline,
 )
 from exports.report import build_report
+from exports.report_remediation import TrackedTotals
 from graph.scope import Scope
 from model.inventory import ForeignKey, Inventory
 
@@ -136,9 +137,11 @@ def write_markdown(
     *,
     scope: Scope | None = None,
     phase_of: Callable[[ForeignKey], str] | None = None,
+    totals: TrackedTotals | None = None,
 ) -> None:
     """Write the Markdown inventory report of ``source`` in ``scope``.
 
     ``phase_of`` gives each FK's tracked phase
-    (:func:`remediation.service.report_phase_of`), else present/dropped only."""
-    stream.write(render_markdown(build_report(source, scope=scope, phase_of=phase_of)))
+    (:func:`remediation.service.report_phase_of`), else present/dropped only; ``totals`` the tracked
+    keys' totals (:func:`remediation.totals.report_totals`)."""
+    stream.write(render_markdown(build_report(source, scope=scope, phase_of=phase_of, totals=totals)))

@@ -19,7 +19,13 @@ import networkx as nx
 from exports._common import count, percent, prepare, service_label
 from exports.document import Block, Bullets, Code, Heading, Para, Report, Strong, TableBlock, Text
 from exports.report_impact import chains_section, cycles_section, impact_section
-from exports.report_remediation import default_phase, remediation_section, sql_section
+from exports.report_remediation import (
+    TrackedTotals,
+    default_phase,
+    remediation_section,
+    sql_section,
+    totals_summary,
+)
 from graph.analysis import CascadeChain, cascade_chains, headline_figures, service_graph
 from graph.scope import Scope, known_services
 from model.inventory import ForeignKey, Inventory
@@ -27,7 +33,9 @@ from model.inventory import ForeignKey, Inventory
 __all__ = ["build_report", "default_phase"]
 
 
-def _summary(G: nx.MultiDiGraph, inv: Inventory | None, chains: list[CascadeChain]) -> list[Block]:
+def _summary(
+    G: nx.MultiDiGraph, inv: Inventory | None, chains: list[CascadeChain], totals: TrackedTotals | None
+) -> list[Block]:
     f = headline_figures(G)
     S = service_graph(G)
     cross = [d for _, _, d in G.edges(data=True) if d["cross_service"] and d["state"] == "present"]
@@ -79,14 +87,17 @@ def _summary(G: nx.MultiDiGraph, inv: Inventory | None, chains: list[CascadeChai
             f" {count(int(f['fresh_db_failures'] or 0), 'FK')} into tables their own database never creates",
         )
     )
-    dropped = int(f["cross_service_dropped"] or 0)
-    total = dropped + int(f["cross_service_fks"] or 0)
-    items.append(
-        (
-            Strong("Remediation:"),
-            f" {dropped} of {count(total, 'cross-service FK')} dropped ({percent(dropped, total)})",
+    if totals is not None:
+        items.append(totals_summary(totals))
+    else:
+        dropped = int(f["cross_service_dropped"] or 0)
+        total = dropped + int(f["cross_service_fks"] or 0)
+        items.append(
+            (
+                Strong("Remediation:"),
+                f" {dropped} of {count(total, 'cross-service FK')} dropped ({percent(dropped, total)})",
+            )
         )
-    )
     if inv is not None:
         sev = Counter(d.severity for d in inv.diagnostics)
         items.append(
@@ -177,10 +188,14 @@ def build_report(
     scope: Scope | None = None,
     phase_of: Callable[[ForeignKey], str] | None = None,
     title: str = "Cross-service foreign key inventory",
+    totals: TrackedTotals | None = None,
 ) -> Report:
     """The inventory report of ``source`` in ``scope`` (dropped FKs always count for remediation).
 
-    ``phase_of`` gives each FK's tracked phase; without it, :func:`default_phase` (present/dropped).
+    ``totals``: the tracked keys' totals (:func:`remediation.totals.report_totals`), the same
+    figures the dashboard and ``fkmap plan status`` show, each with its definition. Without them
+    (a bare graph) the remediation status counts FK edges by ``phase_of`` (else
+    :func:`default_phase`: present/dropped).
 
     With ``scope.service`` the impact, remediation and SQL sections cover that
     service only and cascade chains those that touch it.
@@ -210,13 +225,13 @@ def build_report(
     services = [service] if service is not None else known_services(p.full)
     blocks = [
         *intro,
-        *_summary(G, p.inventory, chains),
+        *_summary(G, p.inventory, chains, totals),
         *_dependencies(G),
         *_files(G),
         *impact_section(G, services),
         *chains_section(G, chains),
         *cycles_section(G),
-        *remediation_section(G, service, phase_of or default_phase),
+        *remediation_section(G, service, phase_of or default_phase, totals),
         *sql_section(G, service),
         *_diagnostics(p.inventory),
     ]

@@ -40,6 +40,7 @@ import networkx as nx
 
 from exports._common import count, whole_scan
 from exports.ownership_text import UnownedFigures, shared_section, unowned_figures, unowned_section
+from exports.report_remediation import TrackedTotals, totals_sentence
 from graph.analysis import CascadeChain, cascade_chains, headline_figures, service_cycles, service_graph
 from graph.build import build_graph
 from graph.impact import ImpactRow, ServiceImpact, column_label, service_impact, summary_sentences
@@ -151,7 +152,7 @@ def _into(unowned: UnownedFigures) -> str:
     )
 
 
-def _headline(inv: Inventory, G: nx.MultiDiGraph) -> list[str]:
+def _headline(inv: Inventory, G: nx.MultiDiGraph, totals: TrackedTotals | None) -> list[str]:
     f = headline_figures(G)
     unowned = unowned_figures(G)
     sources = len(set(inv.sources))
@@ -163,7 +164,11 @@ def _headline(inv: Inventory, G: nx.MultiDiGraph) -> list[str]:
     if f["cross_service_fks"] and unowned.into:
         which = "it crosses" if unowned.into == 1 else "they cross"
         lines.append(f"{_into(unowned)}: whether {which} services is unknown (listed below).")
-    if f["cross_service_dropped"]:
+    if totals is not None:  # the tracked keys' totals, as the dashboard and `fkmap plan status` give them
+        dropped = totals.get("dropped")
+        if dropped is not None and dropped.value != "0":
+            lines.append(f"{totals_sentence(totals)}; `fkmap plan status` defines each total.")
+    elif f["cross_service_dropped"]:
         share = f["share_remediated"] or 0.0
         lines.append(f"Dropped so far: {f['cross_service_dropped']} cross-service ({share:.0%} remediated).")
     extra = []
@@ -217,7 +222,7 @@ def _diagnostics(diagnostics: Sequence[Diagnostic], style: Style) -> list[str]:
     return lines
 
 
-def render_table(inv: Inventory, *, style: Style = _plain) -> str:
+def render_table(inv: Inventory, *, style: Style = _plain, totals: TrackedTotals | None = None) -> str:
     """The text report of a scan (ends with a newline).
 
     Parameters
@@ -226,11 +231,14 @@ def render_table(inv: Inventory, *, style: Style = _plain) -> str:
         A scan with services assigned.
     style : callable, optional
         ``style(text, role)`` for ``heading``, ``warn`` and ``muted`` text.
+    totals : TrackedTotals, optional
+        The tracked keys' totals (:func:`remediation.totals.report_totals`) for the remediation
+        line; without them, the dropped FK edges.
     """
     inv = display_inventory(inv)  # names are data: no line breaks, terminal escapes or bidi controls
     G = build_graph(inv, include_dropped=True)
     S = service_graph(G)
-    sections = ["\n".join(_headline(inv, G))]
+    sections = ["\n".join(_headline(inv, G, totals))]
     if unowned := unowned_section(inv, G, style=style):
         sections.append(unowned)
     impacts = [service_impact(G, service) for service in sorted(S.nodes)]
@@ -256,7 +264,12 @@ def render_table(inv: Inventory, *, style: Style = _plain) -> str:
 
 
 def write_table(
-    source: Inventory | nx.MultiDiGraph, stream: TextIO, *, scope: Scope | None = None, style: Style = _plain
+    source: Inventory | nx.MultiDiGraph,
+    stream: TextIO,
+    *,
+    scope: Scope | None = None,
+    style: Style = _plain,
+    totals: TrackedTotals | None = None,
 ) -> None:
     """Write :func:`render_table` of a scan; ``scope`` must select nothing (the report covers it all)."""
-    stream.write(render_table(whole_scan(source, scope, "table"), style=style))
+    stream.write(render_table(whole_scan(source, scope, "table"), style=style, totals=totals))

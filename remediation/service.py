@@ -6,10 +6,10 @@ message for the caller to parse:
 
 * :func:`load_view` / :func:`inventory_view` -- statuses and orphaned records
   of a scan against a store (``revision`` changes whenever a record does);
-* :func:`save_edit` -- mark or unmark a phase, or save the plan fields, with
-  optimistic concurrency: the :class:`SaveResult` says whether it was saved,
-  lost a race against someone else's change (``conflict``), or was refused;
-  :func:`scan_not_ready` is the answer while the scan is not loaded yet (``retry``);
+* :func:`save_edit` / :func:`save_edits` -- mark or unmark a phase, or save the plan
+  fields, of one key or several in one transaction, with optimistic concurrency and a
+  confirmation before a mark that contradicts the sources (kept in :mod:`remediation.edits`,
+  named here too); :func:`scan_not_ready` is the answer while the scan is not loaded yet;
 * :func:`reattach_orphan` -- attach an orphaned record to a key without one;
 * :func:`take_snapshot` / :func:`review_since` -- keep the state under a name,
   list what changed since;
@@ -45,20 +45,29 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
-from typing import Any, Literal
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from model.inventory import ForeignKey, Inventory
+from remediation.edits import (
+    NAME_FOR_EDIT,
+    SCAN_LOADING,
+    BulkResult,
+    Edit,
+    SaveResult,
+    save_edit,
+    save_edits,
+    scan_not_ready,
+)
 from remediation.fkid import fkid
 from remediation.plan_file import dump_plan, export_plan
-from remediation.records import MANUAL_PHASES, PHASE_LABELS, Mark, Record
+from remediation.records import PHASE_LABELS, Record
 from remediation.status import Status, statuses
 from remediation.store.base import SqlStore
-from remediation.store.conflict import ConflictError, utc_now
+from remediation.store.conflict import ConflictError
 from remediation.store.rows import Snapshot, SnapshotInfo
 from remediation.store.schema import StoreError
-from remediation.tracking import TrackedFk, new_record, tracked_fks
+from remediation.tracking import TrackedFk, tracked_fks
 from remediation.views import Progress, ReviewDelta, progress, review_delta, snapshot_rows, sql_for
 
 __all__ = [
@@ -66,6 +75,7 @@ __all__ = [
     "NAME_FOR_REATTACH",
     "NAME_FOR_SNAPSHOT",
     "SCAN_LOADING",
+    "BulkResult",
     "Edit",
     "RemediationView",
     "Review",
@@ -81,20 +91,15 @@ __all__ = [
     "report_phase_of",
     "review_since",
     "save_edit",
+    "save_edits",
     "scan_not_ready",
     "sql_script",
     "take_snapshot",
 ]
 
-#: What the FK-detail editor changes: a phase mark set or removed, or the plan fields.
-Edit = Literal["mark", "unmark", "fields"]
-
 #: Why a change without a name is refused (the audit log records who made each change).
-NAME_FOR_EDIT = "Enter your name (top right of the page) so the change can be attributed."
 NAME_FOR_SNAPSHOT = "Enter your name (top right of the page) before saving a snapshot."
 NAME_FOR_REATTACH = "Enter your name (top right of the page) first."
-#: Why a write is refused while the scan is loading (e.g. in a worker that just started).
-SCAN_LOADING = "the scan is still loading; try again in a moment"
 
 
 @dataclass(frozen=True)
@@ -140,146 +145,24 @@ def inventory_view(inv: Inventory, store: SqlStore | None) -> RemediationView:
 
 
 # ---------------------------------------------------------------------------------------------- writes
-@dataclass(frozen=True)
-class SaveResult:
-    """What a write to a record did.
-
-    ``ok``: saved, and ``record`` is the stored record. ``conflict``: the
-    record changed in the store since it was loaded, nothing was saved, and
-    ``record`` is the store's current one (None when it was removed). Neither:
-    refused before writing (``message`` says why, e.g. no name given);
-    ``retry``: the same edit may succeed in a moment (the scan was loading).
-    """
-
-    ok: bool
-    message: str
-    record: Record | None = None
-    conflict: bool = False
-    retry: bool = False
-
-
-def scan_not_ready(error: str = "", *, what: str = "Not saved") -> SaveResult:
-    """The answer to a write asked for before the scan is loaded: nothing is saved; ``retry`` while
-    it loads, else the scan failed (``error``).
-
-    >>> scan_not_ready().message, scan_not_ready().retry
-    ('Not saved: the scan is still loading; try again in a moment.', True)
-    """
-    if error:
-        return SaveResult(False, f"{what}: the scan failed, so nothing can be saved ({error}).")
-    return SaveResult(False, f"{what}: {SCAN_LOADING}.", retry=True)
-
-
-def _refused(message: str) -> SaveResult:
-    return SaveResult(False, message)
-
-
-def _loaded_record(status: Status, loaded: Mapping[str, Any] | None) -> Record:
-    """The record as the editor loaded it (``{"uid", "version"}``; version 0: no record yet).
-
-    When the store moved on since, the loaded version is kept so the store
-    reports who changed it. The record is re-keyed to the key's current id
-    (it may have been matched by structure or name).
-    """
-    loaded = loaded or {}
-    version = int(loaded.get("version") or 0)
-    base = status.record if status.record is not None else new_record(status.item)
-    if base.version != version or (version and base.uid != loaded.get("uid")):
-        base = replace(base, version=version, uid=str(loaded.get("uid") or base.uid))
-    return replace(base, fk_id=status.item.id, fk=status.item.info())
-
-
-@dataclass(frozen=True)
-class _Form:
-    """What the editor sent besides the kind of edit."""
-
-    phase: int | None
-    note: str
-    link: str
-    owner_team: str | None
-    target_date: str | None
-    deletion_policy: str | None
-
-
-def _edited(base: Record, edit: Edit, who: str, form: _Form) -> tuple[Record, str] | str:
-    """The changed record and its audit action, or why the edit is refused."""
-    phase = form.phase
-    if edit == "mark":
-        if phase not in MANUAL_PHASES:
-            return "Choose phase 1, 3 or 4 (phase 2 is read from the migrations and the live catalog)."
-        return base.with_mark(Mark(int(phase), who, utc_now(), form.note.strip(), form.link.strip())), "mark"
-    if edit == "unmark":
-        if phase is None or base.mark(int(phase)) is None:
-            return f"Phase {phase} is not marked on this key."
-        return base.without_mark(int(phase)), "unmark"
-    changed = base.with_fields(
-        owner_team=form.owner_team, target_date=form.target_date, deletion_policy=form.deletion_policy
-    )
-    return changed, "update"
-
-
-_DONE = {"mark": "phase {} marked", "unmark": "phase {} unmarked", "fields": "plan saved"}
-
-
-def save_edit(
-    store: SqlStore,
-    view: RemediationView,
-    fk_id: str,
-    loaded: Mapping[str, Any] | None,
-    edit: Edit,
-    *,
-    who: str,
-    phase: int | None = None,
-    note: str = "",
-    link: str = "",
-    owner_team: str | None = None,
-    target_date: str | None = None,
-    deletion_policy: str | None = None,
-) -> SaveResult:
-    """Apply one edit of the FK-detail editor to the record of ``fk_id``.
-
-    ``loaded`` is what the editor loaded (``{"uid", "version"}``). The record
-    is saved with that version, so a change someone else made since is a
-    ``conflict``, never overwritten.
-    """
-    who = (who or "").strip()
-    if not who:
-        return _refused(NAME_FOR_EDIT)
-    status = view.status(fk_id)
-    if status is None:
-        return _refused("Select a foreign key first.")
-    base = _loaded_record(status, loaded)
-    form = _Form(phase, note, link, owner_team, target_date, deletion_policy)
-    try:
-        edited = _edited(base, edit, who, form)
-        if isinstance(edited, str):
-            return _refused(edited)
-        saved = store.save(edited[0], who=who, action=edited[1])
-    except ConflictError as exc:
-        return SaveResult(False, f"Not saved: {exc}", exc.current, conflict=True)
-    except (StoreError, ValueError) as exc:
-        return _refused(f"Not saved: {exc}")
-    return SaveResult(True, f"Saved ({_DONE[edit].format(phase)}, version {saved.version}).", saved)
-
-
 def reattach_orphan(store: SqlStore, view: RemediationView, uid: str, fk_id: str, *, who: str) -> SaveResult:
     """Attach the orphaned record ``uid`` to the key ``fk_id`` (a key without a record)."""
     if not who:
-        return _refused(NAME_FOR_REATTACH)
+        return SaveResult(False, NAME_FOR_REATTACH)
     orphan = next((r for r in view.orphans if r.uid == uid), None)
     if orphan is None:
-        return _refused("Choose an orphaned record first.")
+        return SaveResult(False, "Choose an orphaned record first.")
     status = view.status(fk_id)
     if status is None:
-        return _refused("Select, in the table, the key the record belongs to.")
+        return SaveResult(False, "Select, in the table, the key the record belongs to.")
     if status.record is not None:
-        return _refused("That key has a record already; choose a key without one.")
+        return SaveResult(False, "That key has a record already; choose a key without one.")
     try:
         saved = store.reattach(orphan, status.item.id, status.item.info(), who=who)
     except ConflictError as exc:
         return SaveResult(False, f"Not re-attached: {exc}", exc.current, conflict=True)
     except StoreError as exc:
-        return _refused(f"Not re-attached: {exc}")
+        return SaveResult(False, f"Not re-attached: {exc}")
     return SaveResult(True, f"Re-attached to {status.item.info().text} (version {saved.version}).", saved)
 
 

@@ -45,6 +45,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
+import networkx as nx
+
 from model.inventory import ForeignKey, Inventory, Location
 from remediation.fkid import fkid, from_migrations, name_key, structural_key
 from remediation.records import EVENT_ACTIONS, FkInfo, Record
@@ -136,16 +138,17 @@ def _is_catalog_location(loc: Location | None) -> bool:
     return loc is not None and loc.line == 0 and bool(loc.path)
 
 
-def tracked_fks(inv: Inventory) -> list[TrackedFk]:
+def tracked_fks(inv: Inventory, *, graph: nx.MultiDiGraph | None = None) -> list[TrackedFk]:
     """The cross-service declared keys of ``inv``, present or dropped, one item each.
 
     Sorted by service, table and name. See :class:`TrackedFk` for how keys are
     grouped and how live-catalog keys join migration keys (same services and
-    :func:`~remediation.fkid.structural_key`, any database).
+    :func:`~remediation.fkid.structural_key`, any database). ``graph``: the graph of
+    ``inv`` built with dropped FKs (any origins), when the caller has it already.
     """
     from graph.build import build_graph
 
-    G = build_graph(inv, include_dropped=True, origins=("declared",))
+    G = graph if graph is not None else build_graph(inv, include_dropped=True, origins=("declared",))
     order = {m.path: m.order for m in inv.migrations}
 
     def added(fk: ForeignKey) -> tuple[int, str, int]:
@@ -155,7 +158,7 @@ def tracked_fks(inv: Inventory) -> list[TrackedFk]:
     migration: dict[tuple[str, str, str, str], list[ForeignKey]] = defaultdict(list)
     catalog: dict[tuple[str, str, str], list[ForeignKey]] = defaultdict(list)
     for _, _, data in G.edges(data=True):
-        if not data["cross_service"]:
+        if not data["cross_service"] or data["origin"] != "declared":
             continue
         fk: ForeignKey = data["fk"]
         svc, ref = data["service"], data["ref_service"]

@@ -194,6 +194,7 @@ def remediation_render(client: Any, service: str = "") -> Any:
         (ids.REM_SUMMARY, "children"),
         (ids.REM_PROGRESS, "figure"),
         (ids.REM_BURNDOWN, "figure"),
+        (ids.REM_PLAN, "figure"),
         (ids.REM_GRID, "rowData"),
         (ids.REM_ORPHANS, "children"),
         (ids.REM_REATTACH_PICK, "options"),

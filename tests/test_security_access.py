@@ -257,11 +257,17 @@ def _edit(client: Any, fk_id: str, typed: str) -> Any:
     if True:
         return update(
             client,
-            [(ids.REM_MESSAGE, "children"), (ids.REM_TICK, "data")],
+            [
+                (ids.REM_MESSAGE, "children"),
+                (ids.REM_TICK, "data"),
+                (ids.REM_CONFIRM, "hidden"),
+                (ids.REM_CHOSEN, "data"),
+            ],
             [
                 {"id": ids.REM_MARK, "property": "n_clicks", "value": 1},
                 {"id": ids.REM_UNMARK, "property": "n_clicks", "value": None},
                 {"id": ids.REM_SAVE, "property": "n_clicks", "value": None},
+                {"id": ids.REM_CONFIRM, "property": "n_clicks", "value": None},
             ],
             [
                 {"id": ids.REM_SELECTED, "property": "data", "value": fk_id},
@@ -274,6 +280,7 @@ def _edit(client: Any, fk_id: str, typed: str) -> Any:
                 {"id": ids.REM_TARGET, "property": "value", "value": ""},
                 {"id": ids.REM_POLICY, "property": "value", "value": None},
                 {"id": ids.REM_TICK, "property": "data", "value": 0},
+                {"id": ids.REM_CHOSEN, "property": "data", "value": []},
             ],
             changed=[f"{ids.REM_MARK}.n_clicks"],
         )

@@ -117,9 +117,12 @@ def _detail(server: Server, fk_id: str) -> dict[str, Any] | None:
         (ids.REM_OWNER, "value"),
         (ids.REM_TARGET, "value"),
     ]
-    inputs = [(ids.REM_SELECTED, "data", fk_id), (ids.REM_TICK, "data", None), (ids.REM_REV, "data", None)]
+    inputs = [
+        (ids.REM_SELECTED, "data", fk_id), (ids.REM_CHOSEN, "data", []), (ids.REM_TICK, "data", None),
+        (ids.REM_REV, "data", None), (ids.REM_PHASE, "value", 1),
+    ]  # fmt: skip
     status, body = server.call(
-        [*outputs, (ids.REM_POLICY, "value")],
+        [*outputs, (ids.REM_POLICY, "value"), (ids.REM_NOTE, "value"), (ids.REM_LINK, "value")],
         [{"id": i, "property": p, "value": v} for i, p, v in inputs],
         [],
         f"{ids.REM_SELECTED}.data",
@@ -129,16 +132,18 @@ def _detail(server: Server, fk_id: str) -> dict[str, Any] | None:
 
 def _save(server: Server, fk_id: str, loaded: dict[str, Any], team: str) -> str:
     status, body = server.call(
-        [(ids.REM_MESSAGE, "children"), (ids.REM_TICK, "data")],
+        [(ids.REM_MESSAGE, "children"), (ids.REM_TICK, "data"), (ids.REM_CONFIRM, "hidden"),
+         (ids.REM_CHOSEN, "data")],
         [{"id": ids.REM_MARK, "property": "n_clicks", "value": None},
          {"id": ids.REM_UNMARK, "property": "n_clicks", "value": None},
-         {"id": ids.REM_SAVE, "property": "n_clicks", "value": 1}],
+         {"id": ids.REM_SAVE, "property": "n_clicks", "value": 1},
+         {"id": ids.REM_CONFIRM, "property": "n_clicks", "value": None}],
         [{"id": i, "property": p, "value": v} for i, p, v in (
             (ids.REM_SELECTED, "data", fk_id), (ids.REM_LOADED, "data", loaded),
             (ids.REM_WHO, "value", "crash-test"),
             (ids.REM_PHASE, "value", None), (ids.REM_NOTE, "value", ""), (ids.REM_LINK, "value", ""),
             (ids.REM_OWNER, "value", team), (ids.REM_TARGET, "value", ""), (ids.REM_POLICY, "value", None),
-            (ids.REM_TICK, "data", 0))],
+            (ids.REM_TICK, "data", 0), (ids.REM_CHOSEN, "data", []))],
         f"{ids.REM_SAVE}.n_clicks",
     )  # fmt: skip
     if status != 200 or not body:

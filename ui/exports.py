@@ -45,6 +45,8 @@ from dash.dcc.express import send_bytes, send_string
 from exports import FORMATS, ImageExportError, ScopeError, export
 from graph.scope import Scope
 from model.inventory import ForeignKey
+from remediation.service import RemediationView
+from remediation.totals import report_totals
 from ui import ids
 from ui.data import UNASSIGNED, AppData
 from ui.state import ON_DELETE_KINDS, ORIGINS, ViewState, parse_url
@@ -205,18 +207,26 @@ def file_name(scope: Scope, fmt: str) -> str:
 
 
 def export_file(
-    data: AppData, scope: Scope, fmt: str, phase_of: Callable[[ForeignKey], str] | None = None
+    data: AppData,
+    scope: Scope,
+    fmt: str,
+    phase_of: Callable[[ForeignKey], str] | None = None,
+    view: RemediationView | None = None,
 ) -> tuple[str, str | bytes]:
     """``(file name, content)`` of format ``fmt`` over ``scope`` (text, or bytes for pictures).
 
-    ``phase_of`` (the remediation store's phases) goes to the formats that take it (the report).
+    ``phase_of`` (the remediation store's phases) and the totals of ``view`` (the remediation
+    store read with the scan, :func:`remediation.totals.report_totals`) go to the formats that
+    take them (the report).
 
     Raises :class:`~graph.scope.ScopeError` or :class:`~exports.ImageExportError`
     with a readable message, :class:`KeyError` for an unknown format.
     """
     binary = FORMATS[fmt].binary
     buffer: io.BytesIO | io.StringIO = io.BytesIO() if binary else io.StringIO()
-    options = {"phase_of": phase_of} if phase_of is not None and FORMATS[fmt].phases else {}
+    options: dict[str, Any] = {"phase_of": phase_of} if phase_of is not None and FORMATS[fmt].phases else {}
+    if view is not None and FORMATS[fmt].totals:
+        options["totals"] = report_totals(view, scope.service or "")
     export(fmt, data.inventory, buffer, scope=scope, **options)
     return file_name(scope, fmt), buffer.getvalue()
 
@@ -227,6 +237,7 @@ def export_download(
     search: str | None,
     fmt: str,
     phase_of: Callable[[ForeignKey], str] | None = None,
+    view: RemediationView | None = None,
 ) -> tuple[dict[str, Any] | None, str]:
     """What a download button sends: ``dcc.Download`` data (or None) and a status message.
 
@@ -239,7 +250,7 @@ def export_download(
     if scope is None:
         return None, "Nothing to export on this page."
     try:
-        name, content = export_file(data, scope, fmt, phase_of)
+        name, content = export_file(data, scope, fmt, phase_of, view)
     except (ScopeError, ImageExportError) as exc:
         return None, f"Export failed: {exc}"
     send = send_bytes if isinstance(content, bytes) else send_string

@@ -109,3 +109,14 @@ REM_SQL = "rem-sql"
 REM_ORPHANS = "rem-orphans"
 REM_REATTACH_PICK = "rem-reattach-pick"
 REM_REATTACH = "rem-reattach"
+
+# --- uiremed ---
+#: The ticked keys of the remediation grid, each with the record version the grid showed.
+REM_CHOSEN = "rem-chosen"
+#: "Mark anyway": saves a mark that contradicts the sources (shown only after the warning).
+REM_CONFIRM = "rem-confirm"
+#: The plan's progress: keys left against the target dates of the plan.
+REM_PLAN = "rem-plan"
+#: The service page's remediation card: its service (input) and its content (phases per key).
+SERVICE_REM = "fk-service-rem"
+SERVICE_REM_NAME = "fk-service-rem-name"

@@ -53,7 +53,7 @@ def test_export_to_a_file(repo: Path) -> None:
     assert (code, out, err) == (0, "", "fkmap: wrote report.md\n")
     text = (repo / "report.md").read_text(encoding="utf-8")
     assert "- **Foreign keys:** 6 present, **3 across service boundaries** (2 service dependencies)" in text
-    assert "- **Remediation:** 1 of 4 cross-service FKs dropped (25%)" in text
+    assert "- **Remediation:** 1 of 4 tracked cross-service FKs dropped (25.0% remediated)" in text
     assert "ALTER TABLE public.posts DROP CONSTRAINT IF EXISTS posts_user_id_fkey;" in text
     assert "messages_sender_id_fkey" in text  # listed as already dropped
 
@@ -182,10 +182,15 @@ def test_report_shows_the_phases_of_the_remediation_store(
     monkeypatch.chdir(empty)  # no .fkmap/state.db here: present/dropped only
     alone = runner.invoke(main, ["export", repo, "--format", "md", "-o", "-"], env={"FKMAP_STATE": ""})
     assert alone.exit_code == 0, alone.output
-    assert "FK present" in alone.stdout and "Phase 0" not in alone.stdout
+    # without a store the totals are those of the sources alone: nothing marked
+    assert (
+        "- **0 · Not started:** 1 — " in alone.stdout and "- **1 · Validation added:** 0 — " in alone.stdout
+    )
     before = runner.invoke(main, ["export", repo, "--format", "md", "-o", "-", "--state", state])
     assert before.exit_code == 0, before.output
-    assert "Phase 0: Not started" in before.stdout and "Phase 1" not in before.stdout
+    assert (
+        "- **0 · Not started:** 1 — " in before.stdout and "- **1 · Validation added:** 0 — " in before.stdout
+    )
     assert runner.invoke(main, ["plan", "export", repo, "-o", str(plan), "--state", state]).exit_code == 0
     doc = yaml.safe_load(plan.read_text())
     doc["records"][0]["marks"] = [{"phase": 1, "note": "checked"}]
@@ -194,4 +199,6 @@ def test_report_shows_the_phases_of_the_remediation_store(
     for fmt in ("md", "html"):
         after = runner.invoke(main, ["export", repo, "--format", fmt, "-o", "-", "--state", state])
         assert after.exit_code == 0, after.output
-        assert "Phase 1: Validation added" in after.stdout
+        assert (
+            "**1 · Validation added:** 1 — " if fmt == "md" else "1 · Validation added:</strong> 1 — "
+        ) in (after.stdout), after.stdout

@@ -151,7 +151,8 @@ def test_table_report_of_a_migration_folder(repo: Path) -> None:
     assert blocks[0] == (
         "Scanned 1 source: 3 services, 5 tables, 5 foreign keys.\n"
         "Cross-service foreign keys: 3 (2 ON DELETE CASCADE) coupling 3 services in 2 dependencies.\n"
-        "Dropped so far: 1 cross-service (25% remediated)."
+        "Remediation: 1 of 4 tracked cross-service FKs dropped (25.0% remediated); "
+        "`fkmap plan status` defines each total."
     )
     assert blocks[1] == (
         "content -> auth (1 FK, 1 CASCADE)\n"

@@ -105,7 +105,9 @@ def test_save_results_are_typed(inv: Inventory, store: SqlStore) -> None:
     marked = save_edit(store, view, USER, None, "mark", who="al", phase=1, note=" n ", link=" https://t/1 ")
     assert marked.ok and marked.record is not None
     assert [(m.phase, m.by, m.note, m.link) for m in marked.record.marks] == [(1, "al", "n", "https://t/1")]
-    lost = save_edit(store, view, USER, None, "mark", who="bo", phase=3)  # loaded before al's save
+    lost = save_edit(
+        store, view, USER, None, "mark", who="bo", phase=3, confirmed=True
+    )  # loaded before al's save
     assert lost.conflict and lost.record is not None and lost.record.updated_by == "al"
 
     view = inventory_view(inv, store)

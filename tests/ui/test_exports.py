@@ -346,17 +346,23 @@ def click(client: Any, fmt: str, pathname: str, search: str = "", clicks: int | 
 
 
 def test_download_callback_sends_the_file(client: Any, inventory: Inventory, store_path: Path) -> None:
-    from remediation.service import report_phase_of
+    from remediation.service import inventory_view, report_phase_of
     from remediation.store import open_store
+    from remediation.totals import report_totals
 
     r = click(client, "md", "/tables", "?svc=messaging&cross=1")
     assert r.status_code == 200, r.data[:500]
     response = r.get_json()["response"]
     sent = response[EXPORT_DOWNLOAD]["data"]
     assert sent["filename"] == "fkmap-service-messaging-cross.md"
-    phase_of = report_phase_of(inventory, open_store(str(store_path)))
-    assert sent["content"] == expected(inventory, "md", Scope("messaging", True, "tables"), phase_of=phase_of)
-    assert "Phase 0: Not started" in sent["content"]  # the report reads the app's store
+    store = open_store(str(store_path))
+    phase_of = report_phase_of(inventory, store)
+    totals = report_totals(inventory_view(inventory, store), "messaging")
+    scope = Scope("messaging", True, "tables")
+    assert sent["content"] == expected(inventory, "md", scope, phase_of=phase_of, totals=totals)
+    assert (
+        "- **0 · Not started:** " in sent["content"]
+    )  # the totals of remediation.totals, from the app's store
     assert response[EXPORT_STATUS]["children"] == "Downloaded fkmap-service-messaging-cross.md"
 
 
@@ -364,12 +370,18 @@ def test_download_callback_sends_the_file(client: Any, inventory: Inventory, sto
 def test_download_callback_every_format(
     client: Any, inventory: Inventory, fmt: str, store_path: Path
 ) -> None:
-    from remediation.service import report_phase_of
+    from remediation.service import inventory_view, report_phase_of
     from remediation.store import open_store
+    from remediation.totals import report_totals
 
     response = click(client, fmt, "/").get_json()["response"]
     store = open_store(str(store_path))
-    options = {"phase_of": report_phase_of(inventory, store)} if FORMATS[fmt].phases else {}
+    options: dict[str, Any] = {}
+    if FORMATS[fmt].phases:
+        options = {
+            "phase_of": report_phase_of(inventory, store),
+            "totals": report_totals(inventory_view(inventory, store)),
+        }
     assert response[EXPORT_DOWNLOAD]["data"]["content"] == expected(inventory, fmt, Scope(), **options)
     assert response[EXPORT_DOWNLOAD]["data"]["type"] == MIME[fmt]
 

@@ -276,12 +276,17 @@ def test_markdown_and_csv_downloads(demo: Served, page: Any, artifacts_dir: Path
     assert f"- **Services:** {len(services)} (" in text
     # the report has a section for every service a cross-service FK (present or dropped) touches
     assert {line[4:] for line in text.splitlines() if line.startswith("### ")} >= coupled
-    from remediation.service import report_phase_of
+    from remediation.service import inventory_view, report_phase_of
     from remediation.store import open_store
+    from remediation.totals import report_totals
 
-    expected = io.StringIO()  # the report shows the phases of the app's remediation store
-    phase_of = report_phase_of(demo.inventory, open_store(demo.state))
-    export("md", demo.inventory, expected, scope=Scope(), phase_of=phase_of)
+    expected = io.StringIO()  # the report shows the totals of the app's remediation store
+    store = open_store(demo.state)
+    phase_of, totals = (
+        report_phase_of(demo.inventory, store),
+        report_totals(inventory_view(demo.inventory, store)),
+    )
+    export("md", demo.inventory, expected, scope=Scope(), phase_of=phase_of, totals=totals)
     assert text == expected.getvalue()
     assert page.inner_text("#fk-export-status") == "Downloaded fkmap-all.md"
 

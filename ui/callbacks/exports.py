@@ -12,6 +12,7 @@ from remediation.handle import StoreHandle, tracked_phases
 from ui import ids
 from ui.data import Loader
 from ui.exports import export_download, menu_outputs, triggered_format
+from ui.pages.remediation.view import tracked_view
 
 __all__ = ["register"]
 
@@ -32,7 +33,8 @@ def register(app: dash.Dash, loader: Loader, handle: StoreHandle) -> None:
         if fmt is None or loader.status != "ready":
             raise dash.exceptions.PreventUpdate
         phase_of = tracked_phases(loader.data.inventory, handle) if FORMATS[fmt].phases else None
-        content, message = export_download(loader.data, pathname, search, fmt, phase_of)
+        view = tracked_view(loader.data, handle) if FORMATS[fmt].totals else None
+        content, message = export_download(loader.data, pathname, search, fmt, phase_of, view)
         return (dash.no_update if content is None else content), message
 
     @app.callback(

@@ -18,6 +18,7 @@ from ui import ids
 from ui.data import Loader
 from ui.pages.remediation import actions
 from ui.pages.remediation.actions import PageContext
+from ui.pages.remediation.bulk import new_chosen
 
 __all__ = ["register"]
 
@@ -26,6 +27,10 @@ def _or_prevent(result: Any) -> Any:
     if result is None:
         raise dash.exceptions.PreventUpdate
     return result
+
+
+def _or_keep(result: Any) -> Any:
+    return dash.no_update if result is None else result
 
 
 def _triggered_by(*component_ids: str) -> bool:
@@ -46,6 +51,7 @@ def _register_reading(app: dash.Dash, page: PageContext) -> None:
         Output(ids.REM_SUMMARY, "children"),
         Output(ids.REM_PROGRESS, "figure"),
         Output(ids.REM_BURNDOWN, "figure"),
+        Output(ids.REM_PLAN, "figure"),
         Output(ids.REM_GRID, "rowData"),
         Output(ids.REM_ORPHANS, "children"),
         Output(ids.REM_REATTACH_PICK, "options"),
@@ -67,13 +73,23 @@ def _register_reading(app: dash.Dash, page: PageContext) -> None:
         Output(ids.REM_OWNER, "value"),
         Output(ids.REM_TARGET, "value"),
         Output(ids.REM_POLICY, "value"),
+        Output(ids.REM_NOTE, "value"),
+        Output(ids.REM_LINK, "value"),
         Input(ids.REM_SELECTED, "data"),
+        Input(ids.REM_CHOSEN, "data"),
         Input(ids.REM_TICK, "data"),
         Input(ids.REM_REV, "data"),
+        Input(ids.REM_PHASE, "value"),
     )
-    def _detail(fk_id: str | None, _tick: Any, _rev: Any) -> Any:
-        keep_form = ctx.triggered_id is not None and not _triggered_by(ids.REM_SELECTED, ids.REM_TICK)
-        return _or_prevent(actions.detail(page, fk_id, keep_form=keep_form))
+    def _detail(fk_id: str | None, chosen: Any, _tick: Any, _rev: Any, phase: int | None) -> Any:
+        mine = (ids.REM_SELECTED, ids.REM_CHOSEN, ids.REM_TICK, ids.REM_PHASE)
+        keep_form = ctx.triggered_id is not None and not _triggered_by(*mine)
+        only_mark = ctx.triggered_id == ids.REM_PHASE
+        return _or_prevent(
+            actions.detail(
+                page, fk_id, keep_form=keep_form, phase=phase, chosen=chosen or [], only_mark=only_mark
+            )
+        )
 
     @app.callback(
         Output(ids.REM_DELTA, "children"),
@@ -97,12 +113,18 @@ def _register_reading(app: dash.Dash, page: PageContext) -> None:
 def _register_selection(app: dash.Dash, loader: Loader) -> None:
     @app.callback(
         Output(ids.REM_SELECTED, "data"),
+        Output(ids.REM_CHOSEN, "data"),
+        Output(ids.REM_CONFIRM, "hidden"),
         Input(ids.REM_GRID, "selectedRows"),
         State(ids.REM_SELECTED, "data"),
+        State(ids.REM_CHOSEN, "data"),
         prevent_initial_call=True,
     )
-    def _select(rows: Any, current: str | None) -> Any:
-        return _or_prevent(actions.new_selection(rows, current))
+    def _select(rows: Any, current: str | None, chosen: Any) -> Any:
+        selected, ticked = actions.new_selection(rows, current), new_chosen(rows, chosen)
+        if selected is None and ticked is None:
+            raise dash.exceptions.PreventUpdate
+        return _or_keep(selected), _or_keep(ticked), True
 
     @app.callback(
         Output(ids.REM_SELECTED, "data", allow_duplicate=True),
@@ -137,9 +159,12 @@ def _register_writing(app: dash.Dash, page: PageContext) -> None:
     @app.callback(
         Output(ids.REM_MESSAGE, "children"),
         Output(ids.REM_TICK, "data"),
+        Output(ids.REM_CONFIRM, "hidden", allow_duplicate=True),
+        Output(ids.REM_CHOSEN, "data", allow_duplicate=True),
         Input(ids.REM_MARK, "n_clicks"),
         Input(ids.REM_UNMARK, "n_clicks"),
         Input(ids.REM_SAVE, "n_clicks"),
+        Input(ids.REM_CONFIRM, "n_clicks"),
         State(ids.REM_SELECTED, "data"),
         State(ids.REM_LOADED, "data"),
         State(ids.REM_WHO, "value"),
@@ -150,9 +175,10 @@ def _register_writing(app: dash.Dash, page: PageContext) -> None:
         State(ids.REM_TARGET, "value"),
         State(ids.REM_POLICY, "value"),
         State(ids.REM_TICK, "data"),
+        State(ids.REM_CHOSEN, "data"),
         prevent_initial_call=True,
     )
-    def _edit(_mark: Any, _unmark: Any, _save: Any, *form: Any) -> Any:  # form: the States in order
+    def _edit(_mark: Any, _unmark: Any, _save: Any, _confirm: Any, *form: Any) -> Any:  # the States in order
         return _or_prevent(actions.edit(page, ctx.triggered_id, *form))
 
     @app.callback(

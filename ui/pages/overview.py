@@ -11,11 +11,14 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from graph.analysis import headline_figures
+from remediation.service import load_view
+from remediation.totals import DEFINITIONS, SCAN_DEFINITIONS, format_total, view_totals
 from ui import ids
 from ui.data import AppData
 from ui.elements import services_graph
 from ui.pages.common import data_attrs
 from ui.pages.export_menu import build_export_menu
+from ui.pages.remediation.view import tracked_items
 from ui.pages.unowned import build_unowned_banner
 from ui.service_elements import service_elements
 from ui.state import ViewState, parse_url, service_href, to_search, toggle_expanded
@@ -24,6 +27,7 @@ from ui.unowned import unowned_of
 
 __all__ = [
     "HEADLINES",
+    "TOTAL_OF",
     "UNOWNED_HEADLINE",
     "build_headlines",
     "build_legend",
@@ -33,6 +37,7 @@ __all__ = [
     "expand",
     "format_figure",
     "overview_click",
+    "overview_totals",
 ]
 
 #: (key of :func:`graph.analysis.headline_figures`, label) in display order.
@@ -40,11 +45,13 @@ HEADLINES = (
     ("services", "Services"),
     ("tables", "Tables"),
     ("foreign_keys", "Foreign keys"),
-    ("cross_service_fks", "Cross-service FKs"),
+    ("cross_service_fks", DEFINITIONS["present"].label),
     ("services_coupled", "Services coupled"),
     ("cross_service_cascades", "Cross-service ON DELETE CASCADE"),
-    ("share_remediated", "Cross-service FKs remediated"),
+    ("share_remediated", DEFINITIONS["remediated"].label),
 )
+#: The cards that show a remediation total (:mod:`remediation.totals`: one definition for every page).
+TOTAL_OF = {"cross_service_fks": "present", "share_remediated": "remediated"}
 #: The ownership figure shown after "Cross-service FKs": present FKs whose referenced table has no owner.
 UNOWNED_HEADLINE = ("fks_into_unowned", "FKs into tables no service owns")
 
@@ -57,11 +64,17 @@ def format_figure(key: str, value: int | float | None) -> str:
     >>> format_figure("share_remediated", None)
     '–'
     """
-    if value is None:
-        return "–"
-    if key == "share_remediated":
-        return f"{value * 100:.1f}%"
-    return f"{int(value):,}"
+    return format_total(TOTAL_OF.get(key, key), value)
+
+
+def _definition(key: str) -> str:
+    return DEFINITIONS[TOTAL_OF[key]].text if key in TOTAL_OF else SCAN_DEFINITIONS.get(key, "")
+
+
+def overview_totals(data: AppData) -> dict[str, int | float | None]:
+    """The values of the :data:`TOTAL_OF` cards: the tracked keys' totals (no store needed)."""
+    totals = view_totals(load_view(tracked_items(data), None))
+    return {card: totals.value(key) for card, key in TOTAL_OF.items()}
 
 
 def build_headlines(figures: Mapping[str, int | float | None]) -> html.Div:
@@ -79,6 +92,7 @@ def build_headlines(figures: Mapping[str, int | float | None]) -> html.Div:
         cards.append(
             html.Div(
                 className="card figure" + (" danger" if danger else "") + (" warn" if warn else ""),
+                title=f"{label}: {_definition(key)}",
                 children=[
                     html.Div(format_figure(key, figures.get(key)), className="figure-value"),
                     html.Div(label, className="figure-label"),
@@ -190,7 +204,11 @@ def build_matrix_figure(data: AppData, *, present: bool = False) -> go.Figure:
 
 def build_overview(data: AppData, state: ViewState) -> html.Div:
     """The overview page for ``state`` (its ``expanded`` services shown as clusters)."""
-    figures = {**headline_figures(data.graph), UNOWNED_HEADLINE[0]: unowned_of(data).fks_into}
+    figures = {
+        **headline_figures(data.graph),
+        **overview_totals(data),
+        UNOWNED_HEADLINE[0]: unowned_of(data).fks_into,
+    }
     return html.Div(
         className="overview",
         children=[

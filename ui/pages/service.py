@@ -17,6 +17,7 @@ from ui.elements import services_graph
 from ui.pages.common import text_grid
 from ui.pages.diagnostics import diagnostic_rows, diagnostics_grid
 from ui.pages.export_menu import build_export_menu
+from ui.pages.service_remediation import service_remediation_card
 from ui.pages.service_tables import build_shared_tables, build_tables_card, shared_rows
 from ui.state import TableFilter, ViewState, href, service_href
 
@@ -194,6 +195,7 @@ def build_service_page(data: AppData, state: ViewState) -> html.Div:
                     impact_grid(rows, name),
                 ],
             ),
+            service_remediation_card(name),
             build_shared_tables(data, name),
             build_tables_card(data, name),
             html.Div(

@@ -6,6 +6,8 @@ import dash_cytoscape as cyto
 from dash import dcc, html
 
 from graph.analysis import headline_figures
+from remediation.service import inventory_view
+from remediation.totals import DEFINITIONS, view_totals
 from tests.ui.components import find, walk
 from ui import ids
 from ui.data import AppData
@@ -21,10 +23,21 @@ def test_headlines_equal_the_analysis(data: AppData) -> None:
     # the analysis figures in order, and the ownership figure after "Cross-service FKs"
     assert list(got) == [k for k, _ in HEADLINES[:4]] + [UNOWNED_HEADLINE[0]] + [k for k, _ in HEADLINES[4:]]
     assert got.pop(UNOWNED_HEADLINE[0]) == "0"
+    # the remediation totals are those of remediation.totals (tracked keys), the rest the analysis's
+    totals = view_totals(inventory_view(data.inventory, None))
+    expected = {**expected, "cross_service_fks": totals.present, "share_remediated": totals.remediated}
     assert got == {k: format_figure(k, expected[k]) for k, _ in HEADLINES}
-    assert (
-        got["tables"] == "18" and got["cross_service_cascades"] == "12" and got["share_remediated"] == "5.3%"
+    assert (got["tables"], got["cross_service_cascades"]) == ("18", "12")
+    assert (got["cross_service_fks"], got["share_remediated"]) == (
+        str(totals.present),
+        totals.text("remediated"),
     )
+    # every card carries its one-line definition, shown on hover
+    titles = {getattr(c, "data-figure"): getattr(c, "title", "") for c in cards}
+    assert (
+        titles["share_remediated"] == f"{DEFINITIONS['remediated'].label}: {DEFINITIONS['remediated'].text}"
+    )
+    assert all(": " in t and len(t.split(": ", 1)[1]) > 20 for t in titles.values()), titles
 
 
 def test_overview_has_graph_and_matrix(data: AppData) -> None:

@@ -15,7 +15,7 @@ only reads wait silently for the scan.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +23,7 @@ from dash import html, no_update
 from dash.exceptions import PreventUpdate
 
 from remediation.handle import StoreHandle
+from remediation.plan_progress import plan_progress
 from remediation.service import (
     NAME_FOR_REATTACH,
     NAME_FOR_SNAPSHOT,
@@ -34,6 +35,7 @@ from remediation.service import (
     reattach_orphan,
     review_since,
     save_edit,
+    save_edits,
     scan_not_ready,
     sql_script,
     take_snapshot,
@@ -41,10 +43,12 @@ from remediation.service import (
 from remediation.status import Status
 from remediation.store.base import SqlStore
 from remediation.store.schema import StoreError
+from remediation.totals import view_totals
 from ui import ids
 from ui.auth import edit_identity
 from ui.data import AppData, Loader
-from ui.pages.remediation.figures import burndown_figure, progress_figure
+from ui.pages.remediation.bulk import after_save, bulk_children, bulk_line, confirm_line
+from ui.pages.remediation.figures import burndown_figure, plan_figure, progress_figure
 from ui.pages.remediation.panels import (
     delta_children,
     detail_children,
@@ -74,7 +78,12 @@ __all__ = [
 ]
 
 #: The editor's buttons and the edit each makes.
-EDITS: dict[str, Edit] = {ids.REM_MARK: "mark", ids.REM_UNMARK: "unmark", ids.REM_SAVE: "fields"}
+EDITS: dict[str, Edit] = {
+    ids.REM_MARK: "mark",
+    ids.REM_UNMARK: "unmark",
+    ids.REM_SAVE: "fields",
+    ids.REM_CONFIRM: "mark",  # "Mark anyway": the mark, confirmed although it contradicts the sources
+}
 
 
 @dataclass(frozen=True)
@@ -123,23 +132,25 @@ def _refusal(message: str) -> tuple[Any, Any]:
 def render(
     page: PageContext, service: str | None, axis: str | None, *, refresh: bool, rev: str | None
 ) -> tuple[Any, ...] | None:
-    """Summary, figures, grid, orphans, pick lists and the revision (None: a refresh found no change)."""
+    """Summary, figures (phases, history, plan), grid, orphans, pick lists and the revision (None: a
+    refresh found no change)."""
     try:
         data, store = page.ready()
         view = remediation_view(data, store)
         snapshots = store.snapshots()
     except StoreError as exc:
         shown = html.P(f"The remediation store cannot be used: {exc}", className="rem-contradiction")
-        return ([shown], *([no_update] * 7))
+        return ([shown], *([no_update] * 8))
     revision = view.revision + "|" + ",".join(s.name for s in snapshots)
     if refresh and revision == rev:
         return None
     service = service or ALL
     overall, per_service = progress_by_phase(view)
     return (
-        summary_children(view.of(service), view.orphans, store.label),
+        summary_children(view_totals(view, service), store.label),
         progress_figure(overall, per_service),
         burndown_figure(burndown_for(data, axis or "order"), service),
+        plan_figure(plan_progress(view.of(service))),
         grid_rows(view.of(service)),
         orphan_children(view.orphans),
         [{"label": r.fk.text if r.fk else r.fk_id, "value": r.uid} for r in view.orphans],
@@ -148,20 +159,43 @@ def render(
     )
 
 
-def detail(page: PageContext, fk_id: str | None, *, keep_form: bool) -> tuple[Any, ...] | None:
-    """The FK-detail panel and the editor's form for ``fk_id``.
+def _mark_fields(status: Status | None, phase: int | None) -> tuple[str, str]:
+    """The note and link of the key's own mark of ``phase`` ('' when it has none): the form never
+    keeps another key's text."""
+    mark = status.mark(int(phase)) if status is not None and phase is not None else None
+    return (mark.note, mark.link) if mark is not None else ("", "")
 
-    ``keep_form``: someone else's change re-rendered the page, so only the
-    panel is redrawn and what the user typed stays. None when the store
-    cannot be read.
+
+def detail(
+    page: PageContext,
+    fk_id: str | None,
+    *,
+    keep_form: bool,
+    phase: int | None = 1,
+    chosen: Sequence[Mapping[str, Any]] = (),
+    only_mark: bool = False,
+) -> tuple[Any, ...] | None:
+    """The FK-detail panel and the editor's form for ``fk_id`` (several ``chosen`` keys: their panel).
+
+    The form loads the key's own values: plan fields, and the note and link of its mark of
+    ``phase``. ``keep_form``: someone else's change re-rendered the page, so only the panel is
+    redrawn and what the user typed stays; ``only_mark``: the phase changed, so only the note and
+    link are reloaded. None when the store cannot be read.
     """
     try:
-        status: Status | None = page.view()[1].status(fk_id)
+        view = page.view()[1]
     except StoreError:
         return None
+    if len(chosen) > 1:
+        children = bulk_children(view, chosen)
+        return (children, {}, *([no_update] * 3 if keep_form else ("", "", None)), "", "")
+    status = view.status(fk_id)
     children = detail_children(status)
     if keep_form:
-        return children, no_update, no_update, no_update, no_update
+        return children, no_update, no_update, no_update, no_update, no_update, no_update
+    note, link = _mark_fields(status, phase)
+    if only_mark:
+        return no_update, no_update, no_update, no_update, no_update, note, link
     r = status.record if status is not None else None
     return (
         children,
@@ -169,6 +203,8 @@ def detail(page: PageContext, fk_id: str | None, *, keep_form: bool) -> tuple[An
         r.owner_team if r else "",
         r.target_date if r else "",
         (r.deletion_policy or None) if r else None,
+        note,
+        link,
     )
 
 
@@ -209,40 +245,44 @@ def edit(
     target: str | None,
     policy: str | None,
     tick: int | None,
-) -> tuple[Any, Any] | None:
-    """A press of an editor button: the status line and the next tick (None: not a button press).
+    chosen: Sequence[Mapping[str, Any]] | None = None,
+) -> tuple[Any, Any, Any, Any] | None:
+    """A press of an editor button: the status line, the next tick, whether the "Mark anyway"
+    button hides, and the selection's versions (None: not a button press).
 
-    With authentication on, the change is the signed-in editor's, whatever
-    name was typed (:func:`ui.auth.edit_identity`).
+    Several ``chosen`` keys are edited together (:func:`remediation.edits.save_edits`). A mark
+    that contradicts the sources is not saved: the line names the contradictions and the "Mark
+    anyway" button (``REM_CONFIRM``) saves it. With authentication on, the change is the
+    signed-in editor's, whatever name was typed (:func:`ui.auth.edit_identity`).
     """
     kind = EDITS.get(str(button))
     if kind is None:
         return None
     who, refusal = edit_identity(typed)
     if refusal:
-        return _refusal(refusal)
+        return (*_refusal(refusal), True, no_update)
     try:
         ready = page.for_write("Not saved")
     except StoreError as exc:
-        return _refusal(f"Not saved: {exc}")
+        return (*_refusal(f"Not saved: {exc}"), True, no_update)
     if isinstance(ready, SaveResult):
-        return _line(ready), no_update
+        return _line(ready), no_update, True, no_update
     store, view = ready
+    confirmed = button == ids.REM_CONFIRM
+    if chosen and len(chosen) > 1:  # an empty plan field keeps each key's own value
+        bulk = save_edits(
+            store, view, chosen, kind, who=who or "", phase=phase, note=note or "", link=link or "",
+            owner_team=owner or None, target_date=target or None, confirmed=confirmed,
+        )  # fmt: skip
+        moved = (tick or 0) + (1 if bulk.saved else 0)
+        return bulk_line(bulk, view), moved, not bulk.needs_confirmation, after_save(chosen, bulk)
     result = save_edit(
-        store,
-        view,
-        fk_id or "",
-        loaded,
-        kind,
-        who=who or "",
-        phase=phase,
-        note=note or "",
-        link=link or "",
-        owner_team=owner or "",
-        target_date=target or "",
-        deletion_policy=policy or "",
-    )
-    return _line(result), (tick or 0) + (1 if result.ok else 0)
+        store, view, fk_id or "", loaded, kind, who=who or "", phase=phase, note=note or "",
+        link=link or "", owner_team=owner or "", target_date=target or "", deletion_policy=policy or "",
+        confirmed=confirmed,
+    )  # fmt: skip
+    line = confirm_line(result) if result.needs_confirmation else _line(result)
+    return line, (tick or 0) + (1 if result.ok else 0), not result.needs_confirmation, no_update
 
 
 def snapshot(page: PageContext, name: str | None, typed: str | None, tick: int | None) -> tuple[Any, Any]:
@@ -297,11 +337,16 @@ def selected_id(rows: Any) -> str:
 
 
 def new_selection(rows: Any, current: str | None) -> str | None:
-    """The key a click in the grid selects (None: the selection stays).
+    """The key a click in the grid selects: the one ticked row, '' for several (their panel),
+    None when the selection stays.
 
     >>> new_selection([{"id": "k"}], ""), new_selection([{"id": "k"}], "k")
     ('k', None)
+    >>> new_selection([{"id": "k"}, {"id": "j"}], "k"), new_selection([], "k")
+    ('', None)
     """
+    if isinstance(rows, list) and len(rows) > 1:
+        return None if not current else ""
     chosen = selected_id(rows)
     return None if not chosen or chosen == (current or "") else chosen
 
@@ -314,14 +359,16 @@ def without_foreign_selection(loader: Loader, service: str | None, fk_id: str | 
 
 
 def preselect(rows: list[dict[str, Any]] | None, fk_id: str | None, selected: Any) -> dict[str, Any] | None:
-    """Select the row of ``fk_id`` once the grid holds it (None: nothing to change).
+    """Select the row of ``fk_id`` (the URL's key) once the grid holds it, while the grid has no
+    selection of its own: a refresh of the rows never undoes a click made meanwhile (None: nothing
+    to change).
 
-    >>> preselect([{"id": "k"}], "k", None), preselect([{"id": "k"}], "k", [{"id": "k"}])
+    >>> preselect([{"id": "k"}], "k", None), preselect([{"id": "k"}], "k", [{"id": "j"}])
     ({'ids': ['k']}, None)
     """
     if not fk_id or not rows or not any(r["id"] == fk_id for r in rows):
         return None
-    return None if selected_id(selected) == fk_id else {"ids": [fk_id]}
+    return None if selected_id(selected) else {"ids": [fk_id]}
 
 
 def url_search(service: str | None, fk_id: str | None, search: str | None) -> str | None:

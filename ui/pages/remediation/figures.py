@@ -1,4 +1,6 @@
-"""The remediation page's plotly figures: keys per phase (stacked bars) and the burn-down.
+"""The remediation page's plotly figures: keys per phase (stacked bars), the history of coupling
+(present cross-service FKs after each migration, :func:`burndown_figure`) and the plan's progress
+(FKs left against the plan's target dates, :func:`plan_figure`).
 
 Names from scanned SQL are Plotly text: :func:`plotly_text` turns the few
 tags Plotly reads in labels into entities.
@@ -13,10 +15,11 @@ from typing import Any
 import plotly.graph_objects as go
 
 from model.escape import clean_text
+from remediation.plan_progress import PlanProgress
 from remediation.records import PHASE_LABELS
 from remediation.views import BurnDown, Progress
 
-__all__ = ["PHASE_COLOURS", "burndown_figure", "plotly_text", "progress_figure"]
+__all__ = ["PHASE_COLOURS", "burndown_figure", "plan_figure", "plotly_text", "progress_figure"]
 
 #: Phase colours: grey (not started) -> amber -> blue -> teal -> green (done).
 PHASE_COLOURS = {0: "#b8bec8", 1: "#f2b134", 2: "#4e79a7", 3: "#76b7b2", 4: "#59a14f"}
@@ -102,9 +105,47 @@ def burndown_figure(bd: BurnDown, service: str = "") -> go.Figure:
         height=320,
         margin={"l": 10, "r": 10, "t": 10, "b": 40},
         xaxis={"title": title},
-        yaxis={"title": "present cross-service FKs", "rangemode": "tozero"},
+        yaxis={"title": "cross-service FKs present", "rangemode": "tozero"},
         plot_bgcolor="#fbfcfd",
         legend={"orientation": "v"},
         uirevision="burndown",
+    )
+    return fig
+
+
+def plan_figure(pp: PlanProgress) -> go.Figure:
+    """The plan's line (FKs it allows to remain after each target date) and the FKs present today."""
+    fig = go.Figure()
+    if pp.points:
+        first = pp.points[0]
+        xs = [first.date, *(p.date for p in pp.points)]
+        ys = [first.planned + first.due, *(p.planned for p in pp.points)]
+        fig.add_scatter(
+            x=xs, y=ys, name="Plan: FKs allowed to remain", mode="lines+markers",
+            line={"shape": "hv", "width": 2.5, "color": "#4e79a7", "dash": "dash"},
+            customdata=[0, *(p.due for p in pp.points)],
+            hovertemplate="%{x}: %{customdata} due; the plan allows %{y} to remain<extra>Plan</extra>",
+        )  # fmt: skip
+    fig.add_scatter(
+        x=[pp.today], y=[pp.present], name="Present today", mode="markers+text",
+        marker={"size": 14, "color": "#b2182b" if pp.overdue else "#1f2a3a", "symbol": "diamond"},
+        text=[f"{pp.present} present"], textposition="top center",
+        hovertemplate=f"%{{x}}: %{{y}} present, {pp.overdue} overdue<extra>Today</extra>",
+    )  # fmt: skip
+    note = f"{pp.overdue} overdue · {pp.without_target} present without a target date"
+    if not pp.points:
+        note = "No target date in the plan yet · " + note
+    fig.add_annotation(
+        text=note, xref="paper", yref="paper", x=0, y=1.08, showarrow=False,
+        font={"size": 12, "color": "#a11a1a" if pp.overdue else "#5b6475"}, xanchor="left",
+    )  # fmt: skip
+    fig.update_layout(
+        height=320,
+        margin={"l": 10, "r": 10, "t": 30, "b": 40},
+        xaxis={"title": "target date", "type": "date"},
+        yaxis={"title": "cross-service FKs", "rangemode": "tozero"},
+        plot_bgcolor="#fbfcfd",
+        legend={"orientation": "h", "y": -0.25},
+        uirevision="plan",
     )
     return fig

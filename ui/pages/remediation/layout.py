@@ -1,4 +1,5 @@
-"""The remediation page (``/remediation``): progress, burn-down, the FK editor, reviews, SQL.
+"""The remediation page (``/remediation``): totals, progress by phase, the history of coupling
+beside the plan's progress, the FK editor (one key or several), reviews, SQL.
 
 Only the skeleton is built here; every figure, row and panel is filled by the
 callbacks (:mod:`ui.callbacks.remediation`) from the store, on each render and
@@ -25,10 +26,13 @@ from ui.data import AppData
 from ui.pages.remediation.panels import GRID_COLUMNS, detail_children
 from ui.pages.remediation.view import ALL, parse_search, tracked_items
 
-__all__ = ["REFRESH_MS", "build_remediation_page"]
+__all__ = ["HISTORY_TITLE", "PLAN_TITLE", "REFRESH_MS", "build_remediation_page"]
 
 #: How often an open page re-reads the store (milliseconds).
 REFRESH_MS = 5000
+#: The two charts, named for what they show: the coupling over time, and the plan's progress.
+HISTORY_TITLE = "History of coupling: cross-service FKs present after each migration"
+PLAN_TITLE = "Plan progress: FKs present against the plan's target dates"
 
 
 def _card(title: str, *children: Any, extra: Any = None) -> html.Div:
@@ -84,12 +88,13 @@ def _charts() -> html.Div:
         inline=True,
         className="rem-axis",
     )
+    history = _card(HISTORY_TITLE, dcc.Graph(id=ids.REM_BURNDOWN, config={"displaylogo": False}), extra=axis)
+    plan = _card(PLAN_TITLE, dcc.Graph(id=ids.REM_PLAN, config={"displaylogo": False}))
     return html.Div(
-        className="rem-row",
         children=[
             _card("Progress by phase", dcc.Graph(id=ids.REM_PROGRESS, config={"displaylogo": False})),
-            _card("Burn-down", dcc.Graph(id=ids.REM_BURNDOWN, config={"displaylogo": False}), extra=axis),
-        ],
+            html.Div(className="rem-row", children=[history, plan]),
+        ]
     )
 
 
@@ -109,6 +114,7 @@ def _form() -> html.Div:
                 [
                     html.Button("Mark done", id=ids.REM_MARK, className="btn btn-primary"),
                     html.Button("Remove mark", id=ids.REM_UNMARK, className="btn"),
+                    html.Button("Mark anyway", id=ids.REM_CONFIRM, className="btn btn-danger", hidden=True),
                 ],
                 className="rem-buttons",
             ),
@@ -137,7 +143,14 @@ def _keys() -> html.Div:
         defaultColDef={"sortable": True, "filter": True, "resizable": True},
         dashGridOptions={
             "animateRows": False,
-            "rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
+            # a click selects one key; the checkboxes tick several, marked together
+            "rowSelection": {
+                "mode": "multiRow",
+                "checkboxes": True,
+                "headerCheckbox": True,
+                "enableClickSelection": True,
+                "selectAll": "filtered",
+            },
         },
         style={"height": "460px", "width": "100%"},
         className="grid",
@@ -149,7 +162,10 @@ def _keys() -> html.Div:
             _form(),
         ],
     )
-    return _card("Cross-service foreign keys", html.Div(className="rem-grid-row", children=[grid, editor]))
+    hint = html.P("Click a key to edit it; tick several to mark them at once.", className="hint")
+    return _card(
+        "Cross-service foreign keys", hint, html.Div(className="rem-grid-row", children=[grid, editor])
+    )
 
 
 def _review_and_sql() -> html.Div:
@@ -215,6 +231,7 @@ def build_remediation_page(data: AppData, search: str | None = None) -> html.Div
             _review_and_sql(),
             _orphans(),
             dcc.Store(id=ids.REM_SELECTED, data=fk_id),
+            dcc.Store(id=ids.REM_CHOSEN, data=[]),
             dcc.Store(id=ids.REM_LOADED, data={}),
             dcc.Store(id=ids.REM_TICK, data=0),
             dcc.Store(id=ids.REM_REV, data=""),

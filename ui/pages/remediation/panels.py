@@ -16,7 +16,7 @@ from dash import html
 from remediation.records import PHASE_LABELS, Record
 from remediation.service import Review
 from remediation.status import Status
-from remediation.views import progress
+from remediation.totals import DEFINITIONS, ORDER, Totals
 from ui.pages.common import data_attrs
 
 __all__ = [
@@ -51,6 +51,8 @@ def grid_rows(rows: Sequence[Status]) -> list[dict[str, Any]]:
         out.append(
             {
                 "id": s.id,
+                "uid": r.uid if r else "",
+                "version": r.version if r else 0,
                 "service": it.service,
                 "ref_service": it.ref_service,
                 "table": f"{it.fk.table.qualified}({', '.join(it.fk.columns)})",
@@ -187,24 +189,31 @@ def loaded_of(s: Status | None) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------------------------------- panels
-def _figure(key: str, value: int, label: str, danger: bool = False) -> html.Div:
+def _figure(key: str, value: str, label: str, definition: str, danger: bool = False) -> html.Div:
     return html.Div(
         className="figure card" + (" danger" if danger else ""),
-        children=[html.Div(str(value), className="figure-value"), html.Div(label, className="figure-label")],
+        title=f"{label}: {definition}",
+        children=[html.Div(value, className="figure-value"), html.Div(label, className="figure-label")],
         **data_attrs({"data-figure": key}),
     )
 
 
-def summary_children(rows: Sequence[Status], orphans: Sequence[Record], store_label: str) -> list[Any]:
-    """Headline figures of ``rows``: per phase, contradictions, plus the orphaned records."""
-    overall, _ = progress(rows)
-    figures = [_figure("tracked", overall.total, "cross-service FKs tracked")]
-    for p in range(5):
-        figures.append(_figure(f"phase{p}", overall.counts[p], f"{p} · {PHASE_LABELS[p]}"))
-    figures.append(
-        _figure("contradictions", overall.contradictions, "contradictions", overall.contradictions > 0)
-    )
-    figures.append(_figure("orphans", len(orphans), "orphaned records", bool(orphans)))
+#: Totals the page shows that turn red when not zero.
+_ALARMS = ("contradictions", "orphans")
+
+
+def summary_children(totals: Totals, store_label: str) -> list[Any]:
+    """Headline figures: every total of :mod:`remediation.totals`, its definition on hover."""
+    figures = [
+        _figure(
+            key,
+            totals.text(key),
+            DEFINITIONS[key].label,
+            DEFINITIONS[key].text,
+            key in _ALARMS and bool(totals.value(key)),
+        )
+        for key in ORDER
+    ]
     return [
         html.Div(figures, className="headlines rem-headlines"),
         html.P(f"Store: {store_label}", className="hint"),

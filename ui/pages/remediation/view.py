@@ -13,8 +13,10 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode
 
+from remediation.handle import StoreHandle
 from remediation.service import RemediationView, load_view
 from remediation.store.base import SqlStore
+from remediation.store.schema import StoreError
 from remediation.tracking import TrackedFk, tracked_fks
 from remediation.views import BurnDown, burndown, git_added_dates
 from ui.data import AppData
@@ -27,6 +29,7 @@ __all__ = [
     "service_of_key",
     "to_search",
     "tracked_items",
+    "tracked_view",
 ]
 
 #: The service filter's value for every service.
@@ -36,7 +39,7 @@ ALL = ""
 @lru_cache(maxsize=8)
 def tracked_items(data: AppData) -> tuple[TrackedFk, ...]:
     """The tracked cross-service keys of the scan (cached per fingerprint)."""
-    return tuple(tracked_fks(data.inventory))
+    return tuple(tracked_fks(data.inventory, graph=data.graph))  # the app's graph holds dropped FKs
 
 
 def service_of_key(data: AppData, fk_id: str) -> str:
@@ -46,6 +49,16 @@ def service_of_key(data: AppData, fk_id: str) -> str:
 
 def remediation_view(data: AppData, store: SqlStore) -> RemediationView:
     """Read the store and combine it with the scan (the revision names the scan's fingerprint)."""
+    return load_view(tracked_items(data), store, scan=data.fingerprint)
+
+
+def tracked_view(data: AppData, handle: StoreHandle) -> RemediationView:
+    """:func:`remediation_view` of the handle's store; the scan alone (no record) when the store
+    cannot be opened, so the totals stay those of the tracked keys."""
+    try:
+        store: SqlStore | None = handle.get()
+    except StoreError:
+        store = None
     return load_view(tracked_items(data), store, scan=data.fingerprint)
 
 
