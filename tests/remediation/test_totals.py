@@ -1,7 +1,8 @@
 """The one definition of every remediation total, and why the surfaces used to disagree on the demo.
 
 Before, the overview counted FK *edges* of the graph (36 cross-service present, 11 dropped: 23.4 %),
-the remediation page tracked *keys* (42), and the report said "11 of 47 dropped". The edges counted
+the remediation page tracked *keys* (42), and the report said "11 of 47 dropped" (figures of the
+demo before its wallet, identity and moderation services: now 40 edges, 46 keys). The edges counted
 4 inferred references and a key dropped and re-added twice. Every surface now reads
 :mod:`remediation.totals`; these tests pin both the old figures (the reproduction) and the new ones."""
 
@@ -40,16 +41,16 @@ def demo() -> Inventory:
 def test_the_old_edge_counts_disagreed_and_why(demo: Inventory) -> None:
     edges = headline_figures(demo)
     assert (edges["cross_service_fks"], edges["cross_service_dropped"], edges["share_remediated"]) == (
-        36,
+        40,
         11,
-        0.234,
+        0.2157,
     )
     t = view_totals(inventory_view(demo, None))
     assert (t.tracked, t.present, t.dropped, format_total("remediated", t.remediated)) == (
-        42,
-        32,
+        46,
+        36,
         10,
-        "23.8%",
+        "21.7%",
     )
     inferred = sum(1 for fk in demo.foreign_keys if fk.origin == "inferred")
     assert (
@@ -71,7 +72,7 @@ def test_the_totals_add_up_overall_and_per_service(demo: Inventory, tmp_path: Pa
     seed_store_from_plan(store, DEMO / "fkmap-plan.yaml")
     view = inventory_view(demo, store)
     t = view_totals(view)
-    assert t.phases == (25, 7, 4, 3, 3) and t.contradictions == 1 and t.orphans == 0
+    assert t.phases == (29, 7, 4, 3, 3) and t.contradictions == 1 and t.orphans == 0
     assert t.present + t.dropped == t.tracked == sum(t.phases)
     per = dict(service_totals(view))
     assert sum(x.tracked for x in per.values()) == t.tracked
@@ -88,7 +89,7 @@ def test_every_total_has_a_definition_and_one_text(demo: Inventory) -> None:
     t = view_totals(inventory_view(demo, None))
     lines = text_lines(t)
     assert len(lines) == len(ORDER) == len(DEFINITIONS)
-    assert lines[0].startswith("Cross-service FKs tracked: 42 -- declared foreign keys")
+    assert lines[0].startswith("Cross-service FKs tracked: 46 -- declared foreign keys")
     report = report_totals(inventory_view(demo, None), "messaging")
     assert [(r.key, r.value) for r in report.overall][:4] == [
         ("tracked", "13"),
@@ -120,11 +121,12 @@ def test_the_plan_progress_of_the_demo_plan(demo: Inventory, tmp_path: Path) -> 
         ("2027-02-28", 1),
         ("2027-03-31", 2),
     ]
-    # 16 keys have a target; 24 present keys have none: after the last target date 24 may remain
-    assert pp.points[-1].planned == pp.without_target == 24 and pp.points[0].planned == 24 + 16 - 1
-    assert pp.present == view_totals(view).present == 32
+    # 16 keys have a target; 28 present keys have none (the wallet and moderation keys are unplanned):
+    # after the last target date 28 may remain
+    assert pp.points[-1].planned == pp.without_target == 28 and pp.points[0].planned == 28 + 16 - 1
+    assert pp.present == view_totals(view).present == 36
     # present keys whose target date passed: phase-7b messages(sender_id), due 2026-12-01
-    assert pp.overdue == 1 and pp.planned_today == 24 + 16 - 7
+    assert pp.overdue == 1 and pp.planned_today == 28 + 16 - 7
     assert plan_progress(view.statuses, "2026-01-01").planned_today is None
 
 

@@ -212,10 +212,10 @@ def test_every_surface_shows_the_same_totals_with_their_definitions(
     view = view_of(demo, state)
     totals = view_totals(view)
     assert (totals.tracked, totals.present, totals.dropped, totals.text("remediated")) == (
-        42,
-        32,
+        46,
+        36,
         10,
-        "23.8%",
+        "21.7%",
     )
     for key in ORDER:  # the remediation page: every total, its definition on hover
         assert figure(page, key) == totals.text(key), key
@@ -225,7 +225,7 @@ def test_every_surface_shows_the_same_totals_with_their_definitions(
 
     page.goto(app.url + "/?present=1")  # the overview, in presentation mode
     page.wait_for_selector("[data-figure=cross_service_fks] .figure-value")
-    assert figure(page, "cross_service_fks") == totals.text("present") == "32"
+    assert figure(page, "cross_service_fks") == totals.text("present") == "36"
     assert figure(page, "share_remediated") == totals.text("remediated")
     assert DEFINITIONS["present"].text in (
         page.get_attribute("[data-figure=cross_service_fks]", "title") or ""
@@ -240,7 +240,7 @@ def test_every_surface_shows_the_same_totals_with_their_definitions(
         assert f"{d.label}: {totals.text(key)} -- {d.text}" in status, key
         assert f"- **{d.label}:** {totals.text(key)} — {d.text}" in report, key
     share = totals.text("remediated")
-    assert f"**Remediation:** 10 of 42 tracked cross-service FKs dropped ({share} remediated)" in report
+    assert f"**Remediation:** 10 of 46 tracked cross-service FKs dropped ({share} remediated)" in report
     assert page.problems == []
 
 
@@ -264,7 +264,7 @@ def test_the_history_of_coupling_beside_the_plans_progress(
     assert plan["name"] == "Plan: FKs allowed to remain" and today["name"] == "Present today"
     assert plan["x"][1:] == [p.date for p in pp.points] and plan["y"][1:] == [p.planned for p in pp.points]
     assert plan["x"][0] == "2026-06-15" and plan["y"][0] == pp.points[0].planned + pp.points[0].due
-    assert (today["x"], today["y"]) == ([pp.today], [32])
+    assert (today["x"], today["y"]) == ([pp.today], [36])
     history = page.evaluate(
         "() => document.querySelector('#rem-burndown .js-plotly-plot').layout.yaxis.title.text"
     )
