@@ -109,3 +109,20 @@ REM_SQL = "rem-sql"
 REM_ORPHANS = "rem-orphans"
 REM_REATTACH_PICK = "rem-reattach-pick"
 REM_REATTACH = "rem-reattach"
+
+# --- uiinspect ---
+#: The table graph's search box (a plain text input: typing never round-trips through the server).
+FOCUS_SEARCH = "fk-focus-search"
+#: The tables matching the search, a short in-flow list of buttons under the box.
+FOCUS_RESULTS = "fk-focus-results"
+#: Pattern-matching id type of a result: ``{"type": FOCUS_PICK, "table": "t12"}`` (the table's short id).
+FOCUS_PICK = "fk-focus-pick"
+#: The chosen focus table shown under the box, with its clear button.
+FOCUS_CHOSEN = "fk-focus-chosen"
+FOCUS_CLEAR = "fk-focus-clear"
+#: The details of the tapped edge / table on the table graph and overview (selection panel).
+EDGE_DETAILS = "fk-edge-details"
+#: The dark-mode toggle in the header (the choice is kept in the browser's localStorage).
+THEME_TOGGLE = "fk-theme-toggle"
+#: The table graph's minimap canvas and its wrapper.
+MINIMAP = "fk-minimap"

@@ -27,6 +27,7 @@ from dash import html
 
 from model.inventory import Evidence, ForeignKey, Table, TableRef
 from ui.data import AppData
+from ui.elements import table_names
 from ui.pages.common import data_attrs
 
 __all__ = [
@@ -153,10 +154,10 @@ def _columns(table: Table) -> html.Div:
     )
 
 
-def _fk_line(fk: ForeignKey, other: TableRef, arrow: str, d: Mapping[str, Any]) -> html.Li:
+def _fk_line(fk: ForeignKey, other: str, arrow: str, d: Mapping[str, Any]) -> html.Li:
     return html.Li(
         [
-            f"{arrow} {other.qualified} ({', '.join(fk.columns)}) ON DELETE {fk.on_delete}",
+            f"{arrow} {other} ({', '.join(fk.columns)}) ON DELETE {fk.on_delete}",
             html.Span("cross-service", className="tag danger") if d["cross_service"] else None,
             html.Span("into a table no service owns", className="tag warning")
             if arrow == "→" and not d["ref_service"] and fk.state == "present"
@@ -168,8 +169,9 @@ def _fk_line(fk: ForeignKey, other: TableRef, arrow: str, d: Mapping[str, Any]) 
 
 def _fks(data: AppData, ref: TableRef) -> html.Div:
     G = data.graph
-    out = [_fk_line(d["fk"], v, "→", d) for _, v, d in G.out_edges(ref, data=True)]
-    into = [_fk_line(d["fk"], u, "←", d) for u, _, d in G.in_edges(ref, data=True)]
+    names = table_names(data)  # database-qualified where two tables share a name
+    out = [_fk_line(d["fk"], names[v], "→", d) for _, v, d in G.out_edges(ref, data=True)]
+    into = [_fk_line(d["fk"], names[u], "←", d) for u, _, d in G.in_edges(ref, data=True)]
     return html.Div(
         [
             html.H5(f"Foreign keys out ({len(out)})"),
