@@ -1,0 +1,130 @@
+"""The search box, database-qualified labels and the selection details as plain functions (no browser)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from model.inventory import Column, ForeignKey, Inventory, Location, Table, TableRef
+from tests.ui.components import find, texts
+from tests.ui.fixtures import DB
+from ui import ids
+from ui.data import AppData, build_app_data
+from ui.elements import table_options, table_view
+from ui.pages.focus_search import build_focus_search, chosen_focus, first_match, pick_value, search_results
+from ui.pages.service import impact_rows
+from ui.pages.service_tables import TABLE_COLUMNS, table_rows
+from ui.state import TableFilter
+
+AUTH_USERS = TableRef("auth", "public", "users")
+ACCT_USERS = TableRef("accounting", "public", "users")
+INVOICES = TableRef("accounting", "public", "invoices")
+SESSIONS = TableRef("auth", "public", "sessions")
+
+
+def collide() -> Inventory:
+    """Two databases that both hold a ``users`` table, an FK inside each and one across."""
+    at = Location("db/001.sql", 3)
+    tables = (
+        Table(AUTH_USERS, columns=(Column("id", "bigint", False),), primary_key=("id",), service="auth"),
+        Table(SESSIONS, columns=(Column("user_id", "bigint"),), service="auth"),
+        Table(
+            ACCT_USERS, columns=(Column("id", "bigint", False),), primary_key=("id",), service="accounting"
+        ),
+        Table(INVOICES, columns=(Column("user_id", "bigint"),), service="accounting"),
+    )
+    fks = (
+        ForeignKey("sessions_user_fk", SESSIONS, ("user_id",), AUTH_USERS, ("id",), "CASCADE", added_at=at),
+        ForeignKey("invoices_user_fk", INVOICES, ("user_id",), ACCT_USERS, ("id",), added_at=at),
+        ForeignKey("invoices_auth_fk", INVOICES, ("user_id",), AUTH_USERS, ("id",), "SET NULL", added_at=at),
+    )
+    return Inventory(tables=tables, foreign_keys=fks)
+
+
+@pytest.fixture(scope="module")
+def clash() -> AppData:
+    return build_app_data(collide())
+
+
+# ------------------------------------------------------------------------------------------ search
+
+
+def test_search_lists_matches_as_buttons_named_by_short_ids(data: AppData) -> None:
+    found = search_results(data, "sto")
+    assert [b.children for b in found] == [
+        "public.stories · stories",
+        "public.story_close_friends · stories",
+        "public.story_views · stories",
+    ]
+    stories = TableRef(DB, "public", "stories")
+    assert found[0].id == {"type": ids.FOCUS_PICK, "table": data.table_ids[stories]}
+    assert all("stor" not in str(b.id["table"]) for b in found)  # no name in an id
+    assert search_results(data, "") == [] and search_results(data, "   ") == []
+    assert texts(search_results(data, "zzz-nothing")) == ["No table matches."]
+
+
+def test_search_is_case_insensitive_and_capped(data: AppData) -> None:
+    assert [b.children for b in search_results(data, "STORY_V")] == ["public.story_views · stories"]
+    assert len(search_results(data, "e", limit=4)) == 4
+
+
+def test_pick_enter_and_clear_resolve_to_table_labels(data: AppData) -> None:
+    stories = TableRef(DB, "public", "stories")
+    assert pick_value(data, data.table_ids[stories]) == str(stories)
+    assert pick_value(data, "nope") == "" and pick_value(data, None) == ""
+    assert first_match(data, "stories") == str(stories)  # a prefix match wins
+    assert first_match(data, "") == "" and first_match(data, "zzz") == ""
+    chosen = chosen_focus(data, str(stories))
+    assert "public.stories · stories" in texts(chosen)
+    assert find(chosen, ids.FOCUS_CLEAR).hidden is False
+    nothing = chosen_focus(data, "")
+    assert find(nothing, ids.FOCUS_CLEAR).hidden is True and texts(nothing) == ["×"]
+
+
+def test_the_focus_lives_in_a_hidden_input_beside_a_plain_search_box(data: AppData) -> None:
+    parts = build_focus_search(data, f"{DB}:public.posts")
+    assert find(parts, ids.FILTER_FOCUS).type == "hidden"
+    assert find(parts, ids.FILTER_FOCUS).value == f"{DB}:public.posts"
+    box = find(parts, ids.FOCUS_SEARCH)
+    assert box.type == "search" and box.value == ""
+    assert "public.posts · content" in texts(find(parts, ids.FOCUS_CHOSEN))
+    assert find(build_focus_search(data, ""), ids.FILTER_FOCUS).value is None
+
+
+# ------------------------------------------------------------------------------- qualified labels
+
+
+def _labels(view_elements: Any) -> dict[str, str]:
+    return {e["data"]["full"]: e["data"]["label"] for e in view_elements if e["data"].get("kind") == "table"}
+
+
+def test_graph_labels_carry_the_database_only_where_names_collide(clash: AppData) -> None:
+    labels = _labels(table_view(clash, TableFilter()).elements)
+    assert labels == {
+        str(AUTH_USERS): "auth.users",
+        str(ACCT_USERS): "accounting.users",
+        str(INVOICES): "invoices",
+        str(SESSIONS): "sessions",
+    }
+
+
+def test_no_collision_no_qualification(data: AppData) -> None:
+    labels = _labels(table_view(data, TableFilter()).elements)
+    assert labels and all("." not in label for label in labels.values())
+
+
+def test_search_and_service_listings_tell_same_name_tables_apart(clash: AppData) -> None:
+    options = {o["value"]: o["label"] for o in table_options(clash)}
+    assert options[str(AUTH_USERS)] == "auth.public.users · auth"
+    assert options[str(ACCT_USERS)] == "accounting.public.users · accounting"
+    assert options[str(INVOICES)] == "public.invoices · accounting"
+    rows = {r["id"]: r for r in table_rows(clash, "accounting")}
+    assert rows[str(ACCT_USERS)]["table"] == "accounting.public.users"
+    assert rows[str(ACCT_USERS)]["database"] == "accounting"
+    assert rows[str(INVOICES)]["table"] == "public.invoices"
+    assert "database" in [c["field"] for c in TABLE_COLUMNS]
+    impact = impact_rows(clash, "accounting")
+    assert [(r["source"], r["target"]) for r in impact] == [
+        ("public.invoices.user_id", "auth.public.users.id")
+    ]

@@ -1,0 +1,165 @@
+"""The table search, database-qualified labels, the selection details, dark mode and the minimap in Chromium.
+
+Typing goes through the real keyboard at a human pace (``keyboard.type`` with a
+delay per key); screenshots at 1280x720 go to the test's artifacts folder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graph.build import build_graph
+from tests.ui import test_browser
+from tests.ui.test_browser import Served, demo_inventory, wait_for_graph
+from tests.ui.test_inspect import collide
+
+pytestmark = pytest.mark.browser
+
+#: The 1280x720 page of test_browser that fails a test on console errors.
+page = test_browser.page
+
+
+@pytest.fixture(scope="module")
+def demo() -> Iterator[Served]:
+    served = Served(demo_inventory())
+    yield served
+    served.close()
+
+
+@pytest.fixture(scope="module")
+def clash() -> Iterator[Served]:
+    served = Served(collide())
+    yield served
+    served.close()
+
+
+def _tables_drawn(p: Any) -> None:
+    p.wait_for_function(
+        "() => { const el = document.getElementById('fk-table-graph');"
+        " return !!(el && el._cyreg && el._cyreg.cy.nodes('.table').length > 0); }",
+        timeout=15000,
+    )
+
+
+def _matches(p: Any) -> list[str]:
+    return [t.strip() for t in p.locator("#fk-focus-results button").all_inner_texts()]
+
+
+@pytest.mark.parametrize("delay", [80, 150, 250, 400])
+@pytest.mark.parametrize("how", ["click", "slash"])
+def test_search_keeps_every_letter(demo: Served, page: Any, delay: int, how: str) -> None:
+    page.goto(demo.url + "/tables")
+    _tables_drawn(page)
+    if how == "click":
+        page.click("#fk-focus-search")
+    else:
+        page.keyboard.press("/")  # focuses the box from anywhere on the page
+    page.keyboard.type("users", delay=delay)
+    page.wait_for_function(
+        "() => document.querySelectorAll('#fk-focus-results button').length > 0"
+        " && Array.from(document.querySelectorAll('#fk-focus-results button'))"
+        ".every(b => b.innerText.toLowerCase().includes('users'))"
+    )
+    assert page.input_value("#fk-focus-search") == "users"
+    found = _matches(page)
+    expected = [r for r in build_graph(demo.inventory, include_dropped=True) if "users" in r.qualified]
+    assert len(found) == len(expected) and all("users" in f for f in found)
+
+
+def _box(p: Any, selector: str) -> dict[str, float]:
+    box = p.locator(selector).bounding_box()
+    assert box is not None, selector
+    return {k: float(box[k]) for k in ("x", "y", "width", "height")}
+
+
+def test_matches_never_cover_the_neighbourhood_buttons(demo: Served, page: Any, artifacts_dir: Path) -> None:
+    page.goto(demo.url + "/tables")
+    _tables_drawn(page)
+    page.click("#fk-focus-search")
+    page.keyboard.type("conv", delay=60)
+    page.wait_for_function("() => document.querySelectorAll('#fk-focus-results button').length >= 3")
+    page.screenshot(path=str(artifacts_dir / "search-open.png"))
+    results, hops = _box(page, "#fk-focus-results"), _box(page, "#fk-filter-hops")
+    assert hops["y"] >= results["y"] + results["height"] - 1, (results, hops)
+    # the topmost element at the centre of a hop button is that button (nothing painted over it)
+    page.locator("#fk-filter-hops").scroll_into_view_if_needed()
+    hit = page.evaluate(
+        "() => { const l = document.querySelectorAll('#fk-filter-hops label')[1];"
+        " const r = l.getBoundingClientRect();"
+        " const top = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);"
+        " return l.contains(top); }"
+    )
+    assert hit
+
+
+def test_pick_by_keyboard_focuses_the_graph_and_esc_clears(
+    demo: Served, page: Any, artifacts_dir: Path
+) -> None:
+    page.goto(demo.url + "/tables")
+    _tables_drawn(page)
+    before = page.evaluate("() => document.getElementById('fk-table-graph')._cyreg.cy.nodes('.table').length")
+    page.keyboard.press("/")
+    page.keyboard.type("sessions", delay=90)
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('#fk-focus-results button'))"
+        ".some(b => b.innerText.includes('sessions'))"
+    )
+    first = _matches(page)[0]
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("() => document.activeElement.classList.contains('focus-result')")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => location.search.includes('focus=')")
+    page.wait_for_function(
+        "(n) => document.getElementById('fk-table-graph')._cyreg.cy.nodes('.table').length < n", arg=before
+    )
+    assert first.split(" · ")[0] in page.inner_text("#fk-focus-chosen")
+    assert page.input_value("#fk-focus-search") == ""
+    page.screenshot(path=str(artifacts_dir / "search-picked.png"))
+    # Esc with text: clears the text only
+    page.keyboard.press("/")
+    page.keyboard.type("posts", delay=50)
+    page.wait_for_function("() => document.querySelectorAll('#fk-focus-results button').length > 0")
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => document.querySelectorAll('#fk-focus-results button').length === 0")
+    assert page.input_value("#fk-focus-search") == "" and "focus=" in page.url
+    # Esc in the empty box: clears the focus, the whole graph comes back
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => !location.search.includes('focus=')")
+    page.wait_for_function(
+        "(n) => document.getElementById('fk-table-graph')._cyreg.cy.nodes('.table').length === n", arg=before
+    )
+    assert page.inner_text("#fk-focus-chosen").strip() == ""
+
+
+def test_slash_does_not_steal_typing_elsewhere(demo: Served, page: Any) -> None:
+    page.goto(demo.url + "/tables")
+    _tables_drawn(page)
+    page.click("#fk-focus-search")
+    page.keyboard.type("a/b", delay=40)
+    assert page.input_value("#fk-focus-search") == "a/b"
+
+
+def test_same_name_tables_are_told_apart(clash: Served, page: Any, artifacts_dir: Path) -> None:
+    page.goto(clash.url + "/tables")
+    wait_for_graph(page, "fk-table-graph", 6)  # 4 tables, 2 service clusters
+    labels = page.evaluate(
+        "() => document.getElementById('fk-table-graph')._cyreg.cy.nodes('.table')"
+        ".map(n => n.data('label')).sort()"
+    )
+    assert labels == ["accounting.users", "auth.users", "invoices", "sessions"]
+    page.screenshot(path=str(artifacts_dir / "qualified-tables.png"))
+    page.keyboard.press("/")
+    page.keyboard.type("users", delay=60)
+    page.wait_for_function("() => document.querySelectorAll('#fk-focus-results button').length === 2")
+    assert sorted(_matches(page)) == ["accounting.public.users · accounting", "auth.public.users · auth"]
+    page.goto(clash.url + "/service/accounting")
+    page.wait_for_selector("#fk-service-tables-grid .ag-row")
+    headers = page.locator("#fk-service-tables-grid .ag-header-cell-text").all_inner_texts()
+    assert "Database" in headers
+    cells = page.locator("#fk-service-tables-grid .ag-row [col-id=table]").all_inner_texts()
+    assert sorted(cells) == ["accounting.public.users", "public.invoices"]
+    page.screenshot(path=str(artifacts_dir / "qualified-service.png"), full_page=True)
