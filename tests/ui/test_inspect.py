@@ -5,16 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from dash import dcc
 
 from model.inventory import Column, ForeignKey, Inventory, Location, Table, TableRef
-from tests.ui.components import find, texts
+from tests.ui.components import find, texts, walk
 from tests.ui.fixtures import DB
 from ui import ids
 from ui.data import AppData, build_app_data
 from ui.elements import table_options, table_view
 from ui.pages.focus_search import build_focus_search, chosen_focus, first_match, pick_value, search_results
+from ui.pages.selection import details_from_edge, edge_facts
 from ui.pages.service import impact_rows
 from ui.pages.service_tables import TABLE_COLUMNS, table_rows
+from ui.pages.table_details import details_from_tap
 from ui.state import TableFilter
 
 AUTH_USERS = TableRef("auth", "public", "users")
@@ -128,3 +131,73 @@ def test_search_and_service_listings_tell_same_name_tables_apart(clash: AppData)
     assert [(r["source"], r["target"]) for r in impact] == [
         ("public.invoices.user_id", "auth.public.users.id")
     ]
+
+
+# ------------------------------------------------------------------------------------ selection panel
+
+
+def _edge_id(data: AppData, name: str) -> str:
+    return next(
+        eid for (u, v, k), eid in data.edge_ids.items() if data.graph.edges[u, v, k]["fk"].name == name
+    )
+
+
+def test_edge_facts_name_the_key_both_ends_actions_place_and_phase(clash: AppData) -> None:
+    facts = dict(edge_facts(clash, _edge_id(clash, "invoices_auth_fk"), lambda fk: f"Phase 1 of {fk.name}"))
+    assert facts == {
+        "Constraint": "invoices_auth_fk",
+        "From": "public.invoices (user_id)",
+        "To": "auth.public.users (id)",
+        "ON DELETE": "SET NULL",
+        "ON UPDATE": "NO ACTION",
+        "Origin": "declared",
+        "State": "present",
+        "Added at": "db/001.sql:3",
+        "Phase": "Phase 1 of invoices_auth_fk",
+    }
+    inside = dict(edge_facts(clash, _edge_id(clash, "invoices_user_fk"), lambda fk: "Phase 1"))
+    assert "Phase" not in inside  # within one service there is nothing to remediate
+    assert edge_facts(clash, "e999", None) == [] and edge_facts(clash, None, None) == []
+
+
+def test_edge_panel_links_both_services(clash: AppData) -> None:
+    panel = details_from_edge(clash, {"id": _edge_id(clash, "invoices_auth_fk")}, None)
+    assert panel is not None
+    links = [c for c in walk(panel) if isinstance(c, dcc.Link)]
+    assert [(link.children, link.href) for link in links] == [
+        ("accounting", "/service/accounting"),
+        ("auth", "/service/auth"),
+    ]
+    assert "cross-service" in texts(panel) and "Phase" not in texts(panel)  # no store: no phase
+    assert (
+        details_from_edge(clash, {"id": "nope"}, None) is None
+        and details_from_edge(clash, None, None) is None
+    )
+
+
+def test_table_panel_lists_the_phase_of_each_cross_service_key(clash: AppData) -> None:
+    panel = details_from_tap(clash, {"full": str(AUTH_USERS)}, lambda fk: f"P:{fk.name}")
+    assert panel is not None
+    shown = texts(panel)
+    assert "P:invoices_auth_fk" in shown and "P:sessions_user_fk" not in shown
+    assert any("public.invoices (user_id)" in t for t in shown)
+    owner = next(c for c in walk(panel) if isinstance(c, dcc.Link))
+    assert (owner.children, owner.href) == ("auth", "/service/auth")
+
+
+def test_phases_come_from_the_store(clash: AppData, tmp_path: Any) -> None:
+    from remediation.handle import StoreHandle, tracked_phases
+    from remediation.service import inventory_view, save_edit
+
+    handle = StoreHandle(str(tmp_path / "state.db"))
+    phase_of = tracked_phases(clash.inventory, handle)
+    assert phase_of is not None
+    eid = _edge_id(clash, "invoices_auth_fk")
+    assert dict(edge_facts(clash, eid, phase_of))["Phase"] == "Phase 0: Not started"
+    store = handle.get()
+    view = inventory_view(clash.inventory, store)
+    [status] = view.statuses
+    assert save_edit(store, view, status.id, None, "mark", who="t", phase=1).ok
+    phase_of = tracked_phases(clash.inventory, handle)
+    assert phase_of is not None
+    assert dict(edge_facts(clash, eid, phase_of))["Phase"] == "Phase 1: Validation added"

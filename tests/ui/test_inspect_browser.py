@@ -163,3 +163,52 @@ def test_same_name_tables_are_told_apart(clash: Served, page: Any, artifacts_dir
     cells = page.locator("#fk-service-tables-grid .ag-row [col-id=table]").all_inner_texts()
     assert sorted(cells) == ["accounting.public.users", "public.invoices"]
     page.screenshot(path=str(artifacts_dir / "qualified-service.png"), full_page=True)
+
+
+def _click_graph(p: Any, js: str) -> None:
+    """Click the rendered point that ``js`` (given ``cy``) returns as ``[x, y]``, inside the table graph."""
+    box = _box(p, "#fk-table-graph")
+    x, y = p.evaluate(f"() => {{ const cy = document.getElementById('fk-table-graph')._cyreg.cy; {js} }}")
+    p.mouse.click(box["x"] + x, box["y"] + y)
+
+
+def test_clicking_an_edge_then_a_table_explains_each(demo: Served, page: Any, artifacts_dir: Path) -> None:
+    G = build_graph(demo.inventory, include_dropped=True)
+    page.goto(demo.url + "/tables?cross=1")
+    _tables_drawn(page)
+    page.wait_for_timeout(300)
+    edge = page.evaluate(
+        "() => { const e = document.getElementById('fk-table-graph')._cyreg.cy.edges('.cascade')[0];"
+        " return [e.source().data('full'), e.target().data('full')]; }"
+    )
+    _click_graph(page, "const m = cy.edges('.cascade')[0].renderedMidpoint(); return [m.x, m.y];")
+    page.wait_for_selector("#fk-table-details .edge-info")
+    (fk,) = {
+        d["fk"]
+        for u, v, d in G.edges(data=True)
+        if [str(u), str(v)] == edge and d["fk"].on_delete == "CASCADE"
+    } or {None}
+    panel = page.inner_text("#fk-table-details")
+    assert (
+        fk is not None
+        and fk.name in panel
+        and "CASCADE" in panel
+        and str(fk.added_at) in panel.replace("\n", "")
+    )
+    assert "Phase 0: Not started" in panel  # the served app's fresh store
+    page.screenshot(path=str(artifacts_dir / "edge-details.png"))
+    # the service link opens the service page
+    target = page.locator("#fk-table-details .edge-services a").nth(1)
+    service = target.inner_text()
+    target.click()
+    page.wait_for_selector("h2.service-name")
+    assert page.locator("h2.service-name").inner_text() == service
+    page.go_back()
+    _tables_drawn(page)
+    page.wait_for_timeout(300)
+    _click_graph(page, "const p = cy.edges('.cascade')[0].target().renderedPosition(); return [p.x, p.y];")
+    page.wait_for_selector(f"#fk-table-details [data-table='{edge[1]}']")
+    panel = page.inner_text("#fk-table-details").lower()  # headings are upper-cased by CSS
+    assert "evidence" in panel and "foreign keys in" in panel and "columns" in panel
+    assert "phase 0: not started" in panel
+    page.screenshot(path=str(artifacts_dir / "table-details.png"))

@@ -28,7 +28,7 @@ def register(app: dash.Dash, loader: Loader, handle: StoreHandle) -> None:
     """
     navigation.register(app, loader)
     graphs.register(app, loader)
-    details.register(app, loader)
+    details.register(app, loader, handle)
     focus_search.register(app, loader)
     exports.register(app, loader, handle)
     remediation.register(app, loader, handle)

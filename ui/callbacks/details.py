@@ -1,4 +1,4 @@
-"""Callbacks of the table details: the table graph's tapped node, the selected row of a service's tables."""
+"""Callbacks of the selection details: the table graph's tapped table or edge, a service's selected row."""
 
 from __future__ import annotations
 
@@ -7,15 +7,17 @@ from typing import Any
 import dash
 from dash import Input, Output
 
+from remediation.handle import StoreHandle, tracked_phases
 from ui import ids
 from ui.data import Loader
+from ui.pages.selection import details_from_edge
 from ui.pages.table_details import details_from_rows, details_from_tap
 
 __all__ = ["register"]
 
 
-def register(app: dash.Dash, loader: Loader) -> None:
-    """Register the two details callbacks on ``app``."""
+def register(app: dash.Dash, loader: Loader, handle: StoreHandle) -> None:
+    """Register the details callbacks on ``app`` (``handle``: the store the phases come from)."""
 
     @app.callback(
         Output(ids.TABLE_DETAILS, "children"),
@@ -23,8 +25,21 @@ def register(app: dash.Dash, loader: Loader) -> None:
         prevent_initial_call=True,
     )
     def _tapped(node: dict[str, Any] | None) -> Any:
-        found = details_from_tap(loader.data, node)
+        data = loader.data
+        found = details_from_tap(data, node, tracked_phases(data.inventory, handle))
         if found is None:  # a cluster: keep what the panel shows
+            raise dash.exceptions.PreventUpdate
+        return found
+
+    @app.callback(
+        Output(ids.TABLE_DETAILS, "children", allow_duplicate=True),
+        Input(ids.TABLE_GRAPH, "tapEdgeData"),
+        prevent_initial_call=True,
+    )
+    def _tapped_edge(edge: dict[str, Any] | None) -> Any:
+        data = loader.data
+        found = details_from_edge(data, edge, tracked_phases(data.inventory, handle))
+        if found is None:
             raise dash.exceptions.PreventUpdate
         return found
 
