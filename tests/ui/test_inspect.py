@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -163,7 +165,7 @@ def test_edge_facts_name_the_key_both_ends_actions_place_and_phase(clash: AppDat
 def test_edge_panel_links_both_services(clash: AppData) -> None:
     panel = details_from_edge(clash, {"id": _edge_id(clash, "invoices_auth_fk")}, None)
     assert panel is not None
-    links = [c for c in walk(panel) if isinstance(c, dcc.Link)]
+    links: list[Any] = [c for c in walk(panel) if isinstance(c, dcc.Link)]
     assert [(link.children, link.href) for link in links] == [
         ("accounting", "/service/accounting"),
         ("auth", "/service/auth"),
@@ -181,7 +183,7 @@ def test_table_panel_lists_the_phase_of_each_cross_service_key(clash: AppData) -
     shown = texts(panel)
     assert "P:invoices_auth_fk" in shown and "P:sessions_user_fk" not in shown
     assert any("public.invoices (user_id)" in t for t in shown)
-    owner = next(c for c in walk(panel) if isinstance(c, dcc.Link))
+    owner: Any = next(c for c in walk(panel) if isinstance(c, dcc.Link))
     assert (owner.children, owner.href) == ("auth", "/service/auth")
 
 
@@ -201,3 +203,40 @@ def test_phases_come_from_the_store(clash: AppData, tmp_path: Any) -> None:
     phase_of = tracked_phases(clash.inventory, handle)
     assert phase_of is not None
     assert dict(edge_facts(clash, eid, phase_of))["Phase"] == "Phase 1: Validation added"
+
+
+# ------------------------------------------------------------------------------------------ dark mode
+
+
+def _rgb(colour: str) -> str:
+    """``#5b3a9e`` as the browser writes it in a style attribute: ``rgb(91, 58, 158)``."""
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgb({r}, {g}, {b})"
+
+
+def test_dark_stylesheets_swap_every_light_colour_and_keep_the_rules() -> None:
+    from ui.dark import DARK_SWAPS, build_theme_toggle, dark_stylesheet
+    from ui.theme import DANGER_COLOUR, SERVICE_PALETTE, SHARED_COLOUR, service_stylesheet, table_stylesheet
+
+    for light in (table_stylesheet(large=False), table_stylesheet(large=True), service_stylesheet()):
+        dark = dark_stylesheet(light)
+        assert [r["selector"] for r in dark] == [r["selector"] for r in light]
+        values = {str(v).lower() for r in dark for v in r["style"].values()}
+        assert not values & set(DARK_SWAPS), values & set(DARK_SWAPS)  # nothing light is left
+        assert light != dark
+    # the legend still holds: service and danger colours are never swapped
+    assert not set(DARK_SWAPS) & {c.lower() for c in (*SERVICE_PALETTE, *DANGER_COLOUR.values())}
+    css = (Path(__file__).resolve().parents[2] / "assets" / "uiinspect.css").read_text(encoding="utf-8")
+    assert f'.swatch[style*="{_rgb(SHARED_COLOUR)}"]' in css and DARK_SWAPS[SHARED_COLOUR.lower()] in css
+    toggle: Any = build_theme_toggle()
+    assert toggle.id == ids.THEME_TOGGLE
+    assert json.loads(getattr(toggle, "data-swaps")) == DARK_SWAPS
+
+
+def test_the_minimap_sits_in_the_table_graph_canvas(data: AppData) -> None:
+    from ui.pages.tables_graph import build_tables_page
+    from ui.state import parse_url
+
+    page = build_tables_page(data, parse_url("/tables", ""))
+    canvas = find(page, ids.MINIMAP)
+    assert (canvas.width, canvas.height) == (180, 120)

@@ -212,3 +212,88 @@ def test_clicking_an_edge_then_a_table_explains_each(demo: Served, page: Any, ar
     assert "evidence" in panel and "foreign keys in" in panel and "columns" in panel
     assert "phase 0: not started" in panel
     page.screenshot(path=str(artifacts_dir / "table-details.png"))
+
+
+def _table_style(p: Any, prop: str) -> str:
+    return str(
+        p.evaluate(
+            "(prop) => document.getElementById('fk-table-graph')._cyreg.cy.nodes('.table')[0].style(prop)",
+            prop,
+        )
+    )
+
+
+def test_dark_mode_follows_filters_and_pages_and_is_kept(
+    demo: Served, page: Any, artifacts_dir: Path
+) -> None:
+    page.goto(demo.url + "/tables")
+    _tables_drawn(page)
+    assert _table_style(page, "background-color") == "rgb(255,255,255)"
+    page.click("#fk-theme-toggle")
+    page.wait_for_function("() => document.documentElement.classList.contains('dark')")
+    assert _table_style(page, "background-color") == "rgb(31,38,51)"  # ui/dark.py: #ffffff -> #1f2633
+    assert _table_style(page, "color") == "rgb(230,233,239)"
+    page.screenshot(path=str(artifacts_dir / "dark-tables.png"))
+    # a filter sends a new stylesheet: it is darkened too
+    page.get_by_text("Only cross-service FKs").click()
+    page.wait_for_function("() => location.search.includes('cross=1')")
+    page.wait_for_timeout(500)
+    assert _table_style(page, "background-color") == "rgb(31,38,51)"
+    # kept across a reload and on the other pages (the overview's graph, the page colours)
+    page.goto(demo.url + "/")
+    page.wait_for_function(
+        "() => { const el = document.getElementById('fk-service-graph');"
+        " return !!(el && el._cyreg && el._cyreg.cy.nodes().length > 0); }"
+    )
+    page.wait_for_timeout(300)
+    label = page.evaluate(
+        "() => document.getElementById('fk-service-graph')._cyreg.cy.nodes('.service')[0].style('color')"
+    )
+    assert label == "rgb(230,233,239)"
+    assert page.evaluate("() => getComputedStyle(document.body).backgroundColor") == "rgb(18, 22, 29)"
+    swatch = page.locator(".swatch.dotted").first
+    assert swatch.evaluate("e => getComputedStyle(e).borderTopColor") == "rgb(179, 157, 219)"
+    page.screenshot(path=str(artifacts_dir / "dark-overview.png"))
+    page.click("#fk-theme-toggle")
+    page.wait_for_function("() => !document.documentElement.classList.contains('dark')")
+    assert page.evaluate("() => localStorage.getItem('fkmap-theme')") == "light"
+    assert (
+        page.evaluate(
+            "() => document.getElementById('fk-service-graph')._cyreg.cy.nodes('.service')[0].style('color')"
+        )
+        == "rgb(29,35,48)"
+    )
+
+
+def _view(p: Any) -> list[float]:
+    return [float(v) for v in str(p.get_attribute("#fk-minimap", "data-view")).split(",")]
+
+
+def test_minimap_shows_the_view_and_moves_it(demo: Served, page: Any, artifacts_dir: Path) -> None:
+    page.goto(demo.url + "/tables")
+    _tables_drawn(page)
+    page.wait_for_function("() => !!document.getElementById('fk-minimap').getAttribute('data-view')")
+    whole = _view(page)
+    assert whole[0] <= 10 and whole[2] >= 170  # fitted: the view covers the whole minimap's width
+    # dots in service colours were drawn
+    coloured = page.evaluate(
+        "() => { const c = document.getElementById('fk-minimap'); const d = c.getContext('2d')"
+        ".getImageData(0, 0, c.width, c.height).data; let n = 0;"
+        " for (let i = 0; i < d.length; i += 4) { if (d[i + 3] > 0) n++; } return n; }"
+    )
+    assert coloured > 200
+    page.evaluate(
+        "() => { const cy = document.getElementById('fk-table-graph')._cyreg.cy;"
+        " cy.zoom({level: cy.zoom() * 4, renderedPosition: {x: 0, y: 0}}); }"
+    )
+    page.wait_for_timeout(200)
+    zoomed = _view(page)
+    assert zoomed[2] - zoomed[0] < (whole[2] - whole[0]) / 3  # a quarter of the width, roughly
+    page.screenshot(path=str(artifacts_dir / "minimap-zoomed.png"))
+    box = _box(page, "#fk-minimap")
+    page.mouse.click(box["x"] + box["width"] * 0.75, box["y"] + box["height"] * 0.75)
+    page.wait_for_timeout(200)
+    moved = _view(page)
+    centre = ((moved[0] + moved[2]) / 2, (moved[1] + moved[3]) / 2)
+    assert abs(centre[0] - 135) < 3 and abs(centre[1] - 90) < 3, (moved, centre)
+    page.screenshot(path=str(artifacts_dir / "minimap-moved.png"))

@@ -36,6 +36,7 @@ from ui.pages.common import data_attrs
 __all__ = [
     "RESULT_LIMIT",
     "build_focus_search",
+    "build_minimap",
     "chosen_focus",
     "first_match",
     "focus_options",
@@ -147,3 +148,17 @@ def build_focus_search(data: AppData, focus: str) -> list[Any]:
         html.Div(id=ids.FOCUS_CHOSEN, className="focus-chosen", children=chosen_focus(data, focus)),
         dcc.Input(id=ids.FILTER_FOCUS, type="hidden", value=focus or None),
     ]
+
+
+def build_minimap() -> html.Div:
+    """The table graph's minimap: a canvas ``assets/uiinspect.js`` draws (dots, clusters, the view).
+
+    Dash-cytoscape has no navigator: a plain canvas mirrors the graph's positions
+    (one pass over the nodes per change of the elements, a rectangle per pan or
+    zoom) and a click or drag on it centres the graph there.
+    """
+    return html.Div(
+        className="minimap empty",
+        title="Overview of the whole graph: click or drag to move the view",
+        children=html.Canvas(id=ids.MINIMAP, width=180, height=120),
+    )

@@ -18,7 +18,7 @@ from ui.data import AppData
 from ui.elements import TableView, cytoscape_layout, layout_options, table_view
 from ui.pages.common import data_attrs
 from ui.pages.export_menu import build_export_menu
-from ui.pages.focus_search import build_focus_search, focus_options
+from ui.pages.focus_search import build_focus_search, build_minimap, focus_options
 from ui.pages.table_details import details_hint
 from ui.state import ON_DELETE_KINDS, ORIGINS, TableFilter, ViewState, parse_url, to_search
 from ui.theme import DANGER_COLOUR, DANGER_LABEL, table_stylesheet
@@ -101,6 +101,7 @@ def build_tables_page(data: AppData, state: ViewState) -> html.Div:
                     responsive=True,
                 ),
                 build_export_menu(data, state),
+                build_minimap(),
             ],
         ),
     )
