@@ -120,7 +120,7 @@ FOCUS_PICK = "fk-focus-pick"
 #: The chosen focus table shown under the box, with its clear button.
 FOCUS_CHOSEN = "fk-focus-chosen"
 FOCUS_CLEAR = "fk-focus-clear"
-#: The details of the tapped edge / table on the table graph and overview (selection panel).
+#: The overview's selection panel: the tapped arrow's FKs, or a table of an expanded service.
 EDGE_DETAILS = "fk-edge-details"
 #: The dark-mode toggle in the header (the choice is kept in the browser's localStorage).
 THEME_TOGGLE = "fk-theme-toggle"

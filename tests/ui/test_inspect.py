@@ -240,3 +240,39 @@ def test_the_minimap_sits_in_the_table_graph_canvas(data: AppData) -> None:
     page = build_tables_page(data, parse_url("/tables", ""))
     canvas = find(page, ids.MINIMAP)
     assert (canvas.width, canvas.height) == (180, 120)
+
+
+# ------------------------------------------------------------------------------------- overview selection
+
+
+def test_an_overview_arrow_stands_for_the_fks_between_its_ends(data: AppData) -> None:
+    from graph.build import build_graph
+    from ui.elements import node_id
+    from ui.pages.selection import build_pair_details, pair_fks
+
+    G = build_graph(data.inventory)  # present FKs only
+    expected = sorted(
+        d["fk"].name
+        for _, _, d in G.edges(data=True)
+        if (d["service"], d["ref_service"]) == ("content", "auth")
+    )
+    arrow = f"{node_id(data, 'content')}-{node_id(data, 'auth')}"
+    assert sorted(d["fk"].name for _, _, d in pair_fks(data, arrow)) == expected and expected
+    panel: Any = build_pair_details(data, arrow, None)
+    assert getattr(panel, "data-count") == str(len(expected))
+    # an open service's table as one end: only its own keys
+    posts = TableRef(DB, "public", "posts")
+    one = pair_fks(data, f"{data.table_ids[posts]}-{node_id(data, 'auth')}")
+    assert [u for u, _, _ in one] == [posts] * len(one) and one
+    for nothing in ("s0", "s0-s999", "x1-s0", "", f"{node_id(data, 'auth')}-{node_id(data, 'content')}"):
+        assert pair_fks(data, nothing) == [], nothing
+
+
+def test_overview_selection_explains_tables_and_arrows_but_not_services(data: AppData) -> None:
+    from ui.pages.selection import overview_selection
+
+    posts = TableRef(DB, "public", "posts")
+    table: Any = overview_selection(data, {"id": data.table_ids[posts], "kind": "table"}, None, None)
+    assert getattr(table, "data-table") == str(posts)
+    assert overview_selection(data, {"id": "s0", "kind": "service"}, None, None) is None
+    assert overview_selection(data, None, {"id": "s0-s-7"}, None) is None

@@ -297,3 +297,24 @@ def test_minimap_shows_the_view_and_moves_it(demo: Served, page: Any, artifacts_
     centre = ((moved[0] + moved[2]) / 2, (moved[1] + moved[3]) / 2)
     assert abs(centre[0] - 135) < 3 and abs(centre[1] - 90) < 3, (moved, centre)
     page.screenshot(path=str(artifacts_dir / "minimap-moved.png"))
+
+
+def test_clicking_an_overview_arrow_lists_its_fks(demo: Served, page: Any, artifacts_dir: Path) -> None:
+    page.goto(demo.url + "/")
+    page.wait_for_function(
+        "() => { const el = document.getElementById('fk-service-graph');"
+        " return !!(el && el._cyreg && el._cyreg.cy.edges().length > 0); }"
+    )
+    page.wait_for_timeout(500)
+    box = _box(page, "#fk-service-graph")
+    edge = page.evaluate(
+        "() => { const cy = document.getElementById('fk-service-graph')._cyreg.cy;"
+        " const e = cy.edges().not('.shared, .unowned').max(x => x.data('count')).ele;"
+        " const m = e.renderedMidpoint(); return {x: m.x, y: m.y, count: e.data('count'), id: e.id()}; }"
+    )
+    page.mouse.click(box["x"] + edge["x"], box["y"] + edge["y"])
+    page.wait_for_selector("#fk-edge-details .edge-info")
+    assert page.get_attribute("#fk-edge-details .edge-info", "data-count") == str(edge["count"])
+    shown = page.locator("#fk-edge-details li").count()
+    assert shown == min(edge["count"], 25) + (1 if edge["count"] > 25 else 0)
+    page.screenshot(path=str(artifacts_dir / "overview-arrow.png"))

@@ -1,4 +1,4 @@
-"""Callbacks of the selection details: the table graph's tapped table or edge, a service's selected row."""
+"""Callbacks of the selection details: the tapped table or arrow (table graph, overview), a service's row."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from dash import Input, Output
 from remediation.handle import StoreHandle, tracked_phases
 from ui import ids
 from ui.data import Loader
-from ui.pages.selection import details_from_edge
+from ui.pages.selection import details_from_edge, overview_selection
 from ui.pages.table_details import details_from_rows, details_from_tap
 
 __all__ = ["register"]
@@ -42,6 +42,20 @@ def register(app: dash.Dash, loader: Loader, handle: StoreHandle) -> None:
         if found is None:
             raise dash.exceptions.PreventUpdate
         return found
+
+    @app.callback(
+        Output(ids.EDGE_DETAILS, "children"),
+        Input(ids.SERVICE_GRAPH, "tapNodeData"),
+        Input(ids.SERVICE_GRAPH, "tapEdgeData"),
+        prevent_initial_call=True,
+    )
+    def _overview(node: dict[str, Any] | None, edge: dict[str, Any] | None) -> Any:
+        data = loader.data
+        on_node = dash.ctx.triggered[0]["prop_id"].endswith(".tapNodeData")  # the latest tap wins
+        found = overview_selection(
+            data, node if on_node else None, None if on_node else edge, tracked_phases(data.inventory, handle)
+        )
+        return found if found is not None else []  # a service tap (it expands): the panel empties
 
     @app.callback(
         Output(ids.SERVICE_TABLE_DETAILS, "children"),

@@ -33,10 +33,29 @@ from model.inventory import ForeignKey, TableRef
 from ui.data import AppData, service_of
 from ui.elements import table_names
 from ui.pages.common import data_attrs
-from ui.pages.table_details import PhaseOf, path_code
+from ui.pages.table_details import PhaseOf, build_table_details, path_code
 from ui.state import service_href
 
-__all__ = ["PhaseOf", "build_edge_details", "details_from_edge", "edge_facts", "edge_of", "phase_text"]
+__all__ = [
+    "LIST_LIMIT",
+    "PhaseOf",
+    "build_edge_details",
+    "build_pair_details",
+    "details_from_edge",
+    "edge_facts",
+    "edge_of",
+    "overview_selection",
+    "pair_fks",
+    "phase_text",
+]
+
+#: At most this many FKs of one overview arrow are listed; the rest is counted.
+LIST_LIMIT = 25
+
+
+@functools.lru_cache(maxsize=8)
+def _tables_by_id(data: AppData) -> dict[str, TableRef]:
+    return {tid: ref for ref, tid in data.table_ids.items()}
 
 
 @functools.lru_cache(maxsize=8)
@@ -120,3 +139,88 @@ def details_from_edge(
 ) -> html.Div | None:
     """The panel for a tapped edge's data (Cytoscape's ``tapEdgeData``: its ``id``); None for nothing."""
     return build_edge_details(data, str((edge or {}).get("id") or ""), phase_of)
+
+
+# ---------------------------------------------------------------------------------------------- overview
+
+
+def _end(data: AppData, end: str) -> tuple[str, TableRef | None] | None:
+    """An overview element id as (service, table): ``s3`` a service, ``t12`` a table of an open one."""
+    if end.startswith("t"):
+        ref = _tables_by_id(data).get(end)
+        return None if ref is None else (service_of(data.graph.nodes[ref]["table"]), ref)
+    if end.startswith("s") and end[1:].isdigit() and int(end[1:]) < len(data.services):
+        return data.services[int(end[1:])], None
+    return None
+
+
+def pair_fks(data: AppData, edge_id: str | None) -> list[tuple[TableRef, TableRef, Mapping[str, Any]]]:
+    """The present FKs an overview arrow (``s2-s0``, ``t12-s0``, ``t12-t3``) stands for, in table order.
+
+    [] for anything else (shared-access and unowned arrows, unknown ids).
+    """
+    parts = (edge_id or "").split("-")
+    if len(parts) != 2:
+        return []
+    first, second = _end(data, parts[0]), _end(data, parts[1])
+    if first is None or second is None:
+        return []
+    (src, src_ref), (dst, dst_ref) = first, second
+    G = data.graph
+    found = []
+    for u, v, d in G.edges(data=True):
+        if d["state"] != "present":
+            continue
+        su, sv = service_of(G.nodes[u]["table"]), service_of(G.nodes[v]["table"])
+        if (src_ref or u) == u and (dst_ref or v) == v and (su, sv) == (src, dst):
+            found.append((u, v, d))
+    return sorted(found, key=lambda e: (e[0], e[1], e[2]["fk"].name))
+
+
+def _pair_line(
+    data: AppData, u: TableRef, v: TableRef, d: Mapping[str, Any], phase_of: PhaseOf | None
+) -> Any:
+    fk: ForeignKey = d["fk"]
+    names = table_names(data)
+    phase = phase_text(d, phase_of)
+    return html.Li(
+        [
+            f"{names[u]} ({', '.join(fk.columns)}) → {names[v]} ON DELETE {fk.on_delete}",
+            html.Span(phase, className="tag phase") if phase else None,
+            html.Div([fk.name or "(unnamed)", " · ", path_code(_at(fk.added_at))], className="muted"),
+        ]
+    )
+
+
+def build_pair_details(data: AppData, edge_id: str | None, phase_of: PhaseOf | None) -> html.Div | None:
+    """The panel for a tapped overview arrow: every FK it stands for; None when it stands for none."""
+    fks = pair_fks(data, edge_id)
+    if not fks:
+        return None
+    G = data.graph
+    src, dst = service_of(G.nodes[fks[0][0]]["table"]), service_of(G.nodes[fks[0][1]]["table"])
+    items = [_pair_line(data, u, v, d, phase_of) for u, v, d in fks[:LIST_LIMIT]]
+    if len(fks) > LIST_LIMIT:
+        items.append(html.Li(f"… and {len(fks) - LIST_LIMIT} more", className="muted"))
+    return html.Div(
+        className="table-info edge-info",
+        children=[
+            html.H4(f"Foreign keys ({len(fks)})", className="table-info-name"),
+            html.Div([_service_link(src), " → ", _service_link(dst)], className="edge-services"),
+            html.Ul(items, className="plain-list"),
+        ],
+        **data_attrs({"data-edge": str(edge_id), "data-count": str(len(fks))}),
+    )
+
+
+def overview_selection(
+    data: AppData, node: Mapping[str, Any] | None, edge: Mapping[str, Any] | None, phase_of: PhaseOf | None
+) -> html.Div | None:
+    """The overview's selection panel for a tapped table of an open service (``node``) or an arrow (``edge``).
+
+    None when the tap shows nothing here (a service, which the tap expands; shared-access arrows).
+    """
+    if node is not None:
+        ref = _tables_by_id(data).get(str(node.get("id"))) if node.get("kind") == "table" else None
+        return None if ref is None else build_table_details(data, ref, phase_of)
+    return build_pair_details(data, str((edge or {}).get("id") or ""), phase_of)
