@@ -259,7 +259,50 @@
     schedule(true);
   }
 
-  new MutationObserver(function () { requestAnimationFrame(hookMinimap); })
+  /* ------------------------------------------------------------------------------ hover */
+  /* Hovering a table, a service or an arrow names it in a small tip by the pointer (text only);
+     a click shows the whole explanation in the details panel. */
+  function hoverText(ele) {
+    var d = ele.data();
+    if (ele.isNode()) {
+      if (d.kind === "table") { return [d.label, d.service ? "service: " + d.service : "", "click for details"]; }
+      return [String(d.label || d.service || "").split("\n")[0]];
+    }
+    var s = ele.source().data(), t = ele.target().data();
+    var ends = (s.label || s.service || "").split("\n")[0] + " \u2192 " + (t.label || t.service || "").split("\n")[0];
+    var what = d.count ? d.count + " FK" + (d.count > 1 ? "s" : "") + ", worst ON DELETE " + d.on_delete
+      : (d.on_delete ? "ON DELETE " + d.on_delete + (d.cross ? ", cross-service" : "") : "");
+    return [ends, what, d.on_delete ? "click for details" : ""];
+  }
+
+  function hookHover(cy) {
+    if (cy.scratch("fkHover")) { return; }
+    cy.scratch("fkHover", true);
+    var tip = document.getElementById("fk-hover-tip");
+    if (!tip) {
+      tip = document.createElement("div");
+      tip.id = "fk-hover-tip";
+      tip.className = "hover-tip";
+      tip.setAttribute("role", "tooltip");
+      document.body.appendChild(tip);
+    }
+    cy.on("mouseover", "node.table, node.service, edge", function (e) {
+      tip.textContent = "";
+      hoverText(e.target).filter(Boolean).forEach(function (line, i) {
+        var div = document.createElement("div");
+        div.textContent = line;
+        if (i > 0) { div.className = "muted"; }
+        tip.appendChild(div);
+      });
+      var r = cy.container().getBoundingClientRect(), p = e.renderedPosition || {x: 0, y: 0};
+      tip.style.left = Math.round(r.left + p.x + 14 + window.scrollX) + "px";
+      tip.style.top = Math.round(r.top + p.y + 14 + window.scrollY) + "px";
+      tip.classList.add("shown");
+    });
+    cy.on("mouseout viewport tapstart", function () { tip.classList.remove("shown"); });
+  }
+
+  new MutationObserver(function () { requestAnimationFrame(function () { hookMinimap(); eachGraph(hookHover); }); })
     .observe(document.documentElement, {childList: true, subtree: true});
 
   window.fkmapInspect = {setInput: fkSetInput, applyTheme: applyTheme, darken: darken};

@@ -318,3 +318,30 @@ def test_clicking_an_overview_arrow_lists_its_fks(demo: Served, page: Any, artif
     shown = page.locator("#fk-edge-details li").count()
     assert shown == min(edge["count"], 25) + (1 if edge["count"] > 25 else 0)
     page.screenshot(path=str(artifacts_dir / "overview-arrow.png"))
+
+
+def test_hovering_names_tables_and_arrows(demo: Served, page: Any) -> None:
+    page.goto(demo.url + "/tables")
+    _tables_drawn(page)
+    page.wait_for_timeout(300)
+    box = _box(page, "#fk-table-graph")
+    node = page.evaluate(
+        "() => { const n = document.getElementById('fk-table-graph')._cyreg.cy.nodes('.table')[0];"
+        " const p = n.renderedPosition();"
+        " return {x: p.x, y: p.y, label: n.data('label'), s: n.data('service')}; }"
+    )
+    page.mouse.move(box["x"] + node["x"], box["y"] + node["y"])
+    page.wait_for_selector("#fk-hover-tip.shown")
+    tip = page.inner_text("#fk-hover-tip")
+    assert node["label"] in tip and f"service: {node['s']}" in tip
+    edge = page.evaluate(
+        "() => { const e = document.getElementById('fk-table-graph')._cyreg.cy.edges('.cross')[0];"
+        " const m = e.renderedMidpoint(); return {x: m.x, y: m.y, d: e.data('on_delete')}; }"
+    )
+    page.mouse.move(box["x"] + edge["x"], box["y"] + edge["y"])
+    page.wait_for_function(
+        "(d) => document.getElementById('fk-hover-tip').innerText.includes(d)", arg=edge["d"]
+    )
+    assert "cross-service" in page.inner_text("#fk-hover-tip")
+    page.mouse.move(box["x"] + 3, box["y"] + 3)
+    page.wait_for_selector("#fk-hover-tip:not(.shown)", state="attached")
