@@ -34,17 +34,18 @@ def _qualified(ref: TableRef) -> str:
 
 
 def database_tags(databases: Iterable[str]) -> dict[str, str]:
-    """A short tag per database name: the fewest trailing ``/`` parts that tell it from the others.
+    """A short tag per database name: the part of it that tells it from the others.
 
-    Parts every name ends with (``migrations``) are left out first; a name that
-    is nothing but those parts keeps them all.
+    Parts every name ends with (``migrations``) are left out first; then a part
+    no other name has (the last one) is the tag, else the fewest trailing parts
+    that differ; a name that is nothing but shared parts keeps them all.
 
     >>> tags = database_tags(["svc/auth/migrations", "svc/messaging/migrations"])
     >>> tags["svc/auth/migrations"], tags["svc/messaging/migrations"]
     ('auth', 'messaging')
     >>> tags = database_tags(["legacy/migrations", "svc/messaging/migrations", "svc/messaging/phase-7b"])
     >>> [tags[d] for d in sorted(tags)]
-    ['legacy/migrations', 'messaging/migrations', 'phase-7b']
+    ['legacy', 'messaging/migrations', 'phase-7b']
     >>> database_tags(["auth", "accounting"]) == {"auth": "auth", "accounting": "accounting"}
     True
     """
@@ -57,10 +58,12 @@ def database_tags(databases: Iterable[str]) -> dict[str, str]:
     rest = {d: (p[: len(p) - common] if len(names) > 1 else p) for d, p in parts.items()}
     tags = {}
     for d in names:
-        tag = "/".join(rest[d])
-        for k in range(1, len(rest[d])):
+        others = [rest[o] for o in names if o != d]
+        own = [p for p in reversed(rest[d]) if not any(p in o for o in others)]
+        tag = own[0] if own and len(rest[d]) > 1 else "/".join(rest[d])  # one part no other name has
+        for k in range(1, len(rest[d]) if not own else 0):
             suffix = rest[d][-k:]
-            if not any(o != d and rest[o][-k:] == suffix for o in names):
+            if not any(o[-k:] == suffix for o in others):
                 tag = "/".join(suffix)
                 break
         tags[d] = tag
