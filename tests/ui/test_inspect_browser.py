@@ -14,6 +14,7 @@ import pytest
 
 from graph.build import build_graph
 from tests.ui import test_browser
+from tests.ui.fixtures import HOSTILE, HOSTILE_SERVICE, hostile
 from tests.ui.test_browser import Served, demo_inventory, wait_for_graph
 from tests.ui.test_inspect import collide
 
@@ -345,3 +346,37 @@ def test_hovering_names_tables_and_arrows(demo: Served, page: Any) -> None:
     assert "cross-service" in page.inner_text("#fk-hover-tip")
     page.mouse.move(box["x"] + 3, box["y"] + 3)
     page.wait_for_selector("#fk-hover-tip:not(.shown)", state="attached")
+
+
+@pytest.fixture(scope="module")
+def evil() -> Iterator[Served]:
+    served = Served(hostile())
+    yield served
+    served.close()
+
+
+def test_hostile_names_stay_text_in_search_details_and_tips(evil: Served, page: Any) -> None:
+    page.goto(evil.url + "/tables")
+    wait_for_graph(page, "fk-table-graph", 4)
+    page.keyboard.press("/")
+    page.keyboard.type("img", delay=50)
+    page.wait_for_selector("#fk-focus-results button")
+    assert _matches(page) == [f"public.{HOSTILE} · {HOSTILE_SERVICE}"]
+    page.keyboard.press("Escape")
+    _click_graph(page, "const m = cy.edges()[0].renderedMidpoint(); return [m.x, m.y];")
+    page.wait_for_selector("#fk-table-details .edge-info")
+    panel = page.inner_text("#fk-table-details")
+    assert "<b>fk</b>" in panel and "<i>user_id</i>" in panel and HOSTILE_SERVICE in panel
+    _click_graph(page, "const p = cy.edges()[0].source().renderedPosition(); return [p.x, p.y];")
+    page.wait_for_selector("#fk-table-details [data-table]")
+    assert HOSTILE in page.inner_text("#fk-table-details")
+    box = _box(page, "#fk-table-graph")
+    x, y = page.evaluate(
+        "() => { const p = document.getElementById('fk-table-graph')._cyreg.cy.edges()[0].source()"
+        ".renderedPosition(); return [p.x, p.y]; }"
+    )
+    page.mouse.move(box["x"] + 2, box["y"] + 2)  # off the node first: the tip shows on entering it
+    page.mouse.move(box["x"] + x, box["y"] + y)
+    page.wait_for_selector("#fk-hover-tip.shown")
+    assert HOSTILE in page.inner_text("#fk-hover-tip")
+    assert page.locator("img[src='x'], b:text('fk'), i:text('user_id'), script:text('alert')").count() == 0
