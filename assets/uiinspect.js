@@ -95,10 +95,11 @@
       cy.scratch("fkLight", sheet);
       return original.call(style, isDark() ? darken(sheet) : sheet);
     };
-    cy.scratch("fkRestyle", function () {
+    cy.scratch("fkPaint", function (dark) {
       var light = cy.scratch("fkLight");
-      original.call(style, isDark() ? darken(light) : light).update();
+      original.call(style, dark ? darken(light) : light).update();
     });
+    cy.scratch("fkRestyle", function () { cy.scratch("fkPaint")(isDark()); });
     if (isDark()) { cy.scratch("fkRestyle")(); }
   }
 
@@ -123,6 +124,18 @@
       cy.scratch("fkRestyle")();
     });
     document.dispatchEvent(new CustomEvent("fkmap-theme", {detail: {dark: dark}}));
+  }
+
+  /* Pictures of a graph (fkmap.js: fkImage) are made on a white page: draw them in the light colours
+     even while the screen is dark, then go back. */
+  if (typeof window.fkImage === "function") {
+    var lightImage = window.fkImage;
+    window.fkImage = function (cy) {
+      var paint = cy && cy.scratch && cy.scratch("fkPaint");
+      if (!isDark() || !paint) { return lightImage.apply(this, arguments); }
+      paint(false);
+      try { return lightImage.apply(this, arguments); } finally { paint(true); }
+    };
   }
 
   var saved = null;

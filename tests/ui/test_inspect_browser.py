@@ -380,3 +380,20 @@ def test_hostile_names_stay_text_in_search_details_and_tips(evil: Served, page: 
     page.wait_for_selector("#fk-hover-tip.shown")
     assert HOSTILE in page.inner_text("#fk-hover-tip")
     assert page.locator("img[src='x'], b:text('fk'), i:text('user_id'), script:text('alert')").count() == 0
+
+
+def test_pictures_made_in_dark_mode_use_the_light_colours(demo: Served, page: Any, tmp_path: Path) -> None:
+    page.goto(demo.url + "/tables")
+    _tables_drawn(page)
+    page.click("#fk-theme-toggle")
+    page.wait_for_function("() => document.documentElement.classList.contains('dark')")
+    page.click("#fk-export-menu > summary")
+    page.wait_for_selector("#fk-export-menu .export-panel", state="visible")
+    with page.expect_download() as info:
+        page.click("#fk-export-svg")
+    info.value.save_as(tmp_path / "tables.svg")
+    svg = (tmp_path / "tables.svg").read_text(encoding="utf-8")
+    # table labels in the ink colour (#1d2330) on a white page, never the dark theme's light text
+    assert "rgb(29,35,48)" in svg.replace(" ", "") or "#1d2330" in svg.lower()
+    assert "rgb(230,233,239)" not in svg.replace(" ", "") and "#e6e9ef" not in svg.lower()
+    assert _table_style(page, "background-color") == "rgb(31,38,51)"  # the screen stays dark
