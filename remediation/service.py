@@ -84,6 +84,7 @@ __all__ = [
     "scan_not_ready",
     "sql_script",
     "take_snapshot",
+    "view_phase_of",
 ]
 
 #: What the FK-detail editor changes: a phase mark set or removed, or the plan fields.
@@ -356,13 +357,30 @@ def phase_by_fk(inv: Inventory, store: SqlStore | None) -> dict[str, int]:
     migration history and those of the live-catalog keys it stands for
     (:func:`~remediation.fkid.fkid` of each).
     """
+    return _phases(inventory_view(inv, store))
+
+
+def _phases(view: RemediationView) -> dict[str, int]:
     out: dict[str, int] = {}
-    for s in inventory_view(inv, store).statuses:
+    for s in view.statuses:
         it = s.item
         for fk in (it.fk, *it.history, *it.live):
             out.setdefault(fkid(fk), s.phase)
         out[it.id] = s.phase
     return out
+
+
+def view_phase_of(view: RemediationView) -> Callable[[ForeignKey], str]:
+    """:func:`report_phase_of` of an already loaded view (one read of the store, made by the caller)."""
+    phases = _phases(view)
+
+    def phase_of(fk: ForeignKey) -> str:
+        phase = phases.get(fkid(fk))
+        if phase is None:
+            phase = 2 if fk.state == "dropped" else 0
+        return phase_label(phase)
+
+    return phase_of
 
 
 def report_phase_of(inv: Inventory, store: SqlStore | None) -> Callable[[ForeignKey], str]:
@@ -387,12 +405,4 @@ def report_phase_of(inv: Inventory, store: SqlStore | None) -> Callable[[Foreign
     >>> phase_of(fk)
     'Phase 1: Validation added'
     """
-    phases = phase_by_fk(inv, store)
-
-    def phase_of(fk: ForeignKey) -> str:
-        phase = phases.get(fkid(fk))
-        if phase is None:
-            phase = 2 if fk.state == "dropped" else 0
-        return phase_label(phase)
-
-    return phase_of
+    return view_phase_of(inventory_view(inv, store))

@@ -188,11 +188,12 @@ def test_table_panel_lists_the_phase_of_each_cross_service_key(clash: AppData) -
 
 
 def test_phases_come_from_the_store(clash: AppData, tmp_path: Any) -> None:
-    from remediation.handle import StoreHandle, tracked_phases
-    from remediation.service import inventory_view, save_edit
+    from remediation.handle import StoreHandle
+    from remediation.service import inventory_view, report_phase_of, save_edit
+    from ui.pages.selection import phases
 
     handle = StoreHandle(str(tmp_path / "state.db"))
-    phase_of = tracked_phases(clash.inventory, handle)
+    phase_of = phases(clash, handle)
     assert phase_of is not None
     eid = _edge_id(clash, "invoices_auth_fk")
     assert dict(edge_facts(clash, eid, phase_of))["Phase"] == "Phase 0: Not started"
@@ -200,9 +201,20 @@ def test_phases_come_from_the_store(clash: AppData, tmp_path: Any) -> None:
     view = inventory_view(clash.inventory, store)
     [status] = view.statuses
     assert save_edit(store, view, status.id, None, "mark", who="t", phase=1).ok
-    phase_of = tracked_phases(clash.inventory, handle)
+    phase_of = phases(clash, handle)  # the store is read again on every click
     assert phase_of is not None
     assert dict(edge_facts(clash, eid, phase_of))["Phase"] == "Phase 1: Validation added"
+    # the one definition the report uses, key by key
+    report = report_phase_of(clash.inventory, store)
+    assert all(phase_of(d["fk"]) == report(d["fk"]) for _, _, d in clash.graph.edges(data=True))
+
+
+def test_no_store_no_phases(clash: AppData, tmp_path: Any) -> None:
+    from remediation.handle import StoreHandle
+    from ui.pages.selection import phases
+
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    assert phases(clash, StoreHandle(str(tmp_path / "file" / "state.db"))) is None
 
 
 # ------------------------------------------------------------------------------------------ dark mode

@@ -7,10 +7,10 @@ from typing import Any
 import dash
 from dash import Input, Output
 
-from remediation.handle import StoreHandle, tracked_phases
+from remediation.handle import StoreHandle
 from ui import ids
 from ui.data import Loader
-from ui.pages.selection import details_from_edge, overview_selection
+from ui.pages.selection import details_from_edge, overview_selection, phases
 from ui.pages.table_details import details_from_rows, details_from_tap
 
 __all__ = ["register"]
@@ -26,7 +26,7 @@ def register(app: dash.Dash, loader: Loader, handle: StoreHandle) -> None:
     )
     def _tapped(node: dict[str, Any] | None) -> Any:
         data = loader.data
-        found = details_from_tap(data, node, tracked_phases(data.inventory, handle))
+        found = details_from_tap(data, node, phases(data, handle))
         if found is None:  # a cluster: keep what the panel shows
             raise dash.exceptions.PreventUpdate
         return found
@@ -38,7 +38,7 @@ def register(app: dash.Dash, loader: Loader, handle: StoreHandle) -> None:
     )
     def _tapped_edge(edge: dict[str, Any] | None) -> Any:
         data = loader.data
-        found = details_from_edge(data, edge, tracked_phases(data.inventory, handle))
+        found = details_from_edge(data, edge, phases(data, handle))
         if found is None:
             raise dash.exceptions.PreventUpdate
         return found
@@ -53,7 +53,7 @@ def register(app: dash.Dash, loader: Loader, handle: StoreHandle) -> None:
         data = loader.data
         on_node = dash.ctx.triggered[0]["prop_id"].endswith(".tapNodeData")  # the latest tap wins
         found = overview_selection(
-            data, node if on_node else None, None if on_node else edge, tracked_phases(data.inventory, handle)
+            data, node if on_node else None, None if on_node else edge, phases(data, handle)
         )
         return found if found is not None else []  # a service tap (it expands): the panel empties
 
