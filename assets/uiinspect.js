@@ -187,10 +187,15 @@
     function measure() {
       var x1 = Infinity, y1 = Infinity, x2 = -Infinity, y2 = -Infinity;
       cy.nodes().forEach(function (n) {
-        var p = n.position(), w = n.data("cw") || 18, h = n.data("ch") || 18;
-        if (n.isParent()) { return; }
-        x1 = Math.min(x1, p.x - w / 2); y1 = Math.min(y1, p.y - h / 2);
-        x2 = Math.max(x2, p.x + w / 2); y2 = Math.max(y2, p.y + h / 2);
+        var b;
+        if (n.isParent()) {  /* a compound cluster: its box around the tables, padding included */
+          b = n.boundingBox({includeLabels: false});
+        } else {
+          var p = n.position(), w = n.data("cw") || 18, h = n.data("ch") || 18;
+          b = {x1: p.x - w / 2, y1: p.y - h / 2, x2: p.x + w / 2, y2: p.y + h / 2};
+        }
+        x1 = Math.min(x1, b.x1); y1 = Math.min(y1, b.y1);
+        x2 = Math.max(x2, b.x2); y2 = Math.max(y2, b.y2);
       });
       if (!isFinite(x1)) { map.ok = false; return; }
       var pad = 6, scale = Math.min((W - 2 * pad) / Math.max(x2 - x1, 1), (H - 2 * pad) / Math.max(y2 - y1, 1));
