@@ -50,9 +50,9 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from model.inventory import ForeignKey, Inventory
-from remediation.fkid import fkid
+from remediation.phases import phase_label, phases_by_id, statuses_phase_of
 from remediation.plan_file import dump_plan, export_plan
-from remediation.records import MANUAL_PHASES, PHASE_LABELS, Mark, Record
+from remediation.records import MANUAL_PHASES, Mark, Record
 from remediation.status import Status, statuses
 from remediation.store.base import SqlStore
 from remediation.store.conflict import ConflictError, utc_now
@@ -84,7 +84,6 @@ __all__ = [
     "scan_not_ready",
     "sql_script",
     "take_snapshot",
-    "view_phase_of",
 ]
 
 #: What the FK-detail editor changes: a phase mark set or removed, or the plan fields.
@@ -341,15 +340,6 @@ def plan_text(view: RemediationView, *, json_format: bool = False) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- report
-def phase_label(phase: int) -> str:
-    """How the report names a phase.
-
-    >>> phase_label(0), phase_label(2)
-    ('Phase 0: Not started', 'Phase 2: FK dropped')
-    """
-    return f"Phase {phase}: {PHASE_LABELS[phase]}"
-
-
 def phase_by_fk(inv: Inventory, store: SqlStore | None) -> dict[str, int]:
     """``{fkid: phase reached}`` of every tracked cross-service key of ``inv``, by ``store``'s records.
 
@@ -357,30 +347,7 @@ def phase_by_fk(inv: Inventory, store: SqlStore | None) -> dict[str, int]:
     migration history and those of the live-catalog keys it stands for
     (:func:`~remediation.fkid.fkid` of each).
     """
-    return _phases(inventory_view(inv, store))
-
-
-def _phases(view: RemediationView) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for s in view.statuses:
-        it = s.item
-        for fk in (it.fk, *it.history, *it.live):
-            out.setdefault(fkid(fk), s.phase)
-        out[it.id] = s.phase
-    return out
-
-
-def view_phase_of(view: RemediationView) -> Callable[[ForeignKey], str]:
-    """:func:`report_phase_of` of an already loaded view (one read of the store, made by the caller)."""
-    phases = _phases(view)
-
-    def phase_of(fk: ForeignKey) -> str:
-        phase = phases.get(fkid(fk))
-        if phase is None:
-            phase = 2 if fk.state == "dropped" else 0
-        return phase_label(phase)
-
-    return phase_of
+    return phases_by_id(inventory_view(inv, store).statuses)
 
 
 def report_phase_of(inv: Inventory, store: SqlStore | None) -> Callable[[ForeignKey], str]:
@@ -405,4 +372,4 @@ def report_phase_of(inv: Inventory, store: SqlStore | None) -> Callable[[Foreign
     >>> phase_of(fk)
     'Phase 1: Validation added'
     """
-    return view_phase_of(inventory_view(inv, store))
+    return statuses_phase_of(inventory_view(inv, store).statuses)

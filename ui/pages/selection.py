@@ -31,7 +31,7 @@ from dash import dcc, html
 
 from model.inventory import ForeignKey, TableRef
 from remediation.handle import StoreHandle
-from remediation.service import view_phase_of
+from remediation.phases import statuses_phase_of
 from remediation.store.schema import StoreError
 from ui.data import AppData, service_of
 from ui.elements import table_names
@@ -82,7 +82,7 @@ def phases(data: AppData, handle: StoreHandle) -> PhaseOf | None:
     finding the keys takes seconds, reading the store a tenth of one).
     """
     try:
-        return view_phase_of(remediation_view(data, handle.get()))
+        return statuses_phase_of(remediation_view(data, handle.get()).statuses)
     except StoreError:
         return None
 
