@@ -33,6 +33,7 @@ import networkx as nx
 from exports._common import Prepared, action_mix, clean_text, prepare, service_label, table_id
 from graph.scope import Scope
 from model.inventory import Inventory, TableRef
+from model.names import distinct_labels
 
 __all__ = ["EDGE_LABEL_LIMIT", "FAN_LIMIT", "dot_string", "dot_text", "table_layout", "write_dot"]
 
@@ -91,9 +92,9 @@ def _service_dot(p: Prepared, title: str) -> list[str]:
     return lines
 
 
-def _node_line(ref: TableRef, data: dict[str, Any]) -> str:
+def _node_line(ref: TableRef, data: dict[str, Any], name: str) -> str:
     table = data["table"]
-    lines = [ref.qualified]
+    lines = [name]
     attrs = {"tooltip": dot_string(table_id(ref))}
     if table.replica_of:
         lines.append(f"(copy of {table.replica_of})")
@@ -130,6 +131,7 @@ def _table_dot(p: Prepared, title: str) -> list[str]:
     if table_layout(G) == "fdp":
         lines.append("layout=fdp; overlap=false;")
     labels = G.number_of_edges() <= EDGE_LABEL_LIMIT
+    names = distinct_labels(G.nodes)  # database-qualified where two tables share a name
     clusters: dict[str, list[TableRef]] = defaultdict(list)
     for ref, data in G.nodes(data=True):
         clusters[str(data.get("service", ""))].append(ref)
@@ -142,7 +144,7 @@ def _table_dot(p: Prepared, title: str) -> list[str]:
             f'style="rounded,filled"; color="#777777"; fillcolor={fill}; fontsize=14;'
         )
         for ref in sorted(clusters[service]):
-            lines.append("  " + _node_line(ref, G.nodes[ref]))
+            lines.append("  " + _node_line(ref, G.nodes[ref], names[ref]))
         lines.append("}")
     for u, v, _k, data in sorted(G.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
         fk = data["fk"]

@@ -29,6 +29,7 @@ from exports._common import Prepared, clean_text, prepare, service_label, table_
 from exports.dot import dot_text
 from graph.scope import Scope
 from model.inventory import Inventory, TableRef
+from model.names import distinct_labels
 
 __all__ = [
     "DOT_MISSING",
@@ -160,6 +161,7 @@ def plotly_figure(p: Prepared, *, title: str = "") -> Any:
         name = "cross-service FK" if cross else "FK within a service"
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=line, hoverinfo="skip", name=name))
     labels = G.number_of_nodes() <= 150
+    names = distinct_labels(G.nodes, lambda r: r.name)  # database-qualified where two tables share a name
     for s in services:
         refs = sorted(r for r in pos if str(G.nodes[r].get("service", "")) == s)
         fig.add_trace(
@@ -167,7 +169,7 @@ def plotly_figure(p: Prepared, *, title: str = "") -> Any:
                 x=[pos[r][0] for r in refs],
                 y=[pos[r][1] for r in refs],
                 mode="markers+text" if labels else "markers",
-                text=[_pl(r.name) for r in refs] if labels else None,
+                text=[_pl(names[r]) for r in refs] if labels else None,
                 textposition="top center",
                 textfont={"size": 9},
                 hovertext=[_pl(table_id(r)) for r in refs],

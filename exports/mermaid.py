@@ -25,6 +25,7 @@ import networkx as nx
 from exports._common import Prepared, action_mix, clean_text, prepare, service_label
 from graph.scope import Scope
 from model.inventory import Inventory, TableRef
+from model.names import distinct_labels
 
 __all__ = ["mermaid_label", "mermaid_text", "write_mermaid"]
 
@@ -79,6 +80,7 @@ def _services(p: Prepared) -> list[str]:
 def _tables(p: Prepared) -> list[str]:
     G = p.tables
     ids = {ref: f"n{i}" for i, ref in enumerate(sorted(G.nodes), start=1)}
+    names = distinct_labels(G.nodes)  # database-qualified where two tables share a name
     clusters: dict[str, list[TableRef]] = defaultdict(list)
     for ref, data in G.nodes(data=True):
         clusters[str(data.get("service", ""))].append(ref)
@@ -92,7 +94,7 @@ def _tables(p: Prepared) -> list[str]:
                 extra.append(f"(copy of {table.replica_of})")
             if G.nodes[ref].get("external"):
                 extra.append("(not defined here)")
-            lines.append(f"  {ids[ref]}[{mermaid_label(ref.qualified, *extra)}]")
+            lines.append(f"  {ids[ref]}[{mermaid_label(names[ref], *extra)}]")
         lines.append("end")
     dropped, cross = [], []
     edges = sorted(G.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2]))

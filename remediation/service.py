@@ -59,9 +59,9 @@ from remediation.edits import (
     save_edits,
     scan_not_ready,
 )
-from remediation.fkid import fkid
+from remediation.phases import phase_label, phases_by_id, statuses_phase_of
 from remediation.plan_file import dump_plan, export_plan
-from remediation.records import PHASE_LABELS, Record
+from remediation.records import Record
 from remediation.status import Status, statuses
 from remediation.store.base import SqlStore
 from remediation.store.conflict import ConflictError
@@ -223,15 +223,6 @@ def plan_text(view: RemediationView, *, json_format: bool = False) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- report
-def phase_label(phase: int) -> str:
-    """How the report names a phase.
-
-    >>> phase_label(0), phase_label(2)
-    ('Phase 0: Not started', 'Phase 2: FK dropped')
-    """
-    return f"Phase {phase}: {PHASE_LABELS[phase]}"
-
-
 def phase_by_fk(inv: Inventory, store: SqlStore | None) -> dict[str, int]:
     """``{fkid: phase reached}`` of every tracked cross-service key of ``inv``, by ``store``'s records.
 
@@ -239,13 +230,7 @@ def phase_by_fk(inv: Inventory, store: SqlStore | None) -> dict[str, int]:
     migration history and those of the live-catalog keys it stands for
     (:func:`~remediation.fkid.fkid` of each).
     """
-    out: dict[str, int] = {}
-    for s in inventory_view(inv, store).statuses:
-        it = s.item
-        for fk in (it.fk, *it.history, *it.live):
-            out.setdefault(fkid(fk), s.phase)
-        out[it.id] = s.phase
-    return out
+    return phases_by_id(inventory_view(inv, store).statuses)
 
 
 def report_phase_of(inv: Inventory, store: SqlStore | None) -> Callable[[ForeignKey], str]:
@@ -270,12 +255,4 @@ def report_phase_of(inv: Inventory, store: SqlStore | None) -> Callable[[Foreign
     >>> phase_of(fk)
     'Phase 1: Validation added'
     """
-    phases = phase_by_fk(inv, store)
-
-    def phase_of(fk: ForeignKey) -> str:
-        phase = phases.get(fkid(fk))
-        if phase is None:
-            phase = 2 if fk.state == "dropped" else 0
-        return phase_label(phase)
-
-    return phase_of
+    return statuses_phase_of(inventory_view(inv, store).statuses)

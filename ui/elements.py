@@ -22,6 +22,7 @@ import networkx as nx
 
 from graph.analysis import service_graph
 from model.inventory import Table, TableRef
+from model.names import distinct_labels
 from ui.data import AppData, service_of
 from ui.state import ORIGINS, TableFilter
 from ui.theme import danger_of, service_colour
@@ -37,6 +38,8 @@ __all__ = [
     "node_id",
     "present_table",
     "services_graph",
+    "table_labels",
+    "table_names",
     "table_options",
     "table_view",
     "text_width",
@@ -75,6 +78,18 @@ def colour_of(data: AppData, service: str) -> str:
 
 def label_of(ref: TableRef) -> str:
     return ref.name if ref.schema in ("public", "", "dbo", "main") else ref.qualified
+
+
+@functools.lru_cache(maxsize=8)
+def table_labels(data: AppData) -> dict[TableRef, str]:
+    """Every table's graph label (:func:`label_of`), database-qualified where two would collide."""
+    return distinct_labels(data.graph.nodes, label_of)
+
+
+@functools.lru_cache(maxsize=8)
+def table_names(data: AppData) -> dict[TableRef, str]:
+    """Every table's ``schema.name`` for lists and grids, database-qualified where two would collide."""
+    return distinct_labels(data.graph.nodes)
 
 
 def text_width(label: str, size: int) -> int:
@@ -172,8 +187,9 @@ def _table_elements(
         groups[service_of(G.nodes[ref]["table"])].append(ref)
     order = sorted(groups, key=lambda s: (data.services.index(s) if s in data.services else 1 << 30, s))
     large = len(nodes) > SMALL_VIEW
+    labels = table_labels(data)
     positions, rects = _pack(
-        [sorted(groups[s], key=lambda r: (-G.in_degree(r), r.name)) for s in order], large
+        [sorted(groups[s], key=lambda r: (-G.in_degree(r), r.name)) for s in order], large, labels
     )
     elements: list[Element] = []
     for service, (cx, cy, w, h) in zip(order, rects, strict=True):
@@ -208,8 +224,8 @@ def _table_elements(
                 {
                     "data": {
                         "id": data.table_ids[ref],
-                        "label": label_of(ref),
-                        "w": 18 if large else text_width(label_of(ref), 11),
+                        "label": labels[ref],
+                        "w": 18 if large else text_width(labels[ref], 11),
                         "full": str(ref),
                         "kind": "table",
                         "service": service,
@@ -258,7 +274,9 @@ def _bbox(rects: list[Rect]) -> dict[str, float] | None:
 Rect = tuple[float, float, float, float]
 
 
-def _pack(groups: list[list[TableRef]], large: bool) -> tuple[dict[TableRef, Pos], list[Rect]]:
+def _pack(
+    groups: list[list[TableRef]], large: bool, labels: dict[TableRef, str]
+) -> tuple[dict[TableRef, Pos], list[Rect]]:
     """Grid each group, then pack the groups in rows (shelf packing).
 
     Returns table centres and, per group, its rectangle ``(cx, cy, width, height)``
@@ -268,7 +286,7 @@ def _pack(groups: list[list[TableRef]], large: bool) -> tuple[dict[TableRef, Pos
     boxes = []
     for refs in groups:
         width = (
-            64.0 if large else max(90.0, max((text_width(label_of(r), 11) for r in refs), default=40) + 30.0)
+            64.0 if large else max(90.0, max((text_width(labels[r], 11) for r in refs), default=40) + 30.0)
         )
         cols = max(1, min(len(refs), math.ceil(math.sqrt(len(refs) * height / width * 1.6))))
         rows = math.ceil(len(refs) / cols)
@@ -294,10 +312,14 @@ def _pack(groups: list[list[TableRef]], large: bool) -> tuple[dict[TableRef, Pos
 
 @functools.lru_cache(maxsize=8)
 def table_options(data: AppData) -> tuple[dict[str, str], ...]:
-    """Options of the table search box: every table, labelled ``schema.name · service``."""
+    """Options of the table search box: every table, labelled ``schema.name · service``.
+
+    Same-name tables carry their database (:func:`table_names`).
+    """
     G = data.graph
+    names = table_names(data)
     return tuple(
-        {"label": f"{ref.qualified} · {service_of(d['table'])}", "value": str(ref)}
+        {"label": f"{names[ref]} · {service_of(d['table'])}", "value": str(ref)}
         for ref, d in sorted(G.nodes(data=True), key=lambda nd: (nd[0].name, nd[0]))
     )
 

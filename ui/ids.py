@@ -120,3 +120,20 @@ REM_PLAN = "rem-plan"
 #: The service page's remediation card: its service (input) and its content (phases per key).
 SERVICE_REM = "fk-service-rem"
 SERVICE_REM_NAME = "fk-service-rem-name"
+
+# --- uiinspect ---
+#: The table graph's search box (a plain text input: typing never round-trips through the server).
+FOCUS_SEARCH = "fk-focus-search"
+#: The tables matching the search, a short in-flow list of buttons under the box.
+FOCUS_RESULTS = "fk-focus-results"
+#: Pattern-matching id type of a result: ``{"type": FOCUS_PICK, "table": "t12"}`` (the table's short id).
+FOCUS_PICK = "fk-focus-pick"
+#: The chosen focus table shown under the box, with its clear button.
+FOCUS_CHOSEN = "fk-focus-chosen"
+FOCUS_CLEAR = "fk-focus-clear"
+#: The overview's selection panel: the tapped arrow's FKs, or a table of an expanded service.
+EDGE_DETAILS = "fk-edge-details"
+#: The dark-mode toggle in the header (the choice is kept in the browser's localStorage).
+THEME_TOGGLE = "fk-theme-toggle"
+#: The table graph's minimap canvas and its wrapper.
+MINIMAP = "fk-minimap"

@@ -22,7 +22,16 @@ import numpy as np
 
 from model.inventory import TableRef
 from ui.data import AppData, service_of
-from ui.elements import Element, Pos, colour_of, label_of, node_id, present_table, services_graph, text_width
+from ui.elements import (
+    Element,
+    Pos,
+    colour_of,
+    node_id,
+    present_table,
+    services_graph,
+    table_labels,
+    text_width,
+)
 from ui.ownership_elements import (
     UNOWNED_KEY,
     shared_edges,
@@ -137,9 +146,10 @@ def service_elements(data: AppData, expanded: Sequence[str] = ()) -> list[Elemen
     elements: list[Element] = []
     layouts = {}
     radius = {n: _service_size(t) / 2 for n, t in S.nodes(data="tables")}
+    labels = table_labels(data)  # database-qualified where names collide
     for name in open_:
         refs = _tables_of(data, name)
-        width = max([text_width(label_of(r), 12) for r in refs] + [60]) + 40
+        width = max([text_width(labels[r], 12) for r in refs] + [60]) + 40
         cells = _grid(len(refs), (width, 56), (0.0, 0.0))
         radius[name] = math.hypot(
             max((abs(x) for x, _ in cells), default=0) + width / 2,
@@ -158,8 +168,8 @@ def service_elements(data: AppData, expanded: Sequence[str] = ()) -> list[Elemen
                 {
                     "data": {
                         "id": data.table_ids[ref],
-                        "label": label_of(ref),
-                        "w": text_width(label_of(ref), 12),
+                        "label": labels[ref],
+                        "w": text_width(labels[ref], 12),
                         "parent": node_id(data, name),
                         "kind": "table",
                         "service": name,

@@ -14,6 +14,7 @@ from typing import Any
 from dash import dcc, html
 
 from ui import ids
+from ui.dark import build_theme_toggle
 from ui.data import Loader
 from ui.pages.diagnostics import build_diagnostics_page
 from ui.pages.overview import build_overview
@@ -107,6 +108,7 @@ def build_layout(label: str = "", *, shared: bool = False) -> html.Div:
                     html.Div([html.Span("fk", className="brand-fk"), "map"], className="brand"),
                     html.Span(label, className="source-label", title=label),
                     html.Nav(id=ids.NAV, className="nav", children=build_nav(ViewState())),
+                    build_theme_toggle(),
                     html.Button(
                         "Presentation mode",
                         id=ids.PRESENT_TOGGLE,

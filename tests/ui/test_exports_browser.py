@@ -36,7 +36,7 @@ from graph.impact import service_impact
 from graph.scope import Scope
 from tests.ui.test_browser import Served, demo_inventory
 from ui.data import build_app_data
-from ui.elements import table_view
+from ui.elements import table_labels, table_view
 from ui.state import TableFilter
 
 pytestmark = pytest.mark.browser
@@ -235,7 +235,8 @@ def test_table_graph_svg_and_png_show_what_is_drawn(
     size, texts = svg_texts(svg)
     assert texts == shown_texts(page, TABLES)
     assert {t.split(" (")[0] for t in texts if t.endswith(")")} == services  # cluster labels 'auth (6)'
-    assert {"auth", "messaging"} <= services and "users" in texts
+    # the demo's two users tables carry their database (model.names): the picture says which is which
+    assert {"auth", "messaging"} <= services and {"legacy.users", "messaging-service.users"} <= set(texts)
     render_svg(browser, svg, artifacts_dir / "fkmap-tables.svg.png")
 
     name, png = download(page, "#fk-export-png", artifacts_dir)
@@ -256,7 +257,8 @@ def test_table_graph_svg_and_png_show_what_is_drawn(
     assert name == "fkmap-tables-cross.svg"
     _, texts = svg_texts(svg)
     assert texts == shown_texts(page, TABLES)
-    crossing = {t for fk in cross for t in (fk.table.name, fk.ref_table.name)}
+    labels = table_labels(build_app_data(demo.inventory))  # database-qualified where names collide
+    crossing = {labels[t] for u, v, d in G.edges(data=True) if d["cross_service"] for t in (u, v)}
     assert {t for t in texts if not t.endswith(")")} == crossing
     render_svg(browser, svg, artifacts_dir / "fkmap-tables-cross.svg.png")
 

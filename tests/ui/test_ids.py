@@ -62,4 +62,7 @@ def test_every_callback_names_ids_of_the_ids_module() -> None:
             used.add(part.split(".", 1)[0])
     plain = {u for u in used if not u.startswith("{")}
     assert plain and plain <= VALUES, plain - VALUES
-    assert {u for u in used if u.startswith("{")} == {'{"format":["ALL"],"type":"fk-export"}'}
+    assert {u for u in used if u.startswith("{")} == {
+        '{"format":["ALL"],"type":"fk-export"}',
+        '{"table":["ALL"],"type":"fk-focus-pick"}',
+    }

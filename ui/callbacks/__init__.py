@@ -12,7 +12,16 @@ from __future__ import annotations
 import dash
 
 from remediation.handle import StoreHandle
-from ui.callbacks import details, exports, graphs, ingest, navigation, remediation, service_remediation
+from ui.callbacks import (
+    details,
+    exports,
+    focus_search,
+    graphs,
+    ingest,
+    navigation,
+    remediation,
+    service_remediation,
+)
 from ui.data import Loader
 from ui.shared.loader import SharedLoader
 
@@ -28,7 +37,8 @@ def register(app: dash.Dash, loader: Loader, handle: StoreHandle) -> None:
     """
     navigation.register(app, loader)
     graphs.register(app, loader)
-    details.register(app, loader)
+    details.register(app, loader, handle)
+    focus_search.register(app, loader)
     exports.register(app, loader, handle)
     remediation.register(app, loader, handle)
     service_remediation.register(app, loader, handle)

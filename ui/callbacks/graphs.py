@@ -11,7 +11,7 @@ from ui import ids
 from ui.data import Loader
 from ui.pages.diagnostics import quick_filter_options
 from ui.pages.overview import expand
-from ui.pages.tables_graph import filter_change, focus_options
+from ui.pages.tables_graph import filter_change
 
 __all__ = ["register"]
 
@@ -58,17 +58,6 @@ def register(app: dash.Dash, loader: Loader) -> None:
     def _filter(*values: Any) -> Any:  # the seven controls, then pathname, search, drawn
         *controls, pathname, search, drawn = values
         return _or_prevent(filter_change(loader.data, pathname, search, drawn, *controls))
-
-    @app.callback(
-        Output(ids.FILTER_FOCUS, "options"),
-        Input(ids.FILTER_FOCUS, "search_value"),
-        State(ids.FILTER_FOCUS, "value"),
-        prevent_initial_call=True,
-    )
-    def _focus_options(search: str | None, value: str | None) -> list[dict[str, str]]:
-        if not search:
-            raise dash.exceptions.PreventUpdate
-        return focus_options(loader.data, search, value)
 
     app.clientside_callback(  # type: ignore[no-untyped-call]
         ClientsideFunction(namespace="fkmap", function_name="drawGraph"),

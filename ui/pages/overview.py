@@ -249,7 +249,11 @@ def build_overview(data: AppData, state: ViewState) -> html.Div:
                     html.Div(
                         id=ids.DETAILS,
                         className="card side-card",
-                        children=[build_legend(), build_service_list(data, state)],
+                        children=[
+                            html.Div(id=ids.EDGE_DETAILS, className="details-panel compact"),  # the selection
+                            build_legend(),
+                            build_service_list(data, state),
+                        ],
                     ),
                 ],
             ),

@@ -13,7 +13,7 @@ from graph.impact import ImpactRow, service_impact, summary_sentences
 from model.inventory import Diagnostic
 from ui import ids
 from ui.data import AppData
-from ui.elements import services_graph
+from ui.elements import services_graph, table_names
 from ui.pages.common import text_grid
 from ui.pages.diagnostics import diagnostic_rows, diagnostics_grid
 from ui.pages.export_menu import build_export_menu
@@ -51,12 +51,14 @@ def _cols(table: str, columns: tuple[str, ...]) -> str:
 def impact_rows(data: AppData, service: str) -> list[dict[str, str]]:
     """Grid rows: each FK leaving ``service`` ("leaves") and each entering it ("enters")."""
 
+    names = table_names(data)  # database-qualified where two tables share a name
+
     def row(r: ImpactRow, direction: str) -> dict[str, str]:
         return {
             "direction": direction,
             "other_service": r.other_service,
-            "source": _cols(r.table.qualified, r.columns),
-            "target": _cols(r.ref_table.qualified, r.ref_columns),
+            "source": _cols(names.get(r.table, r.table.qualified), r.columns),
+            "target": _cols(names.get(r.ref_table, r.ref_table.qualified), r.ref_columns),
             "on_delete": r.on_delete,
             "state": r.state,
             "origin": r.origin,

@@ -27,7 +27,7 @@ from dash import html
 from model.inventory import SharedAccess, Table
 from ui import ids
 from ui.data import AppData
-from ui.elements import present_table
+from ui.elements import present_table, table_names
 from ui.pages.common import text_grid
 from ui.pages.table_details import details_hint
 
@@ -42,6 +42,7 @@ __all__ = [
 
 TABLE_COLUMNS = [
     {"field": "table", "headerName": "Table", "flex": 2, "minWidth": 180},
+    {"field": "database", "headerName": "Database", "flex": 1, "minWidth": 140, "tooltipField": "database"},
     {"field": "owner", "headerName": "Owner", "width": 130},
     {"field": "why", "headerName": "Why this owner", "flex": 3, "minWidth": 240, "tooltipField": "why"},
     {"field": "evidence", "headerName": "Evidence", "width": 100},
@@ -57,8 +58,10 @@ SHARED_COLUMNS = [
 def table_rows(data: AppData, service: str) -> list[dict[str, str]]:
     """One row per existing table ``service`` holds: owner, the decisive evidence, how many pieces.
 
-    ``id`` is the table's label (``database:schema.name``), the key the details panel looks up.
+    ``id`` is the table's label (``database:schema.name``), the key the details panel looks up;
+    ``table`` carries the database where two tables share a name, ``database`` always.
     """
+    names = table_names(data)
     rows = []
     for ref, d in sorted(data.graph.nodes(data=True), key=lambda nd: (nd[0].qualified, nd[0])):
         t: Table = d["table"]
@@ -68,7 +71,8 @@ def table_rows(data: AppData, service: str) -> list[dict[str, str]]:
         rows.append(
             {
                 "id": str(ref),
-                "table": ref.qualified,
+                "table": names[ref],
+                "database": ref.database,
                 "owner": t.owner or "(none)",
                 "why": f"{first.kind}: {first.detail}" if first else "",
                 "evidence": str(len(t.owner_evidence)),

@@ -20,17 +20,20 @@ True
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from dash import html
+from dash import dcc, html
 
 from model.inventory import Evidence, ForeignKey, Table, TableRef
 from ui.data import AppData
+from ui.elements import table_names
 from ui.pages.common import data_attrs
+from ui.state import service_href
 
 __all__ = [
     "DETAILS_HINT",
+    "PhaseOf",
     "build_table_details",
     "details_from_rows",
     "details_from_tap",
@@ -40,7 +43,11 @@ __all__ = [
 ]
 
 #: What the panel says before a table is chosen.
-DETAILS_HINT = "Click a table to see its owner and why, its columns and its foreign keys."
+DETAILS_HINT = (
+    "Click a table to see its owner and why, its columns and its foreign keys; click an arrow to see the key."
+)
+#: The remediation phase of a key ("Phase 1: Validation added"), as the report names it.
+PhaseOf = Callable[[ForeignKey], str]
 #: At most this many columns / FKs each way are listed; the rest is counted.
 LIST_LIMIT = 25
 
@@ -81,7 +88,11 @@ def _fact(label: str, value: Any) -> list[Any]:
 
 
 def _facts(table: Table) -> html.Dl:
-    owner: Any = table.owner or html.Span("no service owns it", className="tag warning")
+    owner: Any = (
+        dcc.Link(table.owner, href=service_href(table.owner), className="service-link")
+        if table.owner
+        else html.Span("no service owns it", className="tag warning")
+    )
     items = _fact("Owner", owner)
     if table.service and table.service != table.owner:
         items += _fact("Held by", table.service)
@@ -153,10 +164,11 @@ def _columns(table: Table) -> html.Div:
     )
 
 
-def _fk_line(fk: ForeignKey, other: TableRef, arrow: str, d: Mapping[str, Any]) -> html.Li:
+def _fk_line(fk: ForeignKey, other: str, arrow: str, d: Mapping[str, Any], phase: str = "") -> html.Li:
     return html.Li(
         [
-            f"{arrow} {other.qualified} ({', '.join(fk.columns)}) ON DELETE {fk.on_delete}",
+            f"{arrow} {other} ({', '.join(fk.columns)}) ON DELETE {fk.on_delete}",
+            html.Span(phase, className="tag phase") if phase else None,
             html.Span("cross-service", className="tag danger") if d["cross_service"] else None,
             html.Span("into a table no service owns", className="tag warning")
             if arrow == "→" and not d["ref_service"] and fk.state == "present"
@@ -166,10 +178,20 @@ def _fk_line(fk: ForeignKey, other: TableRef, arrow: str, d: Mapping[str, Any]) 
     )
 
 
-def _fks(data: AppData, ref: TableRef) -> html.Div:
+def _phase(d: Mapping[str, Any], phase_of: PhaseOf | None) -> str:
+    """The remediation phase of a cross-service key ('' within a service or without a store)."""
+    return phase_of(d["fk"]) if phase_of is not None and d.get("cross_service") else ""
+
+
+def _fks(data: AppData, ref: TableRef, phase_of: PhaseOf | None) -> html.Div:
     G = data.graph
-    out = [_fk_line(d["fk"], v, "→", d) for _, v, d in G.out_edges(ref, data=True)]
-    into = [_fk_line(d["fk"], u, "←", d) for u, _, d in G.in_edges(ref, data=True)]
+    names = table_names(data)  # database-qualified where two tables share a name
+    out = [
+        _fk_line(d["fk"], names[v], "→", d, _phase(d, phase_of)) for _, v, d in G.out_edges(ref, data=True)
+    ]
+    into = [
+        _fk_line(d["fk"], names[u], "←", d, _phase(d, phase_of)) for u, _, d in G.in_edges(ref, data=True)
+    ]
     return html.Div(
         [
             html.H5(f"Foreign keys out ({len(out)})"),
@@ -190,8 +212,11 @@ def _shared(data: AppData, ref: TableRef) -> html.Div | None:
     )
 
 
-def build_table_details(data: AppData, ref: TableRef) -> html.Div:
-    """Everything about one table of ``data.graph``: owner, evidence, columns, FKs, shared access."""
+def build_table_details(data: AppData, ref: TableRef, phase_of: PhaseOf | None = None) -> html.Div:
+    """Everything about one table of ``data.graph``: owner, evidence, columns, FKs, shared access.
+
+    ``phase_of`` names the remediation phase of each cross-service FK listed (none without it).
+    """
     table: Table = data.graph.nodes[ref]["table"]
     return html.Div(
         className="table-info",
@@ -201,21 +226,23 @@ def build_table_details(data: AppData, ref: TableRef) -> html.Div:
             _facts(table),
             _evidence(table),
             _shared(data, ref),
-            _fks(data, ref),
+            _fks(data, ref, phase_of),
             _columns(table),
         ],
         **data_attrs({"data-table": str(ref)}),
     )
 
 
-def _details_of(data: AppData, label: Any) -> html.Div | None:
+def _details_of(data: AppData, label: Any, phase_of: PhaseOf | None = None) -> html.Div | None:
     ref = data.by_label.get(str(label)) if label else None
-    return None if ref is None else build_table_details(data, ref)
+    return None if ref is None else build_table_details(data, ref, phase_of)
 
 
-def details_from_tap(data: AppData, node: Mapping[str, Any] | None) -> html.Div | None:
+def details_from_tap(
+    data: AppData, node: Mapping[str, Any] | None, phase_of: PhaseOf | None = None
+) -> html.Div | None:
     """The details of a tapped table-graph node (its ``full`` label); None for a cluster or nothing."""
-    return _details_of(data, (node or {}).get("full"))
+    return _details_of(data, (node or {}).get("full"), phase_of)
 
 
 def details_from_rows(data: AppData, rows: Any) -> Any:

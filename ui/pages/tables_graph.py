@@ -15,9 +15,10 @@ from dash import dcc, html, no_update
 
 from ui import ids
 from ui.data import AppData
-from ui.elements import TableView, cytoscape_layout, layout_options, table_options, table_view
+from ui.elements import TableView, cytoscape_layout, layout_options, table_view
 from ui.pages.common import data_attrs
 from ui.pages.export_menu import build_export_menu
+from ui.pages.focus_search import build_focus_search, build_minimap, focus_options
 from ui.pages.table_details import details_hint
 from ui.state import ON_DELETE_KINDS, ORIGINS, TableFilter, ViewState, parse_url, to_search
 from ui.theme import DANGER_COLOUR, DANGER_LABEL, table_stylesheet
@@ -100,6 +101,7 @@ def build_tables_page(data: AppData, state: ViewState) -> html.Div:
                     responsive=True,
                 ),
                 build_export_menu(data, state),
+                build_minimap(),
             ],
         ),
     )
@@ -159,14 +161,7 @@ def _controls(data: AppData, state: ViewState, view: TableView) -> list[Any]:
             value=list(flt.origins),
             className="checks inline",
         ),
-        html.Label("Focus on a table", htmlFor=ids.FILTER_FOCUS),
-        dcc.Dropdown(
-            id=ids.FILTER_FOCUS,
-            options=focus_options(data, "", flt.focus),
-            value=flt.focus or None,
-            placeholder="Search a table…",
-            clearable=True,
-        ),
+        *build_focus_search(data, flt.focus),
         html.Div(
             className="hops",
             children=[
@@ -187,24 +182,6 @@ def _controls(data: AppData, state: ViewState, view: TableView) -> list[Any]:
             clearable=False,
         ),
     ]
-
-
-def focus_options(
-    data: AppData, search: str | None, value: str | None, limit: int = 40
-) -> list[dict[str, str]]:
-    """Options of the table search box: the tables matching ``search`` (and the current value).
-
-    Offered as the user types, never all at once: a dropdown holding thousands of
-    options makes the page seconds slower to appear.
-    """
-    needle = (search or "").strip().lower()
-    everything = table_options(data)
-    chosen = [o for o in everything if value and o["value"] == value]
-    if not needle:
-        return chosen
-    found = [o for o in everything if needle in o["label"].lower() and o not in chosen]
-    found.sort(key=lambda o: (not o["label"].lower().startswith(needle), o["label"]))
-    return chosen + found[:limit]
 
 
 def filter_from_controls(
