@@ -174,7 +174,7 @@ import networkx as nx
 
 from exports._common import whole_scan
 from graph.analysis import headline_figures
-from graph.build import build_graph
+from graph.build import table_edges
 from graph.scope import Scope
 from ingest.saved import FORMAT_VERSION
 from model.inventory import (
@@ -202,8 +202,19 @@ def _loc(loc: Location | None) -> dict[str, Any] | None:
     return None if loc is None else {"path": loc.path, "line": loc.line}
 
 
-def _loc_key(loc: Location | None) -> tuple[int, str, int]:
-    return (0, "", 0) if loc is None else (1, loc.path, loc.line)
+def _table_order(t: Table) -> tuple[str, str, str]:
+    return (t.ref.database, t.ref.schema, t.ref.name)
+
+
+def _fk_order(item: tuple[ForeignKey, TableRef, dict[str, Any]]) -> tuple[Any, ...]:
+    """An FK's place in the document: table, name, where it was added (none first), then its key.
+
+    The refs are compared field by field, as their dataclass order does, without building tuples per
+    comparison."""
+    fk = item[0]
+    t, at = fk.table, fk.added_at
+    where = (0, "", 0) if at is None else (1, at.path, at.line)
+    return (t.database, t.schema, t.name, fk.name, *where, fk.key)
 
 
 def _table(t: Table) -> dict[str, Any]:
@@ -283,9 +294,9 @@ def scan_document(inv: Inventory) -> dict[str, Any]:
         Plain lists, dicts, strings, numbers, booleans and ``None``; dump it
         with :func:`json.dumps`.
     """
-    G = build_graph(inv, include_dropped=True)
-    fks = [(data["fk"], v, data) for _, v, data in G.edges(data=True)]
-    fks.sort(key=lambda item: (item[0].table, item[0].name, _loc_key(item[0].added_at), item[0].key))
+    found = table_edges(inv, include_dropped=True)
+    fks = [(data["fk"], v, data) for _, v, data in found.edges]
+    fks.sort(key=_fk_order)
     services = {s.name: s.description for s in inv.services}
     for t in inv.tables:
         for name in (t.service, t.replica_of):
@@ -303,7 +314,7 @@ def scan_document(inv: Inventory) -> dict[str, Any]:
         "services": [
             {"name": name, "description": services[name], "tables": counts[name]} for name in sorted(services)
         ],
-        "tables": [_table(t) for t in sorted(inv.tables, key=lambda t: t.ref)],
+        "tables": [_table(t) for t in sorted(inv.tables, key=_table_order)],
         "foreign_keys": [_foreign_key(fk, target, data) for fk, target, data in fks],
         "shared_access": [_shared_access(a) for a in sorted(set(inv.shared_access), key=_access_key)],
         "diagnostics": [
@@ -318,7 +329,7 @@ def scan_document(inv: Inventory) -> dict[str, Any]:
             for d in sorted(inv.diagnostics, key=_diagnostic_key)
         ],
         "summary": {
-            **headline_figures(G),
+            **headline_figures(found),
             "unowned_tables": unowned,
             "fks_into_unowned": into_unowned,
             "shared_tables": len({a.table for a in inv.shared_access}),
