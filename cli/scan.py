@@ -59,7 +59,7 @@ def terminal_style(text: str, role: str) -> str:
 @click.option(
     "--no-cache",
     is_flag=True,
-    help="Parse every migration file again instead of using the parse cache "
+    help="Parse every migration and source file again instead of using the parse and code caches "
     "(~/.cache/fkmap; FKMAP_CACHE=0 does the same).",
 )
 @click.option(

@@ -24,10 +24,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from model.inventory import Diagnostic
+from ownership.code.cache import CachedFile, file_key, open_code_cache
 from ownership.code.evidence import CodeScan, TableUse, sorted_uses
 from ownership.code.facts import DeclIndex, FileFacts
 from ownership.code.gate import REFERENCING, identifiers, needs_parse
@@ -197,17 +198,26 @@ class _Scan:
                 self.diagnostics.append(_too_large(rel, size))
             else:
                 self.sizes[rel], self.langs[rel] = size, lang
-        self.workers = plan_workers(total_bytes=sum(self.sizes.values()), requested=workers)
+        total = sum(self.sizes.values())
+        self.workers = plan_workers(total_bytes=total, requested=workers)
+        self.cache = open_code_cache(root, total) if prefilter else None
+        self.cached = self.cache.load() if self.cache is not None else {}
+        self.keys: dict[str, str] = {}
+        self.entries: dict[str, CachedFile] = {}
 
     def run(self, rels: list[str], names: frozenset[bytes] | None) -> list[str]:
         """Read ``rels``; the paths left for a later pass (only references could be in them)."""
+        hits: list[_Outcome] = []
+        if self.cache is not None:
+            rels, hits = self._lookup(rels, names)
         work = [
             (self.root, batch, names, self.prefilter)
             for batch in batches([((rel, self.langs[rel]), self.sizes[rel]) for rel in rels])
         ]
         deferred: list[str] = []
-        for outcomes in run_batches(_batch, work, self.workers):
+        for outcomes in (hits, *run_batches(_batch, work, self.workers)):
             for out in outcomes:
+                self._remember(out, names)
                 self.files += names is None and out.read
                 self.lines += out.lines
                 if out.problem is not None:
@@ -218,6 +228,41 @@ class _Scan:
                 elif out.deferred:
                     deferred.append(out.rel)
         return deferred
+
+    def _lookup(self, rels: list[str], names: frozenset[bytes] | None) -> tuple[list[str], list[_Outcome]]:
+        """The files of ``rels`` the cache does not answer, and the outcomes of those it does."""
+        misses, hits = [], []
+        for rel in rels:
+            try:
+                with open(os.path.join(self.root, rel), "rb") as fh:
+                    data = fh.read()
+            except OSError:
+                misses.append(rel)  # the reader reports it
+                continue
+            key = self.keys[rel] = file_key(self.langs[rel], rel, data)
+            entry = self.cached.get(key)
+            if entry is not None and names is None:
+                self.entries[key] = entry
+                if entry.parsed:
+                    hits.append(_Outcome(rel, entry.lines, facts=entry.facts))
+                else:
+                    hits.append(_Outcome(rel, entry.lines, deferred=self.langs[rel] in REFERENCING))
+            elif entry is not None and names is not None and entry.facts is not None:
+                skip = names.isdisjoint(identifiers(data))
+                hits.append(_Outcome(rel, 0, deferred=True) if skip else _Outcome(rel, 0, facts=entry.facts))
+            else:
+                misses.append(rel)
+        return misses, hits
+
+    def _remember(self, out: _Outcome, names: frozenset[bytes] | None) -> None:
+        """Keep what a file read from disk gave, for the cache (a file whose reader failed is not kept)."""
+        key = self.keys.get(out.rel)
+        if key is None or out.problem is not None:
+            return
+        if names is None and key not in self.entries:
+            self.entries[key] = CachedFile(out.lines, out.facts is not None, out.facts)
+        elif names is not None and out.facts is not None and key in self.entries:
+            self.entries[key] = replace(self.entries[key], facts=out.facts)
 
     def declared(self) -> frozenset[bytes]:
         return frozenset(d.name.lower().encode() for f in self.facts.values() for d in f.decls)
@@ -253,6 +298,8 @@ def scan_code(
     index = DeclIndex((unit, decl) for unit, _, facts in read for decl in facts.decls)
     uses = {use for unit, rel, facts in read for use in _uses(unit, rel, facts, index)}
     state.diagnostics.sort(key=lambda d: (d.path, d.line, d.code, d.message))
+    if state.cache is not None:
+        state.cache.store(state.entries)
     return CodeScan(sorted_uses(uses), tuple(state.diagnostics), state.files, state.lines)
 
 
