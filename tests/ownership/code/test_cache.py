@@ -155,3 +155,27 @@ def test_key_depends_on_content_path_and_language() -> None:
         len({key, file_key("go", "a.go", b"y"), file_key("go", "b.go", b"x"), file_key("rust", "a.go", b"x")})
         == 4
     )
+
+
+def test_workers_are_planned_for_the_files_left_to_parse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parsed: list[str]
+) -> None:
+    files: dict[str, str | bytes] = {
+        f"api/plain{i}.go": "package api\n// " + "x" * 5000 + "\n" for i in range(20)
+    }
+    files |= {"api/go.mod": "module api\n", "api/db.go": 'package api\nconst q = "DELETE FROM carts"\n'}
+    root = write_tree(tmp_path / "repo", files)
+    planned: list[int] = []
+    real = scan_module.plan_workers
+
+    def recording(*, total_bytes: int, requested: int | None = None) -> int:
+        planned.append(total_bytes)
+        return real(total_bytes=total_bytes, requested=requested)
+
+    monkeypatch.setattr(scan_module, "plan_workers", recording)
+    with monkeypatch.context() as m:
+        m.setenv("FKMAP_CACHE", "0")
+        scan = scan_code(root, find_units(root))
+    assert planned == [len(files["api/db.go"])]  # the 20 plain files never reach a worker
+    assert parsed == ["api/db.go"] and [u.table for u in scan.uses] == ["carts"]
+    assert scan.files == 21 and scan.lines == 20 * 2 + 2
