@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from ownership.code import CodeScan, scan_code
+from ownership.code import pool as pool_module
 from ownership.code import scan as scan_module
 from ownership.code.cache import CodeCache, file_key
 from ownership.units import find_units
@@ -166,7 +167,7 @@ def test_workers_are_planned_for_the_files_left_to_parse(
     files |= {"api/go.mod": "module api\n", "api/db.go": 'package api\nconst q = "DELETE FROM carts"\n'}
     root = write_tree(tmp_path / "repo", files)
     planned: list[int] = []
-    real = scan_module.plan_workers
+    real = pool_module.plan_workers
 
     def recording(*, total_bytes: int, requested: int | None = None) -> int:
         planned.append(total_bytes)
