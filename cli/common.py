@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import difflib
 import gc
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol, TypeVar
@@ -53,6 +54,7 @@ __all__ = [
     "scan_for",
     "sources_argument",
     "write_file",
+    "write_output",
     "young_collections_only",
 ]
 
@@ -245,6 +247,21 @@ def write_file(path: str, data: str | bytes) -> None:
             Path(path).write_bytes(data)
         else:
             Path(path).write_text(data, encoding="utf-8")
+    except OSError as exc:
+        raise ArgumentError(f"cannot write {path!r}: {exc.strerror or exc}") from exc
+    click.echo(f"fkmap: wrote {path}", err=True)
+
+
+def write_output(path: str | None, produce: Callable[[IO[str]], None]) -> None:
+    """Let ``produce`` write text to the file ``path`` (UTF-8; said on standard error), or to standard
+    output when ``path`` is None: a large output goes out as it is made, never held whole.
+    :class:`ArgumentError` when the file cannot be written."""
+    if path is None:
+        produce(sys.stdout)
+        return
+    try:
+        with open(path, "w", encoding="utf-8") as stream:
+            produce(stream)
     except OSError as exc:
         raise ArgumentError(f"cannot write {path!r}: {exc.strerror or exc}") from exc
     click.echo(f"fkmap: wrote {path}", err=True)

@@ -25,8 +25,9 @@ from cli.common import (
     output_option,
     sources_argument,
     write_file,
+    write_output,
 )
-from exports import render_text
+from exports import export, render_text
 from model.inventory import Inventory
 
 __all__ = ["SCAN_FORMATS", "explain_text", "scan_command"]
@@ -109,15 +110,18 @@ def scan_command(
             infer=infer,
             follow_symlinks=follow_symlinks_flag(),
         )
-    if explain is not None:
-        text = explain_text(inv, explain)
+    if explain is None and fmt == "json":  # the scan document goes out as it is made
+        write_output(output, lambda stream: export("json", inv, stream))
     else:
-        styled = fmt == "table" and output is None
-        text = render_text(fmt, inv, **({"style": terminal_style} if styled else {}))
-    if output is not None:
-        write_file(output, text)
-    else:
-        click.echo(text, nl=False)
+        if explain is not None:
+            text = explain_text(inv, explain)
+        else:
+            styled = fmt == "table" and output is None
+            text = render_text(fmt, inv, **({"style": terminal_style} if styled else {}))
+        if output is not None:
+            write_file(output, text)
+        else:
+            click.echo(text, nl=False)
     failed = failed_sources(inv)
     if failed:
         click.echo(f"fkmap: {len(failed)} source(s) could not be read: {failed[0].message}", err=True)

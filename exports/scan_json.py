@@ -165,14 +165,14 @@ True
 
 from __future__ import annotations
 
-import json
+import io
 from collections import Counter
 from typing import Any, TextIO
 
-import msgspec
 import networkx as nx
 
 from exports._common import whole_scan
+from exports.json_text import Entries, materialize, write_json
 from graph.analysis import headline_figures
 from graph.build import table_edges
 from graph.scope import Scope
@@ -189,7 +189,7 @@ from model.inventory import (
 )
 from ownership.summary import unowned_summary
 
-__all__ = ["json_text", "render_json", "scan_document", "write_scan_json"]
+__all__ = ["render_json", "scan_document", "write_scan_json"]
 
 _SEVERITY = {"error": 0, "warning": 1, "info": 2}
 
@@ -294,6 +294,11 @@ def scan_document(inv: Inventory) -> dict[str, Any]:
         Plain lists, dicts, strings, numbers, booleans and ``None``; dump it
         with :func:`json.dumps`.
     """
+    return materialize(_document(inv))
+
+
+def _document(inv: Inventory) -> dict[str, Any]:
+    """:func:`scan_document` with its tables and foreign keys as :class:`~exports.json_text.Entries`."""
     found = table_edges(inv, include_dropped=True)
     fks = [(data["fk"], v, data) for _, v, data in found.edges]
     fks.sort(key=_fk_order)
@@ -314,8 +319,8 @@ def scan_document(inv: Inventory) -> dict[str, Any]:
         "services": [
             {"name": name, "description": services[name], "tables": counts[name]} for name in sorted(services)
         ],
-        "tables": [_table(t) for t in sorted(inv.tables, key=_table_order)],
-        "foreign_keys": [_foreign_key(fk, target, data) for fk, target, data in fks],
+        "tables": Entries(sorted(inv.tables, key=_table_order), _table),
+        "foreign_keys": Entries(fks, lambda item: _foreign_key(*item)),
         "shared_access": [_shared_access(a) for a in sorted(set(inv.shared_access), key=_access_key)],
         "diagnostics": [
             {
@@ -338,36 +343,20 @@ def scan_document(inv: Inventory) -> dict[str, Any]:
     }
 
 
-def json_text(doc: Any) -> str:
-    """``json.dumps(doc, indent=2, ensure_ascii=False)``, the same text, written by msgspec's encoder.
-
-    msgspec keeps the keys in insertion order and writes the same escapes, separators and
-    indentation as the standard library, and the same floats for the ones a scan holds
-    (``share_remediated`` has 4 decimal places), at a tenth of the cost. A lone
-    surrogate (from a file name that was not UTF-8) is no UTF-8, so only the standard
-    library writes it, as it always did.
-
-    >>> json_text({"a": [], "b": {"c": [1, None, 0.25]}, "d": "é\\n"}) == json.dumps(
-    ...     {"a": [], "b": {"c": [1, None, 0.25]}, "d": "é\\n"}, indent=2, ensure_ascii=False)
-    True
-    """
-    try:
-        raw = msgspec.json.encode(doc)
-    except UnicodeEncodeError:
-        return json.dumps(doc, indent=2, ensure_ascii=False)
-    return msgspec.json.format(raw, indent=2).decode("utf-8")
-
-
 def render_json(inv: Inventory) -> str:
-    """:func:`scan_document` as indented JSON text ending in a newline (:func:`json_text`)."""
-    return json_text(scan_document(inv)) + "\n"
+    """:func:`scan_document` as indented JSON text ending in a newline: ``json.dumps(doc, indent=2,
+    ensure_ascii=False)``, byte for byte (:mod:`exports.json_text`)."""
+    out = io.StringIO()
+    write_json(_document(inv), out, end="\n")
+    return out.getvalue()
 
 
 def write_scan_json(
     source: Inventory | nx.MultiDiGraph, stream: TextIO, *, scope: Scope | None = None
 ) -> None:
-    """Write :func:`render_json` of a scan; ``scope`` must select nothing (the document covers it all)."""
-    stream.write(render_json(whole_scan(source, scope, "json")))
+    """Write :func:`render_json` of a scan, a table or key at a time; ``scope`` must select nothing
+    (the document covers it all)."""
+    write_json(_document(whole_scan(source, scope, "json")), stream, end="\n")
 
 
 # -- reading a saved document back ---------------------------------------------------------------

@@ -3,13 +3,15 @@ saved-scan reader reads what ``json.loads`` read (same values, same errors)."""
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from exports.scan_json import json_text, render_json, scan_document
+from exports.json_text import Entries, json_text, materialize, write_json
+from exports.scan_json import render_json, scan_document, write_scan_json
 from ingest.saved import _load_json, load_document, read
 from model.inventory import Diagnostic, ForeignKey, Inventory, Location, Table, TableRef
 from ownership.scan import scan
@@ -137,3 +139,48 @@ def test_dropped_fk_locations_survive_the_encoder() -> None:
     inv = Inventory(tables=(Table(a, service="x"), Table(b, service="y")), foreign_keys=(fk,))
     assert render_json(inv) == _stdlib(inv)
     assert load_document(json.loads(render_json(inv))).foreign_keys == (fk,)
+
+
+@pytest.mark.parametrize("which", ["demo", "hostile"])
+def test_streamed_to_a_file_is_the_same_text(
+    which: str, demo: Inventory, hostile: Inventory, tmp_path: Path
+) -> None:
+    inv = demo if which == "demo" else hostile
+    path = tmp_path / "scan.json"
+    with open(path, "w", encoding="utf-8") as stream:
+        write_scan_json(inv, stream)
+    assert path.read_text(encoding="utf-8") == render_json(inv) == _stdlib(inv)
+
+
+def test_fkmap_scan_writes_the_document_it_renders(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from cli import main
+
+    root = tmp_path / "hostile"
+    inv = hostile_inventory(root)
+    target = tmp_path / "scan.json"
+    result = CliRunner().invoke(main, ["scan", str(root), "--format", "json", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert target.read_text(encoding="utf-8") == render_json(inv)
+    shown = CliRunner().invoke(main, ["scan", str(root), "--format", "json"])
+    assert shown.output == render_json(inv)
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        {},
+        {"only": Entries([], str)},
+        {"a": 1, "rows": Entries(["x", "é\n"], lambda s: {"s": s, "l": [s], "e": {}}), "z": {"k": []}},
+    ],
+    ids=["empty", "empty-entries", "mixed"],
+)
+def test_write_json_is_json_dumps_in_memory_and_on_disk(doc: dict[str, Any], tmp_path: Path) -> None:
+    expected = json.dumps(materialize(doc), indent=2, ensure_ascii=False) + "\n"
+    memory = io.StringIO()
+    write_json(doc, memory, end="\n")
+    path = tmp_path / "x.json"
+    with open(path, "w", encoding="utf-8") as stream:
+        write_json(doc, stream, end="\n")
+    assert memory.getvalue() == path.read_text(encoding="utf-8") == expected
