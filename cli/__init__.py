@@ -32,7 +32,7 @@ from importlib import metadata
 import click
 
 from cli.check import check_command
-from cli.common import CONTEXT
+from cli.common import CONTEXT, young_collections_only
 from cli.diff import diff_command
 from cli.export import export_command
 from cli.init import init_command
@@ -63,8 +63,11 @@ def _version() -> str:
 
 @click.group(name="fkmap", context_settings=CONTEXT)
 @click.version_option(_version(), "-V", "--version", prog_name="fkmap")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Find cross-service foreign keys in migration folders and live PostgreSQL catalogs."""
+    if ctx.invoked_subcommand != "serve":
+        young_collections_only(ctx)
 
 
 for _command in COMMANDS:

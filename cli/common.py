@@ -20,6 +20,8 @@ be read at all.
 from __future__ import annotations
 
 import difflib
+import gc
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol, TypeVar
@@ -52,6 +54,8 @@ __all__ = [
     "scan_for",
     "sources_argument",
     "write_file",
+    "write_output",
+    "young_collections_only",
 ]
 
 #: click context settings of the ``fkmap`` group (inherited by every command).
@@ -246,3 +250,33 @@ def write_file(path: str, data: str | bytes) -> None:
     except OSError as exc:
         raise ArgumentError(f"cannot write {path!r}: {exc.strerror or exc}") from exc
     click.echo(f"fkmap: wrote {path}", err=True)
+
+
+def write_output(path: str | None, produce: Callable[[IO[str]], None]) -> None:
+    """Let ``produce`` write text to the file ``path`` (UTF-8; said on standard error), or to standard
+    output when ``path`` is None: a large output goes out as it is made, never held whole.
+    :class:`ArgumentError` when the file cannot be written."""
+    if path is None:
+        produce(sys.stdout)
+        return
+    try:
+        with open(path, "w", encoding="utf-8") as stream:
+            produce(stream)
+    except OSError as exc:
+        raise ArgumentError(f"cannot write {path!r}: {exc.strerror or exc}") from exc
+    click.echo(f"fkmap: wrote {path}", err=True)
+
+
+def young_collections_only(ctx: click.Context) -> None:
+    """Until ``ctx`` closes, the cyclic garbage collector leaves the oldest generation alone.
+
+    A one-shot command's heap only grows until it prints: tens of thousands of tables,
+    keys and their documents, none of them garbage, and almost no reference cycles (a scan
+    of 20,000 tables leaves about 5,000 cyclic objects). Yet each full collection walks
+    the whole heap, about a fifth of a large scan's time. Young collections go on, so
+    short-lived cycles are still freed; the thresholds come back when the command ends
+    (a long-lived process such as ``fkmap serve`` is never given this).
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(before[0], before[1], 1 << 30)
+    ctx.call_on_close(lambda: gc.set_threshold(*before))

@@ -27,8 +27,9 @@ from cli.common import (
     output_option,
     sources_argument,
     write_file,
+    write_output,
 )
-from exports import FORMATS, render_text
+from exports import FORMATS, export, render_text
 from model.inventory import Inventory
 
 __all__ = ["SCAN_FORMATS", "explain_text", "scan_command"]
@@ -61,7 +62,7 @@ def terminal_style(text: str, role: str) -> str:
 @click.option(
     "--no-cache",
     is_flag=True,
-    help="Parse every migration file again instead of using the parse cache "
+    help="Parse every migration and source file again instead of using the parse and code caches "
     "(~/.cache/fkmap; FKMAP_CACHE=0 does the same).",
 )
 @click.option(
@@ -111,20 +112,23 @@ def scan_command(
             infer=infer,
             follow_symlinks=follow_symlinks_flag(),
         )
-    if explain is not None:
-        text = explain_text(inv, explain)
+    if explain is None and fmt == "json":  # the scan document goes out as it is made
+        write_output(output, lambda stream: export("json", inv, stream))
     else:
-        options: dict[str, Any] = {"style": terminal_style} if fmt == "table" and output is None else {}
-        if FORMATS[fmt].totals:  # the tracked keys' totals, the same as `fkmap plan status` (no marks needed)
-            from remediation.service import inventory_view
-            from remediation.totals import report_totals
+        if explain is not None:
+            text = explain_text(inv, explain)
+        else:
+            options: dict[str, Any] = {"style": terminal_style} if fmt == "table" and output is None else {}
+            if FORMATS[fmt].totals:  # the tracked keys' totals, as `fkmap plan status` gives them
+                from remediation.service import inventory_view
+                from remediation.totals import report_totals
 
-            options["totals"] = report_totals(inventory_view(inv, None))
-        text = render_text(fmt, inv, **options)
-    if output is not None:
-        write_file(output, text)
-    else:
-        click.echo(text, nl=False)
+                options["totals"] = report_totals(inventory_view(inv, None))
+            text = render_text(fmt, inv, **options)
+        if output is not None:
+            write_file(output, text)
+        else:
+            click.echo(text, nl=False)
     failed = failed_sources(inv)
     if failed:
         click.echo(f"fkmap: {len(failed)} source(s) could not be read: {failed[0].message}", err=True)

@@ -168,15 +168,16 @@ True
 
 from __future__ import annotations
 
-import json
+import io
 from collections import Counter
 from typing import Any, TextIO
 
 import networkx as nx
 
 from exports._common import whole_scan
+from exports.json_text import Entries, materialize, write_json
 from graph.analysis import headline_figures
-from graph.build import build_graph
+from graph.build import table_edges
 from graph.scope import Scope
 from ingest.saved import FORMAT_VERSION
 from model.inventory import (
@@ -204,8 +205,19 @@ def _loc(loc: Location | None) -> dict[str, Any] | None:
     return None if loc is None else {"path": loc.path, "line": loc.line}
 
 
-def _loc_key(loc: Location | None) -> tuple[int, str, int]:
-    return (0, "", 0) if loc is None else (1, loc.path, loc.line)
+def _table_order(t: Table) -> tuple[str, str, str]:
+    return (t.ref.database, t.ref.schema, t.ref.name)
+
+
+def _fk_order(item: tuple[ForeignKey, TableRef, dict[str, Any]]) -> tuple[Any, ...]:
+    """An FK's place in the document: table, name, where it was added (none first), then its key.
+
+    The refs are compared field by field, as their dataclass order does, without building tuples per
+    comparison."""
+    fk = item[0]
+    t, at = fk.table, fk.added_at
+    where = (0, "", 0) if at is None else (1, at.path, at.line)
+    return (t.database, t.schema, t.name, fk.name, *where, fk.key)
 
 
 def _table(t: Table) -> dict[str, Any]:
@@ -286,9 +298,14 @@ def scan_document(inv: Inventory) -> dict[str, Any]:
         Plain lists, dicts, strings, numbers, booleans and ``None``; dump it
         with :func:`json.dumps`.
     """
-    G = build_graph(inv, include_dropped=True)
-    fks = [(data["fk"], v, data) for _, v, data in G.edges(data=True)]
-    fks.sort(key=lambda item: (item[0].table, item[0].name, _loc_key(item[0].added_at), item[0].key))
+    return materialize(_document(inv))
+
+
+def _document(inv: Inventory) -> dict[str, Any]:
+    """:func:`scan_document` with its tables and foreign keys as :class:`~exports.json_text.Entries`."""
+    found = table_edges(inv, include_dropped=True)
+    fks = [(data["fk"], v, data) for _, v, data in found.edges]
+    fks.sort(key=_fk_order)
     services = {s.name: s.description for s in inv.services}
     for t in inv.tables:
         for name in (t.service, t.replica_of):
@@ -306,8 +323,8 @@ def scan_document(inv: Inventory) -> dict[str, Any]:
         "services": [
             {"name": name, "description": services[name], "tables": counts[name]} for name in sorted(services)
         ],
-        "tables": [_table(t) for t in sorted(inv.tables, key=lambda t: t.ref)],
-        "foreign_keys": [_foreign_key(fk, target, data) for fk, target, data in fks],
+        "tables": Entries(sorted(inv.tables, key=_table_order), _table),
+        "foreign_keys": Entries(fks, lambda item: _foreign_key(*item)),
         "shared_access": [_shared_access(a) for a in sorted(set(inv.shared_access), key=_access_key)],
         "diagnostics": [
             {
@@ -321,7 +338,7 @@ def scan_document(inv: Inventory) -> dict[str, Any]:
             for d in sorted(inv.diagnostics, key=_diagnostic_key)
         ],
         "summary": {
-            **headline_figures(G),
+            **headline_figures(found),
             "unowned_tables": unowned,
             "fks_into_unowned": into_unowned,
             "shared_tables": len({a.table for a in inv.shared_access}),
@@ -331,15 +348,19 @@ def scan_document(inv: Inventory) -> dict[str, Any]:
 
 
 def render_json(inv: Inventory) -> str:
-    """:func:`scan_document` as indented JSON text ending in a newline."""
-    return json.dumps(scan_document(inv), indent=2, ensure_ascii=False) + "\n"
+    """:func:`scan_document` as indented JSON text ending in a newline: ``json.dumps(doc, indent=2,
+    ensure_ascii=False)``, byte for byte (:mod:`exports.json_text`)."""
+    out = io.StringIO()
+    write_json(_document(inv), out, end="\n")
+    return out.getvalue()
 
 
 def write_scan_json(
     source: Inventory | nx.MultiDiGraph, stream: TextIO, *, scope: Scope | None = None
 ) -> None:
-    """Write :func:`render_json` of a scan; ``scope`` must select nothing (the document covers it all)."""
-    stream.write(render_json(whole_scan(source, scope, "json")))
+    """Write :func:`render_json` of a scan, a table or key at a time; ``scope`` must select nothing
+    (the document covers it all)."""
+    write_json(_document(whole_scan(source, scope, "json")), stream, end="\n")
 
 
 # -- reading a saved document back ---------------------------------------------------------------

@@ -42,8 +42,8 @@ from typing import Any
 
 import networkx as nx
 
-from graph.build import build_graph
-from model.inventory import ForeignKey, Inventory, Table, TableRef
+from graph.build import TableEdges, table_edges
+from model.inventory import ForeignKey, Inventory, Service, Table, TableRef
 
 __all__ = [
     "CascadeChain",
@@ -159,19 +159,28 @@ def service_graph(G: nx.MultiDiGraph) -> nx.DiGraph:
     >>> S.edges["content", "auth"]["weight"], S.edges["content", "auth"]["cascade"]
     (1, 1)
     """
+    nodes = ((d["service"], d["owner"], d["table"]) for _, d in G.nodes(data=True))
+    return _service_graph(G.graph.get("services", ()), nodes, (d for _, _, d in G.edges(data=True)))
+
+
+def _service_graph(
+    services: Iterable[Service], nodes: Iterable[tuple[str, str, Table]], edges: Iterable[dict[str, Any]]
+) -> nx.DiGraph:
+    """:func:`service_graph` of a table graph's services, nodes ``(service, owner, table)`` and edge data."""
     S = nx.DiGraph()
-    names = {s.name for s in G.graph.get("services", ())}
-    for _, data in G.nodes(data=True):
-        names.update((data["service"], data["owner"]))
+    names = {s.name for s in services}
+    held: list[str] = []
+    for service, owner, table in nodes:
+        names.update((service, owner))
+        if service and not table.external and table.dropped_at is None:
+            held.append(service)
     for name in sorted(names - {""}):
         S.add_node(name, tables=0)
-    for _, data in G.nodes(data=True):
-        table: Table = data["table"]
-        if data["service"] and not table.external and table.dropped_at is None:
-            S.nodes[data["service"]]["tables"] += 1
+    for service in held:
+        S.nodes[service]["tables"] += 1
     found: dict[tuple[str, str], list[ForeignKey]] = defaultdict(list)
-    for _, _, data in _edges(G, present=True):
-        if data["cross_service"]:
+    for data in edges:
+        if data["cross_service"] and data["state"] == "present":
             found[data["service"], data["ref_service"]].append(data["fk"])
     for (dependent, owner), fks in sorted(found.items()):
         counts = dict.fromkeys(ACTION_ATTRS.values(), 0)
@@ -205,7 +214,11 @@ def service_cycles(G: nx.MultiDiGraph) -> list[tuple[str, ...]]:
     >>> service_cycles(build_graph(inv))
     [('x', 'y', 'z')]
     """
-    S = service_graph(G)
+    return _cycles(service_graph(G))
+
+
+def _cycles(S: nx.DiGraph) -> list[tuple[str, ...]]:
+    """:func:`service_cycles` of the service graph ``S``."""
     cycles = []
     for component in nx.strongly_connected_components(S):
         if len(component) < 2:
@@ -313,12 +326,13 @@ def _count_services(names: Iterable[str]) -> int:
     return len({n for n in names if n})
 
 
-def headline_figures(source: Inventory | nx.MultiDiGraph) -> dict[str, int | float | None]:
+def headline_figures(source: Inventory | nx.MultiDiGraph | TableEdges) -> dict[str, int | float | None]:
     """The numbers a report opens with.
 
-    Given an :class:`~model.inventory.Inventory` the graph is built with dropped
-    FKs included; given a graph, its edges are counted as they are (dropped
-    figures are then 0 unless it was built with ``include_dropped=True``).
+    Given an :class:`~model.inventory.Inventory` they are counted over its
+    :func:`~graph.build.table_edges` with dropped FKs included (no graph is
+    built); given a graph or the edges of one, its edges are counted as they
+    are (dropped figures are then 0 unless it was built with ``include_dropped=True``).
 
     Keys: ``services``, ``tables`` (defined, not dropped), ``foreign_keys``
     (present), ``cross_service_fks`` (present), ``services_coupled`` (services
@@ -345,15 +359,19 @@ def headline_figures(source: Inventory | nx.MultiDiGraph) -> dict[str, int | flo
     >>> figures["cross_service_fks"], figures["cross_service_dropped"], figures["share_remediated"]
     (1, 1, 0.5)
     """
-    G = build_graph(source, include_dropped=True) if isinstance(source, Inventory) else source
-    S = service_graph(G)
-    present = [d for _, _, d in _edges(G, present=True)]
+    if isinstance(source, nx.MultiDiGraph):
+        nodes = [(d["service"], d["owner"], d["table"]) for _, d in source.nodes(data=True)]
+        found = TableEdges(source.graph.get("services", ()), {}, list(source.edges(data=True)))
+    else:
+        found = table_edges(source, include_dropped=True) if isinstance(source, Inventory) else source
+        nodes = [(t.service, t.owner, t) for t in found.nodes.values()]
+    edges = [d for _, _, d in found.edges]
+    S = _service_graph(found.services, nodes, edges)
+    present = [d for d in edges if d["state"] == "present"]
     cross = [d for d in present if d["cross_service"]]
-    dropped = sum(1 for _, _, d in G.edges(data=True) if d["cross_service"] and d["state"] == "dropped")
+    dropped = sum(1 for d in edges if d["cross_service"] and d["state"] == "dropped")
     total = len(cross) + dropped
-    tables = sum(
-        1 for _, d in G.nodes(data=True) if not d["table"].external and d["table"].dropped_at is None
-    )
+    tables = sum(1 for _, _, t in nodes if not t.external and t.dropped_at is None)
     return {
         "services": S.number_of_nodes(),
         "tables": tables,
@@ -363,7 +381,7 @@ def headline_figures(source: Inventory | nx.MultiDiGraph) -> dict[str, int | flo
         "service_dependencies": S.number_of_edges(),
         "cross_service_cascades": sum(1 for d in cross if d["on_delete"] == "CASCADE"),
         "fresh_db_failures": sum(1 for d in present if d["fresh_db_failure"]),
-        "service_cycles": len(service_cycles(G)),
+        "service_cycles": len(_cycles(S)),
         "cross_service_dropped": dropped,
         "share_remediated": round(dropped / total, 4) if total else None,
     }

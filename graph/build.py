@@ -43,12 +43,17 @@ True
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 
-from model.inventory import ForeignKey, Inventory, Table, TableRef
+from model.inventory import ForeignKey, Inventory, Service, Table, TableRef
 
-__all__ = ["build_graph", "edge_target"]
+__all__ = ["TableEdges", "build_graph", "edge_target", "table_edges"]
+
+#: An edge of the table graph: dependent table, target table, attributes.
+Edge = tuple[TableRef, TableRef, dict[str, Any]]
 
 
 def edge_target(fk: ForeignKey, tables: dict[TableRef, Table]) -> TableRef:
@@ -65,6 +70,81 @@ def edge_target(fk: ForeignKey, tables: dict[TableRef, Table]) -> TableRef:
     if ref_table is not None and ref_table.resolved_to is not None:
         return ref_table.resolved_to
     return fk.ref_table
+
+
+@dataclass(frozen=True)
+class TableEdges:
+    """What :func:`build_graph` puts in the graph, without the graph: for a caller that only reads it once.
+
+    ``nodes`` maps each node to its table (in the graph's node order); ``edges``
+    holds ``(fk.table, target, attributes)`` in the order the graph adds them,
+    with the attributes of the module docstring; ``services`` is the
+    inventory's service tuple (the graph attribute).
+    """
+
+    services: tuple[Service, ...]
+    nodes: dict[TableRef, Table]
+    edges: list[Edge]
+
+
+def table_edges(
+    inv: Inventory,
+    *,
+    include_dropped: bool = False,
+    origins: Collection[str] = ("declared", "inferred"),
+) -> TableEdges:
+    """The nodes and edges of :func:`build_graph` (same parameters), as plain data.
+
+    Examples
+    --------
+    >>> from model.inventory import ForeignKey, Inventory, Table, TableRef
+    >>> users = Table(TableRef("auth", "public", "users"), service="auth")
+    >>> fk = ForeignKey("p_fkey", TableRef("content", "public", "posts"), ("u",), users.ref, ("id",))
+    >>> found = table_edges(Inventory(tables=(users,), foreign_keys=(fk,)))
+    >>> [str(n) for n in found.nodes], [(e["service"], e["ref_service"]) for _, _, e in found.edges]
+    (['auth:public.users', 'content:public.posts'], [('', 'auth')])
+    """
+    wanted = frozenset(origins)
+    tables = inv.tables_by_ref()
+    nodes: dict[TableRef, Table] = {}
+    for table in sorted(inv.tables, key=_table_key):
+        if table.resolved_to is None and (include_dropped or table.dropped_at is None):
+            nodes[table.ref] = table
+    fks = [
+        fk for fk in inv.foreign_keys if fk.origin in wanted and (include_dropped or fk.dropped_at is None)
+    ]
+    fks.sort(key=_fk_key)
+    edges: list[Edge] = []
+    for fk in fks:
+        target = edge_target(fk, tables)
+        source_table = nodes.get(fk.table) or _placeholder(nodes, tables, fk.table)
+        target_table = nodes.get(target) or _placeholder(nodes, tables, target)
+        written = tables.get(fk.ref_table)
+        service, ref_service = source_table.service, target_table.owner
+        data = {
+            "fk": fk,
+            "service": service,
+            "ref_service": ref_service,
+            "cross_service": bool(service and ref_service and service != ref_service),
+            "on_delete": fk.on_delete,
+            "origin": fk.origin,
+            "state": fk.state,
+            "fresh_db_failure": fk.origin == "declared"
+            and (fk.fresh_db_failure or written is None or written.external),
+        }
+        edges.append((fk.table, target, data))
+    return TableEdges(inv.services, nodes, edges)
+
+
+def _placeholder(nodes: dict[TableRef, Table], tables: dict[TableRef, Table], ref: TableRef) -> Table:
+    """Add and return the node of an FK end that is no node yet: its table, or an external stand-in."""
+    table = nodes[ref] = tables.get(ref) or Table(ref, external=True)
+    return table
+
+
+def _table_key(table: Table) -> tuple[str, str, str]:
+    ref = table.ref
+    return (ref.database, ref.schema, ref.name)
 
 
 def build_graph(
@@ -101,48 +181,21 @@ def build_graph(
     >>> build_graph(inv).number_of_edges(), build_graph(inv, include_dropped=True).number_of_edges()
     (0, 1)
     """
-    wanted = frozenset(origins)
-    tables = inv.tables_by_ref()
-    G = nx.MultiDiGraph(services=inv.services, include_dropped=include_dropped, origins=tuple(sorted(wanted)))
-
-    def add_node(table: Table) -> None:
-        G.add_node(table.ref, table=table, service=table.service, owner=table.owner, external=table.external)
-
-    for table in sorted(inv.tables, key=lambda t: t.ref):
-        if table.resolved_to is not None:
-            continue
-        if table.dropped_at is not None and not include_dropped:
-            continue
-        add_node(table)
-
-    fks = [
-        fk for fk in inv.foreign_keys if fk.origin in wanted and (include_dropped or fk.dropped_at is None)
-    ]
-    fks.sort(key=lambda fk: (fk.table, fk.name, _loc_key(fk)))
-    for fk in fks:
-        target = edge_target(fk, tables)
-        for ref in (fk.table, target):
-            if ref not in G:
-                add_node(tables.get(ref) or Table(ref, external=True))
-        source_table: Table = G.nodes[fk.table]["table"]
-        target_table: Table = G.nodes[target]["table"]
-        written = tables.get(fk.ref_table)
-        service, ref_service = source_table.service, target_table.owner
-        G.add_edge(
-            fk.table,
-            target,
-            fk=fk,
-            service=service,
-            ref_service=ref_service,
-            cross_service=bool(service and ref_service and service != ref_service),
-            on_delete=fk.on_delete,
-            origin=fk.origin,
-            state=fk.state,
-            fresh_db_failure=fk.origin == "declared"
-            and (fk.fresh_db_failure or written is None or written.external),
-        )
+    found = table_edges(inv, include_dropped=include_dropped, origins=origins)
+    G = nx.MultiDiGraph(
+        services=inv.services, include_dropped=include_dropped, origins=tuple(sorted(frozenset(origins)))
+    )
+    G.add_nodes_from(
+        (ref, {"table": t, "service": t.service, "owner": t.owner, "external": t.external})
+        for ref, t in found.nodes.items()
+    )
+    G.add_edges_from(found.edges)
     return G
 
 
-def _loc_key(fk: ForeignKey) -> tuple[str, int]:
-    return (fk.added_at.path, fk.added_at.line) if fk.added_at else ("", 0)
+def _fk_key(fk: ForeignKey) -> tuple[str, str, str, str, str, int]:
+    """``(fk.table, fk.name, where it was added)`` flattened: the refs' order, without a tuple per compare."""
+    t, at = fk.table, fk.added_at
+    if at is None:
+        return (t.database, t.schema, t.name, fk.name, "", 0)
+    return (t.database, t.schema, t.name, fk.name, at.path, at.line)

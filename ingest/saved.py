@@ -38,6 +38,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal
 
+import msgspec
+
 from model.inventory import (
     Column,
     Diagnostic,
@@ -203,13 +205,31 @@ def _inventory_problem(data: Any) -> str:
     return ""
 
 
+def _load_json(raw: bytes) -> Any:
+    """The JSON value of a file's bytes, as ``json.loads`` of its UTF-8 text gives it.
+
+    msgspec's decoder reads a scan of 20,000 tables in a fraction of the standard library's
+    time; what it refuses (not UTF-8, a byte-order mark, ``NaN``, an integer over 64 bits,
+    malformed text) goes to the standard library, which reads it the same way as before or
+    raises the error the diagnostics quote (:class:`json.JSONDecodeError` with its line).
+
+    >>> _load_json(b'{"a": [1, 2.5, "\\u00e9", null]}'), _load_json(b'[NaN]')
+    ({'a': [1, 2.5, 'é', None]}, [nan])
+    """
+    try:
+        return msgspec.json.decode(raw)
+    except msgspec.DecodeError:
+        text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")  # as read_text reads it
+        return json.loads(text)
+
+
 def read(source: str, *, dialect: str | None = None) -> Inventory:
     """The inventory a saved ``.json`` scan holds, in either form (see the module docstring).
 
     Never raises; ``dialect`` is not used.
     """
     try:
-        data = json.loads(Path(source).read_text(encoding="utf-8"))
+        data = _load_json(Path(source).read_bytes())
     except (OSError, UnicodeDecodeError) as exc:
         return _failed(source, f"cannot read inventory: {exc}", "io-error")
     except json.JSONDecodeError as exc:

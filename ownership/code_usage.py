@@ -133,6 +133,8 @@ class CodeUsage:
 
     def name_of(self, ref: TableRef) -> str:
         """The access name meaning ``ref``: its name, its ``schema.name``, or its name in any case."""
+        if not self.uses:
+            return ""
         for candidate in (ref.name, ref.qualified):
             if candidate in self.uses:
                 return candidate

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
 
 from model.inventory import TableRef
 
-__all__ = ["matches_table", "nested_repeat"]
+__all__ = ["any_table", "matches_table", "nested_repeat"]
 
 
 def _split_outside_brackets(text: str, sep: str) -> tuple[str, str] | None:
@@ -62,6 +63,35 @@ def matches_table(pattern: str, ref: TableRef) -> bool:
 
 
 _Compiled = tuple[re.Pattern[str] | None, re.Pattern[str] | None, re.Pattern[str]]
+
+
+def any_table(patterns: Iterable[str]) -> Callable[[TableRef], bool]:
+    """Whether any of the table globs ``patterns`` matches a table: :func:`matches_table` of each, but
+    the globs naming only a table are tried in one regular expression (one match per table, not one
+    per glob: the default ``ignore_tables`` against every table of a scan).
+
+    >>> ignored = any_table(["schema_migrations", "flyway_*", "audit.*", "db:public.t"])
+    >>> [ignored(TableRef("x", s, n)) for s, n in [("public", "flyway_history"), ("audit", "log"),
+    ...                                            ("public", "users"), ("public", "t")]]
+    [True, True, False, False]
+    >>> any_table([])(TableRef("db", "public", "t"))
+    False
+    """
+    bare, qualified = [], []
+    for pattern in patterns:
+        database, schema, name = _table_pattern(pattern)
+        if database is None and schema is None:
+            bare.append(f"(?:{name.pattern})")
+        else:
+            qualified.append(pattern)
+    names = re.compile("|".join(bare)) if bare else None
+
+    def matches(ref: TableRef) -> bool:
+        if names is not None and names.match(ref.name):
+            return True
+        return any(matches_table(p, ref) for p in qualified)
+
+    return matches
 
 
 @lru_cache(maxsize=4096)

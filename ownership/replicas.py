@@ -34,6 +34,7 @@ auth has the stronger claim (named after it)")
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -80,8 +81,10 @@ def singular(word: str) -> str:
     return word
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def entity_stem(name: str) -> tuple[str, str]:
-    """The entity a table name names (singular) and the word that decorates it, if any."""
+    """The entity a table name names (singular) and the word that decorates it, if any (memoised:
+    every table's is asked for twice, by the index of entities and by the detection)."""
     words = [w for w in normalise_name(name).split("_") if w]
     if not words:
         return "", ""
@@ -95,9 +98,11 @@ def entity_stem(name: str) -> tuple[str, str]:
     return "_".join(words), deco
 
 
-def _service_words(service: str) -> set[str]:
+@functools.lru_cache(maxsize=4096)
+def _service_words(service: str) -> frozenset[str]:
+    """The words naming what a service is about (memoised: asked for per table, of a few services)."""
     words = {singular(w) for w in normalise_name(service.replace("-", "_")).split("_") if w}
-    return words - _SERVICE_NOISE
+    return frozenset(words - _SERVICE_NOISE)
 
 
 def named_after(service: str, stem: str) -> bool:

@@ -40,14 +40,25 @@ def _loc(loc: Location | None) -> Location:
 
 
 def _fk_key(fk: ForeignKey) -> tuple[object, ...]:
+    """Table, name, where added, columns, referenced table and columns, where dropped, the rest: the
+    refs and locations spelled out field by field (the order their dataclasses compare in, without a
+    tuple built per comparison)."""
+    t, r = fk.table, fk.ref_table
+    added, dropped = _loc(fk.added_at), _loc(fk.dropped_at)
     return (
-        fk.table,
+        t.database,
+        t.schema,
+        t.name,
         fk.name,
-        _loc(fk.added_at),
+        added.path,
+        added.line,
         fk.columns,
-        fk.ref_table,
+        r.database,
+        r.schema,
+        r.name,
         fk.ref_columns,
-        _loc(fk.dropped_at),
+        dropped.path,
+        dropped.line,
         fk.origin,
         fk.on_delete,
         fk.on_update,
@@ -164,13 +175,13 @@ def _disambiguate(invs: list[Inventory]) -> tuple[list[Inventory], list[Diagnost
 
 def _merge_tables(tables: list[Table]) -> tuple[list[Table], list[Diagnostic]]:
     by_ref: dict[TableRef, list[Table]] = defaultdict(list)
-    for t in _unique(tables):
+    for t in tables:
         by_ref[t.ref].append(t)
     out, notes = [], []
-    for ref in sorted(by_ref):
+    for ref in sorted(by_ref, key=lambda r: (r.database, r.schema, r.name)):
         versions = by_ref[ref]
-        if len(versions) > 1:
-            versions = sorted(versions, key=lambda t: (t.external, repr(t)))
+        if len(versions) > 1:  # identical copies count once (equal tables have equal refs)
+            versions = sorted(_unique(versions), key=lambda t: (t.external, repr(t)))
         out.append(versions[0])
         if len(versions) > 1 and not versions[1].external:
             where = _loc(versions[0].defined_at)
@@ -260,6 +271,19 @@ def _same_copy(database: str, found: list[Table]) -> list[Table]:
     return [d for d, p in zip(found, parts, strict=True) if at < len(mine) and p[at] == mine[at]] or found
 
 
+def _first_uses(fks: Sequence[ForeignKey], refs: set[TableRef]) -> dict[TableRef, Location]:
+    """Where each of ``refs`` is first referenced: the FK added first (by place, then :func:`_fk_key`)."""
+    first: dict[TableRef, tuple[Location, tuple[object, ...]]] = {}
+    if not refs:
+        return {}
+    for fk in fks:
+        if fk.added_at is not None and fk.ref_table in refs:
+            key = (fk.added_at, _fk_key(fk))
+            if fk.ref_table not in first or key < first[fk.ref_table]:
+                first[fk.ref_table] = key
+    return {ref: key[0] for ref, key in first.items()}
+
+
 def resolve_external(inv: Inventory, *, config: Config | None = None) -> Inventory:
     """Set ``resolved_to`` on each external table exactly one other database defines.
 
@@ -280,34 +304,32 @@ def resolve_external(inv: Inventory, *, config: Config | None = None) -> Invento
         if not t.external and t.dropped_at is None:
             definers[t.ref.name].append(t)
     set_dbs = {m.database for m in inv.migrations}
-    first_use: dict[TableRef, Location] = {}
-    for fk in sorted(inv.foreign_keys, key=lambda fk: (_loc(fk.added_at), _fk_key(fk))):
-        if fk.added_at is not None:
-            first_use.setdefault(fk.ref_table, fk.added_at)
     diagnostics = [d for d in inv.diagnostics if d.code != "ambiguous-external"]
     tables = []
+    ambiguous: list[tuple[Table, list[Table]]] = []
     for t in inv.tables:
         if not t.external:
             tables.append(t)
             continue
         found = _candidates(t, definers, set_dbs, copies)
-        if len(found) == 1:
-            tables.append(replace(t, resolved_to=found[0].ref))
-            continue
-        tables.append(replace(t, resolved_to=None))
-        if found:
-            where = first_use.get(t.ref, _NOWHERE)
-            listed = ", ".join(str(d.ref) for d in sorted(found, key=lambda d: d.ref))
-            diagnostics.append(
-                Diagnostic(
-                    "warning",
-                    f"{t.ref.qualified} referenced in {t.ref.database} is defined by {len(found)} other "
-                    f"databases ({listed}); it is left unresolved, so its foreign keys are not linked "
-                    "to any of them (declare the copies as [[replicas]] in fkmap.toml to pick the original)",
-                    where.path,
-                    where.line,
-                    t.ref.qualified,
-                    "ambiguous-external",
-                )
+        resolved_to = found[0].ref if len(found) == 1 else None
+        tables.append(t if t.resolved_to == resolved_to else replace(t, resolved_to=resolved_to))
+        if len(found) > 1:
+            ambiguous.append((t, found))
+    first_use = _first_uses(inv.foreign_keys, {t.ref for t, _ in ambiguous})
+    for t, found in ambiguous:
+        where = first_use.get(t.ref, _NOWHERE)
+        listed = ", ".join(str(d.ref) for d in sorted(found, key=lambda d: d.ref))
+        diagnostics.append(
+            Diagnostic(
+                "warning",
+                f"{t.ref.qualified} referenced in {t.ref.database} is defined by {len(found)} other "
+                f"databases ({listed}); it is left unresolved, so its foreign keys are not linked "
+                "to any of them (declare the copies as [[replicas]] in fkmap.toml to pick the original)",
+                where.path,
+                where.line,
+                t.ref.qualified,
+                "ambiguous-external",
             )
+        )
     return replace(inv, tables=tuple(tables), diagnostics=tuple(sorted(diagnostics, key=_diag_key)))

@@ -12,7 +12,8 @@ Steps
        the inventory's. Its ``[scan] dialect`` is the default dialect.
     2. :func:`ingest.read_source` for each source (migration folder or file,
        Prisma schema, live catalog, saved ``.json`` scan: :mod:`ingest.registry`);
-    3. :func:`ownership.resolve.merge`, then :func:`ownership.resolve.resolve_external`;
+    3. :func:`ownership.resolve.merge`, then :func:`ownership.resolve.resolve_external`
+       (by :func:`~ownership.services.assign_services` in step 5, with the config, when it runs);
     4. the evidence of the scanned folders (:func:`evidence`, unless ``code=False``
        or ``[scan] code = false``): their deployable units
        (:func:`ownership.units.find_units`) and the tables each unit's code reads
@@ -176,15 +177,17 @@ def scan(
     chosen = dialect or config.dialect
     follow = config.follow_symlinks if follow_symlinks is None else follow_symlinks
     parts = [_read(source, chosen, follow) for source in sources]
-    inv = resolve_external(merge(parts))
+    inv = merge(parts)
     saved = all(any(s.kind == "inventory" for s in part.sources) for part in parts)
     if found is not None or not (saved and parts):
         seen = evidence(sources) if (config.code if code is None else code) else FolderEvidence()
-        inv = assign_services(
+        inv = assign_services(  # resolves the external tables itself, with the config
             inv, config, units=seen.units, access=seen.access, root_label=root_label(sources)
         )
         if seen.diagnostics:
             inv = replace(inv, diagnostics=(*inv.diagnostics, *seen.diagnostics))
+    else:
+        inv = resolve_external(inv)
     if infer or config.infer.enabled:
         inv = infer_references(inv, config)
     if config_diagnostics:

@@ -98,7 +98,7 @@ from ownership.config import Config
 from ownership.decide import Decider, Verdict
 from ownership.inputs import TableAccess, UnitIndex, UnitLike
 from ownership.neighbours import Neighbours, same_file
-from ownership.patterns import matches_table
+from ownership.patterns import any_table
 from ownership.replicas import Replicas
 from ownership.resolve import resolve_external
 
@@ -147,7 +147,8 @@ def _prepare(inv: Inventory, config: Config) -> tuple[Inventory, set[TableRef], 
     Returns the inventory, the ignored refs and the number of dropped FKs.
     """
     inv = resolve_external(inv, config=config)
-    ignored = {t.ref for t in inv.tables if any(matches_table(p, t.ref) for p in config.ignore_tables)}
+    ignore = any_table(config.ignore_tables)
+    ignored = {t.ref for t in inv.tables if ignore(t.ref)}
     ignored |= {t.ref for t in inv.tables if t.resolved_to is not None and t.resolved_to in ignored}
     if not ignored:
         return inv, ignored, 0

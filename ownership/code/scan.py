@@ -17,17 +17,20 @@ parsed when they name something the parsed files declared (repeated while that a
 declarations). References (``User.create``, ``prisma.user.update``) are then resolved against the
 declarations of the whole scan (:class:`~ownership.code.facts.DeclIndex`); each use belongs to the
 innermost unit holding its file (:func:`ownership.units.unit_of`), the root (``""``) when none
-does. Large scans read their files on every core (:mod:`~ownership.code.pool`).
+does. The calling process reads every file, looks it up in the cache (:mod:`~ownership.code.cache`)
+and puts it through the gate; the files left to parse are parsed on every core when they are many
+(:mod:`~ownership.code.pool`, sized by their bytes alone).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from model.inventory import Diagnostic
+from ownership.code.cache import CachedFile, file_key, open_code_cache
 from ownership.code.evidence import CodeScan, TableUse, sorted_uses
 from ownership.code.facts import DeclIndex, FileFacts
 from ownership.code.gate import REFERENCING, identifiers, needs_parse
@@ -143,19 +146,16 @@ class _Outcome:
     read: bool = True
 
 
-def _one(root: str, rel: str, lang: str, names: frozenset[bytes] | None, prefilter: bool) -> _Outcome:
-    """Read (first pass: ``names`` is None) or re-read (second pass) one file."""
-    try:
-        with open(os.path.join(root, rel), "rb") as fh:
-            data = fh.read()
-    except OSError as exc:
-        problem = Diagnostic("warning", f"cannot read: {exc.strerror or exc}", rel, 0, code="unreadable")
-        return _Outcome(rel, 0, problem=problem, read=False)
-    lines = 0 if names is not None else data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
-    if names is None and prefilter and not needs_parse(lang, data):
-        return _Outcome(rel, lines, deferred=lang in REFERENCING)
-    if names is not None and names.isdisjoint(identifiers(data)):
-        return _Outcome(rel, lines, deferred=True)
+def _line_count(data: bytes) -> int:
+    return data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
+
+
+def _unreadable(rel: str, exc: OSError) -> _Outcome:
+    problem = Diagnostic("warning", f"cannot read: {exc.strerror or exc}", rel, 0, code="unreadable")
+    return _Outcome(rel, 0, problem=problem, read=False)
+
+
+def _parse(rel: str, lang: str, data: bytes, lines: int) -> _Outcome:
     try:
         return _Outcome(rel, lines, facts=_READERS[lang](data, rel))
     except Exception as exc:  # a reader bug must not stop the scan
@@ -163,12 +163,11 @@ def _one(root: str, rel: str, lang: str, names: frozenset[bytes] | None, prefilt
         return _Outcome(rel, lines, problem=Diagnostic("error", message, rel, 0, code="internal"))
 
 
-def _batch(
-    job: tuple[str, list[tuple[str, str]], frozenset[bytes] | None, bool],
-) -> list[_Outcome]:
-    """The outcomes of a batch of files (runs in a worker process for large scans)."""
-    root, files, names, prefilter = job
-    return [_one(root, rel, lang, names, prefilter) for rel, lang in files]
+def _batch(job: tuple[list[tuple[str, str, bytes]], bool]) -> list[_Outcome]:
+    """Parse a batch of files read by the caller (in a worker process for large scans); their lines
+    are counted in the first pass only."""
+    files, first = job
+    return [_parse(rel, lang, data, _line_count(data) if first else 0) for rel, lang, data in files]
 
 
 def _uses(unit: str, rel: str, facts: FileFacts, index: DeclIndex) -> Iterator[TableUse]:
@@ -197,17 +196,32 @@ class _Scan:
                 self.diagnostics.append(_too_large(rel, size))
             else:
                 self.sizes[rel], self.langs[rel] = size, lang
-        self.workers = plan_workers(total_bytes=sum(self.sizes.values()), requested=workers)
+        self.requested = workers
+        total = sum(self.sizes.values())
+        self.cache = open_code_cache(root, total) if prefilter else None
+        self.cached = self.cache.load() if self.cache is not None else {}
+        self.keys: dict[str, str] = {}
+        self.entries: dict[str, CachedFile] = {}
 
     def run(self, rels: list[str], names: frozenset[bytes] | None) -> list[str]:
-        """Read ``rels``; the paths left for a later pass (only references could be in them)."""
-        work = [
-            (self.root, batch, names, self.prefilter)
-            for batch in batches([((rel, self.langs[rel]), self.sizes[rel]) for rel in rels])
-        ]
+        """Read ``rels``; the paths left for a later pass (only references could be in them).
+
+        Every file is read here, looked up in the cache and put through the gate; only the files to
+        parse go to the workers, whose number depends on their size alone."""
+        done: list[_Outcome] = []
+        todo: list[tuple[tuple[str, str, bytes], int]] = []
+        for rel in rels:
+            out = self._triage(rel, names)
+            if isinstance(out, bytes):
+                todo.append(((rel, self.langs[rel], out), len(out)))
+            else:
+                done.append(out)
+        workers = plan_workers(total_bytes=sum(size for _, size in todo), requested=self.requested)
+        work = [(batch, names is None) for batch in batches(todo)]
         deferred: list[str] = []
-        for outcomes in run_batches(_batch, work, self.workers):
+        for outcomes in (done, *run_batches(_batch, work, workers)):
             for out in outcomes:
+                self._remember(out, names)
                 self.files += names is None and out.read
                 self.lines += out.lines
                 if out.problem is not None:
@@ -218,6 +232,44 @@ class _Scan:
                 elif out.deferred:
                     deferred.append(out.rel)
         return deferred
+
+    def _triage(self, rel: str, names: frozenset[bytes] | None) -> _Outcome | bytes:
+        """What becomes of a file without parsing it (cached, or shut out by the gate), else its bytes
+        to parse."""
+        lang = self.langs[rel]
+        try:
+            with open(os.path.join(self.root, rel), "rb") as fh:
+                data = fh.read()
+        except OSError as exc:
+            return _unreadable(rel, exc)
+        entry = None
+        if self.cache is not None:
+            key = self.keys[rel] = file_key(lang, rel, data)
+            entry = self.cached.get(key)
+        if names is None:
+            if entry is not None:
+                self.entries[key] = entry
+                if entry.parsed:
+                    return _Outcome(rel, entry.lines, facts=entry.facts)
+                return _Outcome(rel, entry.lines, deferred=lang in REFERENCING)
+            if self.prefilter and not needs_parse(lang, data):
+                return _Outcome(rel, _line_count(data), deferred=lang in REFERENCING)
+            return data
+        if names.isdisjoint(identifiers(data)):
+            return _Outcome(rel, 0, deferred=True)
+        if entry is not None and entry.facts is not None:
+            return _Outcome(rel, 0, facts=entry.facts)
+        return data
+
+    def _remember(self, out: _Outcome, names: frozenset[bytes] | None) -> None:
+        """Keep what a file read from disk gave, for the cache (a file whose reader failed is not kept)."""
+        key = self.keys.get(out.rel)
+        if key is None or out.problem is not None:
+            return
+        if names is None and key not in self.entries:
+            self.entries[key] = CachedFile(out.lines, out.facts is not None, out.facts)
+        elif names is not None and out.facts is not None and key in self.entries:
+            self.entries[key] = replace(self.entries[key], facts=out.facts)
 
     def declared(self) -> frozenset[bytes]:
         return frozenset(d.name.lower().encode() for f in self.facts.values() for d in f.decls)
@@ -253,6 +305,8 @@ def scan_code(
     index = DeclIndex((unit, decl) for unit, _, facts in read for decl in facts.decls)
     uses = {use for unit, rel, facts in read for use in _uses(unit, rel, facts, index)}
     state.diagnostics.sort(key=lambda d: (d.path, d.line, d.code, d.message))
+    if state.cache is not None:
+        state.cache.store(state.entries)
     return CodeScan(sorted_uses(uses), tuple(state.diagnostics), state.files, state.lines)
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import ast
+import gc
 from pathlib import Path
 
 import click
 import pytest
+from click.testing import CliRunner
 
 import cli
-from cli.common import ArgumentError, check_arguments, check_config
+from cli.common import ArgumentError, check_arguments, check_config, young_collections_only
 
 CLI = Path(cli.__file__).resolve().parent
 
@@ -44,3 +46,27 @@ def test_check_arguments(tmp_path: Path) -> None:
         check_config("nope.toml")
     with pytest.raises(ArgumentError, match="empty source argument"):
         check_arguments([" "], None, None)
+
+
+def test_young_collections_only_lasts_as_long_as_the_command() -> None:
+    before = gc.get_threshold()
+    with click.Context(click.Command("x")) as ctx:
+        young_collections_only(ctx)
+        during = gc.get_threshold()
+    assert during[:2] == before[:2] and during[2] >= 1 << 30
+    assert gc.get_threshold() == before
+
+
+def test_every_command_but_serve_runs_with_young_collections_only() -> None:
+    seen: dict[str, tuple[int, int, int]] = {}
+
+    def probe(name: str) -> click.Command:
+        return click.Command(name, callback=lambda: seen.setdefault(name, gc.get_threshold()))
+
+    group = click.Group("fkmap", commands=[probe("scan"), probe("serve")], callback=cli.main.callback)
+    before = gc.get_threshold()
+    for name in ("scan", "serve"):
+        result = CliRunner().invoke(group, [name])
+        assert result.exit_code == 0, result.output
+        assert gc.get_threshold() == before
+    assert seen["scan"][2] >= 1 << 30 and seen["serve"] == before
