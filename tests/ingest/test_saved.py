@@ -91,7 +91,9 @@ def _scanned_with_code(tmp_path: Path) -> Inventory:
     from tests.cli.ownership_repos import REPLICA, SHARED_MONOLITH, write_repo
     from tests.ownership.builders import Unit, reads, writes
 
-    repo = write_repo(tmp_path / "repo", {**SHARED_MONOLITH, **{f"x/{k}": v for k, v in REPLICA.items()}})
+    orphan = {"db/migrations/004_misc.sql": "CREATE TABLE misc (id INT PRIMARY KEY);\n"}  # no rule places it
+    files = {**SHARED_MONOLITH, **orphan, **{f"x/{k}": v for k, v in REPLICA.items()}}
+    repo = write_repo(tmp_path / "repo", files)
     inv = resolve_external(merge([read_source(str(repo))]))
     units = [Unit("root", "", "root"), Unit("auth", "services/auth"), Unit("chat", "services/chat")]
     access = {
