@@ -26,7 +26,7 @@ same switches: ``--no-cache``, ``FKMAP_CACHE``, and in automatic mode sources of
 :data:`~ingest.migrations.cache.MIN_BYTES`). One entry per source and options: a new reading
 replaces it. A damaged, foreign or planted entry is never believed: the source is read again and
 a warning is logged (``fkmap.cache``). Decoded entries share their repeated values
-(:func:`ingest.compact.compact`), as a fresh reading does.
+(:mod:`ingest.compact`), as a fresh reading does.
 
 Examples
 --------
@@ -51,17 +51,21 @@ import os
 import stat
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
+from typing import TypeVar
 
 import msgspec
 
-from ingest.compact import compact
+from ingest.compact import Sharer
 from ingest.gc_pause import gc_paused
 from ingest.migrations.cache import MIN_BYTES, ParseCache, cache_setting, default_dir
 from ingest.migrations.files import SKIP_DIRS
 from ingest.migrations.limits import max_tables
 from ingest.migrations.read import MAX_FILE_BYTES, max_sql_bytes
-from model.inventory import Inventory
+from model.inventory import ForeignKey, Inventory, Table
+
+T = TypeVar("T")
 
 __all__ = ["ReadStats", "cached_read", "code_digest", "stats", "tree_digest"]
 
@@ -70,9 +74,12 @@ log = logging.getLogger("fkmap.cache")
 _MAGIC = b"fkmap-read-cache\n"
 _FORMAT = 1
 _CHECK = 16  # bytes of BLAKE2b checksum after the magic line
+_CHUNK = 2000  # tables or foreign keys per chunk: decoded and shared one chunk at a time
 _ENCODER = msgspec.msgpack.Encoder()
-#: (key, content digest, inventory)
-_DECODER = msgspec.msgpack.Decoder(tuple[str, str, Inventory])
+#: (key, content digest, the inventory without tables and FKs, chunks of tables, chunks of FKs)
+_DECODER = msgspec.msgpack.Decoder(tuple[str, str, Inventory, list[msgspec.Raw], list[msgspec.Raw]])
+_TABLES = msgspec.msgpack.Decoder(tuple[Table, ...])
+_FKS = msgspec.msgpack.Decoder(tuple[ForeignKey, ...])
 
 
 class ReadStats:
@@ -181,36 +188,49 @@ def _key(reader: str, source: str, dialect: str | None, follow_symlinks: bool) -
     return hashlib.sha256(options.encode("utf-8", "surrogateescape")).hexdigest()
 
 
+def _chunks(items: tuple[T, ...]) -> list[msgspec.Raw]:
+    return [msgspec.Raw(_ENCODER.encode(items[i : i + _CHUNK])) for i in range(0, len(items), _CHUNK)]
+
+
 def _encode(key: str, content: str, inventory: Inventory) -> bytes:
-    body = _ENCODER.encode((key, content, inventory))
+    head = replace(inventory, tables=(), foreign_keys=())
+    body = _ENCODER.encode((key, content, head, _chunks(inventory.tables), _chunks(inventory.foreign_keys)))
     return _MAGIC + hashlib.blake2b(body, digest_size=_CHECK).digest() + body
 
 
-def _load(data: bytes) -> tuple[str, str, Inventory]:
-    """``(key, content digest, inventory)`` of an entry; ValueError saying why it is not one."""
+def _load(data: bytes, key: str, content: str) -> Inventory | None:
+    """The inventory of an entry for ``key`` and ``content``, its repeated values shared; None for
+    an entry of another content; ValueError saying why for what is no entry of ``key``.
+
+    Tables and foreign keys are decoded a chunk at a time and shared (:class:`~ingest.compact.Sharer`)
+    as they come, so the decoded copy never exists whole beside the shared one."""
     if not data.startswith(_MAGIC):
         raise ValueError("it is not a reading-cache entry")
     body = memoryview(data)[len(_MAGIC) + _CHECK :]
     if hashlib.blake2b(body, digest_size=_CHECK).digest() != data[len(_MAGIC) : len(_MAGIC) + _CHECK]:
         raise ValueError("its checksum does not match (damaged or altered)")
     try:
-        return _DECODER.decode(body)
+        stored_key, stored_content, head, table_chunks, fk_chunks = _DECODER.decode(body)
+        if stored_key != key:
+            raise ValueError("it belongs to another source")
+        if stored_content != content:
+            return None  # the source changed: a plain miss
+        share = Sharer()
+        tables = [share.table(t) for chunk in table_chunks for t in _TABLES.decode(chunk)]
+        fks = [share.foreign_key(fk) for chunk in fk_chunks for fk in _FKS.decode(chunk)]
     except msgspec.DecodeError as exc:
         raise ValueError(f"it does not hold an inventory ({exc})") from None
+    return replace(head, tables=tuple(tables), foreign_keys=tuple(fks))
 
 
 def _decode(data: bytes, key: str, content: str) -> Inventory | None:
-    """The inventory of an entry for ``key`` and ``content``; None otherwise, with a warning when
-    the entry is damaged or not fkmap's (an entry of an older content is a plain miss)."""
+    """:func:`_load`; None with a warning when the entry is damaged or not fkmap's."""
     try:
-        stored_key, stored_content, inventory = _load(data)
-        if stored_key != key:
-            raise ValueError("it belongs to another source")
+        return _load(data, key, content)
     except ValueError as exc:
         stats.refused += 1
         log.warning("ignoring the reading-cache entry %s: %s; reading the source again", key[:16], exc)
         return None
-    return inventory if stored_content == content else None
 
 
 def cached_read(
@@ -234,7 +254,7 @@ def cached_read(
         found = _decode(data, key, content) if data is not None else None
         if found is not None:
             stats.hits += 1
-            return compact(found)
+            return found
         inventory = read()
         store.put(key, _encode(key, content, inventory))
     if store.writes:
