@@ -53,7 +53,6 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import TypeVar
 
 import msgspec
 
@@ -65,8 +64,6 @@ from ingest.migrations.limits import max_tables
 from ingest.migrations.read import MAX_FILE_BYTES, max_sql_bytes
 from model.inventory import ForeignKey, Inventory, Table
 
-T = TypeVar("T")
-
 __all__ = ["ReadStats", "cached_read", "code_digest", "stats", "tree_digest"]
 
 log = logging.getLogger("fkmap.cache")
@@ -74,12 +71,12 @@ log = logging.getLogger("fkmap.cache")
 _MAGIC = b"fkmap-read-cache\n"
 _FORMAT = 1
 _CHECK = 16  # bytes of BLAKE2b checksum after the magic line
-_CHUNK = 2000  # tables or foreign keys per chunk: decoded and shared one chunk at a time
 _ENCODER = msgspec.msgpack.Encoder()
-#: (key, content digest, the inventory without tables and FKs, chunks of tables, chunks of FKs)
+#: (key, content digest, the inventory without tables and FKs, its tables, its FKs): the tables and
+#: FKs are decoded one by one (each a zero-copy :class:`msgspec.Raw` until then)
 _DECODER = msgspec.msgpack.Decoder(tuple[str, str, Inventory, list[msgspec.Raw], list[msgspec.Raw]])
-_TABLES = msgspec.msgpack.Decoder(tuple[Table, ...])
-_FKS = msgspec.msgpack.Decoder(tuple[ForeignKey, ...])
+_TABLE = msgspec.msgpack.Decoder(Table)
+_FK = msgspec.msgpack.Decoder(ForeignKey)
 
 
 class ReadStats:
@@ -188,21 +185,23 @@ def _key(reader: str, source: str, dialect: str | None, follow_symlinks: bool) -
     return hashlib.sha256(options.encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def _chunks(items: tuple[T, ...]) -> list[msgspec.Raw]:
-    return [msgspec.Raw(_ENCODER.encode(items[i : i + _CHUNK])) for i in range(0, len(items), _CHUNK)]
-
-
-def _encode(key: str, content: str, inventory: Inventory) -> bytes:
+def _encode(key: str, content: str, inventory: Inventory) -> bytearray:
+    """The bytes of an entry, encoded in place after the magic line and the checksum (an entry is
+    tens of MB at 20,000 tables: never copied)."""
     head = replace(inventory, tables=(), foreign_keys=())
-    body = _ENCODER.encode((key, content, head, _chunks(inventory.tables), _chunks(inventory.foreign_keys)))
-    return _MAGIC + hashlib.blake2b(body, digest_size=_CHECK).digest() + body
+    start = len(_MAGIC) + _CHECK
+    entry = bytearray(start)
+    _ENCODER.encode_into((key, content, head, inventory.tables, inventory.foreign_keys), entry, start)
+    entry[: len(_MAGIC)] = _MAGIC
+    entry[len(_MAGIC) : start] = hashlib.blake2b(memoryview(entry)[start:], digest_size=_CHECK).digest()
+    return entry
 
 
 def _load(data: bytes, key: str, content: str) -> Inventory | None:
     """The inventory of an entry for ``key`` and ``content``, its repeated values shared; None for
     an entry of another content; ValueError saying why for what is no entry of ``key``.
 
-    Tables and foreign keys are decoded a chunk at a time and shared (:class:`~ingest.compact.Sharer`)
+    Tables and foreign keys are decoded one at a time and shared (:class:`~ingest.compact.Sharer`)
     as they come, so the decoded copy never exists whole beside the shared one."""
     if not data.startswith(_MAGIC):
         raise ValueError("it is not a reading-cache entry")
@@ -210,14 +209,14 @@ def _load(data: bytes, key: str, content: str) -> Inventory | None:
     if hashlib.blake2b(body, digest_size=_CHECK).digest() != data[len(_MAGIC) : len(_MAGIC) + _CHECK]:
         raise ValueError("its checksum does not match (damaged or altered)")
     try:
-        stored_key, stored_content, head, table_chunks, fk_chunks = _DECODER.decode(body)
+        stored_key, stored_content, head, packed_tables, packed_fks = _DECODER.decode(body)
         if stored_key != key:
             raise ValueError("it belongs to another source")
         if stored_content != content:
             return None  # the source changed: a plain miss
         share = Sharer()
-        tables = [share.table(t) for chunk in table_chunks for t in _TABLES.decode(chunk)]
-        fks = [share.foreign_key(fk) for chunk in fk_chunks for fk in _FKS.decode(chunk)]
+        tables = [share.table(_TABLE.decode(t)) for t in packed_tables]
+        fks = [share.foreign_key(_FK.decode(fk)) for fk in packed_fks]
     except msgspec.DecodeError as exc:
         raise ValueError(f"it does not hold an inventory ({exc})") from None
     return replace(head, tables=tuple(tables), foreign_keys=tuple(fks))

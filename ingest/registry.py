@@ -165,7 +165,7 @@ def read_source(source: str, *, dialect: str | None = None, follow_symlinks: boo
     ``follow_symlinks`` follows symbolic links out of a scanned folder (default: reported, not followed).
     At most :data:`~ingest.diagnostics.MAX_PER_FILE` diagnostics per file are kept, whatever the reader.
     A local folder or file read before with the same content and options comes from the reading
-    cache (:mod:`ingest.read_cache`); its repeated values are shared (:func:`ingest.compact.compact`).
+    cache (:mod:`ingest.read_cache`).
     """
     reader = reader_for(source)
 
@@ -176,10 +176,9 @@ def read_source(source: str, *, dialect: str | None = None, follow_symlinks: boo
 
     if reader.database or reader.name == "saved":
         return read()
-    from ingest.compact import compact
     from ingest.read_cache import cached_read
 
-    return cached_read(reader.name, source, dialect, follow_symlinks, lambda: compact(read()))
+    return cached_read(reader.name, source, dialect, follow_symlinks, read)
 
 
 def is_dsn_source(source: str) -> bool:

@@ -288,7 +288,7 @@ class ParseCache:
 
         self.put_later(key, data)
 
-    def put(self, key: str, entry: bytes) -> None:
+    def put(self, key: str, entry: bytes | bytearray) -> None:
         """Store an entry atomically (temporary file, then rename); errors turn the cache off, silently."""
         if not self.usable():
             return

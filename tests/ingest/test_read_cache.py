@@ -254,3 +254,14 @@ def test_links_are_part_of_the_content(tmp_path: Path, cache_dir: Path) -> None:
     (root / "current").unlink()
     (root / "current").symlink_to("b")
     assert read_source(str(root)) == uncached(root) != first
+
+
+def test_a_planted_pickle_never_runs(tree: Path, cache_dir: Path, tmp_path: Path) -> None:
+    from tests.test_security_cache import hostile_pickle
+
+    expected = read_source(str(tree))
+    marker = tmp_path / "pwned"
+    path = _entry(cache_dir)
+    path.write_bytes(read_cache._MAGIC + hostile_pickle(marker))
+    assert read_source(str(tree)) == expected
+    assert not marker.exists()
