@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 
 from ingest.compact import compact
-from model.inventory import Column, Inventory, Location, TableRef
+from model.inventory import Column, ForeignKey, Inventory, Location, TableRef
 from tests.model.test_inventory import inventories
 
 
@@ -29,3 +29,17 @@ def test_equal_values_become_one_object(inv: Inventory) -> None:
     texts = [r.schema for r in refs] + [c.type for c in columns]
     for text in texts:
         assert seen.setdefault(("text", text), text) is text
+
+
+def test_the_dashboards_shared_scan_is_decoded_shared() -> None:
+    from ui.shared.ingest import decode_inventory, encode_inventory
+
+    users = TableRef("auth", "public", "users")
+    fks = tuple(
+        ForeignKey(f"fk{i}", TableRef("auth", "public", f"t{i}"), ("user_id",), users, ("id",))
+        for i in range(3)
+    )
+    inv = decode_inventory(encode_inventory(Inventory(foreign_keys=fks)))
+    assert inv == Inventory(foreign_keys=fks)
+    assert inv.foreign_keys[0].ref_table is inv.foreign_keys[2].ref_table
+    assert inv.foreign_keys[0].on_delete is inv.foreign_keys[1].on_delete
