@@ -21,7 +21,7 @@ Touching a file (same content) keeps the entry; editing one replaces it -- and t
 file's migration set is replayed again, the others come from the parse cache's per-set entries.
 
 An entry is typed MessagePack (msgspec) of the :class:`~model.inventory.Inventory`, behind a
-BLAKE2 checksum, in the parse cache's private folder (:mod:`ingest.migrations.cache_dir`, the
+CRC-32 checksum, in the parse cache's private folder (:mod:`ingest.migrations.cache_dir`, the
 same switches: ``--no-cache``, ``FKMAP_CACHE``, and in automatic mode sources of at least
 :data:`~ingest.migrations.cache.MIN_BYTES`). One entry per source and options: a new reading
 replaces it. A damaged, foreign or planted entry is never believed: the source is read again and
@@ -50,6 +50,7 @@ import logging
 import os
 import stat
 import sys
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -70,7 +71,7 @@ log = logging.getLogger("fkmap.cache")
 
 _MAGIC = b"fkmap-read-cache\n"
 _FORMAT = 1
-_CHECK = 16  # bytes of BLAKE2b checksum after the magic line
+_CHECK = 4  # bytes of CRC-32 after the magic line: damage shows (the typed decoding checks the rest)
 _ENCODER = msgspec.msgpack.Encoder()
 #: (key, content digest, the inventory without tables and FKs, its tables, its FKs): the tables and
 #: FKs are decoded one by one (each a zero-copy :class:`msgspec.Raw` until then)
@@ -185,6 +186,10 @@ def _key(reader: str, source: str, dialect: str | None, follow_symlinks: bool) -
     return hashlib.sha256(options.encode("utf-8", "surrogateescape")).hexdigest()
 
 
+def _checksum(body: memoryview) -> bytes:
+    return zlib.crc32(body).to_bytes(_CHECK, "big")
+
+
 def _encode(key: str, content: str, inventory: Inventory) -> bytearray:
     """The bytes of an entry, encoded in place after the magic line and the checksum (an entry is
     tens of MB at 20,000 tables: never copied)."""
@@ -193,7 +198,7 @@ def _encode(key: str, content: str, inventory: Inventory) -> bytearray:
     entry = bytearray(start)
     _ENCODER.encode_into((key, content, head, inventory.tables, inventory.foreign_keys), entry, start)
     entry[: len(_MAGIC)] = _MAGIC
-    entry[len(_MAGIC) : start] = hashlib.blake2b(memoryview(entry)[start:], digest_size=_CHECK).digest()
+    entry[len(_MAGIC) : start] = _checksum(memoryview(entry)[start:])
     return entry
 
 
@@ -206,7 +211,7 @@ def _load(data: bytes, key: str, content: str) -> Inventory | None:
     if not data.startswith(_MAGIC):
         raise ValueError("it is not a reading-cache entry")
     body = memoryview(data)[len(_MAGIC) + _CHECK :]
-    if hashlib.blake2b(body, digest_size=_CHECK).digest() != data[len(_MAGIC) : len(_MAGIC) + _CHECK]:
+    if _checksum(body) != data[len(_MAGIC) : len(_MAGIC) + _CHECK]:
         raise ValueError("its checksum does not match (damaged or altered)")
     try:
         stored_key, stored_content, head, packed_tables, packed_fks = _DECODER.decode(body)

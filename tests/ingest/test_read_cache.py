@@ -7,7 +7,6 @@ the calls to the real :meth:`Replayer.result` (one per replayed migration set), 
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import pickle
@@ -184,9 +183,7 @@ DAMAGE: dict[str, Callable[[Path], bytes]] = {
     "a pickle": lambda p: read_cache._MAGIC + pickle.dumps(Inventory()),
     "empty": lambda p: b"",
     "forged, checksum right": lambda p: (
-        read_cache._MAGIC
-        + hashlib.blake2b(_forged_body(p), digest_size=read_cache._CHECK).digest()
-        + _forged_body(p)
+        read_cache._MAGIC + read_cache._checksum(memoryview(_forged_body(p))) + _forged_body(p)
     ),
 }
 
