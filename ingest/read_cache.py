@@ -14,7 +14,7 @@ kept, and given back when nothing it depends on changed:
   dialect (the effective config's ``[scan] dialect`` or ``--dialect``), ``follow_symlinks``
   and the limits of :func:`~ingest.migrations.limits.max_tables` and
   :func:`~ingest.migrations.read.max_sql_bytes`;
-* the **code**: the sources of ``ingest/`` and ``model/`` and the installed distributions
+* the **code**: the files of ``ingest/`` and ``model/`` and the installed distributions
   (:func:`code_digest`).
 
 Touching a file (same content) keeps the entry; editing one replaces it -- and then only that
@@ -93,12 +93,14 @@ stats = ReadStats()
 
 @functools.cache
 def code_digest() -> str:
-    """Digest of the code a reading depends on: every module of ``ingest/`` and ``model/``, the
+    """Digest of the code a reading depends on: every file of ``ingest/`` and ``model/``, the
     Python version and the installed distributions (their ``*.dist-info`` names carry versions)."""
     digest = hashlib.sha256(f"{_FORMAT}|{sys.version}".encode())
     root = Path(__file__).resolve().parent.parent
     for folder in ("ingest", "model"):
-        for source in sorted((root / folder).rglob("*.py")):
+        for source in sorted((root / folder).rglob("*")):
+            if "__pycache__" in source.parts or not source.is_file():
+                continue
             try:
                 digest.update(source.relative_to(root).as_posix().encode() + b"\0" + source.read_bytes())
             except OSError:
