@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+from typing import Any
+
+import pytest
 from hypothesis import given, settings
 
 from ingest.compact import compact
-from model.inventory import Column, ForeignKey, Inventory, Location, TableRef
+from model.inventory import Column, Evidence, ForeignKey, Inventory, Location, Table, TableRef
 from tests.model.test_inventory import inventories
 
 
@@ -43,3 +47,45 @@ def test_the_dashboards_shared_scan_is_decoded_shared() -> None:
     assert inv == Inventory(foreign_keys=fks)
     assert inv.foreign_keys[0].ref_table is inv.foreign_keys[2].ref_table
     assert inv.foreign_keys[0].on_delete is inv.foreign_keys[1].on_delete
+
+
+#: Fields whose sample value says nothing of their kind (None, empty tuples): a different value.
+OTHER: dict[str, Any] = {
+    "columns": (Column("id", "int"), Column("b", "text", False)),
+    "owner_evidence": (Evidence("config", "auth", "d", "p", 3),),
+    "resolved_to": TableRef("x", "y", "z"),
+}
+
+
+def _other(name: str, value: Any) -> Any:
+    """A value of the same kind as ``value`` but different (no validation runs on dataclasses)."""
+    if name in OTHER:
+        return OTHER[name]
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, int):
+        return value + 7
+    if isinstance(value, str):
+        return value + "-other"
+    if isinstance(value, tuple):
+        return (*value, "z")
+    if value is None or isinstance(value, Location):
+        return Location("elsewhere.sql", 99)
+    if isinstance(value, TableRef):
+        return TableRef("x", "y", "z")
+    raise AssertionError(f"no other value for {name} = {value!r}")
+
+
+@pytest.mark.parametrize("cls", [Table, ForeignKey], ids=lambda c: c.__name__)
+def test_every_field_survives_whatever_its_position(cls: type) -> None:
+    """Fields are copied by position from ``dataclasses.fields``: one added later is kept too."""
+    ref = TableRef("db", "public", "a")
+    sample: Any = (
+        Table(ref, (Column("id", "int"),)) if cls is Table else ForeignKey("f", ref, ("x",), ref, ("id",))
+    )
+    for f in dataclasses.fields(cls):
+        changed = dataclasses.replace(sample, **{f.name: _other(f.name, getattr(sample, f.name))})
+        inv = Inventory(tables=(changed,)) if cls is Table else Inventory(foreign_keys=(changed,))
+        out: Any = (compact(inv).tables if cls is Table else compact(inv).foreign_keys)[0]
+        assert getattr(out, f.name) == getattr(changed, f.name) != getattr(sample, f.name), f.name
+        assert out == changed
