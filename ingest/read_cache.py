@@ -9,7 +9,8 @@ kept, and given back when nothing it depends on changed:
 
 * the **content** of every file under the source (:func:`tree_digest`: each file's path and
   SHA-256, every symbolic link and where it points; hidden folders and
-  :data:`~ingest.migrations.files.SKIP_DIRS` are not walked, as no reader walks them);
+  :data:`~ingest.migrations.files.SKIP_DIRS` are not walked, as no reader walks them, and
+  ``fkmap.toml`` is left out, as no reader reads it);
 * the **options** of the reading: the reader, the source as given and its real path, the
   dialect (the effective config's ``[scan] dialect`` or ``--dialect``), ``follow_symlinks``
   and the limits of :func:`~ingest.migrations.limits.max_tables` and
@@ -71,6 +72,9 @@ log = logging.getLogger("fkmap.cache")
 
 _MAGIC = b"fkmap-read-cache\n"
 _FORMAT = 1
+#: Files no reader reads: fkmap's own config (what of it changes a reading, the dialect and
+#: ``follow_symlinks``, is in the key), so editing its services keeps the entry.
+_NOT_READ = frozenset({"fkmap.toml"})
 _CHECK = 4  # bytes of CRC-32 after the magic line: damage shows (the typed decoding checks the rest)
 _ENCODER = msgspec.msgpack.Encoder()
 #: (key, content digest, the inventory without tables and FKs, its tables, its FKs): the tables and
@@ -176,6 +180,8 @@ def tree_digest(path: str | Path, *, follow_symlinks: bool) -> tuple[str, int]:
         digest.update(f"D\0{rel}\n".encode("utf-8", "surrogateescape"))
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
         for name in sorted(files):
+            if name in _NOT_READ:
+                continue
             add(_file_lines(os.path.join(directory, name), f"{rel}/{name}", real_top, follow_symlinks))
     return digest.hexdigest(), size
 

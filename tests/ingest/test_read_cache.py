@@ -148,6 +148,10 @@ def test_a_config_change_reads_again(tree: Path, cache_dir: Path, replayed: list
     replayed.clear()
     scan([str(tree)], code=False)
     assert replayed == []
+    (tree / "fkmap.toml").write_text('[services.auth]\npaths = ["services/auth/**"]\n')
+    hits = read_cache.stats.hits
+    assert any(t.service == "auth" for t in scan([str(tree)], code=False).tables)
+    assert replayed == [] and read_cache.stats.hits == hits + 1, "services are not an option of the reading"
     (tree / "fkmap.toml").write_text('[scan]\ndialect = "mysql"\n')
     with_config = scan([str(tree)], code=False)
     assert replayed, "the config's dialect is an option of the reading"
