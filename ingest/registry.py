@@ -164,10 +164,21 @@ def read_source(source: str, *, dialect: str | None = None, follow_symlinks: boo
     ``dialect`` is the SQL dialect of ``.sql`` files (default: detected per file);
     ``follow_symlinks`` follows symbolic links out of a scanned folder (default: reported, not followed).
     At most :data:`~ingest.diagnostics.MAX_PER_FILE` diagnostics per file are kept, whatever the reader.
+    A local folder or file read before with the same content and options comes from the reading
+    cache (:mod:`ingest.read_cache`).
     """
-    inv = reader_for(source).read(source, dialect=dialect, follow_symlinks=follow_symlinks)
-    capped = tuple(cap_per_file(inv.diagnostics))
-    return inv if capped == inv.diagnostics else replace(inv, diagnostics=capped)
+    reader = reader_for(source)
+
+    def read() -> Inventory:
+        inv = reader.read(source, dialect=dialect, follow_symlinks=follow_symlinks)
+        capped = tuple(cap_per_file(inv.diagnostics))
+        return inv if capped == inv.diagnostics else replace(inv, diagnostics=capped)
+
+    if reader.database or reader.name == "saved":
+        return read()
+    from ingest.read_cache import cached_read
+
+    return cached_read(reader.name, source, dialect, follow_symlinks, read)
 
 
 def is_dsn_source(source: str) -> bool:

@@ -58,7 +58,7 @@ ACTIONS = ("NO ACTION", "RESTRICT", "CASCADE", "SET NULL", "SET DEFAULT")
 Severity = Literal["error", "warning", "info"]
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class TableRef:
     """A table's identity: logical database, schema and name.
 
@@ -84,7 +84,7 @@ class TableRef:
         return f"{self.database}:{self.schema}.{self.name}"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Location:
     """Where something was stated: a file and 1-based line, or a database.
 
@@ -101,7 +101,7 @@ class Location:
         return f"{self.path}:{self.line}" if self.line else self.path
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Column:
     """A column: name, SQL type as written (normalised lower-case) and nullability."""
 
@@ -110,7 +110,7 @@ class Column:
     nullable: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """One reason for a table's owner; :attr:`Table.owner_evidence` lists them decisive first.
 
@@ -135,7 +135,7 @@ class Evidence:
         return f"{self.kind}: {self.service}: {self.detail}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Table:
     """A table of one logical database.
 
@@ -165,7 +165,7 @@ class Table:
         return self.replica_of or self.service
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ForeignKey:
     """A foreign key (declared) or a reference inferred from naming (``origin='inferred'``).
 
@@ -222,7 +222,7 @@ class ForeignKey:
         return (self.table, self.columns, self.ref_table, self.ref_columns)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
     """A problem found while reading a source; the run always goes on.
 
@@ -244,7 +244,7 @@ class Diagnostic:
         return Location(self.path, self.line)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Migration:
     """One migration file (or section) that was replayed.
 
@@ -262,7 +262,7 @@ class Migration:
     timestamp: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Service:
     """A service: a name and what the service map knows of it."""
 
@@ -270,7 +270,7 @@ class Service:
     description: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SharedAccess:
     """A service other than a table's owner reads or writes it: coupling without a foreign key.
 
@@ -285,7 +285,7 @@ class SharedAccess:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """What was scanned: ``kind`` is ``migrations``, ``catalog`` or ``inventory``.
 
@@ -296,7 +296,7 @@ class Source:
     label: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Inventory:
     """Everything one scan found. Tuples are sorted by the producers."""
 

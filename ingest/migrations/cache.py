@@ -192,11 +192,11 @@ def decode(data: bytes, key: str, rel: str) -> Parsed | None:
 
 
 class ParseCache:
-    """Entries on disk under ``directory/<parser version>/``, one file each, named by key."""
+    """Entries on disk under ``directory/<parser version>/`` (or ``version``), one file each, named by key."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, version: str | None = None) -> None:
         self.root = Path(directory)
-        self.dir = self.root / parser_version()
+        self.dir = self.root / (version or parser_version())  # the reading cache names its own
         self.broken = False  # an unsafe folder or a file-system error turned it off
         self._checked = False
         self.writes = self.set_hits = 0
@@ -233,15 +233,17 @@ class ParseCache:
                 self.broken = True
         return not self.broken
 
-    def _read(self, key: str, magic: bytes, kind: str) -> object | None:
-        """The payload stored under ``key`` if it is a valid ``magic`` entry of ``kind`` for that key."""
-        if not self.usable():
-            return None
+    def raw(self, key: str) -> bytes | None:
+        """The bytes stored under ``key``, if any (:mod:`ingest.read_cache` checks them itself)."""
         try:
-            data = self._path(key).read_bytes()
+            return self._path(key).read_bytes() if self.usable() else None
         except OSError:
             return None
-        if not data.startswith(magic):
+
+    def _read(self, key: str, magic: bytes, kind: str) -> object | None:
+        """The payload stored under ``key`` if it is a valid ``magic`` entry of ``kind`` for that key."""
+        data = self.raw(key)
+        if data is None or not data.startswith(magic):
             return None
         try:
             stored_key, payload = cache_codec.load(kind, memoryview(data)[len(magic) :])
@@ -286,7 +288,7 @@ class ParseCache:
 
         self.put_later(key, data)
 
-    def put(self, key: str, entry: bytes) -> None:
+    def put(self, key: str, entry: bytes | bytearray) -> None:
         """Store an entry atomically (temporary file, then rename); errors turn the cache off, silently."""
         if not self.usable():
             return

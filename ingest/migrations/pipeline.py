@@ -6,7 +6,8 @@ replay is taken as it was, and the files of the other sets are looked up in the 
 root's pack; the rest are parsed -- by a process pool when that pays
 (:mod:`ingest.migrations.parallel`), the results consumed in order while later files are still being
 parsed -- and each set is replayed in file order by one :class:`~ingest.migrations.replay.Replayer`.
-New results go back to the cache. None of this changes the result. A set may be *seeded*:
+New results go back to the cache. Each set's tables and FKs share their repeated values with the
+sets before (:class:`ingest.compact.Sharer`). None of this changes the result. A set may be *seeded*:
 tables known before its first file (a Prisma schema beside hand-written migrations,
 :mod:`ingest.prisma.read`) are created in its replay first; its replay is not cached. A
 PostgreSQL file parsed here is replayed batch by batch as it is parsed
@@ -22,6 +23,7 @@ import os
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from pathlib import Path
 
+from ingest.compact import Sharer
 from ingest.migrations import postgres as pg
 from ingest.migrations.cache import ParseCache, Parsed, SetResult, decode, encode, open_cache
 from ingest.migrations.layout import MigrationFile, MigrationSet
@@ -332,6 +334,7 @@ def replay_sets(
             set_keys.pop(i, None)
     todo = [item for i, group in enumerate(groups) if i not in done for item in group]
     stream = _parsed_in_order(todo, dialect, store, workers)
+    share = Sharer()  # each set's result, fresh or cached, shares its repeated values as it comes
     try:
         for i, (s, group) in enumerate(zip(sets, groups, strict=True)):
             result = done.get(i)
@@ -340,8 +343,8 @@ def replay_sets(
                 if store is not None and i in set_keys:
                     store.put_set(set_keys[i], result)
             set_tables, set_fks, set_diags = result
-            tables += set_tables
-            fks += set_fks
+            tables += [share.table(t) for t in set_tables]
+            fks += [share.foreign_key(fk) for fk in set_fks]
             diagnostics += set_diags
             for item in group:
                 f = item.f

@@ -33,11 +33,10 @@ Examples
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from ingest.gc_pause import gc_paused
 from ingest.migrations.layout import MigrationSet, discover
 from ingest.migrations.parse import normalize_dialect, parse_file
 from ingest.migrations.pipeline import Seeder, replay_parsed, replay_sets
@@ -48,29 +47,6 @@ from ingest.prisma.read import add_prisma, discover_schemas, prisma_seeds
 from model.inventory import Diagnostic, Inventory, Migration, Source
 
 __all__ = ["ingest_path", "ingest_text", "read"]
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector: parse trees are millions of small dicts
-    and collections triggered by their allocation cost more than the parse itself.
-
-    On the way out the survivors (the inventory: about a million objects at 20,000
-    tables) go straight to the oldest generation (``gc.freeze()`` then
-    ``gc.unfreeze()``), instead of being scanned by the young-generation collection
-    that the next allocation would trigger -- half a second at that size, for
-    objects that hold no reference cycles. Nothing is kept from collection: the
-    oldest generation is scanned as usual by full collections.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.freeze()
-            gc.unfreeze()
-            gc.enable()
 
 
 def ingest_path(
@@ -96,7 +72,7 @@ def ingest_path(
     Neither changes the result (:mod:`ingest.migrations.pipeline`).
     """
     source = Source("migrations", str(path))
-    with _gc_paused():
+    with gc_paused():
         try:
             return _ingest_path(path, dialect, source, cache, workers, follow_symlinks, seeds)
         except Exception as exc:
@@ -145,7 +121,7 @@ def ingest_text(
     text: str, *, path: str = "inline.sql", database: str = "inline", dialect: str | None = None
 ) -> Inventory:
     """Replay one script as a migration set of one file (handy in tests and notebooks)."""
-    with _gc_paused():
+    with gc_paused():
         r = Replayer(database)
         name, problem = normalize_dialect(dialect) if dialect else (None, "")
         if problem:

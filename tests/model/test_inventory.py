@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import pickle
 
+import msgspec
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from model import inventory
 from model.inventory import (
     ACTIONS,
     Column,
@@ -138,3 +141,28 @@ def test_owner_evidence_and_shared_access_round_trip() -> None:
 
 def to_ref(ref: TableRef) -> dict[str, str]:
     return {"database": ref.database, "schema": ref.schema, "name": ref.name}
+
+
+MODELS = [
+    getattr(inventory, name)
+    for name in inventory.__all__
+    if dataclasses.is_dataclass(getattr(inventory, name))
+]
+
+
+@pytest.mark.parametrize("cls", MODELS, ids=lambda c: c.__name__)
+def test_models_are_slotted(cls: type) -> None:
+    """Hundreds of thousands of them per scan: no per-instance ``__dict__``."""
+    assert "__slots__" in vars(cls) and "__dict__" not in dir(cls)
+    assert dataclasses.fields(cls) and all(f.name in vars(cls)["__slots__"] for f in dataclasses.fields(cls))
+
+
+@settings(max_examples=100)
+@given(inventories)
+def test_slotted_models_pickle_and_pack(inv: Inventory) -> None:
+    """The pool sends operations and diagnostics pickled; the caches store MessagePack."""
+    assert pickle.loads(pickle.dumps(inv)) == inv
+    assert msgspec.msgpack.decode(msgspec.msgpack.encode(inv), type=Inventory) == inv
+    if inv.foreign_keys:
+        fk = inv.foreign_keys[0]
+        assert dataclasses.replace(fk, name=fk.name + "x").name == fk.name + "x"

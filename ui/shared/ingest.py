@@ -56,6 +56,7 @@ from typing import Any, Literal
 
 import msgspec
 
+from ingest.compact import compact
 from model.inventory import Inventory
 from ui.shared.cache import SharedCache
 from ui.shared.fingerprint import IngestSpec, source_fingerprint
@@ -110,7 +111,7 @@ def decode_inventory(blob: bytes) -> Inventory:
     if kind != b"M":
         raise ValueError(f"not a stored inventory (kind {kind!r})")
     try:
-        return _INVENTORY.decode(zlib.decompress(body))
+        return compact(_INVENTORY.decode(zlib.decompress(body)))  # one object per repeated value
     except (zlib.error, msgspec.DecodeError) as exc:
         raise ValueError(f"not a stored inventory: {exc}") from None
 
