@@ -139,7 +139,7 @@ def build_graph(
             origin=fk.origin,
             state=fk.state,
             fresh_db_failure=fk.origin == "declared"
-            and (fk.fresh_db_failure or written is None or written.external),
+            and (fk.fresh_db_failure or written is None or (written.external and not written.provided_by)),
         )
     return G
 

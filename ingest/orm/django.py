@@ -18,7 +18,10 @@ Migrations carry the history, the models confirm
 
 Tables of apps outside the scan (``auth_user``, ``django_content_type``) are external tables;
 one ``info`` (code ``orm-external``) lists them instead of the replay's ``unknown-table``
-warnings.
+warnings. Once a replayed migration declares a dependency on such an app
+(``swappable_dependency(settings.AUTH_USER_MODEL)``, ``("contenttypes", "0002_...")``), Django
+migrates that app first: its tables are ``provided_by`` it and keys into them do not fail on a
+fresh database.
 """
 
 from __future__ import annotations
@@ -240,8 +243,10 @@ def read_project(project: DjangoProject, tree: Tree) -> Unit | None:
     _models_only(state, unmigrated, where)  # migrate --run-syncdb creates them before any migration
     for app in sorted({m.app for m in unmigrated}):
         unit.files.extend(FileEntry(p, "", "models") for p in got.model_files.get(app, []))
+    ours = got.migrated | {m.app for m in models} | {a.label for a in project.apps}
     for mig in order(got.migrations, unit.diagnostics):
         replay.begin(mig.path)
+        state.dependencies_outside.update(app for app, _ in mig.dependencies if app not in ours)
         unit.files.append(FileEntry(mig.path, mig.name.split("_")[0], mig.name))
         apply(state, mig)
     field_paths = {
