@@ -35,6 +35,7 @@ from ingest.orm.django_migrations import DjangoMigration, apply, load, order
 from ingest.orm.django_models import ClassDecl, read_classes, resolve_models
 from ingest.orm.django_state import DjangoState, ModelState
 from ingest.orm.py_ast import PyModule
+from ingest.orm.py_parse import parse_module
 from model.inventory import Diagnostic
 
 __all__ = ["DjangoApp", "DjangoProject", "discover", "read_django"]
@@ -154,16 +155,7 @@ def _module(tree: Tree, path: str, must: str, out: list[Diagnostic]) -> PyModule
     text = tree.read(path, out)
     if text is None or must not in text:
         return None
-    try:
-        return PyModule(text, tree.shown(path))
-    except (SyntaxError, ValueError) as exc:
-        line = getattr(exc, "lineno", 0) or 0
-        out.append(
-            diag(
-                "warning", f"Python syntax error: {exc}; file not read", tree.shown(path), line, "parse-error"
-            )
-        )
-        return None
+    return parse_module(text, tree.shown(path), out)
 
 
 @dataclass
