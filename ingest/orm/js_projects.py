@@ -27,6 +27,7 @@ from pathlib import Path, PurePosixPath
 
 from ingest.orm.common_js import JsFile, language_of, matches, parse_js, text
 from ingest.orm.files import candidates, read_bytes, relative
+from ingest.orm.js_imports import Modules, bind_imports
 from ingest.orm.js_replay import Keys, replay_project
 from model.inventory import Diagnostic, Inventory, Source, TableRef
 
@@ -108,6 +109,7 @@ class _Projects:
 
     def __init__(self, top: str) -> None:
         self.top = top
+        self.modules = Modules(top)
         self.cache: dict[str, str] = {}
         self.files: dict[str, list[JsFile]] = {}
         self.snake: set[str] = set()
@@ -135,7 +137,9 @@ class _Projects:
         if lang is None:
             return
         folder = self.folder_of(path)
-        self.files.setdefault(folder, []).append(parse_js(data, rel, lang))
+        f = parse_js(data, rel, lang)
+        bind_imports(f, path, self.modules)
+        self.files.setdefault(folder, []).append(f)
         if b"SnakeNamingStrategy" in data:
             self.snake.add(folder)
 
