@@ -174,10 +174,13 @@ class _SqlTables:
         return found
 
 
-def ingest_js(root: str | Path, follow_symlinks: bool = False, sql: Inventory | None = None) -> Inventory:
+def ingest_js(
+    root: str | Path, follow_symlinks: bool = False, sql: Inventory | None = None, dialect: str | None = None
+) -> Inventory:
     """Every JavaScript/TypeScript project under ``root`` that declares a schema; never raises.
     Links out of ``root`` are followed only with ``follow_symlinks``. ``sql`` is what the SQL
-    migrations of the same folder gave: a model of a table they create adds nothing."""
+    migrations of the same folder gave: a model of a table they create adds nothing. ``dialect``
+    (``--dialect``) chooses among per-engine migration folders before a project's own."""
     top = os.path.abspath(os.fspath(root))
     projects = _Projects(top)
     try:
@@ -191,6 +194,7 @@ def ingest_js(root: str | Path, follow_symlinks: bool = False, sql: Inventory | 
                 project_dialect(folder, files),
                 folder in projects.snake,
                 tables.for_project(relative(top, folder)),
+                engine=dialect,
             )
             for folder, files in sorted(projects.files.items())
         ]

@@ -16,9 +16,10 @@ the project's folder. A project with no migration file that adds no table adds n
 
 Migration folders kept once per engine (TypeORM's ``migrations/mysql`` beside
 ``migrations/sqlite``; Wiki.js's ``db/migrations`` beside ``db/migrations-sqlite``) are
-alternatives, as for SQL sets: one is replayed -- the engine of the project's configured dialect,
-else by the same preference (:func:`ingest.migrations.alternatives.engine_folders`) -- and one
-``engine-choice`` info says which.
+alternatives, as for SQL sets: one is replayed -- the engine of ``--dialect``, else of the
+project's configured dialect, else by the same preference
+(:func:`ingest.migrations.alternatives.engine_folders`) -- and one ``engine-choice`` info says
+which.
 """
 
 from __future__ import annotations
@@ -53,7 +54,10 @@ def _syntax(f: JsFile) -> list[Diagnostic]:
     return [Diagnostic("warning", message, f.rel, node.start_point.row + 1, code="parse-error")]
 
 
-_HOW = "the dialect the project's configuration states (Knex client, TypeORM type) chooses another engine"
+_HOW = (
+    "--dialect or [scan] dialect, else the dialect the project's configuration states "
+    "(Knex client, TypeORM type), chooses another engine"
+)
 
 
 def _one_engine(files: list[JsFile], dialect: str | None) -> tuple[set[str], list[Diagnostic]]:
@@ -116,17 +120,23 @@ Keys = dict[str, set[tuple[tuple[str, ...], str]]]
 
 
 def replay_project(
-    label: str, files: list[JsFile], dialect: str | None, snake: bool = False, elsewhere: Keys | None = None
+    label: str,
+    files: list[JsFile],
+    dialect: str | None,
+    snake: bool = False,
+    elsewhere: Keys | None = None,
+    engine: str | None = None,
 ) -> Inventory:
     """The tables, keys, migrations and diagnostics of one project (empty when it declares nothing).
 
     ``elsewhere`` maps the tables SQL migrations of the scan create for this project (by name, to
-    their keys: ``(columns, referenced table)``): a model of such a table adds nothing either."""
+    their keys: ``(columns, referenced table)``): a model of such a table adds nothing either.
+    ``engine`` (the configured dialect) chooses among per-engine folders before ``dialect``."""
     r = Replayer(label)
     kind = dialect or "postgres"
     migrations: list[Migration] = []
     ups = [f for f in files if up_bodies(f)]
-    skipped, engine_notes = _one_engine(ups, dialect)
+    skipped, engine_notes = _one_engine(ups, engine or dialect)
     for d in engine_notes:
         r.add_diagnostic(d)
     steps = _steps([f for f in ups if f.rel not in skipped], dialect)

@@ -9,7 +9,10 @@ from ingest.orm.js_projects import ingest_js
 from model.inventory import Diagnostic
 from tests.ingest.orm.orm_helpers import fks, write
 
-HOW = "the dialect the project's configuration states (Knex client, TypeORM type) chooses another engine"
+HOW = (
+    "--dialect or [scan] dialect, else the dialect the project's configuration states "
+    "(Knex client, TypeORM type), chooses another engine"
+)
 
 # TypeORM, one folder per engine; the sqlite one rebuilds users (DROP TABLE): not MySQL's key.
 TYPEORM = {
@@ -99,3 +102,9 @@ def test_knex_client_of_the_project_chooses_the_engine_folder(tmp_path: Path) ->
     assert [m.path for m in inv.migrations] == ["db/migrations-sqlite/2.0.0.js"]
     assert "replaying migrations-sqlite" in inv.diagnostics[0].message
     assert [d.code for d in inv.diagnostics].count("engine-choice") == 1
+
+
+def test_the_dialect_asked_for_chooses_before_the_project_client(tmp_path: Path) -> None:
+    files = {**KNEX, "db.js": "module.exports = require('knex')({ client: 'sqlite3' })\n"}
+    inv = ingest_js(write(tmp_path, files), dialect="postgres")
+    assert [m.path for m in inv.migrations] == ["db/migrations/2.0.0.js"]
