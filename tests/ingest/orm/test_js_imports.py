@@ -58,3 +58,33 @@ def test_a_name_the_module_does_not_export_as_a_string_stays_unreadable(tmp_path
     inv = ingest_js(write(tmp_path, files))
     assert present(inv) == set()
     assert [d.code for d in inv.diagnostics] == ["orm-unreadable", "orm-unreadable"]
+
+
+# hedgedoc: a workspace package re-exporting a module with a table constant and a const enum
+WORKSPACE = {
+    "database/package.json": '{"name": "@notes/database", "source": "src/index.ts", "main": "dist/index.js"}',
+    "database/src/index.ts": "export * from './types/index.js'\n",
+    "database/src/types/index.ts": "export * from './user.js'\n",
+    "database/src/types/user.ts": """
+        export const enum FieldNameUser { id = 'id', name = 'display_name' }
+        export const TableUser = 'user'
+        export const TableNote = 'note'
+    """,
+    "backend/package.json": '{"name": "backend", "dependencies": {"knex": "3"}}',
+    "backend/migrations/20250101000000_initial.js": """
+        const { FieldNameUser, TableUser, TableNote } = require('@notes/database')
+        exports.up = async function (knex) {
+          await knex.schema.createTable(TableUser, (t) => { t.increments(FieldNameUser.id).primary() })
+          await knex.schema.createTable(TableNote, (t) => {
+            t.increments('id').primary()
+            t.integer('owner_id').references(FieldNameUser.id).inTable(TableUser)
+          })
+        }
+    """,
+}
+
+
+def test_names_and_enum_members_from_a_workspace_package(tmp_path: Path) -> None:
+    inv = ingest_js(write(tmp_path, WORKSPACE))
+    assert present(inv) == EXPECTED
+    assert [d.code for d in inv.diagnostics] == []
