@@ -49,6 +49,10 @@ Each entry of `tables`:
   statements.
 - `resolved_to` (table reference or `null`): for an external table that another
   scanned database defines, that table.
+- `provided_by` (str): for an external table that something outside the scan
+  creates before the migrations referencing it run (`Django app auth`: an app
+  the migrations declare a dependency on), what creates it; else `""`. Foreign
+  keys into such a table do not fail on a fresh database.
 - `defined_at` (location): the `CREATE TABLE`.
 - `dropped_at` (location): the `DROP TABLE`; `null` while the table exists.
 - `columns` (list): `{"name": str, "type": str, "nullable": bool}` in table
@@ -227,6 +231,7 @@ def _table(t: Table) -> dict[str, Any]:
         "replica_of": t.replica_of,
         "external": t.external,
         "resolved_to": _ref(t.resolved_to),
+        "provided_by": t.provided_by,
         "defined_at": _loc(t.defined_at),
         "dropped_at": _loc(t.dropped_at),
         "columns": [{"name": c.name, "type": c.type, "nullable": c.nullable} for c in t.columns],

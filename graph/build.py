@@ -130,7 +130,7 @@ def table_edges(
             "origin": fk.origin,
             "state": fk.state,
             "fresh_db_failure": fk.origin == "declared"
-            and (fk.fresh_db_failure or written is None or written.external),
+            and (fk.fresh_db_failure or written is None or (written.external and not written.provided_by)),
         }
         edges.append((fk.table, target, data))
     return TableEdges(inv.services, nodes, edges)

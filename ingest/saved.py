@@ -92,6 +92,7 @@ def _load_table(d: dict[str, Any]) -> Table:
         service=d.get("service", ""),
         replica_of=d.get("replica_of", ""),
         resolved_to=_to_ref(d.get("resolved_to")),
+        provided_by=str(d.get("provided_by", "")),
         owner_evidence=tuple(_load_evidence(e) for e in d.get("owner_evidence", ())),
     )
 

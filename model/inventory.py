@@ -144,8 +144,11 @@ class Table:
     ``replica_of`` names the service that owns the entity this table copies
     (a local *shadow* ``users`` table), so FKs into it are coupling to that owner.
     ``resolved_to`` is set on an external table that another scanned database
-    defines (the reference fails on a fresh database). ``owner_evidence`` says
-    why the table has its owner, decisive reason first.
+    defines (the reference fails on a fresh database). ``provided_by`` says, for an
+    external table, what creates it before the scanned migrations that reference it run
+    (``Django app auth``: a dependency those migrations declare); FKs into such a table do
+    not fail on a fresh database. ``owner_evidence`` says why the table has its owner,
+    decisive reason first.
     """
 
     ref: TableRef
@@ -157,6 +160,7 @@ class Table:
     service: str = ""
     replica_of: str = ""
     resolved_to: TableRef | None = None
+    provided_by: str = ""
     owner_evidence: tuple[Evidence, ...] = ()
 
     @property

@@ -41,6 +41,9 @@ class KeyReplayer:
         self._statement: tuple[int, str] | None = None  # (line, text) of the statement being applied
         self._statement_fks: list[FKState] = []
         self._statement_fails = False
+        #: tables created outside the set before its statements that reference them run, by
+        #: (schema, name) -> what creates them (:meth:`provide`)
+        self.provided: dict[tuple[str, str], str] = {}
 
     def _begin_statement(self, key: tuple[int, str] | None) -> None:
         self._statement = key
@@ -179,10 +182,19 @@ class KeyReplayer:
         self._claim(t.schema, name)
         self.history.append(fk)
 
+    def provide(self, q: o.QName, by: str) -> None:
+        """Table ``q``, if no statement of the set creates it, exists before the statements that
+        follow: ``by`` creates it (a Django app the migration depends on). A key into it does not
+        fail on a fresh database."""
+        self.provided.setdefault((self._schema_for(q), q.name), by)
+
     def _fresh_db(self, fk: FKState, t: TableState, ref: TableState) -> None:
         """On an empty server the statement adding ``fk`` fails when a table it names does not
-        exist yet (created later, or never): then every FK of that statement is flagged."""
-        if not self._statement_fails and (ref.external or t.external):
+        exist yet (created later, or never, and not provided): then every FK of that statement is
+        flagged."""
+        if ref.external and not ref.provided_by:
+            ref.provided_by = self.provided.get((ref.schema, ref.name), "")
+        if not self._statement_fails and ((ref.external and not ref.provided_by) or t.external):
             self._statement_fails = True
             for earlier in self._statement_fks:
                 earlier.fresh_db_failure = True

@@ -33,6 +33,7 @@ class TableState:
     children: dict[TableState, None] = field(default_factory=dict)  # partitions
     partition_of: TableState | None = None
     external: bool = False
+    provided_by: str = ""  # an external table created before the migrations: what creates it
     defined_at: Location | None = None
     dropped_at: Location | None = None
     drop_seq: int = 0
@@ -157,6 +158,7 @@ def _table(ref: TableRef, t: TableState) -> Table:
         columns=tuple(t.columns.values()),
         primary_key=t.primary_key,
         external=t.external,
+        provided_by=t.provided_by if t.external else "",
         defined_at=t.defined_at,
         dropped_at=t.dropped_at,
     )

@@ -149,4 +149,5 @@ def read(source: str, *, dialect: str | None = None, follow_symlinks: bool = Fal
     schemas = discover_schemas(path)
     seeds = prisma_seeds(schemas) if schemas else None
     inv = ingest_path(path, dialect=dialect, follow_symlinks=follow_symlinks, seeds=seeds)
-    return add_orm_py(add_code_schemas(add_prisma(inv, path, schemas), path, follow_symlinks), path)
+    engine = normalize_dialect(dialect)[0] if dialect else None
+    return add_orm_py(add_code_schemas(add_prisma(inv, path, schemas), path, follow_symlinks, engine), path)

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from ingest.orm.alembic_ops import DIALECT_NAMES, AlembicOps, ids
 from ingest.orm.common_py import FileEntry, Replay, Tree, Unit, diag, topological
 from ingest.orm.py_ast import PyModule
+from ingest.orm.py_parse import parse_module
 from model.inventory import Diagnostic
 
 __all__ = ["AlembicSet", "dialect_of", "discover", "read_alembic", "read_set"]
@@ -96,18 +97,8 @@ def _revision(tree: Tree, path: str, out: list[Diagnostic]) -> Revision | None:
     text = tree.read(path, out)
     if text is None or "down_revision" not in text:
         return None
-    try:
-        module = PyModule(text, tree.shown(path))
-    except (SyntaxError, ValueError) as exc:
-        out.append(
-            diag(
-                "warning",
-                f"Python syntax error: {exc}; file not read",
-                tree.shown(path),
-                getattr(exc, "lineno", 0) or 0,
-                "parse-error",
-            )
-        )
+    module = parse_module(text, tree.shown(path), out)
+    if module is None:
         return None
     revision = module.value(module.constants.get("revision"))
     if not isinstance(revision, str):

@@ -55,8 +55,11 @@ def combine(inv: Inventory, extra: Inventory) -> Inventory:
     )
 
 
-def add_code_schemas(inv: Inventory, root: str | Path, follow_symlinks: bool = False) -> Inventory:
-    """``inv`` (read from folder ``root``) plus the schemas its code and changelogs declare."""
+def add_code_schemas(
+    inv: Inventory, root: str | Path, follow_symlinks: bool = False, dialect: str | None = None
+) -> Inventory:
+    """``inv`` (read from folder ``root``) plus the schemas its code and changelogs declare;
+    ``dialect`` (configured, normalized) chooses among per-engine migration folders."""
     changelogs, sql_files = ingest_liquibase(root, follow_symlinks)
     inv = combine(_without_sets(inv, sql_files), changelogs)
-    return combine(inv, ingest_js(root, follow_symlinks, inv))
+    return combine(inv, ingest_js(root, follow_symlinks, inv, dialect))

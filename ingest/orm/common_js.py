@@ -167,7 +167,7 @@ class JsFile:
         """``node`` without wrappers, an identifier replaced by the value it is bound to (when bound once)."""
         while node is not None and node.type in _WRAPPERS and node.named_children:
             node = node.named_children[0]
-        if node is not None and node.type == "identifier" and depth < 8:
+        if node is not None and node.type in ("identifier", "member_expression") and depth < 8:
             bound = self.bound(node)
             if bound is not None:
                 return self.resolve(bound, depth + 1)

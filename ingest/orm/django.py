@@ -18,7 +18,10 @@ Migrations carry the history, the models confirm
 
 Tables of apps outside the scan (``auth_user``, ``django_content_type``) are external tables;
 one ``info`` (code ``orm-external``) lists them instead of the replay's ``unknown-table``
-warnings.
+warnings. Once a replayed migration declares a dependency on such an app
+(``swappable_dependency(settings.AUTH_USER_MODEL)``, ``("contenttypes", "0002_...")``), Django
+migrates that app first: its tables are ``provided_by`` it and keys into them do not fail on a
+fresh database.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from ingest.orm.django_migrations import DjangoMigration, apply, load, order
 from ingest.orm.django_models import ClassDecl, read_classes, resolve_models
 from ingest.orm.django_state import DjangoState, ModelState
 from ingest.orm.py_ast import PyModule
+from ingest.orm.py_parse import parse_module
 from model.inventory import Diagnostic
 
 __all__ = ["DjangoApp", "DjangoProject", "discover", "read_django"]
@@ -151,16 +155,7 @@ def _module(tree: Tree, path: str, must: str, out: list[Diagnostic]) -> PyModule
     text = tree.read(path, out)
     if text is None or must not in text:
         return None
-    try:
-        return PyModule(text, tree.shown(path))
-    except (SyntaxError, ValueError) as exc:
-        line = getattr(exc, "lineno", 0) or 0
-        out.append(
-            diag(
-                "warning", f"Python syntax error: {exc}; file not read", tree.shown(path), line, "parse-error"
-            )
-        )
-        return None
+    return parse_module(text, tree.shown(path), out)
 
 
 @dataclass
@@ -240,8 +235,10 @@ def read_project(project: DjangoProject, tree: Tree) -> Unit | None:
     _models_only(state, unmigrated, where)  # migrate --run-syncdb creates them before any migration
     for app in sorted({m.app for m in unmigrated}):
         unit.files.extend(FileEntry(p, "", "models") for p in got.model_files.get(app, []))
+    ours = got.migrated | {m.app for m in models} | {a.label for a in project.apps}
     for mig in order(got.migrations, unit.diagnostics):
         replay.begin(mig.path)
+        state.dependencies_outside.update(app for app, _ in mig.dependencies if app not in ours)
         unit.files.append(FileEntry(mig.path, mig.name.split("_")[0], mig.name))
         apply(state, mig)
     field_paths = {

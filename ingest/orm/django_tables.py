@@ -61,6 +61,9 @@ class DjangoTables:
         self.deferrable = replay.schema == "public"
         #: False while operations change the state only
         self.ddl = True
+        #: apps outside the scan that the migrations replayed so far depend on: Django migrates
+        #: them first, so their tables exist (:meth:`target` says so to the replay)
+        self.dependencies_outside: set[str] = set()
 
     def apply(self, op: o.Op) -> None:
         """Run DDL, unless only the state changes (``SeparateDatabaseAndState.state_operations``)."""
@@ -118,7 +121,11 @@ class DjangoTables:
         if f.to_field:
             named = target.fields.get(f.to_field) if target is not None else None
             column = named.db_column if named is not None else f.to_field
-        return self.table_of(key), column, type_
+        table = self.table_of(key)
+        app = key.partition(".")[0]
+        if target is None and app in self.dependencies_outside:
+            self.r.replayer.provide(o.QName(None, table), f"Django app {app}")
+        return table, column, type_
 
     # -- DDL pieces ---------------------------------------------------------------------------------
     def column(self, m: ModelState, f: FieldSpec) -> Column:

@@ -9,8 +9,10 @@ every stack shares are read here: ``dropTable``/``dropTableIfExists``, ``renameT
 of ``queryRunner.query(...)``, ``queryInterface.sequelize.query(...)`` and ``knex.raw(...)``,
 which goes through the SQL ingester with the string's ``path:line`` (only text that starts like
 a statement that changes something: ``SELECT`` and expressions such as ``knex.raw('now()')`` are
-no migration step; a statement naming a ``${...}`` that is no constant is skipped). A call whose
-table is no constant is reported (``orm-unreadable``).
+no migration step; a statement naming a ``${...}`` that is no constant is skipped; the bound
+parameters of a call given ``{ replacements }`` or ``{ bind }`` -- ``:name``, ``?``, ``$1`` -- are
+values, :func:`~ingest.orm.sql_params.bind_parameters`). A call whose table is no constant is
+reported (``orm-unreadable``).
 
 >>> from ingest.orm.common_js import parse_js
 >>> f = parse_js(b'''export class Init1700000000000 {
@@ -33,6 +35,7 @@ from ingest.migrations.ops import DropTable, Op, RenameTable
 from ingest.orm import knex, sequelize_migrations, typeorm_migrations
 from ingest.orm.common_js import PLACEHOLDER, Call, JsFile, calls, line, sql_ops, text, up_bodies
 from ingest.orm.js_steps import Out, qname, schema_of
+from ingest.orm.sql_params import bind_parameters
 from model.inventory import Diagnostic
 
 __all__ = ["migration_ops"]
@@ -53,6 +56,8 @@ def _sql(out: Out, c: Call) -> bool:
         return True  # a query, or an expression: nothing to replay
     resolved = out.f.resolve(node) or node
     start = line(resolved) if resolved.type in ("string", "template_string") else line(node)
+    if len(c.args) > 1 and {"replacements", "bind"} & out.f.obj(c.args[1]).keys():
+        sql = bind_parameters(sql)
     ops, diags = sql_ops(sql, out.f.rel, start, out.dialect)
     out.diagnostics.extend(diags)
     for op in ops:

@@ -27,6 +27,7 @@ from pathlib import Path, PurePosixPath
 
 from ingest.orm.common_js import JsFile, language_of, matches, parse_js, text
 from ingest.orm.files import candidates, read_bytes, relative
+from ingest.orm.js_imports import Modules, bind_imports
 from ingest.orm.js_replay import Keys, replay_project
 from model.inventory import Diagnostic, Inventory, Source, TableRef
 
@@ -108,6 +109,7 @@ class _Projects:
 
     def __init__(self, top: str) -> None:
         self.top = top
+        self.modules = Modules(top)
         self.cache: dict[str, str] = {}
         self.files: dict[str, list[JsFile]] = {}
         self.snake: set[str] = set()
@@ -135,7 +137,9 @@ class _Projects:
         if lang is None:
             return
         folder = self.folder_of(path)
-        self.files.setdefault(folder, []).append(parse_js(data, rel, lang))
+        f = parse_js(data, rel, lang)
+        bind_imports(f, path, self.modules)
+        self.files.setdefault(folder, []).append(f)
         if b"SnakeNamingStrategy" in data:
             self.snake.add(folder)
 
@@ -170,10 +174,13 @@ class _SqlTables:
         return found
 
 
-def ingest_js(root: str | Path, follow_symlinks: bool = False, sql: Inventory | None = None) -> Inventory:
+def ingest_js(
+    root: str | Path, follow_symlinks: bool = False, sql: Inventory | None = None, dialect: str | None = None
+) -> Inventory:
     """Every JavaScript/TypeScript project under ``root`` that declares a schema; never raises.
     Links out of ``root`` are followed only with ``follow_symlinks``. ``sql`` is what the SQL
-    migrations of the same folder gave: a model of a table they create adds nothing."""
+    migrations of the same folder gave: a model of a table they create adds nothing. ``dialect``
+    (``--dialect``) chooses among per-engine migration folders before a project's own."""
     top = os.path.abspath(os.fspath(root))
     projects = _Projects(top)
     try:
@@ -187,6 +194,7 @@ def ingest_js(root: str | Path, follow_symlinks: bool = False, sql: Inventory | 
                 project_dialect(folder, files),
                 folder in projects.snake,
                 tables.for_project(relative(top, folder)),
+                engine=dialect,
             )
             for folder, files in sorted(projects.files.items())
         ]

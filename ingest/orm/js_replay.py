@@ -13,6 +13,13 @@ history, and the model maps onto their table.
 Every file that gave something is one :class:`~model.inventory.Migration` (migrations first, in
 replay order, then the model files that added a table or key, by path), so the service map sees
 the project's folder. A project with no migration file that adds no table adds nothing.
+
+Migration folders kept once per engine (TypeORM's ``migrations/mysql`` beside
+``migrations/sqlite``; Wiki.js's ``db/migrations`` beside ``db/migrations-sqlite``) are
+alternatives, as for SQL sets: one is replayed -- the engine of ``--dialect``, else of the
+project's configured dialect, else by the same preference
+(:func:`ingest.migrations.alternatives.engine_folders`) -- and one ``engine-choice`` info says
+which.
 """
 
 from __future__ import annotations
@@ -21,7 +28,9 @@ from pathlib import PurePosixPath
 
 from tree_sitter import Node
 
+from ingest.migrations.alternatives import engine_folders
 from ingest.migrations.files import order_key, parse_name
+from ingest.migrations.ops import Op
 from ingest.migrations.replay import Replayer
 from ingest.orm import sequelize, typeorm
 from ingest.orm.common_js import JsFile, up_bodies
@@ -43,6 +52,37 @@ def _syntax(f: JsFile) -> list[Diagnostic]:
         node = child
     message = "syntax error; declarations around it may be missed"
     return [Diagnostic("warning", message, f.rel, node.start_point.row + 1, code="parse-error")]
+
+
+_HOW = (
+    "--dialect or [scan] dialect, else the dialect the project's configuration states "
+    "(Knex client, TypeORM type), chooses another engine"
+)
+
+
+def _one_engine(files: list[JsFile], dialect: str | None) -> tuple[set[str], list[Diagnostic]]:
+    """The migration files (``rel``) of per-engine folders that are not replayed, and a note per choice."""
+    folders = {str(p) for f in files for p in PurePosixPath(f.rel).parents}
+    skipped: set[str] = set()
+    notes: list[Diagnostic] = []
+    for group in engine_folders(folders, dialect):
+        others = group.others
+        if not others:
+            continue
+        skipped.update(f.rel for f in files if any(f.rel.startswith(o + "/") for o in others))
+        notes.append(group.note(group.name, _HOW))
+    return skipped, notes
+
+
+def _steps(ups: list[JsFile], dialect: str | None) -> list[tuple[JsFile, list[Op], list[Diagnostic]]]:
+    """The migration files that give something (or are named as migrations), in replay order."""
+    steps = []
+    for f in ups:
+        ops, diags = migration_ops(f, dialect)
+        if ops or diags or parse_name(PurePosixPath(f.rel).name)[0]:
+            steps.append((f, ops, diags))
+    steps.sort(key=lambda s: (order_key(PurePosixPath(s[0].rel).name), s[0].rel))
+    return steps
 
 
 def _migration(rel: str, label: str, ordinal: int) -> Migration:
@@ -80,25 +120,28 @@ Keys = dict[str, set[tuple[tuple[str, ...], str]]]
 
 
 def replay_project(
-    label: str, files: list[JsFile], dialect: str | None, snake: bool = False, elsewhere: Keys | None = None
+    label: str,
+    files: list[JsFile],
+    dialect: str | None,
+    snake: bool = False,
+    elsewhere: Keys | None = None,
+    engine: str | None = None,
 ) -> Inventory:
     """The tables, keys, migrations and diagnostics of one project (empty when it declares nothing).
 
     ``elsewhere`` maps the tables SQL migrations of the scan create for this project (by name, to
-    their keys: ``(columns, referenced table)``): a model of such a table adds nothing either."""
+    their keys: ``(columns, referenced table)``): a model of such a table adds nothing either.
+    ``engine`` (the configured dialect) chooses among per-engine folders before ``dialect``."""
     r = Replayer(label)
     kind = dialect or "postgres"
     migrations: list[Migration] = []
-    others: list[JsFile] = []
-    steps = []
-    for f in files:
-        if not up_bodies(f):
-            others.append(f)
-            continue
-        ops, diags = migration_ops(f, dialect)
-        if ops or diags or parse_name(PurePosixPath(f.rel).name)[0]:
-            steps.append((f, ops, diags))
-    steps.sort(key=lambda s: (order_key(PurePosixPath(s[0].rel).name), s[0].rel))
+    ups = [f for f in files if up_bodies(f)]
+    skipped, engine_notes = _one_engine(ups, engine or dialect)
+    for d in engine_notes:
+        r.add_diagnostic(d)
+    steps = _steps([f for f in ups if f.rel not in skipped], dialect)
+    has_up = {f.rel for f in ups}
+    others = [f for f in files if f.rel not in has_up]
     for f, ops, diags in steps:
         r.begin_file(f.rel, dialect=kind)
         for d in [*_syntax(f), *diags]:

@@ -80,10 +80,11 @@ def line_of(node: ast.AST) -> int:
 class PyModule:
     """One Python file: its tree, module-level constants and imports (alias -> dotted origin)."""
 
-    def __init__(self, text: str, path: str) -> None:
+    def __init__(self, text: str, path: str, tree: ast.Module | None = None) -> None:
+        """``tree`` is ``text`` already parsed (:func:`ingest.orm.py_parse.parse_source`)."""
         self.path = path
         self.text = text
-        self.tree = ast.parse(text, filename=path)
+        self.tree = tree if tree is not None else ast.parse(text, filename=path)
         self.lines = text.splitlines()
         self.constants: dict[str, ast.expr] = {}
         self.imports: dict[str, str] = {}

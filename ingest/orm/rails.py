@@ -128,11 +128,11 @@ def _inflector(db: RailsDb) -> Inflector:
     return inflect
 
 
-def _parsed(tree: Tree, path: str, out: list[Diagnostic]) -> RubyFile | None:
+def _parsed(tree: Tree, path: str, out: list[Diagnostic], dialect: str) -> RubyFile | None:
     text = tree.read(path, out)
     if text is None:
         return None
-    ruby = RubyFile(text.encode("utf-8"))
+    ruby = RubyFile(text.encode("utf-8"), dialect)
     if ruby.error_line:
         message = "Ruby syntax error; statements around it may be missed"
         out.append(diag("warning", message, tree.shown(path), ruby.error_line, "parse-error"))
@@ -153,7 +153,7 @@ def _replay_migrations(db: RailsDb, tree: Tree, replay: Replay, inflect: Inflect
         shown = tree.shown(path)
         version, name, timestamp = parse_name(_stem(path))
         unit.files.append(FileEntry(shown, version, name, timestamp))
-        ruby = _parsed(tree, path, unit.diagnostics)
+        ruby = _parsed(tree, path, unit.diagnostics, replay.dialect)
         if ruby is None:
             continue
         replay.begin(shown)
@@ -193,7 +193,7 @@ def read_db(db: RailsDb, tree: Tree) -> Unit:
         side = Replay(db.label, replay.dialect)
         _replay_migrations(db, tree, side, inflect, history)
         history.take(side)
-    ruby = _parsed(tree, db.schema, unit.diagnostics)
+    ruby = _parsed(tree, db.schema, unit.diagnostics, replay.dialect)
     shown = tree.shown(db.schema)
     calls = ruby.calls() if ruby is not None else []
     version = _schema_version(calls)

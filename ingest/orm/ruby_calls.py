@@ -10,7 +10,9 @@ to report instead of guessing.
 A call with a block is followed into it: the table blocks (``create_table``, ``change_table``,
 ``create_join_table``) keep their statements as :attr:`RCall.block`; any other block
 (``reversible``, ``dir.up``, ``say_with_time``, ``up_only``, a loop) is read in line, except
-``dir.down`` and ``revert``, which undo. ``if``/``unless``/``case`` branches are all read.
+``dir.down`` and ``revert``, which undo. ``if``/``unless``/``case`` branches are all read, except
+under a test on the database adapter (``connection.adapter_name == "SQLServer"``,
+:mod:`ingest.orm.ruby_adapter`): only the branch taken for the engine read is.
 A heredoc argument (``execute <<~SQL``) is a string holding its body; :attr:`RCall.text_line`
 is the line where a literal string argument's text starts.
 
@@ -35,6 +37,8 @@ from dataclasses import dataclass, field
 
 import tree_sitter_ruby
 from tree_sitter import Language, Node, Parser
+
+from ingest.orm.ruby_adapter import adapter_test
 
 __all__ = ["Dyn", "RCall", "RValue", "RubyFile", "parse", "syntax_error_line"]
 
@@ -78,6 +82,7 @@ class RCall:
 class _Source:
     src: bytes
     heredocs: dict[int, Node] = field(default_factory=dict)  # heredoc_beginning id -> body
+    engine: str = "postgres"  # the engine adapter tests are decided for
 
 
 @functools.cache
@@ -242,10 +247,36 @@ def _block_parts(node: Node) -> tuple[str, Node | None]:
 
 def _walk(node: Node, source: _Source, out: list[RCall]) -> None:
     for child in node.named_children:
-        if child.type == "call":
-            _visit_call(child, source, out)
-        elif child.type not in ("method", "singleton_method", "class", "module", "heredoc_body"):
-            _walk(child, source, out)
+        _walk_one(child, source, out)
+
+
+def _walk_one(child: Node, source: _Source, out: list[RCall]) -> None:
+    if child.type == "call":
+        _visit_call(child, source, out)
+    elif child.type in _CONDITIONALS and _adapter_branch(child, source, out):
+        return
+    elif child.type not in ("method", "singleton_method", "class", "module", "heredoc_body"):
+        _walk(child, source, out)
+
+
+_CONDITIONALS = frozenset({"if", "elsif", "unless", "if_modifier", "unless_modifier"})
+
+
+def _adapter_branch(node: Node, source: _Source, out: list[RCall]) -> bool:
+    """Walk only the branch an adapter test takes; False when the test is no adapter test."""
+    taken = adapter_test(node.child_by_field_name("condition"), source.engine)
+    if taken is None:
+        return False
+    if node.type.startswith("unless"):
+        taken = not taken
+    branch = node.child_by_field_name("consequence") or node.child_by_field_name("body")
+    if not taken:
+        branch = node.child_by_field_name("alternative")
+    if branch is not None and branch.type in ("then", "else"):
+        _walk(branch, source, out)
+    elif branch is not None:
+        _walk_one(branch, source, out)
+    return True
 
 
 def _visit_call(node: Node, source: _Source, out: list[RCall]) -> None:
@@ -269,9 +300,10 @@ def _visit_call(node: Node, source: _Source, out: list[RCall]) -> None:
 class RubyFile:
     """One parsed Ruby file: its calls, its methods, its first syntax error."""
 
-    def __init__(self, src: bytes) -> None:
+    def __init__(self, src: bytes, engine: str = "postgres") -> None:
+        """``engine`` decides the tests on the database adapter (:mod:`ingest.orm.ruby_adapter`)."""
         self.root = parse(src)
-        self._source = _Source(self.root.text or b"", _heredocs(self.root))
+        self._source = _Source(self.root.text or b"", _heredocs(self.root), engine)
 
     def calls(self, node: Node | None = None) -> list[RCall]:
         """The calls under ``node`` (default: the file) in statement order; method, class and

@@ -32,6 +32,7 @@ from ingest.migrations import ops as o
 from ingest.orm.alembic import AlembicSet, dialect_of
 from ingest.orm.common_py import DYNAMIC, FileEntry, Replay, Tree, Unit, confirm, diag
 from ingest.orm.py_ast import PyModule, dotted, kwarg, last
+from ingest.orm.py_parse import parse_module
 from ingest.orm.sa_models import Models, SaClass, read_module
 from ingest.orm.sa_schema import create_op
 from model.inventory import Diagnostic
@@ -91,19 +92,9 @@ def _modules(tree: Tree, project: _Project, out: list[Diagnostic]) -> list[PyMod
         text = tree.read(path, out)
         if text is None:
             continue
-        try:
-            modules.append(PyModule(text, tree.shown(path)))
-        except (SyntaxError, ValueError) as exc:
-            line = getattr(exc, "lineno", 0) or 0
-            out.append(
-                diag(
-                    "warning",
-                    f"Python syntax error: {exc}; file not read",
-                    tree.shown(path),
-                    line,
-                    "parse-error",
-                )
-            )
+        module = parse_module(text, tree.shown(path), out)
+        if module is not None:
+            modules.append(module)
     return modules
 
 

@@ -40,6 +40,7 @@ import ast
 import posixpath
 from collections.abc import Iterator
 
+from ingest.orm.py_parse import newer_syntax_message, parse_source
 from model.inventory import Diagnostic
 from ownership.code.evidence import Access
 from ownership.code.facts import Decl, FileFacts, Found, Ref
@@ -259,13 +260,16 @@ def read_python(src: bytes, path: str) -> FileFacts:
     """Table evidence in one Python file."""
     reader = _Reader(path)
     try:
-        tree = ast.parse(src, filename=path)
+        tree, repaired = parse_source(src, path)
     except (SyntaxError, ValueError) as exc:
         line = getattr(exc, "lineno", 0) or 0
         reader.facts.diagnostics.append(
             Diagnostic("warning", f"cannot parse: {exc}", path, line, code="parse-error")
         )
         return reader.facts
+    for line in repaired:
+        message = newer_syntax_message("the code scan reads the rest of the file")
+        reader.facts.diagnostics.append(Diagnostic("info", message, path, line, code="parse-error"))
     for node in _walk(tree):
         if id(node) in reader.done:
             continue

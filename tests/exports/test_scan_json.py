@@ -78,6 +78,7 @@ def test_table_entries(doc: dict[str, Any]) -> None:
         "replica_of": "",
         "external": True,
         "resolved_to": {"database": L, "schema": "public", "name": "users"},
+        "provided_by": "",
         "defined_at": None,
         "dropped_at": None,
         "columns": [],

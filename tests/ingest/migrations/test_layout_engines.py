@@ -287,3 +287,22 @@ def test_a_prisma_warnings_header_does_not_make_a_file_mysql(tmp_path: Path) -> 
         )
     }
     assert not any(t.external for t in inv.tables)
+
+
+def test_a_suffixed_engine_folder_is_the_alternative_of_its_base_folder(tmp_path: Path) -> None:
+    make(
+        tmp_path,
+        {
+            "db/migrations/001_init.sql": "CREATE TABLE users (id int PRIMARY KEY);",
+            "db/migrations-sqlite/001_init.sql": "CREATE TABLE users (id INTEGER PRIMARY KEY AUTOINCREMENT);",
+        },
+    )
+    sets, diagnostics = discover(tmp_path)
+    assert rels(sets) == {"db/migrations": ["db/migrations/001_init.sql"]}
+    message = (
+        "per-engine folders migrations, migrations-sqlite in 'db/migrations': replaying migrations; "
+        f"the others are not replayed; {HOW}"
+    )
+    assert diagnostics == [Diagnostic("info", message, path="db/migrations", code="engine-choice")]
+    sets, _ = discover(tmp_path, dialect="sqlite")
+    assert rels(sets) == {"db/migrations": ["db/migrations-sqlite/001_init.sql"]}
