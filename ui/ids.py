@@ -109,3 +109,11 @@ REM_SQL = "rem-sql"
 REM_ORPHANS = "rem-orphans"
 REM_REATTACH_PICK = "rem-reattach-pick"
 REM_REATTACH = "rem-reattach"
+
+# --- uiscale ---
+#: How many of the strongest couplings a large overview draws (0: all).
+OVERVIEW_TOP = "fk-overview-top"
+#: The ranked list of dependencies leading a large overview.
+OVERVIEW_RANKED = "fk-overview-ranked"
+#: Services the user opened on an aggregated (level-of-detail) table graph.
+TABLE_LOD_OPEN = "fk-table-lod-open"

@@ -80,8 +80,14 @@ _EDGE_DANGER: list[dict[str, Any]] = [
 ]
 
 
-def service_stylesheet() -> list[dict[str, Any]]:
-    """Stylesheet of the overview's service graph (services, clusters, tables)."""
+def service_stylesheet(font: float = 17) -> list[dict[str, Any]]:
+    """Stylesheet of the overview's service graph (services, clusters, tables).
+
+    ``font`` is the size of service labels; the other texts scale with it
+    (presentation mode passes a larger one). ``lbl-<side>`` classes put a
+    service's label on the side the layout chose for it.
+    """
+    k = font / 17
     return [
         {
             "selector": "node.service",
@@ -93,7 +99,7 @@ def service_stylesheet() -> list[dict[str, Any]]:
                 "border-width": 2,
                 "border-color": "#ffffff",
                 "color": "#1d2330",
-                "font-size": 17,
+                "font-size": font,
                 "font-weight": "bold",
                 "text-wrap": "wrap",
                 "text-valign": "bottom",
@@ -114,7 +120,7 @@ def service_stylesheet() -> list[dict[str, Any]]:
                 "padding": 18,
                 "text-valign": "top",
                 "text-halign": "center",
-                "font-size": 16,
+                "font-size": round(16 * k),
                 "font-weight": "bold",
                 "color": "#1d2330",
                 "text-margin-y": -4,
@@ -131,7 +137,7 @@ def service_stylesheet() -> list[dict[str, Any]]:
                 "background-color": "#ffffff",
                 "border-color": "data(colour)",
                 "border-width": 2,
-                "font-size": 12,
+                "font-size": round(12 * k),
                 "text-valign": "center",
                 "color": "#1d2330",
             },
@@ -144,7 +150,7 @@ def service_stylesheet() -> list[dict[str, Any]]:
                 "target-arrow-shape": "triangle",
                 "arrow-scale": 1.2,
                 "label": "data(label)",
-                "font-size": 12,
+                "font-size": round(12 * k),
                 "color": "#1d2330",
                 "text-background-color": "#ffffff",
                 "text-background-opacity": 0.85,
@@ -154,9 +160,39 @@ def service_stylesheet() -> list[dict[str, Any]]:
         },
         *_EDGE_DANGER,
         {"selector": "edge.internal", "style": {"line-color": "#b9c0cc", "target-arrow-color": "#b9c0cc"}},
-        *_OWNERSHIP_STYLES,
+        *[
+            {**rule, "style": {**rule["style"], "font-size": round(16 * k)}}
+            if rule["selector"] == "node.unowned"
+            else rule
+            for rule in _OWNERSHIP_STYLES
+        ],
+        *_LABEL_SIDES,
         {"selector": "node:selected", "style": {"border-color": "#1d2330", "border-width": 4}},
     ]
+
+
+#: Where a service's label sits (:mod:`ui.overview_layout` picks the side no edge crosses).
+_LABEL_SIDES: list[dict[str, Any]] = [
+    {
+        "selector": f"node.lbl-{side}",
+        "style": {
+            "text-valign": {"top": "top", "bottom": "bottom"}.get(side.split("-")[0], "center"),
+            "text-halign": "right"
+            if side.endswith("right")
+            else "left"
+            if side.endswith("left")
+            else "center",
+            "text-justify": "left"
+            if side.endswith("right")
+            else "right"
+            if side.endswith("left")
+            else "center",
+            "text-margin-y": 0 if side in ("left", "right") else 6 if side.startswith("bottom") else -6,
+            "text-margin-x": 6 if side == "right" else -6 if side == "left" else 0,
+        },
+    }
+    for side in ("top", "right", "left", "bottom-right", "bottom-left", "top-right", "top-left")
+]
 
 
 #: The overview's "unowned" node, the dashed FK edges into it, the dotted shared-access edges.

@@ -168,7 +168,8 @@ def test_expand_callback(client: Any) -> None:
         [{"id": ids.SERVICE_GRAPH, "property": "tapNode",
           "value": {"data": {"id": "s0", "kind": "service", "service": "auth"}, "timeStamp": 1}}],
         [{"id": ids.URL, "property": "pathname", "value": "/"},
-         {"id": ids.URL, "property": "search", "value": "?present=1"}],
+         {"id": ids.URL, "property": "search", "value": "?present=1"},
+         {"id": ids.OVERVIEW_TOP, "property": "value", "value": 20}],
     )  # fmt: skip
     assert r.status_code == 200
     response = r.get_json()["response"]

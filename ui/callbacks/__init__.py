@@ -12,7 +12,7 @@ from __future__ import annotations
 import dash
 
 from remediation.handle import StoreHandle
-from ui.callbacks import details, exports, graphs, ingest, navigation, remediation
+from ui.callbacks import details, exports, graphs, ingest, navigation, remediation, scale
 from ui.data import Loader
 from ui.shared.loader import SharedLoader
 
@@ -31,5 +31,6 @@ def register(app: dash.Dash, loader: Loader, handle: StoreHandle) -> None:
     details.register(app, loader)
     exports.register(app, loader, handle)
     remediation.register(app, loader, handle)
+    scale.register(app, loader)
     if isinstance(loader, SharedLoader):
         ingest.register(app, loader)

@@ -32,10 +32,11 @@ def register(app: dash.Dash, loader: Loader) -> None:
         Input(ids.SERVICE_GRAPH, "tapNode"),
         State(ids.URL, "pathname"),
         State(ids.URL, "search"),
+        State(ids.OVERVIEW_TOP, "value"),
         prevent_initial_call=True,
     )
-    def _expand(node: dict[str, Any] | None, pathname: str | None, search: str | None) -> Any:
-        return _or_prevent(expand(loader.data, pathname, search, node))
+    def _expand(node: dict[str, Any] | None, pathname: str | None, search: str | None, top: Any) -> Any:
+        return _or_prevent(expand(loader.data, pathname, search, node, top))
 
     @app.callback(
         Output(ids.TABLE_PAYLOAD, "data"),
