@@ -72,6 +72,10 @@ def _service_lines(name: str, tables: int) -> list[str]:
     return [name, f"{tables} table{'s' if tables != 1 else ''}"]
 
 
+#: An expanded service on the overview draws at most this many tables (the table graph has them all).
+CLUSTER_TABLES = 60
+
+
 @functools.lru_cache(maxsize=32)
 def _service_base_positions(
     data: AppData, font: float = FONT, top: int | None = None
@@ -138,7 +142,9 @@ def _service_size(tables: int) -> float:
     return round(min(110.0, 40 + 16 * math.sqrt(tables)), 1)
 
 
+@functools.lru_cache(maxsize=64)
 def _tables_of(data: AppData, service: str) -> list[TableRef]:
+    """Present tables of ``service``, most referenced first (cached: read, never changed)."""
     G = data.graph
     refs = [
         r for r, d in G.nodes(data=True) if service_of(d["table"]) == service and present_table(d["table"])
@@ -146,13 +152,21 @@ def _tables_of(data: AppData, service: str) -> list[TableRef]:
     return sorted(refs, key=lambda r: (-G.in_degree(r), r.name))
 
 
+def _more_id(data: AppData, service: str) -> str:
+    return "m" + node_id(data, service)[1:]
+
+
 def _clusters(data: AppData, open_: list[str]) -> dict[str, tuple[list[TableRef], list[Pos], Box]]:
-    """Tables of each expanded service on a grid around (0, 0), and the cluster's footprint."""
+    """The tables of each expanded service drawn on a grid around (0, 0), and the cluster's footprint.
+
+    At most :data:`CLUSTER_TABLES` of them, the most referenced first; the
+    grid keeps one more cell for the "+N more tables" node.
+    """
     found = {}
     for name in open_:
-        refs = _tables_of(data, name)
+        refs = _tables_of(data, name)[:CLUSTER_TABLES]
         width = max([text_width(label_of(r), 12) for r in refs] + [60]) + 40
-        cells = _grid(len(refs), (width, 56), (0.0, 0.0))
+        cells = _grid(len(refs) + (len(_tables_of(data, name)) > len(refs)), (width, 56), (0.0, 0.0))
         half_w = max((abs(x) for x, _ in cells), default=0) + width / 2
         half_h = max((abs(y) for _, y in cells), default=0) + 40
         found[name] = (refs, cells, (-half_w, -half_h - 30, half_w, half_h))  # 30: the title above
@@ -229,7 +243,7 @@ def service_elements(
         elements.append(unowned)
     elements.sort(key=lambda e: e["data"].get("kind") == "table")  # parents before children
     pairs = None if top is None else strongest_pairs(data, top)
-    edges = _overview_edges(data, set(open_), pairs)
+    edges = _overview_edges(data, set(open_), pairs, {n: c[0] for n, c in clusters.items()})
     if unowned is not None:
         edges.extend(unowned_edges(data, set(open_)))
     edges.extend(shared_edges(data, set(open_)))
@@ -243,7 +257,26 @@ def _table_nodes(
     nodes = []
     for name, (refs, cells, _) in clusters.items():
         cx, cy = pos[name]
-        for ref, (x, y) in zip(refs, cells, strict=True):
+        hidden = len(_tables_of(data, name)) - len(refs)
+        if hidden:
+            x, y = cells[-1]
+            label = f"+{hidden} more tables"
+            nodes.append(
+                {
+                    "data": {
+                        "id": _more_id(data, name),
+                        "label": label,
+                        "w": text_width(label, 12),
+                        "parent": node_id(data, name),
+                        "kind": "more",
+                        "service": name,
+                        "colour": colour_of(data, name),
+                    },
+                    "position": {"x": round(cx + x, 1), "y": round(cy + y, 1)},
+                    "classes": "table more",
+                }
+            )
+        for ref, (x, y) in zip(refs, cells, strict=False):
             nodes.append(
                 {
                     "data": {
@@ -262,27 +295,48 @@ def _table_nodes(
     return nodes
 
 
-def _overview_edges(
-    data: AppData, open_: set[str], pairs: frozenset[tuple[str, str]] | None = None
-) -> list[Element]:
+@functools.lru_cache(maxsize=16)
+def _edge_rows(data: AppData) -> tuple[tuple[TableRef, TableRef, str, str, str, str, bool, str], ...]:
+    """Present FKs as ``(u, v, u's service, v's service, dependent, owner, cross, ON DELETE)``, cached."""
     G = data.graph
+    rows = []
+    for u, v, d in G.edges(data=True):
+        if d["state"] == "present":
+            su, sv = G.nodes[u]["service"], G.nodes[v]["service"]
+            rows.append(
+                (u, v, su, sv, d["service"], d["ref_service"], bool(d["cross_service"]), d["on_delete"])
+            )
+    return tuple(rows)
+
+
+def _overview_edges(
+    data: AppData,
+    open_: set[str],
+    pairs: frozenset[tuple[str, str]] | None = None,
+    drawn: dict[str, list[TableRef]] | None = None,
+) -> list[Element]:
+    """Coupling edges between the drawn endpoints; a table an expanded service leaves out counts at its
+    "+N more" node (``drawn``: the tables each expanded service draws)."""
+    shown = {r for refs in (drawn or {}).values() for r in refs}
+
+    def end(ref: TableRef, service: str) -> str:
+        return data.table_ids[ref] if drawn is None or ref in shown else _more_id(data, service)
+
     found: dict[tuple[str, str], list[str]] = defaultdict(list)
     internal: set[tuple[str, str]] = set()
-    for u, v, d in G.edges(data=True):
-        if d["state"] != "present":
-            continue
-        su, sv = G.nodes[u]["service"], G.nodes[v]["service"]
-        if d["cross_service"]:
-            if pairs is not None and (d["service"], d["ref_service"]) not in pairs and not {su, sv} & open_:
+    for u, v, su, sv, dep, owner, cross, action in _edge_rows(data):
+        if cross:
+            if pairs is not None and (dep, owner) not in pairs and not {su, sv} & open_:
                 continue
-            src = data.table_ids[u] if su in open_ else node_id(data, d["service"])
-            dst = data.table_ids[v] if sv in open_ else node_id(data, d["ref_service"])
+            src = end(u, su) if su in open_ else node_id(data, dep)
+            dst = end(v, sv) if sv in open_ else node_id(data, owner)
         elif su and su == sv and su in open_:
-            src, dst = data.table_ids[u], data.table_ids[v]
+            src, dst = end(u, su), end(v, sv)
             internal.add((src, dst))
         else:
             continue
-        found[src, dst].append(d["on_delete"])
+        if src != dst:
+            found[src, dst].append(action)
     edges = []
     for (src, dst), actions in sorted(found.items()):
         n = len(actions)

@@ -16,6 +16,7 @@ __all__ = [
     "DANGER_LABEL",
     "SERVICE_PALETTE",
     "SHARED_COLOUR",
+    "TABLE_FONT",
     "UNOWNED_COLOUR",
     "danger_of",
     "service_colour",
@@ -33,6 +34,8 @@ DANGER_LABEL = {
     "setnull": "ON DELETE SET NULL / SET DEFAULT",
     "restrict": "RESTRICT / NO ACTION",
 }
+#: Label size of a table on the table graph (model units).
+TABLE_FONT = 11
 #: Dotted edges of shared-table access (code of one service using another's table).
 SHARED_COLOUR = "#5b3a9e"
 #: The "unowned" node's border and the dashed edges into it.
@@ -292,7 +295,7 @@ def table_stylesheet(*, large: bool) -> list[dict[str, Any]]:
                 "background-color": "#ffffff",
                 "border-color": "data(colour)",
                 "border-width": 2,
-                "font-size": 11,
+                "font-size": TABLE_FONT,
                 "text-valign": "bottom" if large else "center",
                 "color": "#1d2330",
                 "min-zoomed-font-size": 4,
@@ -323,5 +326,55 @@ def table_stylesheet(*, large: bool) -> list[dict[str, Any]]:
         {"selector": "edge.cross", "style": {"width": 2.5 if large else 3}},
         {"selector": "edge.inferred", "style": {"line-style": "dashed"}},
         {"selector": "edge.dropped", "style": {"line-style": "dotted", "opacity": 0.45}},
+        *_AGGREGATES,
         {"selector": "node:selected", "style": {"border-color": "#1d2330", "border-width": 4}},
     ]
+
+
+#: Level of detail (:mod:`ui.lod`): a service drawn as one node, the FKs between two as one edge.
+_AGGREGATES: list[dict[str, Any]] = [
+    {
+        "selector": "node.aggregate",
+        "style": {
+            "label": "data(label)",
+            "width": "data(size)",
+            "height": "data(size)",
+            "shape": "ellipse",
+            "background-color": "data(colour)",
+            "border-width": 0,
+            "font-size": 22,
+            "font-weight": "bold",
+            "text-wrap": "wrap",
+            "text-valign": "bottom",
+            "text-margin-y": 6,
+            "color": "#1d2330",
+            "text-outline-color": "#ffffff",
+            "text-outline-width": 3,
+            "min-zoomed-font-size": 0,
+            "z-index": 20,
+        },
+    },
+    {
+        "selector": "edge.summary",
+        "style": {
+            "width": "data(width)",
+            "curve-style": "straight",
+            "target-arrow-shape": "triangle",
+            "label": "data(label)",
+            "font-size": 14,
+            "text-background-color": "#ffffff",
+            "text-background-opacity": 0.85,
+            "opacity": 0.75,
+        },
+    },
+    {  # hundreds of them: haystack lines without arrowheads or labels paint several times faster
+        "selector": "edge.summary.faint",
+        "style": {
+            "curve-style": "haystack",
+            "haystack-radius": 0,
+            "target-arrow-shape": "none",
+            "label": "",
+            "opacity": 1,
+        },
+    },
+]

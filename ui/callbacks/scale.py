@@ -11,6 +11,7 @@ from ui import ids
 from ui.data import Loader
 from ui.pages.overview import font_of
 from ui.pages.overview_scale import top_of
+from ui.pages.tables_graph import open_service
 from ui.service_elements import service_elements
 from ui.state import parse_url
 
@@ -32,3 +33,19 @@ def register(app: dash.Dash, loader: Loader) -> None:
         return service_elements(
             loader.data, state.expanded, font=font_of(state), top=top_of(loader.data, top)
         )
+
+    @app.callback(
+        Output(ids.TABLE_PAYLOAD, "data", allow_duplicate=True),
+        Output(ids.TABLE_LOD_OPEN, "data"),
+        Output(ids.TABLE_STATS, "children", allow_duplicate=True),
+        Input(ids.TABLE_GRAPH, "tapNodeData"),
+        State(ids.URL, "pathname"),
+        State(ids.URL, "search"),
+        State(ids.TABLE_LOD_OPEN, "data"),
+        prevent_initial_call=True,
+    )
+    def _open(node: dict[str, Any] | None, pathname: str | None, search: str | None, current: Any) -> Any:
+        result = open_service(loader.data, parse_url(pathname, search), node, current)
+        if result is None:
+            raise dash.exceptions.PreventUpdate
+        return result
