@@ -268,8 +268,10 @@ def update_table_view(
     *,
     drawn: bool = True,
     open_: tuple[str, ...] = (),
-) -> tuple[dict[str, Any], list[dict[str, Any]], Any, list[dict[str, str]], str] | None:
+) -> tuple[dict[str, Any], Any, Any, list[dict[str, str]], str] | None:
     """Everything a filter change updates: graph payload, stylesheet, stats, layout options, URL query.
+
+    The stylesheet is ``no_update`` unless the view changes between small and large.
 
     The page is inserted without elements (a small, fast response) and this
     runs once at insertion (``drawn=False``) to send them. Afterwards it returns
@@ -280,9 +282,11 @@ def update_table_view(
     if drawn and flt == state.filter and lay["name"] == cytoscape_layout(state.layout, view.tables)["name"]:
         return None
     new = replace(state, page="tables", filter=flt, layout=lay["name"])
+    drawn_before = lod_view(data, state.filter, open_)  # cached: the view on the screen
     return (
         graph_payload(view, lay["name"], present=state.present),
-        table_stylesheet(large=view.large),
+        # a new stylesheet restyles every element (measured: a second at 20,000 tables): only on a change
+        table_stylesheet(large=view.large) if view.large != drawn_before.large or not drawn else no_update,
         build_stats(view),
         layout_options(view.tables),
         to_search(new),
