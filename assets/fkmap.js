@@ -107,6 +107,14 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
           } else {
             cy.layout(layout).run();
           }
+          var shown = payload.show && cy.getElementById(payload.show);
+          if (shown && shown.length) {  /* a service just opened on an aggregated graph: go to it */
+            cy.fit(shown, 40);
+            if (payload.readable && cy.zoom() < payload.readable) {
+              cy.zoom({level: payload.readable, position: shown.position()});
+              cy.center(shown);
+            }
+          }
           watchZoom(cy);
           window.fkmapDraws = (window.fkmapDraws || 0) + 1;  /* benches wait for the next draw */
           resolve({drawn: Date.now(), elements: payload.elements.length});

@@ -7,7 +7,8 @@ label goes to the side of its node (below, above, right, left) that none of
 the node's edges crosses (:func:`label_sides`), so an arrowhead never ends
 under a label. An expanded service's cluster is *pinned* at its node's
 place: only the nodes it would cover move, so expanding one service never
-throws it into a corner.
+throws it into a corner: the others move out of its way (:func:`make_room`)
+keeping their order along both axes.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ __all__ = [
     "label_box",
     "label_rect",
     "label_sides",
+    "make_room",
     "segment_hits_box",
     "separate",
 ]
@@ -161,6 +163,36 @@ def compact(
             break
         best, score = trial, found
     return best
+
+
+def make_room(
+    pos: Mapping[str, tuple[float, float]], name: str, before: Box, after: Box, gap: float = 18.0
+) -> dict[str, tuple[float, float]]:
+    """Make room for ``name`` growing from footprint ``before`` to ``after``: the others move out, not apart.
+
+    Every node right of ``name`` moves right by what the footprint grew on
+    that side (and likewise left, above, below), so the others keep their
+    order along both axes and nothing lands on the grown footprint.
+
+    >>> make_room({"a": (0, 0), "b": (50, 0), "c": (0, -50)}, "a", (-10, -10, 10, 10), (-30, -20, 30, 20), 0)
+    {'a': (0, 0), 'b': (70.0, 0.0), 'c': (0.0, -60.0)}
+    """
+    cx, cy = pos[name]
+    grow = (
+        before[0] - after[0] + gap,
+        before[1] - after[1] + gap,
+        after[2] - before[2] + gap,
+        after[3] - before[3] + gap,
+    )
+    moved = {}
+    for other, (x, y) in pos.items():
+        if other == name:
+            moved[other] = (x, y)
+            continue
+        dx = grow[2] if x > cx else -grow[0] if x < cx else 0.0
+        dy = grow[3] if y > cy else -grow[1] if y < cy else 0.0
+        moved[other] = (round(float(x + dx), 1), round(float(y + dy), 1))
+    return moved
 
 
 def segment_hits_box(a: tuple[float, float], b: tuple[float, float], box: Box) -> bool:

@@ -23,7 +23,7 @@ import numpy as np
 from model.inventory import TableRef
 from ui.data import AppData, service_of
 from ui.elements import Element, Pos, colour_of, label_of, node_id, present_table, services_graph, text_width
-from ui.overview_layout import Box, compact, footprint, label_box, label_sides, separate
+from ui.overview_layout import Box, compact, footprint, label_box, label_sides, make_room, separate
 from ui.ownership_elements import (
     UNOWNED_KEY,
     shared_edges,
@@ -214,6 +214,13 @@ def service_elements(
     if u.any:
         pos[UNOWNED_KEY] = unowned_position(data, pos)
         boxes[UNOWNED_KEY] = footprint(unowned_size, label_box(["unowned (000 tables)"], font), "bottom")
+    for name in open_:  # the others make room for each cluster, keeping their order
+        collapsed = footprint(
+            _service_size(S.nodes[name]["tables"]),
+            label_box(_service_lines(name, S.nodes[name]["tables"]), font),
+            sides.get(name, "bottom"),
+        )
+        pos = make_room(pos, name, collapsed, boxes[name])
     pos = separate(pos, boxes, pinned=open_)
     elements = [*_table_nodes(data, clusters, pos)]
     for name in pos:

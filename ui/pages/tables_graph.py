@@ -330,6 +330,16 @@ def open_service(
     """Graph payload, opened services and stats after a tap (None unless an aggregate node was tapped)."""
     if (node or {}).get("kind") != "aggregate":
         return None
-    open_ = opened(current, (node or {}).get("service"))
+    service = (node or {}).get("service")
+    open_ = opened(current, service)
     view = lod_view(data, state.filter, open_)
-    return graph_payload(view, state.layout, present=state.present), list(open_), build_stats(view)
+    payload = graph_payload(view, state.layout, present=state.present)
+    payload["show"] = next(  # the opened service's cluster: the view moves there
+        (
+            e["data"]["id"]
+            for e in view.elements
+            if e["data"].get("kind") == "cluster" and e["data"]["service"] == service
+        ),
+        None,
+    )
+    return payload, list(open_), build_stats(view)
