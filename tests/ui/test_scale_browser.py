@@ -85,7 +85,7 @@ def _services(inv: Inventory) -> int:
 
 
 def _assert_readable_and_apart(page: Any, graph_id: str) -> list[Any]:
-    labels = page.evaluate(LABELS, graph_id)
+    labels: list[Any] = page.evaluate(LABELS, graph_id)
     assert labels
     small = [(name, round(px, 1)) for name, px, *_ in labels if px < 12]
     assert small == [], small
