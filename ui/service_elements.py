@@ -156,7 +156,14 @@ def _more_id(data: AppData, service: str) -> str:
     return "m" + node_id(data, service)[1:]
 
 
-def _clusters(data: AppData, open_: list[str]) -> dict[str, tuple[list[TableRef], list[Pos], Box]]:
+def _table_font(font: float) -> int:
+    """Size of table labels in a cluster: 12 beside service labels of :data:`FONT`, scaled with them."""
+    return round(12 * font / FONT)
+
+
+def _clusters(
+    data: AppData, open_: list[str], font: float = FONT
+) -> dict[str, tuple[list[TableRef], list[Pos], Box]]:
     """The tables of each expanded service drawn on a grid around (0, 0), and the cluster's footprint.
 
     At most :data:`CLUSTER_TABLES` of them, the most referenced first; the
@@ -165,8 +172,11 @@ def _clusters(data: AppData, open_: list[str]) -> dict[str, tuple[list[TableRef]
     found = {}
     for name in open_:
         refs = _tables_of(data, name)[:CLUSTER_TABLES]
-        width = max([text_width(label_of(r), 12) for r in refs] + [60]) + 40
-        cells = _grid(len(refs) + (len(_tables_of(data, name)) > len(refs)), (width, 56), (0.0, 0.0))
+        size = _table_font(font)
+        width = max([text_width(label_of(r), size) for r in refs] + [60]) + 40
+        cells = _grid(
+            len(refs) + (len(_tables_of(data, name)) > len(refs)), (width, 34 + 2 * size), (0.0, 0.0)
+        )
         half_w = max((abs(x) for x, _ in cells), default=0) + width / 2
         half_h = max((abs(y) for _, y in cells), default=0) + 40
         found[name] = (refs, cells, (-half_w, -half_h - 30, half_w, half_h))  # 30: the title above
@@ -198,7 +208,7 @@ def service_elements(
         if name not in pos:
             right += 400.0
             pos[name] = (right, 0.0)
-    clusters = _clusters(data, open_)
+    clusters = _clusters(data, open_, font)
     boxes = {
         n: clusters[n][2]
         if n in clusters
@@ -222,7 +232,7 @@ def service_elements(
         )
         pos = make_room(pos, name, collapsed, boxes[name])
     pos = separate(pos, boxes, pinned=open_)
-    elements = [*_table_nodes(data, clusters, pos)]
+    elements = [*_table_nodes(data, clusters, pos, _table_font(font))]
     for name in pos:
         if name == UNOWNED_KEY:
             continue
@@ -259,7 +269,10 @@ def service_elements(
 
 
 def _table_nodes(
-    data: AppData, clusters: dict[str, tuple[list[TableRef], list[Pos], Box]], pos: dict[str, Pos]
+    data: AppData,
+    clusters: dict[str, tuple[list[TableRef], list[Pos], Box]],
+    pos: dict[str, Pos],
+    size: int = 12,
 ) -> list[Element]:
     nodes = []
     for name, (refs, cells, _) in clusters.items():
@@ -273,7 +286,7 @@ def _table_nodes(
                     "data": {
                         "id": _more_id(data, name),
                         "label": label,
-                        "w": text_width(label, 12),
+                        "w": text_width(label, size),
                         "parent": node_id(data, name),
                         "kind": "more",
                         "service": name,
@@ -289,7 +302,7 @@ def _table_nodes(
                     "data": {
                         "id": data.table_ids[ref],
                         "label": label_of(ref),
-                        "w": text_width(label_of(ref), 12),
+                        "w": text_width(label_of(ref), size),
                         "parent": node_id(data, name),
                         "kind": "table",
                         "service": name,

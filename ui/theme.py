@@ -135,7 +135,7 @@ def service_stylesheet(font: float = 17) -> list[dict[str, Any]]:
                 "label": "data(label)",
                 "shape": "round-rectangle",
                 "width": "data(w)",
-                "height": 22,
+                "height": round(22 * k),
                 "padding": 6,
                 "background-color": "#ffffff",
                 "border-color": "data(colour)",
