@@ -33,7 +33,7 @@ from ui.theme import danger_of, worst_action
 __all__ = ["AGGREGATE_FONT", "LOD_TABLES", "aggregate_id", "lod_view", "opened"]
 
 #: Views with more tables than this draw services as aggregate nodes.
-LOD_TABLES = 3000
+LOD_TABLES = 1500
 #: Label size of an aggregate node (model units).
 AGGREGATE_FONT = 22
 _CELL = (240.0, 200.0)
