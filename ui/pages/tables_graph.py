@@ -268,10 +268,11 @@ def update_table_view(
     *,
     drawn: bool = True,
     open_: tuple[str, ...] = (),
-) -> tuple[dict[str, Any], Any, Any, list[dict[str, str]], str] | None:
+) -> tuple[Any, Any, Any, list[dict[str, str]], str] | None:
     """Everything a filter change updates: graph payload, stylesheet, stats, layout options, URL query.
 
-    The stylesheet is ``no_update`` unless the view changes between small and large.
+    The stylesheet is ``no_update`` unless the view changes between small and large; the
+    payload is ``no_update`` when the new filter draws exactly what is drawn.
 
     The page is inserted without elements (a small, fast response) and this
     runs once at insertion (``drawn=False``) to send them. Afterwards it returns
@@ -283,8 +284,10 @@ def update_table_view(
         return None
     new = replace(state, page="tables", filter=flt, layout=lay["name"])
     drawn_before = lod_view(data, state.filter, open_)  # cached: the view on the screen
+    same = drawn and lay["name"] == state.layout and view.elements == drawn_before.elements
     return (
-        graph_payload(view, lay["name"], present=state.present),
+        # the same picture (an aggregated graph of cross-service FKs only, say): nothing to send again
+        no_update if same else graph_payload(view, lay["name"], present=state.present),
         # a new stylesheet restyles every element (measured: a second at 20,000 tables): only on a change
         table_stylesheet(large=view.large) if view.large != drawn_before.large or not drawn else no_update,
         build_stats(view),
