@@ -72,7 +72,8 @@ def _service_lines(name: str, tables: int) -> list[str]:
     return [name, f"{tables} table{'s' if tables != 1 else ''}"]
 
 
-#: An expanded service on the overview draws at most this many tables (the table graph has them all).
+#: An expanded service on the overview draws at most this many tables, half in presentation mode
+#: (the table graph has them all).
 CLUSTER_TABLES = 60
 
 
@@ -171,7 +172,7 @@ def _clusters(
     """
     found = {}
     for name in open_:
-        refs = _tables_of(data, name)[:CLUSTER_TABLES]
+        refs = _tables_of(data, name)[: CLUSTER_TABLES if font <= FONT else CLUSTER_TABLES // 2]
         size = _table_font(font)
         width = max([text_width(label_of(r), size) for r in refs] + [60]) + 40
         cells = _grid(
@@ -346,7 +347,7 @@ def _overview_edges(
     internal: set[tuple[str, str]] = set()
     for u, v, su, sv, dep, owner, cross, action in _edge_rows(data):
         if cross:
-            if pairs is not None and (dep, owner) not in pairs and not {su, sv} & open_:
+            if pairs is not None and (dep, owner) not in pairs:  # the threshold holds for clusters too
                 continue
             src = end(u, su) if su in open_ else node_id(data, dep)
             dst = end(v, sv) if sv in open_ else node_id(data, owner)
