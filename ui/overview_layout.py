@@ -228,7 +228,10 @@ def label_sides(
 ) -> dict[str, str]:
     """For each node, the first of :data:`SIDES` whose label no edge and no other node crosses.
 
-    Edges are straight segments between centres. When every side collides,
+    Edges are straight segments between centres; where one meets the node,
+    its arrowhead may also come in curved (two edges between the same pair
+    are drawn as arcs), so the stretch next to the node is tried at
+    :data:`ARROW_SPREAD` radians either side too. When every side collides,
     the label goes where the fewest do, an edge of the node itself counting
     most (its arrowhead would end under the label), a node under the label
     least (separating the footprints again moves it away).
@@ -238,9 +241,11 @@ def label_sides(
     sides: dict[str, str] = {}
     for name in pos:
         best, fewest = SIDES[0], math.inf
+        heads = _arrowheads(name, pos, sizes[name], links)
         for side in SIDES:
             rect = _moved(label_rect(sizes[name], labels[name], side), pos[name])
             hits = 10 * sum(segment_hits_box(pos[u], pos[v], rect) for u, v in links if name in (u, v))
+            hits += 10 * sum(segment_hits_box(a, b, rect) for a, b in heads)
             hits += 3 * sum(segment_hits_box(pos[u], pos[v], rect) for u, v in links if name not in (u, v))
             # a node under the label moves away when the footprints are separated again: cheaper
             hits += sum(1 for other, body in bodies.items() if other != name and _overlap(rect, body))
@@ -250,6 +255,32 @@ def label_sides(
                 break
         sides[name] = best
     return sides
+
+
+#: How far (radians) an edge may bend from the straight line where it meets its node.
+ARROW_SPREAD = 0.45
+#: Length of the stretch next to the node an arrowhead covers, in model units.
+ARROW_LENGTH = 22.0
+
+
+def _arrowheads(
+    name: str, pos: Mapping[str, tuple[float, float]], size: float, links: list[tuple[str, str]]
+) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    """The stretches next to ``name`` where its edges may end: straight on and bent either way."""
+    cx, cy = pos[name]
+    r = size / 2
+    found = []
+    for u, v in links:
+        if name not in (u, v):
+            continue
+        ox, oy = pos[v if u == name else u]
+        angle = math.atan2(oy - cy, ox - cx)
+        for turn in (-ARROW_SPREAD, 0.0, ARROW_SPREAD):
+            dx, dy = math.cos(angle + turn), math.sin(angle + turn)
+            found.append(
+                ((cx + r * dx, cy + r * dy), (cx + (r + ARROW_LENGTH) * dx, cy + (r + ARROW_LENGTH) * dy))
+            )
+    return found
 
 
 def _overlap(a: Box, b: Box) -> bool:

@@ -106,8 +106,9 @@ def test_presentation_overview_labels_are_large_and_apart(
     assert len(labels) == _services(demo.inventory)
 
 
-def test_no_arrowhead_ends_under_a_label(demo: Served, page: Any) -> None:
-    page.goto(demo.url + "/?present=1")
+@pytest.mark.parametrize("query", ["?present=1", ""], ids=["presentation", "normal"])
+def test_no_arrowhead_ends_under_a_label(demo: Served, page: Any, query: str) -> None:
+    page.goto(demo.url + "/" + query)
     wait_for_graph(page, "fk-service-graph", _services(demo.inventory))
     labels = page.evaluate(LABELS, "fk-service-graph")
     arrows = page.evaluate(ARROWS, "fk-service-graph")
