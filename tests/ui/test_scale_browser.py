@@ -40,7 +40,8 @@ ARROWS = """(id) => { const cy = document.getElementById(id)._cyreg.cy;
   return cy.edges().filter(e => e.style('target-arrow-shape') !== 'none').map(e => {
     const t = e.targetEndpoint(), m = e.midpoint();
     const d = Math.hypot(m.x - t.x, m.y - t.y) || 1, len = 10 * parseFloat(e.style('arrow-scale'));
-    return [e.source().id(), e.target().id(), [t.x, t.y], [t.x + (m.x - t.x) / d * len, t.y + (m.y - t.y) / d * len]];
+    const back = [t.x + (m.x - t.x) / d * len, t.y + (m.y - t.y) / d * len];
+    return [e.source().id(), e.target().id(), [t.x, t.y], back];
   }); }"""
 
 
@@ -146,8 +147,11 @@ def test_large_overview_leads_with_ranked_list_and_threshold(
         for x in page.eval_on_selector_all("#fk-overview-ranked li", "els => els.map(e => e.dataset.fks)")
     ]
     assert shown == weights[: len(shown)] and len(shown) >= 10
-    coupling = "() => document.getElementById('fk-service-graph')._cyreg.cy.edges().filter(e =>" \
-        " e.source().hasClass('service') && e.target().hasClass('service') && !e.hasClass('shared')).length"  # fmt: skip
+    coupling = (
+        "() => document.getElementById('fk-service-graph')._cyreg.cy.edges().filter(e =>"
+        " e.source().hasClass('service') && e.target().hasClass('service')"
+        " && !e.hasClass('shared')).length"
+    )
     page.wait_for_function(f"() => ({coupling})() === 20")
     page.screenshot(path=str(artifacts_dir / "overview-20-services-present.png"))
     _assert_readable_and_apart(page, "fk-service-graph")
@@ -161,9 +165,11 @@ def test_expanding_a_service_keeps_it_and_the_others_in_place(demo: Served, page
     page.goto(demo.url + "/")
     services = _services(demo.inventory)
     wait_for_graph(page, "fk-service-graph", services)
-    where = "() => Object.fromEntries(document.getElementById('fk-service-graph')._cyreg.cy.nodes()" \
-        ".filter(n => n.data('kind') !== 'table').map(n => [n.data('service'), [n.position('x'), n.position('y')," \
-        " n.boundingBox({includeLabels: true})]]))"  # fmt: skip
+    where = (
+        "() => Object.fromEntries(document.getElementById('fk-service-graph')._cyreg.cy.nodes()"
+        ".filter(n => n.data('kind') !== 'table').map(n => [n.data('service'),"
+        " [n.position('x'), n.position('y'), n.boundingBox({includeLabels: true})]]))"
+    )
     before = page.evaluate(where)
     _click_node(page, "fk-service-graph", "messaging")
     page.wait_for_function(
@@ -207,7 +213,9 @@ def test_all_zero_matrix_is_neutral(browser: Any, artifacts_dir: Path) -> None:
                    const g = c.getContext('2d'); g.drawImage(im, 0, 0);
                    const d = g.getImageData(0, 0, c.width, c.height).data;
                    let red = 0, all = 0;
-                   for (let i = 0; i < d.length; i += 4) { if (d[i + 3] > 0) { all++; if (d[i] - d[i + 2] > 40) red++; } }
+                   for (let i = 0; i < d.length; i += 4) {
+                     if (d[i + 3] > 0) { all++; if (d[i] - d[i + 2] > 40) red++; }
+                   }
                    resolve([red, all]);
                  };
                  im.src = src;
@@ -228,8 +236,10 @@ def test_table_graph_aggregates_services_beyond_the_threshold(browser: Any, arti
     try:
         page.goto(served.url + "/tables?present=1")
         page.wait_for_function("() => (window.fkmapDraws || 0) >= 1", timeout=30000)
-        counts = "() => { const cy = document.getElementById('fk-table-graph')._cyreg.cy;" \
-            " return [cy.nodes('.aggregate').length, cy.nodes('.table').length, cy.elements().length]; }"  # fmt: skip
+        counts = (
+            "() => { const cy = document.getElementById('fk-table-graph')._cyreg.cy;"
+            " return [cy.nodes('.aggregate').length, cy.nodes('.table').length, cy.elements().length]; }"
+        )
         aggregates, tables, elements = page.evaluate(counts)
         assert (aggregates, tables) == (len(per_service), 0)
         assert elements <= len(per_service) * len(per_service)
