@@ -97,11 +97,26 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             var w = cy.width(), h = cy.height();
             var zoom = Math.min((w - 2 * pad) / Math.max(b.x2 - b.x1, 1), (h - 2 * pad) / Math.max(b.y2 - b.y1, 1));
             zoom = Math.max(cy.minZoom(), Math.min(zoom, 2));
-            cy.viewport({zoom: zoom, pan: {x: (w - zoom * (b.x1 + b.x2)) / 2, y: (h - zoom * (b.y1 + b.y2)) / 2}});
+            if (payload.readable && zoom < payload.readable) {
+              /* presentation mode: labels readable on a projector, the top left corner first */
+              zoom = payload.readable;
+              cy.viewport({zoom: zoom, pan: {x: pad - zoom * b.x1, y: pad - zoom * b.y1}});
+            } else {
+              cy.viewport({zoom: zoom, pan: {x: (w - zoom * (b.x1 + b.x2)) / 2, y: (h - zoom * (b.y1 + b.y2)) / 2}});
+            }
           } else {
             cy.layout(layout).run();
           }
+          var shown = payload.show && cy.getElementById(payload.show);
+          if (shown && shown.length) {  /* a service just opened on an aggregated graph: go to it */
+            cy.fit(shown, 40);
+            if (payload.readable && cy.zoom() < payload.readable) {
+              cy.zoom({level: payload.readable, position: shown.position()});
+              cy.center(shown);
+            }
+          }
           watchZoom(cy);
+          window.fkmapDraws = (window.fkmapDraws || 0) + 1;  /* benches wait for the next draw */
           resolve({drawn: Date.now(), elements: payload.elements.length});
         };
         draw();

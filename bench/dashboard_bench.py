@@ -5,16 +5,22 @@ Not a unit test. Run ``.venv/bin/python bench/dashboard_bench.py [SIZES...]``
 on 127.0.0.1, opens ``/tables`` in headless Chromium (/usr/bin/chromium) and
 reports, per size:
 
-* ``paint``: milliseconds from navigation start until Cytoscape holds every
-  table node and two animation frames have passed after its first render
-  (median of 3 warm loads; the first, cold load is reported too);
+* ``paint``: milliseconds from navigation start until the table graph is
+  drawn (every table, or one node per service beyond ``ui.lod.LOD_TABLES``)
+  and two animation frames have passed (median of 3 warm loads; the first,
+  cold load is reported too);
 * ``filter server``: milliseconds the server spends on one filter-change
   callback (``POST /_dash-update-component``), uncached and cached;
-* ``filter in browser``: click on "Only cross-service FKs" until the new edges
-  are in the graph.
+* ``filter in browser``: unticking ON DELETE CASCADE until the new graph has
+  painted.
 
 Targets: 2,000 tables painted in under 2 s; a filter under 300 ms server time.
 Screenshots of each view go to ``bench/out/`` (not versioned).
+
+:func:`pages` measures one inventory the way a user meets it (``bench/run.py``
+calls it for the demo, 2,000 and 20,000 tables): first paint and one
+interaction on the overview (tapping its largest service open) and on the
+table graph (unticking ON DELETE CASCADE), in milliseconds.
 """
 
 from __future__ import annotations
@@ -41,16 +47,108 @@ CHROMIUM = "/usr/bin/chromium"
 OUT = ROOT / "bench" / "out"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 
-PAINTED = """(n) => new Promise((resolve) => {
+OVERVIEW_PAINTED = """(n) => new Promise((resolve) => {
   const check = () => {
-    const el = document.getElementById('fk-table-graph');
+    const el = document.getElementById('fk-service-graph');
     const cy = el && el._cyreg && el._cyreg.cy;
-    if (cy && cy.nodes('.table').length === n) {
+    if (cy && cy.nodes().length === n) {
       requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now())));
     } else { setTimeout(check, 10); }
   };
   check();
 })"""
+#: Milliseconds until the table graph's n-th draw (``window.fkmapDraws``, assets/fkmap.js) has painted.
+DRAWN = """(n) => new Promise((resolve) => {
+  const check = () => {
+    if ((window.fkmapDraws || 0) >= n) {
+      requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now())));
+    } else { setTimeout(check, 10); }
+  };
+  check();
+})"""
+TAP_LARGEST = """() => {
+  const cy = document.getElementById('fk-service-graph')._cyreg.cy;
+  const nodes = cy.nodes('.service').sort((a, b) => b.data('tables') - a.data('tables'));
+  const before = cy.elements().length;
+  nodes[0].emit('tap');
+  return before;
+}"""
+ELEMENTS_CHANGED = """(n) => new Promise((resolve) => {
+  const check = () => {
+    const cy = document.getElementById('fk-service-graph')._cyreg.cy;
+    if (cy.elements().length !== n) {
+      requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now())));
+    } else { setTimeout(check, 10); }
+  };
+  check();
+})"""
+
+
+TABLE_NODES = "(n) => document.getElementById('fk-table-graph')._cyreg.cy.nodes().length === n"
+
+
+def _overview_nodes(inv: Any) -> int:
+    from ui.pages.overview_scale import top_of
+    from ui.service_elements import service_elements
+
+    data = build_app_data(inv)
+    return sum(1 for e in service_elements(data, top=top_of(data, None)) if "source" not in e["data"])
+
+
+def _timed_click(page: Any, click: Any, wait: str, arg: Any) -> float:
+    start = page.evaluate("() => performance.now()")
+    before = click()
+    end = page.evaluate(wait, before if arg is None else arg)
+    return float(end - start)
+
+
+def pages(inv: Any, browser: Any, *, loads: int = 3) -> dict[str, float]:
+    """First paint and one interaction, overview and table graph, for ``inv`` (medians of warm runs).
+
+    ``overview_paint_ms``/``tables_paint_ms``: navigation start until the graph
+    holds its nodes and two frames have passed; ``overview_expand_ms``: tapping
+    the largest service until its tables are drawn; ``tables_filter_ms``:
+    unticking ON DELETE CASCADE (a change of the picture at every size) until
+    the new graph has painted. The
+    table graph is measured as drawn, aggregated or not (:mod:`ui.lod`).
+    """
+    from werkzeug.serving import make_server
+
+    from ui.lod import lod_view
+
+    nodes = _overview_nodes(inv)
+    view = lod_view(build_app_data(inv), TableFilter())
+    table_nodes = sum(1 for e in view.elements if "source" not in e["data"])
+    app = create_app(inventory=inv)
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    result: dict[str, list[float]] = {k: [] for k in ("op", "oe", "tp", "tf")}
+    for _ in range(loads + 1):  # the first load is cold: left out
+        page.goto(base + "/", wait_until="commit")
+        result["op"].append(page.evaluate(OVERVIEW_PAINTED, nodes))
+        result["oe"].append(_timed_click(page, lambda: page.evaluate(TAP_LARGEST), ELEMENTS_CHANGED, None))
+        page.goto(base + "/tables", wait_until="commit")
+        result["tp"].append(page.evaluate(DRAWN, 1))
+        page.wait_for_function(TABLE_NODES, arg=table_nodes)
+        result["tf"].append(
+            _timed_click(page, lambda: page.locator(f"#{ids.FILTER_ON_DELETE} label").first.click(), DRAWN, 2)
+        )
+    context.close()
+    server.shutdown()
+    med = {k: statistics.median(v[1:]) for k, v in result.items()}
+    return {
+        "tables": len(inv.tables),
+        "services": len({t.service for t in inv.tables}),
+        "overview_paint_ms": med["op"],
+        "overview_expand_ms": med["oe"],
+        "tables_paint_ms": med["tp"],
+        "tables_filter_ms": med["tf"],
+        "tables_drawn_nodes": table_nodes,
+        "tables_aggregated": view.aggregated,
+    }
 
 
 def _filter_body(client: Any, on_delete: list[str], checks: list[str]) -> dict[str, Any]:
@@ -74,6 +172,7 @@ def _filter_body(client: Any, on_delete: list[str], checks: list[str]) -> dict[s
             {"id": ids.URL, "property": "pathname", "value": "/tables"},
             {"id": ids.URL, "property": "search", "value": ""},
             {"id": ids.TABLE_DRAWN, "property": "data", "value": {"drawn": 1}},
+            {"id": ids.TABLE_LOD_OPEN, "property": "data", "value": []},
         ],
         "changedPropIds": [f"{ids.FILTER_CROSS}.value"],
     }
@@ -116,17 +215,15 @@ def run(size: int, browser: Any) -> dict[str, float]:
     paints = []
     for _ in range(4):
         page.goto(url, wait_until="commit")
-        paints.append(page.evaluate(PAINTED, size))
+        paints.append(page.evaluate(DRAWN, 1))  # drawn table by table or aggregated (ui.lod)
     page.wait_for_timeout(300)
     OUT.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(OUT / f"tables-{size}.png"))
-    edges_before = page.evaluate("() => document.getElementById('fk-table-graph')._cyreg.cy.edges().length")
     start = time.perf_counter()
-    page.get_by_text("Only cross-service FKs").click()
-    page.wait_for_function(
-        "(n) => document.getElementById('fk-table-graph')._cyreg.cy.edges().length !== n", arg=edges_before
-    )
-    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    page.locator(
+        f"#{ids.FILTER_ON_DELETE} label"
+    ).first.click()  # untick CASCADE: a new picture at every size
+    page.evaluate(DRAWN, 2)
     click_ms = (time.perf_counter() - start) * 1000
     context.close()
     server.shutdown()
@@ -144,10 +241,41 @@ def run(size: int, browser: Any) -> dict[str, float]:
     }
 
 
+def _inventory(source: str) -> Any:
+    """``demo`` (the bundled demo, scanned) or a scan saved with ``fkmap scan --format json``."""
+    import json
+
+    if source == "demo":
+        from ownership.scan import scan
+
+        return scan([str(ROOT / "examples" / "demo")])
+    from ingest.saved import load_document
+
+    return load_document(json.loads(Path(source).read_text(encoding="utf-8")))
+
+
+def main_pages(sources: list[str]) -> int:
+    """``dashboard_bench.py pages demo M.json L.json``: :func:`pages` of each, with ratios to the first."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        results = [pages(_inventory(s), browser) for s in sources]
+        browser.close()
+    keys = ("overview_paint_ms", "overview_expand_ms", "tables_paint_ms", "tables_filter_ms")
+    print(f"{'source':>24} {'tables':>7} " + " ".join(f"{k[:-3]:>22}" for k in keys))
+    for source, r in zip(sources, results, strict=True):
+        cells = [f"{r[k]:>8.0f}ms ({r[k] / results[0][k]:>4.1f}x)" for k in keys]
+        print(f"{source[-24:]:>24} {r['tables']:>7} " + " ".join(f"{c:>22}" for c in cells))
+    return 0
+
+
 def main(argv: list[str]) -> int:
     from playwright.sync_api import sync_playwright
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    if argv[:1] == ["pages"]:
+        return main_pages(argv[1:] or ["demo"])
     sizes = [int(a) for a in argv] or [500, 2000]
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)

@@ -27,6 +27,7 @@ import networkx as nx
 
 from exports._common import Prepared, clean_text, prepare, service_label, table_id
 from exports.dot import dot_text
+from exports.legend import default_title, with_legend
 from graph.scope import Scope
 from model.inventory import Inventory, TableRef
 from model.names import distinct_labels
@@ -158,7 +159,7 @@ def plotly_figure(p: Prepared, *, title: str = "") -> Any:
             if bool(d.get("cross_service")) == cross and u in pos and v in pos:
                 xs += [pos[u][0], pos[v][0], None]
                 ys += [pos[u][1], pos[v][1], None]
-        name = "cross-service FK" if cross else "FK within a service"
+        name = "cross-service foreign key" if cross else "foreign key within a service"
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=line, hoverinfo="skip", name=name))
     labels = G.number_of_nodes() <= 150
     names = distinct_labels(G.nodes, lambda r: r.name)  # database-qualified where two tables share a name
@@ -194,7 +195,8 @@ def plotly_figure(p: Prepared, *, title: str = "") -> Any:
     span_y = max(ys_all) - min(ys_all) + 2 * max((c[2] for c in circles.values()), default=1)
     fig.update_layout(
         title={"text": _pl(title)} if title else None,
-        showlegend=len(services) <= 30,
+        showlegend=True,  # the edge kinds always; the services up to 30 of them
+        legend={"title": {"text": "Legend"}},
         plot_bgcolor="white",
         paper_bgcolor="white",
         margin={"l": 20, "r": 20, "t": 60 if title else 30, "b": 20},
@@ -229,18 +231,20 @@ def image_bytes(
     engine: Engine = "auto",
     title: str = "",
 ) -> bytes:
-    """The picture of ``source`` in ``scope`` as ``fmt`` bytes.
+    """The picture of ``source`` in ``scope`` as ``fmt`` bytes, with a title and a legend.
 
+    The title is ``title`` or :func:`exports.legend.default_title`.
     ``engine='auto'`` uses Graphviz for the service level and for one
     service's tables, Plotly + Kaleido for the table level of everything.
     """
     p = prepare(source, scope, level="services", include_dropped=False)
+    title = title or default_title(p)
     whole = p.scope.level == "tables" and p.scope.service is None
     if engine == "plotly" or (engine == "auto" and whole):
         if p.scope.level == "services":
             raise ImageExportError("the plotly engine draws tables: use --level tables")
         return _kaleido_image(plotly_figure(p, title=title), fmt)
-    return render_graphviz(dot_text(p, title=title), fmt)
+    return render_graphviz(with_legend(dot_text(p, title=title), p.scope.level), fmt)
 
 
 def write_svg(source: Inventory | nx.MultiDiGraph, stream: BinaryIO, *, scope: Scope | None = None) -> None:

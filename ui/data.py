@@ -12,6 +12,7 @@ the views do not know the difference.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import threading
 import time
@@ -158,6 +159,10 @@ class Loader:
     def _run(self) -> None:
         try:
             self._data = build_app_data(self._produce())
+            # the scan lives as long as the app: out of the collector's sight, or its full passes over
+            # millions of objects stall requests (measured: 1.5 s per callback at 20,000 tables)
+            gc.collect()
+            gc.freeze()
         except Exception as exc:
             from ingest.dsn import scrub
 

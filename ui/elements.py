@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import math
 from collections import defaultdict, deque
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,9 +38,11 @@ __all__ = [
     "node_id",
     "present_table",
     "services_graph",
+    "table_elements",
     "table_labels",
     "table_names",
     "table_options",
+    "table_selection",
     "table_view",
     "text_width",
 ]
@@ -114,6 +116,8 @@ class TableView:
     cross: int
     clusters: int
     bbox: dict[str, float] | None = None
+    #: Services drawn as one aggregate node each (:mod:`ui.lod`); 0 when every table is drawn.
+    aggregated: int = 0
 
     @property
     def large(self) -> bool:
@@ -151,6 +155,18 @@ def table_view(data: AppData, flt: TableFilter) -> TableView:
     (cross-service only, ON DELETE kinds, origins) only tables touching a kept
     edge are shown; with ``focus`` only the ``hops``-neighbourhood of that table.
     """
+    nodes, keep, focus = table_selection(data, flt)
+    return table_elements(data, nodes, keep, focus)
+
+
+Kept = tuple[TableRef, TableRef, int, dict[str, Any]]
+
+
+@functools.lru_cache(maxsize=16)
+def table_selection(
+    data: AppData, flt: TableFilter
+) -> tuple[frozenset[TableRef], tuple[Kept, ...], TableRef | None]:
+    """The tables and FKs (``(u, v, key, attributes)``) ``flt`` keeps, and the focused table."""
     G = data.graph
     chosen = set(flt.services) & set(data.services)
     keep = []
@@ -175,12 +191,13 @@ def table_view(data: AppData, flt: TableFilter) -> TableView:
     if focus is not None:
         nodes = _neighbourhood(focus, ((u, v) for u, v, _, _ in keep), flt.hops)
         keep = [e for e in keep if e[0] in nodes and e[1] in nodes]
-    return _table_elements(data, nodes, keep, focus)
+    return frozenset(nodes), tuple(keep), focus
 
 
-def _table_elements(
-    data: AppData, nodes: set[TableRef], keep: list[tuple[Any, ...]], focus: TableRef | None
+def table_elements(
+    data: AppData, nodes: Collection[TableRef], keep: Collection[Kept], focus: TableRef | None
 ) -> TableView:
+    """Every table of ``nodes`` and FK of ``keep`` as elements, services packed as clusters."""
     G = data.graph
     groups: dict[str, list[TableRef]] = defaultdict(list)
     for ref in nodes:

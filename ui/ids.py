@@ -137,3 +137,11 @@ EDGE_DETAILS = "fk-edge-details"
 THEME_TOGGLE = "fk-theme-toggle"
 #: The table graph's minimap canvas and its wrapper.
 MINIMAP = "fk-minimap"
+
+# --- uiscale ---
+#: How many of the strongest couplings a large overview draws (0: all).
+OVERVIEW_TOP = "fk-overview-top"
+#: The ranked list of dependencies leading a large overview.
+OVERVIEW_RANKED = "fk-overview-ranked"
+#: Services the user opened on an aggregated (level-of-detail) table graph.
+TABLE_LOD_OPEN = "fk-table-lod-open"

@@ -61,7 +61,7 @@ def unowned_position(data: AppData, pos: dict[str, Pos]) -> Pos:
 
     The direction runs from the centre of all services through the centre of
     those services, so the dashed edges lead outwards instead of across the
-    graph; :func:`ui.service_elements._separate` then pushes the node clear of
+    graph; :func:`ui.overview_layout.separate` then pushes the node clear of
     every other.
 
     >>> unowned_position_of({"a": (0.0, 0.0), "b": (100.0, 0.0)}, ["b"])

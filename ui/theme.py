@@ -16,6 +16,7 @@ __all__ = [
     "DANGER_LABEL",
     "SERVICE_PALETTE",
     "SHARED_COLOUR",
+    "TABLE_FONT",
     "UNOWNED_COLOUR",
     "danger_of",
     "service_colour",
@@ -33,6 +34,8 @@ DANGER_LABEL = {
     "setnull": "ON DELETE SET NULL / SET DEFAULT",
     "restrict": "RESTRICT / NO ACTION",
 }
+#: Label size of a table on the table graph (model units).
+TABLE_FONT = 11
 #: Dotted edges of shared-table access (code of one service using another's table).
 SHARED_COLOUR = "#5b3a9e"
 #: The "unowned" node's border and the dashed edges into it.
@@ -80,8 +83,14 @@ _EDGE_DANGER: list[dict[str, Any]] = [
 ]
 
 
-def service_stylesheet() -> list[dict[str, Any]]:
-    """Stylesheet of the overview's service graph (services, clusters, tables)."""
+def service_stylesheet(font: float = 17) -> list[dict[str, Any]]:
+    """Stylesheet of the overview's service graph (services, clusters, tables).
+
+    ``font`` is the size of service labels; the other texts scale with it
+    (presentation mode passes a larger one). ``lbl-<side>`` classes put a
+    service's label on the side the layout chose for it.
+    """
+    k = font / 17
     return [
         {
             "selector": "node.service",
@@ -93,7 +102,7 @@ def service_stylesheet() -> list[dict[str, Any]]:
                 "border-width": 2,
                 "border-color": "#ffffff",
                 "color": "#1d2330",
-                "font-size": 17,
+                "font-size": font,
                 "font-weight": "bold",
                 "text-wrap": "wrap",
                 "text-valign": "bottom",
@@ -114,7 +123,7 @@ def service_stylesheet() -> list[dict[str, Any]]:
                 "padding": 18,
                 "text-valign": "top",
                 "text-halign": "center",
-                "font-size": 16,
+                "font-size": round(16 * k),
                 "font-weight": "bold",
                 "color": "#1d2330",
                 "text-margin-y": -4,
@@ -126,12 +135,12 @@ def service_stylesheet() -> list[dict[str, Any]]:
                 "label": "data(label)",
                 "shape": "round-rectangle",
                 "width": "data(w)",
-                "height": 22,
+                "height": round(22 * k),
                 "padding": 6,
                 "background-color": "#ffffff",
                 "border-color": "data(colour)",
                 "border-width": 2,
-                "font-size": 12,
+                "font-size": round(12 * k),
                 "text-valign": "center",
                 "color": "#1d2330",
             },
@@ -144,7 +153,7 @@ def service_stylesheet() -> list[dict[str, Any]]:
                 "target-arrow-shape": "triangle",
                 "arrow-scale": 1.2,
                 "label": "data(label)",
-                "font-size": 12,
+                "font-size": round(12 * k),
                 "color": "#1d2330",
                 "text-background-color": "#ffffff",
                 "text-background-opacity": 0.85,
@@ -154,9 +163,39 @@ def service_stylesheet() -> list[dict[str, Any]]:
         },
         *_EDGE_DANGER,
         {"selector": "edge.internal", "style": {"line-color": "#b9c0cc", "target-arrow-color": "#b9c0cc"}},
-        *_OWNERSHIP_STYLES,
+        *[
+            {**rule, "style": {**rule["style"], "font-size": round(16 * k)}}
+            if rule["selector"] == "node.unowned"
+            else rule
+            for rule in _OWNERSHIP_STYLES
+        ],
+        *_LABEL_SIDES,
         {"selector": "node:selected", "style": {"border-color": "#1d2330", "border-width": 4}},
     ]
+
+
+#: Where a service's label sits (:mod:`ui.overview_layout` picks the side no edge crosses).
+_LABEL_SIDES: list[dict[str, Any]] = [
+    {
+        "selector": f"node.lbl-{side}",
+        "style": {
+            "text-valign": {"top": "top", "bottom": "bottom"}.get(side.split("-")[0], "center"),
+            "text-halign": "right"
+            if side.endswith("right")
+            else "left"
+            if side.endswith("left")
+            else "center",
+            "text-justify": "left"
+            if side.endswith("right")
+            else "right"
+            if side.endswith("left")
+            else "center",
+            "text-margin-y": 0 if side in ("left", "right") else 6 if side.startswith("bottom") else -6,
+            "text-margin-x": 6 if side == "right" else -6 if side == "left" else 0,
+        },
+    }
+    for side in ("top", "right", "left", "bottom-right", "bottom-left", "top-right", "top-left")
+]
 
 
 #: The overview's "unowned" node, the dashed FK edges into it, the dotted shared-access edges.
@@ -256,7 +295,7 @@ def table_stylesheet(*, large: bool) -> list[dict[str, Any]]:
                 "background-color": "#ffffff",
                 "border-color": "data(colour)",
                 "border-width": 2,
-                "font-size": 11,
+                "font-size": TABLE_FONT,
                 "text-valign": "bottom" if large else "center",
                 "color": "#1d2330",
                 "min-zoomed-font-size": 4,
@@ -287,5 +326,55 @@ def table_stylesheet(*, large: bool) -> list[dict[str, Any]]:
         {"selector": "edge.cross", "style": {"width": 2.5 if large else 3}},
         {"selector": "edge.inferred", "style": {"line-style": "dashed"}},
         {"selector": "edge.dropped", "style": {"line-style": "dotted", "opacity": 0.45}},
+        *_AGGREGATES,
         {"selector": "node:selected", "style": {"border-color": "#1d2330", "border-width": 4}},
     ]
+
+
+#: Level of detail (:mod:`ui.lod`): a service drawn as one node, the FKs between two as one edge.
+_AGGREGATES: list[dict[str, Any]] = [
+    {
+        "selector": "node.aggregate",
+        "style": {
+            "label": "data(label)",
+            "width": "data(size)",
+            "height": "data(size)",
+            "shape": "ellipse",
+            "background-color": "data(colour)",
+            "border-width": 0,
+            "font-size": 22,
+            "font-weight": "bold",
+            "text-wrap": "wrap",
+            "text-valign": "bottom",
+            "text-margin-y": 6,
+            "color": "#1d2330",
+            "text-outline-color": "#ffffff",
+            "text-outline-width": 3,
+            "min-zoomed-font-size": 0,
+            "z-index": 20,
+        },
+    },
+    {
+        "selector": "edge.summary",
+        "style": {
+            "width": "data(width)",
+            "curve-style": "straight",
+            "target-arrow-shape": "triangle",
+            "label": "data(label)",
+            "font-size": 14,
+            "text-background-color": "#ffffff",
+            "text-background-opacity": 0.85,
+            "opacity": 0.75,
+        },
+    },
+    {  # hundreds of them: haystack lines without arrowheads or labels paint several times faster
+        "selector": "edge.summary.faint",
+        "style": {
+            "curve-style": "haystack",
+            "haystack-radius": 0,
+            "target-arrow-shape": "none",
+            "label": "",
+            "opacity": 1,
+        },
+    },
+]

@@ -129,6 +129,7 @@ def test_filter_callback(client: Any) -> None:
             {"id": ids.URL, "property": "pathname", "value": "/tables"},
             {"id": ids.URL, "property": "search", "value": ""},
             {"id": ids.TABLE_DRAWN, "property": "data", "value": {"drawn": 1}},
+            {"id": ids.TABLE_LOD_OPEN, "property": "data", "value": []},
         ],
         [f"{ids.FILTER_CROSS}.value"],
     )
@@ -156,7 +157,8 @@ def test_unchanged_filter_sends_nothing(client: Any, DRAWN: Any) -> None:
         ],
         [{"id": ids.URL, "property": "pathname", "value": "/tables"},
          {"id": ids.URL, "property": "search", "value": ""},
-         {"id": ids.TABLE_DRAWN, "property": "data", "value": DRAWN}],
+         {"id": ids.TABLE_DRAWN, "property": "data", "value": DRAWN},
+         {"id": ids.TABLE_LOD_OPEN, "property": "data", "value": []}],
     )  # fmt: skip
     assert r.status_code == (204 if DRAWN else 200)
 
@@ -168,7 +170,8 @@ def test_expand_callback(client: Any) -> None:
         [{"id": ids.SERVICE_GRAPH, "property": "tapNode",
           "value": {"data": {"id": "s0", "kind": "service", "service": "auth"}, "timeStamp": 1}}],
         [{"id": ids.URL, "property": "pathname", "value": "/"},
-         {"id": ids.URL, "property": "search", "value": "?present=1"}],
+         {"id": ids.URL, "property": "search", "value": "?present=1"},
+         {"id": ids.OVERVIEW_TOP, "property": "value", "value": 20}],
     )  # fmt: skip
     assert r.status_code == 200
     response = r.get_json()["response"]

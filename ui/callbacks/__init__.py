@@ -20,6 +20,7 @@ from ui.callbacks import (
     ingest,
     navigation,
     remediation,
+    scale,
     service_remediation,
 )
 from ui.data import Loader
@@ -42,5 +43,6 @@ def register(app: dash.Dash, loader: Loader, handle: StoreHandle) -> None:
     exports.register(app, loader, handle)
     remediation.register(app, loader, handle)
     service_remediation.register(app, loader, handle)
+    scale.register(app, loader)
     if isinstance(loader, SharedLoader):
         ingest.register(app, loader)

@@ -32,10 +32,11 @@ def register(app: dash.Dash, loader: Loader) -> None:
         Input(ids.SERVICE_GRAPH, "tapNode"),
         State(ids.URL, "pathname"),
         State(ids.URL, "search"),
+        State(ids.OVERVIEW_TOP, "value"),
         prevent_initial_call=True,
     )
-    def _expand(node: dict[str, Any] | None, pathname: str | None, search: str | None) -> Any:
-        return _or_prevent(expand(loader.data, pathname, search, node))
+    def _expand(node: dict[str, Any] | None, pathname: str | None, search: str | None, top: Any) -> Any:
+        return _or_prevent(expand(loader.data, pathname, search, node, top))
 
     @app.callback(
         Output(ids.TABLE_PAYLOAD, "data"),
@@ -53,11 +54,12 @@ def register(app: dash.Dash, loader: Loader) -> None:
         State(ids.URL, "pathname"),
         State(ids.URL, "search"),
         State(ids.TABLE_DRAWN, "data"),
+        State(ids.TABLE_LOD_OPEN, "data"),
         prevent_initial_call="initial_duplicate",  # runs at page insertion too: sends the elements
     )
-    def _filter(*values: Any) -> Any:  # the seven controls, then pathname, search, drawn
-        *controls, pathname, search, drawn = values
-        return _or_prevent(filter_change(loader.data, pathname, search, drawn, *controls))
+    def _filter(*values: Any) -> Any:  # the seven controls, then pathname, search, drawn, opened services
+        *controls, pathname, search, drawn, open_ = values
+        return _or_prevent(filter_change(loader.data, pathname, search, drawn, *controls, open_=open_))
 
     app.clientside_callback(  # type: ignore[no-untyped-call]
         ClientsideFunction(namespace="fkmap", function_name="drawGraph"),

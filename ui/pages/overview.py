@@ -18,9 +18,10 @@ from ui.data import AppData
 from ui.elements import services_graph
 from ui.pages.common import data_attrs
 from ui.pages.export_menu import build_export_menu
+from ui.pages.overview_scale import build_ranked_list, build_top_control, is_large, top_of
 from ui.pages.remediation.view import tracked_items
 from ui.pages.unowned import build_unowned_banner
-from ui.service_elements import service_elements
+from ui.service_elements import FONT, PRESENT_FONT, service_elements
 from ui.state import ViewState, parse_url, service_href, to_search, toggle_expanded
 from ui.theme import DANGER_COLOUR, DANGER_LABEL, SHARED_COLOUR, UNOWNED_COLOUR, service_stylesheet
 from ui.unowned import unowned_of
@@ -35,6 +36,7 @@ __all__ = [
     "build_overview",
     "build_service_list",
     "expand",
+    "font_of",
     "format_figure",
     "overview_click",
     "overview_totals",
@@ -184,6 +186,8 @@ def build_matrix_figure(data: AppData, *, present: bool = False) -> go.Figure:
             texttemplate="%{text}",
             textfont={"size": font},
             colorscale=[[0, "#f5f7fa"], [0.001, "#fde0d2"], [1, "#b2182b"]],
+            zmin=0,
+            zmax=max([1, *(v for row in z for v in row)]),  # all zeros: every cell the neutral colour
             showscale=False,
             xgap=2,
             ygap=2,
@@ -202,13 +206,29 @@ def build_matrix_figure(data: AppData, *, present: bool = False) -> go.Figure:
     return fig
 
 
+def font_of(state: ViewState) -> float:
+    """Size of the service labels: larger in presentation mode."""
+    return PRESENT_FONT if state.present else FONT
+
+
 def build_overview(data: AppData, state: ViewState) -> html.Div:
-    """The overview page for ``state`` (its ``expanded`` services shown as clusters)."""
+    """The overview page for ``state`` (its ``expanded`` services shown as clusters).
+
+    From :data:`~ui.service_elements.MANY_SERVICES` services on, the side card
+    leads with the ranked dependencies and the graph draws the strongest ones.
+    """
     figures = {
         **headline_figures(data.graph),
         **overview_totals(data),
         UNOWNED_HEADLINE[0]: unowned_of(data).fks_into,
     }
+    side = [
+        html.Div(id=ids.EDGE_DETAILS, className="details-panel compact"),  # the selection
+        build_legend(),
+        build_service_list(data, state),
+    ]
+    if is_large(data):
+        side.insert(1, build_ranked_list(data, state))
     return html.Div(
         className="overview",
         children=[
@@ -221,19 +241,22 @@ def build_overview(data: AppData, state: ViewState) -> html.Div:
                         className="card graph-card",
                         children=[
                             html.H3("Service coupling", className="card-title"),
+                            build_top_control(data),
                             html.Div(
                                 className="canvas",
                                 children=[
                                     cyto.Cytoscape(
                                         id=ids.SERVICE_GRAPH,
-                                        elements=service_elements(data, state.expanded),
+                                        elements=service_elements(
+                                            data, state.expanded, font=font_of(state), top=top_of(data, None)
+                                        ),
                                         layout={
                                             "name": "preset",
                                             "fit": True,
                                             "padding": 40,
                                             "animate": False,
                                         },
-                                        stylesheet=service_stylesheet(),
+                                        stylesheet=service_stylesheet(font_of(state)),
                                         style={"width": "100%", "height": "100%"},
                                         minZoom=0.1,
                                         maxZoom=3,
@@ -249,11 +272,7 @@ def build_overview(data: AppData, state: ViewState) -> html.Div:
                     html.Div(
                         id=ids.DETAILS,
                         className="card side-card",
-                        children=[
-                            html.Div(id=ids.EDGE_DETAILS, className="details-panel compact"),  # the selection
-                            build_legend(),
-                            build_service_list(data, state),
-                        ],
+                        children=side,
                     ),
                 ],
             ),
@@ -273,7 +292,7 @@ def build_overview(data: AppData, state: ViewState) -> html.Div:
 
 
 def overview_click(
-    data: AppData, state: ViewState, node: Mapping[str, Any] | None
+    data: AppData, state: ViewState, node: Mapping[str, Any] | None, top: Any = None
 ) -> tuple[ViewState, list[dict[str, Any]]] | None:
     """Toggle the tapped service (or cluster) on the overview.
 
@@ -284,14 +303,17 @@ def overview_click(
     if info.get("kind") not in ("service", "cluster") or not info.get("service"):
         return None
     new = toggle_expanded(state, str(info["service"]))
-    return new, service_elements(data, new.expanded)
+    return new, service_elements(data, new.expanded, font=font_of(new), top=top_of(data, top))
 
 
 def expand(
-    data: AppData, pathname: str | None, search: str | None, node: Mapping[str, Any] | None
+    data: AppData, pathname: str | None, search: str | None, node: Mapping[str, Any] | None, top: Any = None
 ) -> tuple[list[dict[str, Any]], str] | None:
-    """The graph's new elements and the URL query after a tap (None: the tap changes nothing)."""
-    result = overview_click(data, parse_url(pathname, search), node)
+    """The graph's new elements and the URL query after a tap (None: the tap changes nothing).
+
+    ``top`` is the value of the threshold control (:mod:`ui.pages.overview_scale`).
+    """
+    result = overview_click(data, parse_url(pathname, search), node, top)
     if result is None:
         return None
     state, elements = result

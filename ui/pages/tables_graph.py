@@ -15,13 +15,14 @@ from dash import dcc, html, no_update
 
 from ui import ids
 from ui.data import AppData
-from ui.elements import TableView, cytoscape_layout, layout_options, table_view
+from ui.elements import TableView, cytoscape_layout, layout_options
+from ui.lod import AGGREGATE_FONT, lod_view, opened
 from ui.pages.common import data_attrs
 from ui.pages.export_menu import build_export_menu
 from ui.pages.focus_search import build_focus_search, build_minimap, focus_options
 from ui.pages.table_details import details_hint
 from ui.state import ON_DELETE_KINDS, ORIGINS, TableFilter, ViewState, parse_url, to_search
-from ui.theme import DANGER_COLOUR, DANGER_LABEL, table_stylesheet
+from ui.theme import DANGER_COLOUR, DANGER_LABEL, TABLE_FONT, table_stylesheet
 
 __all__ = [
     "build_stats",
@@ -30,6 +31,7 @@ __all__ = [
     "filter_from_controls",
     "focus_options",
     "graph_payload",
+    "open_service",
     "update_table_view",
 ]
 
@@ -43,9 +45,24 @@ def build_stats(view: TableView) -> html.Div:
             html.Div([html.B(f"{view.edges:,}"), " foreign keys"]),
             html.Div([html.B(f"{view.cross:,}"), " cross-service"]),
             html.Div([html.B(f"{view.clusters:,}"), " services"]),
+            *(
+                [
+                    html.P(
+                        f"{view.aggregated} services drawn as one node each: tap one to open it.",
+                        className="hint",
+                    )
+                ]
+                if view.aggregated
+                else []
+            ),
         ],
         **data_attrs(
-            {"data-tables": str(view.tables), "data-edges": str(view.edges), "data-cross": str(view.cross)}
+            {
+                "data-tables": str(view.tables),
+                "data-edges": str(view.edges),
+                "data-cross": str(view.cross),
+                "data-aggregated": str(view.aggregated),
+            }
         ),
     )
 
@@ -74,7 +91,7 @@ def _legend() -> html.Div:
 
 def build_tables_page(data: AppData, state: ViewState) -> html.Div:
     """The table graph page, controls initialised from the URL state."""
-    view = table_view(data, state.filter)
+    view = lod_view(data, state.filter)
     sidebar = html.Div(
         className="card sidebar",
         children=[
@@ -92,7 +109,7 @@ def build_tables_page(data: AppData, state: ViewState) -> html.Div:
                 cyto.Cytoscape(
                     id=ids.TABLE_GRAPH,
                     elements=[],
-                    layout={"name": "preset"},
+                    layout={"name": "preset", "fit": False},  # the viewport is set by assets/fkmap.js
                     stylesheet=table_stylesheet(large=view.large),
                     style={"width": "100%", "height": "100%"},
                     minZoom=0.02,
@@ -108,21 +125,31 @@ def build_tables_page(data: AppData, state: ViewState) -> html.Div:
     stores = [
         dcc.Store(id=ids.TABLE_PAYLOAD),
         dcc.Store(id=ids.TABLE_DRAWN),
+        dcc.Store(id=ids.TABLE_LOD_OPEN, data=[]),
     ]
     return html.Div(className="tables-page", children=[sidebar, canvas, *stores])
 
 
-def graph_payload(view: TableView, layout: str) -> dict[str, Any]:
-    """What ``assets/fkmap.js`` draws: the elements and the layout to run.
+#: Smallest label size (px on screen) presentation mode opens the table graph at.
+READABLE_PX = 12.5
+
+
+def graph_payload(view: TableView, layout: str, *, present: bool = False) -> dict[str, Any]:
+    """What ``assets/fkmap.js`` draws: the elements, the layout to run, the bounding box.
 
     Elements go to Cytoscape through one batched ``cy.add`` in the browser rather
     than the component's ``elements`` prop, which adds them one by one (measured:
-    seconds at 2,000 tables).
+    seconds at 2,000 tables). In presentation mode ``readable`` is the zoom at
+    which the smallest node label is :data:`READABLE_PX` on screen: the graph
+    opens at least that close (its top left corner first) instead of fitting
+    labels too small to read on a projector.
     """
+    tables = any(e["data"].get("kind") == "table" for e in view.elements)
     return {
         "elements": list(view.elements),
         "layout": cytoscape_layout(layout, view.tables),
         "bbox": view.bbox,
+        "readable": READABLE_PX / (TABLE_FONT if tables else AGGREGATE_FONT) if present else None,
     }
 
 
@@ -217,21 +244,29 @@ def update_table_view(
     layout: str | None,
     *,
     drawn: bool = True,
-) -> tuple[dict[str, Any], list[dict[str, Any]], Any, list[dict[str, str]], str] | None:
+    open_: tuple[str, ...] = (),
+) -> tuple[Any, Any, Any, list[dict[str, str]], str] | None:
     """Everything a filter change updates: graph payload, stylesheet, stats, layout options, URL query.
+
+    The stylesheet is ``no_update`` unless the view changes between small and large; the
+    payload is ``no_update`` when the new filter draws exactly what is drawn.
 
     The page is inserted without elements (a small, fast response) and this
     runs once at insertion (``drawn=False``) to send them. Afterwards it returns
     None when the controls say what the URL already says: nothing to redraw.
     """
-    view = table_view(data, flt)
+    view = lod_view(data, flt, open_)
     lay = cytoscape_layout(layout or "preset", view.tables)
     if drawn and flt == state.filter and lay["name"] == cytoscape_layout(state.layout, view.tables)["name"]:
         return None
     new = replace(state, page="tables", filter=flt, layout=lay["name"])
+    drawn_before = lod_view(data, state.filter, open_)  # cached: the view on the screen
+    same = drawn and lay["name"] == state.layout and view.elements == drawn_before.elements
     return (
-        graph_payload(view, lay["name"]),
-        table_stylesheet(large=view.large),
+        # the same picture (an aggregated graph of cross-service FKs only, say): nothing to send again
+        no_update if same else graph_payload(view, lay["name"], present=state.present),
+        # a new stylesheet restyles every element (measured: a second at 20,000 tables): only on a change
+        table_stylesheet(large=view.large) if view.large != drawn_before.large or not drawn else no_update,
         build_stats(view),
         layout_options(view.tables),
         to_search(new),
@@ -250,16 +285,41 @@ def filter_change(
     focus: str | None,
     hops: int | None,
     layout: str | None,
+    *,
+    open_: Any = None,
 ) -> tuple[Any, ...] | None:
     """The outputs of a change of the filter controls (None: nothing to redraw).
 
     As :func:`update_table_view`, with the URL query left alone (``no_update``)
     when it does not change; ``drawn`` is what the browser reports it drew
-    (None right after the page was inserted).
+    (None right after the page was inserted); ``open_`` the services opened on an
+    aggregated graph (:mod:`ui.lod`), kept across filter changes.
     """
     flt = filter_from_controls(services, checks, on_delete, origins, focus, hops)
-    result = update_table_view(data, parse_url(pathname, search), flt, layout, drawn=drawn is not None)
+    state = parse_url(pathname, search)
+    result = update_table_view(data, state, flt, layout, drawn=drawn is not None, open_=opened(open_, None))
     if result is None:
         return None
     new_search = result[-1]
     return (*result[:-1], no_update if new_search == (search or "") else new_search)
+
+
+def open_service(
+    data: AppData, state: ViewState, node: dict[str, Any] | None, current: Any
+) -> tuple[dict[str, Any], list[str], Any] | None:
+    """Graph payload, opened services and stats after a tap (None unless an aggregate node was tapped)."""
+    if (node or {}).get("kind") != "aggregate":
+        return None
+    service = (node or {}).get("service")
+    open_ = opened(current, service)
+    view = lod_view(data, state.filter, open_)
+    payload = graph_payload(view, state.layout, present=state.present)
+    payload["show"] = next(  # the opened service's cluster: the view moves there
+        (
+            e["data"]["id"]
+            for e in view.elements
+            if e["data"].get("kind") == "cluster" and e["data"]["service"] == service
+        ),
+        None,
+    )
+    return payload, list(open_), build_stats(view)

@@ -1,0 +1,51 @@
+"""Callbacks of the dashboard at size: the overview's threshold control, the table graph's level of detail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+from dash import Input, Output, State
+
+from ui import ids
+from ui.data import Loader
+from ui.pages.overview import font_of
+from ui.pages.overview_scale import top_of
+from ui.pages.tables_graph import open_service
+from ui.service_elements import service_elements
+from ui.state import parse_url
+
+__all__ = ["register"]
+
+
+def register(app: dash.Dash, loader: Loader) -> None:
+    """Register the threshold and level-of-detail callbacks on ``app``."""
+
+    @app.callback(
+        Output(ids.SERVICE_GRAPH, "elements", allow_duplicate=True),
+        Input(ids.OVERVIEW_TOP, "value"),
+        State(ids.URL, "pathname"),
+        State(ids.URL, "search"),
+        prevent_initial_call=True,
+    )
+    def _threshold(top: Any, pathname: str | None, search: str | None) -> Any:
+        state = parse_url(pathname, search)
+        return service_elements(
+            loader.data, state.expanded, font=font_of(state), top=top_of(loader.data, top)
+        )
+
+    @app.callback(
+        Output(ids.TABLE_PAYLOAD, "data", allow_duplicate=True),
+        Output(ids.TABLE_LOD_OPEN, "data"),
+        Output(ids.TABLE_STATS, "children", allow_duplicate=True),
+        Input(ids.TABLE_GRAPH, "tapNodeData"),
+        State(ids.URL, "pathname"),
+        State(ids.URL, "search"),
+        State(ids.TABLE_LOD_OPEN, "data"),
+        prevent_initial_call=True,
+    )
+    def _open(node: dict[str, Any] | None, pathname: str | None, search: str | None, current: Any) -> Any:
+        result = open_service(loader.data, parse_url(pathname, search), node, current)
+        if result is None:
+            raise dash.exceptions.PreventUpdate
+        return result

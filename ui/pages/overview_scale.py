@@ -1,0 +1,103 @@
+"""The overview at size: the ranked list of dependencies and the threshold of the service graph.
+
+From :data:`~ui.service_elements.MANY_SERVICES` services on, a drawing of
+every coupling is a hairball: the overview then leads with the dependencies
+ranked by FK count and draws only the strongest ``top`` of them, with a
+control to draw more. Smaller overviews draw everything and hide the control.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import dcc, html
+
+from ui import ids
+from ui.data import AppData
+from ui.elements import services_graph
+from ui.pages.common import data_attrs
+from ui.service_elements import DEFAULT_TOP, MANY_SERVICES
+from ui.state import ViewState, service_href
+
+__all__ = ["TOP_CHOICES", "build_ranked_list", "build_top_control", "is_large", "ranked_pairs", "top_of"]
+
+#: Couplings the threshold control offers (0: all of them).
+TOP_CHOICES = (10, 20, 40, 0)
+#: Rows of the ranked list.
+RANKED_ROWS = 25
+
+
+def is_large(data: AppData) -> bool:
+    """True when the overview has :data:`MANY_SERVICES` services or more."""
+    return bool(services_graph(data).number_of_nodes() >= MANY_SERVICES)
+
+
+def top_of(data: AppData, value: Any) -> int | None:
+    """The threshold the control's ``value`` asks for: None (draw all) on a small overview or for 0."""
+    if not is_large(data):
+        return None
+    if value is None:
+        return DEFAULT_TOP
+    top = int(value)
+    return top if top > 0 else None
+
+
+def ranked_pairs(data: AppData) -> list[tuple[str, str, int, int]]:
+    """``(dependent, owner, FKs, of which ON DELETE CASCADE)``, heaviest first, ties by name."""
+    S = services_graph(data)
+    rows = [(u, v, int(d["weight"]), int(d.get("cascade", 0))) for u, v, d in S.edges(data=True)]
+    return sorted(rows, key=lambda r: (-r[2], r[0], r[1]))
+
+
+def build_ranked_list(data: AppData, state: ViewState) -> html.Div:
+    """The strongest dependencies as an ordered list, each service linking to its page."""
+    pairs = ranked_pairs(data)
+    rows = [
+        html.Li(
+            className="ranked-row",
+            children=[
+                dcc.Link(dep, href=service_href(dep, present=state.present)),
+                html.Span(" → ", className="muted"),
+                dcc.Link(owner, href=service_href(owner, present=state.present)),
+                html.Span(
+                    f"{fks} FK{'s' if fks != 1 else ''}" + (f" · {cascade} CASCADE" if cascade else ""),
+                    className="ranked-count" + (" danger" if cascade else ""),
+                ),
+            ],
+            **data_attrs({"data-fks": str(fks)}),
+        )
+        for dep, owner, fks, cascade in pairs[:RANKED_ROWS]
+    ]
+    more = len(pairs) - len(rows)
+    return html.Div(
+        id=ids.OVERVIEW_RANKED,
+        className="ranked",
+        children=[
+            html.H4("Strongest dependencies"),
+            html.Ol(rows) if rows else html.P("No service depends on another.", className="muted"),
+            *([html.P(f"… and {more} more in the matrix below", className="hint")] if more > 0 else []),
+        ],
+    )
+
+
+def build_top_control(data: AppData) -> html.Div:
+    """The threshold control above the graph; hidden (but present for callbacks) on a small overview."""
+    total = services_graph(data).number_of_edges()
+    options = [
+        {"label": f" {n} strongest" if n else f" all {total}", "value": n}
+        for n in TOP_CHOICES
+        if n == 0 or n < total
+    ]
+    return html.Div(
+        className="top-control",
+        style=None if is_large(data) else {"display": "none"},
+        children=[
+            html.Span("Couplings drawn: "),
+            dcc.RadioItems(
+                id=ids.OVERVIEW_TOP,
+                options=options,
+                value=DEFAULT_TOP if total > DEFAULT_TOP else 0,
+                inline=True,
+            ),
+        ],
+    )
