@@ -233,8 +233,10 @@ _OWNERSHIP_STYLES: list[dict[str, Any]] = [
             "color": SHARED_COLOUR,
             "font-weight": "bold",
             "opacity": 1,
+            "text-opacity": 0,  # "writes 1 · reads 1" only on the selected arrow: a hub stays readable
         },
     },
+    {"selector": "edge.shared:selected", "style": {"text-opacity": 1}},
 ]
 
 

@@ -308,10 +308,19 @@ def test_clicking_an_overview_arrow_lists_its_fks(demo: Served, page: Any, artif
     )
     page.wait_for_timeout(500)
     box = _box(page, "#fk-service-graph")
+    # a point of the heaviest arrow where it is the element a click finds (edges crowd round a hub)
     edge = page.evaluate(
         "() => { const cy = document.getElementById('fk-service-graph')._cyreg.cy;"
         " const e = cy.edges().not('.shared, .unowned').max(x => x.data('count')).ele;"
-        " const m = e.renderedMidpoint(); return {x: m.x, y: m.y, count: e.data('count'), id: e.id()}; }"
+        " const s = e.renderedSourceEndpoint(), t = e.renderedTargetEndpoint(), m = e.renderedMidpoint();"
+        " const pan = cy.pan(), z = cy.zoom();"
+        " const hits = p => { const n = cy.renderer().findNearestElement("
+        "   (p.x - pan.x) / z, (p.y - pan.y) / z, true, false); return n && n.id() === e.id(); };"
+        " const along = (a, b, f) => ({x: a.x + (b.x - a.x) * f, y: a.y + (b.y - a.y) * f});"
+        " const points = [m, ...[0.3, 0.5, 0.7].map(f => along(s, m, f)),"
+        "   ...[0.3, 0.5, 0.7].map(f => along(m, t, f))];"
+        " const p = points.find(hits) || m;"
+        " return {x: p.x, y: p.y, count: e.data('count'), id: e.id()}; }"
     )
     page.mouse.click(box["x"] + edge["x"], box["y"] + edge["y"])
     page.wait_for_selector("#fk-edge-details .edge-info")

@@ -33,13 +33,14 @@ def is_large(data: AppData) -> bool:
 
 
 def top_of(data: AppData, value: Any) -> int | None:
-    """The threshold the control's ``value`` asks for: None (draw all) on a small overview or for 0."""
+    """The threshold the control's ``value`` asks for: None (draw all) on a small overview, for 0, or
+    when there are no more couplings than that."""
     if not is_large(data):
         return None
-    if value is None:
-        return DEFAULT_TOP
-    top = int(value)
-    return top if top > 0 else None
+    top = DEFAULT_TOP if value is None else int(value)
+    if top <= 0 or top >= services_graph(data).number_of_edges():
+        return None  # all of them, or no fewer than there are: nothing is left out
+    return top
 
 
 def ranked_pairs(data: AppData) -> list[tuple[str, str, int, int]]:
