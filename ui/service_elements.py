@@ -185,9 +185,13 @@ def _clusters(
         refs = _tables_of(data, name)[: CLUSTER_TABLES if font <= FONT else CLUSTER_TABLES // 2]
         size = _table_font(font)
         width = max([text_width(labels[r], size) for r in refs] + [60]) + 40
-        cells = _grid(
-            len(refs) + (len(_tables_of(data, name)) > len(refs)), (width, 34 + 2 * size), (0.0, 0.0)
-        )
+        hidden = len(_tables_of(data, name)) - len(refs)
+        cells = _grid(len(refs) + (hidden > 0), (width, 34 + 2 * size), (0.0, 0.0))
+        widths = [text_width(labels[r], size) for r in refs] + [text_width(f"+{hidden} more tables", size)]
+        if cells:  # centre the drawn boxes, not the cells: labels differ in length
+            lo = min(x - w / 2 for (x, _), w in zip(cells, widths, strict=False))
+            hi = max(x + w / 2 for (x, _), w in zip(cells, widths, strict=False))
+            cells = [(round(x - (lo + hi) / 2, 1), y) for x, y in cells]
         half_w = max((abs(x) for x, _ in cells), default=0) + width / 2
         half_h = max((abs(y) for _, y in cells), default=0) + 40
         found[name] = (refs, cells, (-half_w, -half_h - 30, half_w, half_h))  # 30: the title above

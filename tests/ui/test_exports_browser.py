@@ -110,10 +110,11 @@ def png_size(png: bytes) -> tuple[int, int]:
 
 
 def shown_texts(page: Any, graph_id: str) -> set[str]:
-    """Every label line the graph draws (nodes and edges), as Cytoscape resolved them."""
+    """Every label line the graph draws (nodes and edges; transparent ones are not drawn)."""
     lines = page.evaluate(
         "(id) => document.getElementById(id)._cyreg.cy.elements()"
-        ".filter(e => e.visible() && e.style('label')).map(e => e.style('label'))",
+        ".filter(e => e.visible() && e.style('label') && Number(e.style('text-opacity')) > 0)"
+        ".map(e => e.style('label'))",
         graph_id,
     )
     return {line for label in lines for line in label.split("\n") if line}
