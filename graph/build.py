@@ -47,6 +47,7 @@ from collections.abc import Collection
 import networkx as nx
 
 from model.inventory import ForeignKey, Inventory, Table, TableRef
+from model.timings import timed
 
 __all__ = ["build_graph", "edge_target"]
 
@@ -67,6 +68,7 @@ def edge_target(fk: ForeignKey, tables: dict[TableRef, Table]) -> TableRef:
     return fk.ref_table
 
 
+@timed("graph")
 def build_graph(
     inv: Inventory,
     *,
