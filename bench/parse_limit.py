@@ -37,7 +37,8 @@ def pieces(text: str) -> list[str]:
             break
         out.append(text[start : cut + 3])
         start = cut + 3
-    out.append(text[start:])
+    if start < len(text) or not out:
+        out.append(text[start:])
     return out
 
 

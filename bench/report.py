@@ -85,13 +85,12 @@ def _stages_table(inputs: dict[str, Any]) -> list[str]:
         "|---|" + "---|" * (len(STAGES) + 2),
     ]
     for key, rows in inputs.items():
-        doc = rows.get("stages") or {}
-        stages = doc.get("stages", {})
+        stages = (rows.get("stages") or {}).get("stages", {})
         cells = [_s(stages.get(name, {}).get("cpu_s")) for name in STAGES]
-        other = _s((doc.get("unattributed") or {}).get("cpu_s"))
-        lines.append(
-            f"| {key} | " + " | ".join(cells) + f" | {other} | {_s((doc.get('total') or {}).get('cpu_s'))} |"
-        )
+        whole = (rows.get("stages_run") or {}).get("cpu_s")  # the process, start-up included (os.wait4)
+        claimed = sum(s.get("cpu_s", 0) for s in stages.values())
+        other = whole - claimed if isinstance(whole, float) and stages else None
+        lines.append(f"| {key} | " + " | ".join(cells) + f" | {_s(other)} | {_s(whole)} |")
     return lines
 
 
@@ -204,7 +203,8 @@ def snippet(document: dict[str, Any]) -> str:
         "",
         *_inputs_table(results.get("inputs", {})),
         "",
-        "Per stage, CPU seconds of one `scan --format json --no-cache` in one process (`FKMAP_WORKERS=1`):",
+        "Per stage, CPU seconds of one `scan --format json --no-cache` in one process (`FKMAP_WORKERS=1`, "
+        "`FKMAP_TIMINGS`); the total is the whole process's, start-up and imports included:",
         "",
         *_stages_table(results.get("inputs", {})),
         "",
