@@ -3,7 +3,10 @@
 Not a unit test. :func:`fkmap` runs ``python -m cli ARGS`` (what the ``fkmap`` entry point
 runs) in a fresh process and reports its wall seconds, CPU seconds (user + system of the
 process and every worker it waited for: ``os.wait4``) and peak RSS (the largest of those
-processes); with ``timings=True`` it also reads the stage table the process writes through
+processes). The peak comes from GNU ``time`` wrapped around the command when it is installed:
+Linux carries a process's pre-``exec`` peak -- the bench's own, once it has read a large scan
+document -- into the ``ru_maxrss`` its parent sees, but not into a grandchild forked by a small
+``time`` process. With ``timings=True`` it also reads the stage table the process writes through
 ``FKMAP_TIMINGS`` (:mod:`model.timings`). :func:`parse_limit` runs ``bench/parse_limit.py``
 over the same files. :func:`repeat` runs one of them several times and keeps medians.
 """
@@ -29,6 +32,26 @@ __all__ = ["FKTuple", "fkmap", "parse_limit", "present_fks", "repeat"]
 FKTuple = tuple[str, str, tuple[str, ...], str, str, tuple[str, ...]]
 
 
+GNU_TIME = Path("/usr/bin/time")
+
+
+def _peak_wrapped(argv: list[str], tmp: Path) -> tuple[list[str], Path | None]:
+    """``argv`` under GNU ``time`` writing the peak RSS (KB) to a file, when ``time`` is installed."""
+    if not GNU_TIME.exists():
+        return argv, None
+    target = tmp / "peak.txt"
+    return [str(GNU_TIME), "-q", "-f", "%M", "-o", str(target), *argv], target
+
+
+def _peak_mb(path: Path | None, fallback: float) -> float:
+    try:
+        if path is not None:
+            return int(path.read_text(encoding="utf-8").split()[-1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return fallback
+
+
 def _status(proc: dict[str, Any], err: Path) -> str:
     if proc["status"] != "ok":
         return str(proc["status"])
@@ -47,8 +70,10 @@ def fkmap(
         extra = {"PYTHONPATH": str(ROOT), **(env or {})}
         if timings:
             extra["FKMAP_TIMINGS"] = str(stages)
-        proc = run_timed([sys.executable, "-m", "cli", *args], timeout, err, env=extra, cwd=str(ROOT))
+        argv, peak = _peak_wrapped([sys.executable, "-m", "cli", *args], Path(tmp))
+        proc = run_timed(argv, timeout, err, env=extra, cwd=str(ROOT))
         result = {k: proc[k] for k in ("wall_s", "cpu_s", "peak_mb")}
+        result["peak_mb"] = _peak_mb(peak, proc["peak_mb"])
         result["status"] = _status(proc, err)
         if timings and stages.exists():
             result["stages"] = json.loads(stages.read_text(encoding="utf-8"))
@@ -61,11 +86,12 @@ def parse_limit(paths: Sequence[str], *, timeout: float = 900) -> dict[str, Any]
         listing, out, err = Path(tmp) / "paths.txt", Path(tmp) / "out.json", Path(tmp) / "err.txt"
         listing.write_text("\n".join(paths) + "\n", encoding="utf-8")
         script = ROOT / "bench" / "parse_limit.py"
-        proc = run_timed([sys.executable, str(script), str(listing)], timeout, err, stdout_path=out)
+        argv, peak = _peak_wrapped([sys.executable, str(script), str(listing)], Path(tmp))
+        proc = run_timed(argv, timeout, err, stdout_path=out)
         result: dict[str, Any] = {
             "process_wall_s": proc["wall_s"],
             "process_cpu_s": proc["cpu_s"],
-            "peak_mb": proc["peak_mb"],
+            "peak_mb": _peak_mb(peak, proc["peak_mb"]),
             "status": _status(proc, err),
         }
         if result["status"] == "ok":

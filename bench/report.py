@@ -115,13 +115,14 @@ def _baselines(results: dict[str, Any]) -> list[str]:
                 lines.append(f"- {key}, {tool}: {r.get('status')}.")
                 continue
             same = "identical FKs" if r.get("same") else f"FKs differ ({r.get('fks')})"
+            how = "in process, start-up not counted" if tool == "sqlglot" else "whole process"
             ratio = (
-                f", {r['cpu_s'] / ours['cpu_s']:.1f}x fkmap's whole scan"
+                f"; {r['cpu_s'] / ours['cpu_s']:.1f}x the CPU of fkmap's whole `scan --no-cache`"
                 if _ok(ours) and ours["cpu_s"]
                 else ""
             )
             lines.append(
-                f"- {key}, {tool}: {_s(r['cpu_s'])} s CPU, {_s(r['wall_s'])} s wall ({same}{ratio})."
+                f"- {key}, {tool} ({how}): {_s(r['cpu_s'])} s CPU, {_s(r['wall_s'])} s wall, {same}{ratio}."
             )
     return lines
 
@@ -195,7 +196,8 @@ def snippet(document: dict[str, Any]) -> str:
         f"(load average at start {load}: the machine was shared, so CPU seconds come first). "
         "Every figure is a whole fkmap process "
         "(`python -m cli ...`, what the `fkmap` command runs), start-up included: CPU = user + system of the "
-        "process and its workers, median of several runs (one at XL); peak RSS is the largest process. "
+        "process and its workers, median of several runs (one at XL); peak RSS is the largest process "
+        "(of the scans in the row). "
         "Ratios (**bold**) are CPU seconds over libpg_query's own CPU seconds parsing the same bytes "
         "(`bench/parse_limit.py`: pglast `parse_sql_json`, nothing else). Inputs from `bench/generate.py`; "
         "XL runs with `FKMAP_MAX_SQL_MB` and `FKMAP_MAX_TABLES` raised. "
@@ -223,7 +225,14 @@ def snippet(document: dict[str, Any]) -> str:
         out += ["", *_catalog(results["catalog"])]
     if "browser" in results:
         out += ["", "The dashboard in Chromium (ratio to the demo):", "", *_browser(results["browser"])]
-    out += ["", TIMINGS_NOTE, "", "`make bench` regenerates this section (`bench/report.py`)."]
+    out += [
+        "",
+        TIMINGS_NOTE,
+        "",
+        "A full `make bench` (every size, about 70 minutes on this shared machine) regenerates this section "
+        "(`bench/report.py`); `make bench BENCH_SIZES=S,M` measures some sizes only and writes "
+        "`bench/out/results.json` alone.",
+    ]
     return "\n".join(out) + "\n"
 
 
