@@ -37,8 +37,9 @@ system:
 test: $(TEST_STAMP) system lint
 	$(BIN)/pytest -n 2 --dist loadgroup
 
+# whole-process speed and memory, S to XL (BENCH_SIZES=S,M picks sizes; a full run rewrites the README figures)
 bench: $(TEST_STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(if $(BENCH_SIZES),--sizes $(BENCH_SIZES))
 
 # coverage-guided fuzzing of the readers (atheris), bounded: FUZZ_SECONDS (default 120)
 FUZZ_SECONDS ?= 120

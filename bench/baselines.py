@@ -21,6 +21,7 @@ import logging
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -217,6 +218,7 @@ def run_timed(
             stderr=err or subprocess.DEVNULL,
             env={**os.environ, "NODE_NO_WARNINGS": "1", **(env or {})},
             cwd=cwd,  # sql2dbml leaves dbml-error.log in its working directory
+            start_new_session=True,  # a timeout kills the whole group (a wrapper's child too)
         )
         status = "ok"
         while True:
@@ -224,7 +226,7 @@ def run_timed(
             if pid:
                 break
             if time.perf_counter() - start > timeout:
-                proc.kill()
+                os.killpg(proc.pid, signal.SIGKILL)
                 pid, code, usage = os.wait4(proc.pid, 0)
                 status = "timed out"
                 break

@@ -30,16 +30,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import random
-import statistics
 import sys
 import tempfile
 import threading
 import time
-from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -51,162 +47,17 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.deploy_harness import DashHttp, Reply, celery_worker, gunicorn, throwaway_database  # noqa: E402
-
-PAGE_OUT = [("fk-page", "children"), ("fk-poll", "disabled")]
-CHROME_OUT = [("fk-root", "className"), ("fk-nav", "children"), ("fk-present-toggle", "children")]
-KICK_OUT = [("fk-ingest-go", "data")]
-RENDER_OUT = [
-    ("rem-summary", "children"),
-    ("rem-progress", "figure"),
-    ("rem-burndown", "figure"),
-    ("rem-plan", "figure"),
-    ("rem-grid", "rowData"),
-    ("rem-orphans", "children"),
-    ("rem-reattach-pick", "options"),
-    ("rem-snap-pick", "options"),
-    ("rem-rev", "data"),
-]
-DETAIL_OUT = [
-    ("rem-detail", "children"),
-    ("rem-loaded", "data"),
-    ("rem-owner", "value"),
-    ("rem-target", "value"),
-    ("rem-policy", "value"),
-    ("rem-note", "value"),
-    ("rem-link", "value"),
-]
-EDIT_OUT = [
-    ("rem-message", "children"),
-    ("rem-tick", "data"),
-    ("rem-confirm", "hidden"),
-    ("rem-chosen", "data"),
-]
-BROWSE = ("/", "/tables", "/diagnostics", "/remediation")
-HOT_KEYS = 6  # half the edits go to these few keys, so people collide
-
-
-# The callbacks a browser sends, as the positional arguments of ``DashHttp.call``
-# (outputs, inputs, state, changed); the load test and tests/test_workers.py share them.
-Call = tuple[list[tuple[str, str]], list[tuple[str, str, Any]], list[tuple[str, str, Any]], list[str]]
-
-
-def kick_call(path: str = "/") -> Call:
-    """Page ``path`` asking for the background ingest."""
-    return (
-        KICK_OUT,
-        [("fk-url", "pathname", path), ("fk-poll", "n_intervals", None)],
-        [("fk-ingest-running", "data", False), ("fk-ingest-go", "data", None)],
-        [],
-    )
-
-
-def page_call(path: str) -> Call:
-    """The router rendering page ``path``."""
-    return (
-        PAGE_OUT,
-        [("fk-url", "pathname", path), ("fk-poll", "n_intervals", None)],
-        [("fk-url", "search", "")],
-        [],
-    )
-
-
-def render_call(
-    *, refresh: int | None = None, tick: int = 0, rev: Any = "", trigger: str = "rem-service.value"
-) -> Call:
-    """The remediation page rendering its figures and grid."""
-    return (
-        RENDER_OUT,
-        [
-            ("rem-service", "value", ""),
-            ("rem-axis", "value", "order"),
-            ("rem-refresh", "n_intervals", refresh),
-            ("rem-tick", "data", tick),
-        ],
-        [("rem-rev", "data", rev)],
-        [trigger],
-    )
-
-
-def detail_call(fk_id: str, *, tick: int = 0, rev: Any = "") -> Call:
-    """The FK-detail editor loading one record."""
-    return (
-        DETAIL_OUT,
-        [
-            ("rem-selected", "data", fk_id),
-            ("rem-chosen", "data", []),
-            ("rem-tick", "data", tick),
-            ("rem-rev", "data", rev),
-            ("rem-phase", "value", 1),
-        ],
-        [],
-        ["rem-selected.data"],
-    )
-
-
-def edit_call(
-    fk_id: str,
-    loaded: Any,
-    who: str,
-    *,
-    button: str,
-    phase: int = 1,
-    note: str = "",
-    owner: str = "",
-    target: str = "",
-    policy: Any = None,
-    tick: int = 0,
-) -> Call:
-    """A click on ``button`` (``rem-mark`` or ``rem-save``) in the FK-detail editor."""
-    return (
-        EDIT_OUT,
-        [
-            ("rem-mark", "n_clicks", None),
-            ("rem-unmark", "n_clicks", None),
-            ("rem-save", "n_clicks", None),
-            ("rem-confirm", "n_clicks", None),
-        ],
-        [
-            ("rem-selected", "data", fk_id),
-            ("rem-loaded", "data", loaded),
-            ("rem-who", "value", who),
-            ("rem-phase", "value", phase),
-            ("rem-note", "value", note),
-            ("rem-link", "value", ""),
-            ("rem-owner", "value", owner),
-            ("rem-target", "value", target),
-            ("rem-policy", "value", policy),
-            ("rem-tick", "data", tick),
-            ("rem-chosen", "data", []),
-        ],
-        [f"{button}.n_clicks"],
-    )
-
-
-@dataclass
-class Saved:
-    """An edit the server reported as saved."""
-
-    who: str
-    fk_id: str
-    version: int
-    tag: str
-
-
-@dataclass
-class Results:
-    samples: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
-    errors: list[str] = field(default_factory=list)
-    saved: list[Saved] = field(default_factory=list)
-    conflicts: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def add(self, kind: str, reply: Reply | None, seconds: float, error: str = "") -> None:
-        with self.lock:
-            self.samples[kind].append(seconds)
-            if error:
-                self.errors.append(f"{kind}: {error}")
-            elif reply is not None and not reply.ok:
-                self.errors.append(f"{kind}: HTTP {reply.status} {reply.text[:300]}")
+from bench.load_calls import (  # noqa: E402
+    BROWSE,
+    CHROME_OUT,
+    HOT_KEYS,
+    detail_call,
+    edit_call,
+    kick_call,
+    page_call,
+    render_call,
+)
+from bench.load_checks import Results, Saved, check_store, report  # noqa: E402
 
 
 def _text(node: Any) -> str:
@@ -338,57 +189,6 @@ class User:
 
 
 # ---------------------------------------------------------------------------------------------- checks
-def check_store(dsn: str, saved: list[Saved], users: set[str]) -> list[str]:
-    """Problems found in the audit log: lost, duplicated or unacknowledged saves, broken chains."""
-    from remediation.store import open_store
-
-    store = open_store(dsn)
-    audit = store.audit()
-    records = {r.uid: r for r in store.records()}
-    problems: list[str] = []
-    by_uid: dict[str, list[Any]] = defaultdict(list)
-    for entry in audit:
-        by_uid[entry.uid].append(entry)
-    for uid, entries in by_uid.items():
-        previous = 0
-        for entry in entries:
-            before = entry.before.version if entry.before is not None else 0
-            after = entry.after.version if entry.after is not None else 0
-            if before != previous or after != previous + 1:
-                problems.append(
-                    f"record {uid}: audit entry {entry.id} goes {before} -> {after} after {previous}"
-                )
-            previous = after
-        if uid in records and records[uid].version != previous:
-            problems.append(f"record {uid}: stored version {records[uid].version}, last audited {previous}")
-
-    def tagged(entry: Any, tag: str) -> bool:
-        r = entry.after
-        return r is not None and (r.owner_team == tag or any(m.note == tag for m in r.marks))
-
-    index = {(e.who, e.fk_id, e.after.version): e for e in audit if e.after is not None}
-    for s in saved:
-        found = index.get((s.who, s.fk_id, s.version))
-        if found is None or not tagged(found, s.tag):
-            problems.append(f"lost update: {s.who}'s save {s.tag} of {s.fk_id} (version {s.version})")
-    ours = [e for e in audit if e.who in users]
-    if len(ours) != len(saved):
-        problems.append(f"{len(ours)} audited saves by the simulated users, {len(saved)} acknowledged")
-    return problems
-
-
-def percentiles(values: list[float]) -> dict[str, float]:
-    ordered = sorted(values)
-    if not ordered:
-        return {}
-    cuts = statistics.quantiles(ordered, n=100, method="inclusive") if len(ordered) > 1 else ordered * 99
-
-    def ms(x: float) -> float:
-        return round(x * 1000, 1)
-
-    return {"p50": ms(cuts[49]), "p95": ms(cuts[94]), "p99": ms(cuts[98]), "max": ms(ordered[-1])}
-
-
 # ---------------------------------------------------------------------------------------------- main
 def _forget(source: str, redis_url: str) -> None:
     """Leave Redis as it was: the stored scan, and the Celery queue of this spec."""
@@ -472,56 +272,6 @@ def run(args: argparse.Namespace) -> int:
         problems = check_store(dsn, results.saved, names)
         server_log = server.output()
     return report(args, results, problems, wall, ingest_s, server_log, ROOT / "bench" / "out")
-
-
-def report(
-    args: argparse.Namespace,
-    results: Results,
-    problems: list[str],
-    wall: float,
-    ingest_s: float,
-    server_log: str,
-    out_dir: Path,
-) -> int:
-    total = sum(len(v) for v in results.samples.values())
-    print(f"\n{total} requests in {wall:.1f} s ({total / wall:.1f}/s)")
-    print(f"{'kind':<20}{'count':>7}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}{'max ms':>10}")
-    table: dict[str, Any] = {}
-    rows = {kind: results.samples[kind] for kind in sorted(results.samples)}
-    rows["all callbacks"] = [v for kind, values in rows.items() if kind.startswith("cb ") for v in values]
-    for kind, values in rows.items():
-        stats = percentiles(values)
-        table[kind] = {"count": len(values), **stats}
-        cells = "".join(f"{stats.get(k, 0):>10}" for k in ("p50", "p95", "p99", "max"))
-        print(f"{kind:<20}{len(values):>7}{cells}")
-    tracebacks = server_log.count("Traceback")
-    print(
-        f"\nedits saved {len(results.saved)}, conflicts {results.conflicts}, errors {len(results.errors)}, "
-        f"server tracebacks {tracebacks}, lost updates / audit problems {len(problems)}"
-    )
-    for line in (results.errors + problems)[:20]:
-        print("  -", line)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    document = {
-        "users": args.users,
-        "duration_s": args.duration,
-        "workers": args.workers,
-        "threads": args.threads,
-        "ingest": "celery" if args.redis else "diskcache",
-        "ingest_s": round(ingest_s, 2),
-        "requests": total,
-        "wall_s": round(wall, 1),
-        "latency_ms": table,
-        "saved": len(results.saved),
-        "conflicts": results.conflicts,
-        "errors": results.errors[:100],
-        "server_tracebacks": tracebacks,
-        "audit_problems": problems[:100],
-    }
-    (out_dir / "load.json").write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-    ok = not results.errors and not problems and not tracebacks and results.saved
-    print("PASS" if ok else "FAIL")
-    return 0 if ok else 1
 
 
 def _loopback(url: str) -> bool:

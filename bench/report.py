@@ -1,178 +1,276 @@
-"""The parts of ``make bench`` beyond migration ingest, and its outputs.
+"""``make bench``'s outputs: ``bench/out/results.json``, and from a full run the README's Performance section.
 
-:func:`run_extras` times, each in a fresh process through ``bench/run.py``'s child
-mode: the catalog reader against SQLAlchemy reflection (``bench/catalog_bench.py``),
-graph build + analysis and the dashboard's server-side layout at M and L, the
-dashboard's first paint and filter latency (``bench/dashboard_bench.py``, when it
-exists) and SVG export at M (``bench/export_bench.py``). :func:`write_outputs`
-writes ``bench/out/results.json`` and the README snippet ``bench/README-figures.md``.
+Not a unit test. :func:`write_outputs` writes the raw figures; when the run was full (every
+size, nothing skipped) it also renders :func:`snippet` into ``bench/README-figures.md`` and
+replaces the ``## Performance`` section of ``README.md`` with it. ``python bench/report.py``
+does the latter again from the ``results.json`` on disk (when that came from a full run).
 """
 
 from __future__ import annotations
 
-import argparse
 import json
+import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-BENCH = Path(__file__).resolve().parent
-OUT = BENCH / "out"
-SNIPPET = BENCH / "README-figures.md"
-TABLES = {"S": 100, "M": 2_000, "L": 20_000}
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+RESULTS = OUT / "results.json"
+SNIPPET = ROOT / "bench" / "README-figures.md"
+README = ROOT / "README.md"
 
-Child = Callable[..., dict[str, Any]]
+__all__ = ["snippet", "update_readme", "write_outputs"]
 
+STAGES: tuple[str, ...] = ("read", "split", "parse", "replay", "cache", "orm", "resolve", "code")
+STAGES += ("ownership", "graph", "analysis", "output")
 
-def run_extras(child: Child, sizes: list[str], args: argparse.Namespace) -> dict[str, Any]:
-    """Catalog, graph, layout, dashboard and export figures (each ``status`` 'ok' or why not)."""
-    extras: dict[str, Any] = {}
-    print("[catalog] fkmap ingest_dsn vs SQLAlchemy reflection ...", flush=True)
-    extras["catalog"] = child({"tool": "catalog", "repeat": 5}, 900)
-    _show("catalog", extras["catalog"], ("fkmap_s", "reflect_s", "tables", "fks"))
-    for size in [s for s in sizes if s in ("M", "L")]:
-        print(f"[graph {size}] build, analysis, server-side layout ...", flush=True)
-        extras[f"graph {size}"] = child({"tool": "graph", "size": size}, 600)
-        _show(f"graph {size}", extras[f"graph {size}"], ("build_s", "analysis_s", "app_data_s", "layout_s"))
-    for size in [s for s in sizes if s in ("M", "L")]:
-        key = f"dashboard {size}"
-        if not (BENCH / "dashboard_bench.py").exists():
-            extras[key] = {"status": "n/a (dashboard bench missing)"}
-        else:
-            print(f"[{key}] first paint and filter latency (Playwright) ...", flush=True)
-            extras[key] = child({"tool": "dashboard", "tables": TABLES[size]}, 900)
-        _show(key, extras[key], ("paint_ms", "paint_cold_ms", "filter_server_ms", "filter_browser_ms"))
-    if "M" in sizes:
-        print("[export M] SVG ...", flush=True)
-        extras["export M"] = child({"tool": "export", "tables": TABLES["M"], "repeat": 3}, 900)
-        _show("export M", extras["export M"], ("svg_services_s", "svg_tables_s"))
-    return extras
+TIMINGS_NOTE = """\
+**Where the time goes.** Any fkmap command writes the wall and CPU seconds of each stage of its run
+to FILE when started with `FKMAP_TIMINGS=FILE` (JSON: `stages` -> `{wall_s, cpu_s, calls}`, `total`,
+`unattributed`; stages `read`, `split`, `parse`, `replay`, `cache`, `orm`, `resolve`, `code`,
+`ownership`, `graph`, `analysis`, `output`). Nested stages are charged once, to the innermost one,
+and a stage includes the imports it triggers; start-up is `unattributed`. Worker processes are not
+followed: with a parse pool, `parse` is the time the main process waited, so `make bench` takes its
+per-stage table from runs with `FKMAP_WORKERS=1`. Without the variable nothing is measured and
+nothing changes."""
 
 
-def _show(name: str, r: dict[str, Any], keys: tuple[str, ...]) -> None:
-    if r.get("status") != "ok":
-        print(f"  {name}: {r.get('status')}")
-        return
-    shown = ", ".join(f"{k} {r[k]:.3f}" if isinstance(r.get(k), float) else f"{k} {r.get(k)}" for k in keys)
-    print(f"  {name}: {shown}", flush=True)
+def _ok(r: Any) -> bool:
+    return isinstance(r, dict) and r.get("status") == "ok"
 
 
-def _ok(r: dict[str, Any] | None) -> bool:
-    return r is not None and r.get("status") == "ok"
+def _s(value: Any, digits: int = 2) -> str:
+    return f"{value:.{digits}f}" if isinstance(value, int | float) and not isinstance(value, bool) else "n/a"
 
 
-def _s(value: Any, unit: str = " s", digits: int = 2) -> str:
-    return f"{value:.{digits}f}{unit}" if isinstance(value, int | float) else "n/a"
+def _cell(r: Any, ratio: Any = None) -> str:
+    if not _ok(r):
+        return str((r or {}).get("status", "not run"))
+    text = f"{_s(r['cpu_s'])} / {_s(r['wall_s'])}"
+    return text + (f" (**{ratio:.1f}x**)" if isinstance(ratio, int | float) else "")
 
 
-def _ratio(theirs: dict[str, Any] | None, ours: float | None, key: str = "wall_s") -> str:
-    if not _ok(theirs):
-        status = (theirs or {}).get("status", "not run")
-        limit = (theirs or {}).get("wall_s")
-        return f"{status}" + (f" after {limit:.0f} s" if isinstance(limit, float) else "")
-    assert theirs is not None
-    value = theirs.get(key)
-    if not isinstance(value, int | float) or not ours:
-        return "n/a"
-    same = "identical FKs" if theirs.get("same") else f"FKs differ ({theirs.get('fks')})"
-    return f"{_s(value)} — fkmap {value / ours:.1f}x faster, {same}"
-
-
-def snippet(info: dict[str, Any], migrations: dict[str, Any], extras: dict[str, Any]) -> str:
-    """The README section with the latest figures and the machine they come from."""
-    load = " / ".join(f"{x:.1f}" for x in info["load_avg"])
+def _inputs_table(inputs: dict[str, Any]) -> list[str]:
     lines = [
+        "| Input | libpg_query alone: parse CPU (process CPU) | `scan --format json --no-cache` CPU / wall s "
+        "| first scan, filling the cache | re-scan, cache warm | peak RSS | FKs as generated |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for key, rows in inputs.items():
+        limit, ratios = rows.get("parse_limit", {}), rows.get("ratios", {})
+        what = (
+            f"{rows['files']:,} files + {rows['code_files']:,} code files"
+            if rows["files"] > 1
+            else "one dump"
+        )
+        scan = rows.get("scan", {})
+        same = (
+            "yes" if scan.get("same") else f"NO ({scan.get('missing')} missing)" if "same" in scan else "n/a"
+        )
+        peak = max((rows.get(k, {}).get("peak_mb") or 0) for k in ("scan", "scan_first", "rescan"))
+        lines.append(
+            f"| {key.split()[0]}: {what}, {rows['mb']:.1f} MB, {rows['tables']:,} tables, "
+            f"{rows['expected_fks']:,} FKs | {_s(limit.get('parse_cpu_s'))} "
+            f"({_s(limit.get('process_cpu_s'))}) | {_cell(scan, ratios.get('scan'))} "
+            f"| {_cell(rows.get('scan_first'), ratios.get('scan_first'))} "
+            f"| {_cell(rows.get('rescan'), ratios.get('rescan'))} | {peak:.0f} MB | {same} |"
+        )
+    return lines
+
+
+def _stages_table(inputs: dict[str, Any]) -> list[str]:
+    lines = [
+        "| Input | " + " | ".join(STAGES) + " | start-up, other | total |",
+        "|---|" + "---|" * (len(STAGES) + 2),
+    ]
+    for key, rows in inputs.items():
+        stages = (rows.get("stages") or {}).get("stages", {})
+        cells = [_s(stages.get(name, {}).get("cpu_s")) for name in STAGES]
+        whole = (rows.get("stages_run") or {}).get("cpu_s")  # the process, start-up included (os.wait4)
+        claimed = sum(s.get("cpu_s", 0) for s in stages.values())
+        other = whole - claimed if isinstance(whole, float) and stages else None
+        lines.append(f"| {key} | " + " | ".join(cells) + f" | {_s(other)} | {_s(whole)} |")
+    return lines
+
+
+def _commands_table(results: dict[str, Any]) -> list[str]:
+    lines = [
+        "| Tree | `export --format svg` (service diagram) | `export --format md` (report) | `check` |",
+        "|---|---|---|---|",
+    ]
+    for size, rows in results.get("commands", {}).items():
+        ratios = results["inputs"].get(f"{size} tree", {}).get("ratios", {})
+        cells = [_cell(rows.get(n), ratios.get(n)) for n in ("export_svg", "export_md", "check")]
+        lines.append(f"| {size} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def _baselines(results: dict[str, Any]) -> list[str]:
+    lines = []
+    for key, tools in results.get("baselines", {}).items():
+        ours = results["inputs"].get(key, {}).get("scan", {})
+        for tool, r in tools.items():
+            if not _ok(r):
+                lines.append(f"- {key}, {tool}: {r.get('status')}.")
+                continue
+            same = "identical FKs" if r.get("same") else f"FKs differ ({r.get('fks')})"
+            how = "in process, start-up not counted" if tool == "sqlglot" else "whole process"
+            ratio = (
+                f"; {r['cpu_s'] / ours['cpu_s']:.1f}x the CPU of fkmap's whole `scan --no-cache`"
+                if _ok(ours) and ours["cpu_s"]
+                else ""
+            )
+            lines.append(
+                f"- {key}, {tool} ({how}): {_s(r['cpu_s'])} s CPU, {_s(r['wall_s'])} s wall, {same}{ratio}."
+            )
+    return lines
+
+
+def _orm(orm: dict[str, Any]) -> list[str]:
+    lines = [
+        "| Stack | files | FKs found / declared | whole `scan` CPU / wall s "
+        "| of which reading code schemas (CPU s) |",
+        "|---|---|---|---|---|",
+    ]
+    for stack, r in orm.items():
+        lines.append(
+            f"| {stack} | {r.get('files')} | {r.get('fks', 'n/a')} / {r.get('expected_fks')} | {_cell(r)} "
+            f"| {_s(r.get('orm_cpu_s'))} |"
+        )
+    return lines
+
+
+def _catalog(cat: Any) -> list[str]:
+    if not _ok(cat):
+        return [f"- Live catalog: {(cat or {}).get('status', 'not run')}."]
+    ratio = cat["reflect_s"] / cat["fkmap_s"] if cat.get("reflect_s") else None
+    proc = cat.get("process", {})
+    return [
+        f"- Live catalog, {cat['tables']:,} tables / {cat['fks']:,} FKs: "
+        f"fkmap's reader {_s(cat['fkmap_s'])} s, "
+        f"SQLAlchemy reflection {_s(cat.get('reflect_s'))} s"
+        + (f" ({ratio:.0f}x); " if ratio else "; ")
+        + f"`fkmap scan postgresql://...` as a whole process {_cell(proc)} s CPU / wall."
+    ]
+
+
+def _flat(d: dict[str, Any], prefix: str = "") -> dict[str, float]:
+    out: dict[str, float] = {}
+    for k, v in d.items():
+        if isinstance(v, dict) and k != "ratios":
+            out.update(_flat(v, f"{prefix}{k}."))
+        elif k.endswith("_ms") and isinstance(v, int | float):
+            out[f"{prefix}{k}"] = float(v)
+    return out
+
+
+def _browser(found: dict[str, Any]) -> list[str]:
+    sizes = list(found)
+    keys = list(_flat(found.get("demo", {}))) or sorted({k for r in found.values() for k in _flat(r)})
+    lines = ["| Figure (ms) | " + " | ".join(sizes) + " |", "|---|" + "---|" * len(sizes)]
+    for key in keys:
+        cells = []
+        for size in sizes:
+            r = found[size]
+            value = _flat(r).get(key)
+            ratio = (r.get("ratios") or {}).get(key)
+            cells.append(
+                f"{value:.0f}" + (f" ({ratio:.1f}x)" if ratio else "") if value is not None else "n/a"
+            )
+        lines.append(f"| {key} | " + " | ".join(cells) + " |")
+    lines.append("")
+    lines.append("Status: " + ", ".join(f"{s} {found[s].get('status')}" for s in sizes) + ".")
+    return lines
+
+
+def snippet(document: dict[str, Any]) -> str:
+    """The README's Performance section for one results document."""
+    info, results = document["machine"], document["results"]
+    load = " / ".join(f"{x:.1f}" for x in info["load_avg"])
+    out = [
         "## Performance",
         "",
-        f"Latest `make bench` ({time.strftime('%Y-%m-%d')}) on {info['cpu']}, {info['cores']} cores, "
-        f"{info['ram_gb']} GB RAM, {info['os']}, Python {info['python']} (load average at start {load}; "
-        "the machine was shared, so CPU seconds are given next to wall seconds). "
-        "Medians of several runs, each in a fresh process; inputs from `bench/generate.py`. "
+        f"Latest full `make bench` ({document['created'][:10]}, {document['bench_seconds'] / 60:.0f} min) on "
+        f"{info['cpu']}, {info['cores']} cores, {info['ram_gb']} GB RAM, Python {info['python']} "
+        f"(load average at start {load}: the machine was shared, so CPU seconds come first). "
+        "Every figure is a whole fkmap process "
+        "(`python -m cli ...`, what the `fkmap` command runs), start-up included: CPU = user + system of the "
+        "process and its workers, median of several runs (one at XL); peak RSS is the largest process "
+        "(of the scans in the row). "
+        "Ratios (**bold**) are CPU seconds over libpg_query's own CPU seconds parsing the same bytes "
+        "(`bench/parse_limit.py`: pglast `parse_sql_json`, nothing else). Inputs from `bench/generate.py`; "
+        "XL runs with `FKMAP_MAX_SQL_MB` and `FKMAP_MAX_TABLES` raised. "
         "Raw figures: `bench/out/results.json`.",
         "",
-        "| Input | fkmap, all cores | CPU | 1 core | peak RSS (parent + workers) | re-scan (cached) "
-        "| sqlglot, per statement | `sql2dbml --postgres` |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for key, rows in migrations.items():
-        ours = rows["fkmap"]
-        if not _ok(ours):
-            lines.append(f"| {key} | {ours.get('status')} | | | | | | |")
-            continue
-        peak = ours.get("peak_mb", 0) + (ours.get("workers_peak_mb") or 0)
-        what = f"{rows['files']:,} files" if rows["files"] > 1 else "one dump"
-        rate = f"{rows['files'] / ours['wall_s']:,.0f} files/s, " if rows["files"] > 1 else ""
-        lines.append(
-            f"| {key.split()[0]}: {what}, {rows['mb']:.{1 if rows['mb'] >= 1 else 2}f} MB, "
-            f"{rows['expected_fks']:,} FKs "
-            f"| {_s(ours['wall_s'])} ({rate}{rows['mb'] / ours['wall_s']:.1f} MB/s) | {_s(ours['cpu_s'])} "
-            f"| {_s(rows.get('fkmap_1core', {}).get('wall_s'))} | {peak:.0f} MB "
-            f"| {_s(rows.get('fkmap_rescan', {}).get('wall_s'))} "
-            f"| {_ratio(rows.get('sqlglot'), ours['wall_s'])} "
-            f"| {_ratio(rows.get('sql2dbml'), ours.get('process_wall_s'))} |"
-        )
-    lines += [
+        *_inputs_table(results.get("inputs", {})),
         "",
-        "fkmap times are for `ingest_path` in a running process; the `sql2dbml` ratio compares whole "
-        "processes (Node start-up included on its side, Python start-up and imports on ours). "
-        "'First scan' figures (filling the parse cache) are in the JSON.",
+        "Per stage, CPU seconds of one `scan --format json --no-cache` in one process (`FKMAP_WORKERS=1`, "
+        "`FKMAP_TIMINGS`); the total is the whole process's, start-up and imports included:",
         "",
+        *_stages_table(results.get("inputs", {})),
+        "",
+        "The other commands on the tree, without the parse cache (as on a fresh CI runner), "
+        "CPU / wall seconds:",
+        "",
+        *_commands_table(results),
+        "",
+        "Other tools on the same files:",
+        "",
+        *_baselines(results),
     ]
-    cat = extras.get("catalog")
-    if _ok(cat):
-        assert cat is not None
-        ratio = cat["reflect_s"] / cat["fkmap_s"] if cat.get("reflect_s") else None
-        lines.append(
-            f"- Live catalog, {cat['tables']:,} tables / {cat['fks']:,} FKs: fkmap {_s(cat['fkmap_s'])}, "
-            f"SQLAlchemy reflection {_s(cat.get('reflect_s'))}" + (f" ({ratio:.0f}x)." if ratio else ".")
-        )
-    elif cat is not None:
-        lines.append(f"- Live catalog: {cat.get('status')}.")
-    for size in ("M", "L"):
-        g = extras.get(f"graph {size}")
-        if _ok(g):
-            assert g is not None
-            lines.append(
-                f"- Graph at {size} ({g['tables']:,} tables): build {_s(g['build_s'])}, analysis "
-                f"{_s(g['analysis_s'])}, dashboard data {_s(g.get('app_data_s'))}, "
-                f"server-side layout {_s(g.get('layout_s'))}."
-            )
-        d = extras.get(f"dashboard {size}")
-        if _ok(d):
-            assert d is not None
-            lines.append(
-                f"- Dashboard at {size} ({d['tables']:,} tables): first paint {_s(d['paint_ms'], ' ms', 0)} "
-                f"(cold {_s(d['paint_cold_ms'], ' ms', 0)}), filter {_s(d['filter_server_ms'], ' ms', 0)} "
-                f"server / {_s(d['filter_browser_ms'], ' ms', 0)} in the browser."
-            )
-        elif d is not None:
-            lines.append(f"- Dashboard at {size}: {d.get('status')}.")
-    e = extras.get("export M")
-    if _ok(e):
-        assert e is not None
-        lines.append(
-            f"- SVG export at M ({e['tables']:,} tables): service diagram {_s(e['svg_services_s'])}, "
-            f"all tables {_s(e['svg_tables_s'])}."
-        )
-    return "\n".join(lines) + "\n"
+    if "orm" in results:
+        out += ["", "Schemas declared in code, one generated project per stack:", "", *_orm(results["orm"])]
+    if "catalog" in results:
+        out += ["", *_catalog(results["catalog"])]
+    if "browser" in results:
+        out += ["", "The dashboard in Chromium (ratio to the demo):", "", *_browser(results["browser"])]
+    out += [
+        "",
+        TIMINGS_NOTE,
+        "",
+        "A full `make bench` (every size, about 70 minutes on this shared machine) regenerates this section "
+        "(`bench/report.py`); `make bench BENCH_SIZES=S,M` measures some sizes only and writes "
+        "`bench/out/results.json` alone.",
+    ]
+    return "\n".join(out) + "\n"
 
 
-def write_outputs(
-    info: dict[str, Any], migrations: dict[str, Any], extras: dict[str, Any], table: list[str], seconds: float
-) -> None:
+def update_readme(text: str, readme: Path = README) -> None:
+    """Replace the ``## Performance`` section of ``readme`` (up to the next ``## ``) with ``text``."""
+    body = readme.read_text(encoding="utf-8")
+    start = body.index("\n## Performance\n") + 1
+    end = body.find("\n## ", start + 1)
+    readme.write_text(body[:start] + text + (body[end:] if end >= 0 else ""), encoding="utf-8")
+
+
+def write_outputs(info: dict[str, Any], results: dict[str, Any], seconds: float, *, full: bool) -> None:
+    """``results.json`` always; the README figures only from a full run."""
     OUT.mkdir(parents=True, exist_ok=True)
     document = {
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "full": full,
         "machine": info,
         "bench_seconds": round(seconds, 1),
-        "migrations": migrations,
-        "extras": extras,
-        "table": table,
+        "results": results,
     }
-    (OUT / "results.json").write_text(json.dumps(document, indent=2, default=str) + "\n", encoding="utf-8")
-    text = snippet(info, migrations, extras)
-    SNIPPET.write_text(text, encoding="utf-8")
+    RESULTS.write_text(json.dumps(document, indent=2, default=str) + "\n", encoding="utf-8")
+    text = snippet(document)
     print()
     print(text)
-    print(f"wrote {OUT / 'results.json'} and {SNIPPET} ({seconds / 60:.1f} min)")
+    if full:
+        SNIPPET.write_text(text, encoding="utf-8")
+        update_readme(text)
+        print(f"wrote {RESULTS}, {SNIPPET} and README.md's Performance section ({seconds / 60:.1f} min)")
+    else:
+        print(f"wrote {RESULTS} ({seconds / 60:.1f} min); not a full run, so the README is left as it is")
+
+
+if __name__ == "__main__":
+    saved = json.loads(RESULTS.read_text(encoding="utf-8"))
+    if not saved.get("full"):
+        print("bench/out/results.json is not from a full run; the README is left as it is", file=sys.stderr)
+        raise SystemExit(1)
+    SNIPPET.write_text(snippet(saved), encoding="utf-8")
+    update_readme(snippet(saved))
+    print(f"wrote {SNIPPET} and README.md's Performance section")

@@ -68,6 +68,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any, Literal
 
+from model.timings import timed
+
 if TYPE_CHECKING:
     from exports.images import ImageExportError
     from graph.scope import Scope, ScopeError
@@ -180,11 +182,13 @@ def _format(name: str) -> Format:
         raise KeyError(f"unknown format {name!r}: use one of {', '.join(FORMATS)}") from None
 
 
+@timed("output")
 def export(name: str, subject: Any, stream: IO[Any], **options: Any) -> None:
     """Write ``subject`` to ``stream`` in format ``name``; a :class:`KeyError` names the known formats."""
     _format(name).write(subject, stream, **options)
 
 
+@timed("output")
 def render(name: str, subject: Any, **options: Any) -> str | bytes:
     """``subject`` in format ``name`` as ``bytes`` for a binary format, else ``str``."""
     buffer: io.BytesIO | io.StringIO = io.BytesIO() if _format(name).binary else io.StringIO()
@@ -192,6 +196,7 @@ def render(name: str, subject: Any, **options: Any) -> str | bytes:
     return buffer.getvalue()
 
 
+@timed("output")
 def render_text(name: str, subject: Any, **options: Any) -> str:
     """``subject`` in the text format ``name``; :class:`ValueError` for a binary one."""
     text = render(name, subject, **options)

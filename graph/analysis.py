@@ -44,6 +44,7 @@ import networkx as nx
 
 from graph.build import TableEdges, table_edges
 from model.inventory import ForeignKey, Inventory, Service, Table, TableRef
+from model.timings import timed
 
 __all__ = [
     "CascadeChain",
@@ -113,6 +114,7 @@ def _fk_sort_key(fk: ForeignKey) -> tuple[Any, ...]:
     return (fk.table, fk.name, loc)
 
 
+@timed("analysis")
 def cross_service_fks(G: nx.MultiDiGraph) -> list[ForeignKey]:
     """The FKs whose table and target belong to different services.
 
@@ -135,6 +137,7 @@ def cross_service_fks(G: nx.MultiDiGraph) -> list[ForeignKey]:
     return sorted(fks, key=_fk_sort_key)
 
 
+@timed("analysis")
 def service_graph(G: nx.MultiDiGraph) -> nx.DiGraph:
     """Collapse the table graph to services: an edge per dependent -> owner pair.
 
@@ -190,6 +193,7 @@ def _service_graph(
     return S
 
 
+@timed("analysis")
 def service_cycles(G: nx.MultiDiGraph) -> list[tuple[str, ...]]:
     """Groups of services that depend on each other (directly or round a loop).
 
@@ -239,6 +243,7 @@ def _cascade_parents(G: nx.MultiDiGraph) -> dict[TableRef, dict[TableRef, list[F
     return tree
 
 
+@timed("analysis")
 def cascade_chains(G: nx.MultiDiGraph) -> list[CascadeChain]:
     """ON DELETE CASCADE trees that carry a delete across a service boundary.
 
@@ -289,6 +294,7 @@ def cascade_chains(G: nx.MultiDiGraph) -> list[CascadeChain]:
     return chains
 
 
+@timed("analysis")
 def blast_radius(G: nx.MultiDiGraph, table: TableRef, *, cascade_only: bool = False) -> list[TableRef]:
     """Tables that depend on ``table``, directly or through other tables (sorted; never ``table``).
 
@@ -326,6 +332,7 @@ def _count_services(names: Iterable[str]) -> int:
     return len({n for n in names if n})
 
 
+@timed("analysis")
 def headline_figures(source: Inventory | nx.MultiDiGraph | TableEdges) -> dict[str, int | float | None]:
     """The numbers a report opens with.
 

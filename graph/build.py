@@ -49,6 +49,7 @@ from typing import Any
 import networkx as nx
 
 from model.inventory import ForeignKey, Inventory, Service, Table, TableRef
+from model.timings import timed
 
 __all__ = ["TableEdges", "build_graph", "edge_target", "table_edges"]
 
@@ -147,6 +148,7 @@ def _table_key(table: Table) -> tuple[str, str, str]:
     return (ref.database, ref.schema, ref.name)
 
 
+@timed("graph")
 def build_graph(
     inv: Inventory,
     *,

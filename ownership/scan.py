@@ -32,6 +32,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from model.inventory import Diagnostic, Inventory, Source
+from model.timings import stage, timed
 from ownership.code.evidence import AccessSummary
 from ownership.config import Config
 from ownership.config_file import find_config, load_config
@@ -64,6 +65,7 @@ def source_failed(source: str, exc: BaseException) -> Inventory:
     )
 
 
+@timed("read")
 def _read(source: str, dialect: str | None, follow_symlinks: bool = False) -> Inventory:
     """One source's inventory; a source that yields nothing but errors gets a ``source-failed`` error."""
     from ingest import read_source
@@ -107,6 +109,7 @@ class FolderEvidence:
     diagnostics: tuple[Diagnostic, ...] = ()
 
 
+@timed("code")
 def evidence(sources: Sequence[str]) -> FolderEvidence:
     """The units and table access of every local folder in ``sources`` (paths relative to each folder,
     as the migration sets' database labels are)."""
@@ -177,19 +180,22 @@ def scan(
     chosen = dialect or config.dialect
     follow = config.follow_symlinks if follow_symlinks is None else follow_symlinks
     parts = [_read(source, chosen, follow) for source in sources]
-    inv = merge(parts)
+    with stage("resolve"):
+        inv = merge(parts)
     saved = all(any(s.kind == "inventory" for s in part.sources) for part in parts)
     if found is not None or not (saved and parts):
         seen = evidence(sources) if (config.code if code is None else code) else FolderEvidence()
-        inv = assign_services(  # resolves the external tables itself, with the config
-            inv, config, units=seen.units, access=seen.access, root_label=root_label(sources)
-        )
+        with stage("ownership"):
+            inv = assign_services(  # resolves the external tables itself, with the config
+                inv, config, units=seen.units, access=seen.access, root_label=root_label(sources)
+            )
         if seen.diagnostics:
             inv = replace(inv, diagnostics=(*inv.diagnostics, *seen.diagnostics))
     else:
         inv = resolve_external(inv)
     if infer or config.infer.enabled:
-        inv = infer_references(inv, config)
+        with stage("ownership"):
+            inv = infer_references(inv, config)
     if config_diagnostics:
         inv = replace(inv, diagnostics=(*config_diagnostics, *inv.diagnostics))
     return inv

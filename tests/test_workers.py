@@ -23,7 +23,7 @@ import pytest
 import requests
 
 from bench.deploy_harness import DashHttp, Process, Reply, celery_worker, gunicorn
-from bench.load_test import detail_call, edit_call, kick_call, page_call, render_call
+from bench.load_calls import detail_call, edit_call, kick_call, page_call, render_call
 from remediation.store import open_store
 from ui.shared.cache import open_shared_cache
 from ui.shared.fingerprint import IngestSpec

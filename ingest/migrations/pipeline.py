@@ -34,6 +34,7 @@ from ingest.migrations.parse import detect_dialect, file_dialect, parse_file
 from ingest.migrations.read import read_up_text
 from ingest.migrations.replay import Replayer
 from model.inventory import Diagnostic, ForeignKey, Migration, Table
+from model.timings import iterate, stage, timed
 
 __all__ = ["Seeder", "replay_parsed", "replay_sets"]
 
@@ -117,6 +118,7 @@ def _read_all(
     return groups, total, None
 
 
+@timed("cache")
 def _cached_sets(
     store: ParseCache,
     identity: str,
@@ -150,6 +152,7 @@ def _cached_sets(
     return keys, done, pack
 
 
+@timed("cache")
 def _store_pack(store: ParseCache, identity: str, groups: list[list[_File]], old: dict[str, bytes]) -> None:
     """Replace the pack with the entries of the files scanned now (kept ones of unchanged sets too)."""
     entries: dict[str, bytes | Parsed] = {}
@@ -260,7 +263,7 @@ def _in_parts(text: str, rel: str, dialect: str | None, workers: int | None) -> 
     if name != "postgres":
         return None
     count = plan_workers(total_bytes=len(text), files=cpu_count() * PARTS_PER_WORKER, requested=workers)
-    return _Streamed(name, parse_parts(text, rel, count)) if count > 1 else None
+    return _Streamed(name, iterate("parse", parse_parts(text, rel, count))) if count > 1 else None
 
 
 def _in_batches(text: str, rel: str, dialect: str | None) -> _Streamed | None:
@@ -270,11 +273,12 @@ def _in_batches(text: str, rel: str, dialect: str | None) -> _Streamed | None:
         return None
 
     def batches() -> Iterator[tuple[list[Op], list[Diagnostic]]]:
-        yield from pg.iter_parse(text, rel)  # a failure surfaces while the file is replayed
+        yield from iterate("parse", pg.iter_parse(text, rel))  # a failure surfaces while the file is replayed
 
     return _Streamed(name, batches(), keep=False)
 
 
+@timed("replay")
 def _replay_set(
     s: MigrationSet, group: list[_File], stream: Iterator[Parsed | _Streamed | None], seed: Seeder | None
 ) -> SetResult:
@@ -333,7 +337,8 @@ def replay_sets(
             done.pop(i, None)
             set_keys.pop(i, None)
     todo = [item for i, group in enumerate(groups) if i not in done for item in group]
-    stream = _parsed_in_order(todo, dialect, store, workers)
+    parsing = _parsed_in_order(todo, dialect, store, workers)
+    stream = iterate("parse", parsing)
     share = Sharer()  # each set's result, fresh or cached, shares its repeated values as it comes
     try:
         for i, (s, group) in enumerate(zip(sets, groups, strict=True)):
@@ -354,8 +359,9 @@ def replay_sets(
         if store is not None and len(done) < len(sets):
             _store_pack(store, identity, groups, pack)
     finally:
-        stream.close()
+        parsing.close()
         if store is not None:
-            store.close()
-            store.maybe_prune()
+            with stage("cache"):
+                store.close()
+                store.maybe_prune()
     return tables, fks, diagnostics, migrations

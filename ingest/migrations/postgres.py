@@ -60,6 +60,7 @@ from ingest.migrations.postgres_convert import (
 from ingest.migrations.postgres_fast import fast_ops
 from ingest.migrations.split import Statement, iter_statements
 from model.inventory import Diagnostic
+from model.timings import iterate
 
 __all__ = [
     "CHUNK_CHARS",
@@ -88,14 +89,14 @@ _INCLUDE = re.compile(r"\\(?:i|ir|include|include_relative)\s")
 
 def parse(text: str, path: str) -> tuple[list[o.Op], list[Diagnostic]]:
     """Operations and diagnostics of a PostgreSQL script; ``path`` labels the diagnostics."""
-    return parse_statements(iter_statements(text, dialect="postgres"), path)
+    return parse_statements(iterate("split", iter_statements(text, dialect="postgres")), path)
 
 
 def iter_parse(text: str, path: str) -> Iterator[tuple[list[o.Op], list[Diagnostic]]]:
     """:func:`parse` batch by batch: each batch's operations and diagnostics, in file order.
     The statements are split as they are consumed, so neither they nor the operations
     of the whole file are held at once."""
-    return iter_batches(iter_statements(text, dialect="postgres"), path)
+    return iter_batches(iterate("split", iter_statements(text, dialect="postgres")), path)
 
 
 class _Diags(list[Diagnostic]):

@@ -45,6 +45,7 @@ from ingest.orm.code_schemas import add_code_schemas
 from ingest.orm.scan_py import add_orm_py
 from ingest.prisma.read import add_prisma, discover_schemas, prisma_seeds
 from model.inventory import Diagnostic, Inventory, Migration, Source
+from model.timings import stage
 
 __all__ = ["ingest_path", "ingest_text", "read"]
 
@@ -146,8 +147,12 @@ def read(source: str, *, dialect: str | None = None, follow_symlinks: bool = Fal
     path = Path(source)
     if not path.is_dir():
         return ingest_path(path, dialect=dialect, follow_symlinks=follow_symlinks)
-    schemas = discover_schemas(path)
-    seeds = prisma_seeds(schemas) if schemas else None
+    with stage("orm"):
+        schemas = discover_schemas(path)
+        seeds = prisma_seeds(schemas) if schemas else None
     inv = ingest_path(path, dialect=dialect, follow_symlinks=follow_symlinks, seeds=seeds)
     engine = normalize_dialect(dialect)[0] if dialect else None
-    return add_orm_py(add_code_schemas(add_prisma(inv, path, schemas), path, follow_symlinks, engine), path)
+    with stage("orm"):
+        return add_orm_py(
+            add_code_schemas(add_prisma(inv, path, schemas), path, follow_symlinks, engine), path
+        )

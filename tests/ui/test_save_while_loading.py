@@ -19,7 +19,7 @@ import pytest
 import requests
 
 from bench.deploy_harness import DashHttp, Process, gunicorn
-from bench.load_test import detail_call, edit_call, kick_call, render_call
+from bench.load_calls import detail_call, edit_call, kick_call, render_call
 from remediation.service import SCAN_LOADING
 
 DEMO = Path(__file__).resolve().parents[2] / "examples" / "demo"
