@@ -88,6 +88,7 @@ class TableEdges:
     edges: list[Edge]
 
 
+@timed("graph")
 def table_edges(
     inv: Inventory,
     *,
