@@ -6,11 +6,9 @@ of tables (``tests.ui.fixtures.generated``) -- and returns its figures; ``make b
 size in a process of its own (:mod:`bench.child`) and :func:`with_ratios` adds each figure's
 ratio to the demo's.
 
-Which measurement: ``dashboard_bench.measure_views(inventory, browser)`` when that module has it
-(first paint and filter of the overview and of the table graph, as nested dicts of
-milliseconds); else today's ``dashboard_bench.run(size, browser)``, which measures the table
-graph only (``paint_ms``, ``filter_browser_ms``, ...) and builds its inventory with
-``generated(size)`` -- for the demo that name is pointed at the demo's inventory for the call.
+What is measured: :func:`bench.dashboard_bench.pages` -- first paint and one interaction of
+the overview (opening its largest service) and of the table graph (unticking ON DELETE CASCADE),
+in milliseconds, under ``pages``.
 """
 
 from __future__ import annotations
@@ -40,31 +38,10 @@ def _inventory(size: str) -> Any:
     return generated(int(size))
 
 
-def _table_nodes(inv: Any) -> int:
-    from ui.data import build_app_data
-    from ui.elements import table_view
-    from ui.state import TableFilter
-
-    return table_view(build_app_data(inv), TableFilter()).tables
-
-
 def _measure(size: str, inv: Any, browser: Any) -> dict[str, Any]:
     from bench import dashboard_bench
 
-    views = getattr(dashboard_bench, "measure_views", None)
-    if views is not None:
-        result: dict[str, Any] = views(inv, browser)
-        return result
-    # today's run() builds its inventory with the module's generated(size): point it at ours for the call
-    module: Any = dashboard_bench
-    original = module.generated
-    module.generated = lambda _n: inv
-    try:
-        figures: dict[str, Any] = dashboard_bench.run(_table_nodes(inv), browser)
-    finally:
-        module.generated = original
-    figures["tables"] = len(inv.tables)
-    return {"tables_graph": figures}
+    return {"pages": dashboard_bench.pages(inv, browser)}
 
 
 def measure_size(size: str) -> dict[str, Any]:
