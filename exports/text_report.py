@@ -159,6 +159,12 @@ def _headline(inv: Inventory, G: nx.MultiDiGraph) -> list[str]:
         f"{count(int(f['tables'] or 0), 'table')}, {count(int(f['foreign_keys'] or 0), 'foreign key')}.",
         _coupling_line(f, unowned),
     ]
+    if f["inferred_references"]:
+        k = int(f["inferred_references"])
+        lines.append(
+            f"Inferred references across services (from column names, no constraint): {k}; "
+            "not counted as foreign keys."
+        )
     if f["cross_service_fks"] and unowned.into:
         which = "it crosses" if unowned.into == 1 else "they cross"
         lines.append(f"{_into(unowned)}: whether {which} services is unknown (listed below).")

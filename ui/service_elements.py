@@ -202,8 +202,10 @@ def service_elements(data: AppData, expanded: Sequence[str] = ()) -> list[Elemen
 
 
 def _overview_edges(data: AppData, open_: set[str]) -> list[Element]:
+    """Coupling edges, one per pair of visible endpoints and origin: inferred references get an
+    edge of their own (class ``inferred``, id ending ``-i``), drawn dashed and never counted as FKs."""
     G = data.graph
-    found: dict[tuple[str, str], list[str]] = defaultdict(list)
+    found: dict[tuple[str, str, bool], list[str]] = defaultdict(list)
     internal: set[tuple[str, str]] = set()
     for u, v, d in G.edges(data=True):
         if d["state"] != "present":
@@ -217,23 +219,25 @@ def _overview_edges(data: AppData, open_: set[str]) -> list[Element]:
             internal.add((src, dst))
         else:
             continue
-        found[src, dst].append(d["on_delete"])
+        found[src, dst, d["origin"] != "declared"].append(d["on_delete"])
     edges = []
-    for (src, dst), actions in sorted(found.items()):
+    for (src, dst, inferred), actions in sorted(found.items()):
         n = len(actions)
         collapsed = src.startswith("s") and dst.startswith("s")
+        classes = danger_of(worst_action(actions)) + (" internal" if (src, dst) in internal else "")
         edges.append(
             {
                 "data": {
-                    "id": f"{src}-{dst}",
+                    "id": f"{src}-{dst}" + ("-i" if inferred else ""),
                     "source": src,
                     "target": dst,
                     "count": n,
+                    "origin": "inferred" if inferred else "declared",
                     "on_delete": worst_action(actions),
                     "width": round(min(16.0, 1.5 + 2.2 * math.sqrt(n)) if collapsed else 1.5 + n, 1),
-                    "label": str(n) if collapsed or n > 1 else "",
+                    "label": (f"{n} inferred" if inferred else str(n)) if collapsed or n > 1 else "",
                 },
-                "classes": danger_of(worst_action(actions)) + (" internal" if (src, dst) in internal else ""),
+                "classes": classes + (" inferred" if inferred else ""),
             }
         )
     return edges

@@ -19,11 +19,19 @@ from ui.pages.export_menu import build_export_menu
 from ui.pages.unowned import build_unowned_banner
 from ui.service_elements import service_elements
 from ui.state import ViewState, parse_url, service_href, to_search, toggle_expanded
-from ui.theme import DANGER_COLOUR, DANGER_LABEL, SHARED_COLOUR, UNOWNED_COLOUR, service_stylesheet
+from ui.theme import (
+    DANGER_COLOUR,
+    DANGER_LABEL,
+    INFERRED_COLOUR,
+    SHARED_COLOUR,
+    UNOWNED_COLOUR,
+    service_stylesheet,
+)
 from ui.unowned import unowned_of
 
 __all__ = [
     "HEADLINES",
+    "INFERRED_HEADLINE",
     "UNOWNED_HEADLINE",
     "build_headlines",
     "build_legend",
@@ -32,6 +40,7 @@ __all__ = [
     "build_service_list",
     "expand",
     "format_figure",
+    "matrix_counts",
     "overview_click",
 ]
 
@@ -47,6 +56,8 @@ HEADLINES = (
 )
 #: The ownership figure shown after "Cross-service FKs": present FKs whose referenced table has no owner.
 UNOWNED_HEADLINE = ("fks_into_unowned", "FKs into tables no service owns")
+#: Shown right after "Cross-service FKs" when the scan inferred references: counted apart, never as FKs.
+INFERRED_HEADLINE = ("inferred_references", "Inferred references (no constraint)")
 
 
 def format_figure(key: str, value: int | float | None) -> str:
@@ -67,18 +78,23 @@ def format_figure(key: str, value: int | float | None) -> str:
 def build_headlines(figures: Mapping[str, int | float | None]) -> html.Div:
     """One card per headline figure; ``data-figure`` names the figure for tests and CSS.
 
-    The :data:`UNOWNED_HEADLINE` card follows "Cross-service FKs" when ``figures`` has it.
+    The :data:`UNOWNED_HEADLINE` card follows "Cross-service FKs" when ``figures`` has it, the
+    :data:`INFERRED_HEADLINE` card (dashed, like the edges) when the scan inferred any reference:
+    "Cross-service FKs" and the share remediated count declared constraints only.
     """
     shown = list(HEADLINES)
     if UNOWNED_HEADLINE[0] in figures:
         shown.insert(4, UNOWNED_HEADLINE)
+    if figures.get(INFERRED_HEADLINE[0]):
+        shown.insert(4, INFERRED_HEADLINE)
     cards = []
     for key, label in shown:
         danger = key == "cross_service_cascades" and bool(figures.get(key))
         warn = key == UNOWNED_HEADLINE[0] and bool(figures.get(key))
+        extra = (" danger" if danger else "") + (" warn" if warn else "")
         cards.append(
             html.Div(
-                className="card figure" + (" danger" if danger else "") + (" warn" if warn else ""),
+                className="card figure" + extra + (" inferred" if key == INFERRED_HEADLINE[0] else ""),
                 children=[
                     html.Div(format_figure(key, figures.get(key)), className="figure-value"),
                     html.Div(label, className="figure-label"),
@@ -117,6 +133,13 @@ def build_legend() -> html.Div:
                     "FKs into tables no service owns",
                 ],
             ),
+            html.Div(
+                className="legend-item",
+                children=[
+                    html.Span(className="swatch line dashed", style={"borderColor": INFERRED_COLOUR}),
+                    "Inferred reference (from column names, no constraint)",
+                ],
+            ),
             html.Div("Arrow: dependent service → owner of the data", className="legend-note"),
             html.Div("Edge width and number: foreign keys", className="legend-note"),
             html.Div("Node size: tables held", className="legend-note"),
@@ -150,6 +173,33 @@ def build_service_list(data: AppData, state: ViewState) -> html.Div:
     )
 
 
+def matrix_counts(S: Any, names: list[str]) -> tuple[list[list[int]], list[list[str]], list[list[int]]]:
+    """Declared FK counts (the colour), cell texts and inferred counts of the matrix rows x columns.
+
+    Inferred references are counted apart: a pair with 2 declared FKs and 3
+    inferred references reads ``2 +3?``; one with inferred references only
+    reads ``+3?`` on an uncoloured cell.
+
+    >>> import networkx as nx
+    >>> S = nx.DiGraph()
+    >>> S.add_edge("a", "b", weight=5, declared=2, inferred=3)
+    >>> S.add_edge("b", "a", weight=1, declared=0, inferred=1)
+    >>> matrix_counts(S, ["a", "b"])
+    ([[0, 2], [0, 0]], [['', '2 +3?'], ['+1?', '']], [[0, 3], [1, 0]])
+    """
+
+    def edge(a: str, b: str, key: str) -> int:
+        return int(S.edges[a, b].get(key, 0)) if S.has_edge(a, b) else 0
+
+    z = [[edge(a, b, "declared") for b in names] for a in names]
+    inferred = [[edge(a, b, "inferred") for b in names] for a in names]
+    text = [
+        [" ".join(([str(d)] if d else []) + ([f"+{i}?"] if i else [])) for d, i in zip(zr, ir, strict=True)]
+        for zr, ir in zip(z, inferred, strict=True)
+    ]
+    return z, text, inferred
+
+
 def build_matrix_figure(data: AppData, *, present: bool = False) -> go.Figure:
     """Heatmap of cross-service FK counts: rows depend on columns.
 
@@ -157,8 +207,7 @@ def build_matrix_figure(data: AppData, *, present: bool = False) -> go.Figure:
     """
     S = services_graph(data)
     names = sorted(S.nodes)
-    z = [[S.edges[a, b]["weight"] if S.has_edge(a, b) else 0 for b in names] for a in names]
-    text = [[str(v) if v else "" for v in row] for row in z]
+    z, text, inferred = matrix_counts(S, names)
     labels = [htmllib.escape(n) for n in names]
     font = 18 if present else 14
     fig = go.Figure(
@@ -173,7 +222,8 @@ def build_matrix_figure(data: AppData, *, present: bool = False) -> go.Figure:
             showscale=False,
             xgap=2,
             ygap=2,
-            hovertemplate="%{y} → %{x}: %{z} FKs<extra></extra>",
+            customdata=inferred,
+            hovertemplate="%{y} → %{x}: %{z} declared FKs, %{customdata} inferred references<extra></extra>",
         )
     )
     fig.update_layout(
@@ -238,7 +288,12 @@ def build_overview(data: AppData, state: ViewState) -> html.Div:
             html.Div(
                 className="card matrix-card",
                 children=[
-                    html.H3("Who depends on whom (cross-service FKs)", className="card-title"),
+                    html.H3(
+                        "Who depends on whom (cross-service FKs"
+                        + ("; +n?: inferred references" if figures.get(INFERRED_HEADLINE[0]) else "")
+                        + ")",
+                        className="card-title",
+                    ),
                     dcc.Graph(
                         id=ids.MATRIX,
                         figure=build_matrix_figure(data, present=state.present),

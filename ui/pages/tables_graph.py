@@ -20,7 +20,7 @@ from ui.pages.common import data_attrs
 from ui.pages.export_menu import build_export_menu
 from ui.pages.table_details import details_hint
 from ui.state import ON_DELETE_KINDS, ORIGINS, TableFilter, ViewState, parse_url, to_search
-from ui.theme import DANGER_COLOUR, DANGER_LABEL, table_stylesheet
+from ui.theme import DANGER_COLOUR, DANGER_LABEL, INFERRED_COLOUR, table_stylesheet
 
 __all__ = [
     "build_stats",
@@ -65,7 +65,14 @@ def _legend() -> html.Div:
                 className="legend-item",
                 children=[html.Span(className="swatch", style={"background": "#b9c0cc"}), "Within a service"],
             ),
-            html.Div("Dashed: inferred · dotted: dropped", className="legend-note"),
+            html.Div(
+                className="legend-item",
+                children=[
+                    html.Span(className="swatch line dashed", style={"borderColor": INFERRED_COLOUR}),
+                    "Inferred reference (no constraint)",
+                ],
+            ),
+            html.Div("Dotted: dropped", className="legend-note"),
             html.Div("Dashed border: external table", className="legend-note"),
         ],
     )
