@@ -101,6 +101,9 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
           } else {
             cy.layout(layout).run();
           }
+          if (window.fkmapPlace) {  /* uistate.js: saved positions, the URL's pan and zoom */
+            window.fkmapPlace(cy, payload);
+          }
           watchZoom(cy);
           resolve({drawn: Date.now(), elements: payload.elements.length});
         };

@@ -92,11 +92,16 @@ def _rows(rows: Sequence[ImpactRow]) -> list[str]:
 
 
 def _counts(rows: Sequence[ImpactRow]) -> str:
-    present = [r for r in rows if r.state == "present"]
+    """``2 FKs, 1 CASCADE; 1 dropped; 3 inferred``: inferred references counted apart from the FKs."""
+    inferred = sum(1 for r in rows if r.origin != "declared")
+    declared = [r for r in rows if r.origin == "declared"]
+    present = [r for r in declared if r.state == "present"]
     cascade = sum(1 for r in present if r.on_delete == "CASCADE")
-    dropped = len(rows) - len(present)
-    text = f"{count(len(present), 'FK')}, {cascade} CASCADE"
-    return f"{text}; {dropped} dropped" if dropped else text
+    dropped = len(declared) - len(present)
+    parts = [f"{count(len(present), 'FK')}, {cascade} CASCADE"] if declared or not inferred else []
+    parts += [f"{dropped} dropped"] if dropped else []
+    parts += [count(inferred, "inferred reference")] if inferred else []
+    return "; ".join(parts)
 
 
 def _dependency_blocks(impact: ServiceImpact, style: Style) -> list[str]:

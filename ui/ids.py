@@ -109,3 +109,14 @@ REM_SQL = "rem-sql"
 REM_ORPHANS = "rem-orphans"
 REM_REATTACH_PICK = "rem-reattach-pick"
 REM_REATTACH = "rem-reattach"
+
+# --- uistate ---
+# assets/uistate.js names HISTORY, LAYOUT_MOVED, TABLE_GRAPH and SERVICE_GRAPH; keep it in step.
+#: Bumped by ``assets/uistate.js`` on Back/Forward: the page is rendered again from the URL.
+HISTORY = "fk-history"
+#: The nodes a drag moved (element id -> [x, y]), from ``assets/uistate.js``.
+LAYOUT_MOVED = "fk-layout-moved"
+#: What the last save or reset of a layout did (:class:`ui.layouts.LayoutSaved`).
+LAYOUT_SAVED = "fk-layout-saved"
+#: "Reset layout" on the graph pages: forget the view's saved positions.
+LAYOUT_RESET = "fk-layout-reset"

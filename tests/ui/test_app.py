@@ -61,6 +61,7 @@ def page(client: Any, pathname: str, search: str = "") -> dict[str, Any]:
         [
             {"id": ids.URL, "property": "pathname", "value": pathname},
             {"id": "fk-poll", "property": "n_intervals", "value": None},
+            {"id": "fk-history", "property": "data", "value": None},
         ],
         [{"id": ids.URL, "property": "search", "value": search}],
     )

@@ -12,8 +12,9 @@ from __future__ import annotations
 import dash
 
 from remediation.handle import StoreHandle
-from ui.callbacks import details, exports, graphs, ingest, navigation, remediation
+from ui.callbacks import details, exports, graphs, ingest, layouts, navigation, remediation
 from ui.data import Loader
+from ui.layouts import SavedLayouts
 from ui.shared.loader import SharedLoader
 
 __all__ = ["register"]
@@ -26,8 +27,10 @@ def register(app: dash.Dash, loader: Loader, handle: StoreHandle) -> None:
     store. A :class:`~ui.shared.loader.SharedLoader` also gets the callbacks
     of the shared ingest (its layout must come from ``build_layout(shared=True)``).
     """
-    navigation.register(app, loader)
-    graphs.register(app, loader)
+    saved = SavedLayouts(handle)
+    navigation.register(app, loader, saved)
+    graphs.register(app, loader, saved)
+    layouts.register(app, loader, saved)
     details.register(app, loader)
     exports.register(app, loader, handle)
     remediation.register(app, loader, handle)

@@ -9,6 +9,7 @@ from dash import ClientsideFunction, Input, Output, State
 
 from ui import ids
 from ui.data import Loader
+from ui.layouts import SavedLayouts
 from ui.pages.diagnostics import quick_filter_options
 from ui.pages.overview import expand
 from ui.pages.tables_graph import filter_change, focus_options
@@ -23,8 +24,12 @@ def _or_prevent(result: Any) -> Any:
     return result
 
 
-def register(app: dash.Dash, loader: Loader) -> None:
-    """Register the overview, table-graph, service-page and diagnostics callbacks on ``app``."""
+def register(app: dash.Dash, loader: Loader, layouts: SavedLayouts) -> None:
+    """Register the overview, table-graph, service-page and diagnostics callbacks on ``app``
+    (``layouts``: the saved node positions the graphs are drawn with)."""
+
+    def saved(key: str) -> dict[str, tuple[float, float]]:
+        return layouts.by_id(loader.data, key)
 
     @app.callback(
         Output(ids.SERVICE_GRAPH, "elements"),
@@ -35,7 +40,7 @@ def register(app: dash.Dash, loader: Loader) -> None:
         prevent_initial_call=True,
     )
     def _expand(node: dict[str, Any] | None, pathname: str | None, search: str | None) -> Any:
-        return _or_prevent(expand(loader.data, pathname, search, node))
+        return _or_prevent(expand(loader.data, pathname, search, node, saved))
 
     @app.callback(
         Output(ids.TABLE_PAYLOAD, "data"),
@@ -57,7 +62,7 @@ def register(app: dash.Dash, loader: Loader) -> None:
     )
     def _filter(*values: Any) -> Any:  # the seven controls, then pathname, search, drawn
         *controls, pathname, search, drawn = values
-        return _or_prevent(filter_change(loader.data, pathname, search, drawn, *controls))
+        return _or_prevent(filter_change(loader.data, pathname, search, drawn, *controls, saved=saved))
 
     @app.callback(
         Output(ids.FILTER_FOCUS, "options"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html as htmllib
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import dash_cytoscape as cyto
@@ -14,11 +15,12 @@ from graph.analysis import headline_figures
 from ui import ids
 from ui.data import AppData
 from ui.elements import services_graph
+from ui.layouts import SavedPositions, apply_positions, reset_layout_button
 from ui.pages.common import data_attrs
 from ui.pages.export_menu import build_export_menu
 from ui.pages.unowned import build_unowned_banner
 from ui.service_elements import service_elements
-from ui.state import ViewState, parse_url, service_href, to_search, toggle_expanded
+from ui.state import ViewState, parse_url, service_href, to_search, toggle_expanded, view_key
 from ui.theme import (
     DANGER_COLOUR,
     DANGER_LABEL,
@@ -238,8 +240,9 @@ def build_matrix_figure(data: AppData, *, present: bool = False) -> go.Figure:
     return fig
 
 
-def build_overview(data: AppData, state: ViewState) -> html.Div:
-    """The overview page for ``state`` (its ``expanded`` services shown as clusters)."""
+def build_overview(data: AppData, state: ViewState, saved: SavedPositions | None = None) -> html.Div:
+    """The overview page for ``state`` (its ``expanded`` services shown as clusters), its nodes where
+    they were saved for the view (``saved``: positions of a view key by element id)."""
     figures = {**headline_figures(data.graph), UNOWNED_HEADLINE[0]: unowned_of(data).fks_into}
     return html.Div(
         className="overview",
@@ -258,7 +261,7 @@ def build_overview(data: AppData, state: ViewState) -> html.Div:
                                 children=[
                                     cyto.Cytoscape(
                                         id=ids.SERVICE_GRAPH,
-                                        elements=service_elements(data, state.expanded),
+                                        elements=_elements(data, state, saved),
                                         layout={
                                             "name": "preset",
                                             "fit": True,
@@ -274,6 +277,7 @@ def build_overview(data: AppData, state: ViewState) -> html.Div:
                                         responsive=True,
                                     ),
                                     build_export_menu(data, state),
+                                    reset_layout_button(),
                                 ],
                             ),
                         ],
@@ -305,8 +309,13 @@ def build_overview(data: AppData, state: ViewState) -> html.Div:
     )
 
 
+def _elements(data: AppData, state: ViewState, saved: SavedPositions | None) -> list[dict[str, Any]]:
+    elements = service_elements(data, state.expanded)
+    return apply_positions(elements, saved(view_key(state))) if saved is not None else elements
+
+
 def overview_click(
-    data: AppData, state: ViewState, node: Mapping[str, Any] | None
+    data: AppData, state: ViewState, node: Mapping[str, Any] | None, saved: SavedPositions | None = None
 ) -> tuple[ViewState, list[dict[str, Any]]] | None:
     """Toggle the tapped service (or cluster) on the overview.
 
@@ -316,15 +325,19 @@ def overview_click(
     info = (node or {}).get("data") or {}
     if info.get("kind") not in ("service", "cluster") or not info.get("service"):
         return None
-    new = toggle_expanded(state, str(info["service"]))
-    return new, service_elements(data, new.expanded)
+    new = replace(toggle_expanded(state, str(info["service"])), viewport=None)  # a new view: fitted
+    return new, _elements(data, new, saved)
 
 
 def expand(
-    data: AppData, pathname: str | None, search: str | None, node: Mapping[str, Any] | None
+    data: AppData,
+    pathname: str | None,
+    search: str | None,
+    node: Mapping[str, Any] | None,
+    saved: SavedPositions | None = None,
 ) -> tuple[list[dict[str, Any]], str] | None:
     """The graph's new elements and the URL query after a tap (None: the tap changes nothing)."""
-    result = overview_click(data, parse_url(pathname, search), node)
+    result = overview_click(data, parse_url(pathname, search), node, saved)
     if result is None:
         return None
     state, elements = result

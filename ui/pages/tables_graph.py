@@ -7,6 +7,7 @@ tapped table at its top), so Cytoscape's click targets never drift.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -16,10 +17,11 @@ from dash import dcc, html, no_update
 from ui import ids
 from ui.data import AppData
 from ui.elements import TableView, cytoscape_layout, layout_options, table_options, table_view
+from ui.layouts import SavedPositions, reset_layout_button
 from ui.pages.common import data_attrs
 from ui.pages.export_menu import build_export_menu
 from ui.pages.table_details import details_hint
-from ui.state import ON_DELETE_KINDS, ORIGINS, TableFilter, ViewState, parse_url, to_search
+from ui.state import ON_DELETE_KINDS, ORIGINS, TableFilter, ViewState, parse_url, to_search, view_key
 from ui.theme import DANGER_COLOUR, DANGER_LABEL, INFERRED_COLOUR, table_stylesheet
 
 __all__ = [
@@ -107,6 +109,7 @@ def build_tables_page(data: AppData, state: ViewState) -> html.Div:
                     responsive=True,
                 ),
                 build_export_menu(data, state),
+                reset_layout_button(),
             ],
         ),
     )
@@ -117,17 +120,30 @@ def build_tables_page(data: AppData, state: ViewState) -> html.Div:
     return html.Div(className="tables-page", children=[sidebar, canvas, *stores])
 
 
-def graph_payload(view: TableView, layout: str) -> dict[str, Any]:
+def graph_payload(
+    view: TableView,
+    layout: str,
+    *,
+    key: str = "",
+    viewport: tuple[float, float, float] | None = None,
+    saved: Mapping[str, tuple[float, float]] | None = None,
+) -> dict[str, Any]:
     """What ``assets/fkmap.js`` draws: the elements and the layout to run.
 
     Elements go to Cytoscape through one batched ``cy.add`` in the browser rather
     than the component's ``elements`` prop, which adds them one by one (measured:
-    seconds at 2,000 tables).
+    seconds at 2,000 tables). ``key`` names the view (:func:`ui.state.view_key`:
+    dragged positions are saved under it), ``viewport`` is the URL's pan and zoom
+    (None: fit), ``saved`` the view's saved positions by element id, placed after
+    the layout ran.
     """
     return {
         "elements": list(view.elements),
         "layout": cytoscape_layout(layout, view.tables),
         "bbox": view.bbox,
+        "key": key,
+        "viewport": list(viewport) if viewport is not None else None,
+        "saved": {i: {"x": x, "y": y} for i, (x, y) in sorted((saved or {}).items())},
     }
 
 
@@ -247,20 +263,29 @@ def update_table_view(
     layout: str | None,
     *,
     drawn: bool = True,
+    saved: SavedPositions | None = None,
 ) -> tuple[dict[str, Any], list[dict[str, Any]], Any, list[dict[str, str]], str] | None:
     """Everything a filter change updates: graph payload, stylesheet, stats, layout options, URL query.
 
     The page is inserted without elements (a small, fast response) and this
     runs once at insertion (``drawn=False``) to send them. Afterwards it returns
     None when the controls say what the URL already says: nothing to redraw.
+    The URL's pan and zoom are kept for the view it names and dropped for a new
+    one (which is fitted); ``saved`` gives the positions saved for a view key.
     """
     view = table_view(data, flt)
     lay = cytoscape_layout(layout or "preset", view.tables)
-    if drawn and flt == state.filter and lay["name"] == cytoscape_layout(state.layout, view.tables)["name"]:
+    same = flt == state.filter and lay["name"] == cytoscape_layout(state.layout, view.tables)["name"]
+    if drawn and same:
         return None
-    new = replace(state, page="tables", filter=flt, layout=lay["name"])
+    new = replace(
+        state, page="tables", filter=flt, layout=lay["name"], viewport=state.viewport if same else None
+    )
+    key = view_key(new)
     return (
-        graph_payload(view, lay["name"]),
+        graph_payload(
+            view, lay["name"], key=key, viewport=new.viewport, saved=saved(key) if saved is not None else None
+        ),
         table_stylesheet(large=view.large),
         build_stats(view),
         layout_options(view.tables),
@@ -280,6 +305,8 @@ def filter_change(
     focus: str | None,
     hops: int | None,
     layout: str | None,
+    *,
+    saved: SavedPositions | None = None,
 ) -> tuple[Any, ...] | None:
     """The outputs of a change of the filter controls (None: nothing to redraw).
 
@@ -288,7 +315,8 @@ def filter_change(
     (None right after the page was inserted).
     """
     flt = filter_from_controls(services, checks, on_delete, origins, focus, hops)
-    result = update_table_view(data, parse_url(pathname, search), flt, layout, drawn=drawn is not None)
+    state = parse_url(pathname, search)
+    result = update_table_view(data, state, flt, layout, drawn=drawn is not None, saved=saved)
     if result is None:
         return None
     new_search = result[-1]
