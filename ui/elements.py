@@ -99,6 +99,8 @@ class TableView:
     cross: int
     clusters: int
     bbox: dict[str, float] | None = None
+    #: Inferred references among ``edges`` (and ``cross``): counted apart, drawn dashed.
+    inferred: int = 0
 
     @property
     def large(self) -> bool:
@@ -240,7 +242,8 @@ def _table_elements(
                 "classes": " ".join(classes),
             }
         )
-    return TableView(tuple(elements), len(nodes), len(keep), cross, len(order), _bbox(rects))
+    inferred = sum(1 for *_, d in keep if d["origin"] != "declared")
+    return TableView(tuple(elements), len(nodes), len(keep), cross, len(order), _bbox(rects), inferred)
 
 
 def _bbox(rects: list[Rect]) -> dict[str, float] | None:

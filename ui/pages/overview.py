@@ -150,18 +150,23 @@ def build_legend() -> html.Div:
 
 
 def build_service_list(data: AppData, state: ViewState) -> html.Div:
-    """Services with their coupling counts, each linking to its service page."""
+    """Services with their coupling counts (declared FKs; inferred references apart), each linking to
+    its service page."""
     S = services_graph(data)
     rows = []
-    for name in sorted(S.nodes, key=lambda n: (-S.in_degree(n, weight="weight"), n)):
-        out_fk = S.out_degree(name, weight="weight")
-        in_fk = S.in_degree(name, weight="weight")
+    for name in sorted(S.nodes, key=lambda n: (-S.in_degree(n, weight="declared"), n)):
+        out_fk = S.out_degree(name, weight="declared")
+        in_fk = S.in_degree(name, weight="declared")
+        guessed = S.out_degree(name, weight="inferred") + S.in_degree(name, weight="inferred")
         rows.append(
             html.Li(
                 className="service-row" + (" expanded" if name in state.expanded else ""),
                 children=[
                     dcc.Link(name, href=service_href(name, present=state.present), className="service-link"),
-                    html.Span(f"{in_fk} in · {out_fk} out", className="muted"),
+                    html.Span(
+                        f"{in_fk} in · {out_fk} out" + (f" · {guessed} inferred" if guessed else ""),
+                        className="muted",
+                    ),
                 ],
             )
         )

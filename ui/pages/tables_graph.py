@@ -36,17 +36,28 @@ __all__ = [
 
 
 def build_stats(view: TableView) -> html.Div:
-    """Counts of the current view; ``data-*`` attributes carry them for tests."""
+    """Counts of the current view; ``data-*`` attributes carry them for tests.
+
+    Foreign keys and cross-service ones are declared constraints; inferred
+    references drawn are counted apart (``data-edges`` counts every edge drawn).
+    """
+    inferred = [html.Div([html.B(f"{view.inferred:,}"), " inferred references"])] if view.inferred else []
     return html.Div(
         className="stats",
         children=[
             html.Div([html.B(f"{view.tables:,}"), " tables"]),
-            html.Div([html.B(f"{view.edges:,}"), " foreign keys"]),
-            html.Div([html.B(f"{view.cross:,}"), " cross-service"]),
+            html.Div([html.B(f"{view.edges - view.inferred:,}"), " foreign keys"]),
+            html.Div([html.B(f"{view.cross - view.inferred:,}"), " cross-service"]),
             html.Div([html.B(f"{view.clusters:,}"), " services"]),
+            *inferred,
         ],
         **data_attrs(
-            {"data-tables": str(view.tables), "data-edges": str(view.edges), "data-cross": str(view.cross)}
+            {
+                "data-tables": str(view.tables),
+                "data-edges": str(view.edges),
+                "data-cross": str(view.cross),
+                "data-inferred": str(view.inferred),
+            }
         ),
     )
 
@@ -100,7 +111,7 @@ def build_tables_page(data: AppData, state: ViewState) -> html.Div:
                 cyto.Cytoscape(
                     id=ids.TABLE_GRAPH,
                     elements=[],
-                    layout={"name": "preset"},
+                    layout={"name": "preset", "fit": False},  # assets/fkmap.js places the viewport
                     stylesheet=table_stylesheet(large=view.large),
                     style={"width": "100%", "height": "100%"},
                     minZoom=0.02,
