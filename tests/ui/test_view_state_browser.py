@@ -185,13 +185,16 @@ def canvas_point(page: Any, graph: str) -> tuple[float, float]:
 
 def viewport_of(page: Any, graph: str) -> list[float]:
     """[zoom, x, y] the graph shows: x, y is the model point at the canvas centre."""
-    return page.evaluate(
-        cy(
-            graph,
-            "[cy.zoom(), (cy.width() / 2 - cy.pan().x) / cy.zoom(),"
-            " (cy.height() / 2 - cy.pan().y) / cy.zoom()]",
+    return [
+        float(v)
+        for v in page.evaluate(
+            cy(
+                graph,
+                "[cy.zoom(), (cy.width() / 2 - cy.pan().x) / cy.zoom(),"
+                " (cy.height() / 2 - cy.pan().y) / cy.zoom()]",
+            )
         )
-    )
+    ]
 
 
 def url_viewport(url: str) -> list[float]:
@@ -267,12 +270,16 @@ def drag(page: Any, graph: str, node_id: str, dx: float, dy: float) -> None:
 
 
 def position(page: Any, graph: str, node_id: str) -> list[float]:
-    return page.evaluate(
-        cy(
-            graph,
-            f"[cy.getElementById('{node_id}').position('x'), cy.getElementById('{node_id}').position('y')]",
+    return [
+        float(v)
+        for v in page.evaluate(
+            cy(
+                graph,
+                f"[cy.getElementById('{node_id}').position('x'),"
+                f" cy.getElementById('{node_id}').position('y')]",
+            )
         )
-    )
+    ]
 
 
 def saved_layout(served: Served, key: str, name: str, timeout: float = 10.0) -> tuple[float, float]:

@@ -331,4 +331,5 @@ def filter_change(
     if result is None:
         return None
     new_search = result[-1]
-    return (*result[:-1], no_update if new_search == (search or "") else new_search)
+    same = new_search == (search or "") or parse_url(pathname, new_search) == state  # "at=1,2" is "at=1%2C2"
+    return (*result[:-1], no_update if same else new_search)
