@@ -163,3 +163,10 @@ def test_the_remediation_page_tracks_no_inferred_reference(served: str, page: An
     assert rows == 0  # no declared cross-service FK, so nothing to remediate
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / "inferred-remediation.png"))
+
+
+def test_the_service_page_counts_inferred_references_apart(served: str, page: Any) -> None:
+    page.goto(served + "/service/auth")
+    facts = page.wait_for_selector(".service-facts", timeout=20000)
+    text = facts.inner_text()
+    assert "0 FKs leave" in text and "0 FKs enter" in text and "3 inferred references" in text
