@@ -25,11 +25,13 @@ import logging
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from dash import html
 
 from remediation.handle import StoreHandle
+from remediation.store import state_url
 from remediation.store.schema import StoreError
 from ui import ids
 from ui.data import AppData
@@ -114,6 +116,26 @@ def reset_layout_button() -> html.Button:
     )
 
 
+def store_exists(url: str | None) -> bool:
+    """True unless ``url`` (else ``$FKMAP_STATE``, else the default) names a SQLite file that does not exist.
+
+    >>> store_exists("/nonexistent/state.db"), store_exists("sqlite:////nonexistent/s.db")
+    (False, False)
+    >>> store_exists("postgresql://app@db/state")
+    True
+    """
+    target = state_url(url)
+    lowered = target.lower()
+    if "://" in target and not lowered.startswith("sqlite:"):
+        return True  # a server: opening it creates no file
+    if lowered.startswith("sqlite://"):
+        target = target[len("sqlite://") :]
+        target = target[1:] if target.startswith("/") else target
+    elif lowered.startswith("sqlite:"):
+        target = target[len("sqlite:") :]
+    return Path(target).exists()
+
+
 @dataclass(frozen=True)
 class LayoutSaved:
     """What a save did: the view key, how many positions were written, and a refusal ('' when saved)."""
@@ -133,7 +155,12 @@ class SavedLayouts:
         self.handle = handle
 
     def by_id(self, data: AppData, key: str) -> dict[str, tuple[float, float]]:
-        """The positions saved for the view ``key`` by element id of ``data`` (nodes gone are left out)."""
+        """The positions saved for the view ``key`` by element id of ``data`` (nodes gone are left out).
+
+        Reading never creates the store: a SQLite file nobody wrote yet has no layout.
+        """
+        if not (self.handle.opened or store_exists(self.handle.url)):
+            return {}
         try:
             saved = self.handle.get().layout(key)
         except StoreError as exc:

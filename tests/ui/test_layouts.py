@@ -245,3 +245,12 @@ def test_an_empty_inventory_has_no_layout_to_apply(tmp_path: Path) -> None:
 
     empty = build_app_data(Inventory())
     assert SavedLayouts(StoreHandle(str(tmp_path / "s.db"))).by_id(empty, "/") == {}
+
+
+def test_showing_a_graph_creates_no_store(data: AppData, tmp_path: Path) -> None:
+    """The dashboard touches the store only when something is saved (or the remediation page is shown)."""
+    target = tmp_path / "later" / "state.db"
+    layouts = SavedLayouts(StoreHandle(str(target)))
+    assert layouts.by_id(data, "/") == {} and not target.exists()
+    assert layouts.save(data, "/", "", {"s0": [1, 2]}, "ann").saved == 1 and target.exists()
+    assert layouts.by_id(data, "/") == {"s0": (1.0, 2.0)}
