@@ -57,7 +57,12 @@
     cy.scratch("fkVp", vp.text);
   }
 
+  function alive(cy) {
+    return !!cy && !cy.destroyed() && cy.container() !== null;
+  }
+
   function writeViewport(cy) {
+    if (!alive(cy)) { return; }
     var z = cy.zoom(), pan = cy.pan();
     var x = (cy.width() / 2 - pan.x) / z, y = (cy.height() / 2 - pan.y) / z;
     var s = splitSearch(location.search);
@@ -72,6 +77,7 @@
   }
 
   function sendMoves(cy) {
+    if (!alive(cy)) { return; }
     var moved = cy.scratch("fkMoved") || {};
     cy.scratch("fkMoved", {});
     if (Object.keys(moved).length === 0) { return; }
@@ -85,6 +91,7 @@
     cy.scratch("fkMoved", {});
     var vpTimer = null, moveTimer = null;
     cy.on("scrollzoom pinchzoom dragpan", function () {
+      cy.scratch("fkGesture", Date.now());
       clearTimeout(vpTimer);
       vpTimer = setTimeout(function () { writeViewport(cy); }, 350);
     });
@@ -124,17 +131,26 @@
     return false;
   };
 
-  /* The overview's graph is drawn by the component itself: hook it and follow the URL's viewport. */
+  /* True when the graph shows the viewport vp (zoom within Cytoscape's limits, centre within half a pixel). */
+  function shows(cy, vp) {
+    var z = Math.max(cy.minZoom(), Math.min(cy.maxZoom(), vp.zoom));
+    var pan = cy.pan();
+    return Math.abs(cy.zoom() - z) <= 1e-3 * z &&
+      Math.abs(cy.width() / 2 - z * vp.x - pan.x) < 0.5 && Math.abs(cy.height() / 2 - z * vp.y - pan.y) < 0.5;
+  }
+
+  /* Hook both graphs once drawn, and keep them on the URL's viewport: the overview is drawn by the
+     component itself, and a container that resizes after drawing makes the component refit. A gesture
+     in progress (its URL not written yet) is left alone. */
   setInterval(function () {
     GRAPHS.forEach(function (id) {
       var el = document.getElementById(id);
       var cy = el && el._cyreg && el._cyreg.cy;
-      if (!cy || cy.nodes().length === 0) { return; }
+      if (!alive(cy) || cy.nodes().length === 0 || cy.width() === 0) { return; }
       hook(cy);
-      if (id === "fk-service-graph") {
-        var vp = urlViewport();
-        if (vp && cy.scratch("fkVp") !== vp.text) { setViewport(cy, vp); }
-      }
+      var vp = urlViewport();
+      var busy = Date.now() - (cy.scratch("fkGesture") || 0) < 1500;
+      if (vp && !busy && !shows(cy, vp)) { setViewport(cy, vp); }
     });
   }, 200);
 })();

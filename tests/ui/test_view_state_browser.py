@@ -40,7 +40,7 @@ def page(browser: Any) -> Iterator[Any]:
     p = context.new_page()
     problems: list[str] = []
     p.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None)
-    p.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
+    p.on("pageerror", lambda e: problems.append(f"pageerror: {e} {e.stack}"))
     yield p
     context.close()
     assert problems == [], problems
