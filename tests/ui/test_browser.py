@@ -136,6 +136,8 @@ def test_overview_shows_the_expected_figures(demo: Served, page: Any, artifacts_
 
 def _click_node(page: Any, graph_id: str, service: str) -> None:
     page.locator(f"#{graph_id}").scroll_into_view_if_needed()
+    # Cytoscape maps clicks with the container position it cached: let the scroll event reach it first
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     box = page.locator(f"#{graph_id}").bounding_box()
     pos = page.evaluate(
         "([id, s]) => { const cy = document.getElementById(id)._cyreg.cy;"
