@@ -276,7 +276,9 @@ def table_elements(
             }
         )
     inferred = sum(1 for *_, d in keep if d["origin"] != "declared")
-    return TableView(tuple(elements), len(nodes), len(keep), cross, len(order), _bbox(rects), inferred)
+    return TableView(
+        tuple(elements), len(nodes), len(keep), cross, len(order), _bbox(rects), inferred=inferred
+    )
 
 
 def _bbox(rects: list[Rect]) -> dict[str, float] | None:
