@@ -204,7 +204,8 @@ def url_viewport(url: str) -> list[float]:
 
 
 def close(a: list[float], b: list[float], tolerance: float) -> bool:
-    return all(abs(p - q) <= tolerance * max(1.0, abs(q)) for p, q in zip(a, b, strict=True))
+    """Relative ``tolerance``, and never under half a hundredth: uistate.js saves positions to 0.01."""
+    return all(abs(p - q) <= max(tolerance * max(1.0, abs(q)), 0.005) for p, q in zip(a, b, strict=True))
 
 
 def test_pan_and_zoom_ride_in_the_url(served: Served, page: Any, browser: Any) -> None:
