@@ -63,9 +63,10 @@ FONT, PRESENT_FONT = 17.0, 32.0
 
 
 def strongest_pairs(data: AppData, top: int | None) -> frozenset[tuple[str, str]]:
-    """The ``top`` heaviest dependent -> owner pairs (all of them for None), ties by name."""
+    """The ``top`` heaviest dependent -> owner pairs (all of them for None): declared FKs first, then
+    inferred references, ties by name."""
     S = services_graph(data)
-    pairs = sorted(S.edges(data="weight"), key=lambda e: (-e[2], e[0], e[1]))
+    pairs = sorted(S.edges(data=True), key=lambda e: (-e[2]["declared"], -e[2]["inferred"], e[0], e[1]))
     return frozenset((u, v) for u, v, _ in (pairs if top is None else pairs[:top]))
 
 
