@@ -91,6 +91,12 @@
     if (cy.scratch("fkHooked")) { return; }
     cy.scratch("fkHooked", true);
     cy.scratch("fkMoved", {});
+    /* dash-cytoscape's responsive helper measures the graph on every "render" event and never lets
+       go: a frame after Back re-rendered the page would measure a destroyed graph (a page error) */
+    cy.on("destroy", function () {
+      cy.removeListener("render");
+      cy.removeListener("resize");
+    });
     var vpTimer = null, moveTimer = null;
     cy.on("scrollzoom pinchzoom dragpan", function () {
       cy.scratch("fkGesture", Date.now());
