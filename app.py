@@ -20,6 +20,9 @@ thread. ``gunicorn app:server`` is configured by environment variables
     ``FKMAP_CACHE_DIR``) or in Redis, with the job run by a Celery worker
     (``celery -A app:celery_app worker``). Without them every worker scans on
     its own, as ``python app.py`` does.
+``FKMAP_INFER``
+    ``1`` (or ``true``/``yes``/``on``): also infer references from column names, as
+    ``fkmap serve --infer`` and ``fkmap scan --infer`` do (``[infer] enabled`` in the config too).
 ``FKMAP_AUTH``
     Who may use the dashboard (:mod:`ui.auth`): unset for no login, ``basic:/path/users.toml``
     (HTTP basic, roles editor|viewer) or ``header:X-Forwarded-User[:/path/users.toml]``
@@ -80,6 +83,7 @@ def create_app(
     state: str | None = None,
     shared: SharedSettings | None = None,
     auth: str | None = None,
+    infer: bool = False,
 ) -> dash.Dash:
     """Build a Dash app over one scan.
 
@@ -105,6 +109,9 @@ def create_app(
     auth : str, optional
         ``$FKMAP_AUTH``, handed to :func:`auth_hook` (raises :class:`ui.auth.AuthConfigError`
         when it cannot be used: a dashboard meant to be protected never starts open).
+    infer : bool
+        Also infer references from column names (``--infer``, ``$FKMAP_INFER``); the
+        dashboard counts them apart from declared FKs and draws them dashed.
     """
     loader: Loader
     if inventory is not None:
@@ -113,7 +120,7 @@ def create_app(
         plan_sources = None
     else:
         plan_sources = [str(s) for s in (sources or [str(DEMO)])]
-        loader = _scan_loader(plan_sources, config_path, background, shared)
+        loader = _scan_loader(plan_sources, config_path, background, shared, infer)
         label = loader.label  # DSN passwords masked
     app = dash.Dash(
         "fkmap",
@@ -137,7 +144,7 @@ def create_app(
 
 
 def _scan_loader(
-    names: list[str], config_path: str | None, background: bool, shared: SharedSettings | None
+    names: list[str], config_path: str | None, background: bool, shared: SharedSettings | None, infer: bool
 ) -> Loader:
     """The loader that scans ``names``: shared between the workers, or in this process (also when the
     shared cache folder could be written by someone else: then with a warning)."""
@@ -146,10 +153,10 @@ def _scan_loader(
         from ui.shared.cache import UnsafeCacheFolder
 
         try:
-            return SharedLoader.create(names, config_path, shared)
+            return SharedLoader.create(names, config_path, shared, infer=infer)
         except UnsafeCacheFolder as exc:
             warn_refused(exc.folder, exc.reason, "every worker scans on its own")
-    return Loader.from_sources(names, config_path, background=background)
+    return Loader.from_sources(names, config_path, background=background, infer=infer)
 
 
 def _healthz(loader: Loader) -> flask.Response:
@@ -200,6 +207,7 @@ class Settings:
     cache_dir: str | None = None
     redis_url: str | None = None
     auth: str | None = None
+    infer: bool = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -220,6 +228,7 @@ class Settings:
             cache_dir=get("FKMAP_CACHE_DIR"),
             redis_url=get("FKMAP_REDIS_URL"),
             auth=get("FKMAP_AUTH"),
+            infer=(get("FKMAP_INFER") or "").lower() in ("1", "true", "yes", "on"),
         )
 
     @property
@@ -245,6 +254,7 @@ def _env_app() -> dash.Dash:
         state=settings.state,
         shared=settings.shared_settings(),
         auth=settings.auth,
+        infer=settings.infer,
     )
 
 
@@ -274,12 +284,14 @@ def serve(
     port: int = 8050,
     debug: bool = False,
     auth: str | None = None,
+    infer: bool = False,
 ) -> None:
     """Scan ``sources`` in the background and serve the dashboard until interrupted.
 
-    ``host`` is the loopback interface unless told otherwise; ``auth`` is ``FKMAP_AUTH``.
+    ``host`` is the loopback interface unless told otherwise; ``auth`` is ``FKMAP_AUTH``;
+    ``infer`` also infers references from column names.
     """
-    app = create_app(sources, config_path=config_path, background=True, auth=auth)
+    app = create_app(sources, config_path=config_path, background=True, auth=auth, infer=infer)
     if host not in ("127.0.0.1", "localhost", "::1") and not app.server.config.get("FKMAP_AUTH"):
         log.warning(
             "serving on %s without --auth: anyone who reaches port %d can read the coupling map "
@@ -307,7 +319,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="app.py",
         description="Serve the fkmap dashboard on the bundled demo, or on FKMAP_SOURCES "
-        "(FKMAP_CONFIG and FKMAP_AUTH apply too). `fkmap serve SOURCE...` takes sources as arguments.",
+        "(FKMAP_CONFIG, FKMAP_AUTH and FKMAP_INFER apply too). "
+        "`fkmap serve SOURCE...` takes sources as arguments.",
     )
     parser.add_argument(
         "--host", default="127.0.0.1", help="interface to listen on (default: %(default)s, this machine only)"
@@ -326,6 +339,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         host=args.host,
         port=args.port,
         auth=settings.auth,
+        infer=settings.infer,
     )
 
 

@@ -107,12 +107,18 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
           } else {
             cy.layout(layout).run();
           }
+          if (window.fkmapPlace) {  /* uistate.js: saved positions, the URL's pan and zoom */
+            window.fkmapPlace(cy, payload);
+          }
           var shown = payload.show && cy.getElementById(payload.show);
           if (shown && shown.length) {  /* a service just opened on an aggregated graph: go to it */
             cy.fit(shown, 40);
             if (payload.readable && cy.zoom() < payload.readable) {
               cy.zoom({level: payload.readable, position: shown.position()});
               cy.center(shown);
+            }
+            if (window.fkmapWriteViewport) {  /* the URL follows, or uistate.js would pan back */
+              window.fkmapWriteViewport(cy);
             }
           }
           watchZoom(cy);

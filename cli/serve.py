@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import click
 
-from cli.common import ArgumentError, check_config, check_sources, config_option, sources_argument
+from cli.common import (
+    ArgumentError,
+    check_config,
+    check_sources,
+    config_option,
+    infer_option,
+    sources_argument,
+)
 
 __all__ = ["serve_command"]
 
@@ -12,6 +19,7 @@ __all__ = ["serve_command"]
 @click.command(name="serve")
 @sources_argument()
 @config_option()
+@infer_option()
 @click.option(
     "--host",
     default="127.0.0.1",
@@ -28,12 +36,20 @@ __all__ = ["serve_command"]
     "(a reverse proxy's user). Default: $FKMAP_AUTH, else none.",
 )
 def serve_command(
-    sources: tuple[str, ...], config_path: str | None, host: str, port: int, debug: bool, auth: str | None
+    sources: tuple[str, ...],
+    config_path: str | None,
+    infer: bool,
+    host: str,
+    port: int,
+    debug: bool,
+    auth: str | None,
 ) -> None:
     """Scan SOURCE... and serve the dashboard at http://HOST:PORT/.
 
     The page shows progress while the scan runs and the error message if it
-    fails; everything is served locally (no internet needed).
+    fails; everything is served locally (no internet needed). With ``--infer``
+    references inferred from column names are drawn dashed and counted apart
+    from the declared foreign keys.
     """
     check_sources(sources)
     check_config(config_path)
@@ -45,4 +61,4 @@ def serve_command(
         raise ArgumentError(f"--auth: {exc}") from exc
     from app import serve
 
-    serve(list(sources), config_path=config_path, host=host, port=port, debug=debug, auth=auth)
+    serve(list(sources), config_path=config_path, host=host, port=port, debug=debug, auth=auth, infer=infer)

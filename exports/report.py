@@ -38,9 +38,14 @@ def _summary(
 ) -> list[Block]:
     f = headline_figures(G)
     S = service_graph(G)
-    cross = [d for _, _, d in G.edges(data=True) if d["cross_service"] and d["state"] == "present"]
+    cross = [
+        d
+        for _, _, d in G.edges(data=True)
+        if d["cross_service"] and d["state"] == "present" and d["origin"] == "declared"
+    ]
     by_action = Counter(d["on_delete"] for d in cross)
-    uncoupled = sorted(s for s in S.nodes if S.degree(s) == 0)
+    coupled = {n for u, v, d in S.edges(data=True) if d["declared"] for n in (u, v)}
+    uncoupled = sorted(s for s in S.nodes if s not in coupled)
     not_coupled = f"; not coupled: {', '.join(service_label(s) for s in uncoupled)}" if uncoupled else ""
     items: list[Text] = [
         (
@@ -55,12 +60,21 @@ def _summary(
             f" ({count(int(f['service_dependencies'] or 0), 'service dependency', 'service dependencies')})",
         ),
     ]
+    if f["inferred_references"]:
+        items.append(
+            (
+                Strong("Inferred references:"),
+                f" {f['inferred_references']} across services, from column names (no constraint; "
+                "counted apart from the foreign keys)",
+            )
+        )
     if cross:
         mix = ", ".join(f"{action} {by_action[action]}" for action in sorted(by_action))
         items.append((Strong("ON DELETE across services:"), f" {mix}"))
     incoming: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for u, v, d in S.edges(data=True):
-        incoming[v].append((u, int(d["weight"])))
+        if d["declared"]:
+            incoming[v].append((u, int(d["declared"])))
     if incoming:
         top = max(sorted(incoming), key=lambda s: sum(w for _, w in incoming[s]))
         deps = sorted(u for u, _ in incoming[top])

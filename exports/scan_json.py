@@ -131,16 +131,21 @@ Each entry of `diagnostics`:
 
 - `services` (int): services known to the scan.
 - `tables` (int): defined, not dropped tables.
-- `foreign_keys` (int): present FKs.
-- `cross_service_fks` (int): present cross-service FKs.
-- `services_coupled` (int): services at either end of a present
+- `foreign_keys` (int): present declared FKs (inferred references are counted
+  apart, in `inferred_references`).
+- `cross_service_fks` (int): present declared cross-service FKs (real
+  constraints; inferred references are counted apart).
+- `inferred_references` (int): present cross-service references inferred
+  from column names (`--infer`): no constraint to drop, so never in the
+  other cross-service figures.
+- `services_coupled` (int): services at either end of a present declared
   cross-service FK.
-- `service_dependencies` (int): dependent -> owner service pairs.
-- `cross_service_cascades` (int): present cross-service
+- `service_dependencies` (int): dependent -> owner service pairs of those FKs.
+- `cross_service_cascades` (int): present declared cross-service
   `ON DELETE CASCADE` FKs.
 - `fresh_db_failures` (int): present FKs with `fresh_db_failure`.
 - `service_cycles` (int): groups of services that depend on each other.
-- `cross_service_dropped` (int): cross-service FKs dropped so far.
+- `cross_service_dropped` (int): declared cross-service FKs dropped so far.
 - `share_remediated` (number or `null`): `cross_service_dropped /
   (cross_service_fks + cross_service_dropped)`, rounded to 4 places; `null`
   when there never was a cross-service FK.

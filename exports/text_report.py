@@ -94,11 +94,16 @@ def _rows(rows: Sequence[ImpactRow]) -> list[str]:
 
 
 def _counts(rows: Sequence[ImpactRow]) -> str:
-    present = [r for r in rows if r.state == "present"]
+    """``2 FKs, 1 CASCADE; 1 dropped; 3 inferred``: inferred references counted apart from the FKs."""
+    inferred = sum(1 for r in rows if r.origin != "declared")
+    declared = [r for r in rows if r.origin == "declared"]
+    present = [r for r in declared if r.state == "present"]
     cascade = sum(1 for r in present if r.on_delete == "CASCADE")
-    dropped = len(rows) - len(present)
-    text = f"{count(len(present), 'FK')}, {cascade} CASCADE"
-    return f"{text}; {dropped} dropped" if dropped else text
+    dropped = len(declared) - len(present)
+    parts = [f"{count(len(present), 'FK')}, {cascade} CASCADE"] if declared or not inferred else []
+    parts += [f"{dropped} dropped"] if dropped else []
+    parts += [count(inferred, "inferred reference")] if inferred else []
+    return "; ".join(parts)
 
 
 def _dependency_blocks(impact: ServiceImpact, style: Style) -> list[str]:
@@ -161,6 +166,12 @@ def _headline(inv: Inventory, G: nx.MultiDiGraph, totals: TrackedTotals | None) 
         f"{count(int(f['tables'] or 0), 'table')}, {count(int(f['foreign_keys'] or 0), 'foreign key')}.",
         _coupling_line(f, unowned),
     ]
+    if f["inferred_references"]:
+        k = int(f["inferred_references"])
+        lines.append(
+            f"Inferred references across services (from column names, no constraint): {k}; "
+            "not counted as foreign keys."
+        )
     if f["cross_service_fks"] and unowned.into:
         which = "it crosses" if unowned.into == 1 else "they cross"
         lines.append(f"{_into(unowned)}: whether {which} services is unknown (listed below).")

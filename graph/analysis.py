@@ -13,24 +13,7 @@ Two kinds of functions, on purpose:
   :func:`cascade_chains`, :func:`blast_radius`) only follows present FKs: a
   dropped constraint no longer couples, blocks or cascades anything.
 
-Examples
---------
->>> from graph.build import build_graph
->>> from graph.impact import service_impact, summary_sentences
->>> from model.inventory import ForeignKey, Inventory, Table, TableRef
->>> users = TableRef("db", "public", "users")
->>> posts = TableRef("db", "public", "posts")
->>> fk = ForeignKey("posts_user_id_fkey", posts, ("user_id",), users, ("id",), on_delete="CASCADE")
->>> inv = Inventory(
-...     tables=(Table(posts, service="content"), Table(users, service="auth")),
-...     foreign_keys=(fk,),
-... )
->>> G = build_graph(inv)
->>> [f.name for f in cross_service_fks(G)]
-['posts_user_id_fkey']
->>> summary_sentences(service_impact(G, "content"))  # doctest: +NORMALIZE_WHITESPACE
-["Cannot deploy content without auth's database: 1 foreign key into auth (users).",
- 'Deleting a row of auth.users cascades into 1 content table: posts.']
+(:mod:`graph.impact` shows both at work.)
 """
 
 from __future__ import annotations
@@ -143,7 +126,8 @@ def service_graph(G: nx.MultiDiGraph) -> nx.DiGraph:
 
     Nodes are the inventory's services plus every service or owner named by a
     table, with attribute ``tables`` (defined, present tables the service
-    holds). Edges carry ``weight`` (number of present cross-service FKs),
+    holds). Edges carry ``weight`` (number of present cross-service FKs and
+    inferred references), ``declared`` and ``inferred`` (the two apart),
     one count per ON DELETE action (``cascade``, ``set_null``, ``set_default``,
     ``restrict``, ``no_action``) and ``fks`` (the FKs, sorted).
 
@@ -189,7 +173,16 @@ def _service_graph(
         counts = dict.fromkeys(ACTION_ATTRS.values(), 0)
         for fk in fks:
             counts[ACTION_ATTRS.get(fk.on_delete, "no_action")] += 1
-        S.add_edge(dependent, owner, weight=len(fks), fks=tuple(sorted(fks, key=_fk_sort_key)), **counts)
+        inferred = sum(1 for fk in fks if fk.origin != "declared")
+        S.add_edge(
+            dependent,
+            owner,
+            weight=len(fks),
+            declared=len(fks) - inferred,
+            inferred=inferred,
+            fks=tuple(sorted(fks, key=_fk_sort_key)),
+            **counts,
+        )
     return S
 
 
@@ -342,14 +335,17 @@ def headline_figures(source: Inventory | nx.MultiDiGraph | TableEdges) -> dict[s
     are (dropped figures are then 0 unless it was built with ``include_dropped=True``).
 
     Keys: ``services``, ``tables`` (defined, not dropped), ``foreign_keys``
-    (present), ``cross_service_fks`` (present), ``services_coupled`` (services
-    at either end of a present cross-service FK), ``service_dependencies``
-    (dependent -> owner pairs), ``cross_service_cascades`` (present
+    (present declared FKs), ``cross_service_fks`` (present declared
+    cross-service FKs: real constraints), ``inferred_references`` (present
+    cross-service references inferred from column names, counted apart: no
+    constraint to drop), ``services_coupled`` (services at either end of a
+    present declared cross-service FK), ``service_dependencies`` (dependent ->
+    owner pairs of those FKs), ``cross_service_cascades`` (present declared
     cross-service ON DELETE CASCADE), ``fresh_db_failures`` (present FKs into
     tables their database never defines), ``service_cycles``,
     ``cross_service_dropped`` and ``share_remediated`` (dropped / (present +
-    dropped) cross-service FKs, rounded to 4 places; ``None`` when there never
-    were any).
+    dropped) declared cross-service FKs, rounded to 4 places; ``None`` when
+    there never were any).
 
     Examples
     --------
@@ -365,6 +361,11 @@ def headline_figures(source: Inventory | nx.MultiDiGraph | TableEdges) -> dict[s
     >>> figures = headline_figures(inv)
     >>> figures["cross_service_fks"], figures["cross_service_dropped"], figures["share_remediated"]
     (1, 1, 0.5)
+    >>> only_inferred = Inventory(tables=inv.tables, foreign_keys=(
+    ...     ForeignKey("inferred:posts.user_id", p, ("user_id",), u, ("id",), origin="inferred"),))
+    >>> f = headline_figures(only_inferred)
+    >>> f["cross_service_fks"], f["inferred_references"], f["share_remediated"]
+    (0, 1, None)
     """
     if isinstance(source, nx.MultiDiGraph):
         nodes = [(d["service"], d["owner"], d["table"]) for _, d in source.nodes(data=True)]
@@ -374,9 +375,13 @@ def headline_figures(source: Inventory | nx.MultiDiGraph | TableEdges) -> dict[s
         nodes = [(t.service, t.owner, t) for t in found.nodes.values()]
     edges = [d for _, _, d in found.edges]
     S = _service_graph(found.services, nodes, edges)
-    present = [d for d in edges if d["state"] == "present"]
+    every = [d for d in edges if d["state"] == "present"]
+    present = [d for d in every if d["origin"] == "declared"]
     cross = [d for d in present if d["cross_service"]]
-    dropped = sum(1 for d in edges if d["cross_service"] and d["state"] == "dropped")
+    inferred = sum(1 for d in every if d["cross_service"] and d["origin"] != "declared")
+    dropped = sum(
+        1 for d in edges if d["cross_service"] and d["state"] == "dropped" and d["origin"] == "declared"
+    )
     total = len(cross) + dropped
     tables = sum(1 for _, _, t in nodes if not t.external and t.dropped_at is None)
     return {
@@ -384,8 +389,9 @@ def headline_figures(source: Inventory | nx.MultiDiGraph | TableEdges) -> dict[s
         "tables": tables,
         "foreign_keys": len(present),
         "cross_service_fks": len(cross),
+        "inferred_references": inferred,
         "services_coupled": _count_services(n for d in cross for n in (d["service"], d["ref_service"])),
-        "service_dependencies": S.number_of_edges(),
+        "service_dependencies": len({(d["service"], d["ref_service"]) for d in cross}),
         "cross_service_cascades": sum(1 for d in cross if d["on_delete"] == "CASCADE"),
         "fresh_db_failures": sum(1 for d in present if d["fresh_db_failure"]),
         "service_cycles": len(_cycles(S)),

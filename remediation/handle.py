@@ -62,6 +62,11 @@ class StoreHandle:
             return self._store
 
     @property
+    def opened(self) -> bool:
+        """True once :meth:`get` opened the store."""
+        return self._store is not None
+
+    @property
     def label(self) -> str:
         """The store's label once opened, else its URL."""
         return self._store.label if self._store is not None else (self.url or "")

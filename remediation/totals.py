@@ -112,8 +112,10 @@ ORDER = tuple(DEFINITIONS)
 SCAN_DEFINITIONS = {
     "services": "services of the scan: configured in fkmap.toml, or found as deployable units",
     "tables": "tables the scanned sources define and do not drop (tables only referenced are left out)",
-    "foreign_keys": "foreign keys present in the sources, within and across services",
-    "services_coupled": "services at either end of a present cross-service foreign key",
+    "foreign_keys": "declared foreign keys present in the sources, within and across services",
+    "inferred_references": "cross-service references inferred from column names (--infer): no constraint "
+    "to drop, so never tracked nor counted as foreign keys",
+    "services_coupled": "services at either end of a present declared cross-service foreign key",
     "cross_service_cascades": "present cross-service foreign keys with ON DELETE CASCADE: deleting the "
     "owner's row deletes rows of another service",
     "fks_into_unowned": "present foreign keys whose referenced table no service owns",

@@ -195,6 +195,7 @@ def _page_body(pathname: str = "/") -> dict[str, Any]:
         "inputs": [
             {"id": "fk-url", "property": "pathname", "value": pathname},
             {"id": "fk-poll", "property": "n_intervals", "value": None},
+            {"id": "fk-history", "property": "data", "value": None},
         ],
         "state": [{"id": "fk-url", "property": "search", "value": ""}],
         "changedPropIds": ["fk-url.pathname"],

@@ -33,6 +33,7 @@ PAGE_BODY: dict[str, Any] = {
     "inputs": [
         {"id": "fk-url", "property": "pathname", "value": "/"},
         {"id": "fk-poll", "property": "n_intervals", "value": None},
+        {"id": "fk-history", "property": "data", "value": None},
     ],
     "state": [{"id": "fk-url", "property": "search", "value": ""}],
     "changedPropIds": ["fk-url.pathname"],

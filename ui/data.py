@@ -143,14 +143,19 @@ class Loader:
 
     @classmethod
     def from_sources(
-        cls, sources: Sequence[str], config_path: str | None = None, *, background: bool = False
+        cls,
+        sources: Sequence[str],
+        config_path: str | None = None,
+        *,
+        background: bool = False,
+        infer: bool = False,
     ) -> Loader:
-        """A loader that runs :func:`ownership.scan.scan` on ``sources``."""
+        """A loader that runs :func:`ownership.scan.scan` on ``sources`` (``infer``: ``--infer``)."""
 
         def produce() -> Inventory:
             from ownership.scan import scan
 
-            return scan(list(sources), config_path=config_path)
+            return scan(list(sources), config_path=config_path, infer=infer)
 
         from ingest.dsn import mask_dsn
 

@@ -118,6 +118,8 @@ class TableView:
     bbox: dict[str, float] | None = None
     #: Services drawn as one aggregate node each (:mod:`ui.lod`); 0 when every table is drawn.
     aggregated: int = 0
+    #: Inferred references among ``edges`` (and ``cross``): counted apart, drawn dashed.
+    inferred: int = 0
 
     @property
     def large(self) -> bool:
@@ -273,7 +275,10 @@ def table_elements(
                 "classes": " ".join(classes),
             }
         )
-    return TableView(tuple(elements), len(nodes), len(keep), cross, len(order), _bbox(rects))
+    inferred = sum(1 for *_, d in keep if d["origin"] != "declared")
+    return TableView(
+        tuple(elements), len(nodes), len(keep), cross, len(order), _bbox(rects), inferred=inferred
+    )
 
 
 def _bbox(rects: list[Rect]) -> dict[str, float] | None:

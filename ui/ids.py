@@ -145,3 +145,14 @@ OVERVIEW_TOP = "fk-overview-top"
 OVERVIEW_RANKED = "fk-overview-ranked"
 #: Services the user opened on an aggregated (level-of-detail) table graph.
 TABLE_LOD_OPEN = "fk-table-lod-open"
+
+# --- uistate ---
+# assets/uistate.js names HISTORY, LAYOUT_MOVED, TABLE_GRAPH and SERVICE_GRAPH; keep it in step.
+#: Bumped by ``assets/uistate.js`` on Back/Forward: the page is rendered again from the URL.
+HISTORY = "fk-history"
+#: The nodes a drag moved (element id -> [x, y]), from ``assets/uistate.js``.
+LAYOUT_MOVED = "fk-layout-moved"
+#: What the last save or reset of a layout did (:class:`ui.layouts.LayoutSaved`).
+LAYOUT_SAVED = "fk-layout-saved"
+#: "Reset layout" on the graph pages: forget the view's saved positions.
+LAYOUT_RESET = "fk-layout-reset"

@@ -86,7 +86,17 @@ def lod_view(data: AppData, flt: TableFilter, open_: tuple[str, ...] = ()) -> Ta
     elements.extend(_summary_edges(data, keep, shown))
     bbox = _bbox(len(closed), height, inner.bbox)
     cross = sum(1 for e in keep if e[3]["cross_service"])
-    return TableView(tuple(elements), len(nodes), len(keep), cross, len(groups), bbox, aggregated=len(closed))
+    inferred = sum(1 for e in keep if e[3]["origin"] != "declared")
+    return TableView(
+        tuple(elements),
+        len(nodes),
+        len(keep),
+        cross,
+        len(groups),
+        bbox,
+        aggregated=len(closed),
+        inferred=inferred,
+    )
 
 
 def _service(data: AppData, ref: TableRef) -> str:
@@ -122,8 +132,9 @@ def _aggregates(
 
 
 def _summary_edges(data: AppData, keep: tuple[Kept, ...], shown: set[str]) -> list[Element]:
-    """FKs with an end in a closed service, one edge per pair of drawn endpoints."""
-    found: dict[tuple[str, str], list[str]] = defaultdict(list)
+    """FKs with an end in a closed service, one edge per pair of drawn endpoints and origin (inferred
+    references apart: class ``inferred``, drawn dashed)."""
+    found: dict[tuple[str, str, bool], list[str]] = defaultdict(list)
     for u, v, _, d in keep:
         su, sv = _service(data, u), _service(data, v)
         if su in shown and sv in shown:
@@ -131,18 +142,19 @@ def _summary_edges(data: AppData, keep: tuple[Kept, ...], shown: set[str]) -> li
         src = data.table_ids[u] if su in shown else aggregate_id(data, su)
         dst = data.table_ids[v] if sv in shown else aggregate_id(data, sv)
         if src != dst:
-            found[src, dst].append(d["on_delete"] if d["cross_service"] else "")
+            found[src, dst, d["origin"] != "declared"].append(d["on_delete"] if d["cross_service"] else "")
     edges = []
     faint = len(found) > FAINT_EDGES
-    for (src, dst), actions in sorted(found.items()):
+    for (src, dst, inferred), actions in sorted(found.items()):
         cross = [a for a in actions if a]
         n = len(actions)
         classes = ["summary", "cross", danger_of(worst_action(cross))] if cross else ["summary", "internal"]
         classes += ["faint"] if faint else []
+        classes += ["inferred"] if inferred else []
         edges.append(
             {
                 "data": {
-                    "id": f"{src}-{dst}",
+                    "id": f"{src}-{dst}" + ("-i" if inferred else ""),
                     "source": src,
                     "target": dst,
                     "count": n,

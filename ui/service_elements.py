@@ -63,9 +63,10 @@ FONT, PRESENT_FONT = 17.0, 32.0
 
 
 def strongest_pairs(data: AppData, top: int | None) -> frozenset[tuple[str, str]]:
-    """The ``top`` heaviest dependent -> owner pairs (all of them for None), ties by name."""
+    """The ``top`` heaviest dependent -> owner pairs (all of them for None): declared FKs first, then
+    inferred references, ties by name."""
     S = services_graph(data)
-    pairs = sorted(S.edges(data="weight"), key=lambda e: (-e[2], e[0], e[1]))
+    pairs = sorted(S.edges(data=True), key=lambda e: (-e[2]["declared"], -e[2]["inferred"], e[0], e[1]))
     return frozenset((u, v) for u, v, _ in (pairs if top is None else pairs[:top]))
 
 
@@ -332,16 +333,15 @@ def _table_nodes(
 
 
 @functools.lru_cache(maxsize=16)
-def _edge_rows(data: AppData) -> tuple[tuple[TableRef, TableRef, str, str, str, str, bool, str], ...]:
-    """Present FKs as ``(u, v, u's service, v's service, dependent, owner, cross, ON DELETE)``, cached."""
+def _edge_rows(data: AppData) -> tuple[tuple[TableRef, TableRef, str, str, str, str, bool, str, bool], ...]:
+    """Present FKs as ``(u, v, u's and v's service, dependent, owner, cross, ON DELETE, inferred)``."""
     G = data.graph
     rows = []
     for u, v, d in G.edges(data=True):
         if d["state"] == "present":
             su, sv = G.nodes[u]["service"], G.nodes[v]["service"]
-            rows.append(
-                (u, v, su, sv, d["service"], d["ref_service"], bool(d["cross_service"]), d["on_delete"])
-            )
+            row = (u, v, su, sv, d["service"], d["ref_service"], bool(d["cross_service"]), d["on_delete"])
+            rows.append((*row, d["origin"] != "declared"))
     return tuple(rows)
 
 
@@ -351,16 +351,18 @@ def _overview_edges(
     pairs: frozenset[tuple[str, str]] | None = None,
     drawn: dict[str, list[TableRef]] | None = None,
 ) -> list[Element]:
-    """Coupling edges between the drawn endpoints; a table an expanded service leaves out counts at its
-    "+N more" node (``drawn``: the tables each expanded service draws)."""
+    """Coupling edges between the drawn endpoints, one per pair and origin; a table an expanded service
+    leaves out counts at its "+N more" node (``drawn``: the tables each expanded service draws).
+    Inferred references get an edge of their own (class ``inferred``, id ending ``-i``), drawn dashed
+    and never counted as FKs."""
     shown = {r for refs in (drawn or {}).values() for r in refs}
 
     def end(ref: TableRef, service: str) -> str:
         return data.table_ids[ref] if drawn is None or ref in shown else _more_id(data, service)
 
-    found: dict[tuple[str, str], list[str]] = defaultdict(list)
+    found: dict[tuple[str, str, bool], list[str]] = defaultdict(list)
     internal: set[tuple[str, str]] = set()
-    for u, v, su, sv, dep, owner, cross, action in _edge_rows(data):
+    for u, v, su, sv, dep, owner, cross, action, inferred in _edge_rows(data):
         if cross:
             if pairs is not None and (dep, owner) not in pairs:  # the threshold holds for clusters too
                 continue
@@ -372,23 +374,25 @@ def _overview_edges(
         else:
             continue
         if src != dst:
-            found[src, dst].append(action)
+            found[src, dst, inferred].append(action)
     edges = []
-    for (src, dst), actions in sorted(found.items()):
+    for (src, dst, inferred), actions in sorted(found.items()):
         n = len(actions)
         collapsed = src.startswith("s") and dst.startswith("s")
+        classes = danger_of(worst_action(actions)) + (" internal" if (src, dst) in internal else "")
         edges.append(
             {
                 "data": {
-                    "id": f"{src}-{dst}",
+                    "id": f"{src}-{dst}" + ("-i" if inferred else ""),
                     "source": src,
                     "target": dst,
                     "count": n,
+                    "origin": "inferred" if inferred else "declared",
                     "on_delete": worst_action(actions),
                     "width": round(min(16.0, 1.5 + 2.2 * math.sqrt(n)) if collapsed else 1.5 + n, 1),
-                    "label": str(n) if collapsed or n > 1 else "",
+                    "label": (f"{n} inferred" if inferred else str(n)) if collapsed or n > 1 else "",
                 },
-                "classes": danger_of(worst_action(actions)) + (" internal" if (src, dst) in internal else ""),
+                "classes": classes + (" inferred" if inferred else ""),
             }
         )
     return edges

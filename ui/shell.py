@@ -16,6 +16,7 @@ from dash import dcc, html
 from ui import ids
 from ui.dark import build_theme_toggle
 from ui.data import Loader
+from ui.layouts import SavedPositions
 from ui.pages.diagnostics import build_diagnostics_page
 from ui.pages.overview import build_overview
 from ui.pages.remediation.layout import build_remediation_page
@@ -102,6 +103,9 @@ def build_layout(label: str = "", *, shared: bool = False) -> html.Div:
         className="app",
         children=[
             dcc.Location(id=ids.URL, refresh="callback-nav"),
+            dcc.Store(id=ids.HISTORY),  # Back/Forward (assets/uistate.js)
+            dcc.Store(id=ids.LAYOUT_MOVED),  # dragged nodes (assets/uistate.js)
+            dcc.Store(id=ids.LAYOUT_SAVED),
             html.Header(
                 className="topbar",
                 children=[
@@ -163,11 +167,14 @@ def build_not_found(pathname: str) -> html.Div:
     )
 
 
-def render_page(loader: Loader, pathname: str | None, search: str | None) -> tuple[Any, bool]:
+def render_page(
+    loader: Loader, pathname: str | None, search: str | None, saved: SavedPositions | None = None
+) -> tuple[Any, bool]:
     """The page for a URL, plus whether the progress poll must keep running.
 
     Returns the loading panel while a scan runs, the error panel when it
-    failed, otherwise the page the path names, built from the URL's state.
+    failed, otherwise the page the path names, built from the URL's state
+    (``saved``: the saved node positions of a view key, by element id).
     """
     if loader.status == "loading":
         return build_loading(loader.label, loader.elapsed), False
@@ -176,7 +183,7 @@ def render_page(loader: Loader, pathname: str | None, search: str | None) -> tup
     state = parse_url(pathname, search)
     data = loader.data
     if state.page == "overview":
-        return build_overview(data, state), True
+        return build_overview(data, state, saved), True
     if state.page == "tables":
         return build_tables_page(data, state), True
     if state.page == "service":

@@ -14,10 +14,20 @@ Examples
 '/service/auth?present=1'
 >>> parse_url("/tables", "?svc=auth&svc=messaging&cross=1").filter.services
 ('auth', 'messaging')
+
+Pan and zoom ride along on the graph pages as ``zoom`` and ``at`` (the model
+coordinates shown at the centre of the canvas, so a link shows the same place
+on any screen size); :func:`view_key` is the view without them, the key its
+saved node positions are stored under.
+
+>>> s = parse_url("/tables", "?cross=1&zoom=1.5&at=120,-40.25")
+>>> s.viewport, to_search(s), view_key(s)
+((1.5, 120.0, -40.25), '?cross=1&zoom=1.5&at=120%2C-40.25', '/tables?cross=1')
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from typing import Literal
 from urllib.parse import parse_qs, quote, unquote, urlencode
@@ -29,12 +39,14 @@ __all__ = [
     "Page",
     "TableFilter",
     "ViewState",
+    "history_url",
     "href",
     "parse_url",
     "path_of",
     "service_href",
     "to_search",
     "toggle_expanded",
+    "view_key",
     "with_present",
 ]
 
@@ -71,6 +83,8 @@ class ViewState:
     filter: TableFilter = field(default_factory=TableFilter)
     layout: str = "preset"
     present: bool = False
+    #: ``(zoom, x, y)``: the zoom and the model point at the canvas centre; None: fit the graph.
+    viewport: tuple[float, float, float] | None = None
 
 
 def _flag(value: list[str] | None) -> bool:
@@ -90,6 +104,34 @@ def _page(pathname: str) -> tuple[Page, str]:
     if path.startswith("/service/") and len(path) > len("/service/"):
         return "service", unquote(path[len("/service/") :])
     return "notfound", ""
+
+
+#: Zoom levels a URL may ask for (Cytoscape's own limits are narrower per graph).
+ZOOM_RANGE = (0.01, 10.0)
+
+
+def _viewport(zoom: list[str] | None, at: list[str] | None) -> tuple[float, float, float] | None:
+    """``zoom=1.5&at=x,y`` as ``(1.5, x, y)``; None when absent or not three finite numbers.
+
+    >>> _viewport(["2"], ["1,2"]), _viewport(["nan"], ["1,2"]), _viewport(["2"], ["1"]), _viewport(None, None)
+    ((2.0, 1.0, 2.0), None, None, None)
+    """
+    if not zoom or not at:
+        return None
+    try:
+        z = float(zoom[-1])
+        x, y = (float(v) for v in at[-1].split(","))
+    except ValueError:
+        return None
+    if not all(math.isfinite(v) for v in (z, x, y)) or abs(x) > 1e7 or abs(y) > 1e7:
+        return None
+    return (min(max(z, ZOOM_RANGE[0]), ZOOM_RANGE[1]), x, y)
+
+
+def _number(value: float) -> str:
+    """A coordinate as short text: ``120`` rather than ``120.0``, at most 3 decimals."""
+    text = f"{value:.3f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
 def parse_url(pathname: str | None, search: str | None) -> ViewState:
@@ -127,6 +169,7 @@ def parse_url(pathname: str | None, search: str | None) -> ViewState:
         filter=flt,
         layout=layout if layout in LAYOUTS else "preset",
         present=_flag(q.get("present")),
+        viewport=_viewport(q.get("zoom"), q.get("at")) if page in ("overview", "tables") else None,
     )
 
 
@@ -157,6 +200,9 @@ def to_search(state: ViewState) -> str:
                 pairs.append(("hops", str(f.hops)))
         if state.layout != "preset":
             pairs.append(("layout", state.layout))
+    if state.viewport is not None and state.page in ("overview", "tables"):
+        z, x, y = state.viewport
+        pairs += [("zoom", _number(z)), ("at", f"{_number(x)},{_number(y)}")]
     if state.present:
         pairs.append(("present", "1"))
     return "?" + urlencode(pairs) if pairs else ""
@@ -183,6 +229,35 @@ def service_href(name: str, *, present: bool = False) -> str:
     '/service/a%2Fb%20%3Cx%3E'
     """
     return href(ViewState(page="service", service=name, present=present))
+
+
+def history_url(
+    back: object, pathname: str | None, search: str | None, by_history: bool
+) -> tuple[str | None, str | None]:
+    """The URL a page is rendered for: the one Back/Forward landed on (``back``, from
+    ``assets/uistate.js``) when that is what triggered the render, else ``pathname`` and ``search``.
+
+    >>> history_url({"pathname": "/tables", "search": "?cross=1"}, "/", "", True)
+    ('/tables', '?cross=1')
+    >>> history_url({"pathname": "/tables"}, "/", "?x", False), history_url("junk", "/", "", True)
+    (('/', '?x'), ('/', ''))
+    """
+    if by_history and isinstance(back, dict) and isinstance(back.get("pathname"), str):
+        found = back.get("search")
+        return back["pathname"], found if isinstance(found, str) else ""
+    return pathname, search
+
+
+def view_key(state: ViewState) -> str:
+    """The key of the view ``state`` shows, under which its node positions are saved.
+
+    Path and filters, without pan/zoom or presentation mode: everyone who opens a
+    link to the view, on any screen, in presentation mode or not, gets its layout.
+
+    >>> view_key(parse_url("/", "?expand=auth&present=1&zoom=2&at=0,0"))
+    '/?expand=auth'
+    """
+    return href(replace(state, viewport=None, present=False))
 
 
 def toggle_expanded(state: ViewState, service: str) -> ViewState:

@@ -14,6 +14,8 @@ __all__ = [
     "DANGER",
     "DANGER_COLOUR",
     "DANGER_LABEL",
+    "INFERRED_COLOUR",
+    "INFERRED_STYLE",
     "SERVICE_PALETTE",
     "SHARED_COLOUR",
     "TABLE_FONT",
@@ -40,6 +42,14 @@ TABLE_FONT = 11
 SHARED_COLOUR = "#5b3a9e"
 #: The "unowned" node's border and the dashed edges into it.
 UNOWNED_COLOUR = "#7d8595"
+#: Inferred references (no constraint, so no ON DELETE): dashed blue on every graph, never a danger colour.
+INFERRED_COLOUR = "#2f7fbf"
+INFERRED_STYLE: dict[str, Any] = {
+    "line-style": "dashed",
+    "line-dash-pattern": [9, 6],
+    "line-color": INFERRED_COLOUR,
+    "target-arrow-color": INFERRED_COLOUR,
+}
 SERVICE_PALETTE = (
     "#4e79a7",
     "#59a14f",
@@ -163,6 +173,7 @@ def service_stylesheet(font: float = 17) -> list[dict[str, Any]]:
         },
         *_EDGE_DANGER,
         {"selector": "edge.internal", "style": {"line-color": "#b9c0cc", "target-arrow-color": "#b9c0cc"}},
+        {"selector": "edge.inferred", "style": INFERRED_STYLE},
         *[
             {**rule, "style": {**rule["style"], "font-size": round(16 * k)}}
             if rule["selector"] == "node.unowned"
@@ -326,7 +337,7 @@ def table_stylesheet(*, large: bool) -> list[dict[str, Any]]:
             for c, s in zip(DANGER_COLOUR, _EDGE_DANGER, strict=True)
         ],
         {"selector": "edge.cross", "style": {"width": 2.5 if large else 3}},
-        {"selector": "edge.inferred", "style": {"line-style": "dashed"}},
+        {"selector": "edge.inferred", "style": INFERRED_STYLE},
         {"selector": "edge.dropped", "style": {"line-style": "dotted", "opacity": 0.45}},
         *_AGGREGATES,
         {"selector": "node:selected", "style": {"border-color": "#1d2330", "border-width": 4}},

@@ -16,7 +16,7 @@ Examples
 >>> with tempfile.TemporaryDirectory() as tmp:
 ...     s = open_store(os.path.join(tmp, "state.db"))
 ...     s.schema_version(), s.is_empty()
-(2, True)
+(3, True)
 """
 
 from __future__ import annotations

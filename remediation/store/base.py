@@ -32,6 +32,7 @@ from typing import Any
 
 from remediation.records import FkInfo, Record, record_from_dict, record_to_dict
 from remediation.store.conflict import ConflictError, utc_now, what
+from remediation.store.layouts import Layouts
 from remediation.store.rows import (
     COLUMNS,
     AuditEntry,
@@ -52,13 +53,13 @@ from remediation.store.schema import (
     newer_store,
     statements,
 )
-from remediation.store.tx import Transactions
 
 __all__ = ["SqlStore"]
 
 
-class SqlStore(Transactions):
-    """Remediation records, audit log and snapshots in a SQL database (see the module docstring).
+class SqlStore(Layouts):
+    """Remediation records, audit log, snapshots and saved graph layouts (:class:`Layouts`) in a SQL
+    database (see the module docstring).
 
     Subclasses set :attr:`dialect`, :attr:`placeholder` and implement
     :meth:`_connect` (an autocommit DB-API connection). Each operation opens

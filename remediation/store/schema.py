@@ -19,6 +19,7 @@ next to other things)
                               are JSON
     ``fkmap_audit``           append-only: who, when, what, record before/after (JSON)
     ``fkmap_snapshots``       named snapshots of the tracked keys (JSON rows)
+    ``fkmap_layouts``         dragged node positions per dashboard view (:mod:`remediation.store.layouts`)
 
 Examples
 --------
@@ -47,7 +48,7 @@ __all__ = [
 Dialect = Literal["sqlite", "postgres"]
 
 #: The layout this fkmap writes.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _ID = {
     "sqlite": "INTEGER PRIMARY KEY AUTOINCREMENT",
@@ -94,6 +95,18 @@ UPGRADES: dict[int, tuple[str, ...]] = {
             created_at TEXT NOT NULL,
             created_by TEXT NOT NULL,
             data TEXT NOT NULL
+        )""",
+    ),
+    # 3: saved graph layouts (node positions per view key).
+    3: (
+        """CREATE TABLE fkmap_layouts (
+            view_key TEXT NOT NULL,
+            node TEXT NOT NULL,
+            x DOUBLE PRECISION NOT NULL,
+            y DOUBLE PRECISION NOT NULL,
+            updated_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (view_key, node)
         )""",
     ),
 }

@@ -607,8 +607,10 @@ def test_report_sections_and_figures() -> None:
         "Diagnostics",
     ]
     md = render("md")
-    assert "- **Foreign keys:** 8 present, **5 across service boundaries** (3 service dependencies)" in md
-    assert "- **Remediation:** 1 of 6 cross-service FKs dropped (17%)" in md
+    # the fixture's one inferred reference is counted apart, never as a foreign key to remediate
+    assert "- **Foreign keys:** 7 present, **4 across service boundaries** (2 service dependencies)" in md
+    assert "- **Inferred references:** 1 across services" in md
+    assert "- **Remediation:** 1 of 5 cross-service FKs dropped (20%)" in md
     assert "| messaging | 1 | 1 | 2 | 50% |" in md
 
 

@@ -61,6 +61,7 @@ def page(client: Any, pathname: str, search: str = "") -> dict[str, Any]:
         [
             {"id": ids.URL, "property": "pathname", "value": pathname},
             {"id": "fk-poll", "property": "n_intervals", "value": None},
+            {"id": "fk-history", "property": "data", "value": None},
         ],
         [{"id": ids.URL, "property": "search", "value": search}],
     )
@@ -211,7 +212,7 @@ def test_everything_is_served_locally(client: Any) -> None:
 
 
 def test_ingest_error_is_shown_not_raised(monkeypatch: pytest.MonkeyPatch) -> None:
-    def boom(sources: Any, config_path: Any = None) -> Inventory:
+    def boom(sources: Any, config_path: Any = None, infer: bool = False) -> Inventory:
         raise OSError(f"cannot read {sources[0]}")
 
     monkeypatch.setattr("ownership.scan.scan", boom)
@@ -228,8 +229,9 @@ def test_lazy_server_uses_environment(monkeypatch: pytest.MonkeyPatch, tmp_path:
     monkeypatch.setattr(app_module, "_lazy", {})
     calls: list[Any] = []
 
-    def fake(sources: Any, config_path: Any = None) -> Inventory:
+    def fake(sources: Any, config_path: Any = None, infer: bool = False) -> Inventory:
         calls.append(list(sources))
+        assert not infer  # FKMAP_INFER is unset
         return Inventory()
 
     monkeypatch.setattr("ownership.scan.scan", fake)

@@ -123,17 +123,23 @@ def test_overview_shows_the_expected_figures(demo: Served, page: Any, artifacts_
         assert shown == format_figure(key, figures[key]), key
     services = service_graph(build_graph(demo.inventory)).number_of_nodes()
     wait_for_graph(page, "fk-service-graph", services)
-    # the foreign-key dependencies; shared-table and unowned edges are drawn apart (test_ownership_browser)
+    # the foreign-key dependencies; shared-table and unowned edges are drawn apart (test_ownership_browser),
+    # inferred references too: one dashed edge per pair that has any (test_inferred_browser)
     assert (
-        cy_count(page, "fk-service-graph", "edges().not('.shared, .unowned')")
+        cy_count(page, "fk-service-graph", "edges().not('.shared, .unowned, .inferred')")
         == figures["service_dependencies"]
     )
+    S = service_graph(build_graph(demo.inventory))
+    inferred_pairs = sum(1 for _, _, n in S.edges(data="inferred") if n)
+    assert cy_count(page, "fk-service-graph", "edges('.inferred')") == inferred_pairs
     page.screenshot(path=str(artifacts_dir / "overview-1280x720.png"))
     page.screenshot(path=str(artifacts_dir / "overview-full.png"), full_page=True)
 
 
 def _click_node(page: Any, graph_id: str, service: str) -> None:
     page.locator(f"#{graph_id}").scroll_into_view_if_needed()
+    # Cytoscape maps clicks with the container position it cached: let the scroll event reach it first
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     box = page.locator(f"#{graph_id}").bounding_box()
     pos = page.evaluate(
         "([id, s]) => { const cy = document.getElementById(id)._cyreg.cy;"

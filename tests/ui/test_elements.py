@@ -34,24 +34,37 @@ def by_label(data: AppData, elements: Any) -> dict[str, str]:
     return {e["data"]["id"]: e["data"]["label"].split("\n")[0] for e in nodes(elements)}
 
 
+def _weights(S: Any) -> list[tuple[str, str, int, int, int]]:
+    return [(a, b, d["weight"], d["declared"], d["inferred"]) for a, b, d in S.edges(data=True)]
+
+
 def test_collapsed_service_graph(data: AppData) -> None:
     els = service_elements(data)
     names = by_label(data, els)
     assert sorted(names.values()) == ["auth", "content", "experiments", "messaging", "stories", "streaming"]
     got = {
-        (names[e["data"]["source"]], names[e["data"]["target"]]): (e["data"]["count"], e["classes"])
+        (names[e["data"]["source"]], names[e["data"]["target"]], e["data"]["origin"]): (
+            e["data"]["count"],
+            e["classes"],
+        )
         for e in edges(els)
     }
     assert got == {
-        ("content", "auth"): (5, "cascade"),
-        ("experiments", "auth"): (4, "cascade"),
-        ("messaging", "auth"): (2, "cascade"),
-        ("stories", "auth"): (4, "cascade"),
-        ("stories", "content"): (1, "setnull"),
-        ("streaming", "auth"): (2, "cascade"),
+        ("content", "auth", "declared"): (5, "cascade"),
+        ("experiments", "auth", "declared"): (3, "cascade"),
+        # the inferred reference has an edge of its own, dashed: never a RESTRICT-coloured FK
+        ("experiments", "auth", "inferred"): (1, "restrict inferred"),
+        ("messaging", "auth", "declared"): (2, "cascade"),
+        ("stories", "auth", "declared"): (4, "cascade"),
+        ("stories", "content", "declared"): (1, "setnull"),
+        ("streaming", "auth", "declared"): (2, "cascade"),
     }
     S = service_graph(data.graph)
-    assert {(a, b): w for a, b, w in S.edges(data="weight")} == {k: v[0] for k, v in got.items()}
+    for origin in ("declared", "inferred"):
+        assert {(a, b): n for a, b, n in S.edges(data=origin) if n} == {
+            (a, b): v[0] for (a, b, o), v in got.items() if o == origin
+        }
+    assert all(w == d + i for _, _, w, d, i in _weights(S))
     sizes = {names[e["data"]["id"]]: e["data"]["size"] for e in nodes(els)}
     assert sizes["content"] > sizes["auth"] > sizes["streaming"]
     assert all("position" in e for e in nodes(els))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dash import no_update
 
 from tests.ui.fixtures import generated
-from ui.data import build_app_data, service_of
+from ui.data import AppData, build_app_data, service_of
 from ui.elements import table_view
 from ui.lod import LOD_TABLES, lod_view, opened
 from ui.pages.tables_graph import update_table_view
@@ -64,3 +64,30 @@ def test_a_filter_sends_only_what_changes() -> None:
     fewer = update_table_view(huge, state, TableFilter(on_delete=ON_DELETE_KINDS[1:]), "preset")
     assert fewer is not None and isinstance(fewer[0], dict) and fewer[1] is no_update
     assert fewer[0]["elements"] != list(lod_view(huge, TableFilter()).elements)
+
+
+def _with_inferred(tables: int, services: int) -> tuple[AppData, int]:
+    """A generated inventory whose every fifth cross-service FK is an inferred reference instead."""
+    from dataclasses import replace
+
+    inv = generated(tables, services)
+    owner = {t.ref: t.service for t in inv.tables}
+    cross = [fk for fk in inv.foreign_keys if owner[fk.table] != owner[fk.ref_table]]
+    inferred = set(cross[::5])
+    fks = tuple(replace(fk, origin="inferred") if fk in inferred else fk for fk in inv.foreign_keys)
+    return build_app_data(replace(inv, foreign_keys=fks)), len(inferred)
+
+
+def test_inferred_references_are_counted_apart_with_and_without_aggregates() -> None:
+    small, n_small = _with_inferred(LOD_TABLES - 100, 10)
+    view = table_view(small, TableFilter())
+    assert (view.inferred, view.aggregated) == (n_small, 0) and n_small > 0
+    big, n_big = _with_inferred(LOD_TABLES + 500, 25)
+    view = lod_view(big, TableFilter())
+    assert view.aggregated > 0 and view.inferred == n_big > 0
+    edges = [e for e in view.elements if "source" in e["data"]]
+    dashed = [e for e in edges if "inferred" in e["classes"].split()]
+    # every inferred reference lies between two aggregates: on an edge of its own, never added to an FK's
+    assert sum(e["data"]["count"] for e in dashed) == n_big
+    assert all(e["data"]["id"].endswith("-i") for e in dashed)
+    assert len({(e["data"]["source"], e["data"]["target"]) for e in dashed}) == len(dashed)

@@ -39,7 +39,9 @@ def test_the_threshold_draws_the_strongest_pairs_and_their_services() -> None:
         drawn = {e["data"]["service"] for e in elements if e["data"].get("kind") == "service"}
         assert drawn == {x for pair in strongest_pairs(M, top) for x in pair}
     assert len(_coupling(service_elements(M))) == S.number_of_edges()
-    assert [r[2] for r in ranked_pairs(M)] == sorted((w for _, _, w in S.edges(data="weight")), reverse=True)
+    assert [r[2] for r in ranked_pairs(M)] == sorted(
+        (w for _, _, w in S.edges(data="declared")), reverse=True
+    )
 
 
 def test_a_large_cluster_draws_its_most_referenced_tables_and_a_more_node() -> None:
@@ -91,3 +93,26 @@ def test_an_all_zero_matrix_maps_to_the_neutral_colour() -> None:
     assert {v for row in heatmap.z for v in row} == {0}
     assert (heatmap.zmin, heatmap.zmax) == (0, 1)  # 0 is the bottom of the scale: the neutral grey
     assert heatmap.colorscale[0][1] == "#f5f7fa"
+
+
+def test_the_ranked_list_counts_inferred_references_apart() -> None:
+    inv = generated(2000, 20)
+    owner = {t.ref: t.service for t in inv.tables}
+    cross = [fk for fk in inv.foreign_keys if owner[fk.table] != owner[fk.ref_table]]
+    guessed = set(cross[::3])
+    fks = tuple(replace(fk, origin="inferred") if fk in guessed else fk for fk in inv.foreign_keys)
+    data = build_app_data(replace(inv, foreign_keys=fks))
+    rows = ranked_pairs(data)
+    declared: dict[tuple[str, str], int] = {}
+    inferred: dict[tuple[str, str], int] = {}
+    for fk in cross:
+        into = inferred if fk in guessed else declared
+        into[owner[fk.table], owner[fk.ref_table]] = into.get((owner[fk.table], owner[fk.ref_table]), 0) + 1
+    assert {(u, v): (n, i) for u, v, n, _, i in rows} == {
+        p: (declared.get(p, 0), inferred.get(p, 0)) for p in set(declared) | set(inferred)
+    }
+    assert [(-r[2], -r[4]) for r in rows] == sorted((-r[2], -r[4]) for r in rows) and sum(
+        inferred.values()
+    ) > 0
+    top = sorted(rows, key=lambda r: (-r[2], -r[4], r[0], r[1]))[:5]
+    assert strongest_pairs(data, 5) == {(u, v) for u, v, *_ in top}

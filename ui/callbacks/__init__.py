@@ -18,12 +18,14 @@ from ui.callbacks import (
     focus_search,
     graphs,
     ingest,
+    layouts,
     navigation,
     remediation,
     scale,
     service_remediation,
 )
 from ui.data import Loader
+from ui.layouts import SavedLayouts
 from ui.shared.loader import SharedLoader
 
 __all__ = ["register"]
@@ -36,13 +38,15 @@ def register(app: dash.Dash, loader: Loader, handle: StoreHandle) -> None:
     store. A :class:`~ui.shared.loader.SharedLoader` also gets the callbacks
     of the shared ingest (its layout must come from ``build_layout(shared=True)``).
     """
-    navigation.register(app, loader)
-    graphs.register(app, loader)
+    saved = SavedLayouts(handle)
+    navigation.register(app, loader, saved)
+    graphs.register(app, loader, saved)
+    layouts.register(app, loader, saved)
     details.register(app, loader, handle)
     focus_search.register(app, loader)
     exports.register(app, loader, handle)
     remediation.register(app, loader, handle)
     service_remediation.register(app, loader, handle)
-    scale.register(app, loader)
+    scale.register(app, loader, saved)
     if isinstance(loader, SharedLoader):
         ingest.register(app, loader)

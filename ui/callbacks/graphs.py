@@ -9,6 +9,7 @@ from dash import ClientsideFunction, Input, Output, State
 
 from ui import ids
 from ui.data import Loader
+from ui.layouts import SavedLayouts
 from ui.pages.diagnostics import quick_filter_options
 from ui.pages.overview import expand
 from ui.pages.tables_graph import filter_change
@@ -23,8 +24,12 @@ def _or_prevent(result: Any) -> Any:
     return result
 
 
-def register(app: dash.Dash, loader: Loader) -> None:
-    """Register the overview, table-graph, service-page and diagnostics callbacks on ``app``."""
+def register(app: dash.Dash, loader: Loader, layouts: SavedLayouts) -> None:
+    """Register the overview, table-graph, service-page and diagnostics callbacks on ``app``
+    (``layouts``: the saved node positions the graphs are drawn with)."""
+
+    def saved(key: str) -> dict[str, tuple[float, float]]:
+        return layouts.by_id(loader.data, key)
 
     @app.callback(
         Output(ids.SERVICE_GRAPH, "elements"),
@@ -36,7 +41,7 @@ def register(app: dash.Dash, loader: Loader) -> None:
         prevent_initial_call=True,
     )
     def _expand(node: dict[str, Any] | None, pathname: str | None, search: str | None, top: Any) -> Any:
-        return _or_prevent(expand(loader.data, pathname, search, node, top))
+        return _or_prevent(expand(loader.data, pathname, search, node, top, saved))
 
     @app.callback(
         Output(ids.TABLE_PAYLOAD, "data"),
@@ -59,7 +64,9 @@ def register(app: dash.Dash, loader: Loader) -> None:
     )
     def _filter(*values: Any) -> Any:  # the seven controls, then pathname, search, drawn, opened services
         *controls, pathname, search, drawn, open_ = values
-        return _or_prevent(filter_change(loader.data, pathname, search, drawn, *controls, open_=open_))
+        return _or_prevent(
+            filter_change(loader.data, pathname, search, drawn, *controls, open_=open_, saved=saved)
+        )
 
     app.clientside_callback(  # type: ignore[no-untyped-call]
         ClientsideFunction(namespace="fkmap", function_name="drawGraph"),

@@ -9,23 +9,27 @@ from dash import Input, Output, State
 
 from ui import ids
 from ui.data import Loader
+from ui.layouts import SavedLayouts
 from ui.shell import chrome, render_page, toggled_present
+from ui.state import history_url
 
 __all__ = ["register"]
 
 
-def register(app: dash.Dash, loader: Loader) -> None:
-    """Register the shell's callbacks on ``app``."""
+def register(app: dash.Dash, loader: Loader, layouts: SavedLayouts) -> None:
+    """Register the shell's callbacks on ``app`` (``layouts``: the saved node positions)."""
 
     @app.callback(
         Output(ids.PAGE, "children"),
         Output(ids.POLL, "disabled"),
         Input(ids.URL, "pathname"),
         Input(ids.POLL, "n_intervals"),
+        Input(ids.HISTORY, "data"),  # Back/Forward within a page: the whole view again from the URL
         State(ids.URL, "search"),
     )
-    def _page(pathname: str | None, _tick: int | None, search: str | None) -> tuple[Any, bool]:
-        return render_page(loader, pathname, search)
+    def _page(pathname: str | None, _tick: int | None, back: Any, search: str | None) -> tuple[Any, bool]:
+        pathname, search = history_url(back, pathname, search, dash.ctx.triggered_id == ids.HISTORY)
+        return render_page(loader, pathname, search, lambda key: layouts.by_id(loader.data, key))
 
     @app.callback(
         Output(ids.ROOT, "className"),

@@ -9,17 +9,21 @@ from dash import Input, Output, State
 
 from ui import ids
 from ui.data import Loader
-from ui.pages.overview import font_of
+from ui.layouts import SavedLayouts
+from ui.pages.overview import overview_elements
 from ui.pages.overview_scale import top_of
 from ui.pages.tables_graph import open_service
-from ui.service_elements import service_elements
 from ui.state import parse_url
 
 __all__ = ["register"]
 
 
-def register(app: dash.Dash, loader: Loader) -> None:
-    """Register the threshold and level-of-detail callbacks on ``app``."""
+def register(app: dash.Dash, loader: Loader, layouts: SavedLayouts) -> None:
+    """Register the threshold and level-of-detail callbacks on ``app`` (``layouts``: the saved node
+    positions the overview is drawn with)."""
+
+    def saved(key: str) -> dict[str, tuple[float, float]]:
+        return layouts.by_id(loader.data, key)
 
     @app.callback(
         Output(ids.SERVICE_GRAPH, "elements", allow_duplicate=True),
@@ -30,9 +34,7 @@ def register(app: dash.Dash, loader: Loader) -> None:
     )
     def _threshold(top: Any, pathname: str | None, search: str | None) -> Any:
         state = parse_url(pathname, search)
-        return service_elements(
-            loader.data, state.expanded, font=font_of(state), top=top_of(loader.data, top)
-        )
+        return overview_elements(loader.data, state, saved, top_of(loader.data, top))
 
     @app.callback(
         Output(ids.TABLE_PAYLOAD, "data", allow_duplicate=True),

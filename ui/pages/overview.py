@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html as htmllib
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import dash_cytoscape as cyto
@@ -16,18 +17,27 @@ from remediation.totals import DEFINITIONS, SCAN_DEFINITIONS, format_total, view
 from ui import ids
 from ui.data import AppData
 from ui.elements import services_graph
+from ui.layouts import SavedPositions, apply_positions, reset_layout_button
 from ui.pages.common import data_attrs
 from ui.pages.export_menu import build_export_menu
 from ui.pages.overview_scale import build_ranked_list, build_top_control, is_large, top_of
 from ui.pages.remediation.view import tracked_items
 from ui.pages.unowned import build_unowned_banner
 from ui.service_elements import FONT, PRESENT_FONT, service_elements
-from ui.state import ViewState, parse_url, service_href, to_search, toggle_expanded
-from ui.theme import DANGER_COLOUR, DANGER_LABEL, SHARED_COLOUR, UNOWNED_COLOUR, service_stylesheet
+from ui.state import ViewState, parse_url, service_href, to_search, toggle_expanded, view_key
+from ui.theme import (
+    DANGER_COLOUR,
+    DANGER_LABEL,
+    INFERRED_COLOUR,
+    SHARED_COLOUR,
+    UNOWNED_COLOUR,
+    service_stylesheet,
+)
 from ui.unowned import unowned_of
 
 __all__ = [
     "HEADLINES",
+    "INFERRED_HEADLINE",
     "TOTAL_OF",
     "UNOWNED_HEADLINE",
     "build_headlines",
@@ -38,7 +48,9 @@ __all__ = [
     "expand",
     "font_of",
     "format_figure",
+    "matrix_counts",
     "overview_click",
+    "overview_elements",
     "overview_totals",
 ]
 
@@ -56,6 +68,8 @@ HEADLINES = (
 TOTAL_OF = {"cross_service_fks": "present", "share_remediated": "remediated"}
 #: The ownership figure shown after "Cross-service FKs": present FKs whose referenced table has no owner.
 UNOWNED_HEADLINE = ("fks_into_unowned", "FKs into tables no service owns")
+#: Shown right after "Cross-service FKs" when the scan inferred references: counted apart, never as FKs.
+INFERRED_HEADLINE = ("inferred_references", "Inferred references (no constraint)")
 
 
 def format_figure(key: str, value: int | float | None) -> str:
@@ -82,18 +96,23 @@ def overview_totals(data: AppData) -> dict[str, int | float | None]:
 def build_headlines(figures: Mapping[str, int | float | None]) -> html.Div:
     """One card per headline figure; ``data-figure`` names the figure for tests and CSS.
 
-    The :data:`UNOWNED_HEADLINE` card follows "Cross-service FKs" when ``figures`` has it.
+    The :data:`UNOWNED_HEADLINE` card follows "Cross-service FKs" when ``figures`` has it, the
+    :data:`INFERRED_HEADLINE` card (dashed, like the edges) when the scan inferred any reference:
+    "Cross-service FKs" and the share remediated count declared constraints only.
     """
     shown = list(HEADLINES)
     if UNOWNED_HEADLINE[0] in figures:
         shown.insert(4, UNOWNED_HEADLINE)
+    if figures.get(INFERRED_HEADLINE[0]):
+        shown.insert(4, INFERRED_HEADLINE)
     cards = []
     for key, label in shown:
         danger = key == "cross_service_cascades" and bool(figures.get(key))
         warn = key == UNOWNED_HEADLINE[0] and bool(figures.get(key))
+        extra = (" danger" if danger else "") + (" warn" if warn else "")
         cards.append(
             html.Div(
-                className="card figure" + (" danger" if danger else "") + (" warn" if warn else ""),
+                className="card figure" + extra + (" inferred" if key == INFERRED_HEADLINE[0] else ""),
                 title=f"{label}: {_definition(key)}",
                 children=[
                     html.Div(format_figure(key, figures.get(key)), className="figure-value"),
@@ -133,6 +152,13 @@ def build_legend() -> html.Div:
                     "FKs into tables no service owns",
                 ],
             ),
+            html.Div(
+                className="legend-item",
+                children=[
+                    html.Span(className="swatch line dashed", style={"borderColor": INFERRED_COLOUR}),
+                    "Inferred reference (from column names, no constraint)",
+                ],
+            ),
             html.Div("Arrow: dependent service → owner of the data", className="legend-note"),
             html.Div("Edge width and number: foreign keys", className="legend-note"),
             html.Div("Node size: tables held", className="legend-note"),
@@ -141,18 +167,23 @@ def build_legend() -> html.Div:
 
 
 def build_service_list(data: AppData, state: ViewState) -> html.Div:
-    """Services with their coupling counts, each linking to its service page."""
+    """Services with their coupling counts (declared FKs; inferred references apart), each linking to
+    its service page."""
     S = services_graph(data)
     rows = []
-    for name in sorted(S.nodes, key=lambda n: (-S.in_degree(n, weight="weight"), n)):
-        out_fk = S.out_degree(name, weight="weight")
-        in_fk = S.in_degree(name, weight="weight")
+    for name in sorted(S.nodes, key=lambda n: (-S.in_degree(n, weight="declared"), n)):
+        out_fk = S.out_degree(name, weight="declared")
+        in_fk = S.in_degree(name, weight="declared")
+        guessed = S.out_degree(name, weight="inferred") + S.in_degree(name, weight="inferred")
         rows.append(
             html.Li(
                 className="service-row" + (" expanded" if name in state.expanded else ""),
                 children=[
                     dcc.Link(name, href=service_href(name, present=state.present), className="service-link"),
-                    html.Span(f"{in_fk} in · {out_fk} out", className="muted"),
+                    html.Span(
+                        f"{in_fk} in · {out_fk} out" + (f" · {guessed} inferred" if guessed else ""),
+                        className="muted",
+                    ),
                 ],
             )
         )
@@ -166,6 +197,33 @@ def build_service_list(data: AppData, state: ViewState) -> html.Div:
     )
 
 
+def matrix_counts(S: Any, names: list[str]) -> tuple[list[list[int]], list[list[str]], list[list[int]]]:
+    """Declared FK counts (the colour), cell texts and inferred counts of the matrix rows x columns.
+
+    Inferred references are counted apart: a pair with 2 declared FKs and 3
+    inferred references reads ``2 +3?``; one with inferred references only
+    reads ``+3?`` on an uncoloured cell.
+
+    >>> import networkx as nx
+    >>> S = nx.DiGraph()
+    >>> S.add_edge("a", "b", weight=5, declared=2, inferred=3)
+    >>> S.add_edge("b", "a", weight=1, declared=0, inferred=1)
+    >>> matrix_counts(S, ["a", "b"])
+    ([[0, 2], [0, 0]], [['', '2 +3?'], ['+1?', '']], [[0, 3], [1, 0]])
+    """
+
+    def edge(a: str, b: str, key: str) -> int:
+        return int(S.edges[a, b].get(key, 0)) if S.has_edge(a, b) else 0
+
+    z = [[edge(a, b, "declared") for b in names] for a in names]
+    inferred = [[edge(a, b, "inferred") for b in names] for a in names]
+    text = [
+        [" ".join(([str(d)] if d else []) + ([f"+{i}?"] if i else [])) for d, i in zip(zr, ir, strict=True)]
+        for zr, ir in zip(z, inferred, strict=True)
+    ]
+    return z, text, inferred
+
+
 def build_matrix_figure(data: AppData, *, present: bool = False) -> go.Figure:
     """Heatmap of cross-service FK counts: rows depend on columns.
 
@@ -173,8 +231,7 @@ def build_matrix_figure(data: AppData, *, present: bool = False) -> go.Figure:
     """
     S = services_graph(data)
     names = sorted(S.nodes)
-    z = [[S.edges[a, b]["weight"] if S.has_edge(a, b) else 0 for b in names] for a in names]
-    text = [[str(v) if v else "" for v in row] for row in z]
+    z, text, inferred = matrix_counts(S, names)
     labels = [htmllib.escape(n) for n in names]
     font = 18 if present else 14
     fig = go.Figure(
@@ -191,7 +248,8 @@ def build_matrix_figure(data: AppData, *, present: bool = False) -> go.Figure:
             showscale=False,
             xgap=2,
             ygap=2,
-            hovertemplate="%{y} → %{x}: %{z} FKs<extra></extra>",
+            customdata=inferred,
+            hovertemplate="%{y} → %{x}: %{z} declared FKs, %{customdata} inferred references<extra></extra>",
         )
     )
     fig.update_layout(
@@ -211,8 +269,9 @@ def font_of(state: ViewState) -> float:
     return PRESENT_FONT if state.present else FONT
 
 
-def build_overview(data: AppData, state: ViewState) -> html.Div:
-    """The overview page for ``state`` (its ``expanded`` services shown as clusters).
+def build_overview(data: AppData, state: ViewState, saved: SavedPositions | None = None) -> html.Div:
+    """The overview page for ``state`` (its ``expanded`` services shown as clusters), its nodes where
+    they were saved for the view (``saved``: positions of a view key by element id).
 
     From :data:`~ui.service_elements.MANY_SERVICES` services on, the side card
     leads with the ranked dependencies and the graph draws the strongest ones.
@@ -247,9 +306,7 @@ def build_overview(data: AppData, state: ViewState) -> html.Div:
                                 children=[
                                     cyto.Cytoscape(
                                         id=ids.SERVICE_GRAPH,
-                                        elements=service_elements(
-                                            data, state.expanded, font=font_of(state), top=top_of(data, None)
-                                        ),
+                                        elements=overview_elements(data, state, saved, top_of(data, None)),
                                         layout={
                                             "name": "preset",
                                             "fit": True,
@@ -265,6 +322,7 @@ def build_overview(data: AppData, state: ViewState) -> html.Div:
                                         responsive=True,
                                     ),
                                     build_export_menu(data, state),
+                                    reset_layout_button(),
                                 ],
                             ),
                         ],
@@ -279,7 +337,12 @@ def build_overview(data: AppData, state: ViewState) -> html.Div:
             html.Div(
                 className="card matrix-card",
                 children=[
-                    html.H3("Who depends on whom (cross-service FKs)", className="card-title"),
+                    html.H3(
+                        "Who depends on whom (cross-service FKs"
+                        + ("; +n?: inferred references" if figures.get(INFERRED_HEADLINE[0]) else "")
+                        + ")",
+                        className="card-title",
+                    ),
                     dcc.Graph(
                         id=ids.MATRIX,
                         figure=build_matrix_figure(data, present=state.present),
@@ -291,8 +354,19 @@ def build_overview(data: AppData, state: ViewState) -> html.Div:
     )
 
 
+def overview_elements(
+    data: AppData, state: ViewState, saved: SavedPositions | None, top: int | None
+) -> list[dict[str, Any]]:
+    elements = service_elements(data, state.expanded, font=font_of(state), top=top)
+    return apply_positions(elements, saved(view_key(state))) if saved is not None else elements
+
+
 def overview_click(
-    data: AppData, state: ViewState, node: Mapping[str, Any] | None, top: Any = None
+    data: AppData,
+    state: ViewState,
+    node: Mapping[str, Any] | None,
+    top: Any = None,
+    saved: SavedPositions | None = None,
 ) -> tuple[ViewState, list[dict[str, Any]]] | None:
     """Toggle the tapped service (or cluster) on the overview.
 
@@ -302,18 +376,23 @@ def overview_click(
     info = (node or {}).get("data") or {}
     if info.get("kind") not in ("service", "cluster") or not info.get("service"):
         return None
-    new = toggle_expanded(state, str(info["service"]))
-    return new, service_elements(data, new.expanded, font=font_of(new), top=top_of(data, top))
+    new = replace(toggle_expanded(state, str(info["service"])), viewport=None)  # a new view: fitted
+    return new, overview_elements(data, new, saved, top_of(data, top))
 
 
 def expand(
-    data: AppData, pathname: str | None, search: str | None, node: Mapping[str, Any] | None, top: Any = None
+    data: AppData,
+    pathname: str | None,
+    search: str | None,
+    node: Mapping[str, Any] | None,
+    top: Any = None,
+    saved: SavedPositions | None = None,
 ) -> tuple[list[dict[str, Any]], str] | None:
     """The graph's new elements and the URL query after a tap (None: the tap changes nothing).
 
     ``top`` is the value of the threshold control (:mod:`ui.pages.overview_scale`).
     """
-    result = overview_click(data, parse_url(pathname, search), node, top)
+    result = overview_click(data, parse_url(pathname, search), node, top, saved)
     if result is None:
         return None
     state, elements = result

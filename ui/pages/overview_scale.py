@@ -43,11 +43,15 @@ def top_of(data: AppData, value: Any) -> int | None:
     return top
 
 
-def ranked_pairs(data: AppData) -> list[tuple[str, str, int, int]]:
-    """``(dependent, owner, FKs, of which ON DELETE CASCADE)``, heaviest first, ties by name."""
+def ranked_pairs(data: AppData) -> list[tuple[str, str, int, int, int]]:
+    """``(dependent, owner, declared FKs, ON DELETE CASCADE among them, inferred references)``,
+    heaviest first (declared FKs, then inferred references), ties by name."""
     S = services_graph(data)
-    rows = [(u, v, int(d["weight"]), int(d.get("cascade", 0))) for u, v, d in S.edges(data=True)]
-    return sorted(rows, key=lambda r: (-r[2], r[0], r[1]))
+    rows = [
+        (u, v, int(d["declared"]), int(d.get("cascade", 0)), int(d["inferred"]))
+        for u, v, d in S.edges(data=True)
+    ]
+    return sorted(rows, key=lambda r: (-r[2], -r[4], r[0], r[1]))
 
 
 def build_ranked_list(data: AppData, state: ViewState) -> html.Div:
@@ -61,13 +65,15 @@ def build_ranked_list(data: AppData, state: ViewState) -> html.Div:
                 html.Span(" → ", className="muted"),
                 dcc.Link(owner, href=service_href(owner, present=state.present)),
                 html.Span(
-                    f"{fks} FK{'s' if fks != 1 else ''}" + (f" · {cascade} CASCADE" if cascade else ""),
+                    f"{fks} FK{'s' if fks != 1 else ''}"
+                    + (f" · {cascade} CASCADE" if cascade else "")
+                    + (f" + {inferred} inferred" if inferred else ""),
                     className="ranked-count" + (" danger" if cascade else ""),
                 ),
             ],
-            **data_attrs({"data-fks": str(fks)}),
+            **data_attrs({"data-fks": str(fks), "data-inferred": str(inferred)}),
         )
-        for dep, owner, fks, cascade in pairs[:RANKED_ROWS]
+        for dep, owner, fks, cascade, inferred in pairs[:RANKED_ROWS]
     ]
     more = len(pairs) - len(rows)
     return html.Div(

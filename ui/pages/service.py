@@ -146,7 +146,9 @@ def build_service_page(data: AppData, state: ViewState) -> html.Div:
     chains = chains_for(data, name)
     diags = diagnostics_for(data, name)
     tables_link = href(ViewState(page="tables", filter=TableFilter(services=(name,)), present=state.present))
-    leaves = sum(r["direction"] == "leaves" for r in rows)
+    declared = [r for r in rows if r["origin"] == "declared"]  # inferred references are counted apart
+    leaves = sum(r["direction"] == "leaves" for r in declared)
+    inferred = len(rows) - len(declared)
     shared = sum(map(len, shared_rows(data, name)))
     return html.Div(
         className="service-page",
@@ -161,7 +163,8 @@ def build_service_page(data: AppData, state: ViewState) -> html.Div:
                         children=[
                             html.Span(f"{S.nodes[name]['tables']} tables"),
                             html.Span(f"{leaves} FKs leave"),
-                            html.Span(f"{len(rows) - leaves} FKs enter"),
+                            html.Span(f"{len(declared) - leaves} FKs enter"),
+                            *([html.Span(f"{inferred} inferred references")] if inferred else []),
                             html.Span(f"{shared} shared-table access{'' if shared == 1 else 'es'}"),
                             *(
                                 []

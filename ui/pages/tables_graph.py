@@ -7,6 +7,7 @@ tapped table at its top), so Cytoscape's click targets never drift.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -16,13 +17,14 @@ from dash import dcc, html, no_update
 from ui import ids
 from ui.data import AppData
 from ui.elements import TableView, cytoscape_layout, layout_options
+from ui.layouts import SavedPositions, reset_layout_button
 from ui.lod import AGGREGATE_FONT, lod_view, opened
 from ui.pages.common import data_attrs
 from ui.pages.export_menu import build_export_menu
 from ui.pages.focus_search import build_focus_search, build_minimap, focus_options
 from ui.pages.table_details import details_hint
-from ui.state import ON_DELETE_KINDS, ORIGINS, TableFilter, ViewState, parse_url, to_search
-from ui.theme import DANGER_COLOUR, DANGER_LABEL, TABLE_FONT, table_stylesheet
+from ui.state import ON_DELETE_KINDS, ORIGINS, TableFilter, ViewState, parse_url, to_search, view_key
+from ui.theme import DANGER_COLOUR, DANGER_LABEL, INFERRED_COLOUR, TABLE_FONT, table_stylesheet
 
 __all__ = [
     "build_stats",
@@ -37,14 +39,20 @@ __all__ = [
 
 
 def build_stats(view: TableView) -> html.Div:
-    """Counts of the current view; ``data-*`` attributes carry them for tests."""
+    """Counts of the current view; ``data-*`` attributes carry them for tests.
+
+    Foreign keys and cross-service ones are declared constraints; inferred
+    references drawn are counted apart (``data-edges`` counts every edge drawn).
+    """
+    inferred = [html.Div([html.B(f"{view.inferred:,}"), " inferred references"])] if view.inferred else []
     return html.Div(
         className="stats",
         children=[
             html.Div([html.B(f"{view.tables:,}"), " tables"]),
-            html.Div([html.B(f"{view.edges:,}"), " foreign keys"]),
-            html.Div([html.B(f"{view.cross:,}"), " cross-service"]),
+            html.Div([html.B(f"{view.edges - view.inferred:,}"), " foreign keys"]),
+            html.Div([html.B(f"{view.cross - view.inferred:,}"), " cross-service"]),
             html.Div([html.B(f"{view.clusters:,}"), " services"]),
+            *inferred,
             *(
                 [
                     html.P(
@@ -62,6 +70,7 @@ def build_stats(view: TableView) -> html.Div:
                 "data-edges": str(view.edges),
                 "data-cross": str(view.cross),
                 "data-aggregated": str(view.aggregated),
+                "data-inferred": str(view.inferred),
             }
         ),
     )
@@ -83,7 +92,14 @@ def _legend() -> html.Div:
                 className="legend-item",
                 children=[html.Span(className="swatch", style={"background": "#b9c0cc"}), "Within a service"],
             ),
-            html.Div("Dashed: inferred · dotted: dropped", className="legend-note"),
+            html.Div(
+                className="legend-item",
+                children=[
+                    html.Span(className="swatch line dashed", style={"borderColor": INFERRED_COLOUR}),
+                    "Inferred reference (no constraint)",
+                ],
+            ),
+            html.Div("Dotted: dropped", className="legend-note"),
             html.Div("Dashed border: external table", className="legend-note"),
         ],
     )
@@ -109,7 +125,7 @@ def build_tables_page(data: AppData, state: ViewState) -> html.Div:
                 cyto.Cytoscape(
                     id=ids.TABLE_GRAPH,
                     elements=[],
-                    layout={"name": "preset", "fit": False},  # the viewport is set by assets/fkmap.js
+                    layout={"name": "preset", "fit": False},  # assets/fkmap.js places the viewport
                     stylesheet=table_stylesheet(large=view.large),
                     style={"width": "100%", "height": "100%"},
                     minZoom=0.02,
@@ -119,6 +135,7 @@ def build_tables_page(data: AppData, state: ViewState) -> html.Div:
                 ),
                 build_export_menu(data, state),
                 build_minimap(),
+                reset_layout_button(),
             ],
         ),
     )
@@ -134,7 +151,15 @@ def build_tables_page(data: AppData, state: ViewState) -> html.Div:
 READABLE_PX = 12.5
 
 
-def graph_payload(view: TableView, layout: str, *, present: bool = False) -> dict[str, Any]:
+def graph_payload(
+    view: TableView,
+    layout: str,
+    *,
+    present: bool = False,
+    key: str = "",
+    viewport: tuple[float, float, float] | None = None,
+    saved: Mapping[str, tuple[float, float]] | None = None,
+) -> dict[str, Any]:
     """What ``assets/fkmap.js`` draws: the elements, the layout to run, the bounding box.
 
     Elements go to Cytoscape through one batched ``cy.add`` in the browser rather
@@ -142,7 +167,10 @@ def graph_payload(view: TableView, layout: str, *, present: bool = False) -> dic
     seconds at 2,000 tables). In presentation mode ``readable`` is the zoom at
     which the smallest node label is :data:`READABLE_PX` on screen: the graph
     opens at least that close (its top left corner first) instead of fitting
-    labels too small to read on a projector.
+    labels too small to read on a projector. ``key`` names the view
+    (:func:`ui.state.view_key`: dragged positions are saved under it),
+    ``viewport`` is the URL's pan and zoom (None: fit), ``saved`` the view's
+    saved positions by element id, placed after the layout ran.
     """
     tables = any(e["data"].get("kind") == "table" for e in view.elements)
     return {
@@ -150,6 +178,9 @@ def graph_payload(view: TableView, layout: str, *, present: bool = False) -> dic
         "layout": cytoscape_layout(layout, view.tables),
         "bbox": view.bbox,
         "readable": READABLE_PX / (TABLE_FONT if tables else AGGREGATE_FONT) if present else None,
+        "key": key,
+        "viewport": list(viewport) if viewport is not None else None,
+        "saved": {i: {"x": x, "y": y} for i, (x, y) in sorted((saved or {}).items())},
     }
 
 
@@ -245,6 +276,7 @@ def update_table_view(
     *,
     drawn: bool = True,
     open_: tuple[str, ...] = (),
+    saved: SavedPositions | None = None,
 ) -> tuple[Any, Any, Any, list[dict[str, str]], str] | None:
     """Everything a filter change updates: graph payload, stylesheet, stats, layout options, URL query.
 
@@ -254,17 +286,32 @@ def update_table_view(
     The page is inserted without elements (a small, fast response) and this
     runs once at insertion (``drawn=False``) to send them. Afterwards it returns
     None when the controls say what the URL already says: nothing to redraw.
+    The URL's pan and zoom are kept for the view it names and dropped for a new
+    one (which is fitted); ``saved`` gives the positions saved for a view key.
     """
     view = lod_view(data, flt, open_)
     lay = cytoscape_layout(layout or "preset", view.tables)
-    if drawn and flt == state.filter and lay["name"] == cytoscape_layout(state.layout, view.tables)["name"]:
+    same = flt == state.filter and lay["name"] == cytoscape_layout(state.layout, view.tables)["name"]
+    if drawn and same:
         return None
-    new = replace(state, page="tables", filter=flt, layout=lay["name"])
+    new = replace(
+        state, page="tables", filter=flt, layout=lay["name"], viewport=state.viewport if same else None
+    )
+    key = view_key(new)
     drawn_before = lod_view(data, state.filter, open_)  # cached: the view on the screen
-    same = drawn and lay["name"] == state.layout and view.elements == drawn_before.elements
+    unchanged = drawn and lay["name"] == state.layout and view.elements == drawn_before.elements
     return (
         # the same picture (an aggregated graph of cross-service FKs only, say): nothing to send again
-        no_update if same else graph_payload(view, lay["name"], present=state.present),
+        no_update
+        if unchanged
+        else graph_payload(
+            view,
+            lay["name"],
+            present=state.present,
+            key=key,
+            viewport=new.viewport,
+            saved=saved(key) if saved is not None else None,
+        ),
         # a new stylesheet restyles every element (measured: a second at 20,000 tables): only on a change
         table_stylesheet(large=view.large) if view.large != drawn_before.large or not drawn else no_update,
         build_stats(view),
@@ -287,6 +334,7 @@ def filter_change(
     layout: str | None,
     *,
     open_: Any = None,
+    saved: SavedPositions | None = None,
 ) -> tuple[Any, ...] | None:
     """The outputs of a change of the filter controls (None: nothing to redraw).
 
@@ -297,11 +345,14 @@ def filter_change(
     """
     flt = filter_from_controls(services, checks, on_delete, origins, focus, hops)
     state = parse_url(pathname, search)
-    result = update_table_view(data, state, flt, layout, drawn=drawn is not None, open_=opened(open_, None))
+    result = update_table_view(
+        data, state, flt, layout, drawn=drawn is not None, open_=opened(open_, None), saved=saved
+    )
     if result is None:
         return None
     new_search = result[-1]
-    return (*result[:-1], no_update if new_search == (search or "") else new_search)
+    same = new_search == (search or "") or parse_url(pathname, new_search) == state  # "at=1,2" is "at=1%2C2"
+    return (*result[:-1], no_update if same else new_search)
 
 
 def open_service(
@@ -313,7 +364,7 @@ def open_service(
     service = (node or {}).get("service")
     open_ = opened(current, service)
     view = lod_view(data, state.filter, open_)
-    payload = graph_payload(view, state.layout, present=state.present)
+    payload = graph_payload(view, state.layout, present=state.present, key=view_key(state))
     payload["show"] = next(  # the opened service's cluster: the view moves there
         (
             e["data"]["id"]

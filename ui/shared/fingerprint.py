@@ -35,11 +35,13 @@ _FORMAT = 2
 
 @dataclass(frozen=True)
 class IngestSpec:
-    """What to scan: sources, config file, how often live catalogs are re-read (0: never)."""
+    """What to scan: sources, config file, how often live catalogs are re-read (0: never), and whether
+    references are inferred from column names (``--infer``)."""
 
     sources: tuple[str, ...]
     config_path: str | None = None
     catalog_refresh: int = 3600
+    infer: bool = False
 
     @property
     def id(self) -> str:
@@ -47,8 +49,11 @@ class IngestSpec:
 
         >>> IngestSpec(("a",)).id == IngestSpec(("a",)).id != IngestSpec(("b",)).id
         True
+        >>> IngestSpec(("a",)).id != IngestSpec(("a",), infer=True).id
+        True
         """
-        text = json.dumps([list(self.sources), self.config_path or ""])
+        parts: list[object] = [list(self.sources), self.config_path or ""]
+        text = json.dumps([*parts, "infer"] if self.infer else parts)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     @property

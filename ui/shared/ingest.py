@@ -293,7 +293,9 @@ class SharedIngest:
             return self._scanner(list(self.spec.sources), self.spec.config_path)
         from ownership import scan as scan_module
 
-        return scan_module.scan(list(self.spec.sources), config_path=self.spec.config_path)
+        return scan_module.scan(
+            list(self.spec.sources), config_path=self.spec.config_path, infer=self.spec.infer
+        )
 
 
 def _float(raw: bytes | None) -> float | None:

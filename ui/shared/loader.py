@@ -96,10 +96,10 @@ class SharedLoader(Loader):
 
     @classmethod
     def create(
-        cls, sources: Sequence[str], config_path: str | None, settings: SharedSettings
+        cls, sources: Sequence[str], config_path: str | None, settings: SharedSettings, *, infer: bool = False
     ) -> SharedLoader:
-        """The loader of ``sources`` over the cache ``settings`` names."""
-        spec = IngestSpec(tuple(sources), config_path, settings.catalog_refresh)
+        """The loader of ``sources`` over the cache ``settings`` names (``infer``: ``--infer``)."""
+        spec = IngestSpec(tuple(sources), config_path, settings.catalog_refresh, infer=infer)
         cache = open_shared_cache(settings.cache_dir, settings.redis_url)
         return cls(SharedIngest(spec, cache), settings=settings)
 

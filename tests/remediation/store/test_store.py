@@ -64,8 +64,8 @@ def counter_store(url: str) -> SqlStore:
 # ------------------------------------------------------------------------------------ layout
 def test_a_fresh_store_has_the_current_layout(url: str) -> None:
     store = open_store(url)
-    assert (store.schema_version(), store.is_empty(), SCHEMA_VERSION) == (2, True, 2)
-    assert open_store(url).schema_version() == 2  # opening again changes nothing
+    assert (store.schema_version(), store.is_empty(), SCHEMA_VERSION) == (3, True, 3)
+    assert open_store(url).schema_version() == 3  # opening again changes nothing
 
 
 def test_default_location_and_urls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -107,7 +107,7 @@ def test_an_older_store_is_upgraded_in_place(url: str) -> None:
         ),
     )
     store = open_store(url)
-    assert store.schema_version() == 2
+    assert store.schema_version() == 3
     [record] = store.records()
     assert (record.fk_id, record.version, record.owner_team, record.target_date, record.marks) == (
         "a.sql:3#x",
@@ -125,7 +125,7 @@ def test_a_newer_store_is_refused_and_left_untouched(url: str) -> None:
     store.save(Record("a.sql:3#x", owner_team="core"), who="al")
     raw(url, "UPDATE fkmap_schema_version SET version = 99")
     before = raw(url, "SELECT uid, fk_id, version, owner_team FROM fkmap_records")
-    with pytest.raises(StoreVersionError, match="schema version 99, newer than the 2 this fkmap knows"):
+    with pytest.raises(StoreVersionError, match="schema version 99, newer than the 3 this fkmap knows"):
         open_store(url)
     assert raw(url, "SELECT version FROM fkmap_schema_version") == [(99,)]
     assert raw(url, "SELECT uid, fk_id, version, owner_team FROM fkmap_records") == before

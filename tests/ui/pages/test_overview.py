@@ -11,7 +11,15 @@ from remediation.totals import DEFINITIONS, view_totals
 from tests.ui.components import find, walk
 from ui import ids
 from ui.data import AppData
-from ui.pages.overview import HEADLINES, UNOWNED_HEADLINE, build_overview, format_figure, overview_click
+from ui.pages.overview import (
+    HEADLINES,
+    INFERRED_HEADLINE,
+    UNOWNED_HEADLINE,
+    build_headlines,
+    build_overview,
+    format_figure,
+    overview_click,
+)
 from ui.state import ViewState
 
 
@@ -20,9 +28,12 @@ def test_headlines_equal_the_analysis(data: AppData) -> None:
     expected = headline_figures(data.inventory)
     cards = [c for c in walk(page) if isinstance(c, html.Div) and hasattr(c, "data-figure")]
     got = {getattr(c, "data-figure"): c.children[0].children for c in cards}
-    # the analysis figures in order, and the ownership figure after "Cross-service FKs"
-    assert list(got) == [k for k, _ in HEADLINES[:4]] + [UNOWNED_HEADLINE[0]] + [k for k, _ in HEADLINES[4:]]
+    # the analysis figures in order; after "Cross-service FKs" the inferred references (the fixture has one),
+    # counted apart, and the ownership figure
+    after = [INFERRED_HEADLINE[0], UNOWNED_HEADLINE[0]]
+    assert list(got) == [k for k, _ in HEADLINES[:4]] + after + [k for k, _ in HEADLINES[4:]]
     assert got.pop(UNOWNED_HEADLINE[0]) == "0"
+    assert got.pop(INFERRED_HEADLINE[0]) == "1" == str(expected["inferred_references"])
     # the remediation totals are those of remediation.totals (tracked keys), the rest the analysis's
     totals = view_totals(inventory_view(data.inventory, None))
     expected = {**expected, "cross_service_fks": totals.present, "share_remediated": totals.remediated}
@@ -32,12 +43,20 @@ def test_headlines_equal_the_analysis(data: AppData) -> None:
         str(totals.present),
         totals.text("remediated"),
     )
+    # 1 dropped of 18 declared cross-service FKs: the inferred reference is neither tracked nor counted
+    assert (got["cross_service_fks"], got["share_remediated"]) == ("17", "5.6%")
     # every card carries its one-line definition, shown on hover
     titles = {getattr(c, "data-figure"): getattr(c, "title", "") for c in cards}
     assert (
         titles["share_remediated"] == f"{DEFINITIONS['remediated'].label}: {DEFINITIONS['remediated'].text}"
     )
     assert all(": " in t and len(t.split(": ", 1)[1]) > 20 for t in titles.values()), titles
+
+
+def test_no_inferred_card_without_inferred_references(data: AppData) -> None:
+    figures = {k: 1 for k, _ in HEADLINES} | {INFERRED_HEADLINE[0]: 0}
+    cards = [c for c in walk(build_headlines(figures)) if hasattr(c, "data-figure")]
+    assert [getattr(c, "data-figure") for c in cards] == [k for k, _ in HEADLINES]
 
 
 def test_overview_has_graph_and_matrix(data: AppData) -> None:
@@ -51,7 +70,10 @@ def test_overview_has_graph_and_matrix(data: AppData) -> None:
     assert isinstance(matrix, dcc.Graph)
     heat = matrix.figure.data[0]  # type: ignore[attr-defined]  # Dash sets props at run time
     assert list(heat.x) == ["auth", "content", "experiments", "messaging", "stories", "streaming"]
-    assert heat.z[1][0] == 5 and heat.z[4][1] == 1 and sum(map(sum, heat.z)) == 18
+    # colour: declared FKs only; experiments -> auth's inferred reference is counted apart ("3 +1?")
+    assert heat.z[1][0] == 5 and heat.z[4][1] == 1 and sum(map(sum, heat.z)) == 17
+    assert heat.z[2][0] == 3 and heat.customdata[2][0] == 1 and heat.text[2][0] == "3 +1?"
+    assert sum(map(sum, heat.customdata)) == 1
 
 
 def test_overview_click_toggles(data: AppData) -> None:

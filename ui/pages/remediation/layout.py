@@ -23,10 +23,11 @@ from remediation.records import DELETION_POLICIES, MANUAL_PHASES, PHASE_LABELS
 from ui import ids
 from ui.auth import auth_enabled, current_user
 from ui.data import AppData
+from ui.pages.common import data_attrs
 from ui.pages.remediation.panels import GRID_COLUMNS, detail_children
 from ui.pages.remediation.view import ALL, parse_search, tracked_items
 
-__all__ = ["HISTORY_TITLE", "PLAN_TITLE", "REFRESH_MS", "build_remediation_page"]
+__all__ = ["HISTORY_TITLE", "PLAN_TITLE", "REFRESH_MS", "build_remediation_page", "inferred_note"]
 
 #: How often an open page re-reads the store (milliseconds).
 REFRESH_MS = 5000
@@ -217,6 +218,22 @@ def _orphans() -> html.Div:
     return _card("Orphaned records", html.Div(id=ids.REM_ORPHANS), reattach)
 
 
+def inferred_note(data: AppData) -> list[html.P]:
+    """Why the scan's inferred references are not among the tracked keys (none when there are none)."""
+    n = sum(1 for _, _, d in data.graph.edges(data=True) if d["origin"] != "declared" and d["cross_service"])
+    if not n:
+        return []
+    what = "reference" if n == 1 else "references"
+    return [
+        html.P(
+            f"{n} inferred cross-service {what} (from column names, --infer) {'is' if n == 1 else 'are'} "
+            "not tracked here: no constraint to drop, so never counted as an unremediated FK.",
+            className="muted rem-inferred",
+            **data_attrs({"data-inferred": str(n)}),
+        )
+    ]
+
+
 def build_remediation_page(data: AppData, search: str | None = None) -> html.Div:
     """The page skeleton, filtered and selected as ``search`` says; the callbacks fill it from the store."""
     service, fk_id = parse_search(search)
@@ -225,6 +242,7 @@ def build_remediation_page(data: AppData, search: str | None = None) -> html.Div
         className="remediation-page",
         children=[
             _toolbar(services, service),
+            *inferred_note(data),
             html.Div(id=ids.REM_SUMMARY, className="rem-summary"),
             _charts(),
             _keys(),
