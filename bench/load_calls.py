@@ -74,7 +74,7 @@ def page_call(path: str) -> Call:
     """The router rendering page ``path``."""
     return (
         PAGE_OUT,
-        [("fk-url", "pathname", path), ("fk-poll", "n_intervals", None)],
+        [("fk-url", "pathname", path), ("fk-poll", "n_intervals", None), ("fk-history", "data", None)],
         [("fk-url", "search", "")],
         [],
     )

@@ -206,7 +206,7 @@ def test_healthz_reports_the_inventory(monkeypatch: pytest.MonkeyPatch) -> None:
 
     gate = threading.Event()
 
-    def slow(sources: Any, config_path: Any = None) -> Inventory:
+    def slow(sources: Any, config_path: Any = None, **options: Any) -> Inventory:
         gate.wait(10)
         raise OSError("cannot read /srv/nowhere")
 
