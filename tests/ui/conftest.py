@@ -1,6 +1,9 @@
-"""Fixtures of the dashboard tests: hand-made inventories and their app data."""
+"""Fixtures of the dashboard tests: hand-made inventories, their app data, and the browser page."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -25,3 +28,26 @@ def data(inventory: Inventory) -> AppData:
 def hostile_inventory() -> Inventory:
     """Names that look like HTML and script."""
     return hostile()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A 1280x720 page that fails the test on console errors, page errors (with their stack) and dialogs."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, accept_downloads=True)
+    p = context.new_page()
+    problems: list[str] = []
+
+    def console(message: Any) -> None:
+        if message.type == "error":
+            problems.append(f"console: {message.text}")
+
+    def dialog(d: Any) -> None:
+        problems.append(f"dialog: {d.message}")
+        d.dismiss()
+
+    p.on("console", console)
+    p.on("pageerror", lambda e: problems.append(f"pageerror: {e} {e.stack}"))
+    p.on("dialog", dialog)
+    yield p
+    context.close()
+    assert problems == [], problems

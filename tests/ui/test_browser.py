@@ -76,29 +76,6 @@ def evil() -> Iterator[Served]:
     served.close()
 
 
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    """A 1280x720 page that fails the test on console errors, page errors and dialogs."""
-    context = browser.new_context(viewport={"width": 1280, "height": 720}, accept_downloads=True)
-    p = context.new_page()
-    problems: list[str] = []
-
-    def console(message: Any) -> None:
-        if message.type == "error":
-            problems.append(f"console: {message.text}")
-
-    def dialog(d: Any) -> None:
-        problems.append(f"dialog: {d.message}")
-        d.dismiss()
-
-    p.on("console", console)
-    p.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
-    p.on("dialog", dialog)
-    yield p
-    context.close()
-    assert problems == [], problems
-
-
 def cy_count(page: Any, graph_id: str, what: str) -> int:
     return int(page.evaluate(f"() => document.getElementById('{graph_id}')._cyreg.cy.{what}.length"))
 

@@ -28,19 +28,6 @@ def demo() -> Iterator[Served]:
     served.close()
 
 
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    """A 1280x720 page that fails the test on console and page errors."""
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    p = context.new_page()
-    problems: list[str] = []
-    p.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None)
-    p.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
-    yield p
-    context.close()
-    assert problems == [], problems
-
-
 def test_overview_lists_the_services_declared_in_code(demo: Served, page: Any, artifacts_dir: Path) -> None:
     S = service_graph(build_graph(demo.inventory))
     page.goto(demo.url + "/")

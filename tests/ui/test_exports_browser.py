@@ -52,19 +52,6 @@ def demo() -> Iterator[Served]:
     served.close()
 
 
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    """A 1280x720 page that fails the test on console errors and page errors."""
-    context = browser.new_context(viewport={"width": 1280, "height": 720}, accept_downloads=True)
-    p = context.new_page()
-    problems: list[str] = []
-    p.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None)
-    p.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
-    yield p
-    context.close()
-    assert problems == [], problems
-
-
 def wait_drawn(page: Any, graph_id: str, nodes: int, edges: int) -> None:
     page.wait_for_function(
         "([id, n, e]) => { const el = document.getElementById(id);"

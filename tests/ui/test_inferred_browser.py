@@ -64,18 +64,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     thread.join(5)
 
 
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    p = context.new_page()
-    problems: list[str] = []
-    p.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    p.on("pageerror", lambda e: problems.append(str(e)))
-    yield p
-    context.close()
-    assert problems == [], problems
-
-
 def figure(page: Any, key: str) -> str:
     return str(page.inner_text(f"[data-figure={key}] .figure-value"))
 

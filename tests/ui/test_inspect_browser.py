@@ -13,15 +13,11 @@ from typing import Any
 import pytest
 
 from graph.build import build_graph
-from tests.ui import test_browser
 from tests.ui.fixtures import HOSTILE, HOSTILE_SERVICE, hostile
 from tests.ui.test_browser import Served, demo_inventory, wait_for_graph
 from tests.ui.test_inspect import collide
 
 pytestmark = pytest.mark.browser
-
-#: The 1280x720 page of test_browser that fails a test on console errors.
-page = test_browser.page
 
 
 @pytest.fixture(scope="module")

@@ -26,19 +26,6 @@ def owned() -> Iterator[Served]:
     served.close()
 
 
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    """A 1280x720 page that fails the test on console errors and page errors."""
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    p = context.new_page()
-    problems: list[str] = []
-    p.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None)
-    p.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
-    yield p
-    context.close()
-    assert problems == [], problems
-
-
 def cy_eval(page: Any, graph_id: str, body: str, arg: Any = None) -> Any:
     """Evaluate ``body`` (an expression over ``cy`` and ``arg``) on a Cytoscape graph of the page."""
     return page.evaluate(

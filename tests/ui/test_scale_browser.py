@@ -70,17 +70,6 @@ def twenty() -> Iterator[Served]:
     yield from _served(generated(2000, 20))
 
 
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    p = context.new_page()
-    errors: list[str] = []
-    p.on("pageerror", lambda e: errors.append(str(e)))
-    yield p
-    context.close()
-    assert errors == []
-
-
 def _services(inv: Inventory) -> int:
     return int(service_graph(build_graph(inv)).number_of_nodes())
 

@@ -33,19 +33,6 @@ def served() -> Iterator[Served]:
     s.close()
 
 
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    """A 1280x720 page that fails the test on console errors and page errors."""
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    p = context.new_page()
-    problems: list[str] = []
-    p.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None)
-    p.on("pageerror", lambda e: problems.append(f"pageerror: {e} {e.stack}"))
-    yield p
-    context.close()
-    assert problems == [], problems
-
-
 def expected_edges(
     served: Served, *, cross: bool = False, no_cascade: bool = False, dropped: bool = False
 ) -> int:
