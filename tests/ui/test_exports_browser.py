@@ -52,6 +52,21 @@ def demo() -> Iterator[Served]:
     served.close()
 
 
+def wait_settled(page: Any, graph_id: str) -> None:
+    """Until the graph's first fit is over: its pan and zoom agree on two reads 300 ms apart."""
+    read = (
+        f"() => {{ const cy = document.getElementById('{graph_id}')._cyreg.cy;"
+        " return [cy.zoom(), cy.pan()]; }}"
+    )
+    last = page.evaluate(read)
+    for _ in range(20):
+        page.wait_for_timeout(300)
+        now = page.evaluate(read)
+        if now == last:
+            return
+        last = now
+
+
 def wait_drawn(page: Any, graph_id: str, nodes: int, edges: int) -> None:
     page.wait_for_function(
         "([id, n, e]) => { const el = document.getElementById(id);"
@@ -217,6 +232,7 @@ def test_table_graph_svg_and_png_show_what_is_drawn(
     services = {e["data"]["service"] for e in view.elements if e["data"].get("kind") == "cluster"}
     page.goto(demo.url + "/tables")
     wait_drawn(page, TABLES, view.tables + view.clusters, view.edges)
+    wait_settled(page, TABLES)
     canvas = page.locator(f"#{TABLES}").bounding_box()
     open_menu(page)
     page.screenshot(path=str(artifacts_dir / "tables-export-menu.png"))
