@@ -56,7 +56,7 @@ def wait_settled(page: Any, graph_id: str) -> None:
     """Until the graph's first fit is over: its pan and zoom agree on two reads 300 ms apart."""
     read = (
         f"() => {{ const cy = document.getElementById('{graph_id}')._cyreg.cy;"
-        " return [cy.zoom(), cy.pan()]; }}"
+        " return [cy.zoom(), cy.pan()]; }"
     )
     last = page.evaluate(read)
     for _ in range(20):
