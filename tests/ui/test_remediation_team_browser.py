@@ -117,7 +117,8 @@ def test_thirteen_keys_are_marked_in_one_round_trip(
     page.screenshot(path=str(artifacts_dir / "2-twelve-saved-one-conflict.png"))
     # again: the 12 saved keys are at their new versions, bob's still at the one the grid showed
     versions = {s.id: s.record.version for s in view_of(demo, state).of("messaging") if s.record}
-    assert page.input_value("#rem-note") == ""  # after the save the form holds no key's text
+    # after the save the form holds no key's text (the form reloads one round trip after "Saved")
+    page.wait_for_function("() => document.querySelector('#rem-note').value === ''", timeout=5000)
     page.fill("#rem-note", "one check in the messaging gateway")
     with page.expect_response(lambda r: '"id":"rem-mark"' in (r.request.post_data or "")):
         page.click("#rem-mark")
