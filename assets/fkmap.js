@@ -146,7 +146,7 @@ function fkXml(text) {
 function fkFramedSvg(inner, frame, picture) {
   var F = FK_FRAME, W = frame.width, H = frame.height;
   inner = inner.replace(/^\s*<\?xml[^>]*\?>\s*/, "").replace(/^\s*<!DOCTYPE[^>]*>\s*/, "");
-  inner = inner.replace(/^<svg\b/, '<svg x="0" y="' + frame.top + '"');
+  inner = inner.replace(/^\s*<svg\b/, '<svg x="0" y="' + frame.top + '"');
   var out = [
     '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="' + W +
       '" height="' + H + '" viewBox="0 0 ' + W + " " + H + '">',
