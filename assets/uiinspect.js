@@ -251,6 +251,7 @@
       queued = true;
       requestAnimationFrame(function () {
         queued = false;
+        if (cy.destroyed()) { return; }  /* Back unmounted the graph since the change */
         if (dirty) { drawLayer(); dirty = false; }
         draw();
       });

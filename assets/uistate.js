@@ -61,6 +61,46 @@
     return !!cy && !cy.destroyed() && cy.container() !== null;
   }
 
+  /* dash-cytoscape re-runs the graph's layout 100 ms after elements are added or removed (a lodash
+     debounce it never cancels). Back/Forward re-render the page and unmount the graph: when that
+     comes within those 100 ms (a tap just expanded a service, a draw just replaced the elements),
+     the layout runs on the destroyed graph: the batch it sets positions in ends by notifying a
+     renderer that is gone ("Cannot read properties of null (reading 'notify')"), and its fit
+     measures elements without a renderer. Once per page, on the first graph seen, cy.layout()
+     learns to hand a destroyed graph a layout that does nothing. */
+  function guardLayouts(cy) {
+    var core = Object.getPrototypeOf(cy);
+    if (!core || core.fkLayoutGuard || typeof core.layout !== "function") { return; }
+    var layout = core.layout;
+    core.layout = function () {
+      var made = layout.apply(this, arguments);
+      if (this.destroyed()) {
+        made.run = made.start = made.stop = function () { return made; };
+      }
+      return made;
+    };
+    core.fkLayoutGuard = true;
+  }
+
+  function findGraphs(fn) {
+    GRAPHS.forEach(function (id) {
+      var el = document.getElementById(id);
+      var cy = el && el._cyreg && el._cyreg.cy;
+      if (cy) { fn(cy); }
+    });
+  }
+
+  /* as soon as Dash mounts a graph (the poll below may come 200 ms later) */
+  var guarded = false;
+  var watcher = new MutationObserver(function () {
+    findGraphs(function (cy) {
+      guardLayouts(cy);
+      guarded = true;
+    });
+    if (guarded) { watcher.disconnect(); }
+  });
+  watcher.observe(document.documentElement, {childList: true, subtree: true});
+
   function writeViewport(cy) {
     if (!alive(cy)) { return; }
     var z = cy.zoom(), pan = cy.pan();
@@ -151,9 +191,8 @@
      component itself, and a container that resizes after drawing makes the component refit. A gesture
      in progress (its URL not written yet) is left alone. */
   setInterval(function () {
-    GRAPHS.forEach(function (id) {
-      var el = document.getElementById(id);
-      var cy = el && el._cyreg && el._cyreg.cy;
+    findGraphs(function (cy) {
+      guardLayouts(cy);
       if (!alive(cy) || cy.nodes().length === 0 || cy.width() === 0) { return; }
       hook(cy);
       var vp = urlViewport();

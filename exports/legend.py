@@ -5,16 +5,99 @@
 sample edge or node per style the diagram uses. Legend texts are fixed
 strings of this module, never names from the scan.
 
+The dashboard's graphs have one legend too, :func:`screen_legend`: the
+colours and line styles of their edges (defined here, styled by
+:mod:`ui.theme`), shown beside each graph and drawn into the pictures the
+Export menu makes in the browser (``assets/fkmap.js``), which add the
+colours of the services drawn.
+
+>>> [e.text for e in screen_legend("services")][:2]
+['ON DELETE CASCADE', 'ON DELETE SET NULL / SET DEFAULT']
+
 >>> print(with_legend("digraph fkmap {\\n}\\n", "services").splitlines()[1])
   subgraph cluster_legend {
 """
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
 from exports._common import Prepared, service_label
 from exports.dot import dot_string
 
-__all__ = ["LEGEND_ID", "default_title", "legend_entries", "with_legend"]
+__all__ = [
+    "DANGER_COLOUR",
+    "DANGER_LABEL",
+    "INFERRED_COLOUR",
+    "INTERNAL_COLOUR",
+    "LEGEND_ID",
+    "SHARED_COLOUR",
+    "UNOWNED_COLOUR",
+    "LegendEntry",
+    "default_title",
+    "legend_entries",
+    "screen_legend",
+    "screen_legend_data",
+    "with_legend",
+]
+
+#: Edge colour of each danger class of ON DELETE (:func:`ui.theme.danger_of`), and its legend text.
+DANGER_COLOUR = {"cascade": "#d62728", "setnull": "#f28e2b", "restrict": "#7a7a7a"}
+DANGER_LABEL = {
+    "cascade": "ON DELETE CASCADE",
+    "setnull": "ON DELETE SET NULL / SET DEFAULT",
+    "restrict": "RESTRICT / NO ACTION",
+}
+#: Dotted edges of shared-table access (code of one service using another's table).
+SHARED_COLOUR = "#5b3a9e"
+#: The "unowned" node's border and the dashed edges into it.
+UNOWNED_COLOUR = "#7d8595"
+#: Inferred references (no constraint, so no ON DELETE): dashed blue on every graph, never a danger colour.
+INFERRED_COLOUR = "#2f7fbf"
+#: Foreign keys within one service on the table graph.
+INTERNAL_COLOUR = "#b9c0cc"
+
+Mark = Literal["line", "dashed", "dotted", "note"]
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """One line of a graph's legend: a sample ``mark`` in ``colour`` (none for a note) and its text."""
+
+    mark: Mark
+    colour: str
+    text: str
+
+
+_DANGER = tuple(LegendEntry("line", c, DANGER_LABEL[k]) for k, c in DANGER_COLOUR.items())
+_SCREEN_SERVICES = (
+    *_DANGER,
+    LegendEntry("dotted", SHARED_COLOUR, "Shared table: code reads / writes another service's table"),
+    LegendEntry("dashed", UNOWNED_COLOUR, "FKs into tables no service owns"),
+    LegendEntry("dashed", INFERRED_COLOUR, "Inferred reference (from column names, no constraint)"),
+    LegendEntry("note", "", "Arrow: dependent service → owner of the data"),
+    LegendEntry("note", "", "Edge width and number: foreign keys"),
+    LegendEntry("note", "", "Node size: tables held"),
+)
+_SCREEN_TABLES = (
+    *_DANGER,
+    LegendEntry("line", INTERNAL_COLOUR, "Within a service"),
+    LegendEntry("dashed", INFERRED_COLOUR, "Inferred reference (no constraint)"),
+    LegendEntry("note", "", "Dotted: dropped"),
+    LegendEntry("note", "", "Dashed border: external table"),
+)
+
+
+def screen_legend(level: Literal["services", "tables"]) -> tuple[LegendEntry, ...]:
+    """The legend of the dashboard's overview (``services``) or table graph (``tables``)."""
+    return _SCREEN_SERVICES if level == "services" else _SCREEN_TABLES
+
+
+def screen_legend_data(level: Literal["services", "tables"]) -> list[dict[str, Any]]:
+    """:func:`screen_legend` as plain data for the browser (the Export menu's pictures)."""
+    return [asdict(e) for e in screen_legend(level)]
+
 
 #: Prefix of the legend's node ids in the DOT source.
 LEGEND_ID = "fkmap legend "

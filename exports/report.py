@@ -34,9 +34,17 @@ __all__ = ["build_report", "default_phase"]
 
 
 def _summary(
-    G: nx.MultiDiGraph, inv: Inventory | None, chains: list[CascadeChain], totals: TrackedTotals | None
+    G: nx.MultiDiGraph,
+    inv: Inventory | None,
+    chains: list[CascadeChain],
+    whole: TrackedTotals | None,
+    totals: TrackedTotals | None,
 ) -> list[Block]:
+    """The executive summary; ``whole``: the totals when they cover every FK of ``G`` (no service scope)."""
     f = headline_figures(G)
+    present = whole.count("present") if whole is not None else None
+    if present is not None:  # tracked keys, as the overview's card counts them (not FK edges)
+        f = {**f, "cross_service_fks": present}
     S = service_graph(G)
     cross = [
         d
@@ -239,7 +247,7 @@ def build_report(
     services = [service] if service is not None else known_services(p.full)
     blocks = [
         *intro,
-        *_summary(G, p.inventory, chains, totals),
+        *_summary(G, p.inventory, chains, totals if service is None else None, totals),
         *_dependencies(G),
         *_files(G),
         *impact_section(G, services),

@@ -27,6 +27,7 @@ __all__ = [
     "DROPPED",
     "PRESENT",
     "DroppedKey",
+    "PairTotal",
     "ReportTotal",
     "TrackedTotals",
     "default_phase",
@@ -62,17 +63,40 @@ class DroppedKey:
 
 
 @dataclass(frozen=True)
+class PairTotal:
+    """The tracked keys from one dependent ``service`` into ``ref_service``: present and dropped."""
+
+    service: str
+    ref_service: str
+    present: int
+    dropped: int
+
+
+@dataclass(frozen=True)
 class TrackedTotals:
     """The totals of the tracked keys (:func:`remediation.totals.report_totals`): overall, per
-    dependent service (the columns of the per-service table), and the dropped keys themselves."""
+    dependent service (the columns of the per-service table), the dropped keys themselves, and
+    per dependent -> owner pair (the text report's per-service blocks)."""
 
     overall: tuple[ReportTotal, ...]
     services: tuple[tuple[str, tuple[ReportTotal, ...]], ...] = ()
     dropped: tuple[DroppedKey, ...] = ()
+    pairs: tuple[PairTotal, ...] = ()
 
     def get(self, key: str) -> ReportTotal | None:
         """The overall total called ``key``, or None."""
         return next((t for t in self.overall if t.key == key), None)
+
+    def count(self, key: str) -> int | None:
+        """The overall count called ``key`` as a number (None when absent or not a count)."""
+        total = self.get(key)
+        text = total.value.replace(",", "") if total is not None else ""
+        return int(text) if text.isdigit() else None
+
+    def pair(self, service: str, ref_service: str) -> PairTotal:
+        """The keys from ``service`` into ``ref_service`` (zero of each when none is tracked)."""
+        found = (p for p in self.pairs if (p.service, p.ref_service) == (service, ref_service))
+        return next(found, PairTotal(service, ref_service, 0, 0))
 
 
 def totals_summary(totals: TrackedTotals) -> tuple[Inline, ...]:

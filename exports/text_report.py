@@ -40,7 +40,7 @@ import networkx as nx
 
 from exports._common import count, whole_scan
 from exports.ownership_text import UnownedFigures, shared_section, unowned_figures, unowned_section
-from exports.report_remediation import TrackedTotals, totals_sentence
+from exports.report_remediation import PairTotal, TrackedTotals, totals_sentence
 from graph.analysis import CascadeChain, cascade_chains, headline_figures, service_cycles, service_graph
 from graph.build import build_graph
 from graph.impact import ImpactRow, ServiceImpact, column_label, service_impact, summary_sentences
@@ -93,36 +93,52 @@ def _rows(rows: Sequence[ImpactRow]) -> list[str]:
     ]
 
 
-def _counts(rows: Sequence[ImpactRow]) -> str:
-    """``2 FKs, 1 CASCADE; 1 dropped; 3 inferred``: inferred references counted apart from the FKs."""
+def _counts(rows: Sequence[ImpactRow], tracked: PairTotal | None = None) -> str:
+    """``2 FKs, 1 CASCADE; 1 dropped; 3 inferred``: inferred references counted apart from the FKs.
+
+    With ``tracked`` (the pair's tracked keys, :func:`remediation.totals.report_totals`) the FKs
+    present and dropped are those totals: a key seen twice, or dropped and added again, counts once.
+    """
     inferred = sum(1 for r in rows if r.origin != "declared")
     declared = [r for r in rows if r.origin == "declared"]
     present = [r for r in declared if r.state == "present"]
     cascade = sum(1 for r in present if r.on_delete == "CASCADE")
-    dropped = len(declared) - len(present)
-    parts = [f"{count(len(present), 'FK')}, {cascade} CASCADE"] if declared or not inferred else []
+    n_present, dropped = len(present), len(declared) - len(present)
+    if tracked is not None:
+        n_present, dropped = tracked.present, tracked.dropped
+    parts = [f"{count(n_present, 'FK')}, {cascade} CASCADE"] if declared or not inferred else []
     parts += [f"{dropped} dropped"] if dropped else []
     parts += [count(inferred, "inferred reference")] if inferred else []
     return "; ".join(parts)
 
 
-def _dependency_blocks(impact: ServiceImpact, style: Style) -> list[str]:
+def _incoming(impact: ServiceImpact, totals: TrackedTotals | None) -> PairTotal | None:
+    """The tracked keys into ``impact.service`` from every dependent, summed (None without totals)."""
+    if totals is None:
+        return None
+    into = [p for p in totals.pairs if p.ref_service == impact.service]
+    return PairTotal("", impact.service, sum(p.present for p in into), sum(p.dropped for p in into))
+
+
+def _dependency_blocks(impact: ServiceImpact, style: Style, totals: TrackedTotals | None) -> list[str]:
     """One block per service ``impact.service`` depends on: heading, FK rows, sentences."""
     blocks = []
     for owner in sorted({r.other_service for r in impact.outgoing}):
         rows = [r for r in impact.outgoing if r.other_service == owner]
-        lines = [style(f"{impact.service} -> {owner} ({_counts(rows)})", "heading"), *_rows(rows)]
+        tracked = totals.pair(impact.service, owner) if totals is not None else None
+        lines = [style(f"{impact.service} -> {owner} ({_counts(rows, tracked)})", "heading"), *_rows(rows)]
         lines += [f"  - {s}" for s in summary_sentences(ServiceImpact(impact.service, tuple(rows), ()))]
         blocks.append("\n".join(lines))
     return blocks
 
 
-def _dependents_block(impact: ServiceImpact, style: Style) -> list[str]:
+def _dependents_block(impact: ServiceImpact, style: Style, totals: TrackedTotals | None) -> list[str]:
     """Who depends on ``impact.service`` and what that means for it (no rows: listed above)."""
     if not impact.incoming:
         return []
     dependents = sorted({r.other_service for r in impact.incoming})
-    head = f"{impact.service} <- {', '.join(dependents)} ({_counts(impact.incoming)})"
+    counts = _counts(impact.incoming, _incoming(impact, totals))
+    head = f"{impact.service} <- {', '.join(dependents)} ({counts})"
     sentences = summary_sentences(ServiceImpact(impact.service, (), impact.incoming))
     return ["\n".join([style(head, "heading"), *(f"  - {s}" for s in sentences)])]
 
@@ -159,6 +175,9 @@ def _into(unowned: UnownedFigures) -> str:
 
 def _headline(inv: Inventory, G: nx.MultiDiGraph, totals: TrackedTotals | None) -> list[str]:
     f = headline_figures(G)
+    present = totals.count("present") if totals is not None else None
+    if present is not None:  # tracked keys, as the overview's card counts them (not FK edges)
+        f = {**f, "cross_service_fks": present}
     unowned = unowned_figures(G)
     sources = len(set(inv.sources))
     lines = [
@@ -243,8 +262,10 @@ def render_table(inv: Inventory, *, style: Style = _plain, totals: TrackedTotals
     style : callable, optional
         ``style(text, role)`` for ``heading``, ``warn`` and ``muted`` text.
     totals : TrackedTotals, optional
-        The tracked keys' totals (:func:`remediation.totals.report_totals`) for the remediation
-        line; without them, the dropped FK edges.
+        The tracked keys' totals (:func:`remediation.totals.report_totals`): the cross-service FKs
+        present and dropped, overall and per service pair, are those totals (what the overview,
+        the remediation page and ``fkmap plan status`` show); without them (a bare graph), the
+        FK edges.
     """
     inv = display_inventory(inv)  # names are data: no line breaks, terminal escapes or bidi controls
     G = build_graph(inv, include_dropped=True)
@@ -254,9 +275,9 @@ def render_table(inv: Inventory, *, style: Style = _plain, totals: TrackedTotals
         sections.append(unowned)
     impacts = [service_impact(G, service) for service in sorted(S.nodes)]
     for impact in impacts:
-        sections.extend(_dependency_blocks(impact, style))
+        sections.extend(_dependency_blocks(impact, style, totals))
     for impact in impacts:
-        sections.extend(_dependents_block(impact, style))
+        sections.extend(_dependents_block(impact, style, totals))
     if shared := shared_section(inv, style=style):
         sections.append(shared)
     cycles = service_cycles(G)

@@ -30,7 +30,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from exports.report_remediation import DroppedKey, ReportTotal, TrackedTotals
+from exports.report_remediation import DroppedKey, PairTotal, ReportTotal, TrackedTotals
 from remediation.records import PHASE_LABELS, Record
 from remediation.service import RemediationView
 from remediation.status import Status
@@ -238,4 +238,13 @@ def report_totals(view: RemediationView, service: str = "") -> TrackedTotals:
         _report(overall, ORDER),
         tuple((name, _report(t, REPORT_COLUMNS)) for name, t in services),
         dropped,
+        _pairs(view.of(service)),
     )
+
+
+def _pairs(rows: Iterable[Status]) -> tuple[PairTotal, ...]:
+    """Present and dropped tracked keys per dependent -> owner pair, sorted by pair."""
+    by: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for s in rows:
+        by[(s.service, s.item.ref_service)][1 if s.item.dropped else 0] += 1
+    return tuple(PairTotal(a, b, present, dropped) for (a, b), (present, dropped) in sorted(by.items()))

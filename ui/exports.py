@@ -7,10 +7,13 @@ Pictures (PNG, SVG) of the graph *as shown*
     Made in the browser from the Cytoscape instance that draws the view
     (``exportImage`` in ``assets/fkmap.js``): the current viewport, pan and zoom,
     labels and colours exactly as on screen, at twice the screen resolution for
-    PNG. SVG comes from the cytoscape-svg extension in dash-cytoscape's extra
-    bundle (``cyto.load_extra_layouts()`` in ``app.py``). Nothing goes through
-    the server. The service page has no graph: it offers Graphviz pictures of
-    the service's neighbourhood made on the server instead.
+    PNG, framed by a title (:func:`picture_title`, with the scan's name) and the
+    graph's legend (:func:`exports.legend.screen_legend`, the page's own legend,
+    plus the colours of the services drawn). SVG comes from the cytoscape-svg
+    extension in dash-cytoscape's extra bundle (``cyto.load_extra_layouts()`` in
+    ``app.py``). Nothing goes through the server. The service page has no
+    graph: it offers Graphviz pictures of the service's neighbourhood made on
+    the server instead.
 Data (DOT, Mermaid, GraphML, graph JSON, CSV, impact CSV, Markdown, HTML)
     Made on the server by :func:`exports.export` from the scan's
     inventory, for the *scope* the URL describes (:func:`export_scope`), so a
@@ -62,6 +65,7 @@ __all__ = [
     "export_target",
     "file_name",
     "menu_outputs",
+    "picture_title",
     "safe_name",
     "scope_note",
     "scope_slug",
@@ -258,20 +262,51 @@ def export_download(
     return dict(sent), f"Downloaded {name}"
 
 
+def picture_title(state: ViewState) -> str:
+    """The title a picture of ``state``'s graph carries: the view's name and what filters it.
+
+    >>> picture_title(ViewState(expanded=("auth",)))
+    'Service overview — auth expanded'
+    >>> from ui.state import TableFilter
+    >>> picture_title(ViewState(page="tables", filter=TableFilter(services=("auth",), cross_only=True)))
+    'Tables — service auth, cross-service FKs only'
+    """
+    if state.page != "tables":
+        return "Service overview" + (f" — {', '.join(state.expanded)} expanded" if state.expanded else "")
+    flt = state.filter
+    shown = ", ".join(flt.services[:3]) + (
+        f" and {len(flt.services) - 3} more" if len(flt.services) > 3 else ""
+    )
+    parts = [f"service{'s' if len(flt.services) > 1 else ''} {shown}" if flt.services else "all services"]
+    if flt.cross_only:
+        parts.append("cross-service FKs only")
+    if flt.on_delete and tuple(flt.on_delete) != ON_DELETE_KINDS:
+        parts.append("ON DELETE " + " / ".join(flt.on_delete))
+    if tuple(flt.origins) != ORIGINS:
+        parts.append(" and ".join(flt.origins) + " only" if flt.origins else "no FKs")
+    if flt.include_dropped:
+        parts.append("dropped FKs shown")
+    if flt.focus:
+        parts.append(f"around {flt.focus} ({flt.hops} hop{'' if flt.hops == 1 else 's'})")
+    return "Tables — " + ", ".join(parts)
+
+
 def export_target(state: ViewState) -> dict[str, str] | None:
-    """Which Cytoscape graph the picture buttons export, and its file name without suffix.
+    """Which Cytoscape graph the picture buttons export, its file name without suffix, and the
+    picture's title (:func:`picture_title`).
 
     A picture shows the whole filtered view, so its name follows the filter
     (up to three service names), not the data scope.
 
     >>> export_target(ViewState())
-    {'graph': 'fk-service-graph', 'name': 'fkmap-overview'}
+    {'graph': 'fk-service-graph', 'name': 'fkmap-overview', 'title': 'Service overview'}
     >>> from ui.state import TableFilter
-    >>> export_target(ViewState(page="tables", filter=TableFilter(services=("a/b", "c"), cross_only=True)))
-    {'graph': 'fk-table-graph', 'name': 'fkmap-tables-a_b-c-cross'}
+    >>> state = ViewState(page="tables", filter=TableFilter(services=("a/b", "c"), cross_only=True))
+    >>> export_target(state)["name"], export_target(state)["title"]
+    ('fkmap-tables-a_b-c-cross', 'Tables — services a/b, c, cross-service FKs only')
     """
     if state.page == "overview":
-        return {"graph": ids.SERVICE_GRAPH, "name": "fkmap-overview"}
+        return {"graph": ids.SERVICE_GRAPH, "name": "fkmap-overview", "title": picture_title(state)}
     if state.page != "tables":
         return None
     flt = state.filter
@@ -282,7 +317,7 @@ def export_target(state: ViewState) -> dict[str, str] | None:
         parts.append("cross")
     if flt.focus:
         parts.append("focus")
-    return {"graph": ids.TABLE_GRAPH, "name": "-".join(parts)}
+    return {"graph": ids.TABLE_GRAPH, "name": "-".join(parts), "title": picture_title(state)}
 
 
 def scope_text(scope: Scope | None) -> str:
@@ -319,8 +354,8 @@ def menu_outputs(
 ) -> tuple[str, str, dict[str, str] | None]:
     """What the menu shows after a URL change: the scope line, the note, the picture target.
 
-    >>> menu_outputs(["auth"], "/tables", "?svc=auth&cross=1")[2]
-    {'graph': 'fk-table-graph', 'name': 'fkmap-tables-auth-cross'}
+    >>> menu_outputs(["auth"], "/tables", "?svc=auth&cross=1")[2]["name"]
+    'fkmap-tables-auth-cross'
     """
     state = parse_url(pathname, search)
     return scope_text(export_scope(state, services)), scope_note(state), export_target(state)

@@ -66,6 +66,8 @@ EXPORT_SCOPE = "fk-export-scope"
 EXPORT_NOTE = "fk-export-note"
 EXPORT_STATUS = "fk-export-status"
 EXPORT_IMAGE_DONE = "fk-export-image-done"
+#: The legend the in-browser pictures draw (:func:`exports.legend.screen_legend_data`).
+EXPORT_LEGEND = "fk-export-legend"
 
 # ---------------------------------------------------------------------------------------------- shared ingest
 INGEST_PANEL = "fk-ingest"

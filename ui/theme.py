@@ -2,13 +2,24 @@
 
 One place decides how coupling looks, so the legend, the graphs and the
 matrix always agree: CASCADE red > SET NULL / SET DEFAULT orange >
-RESTRICT / NO ACTION grey.
+RESTRICT / NO ACTION grey. The edge colours and the legend's texts are
+:mod:`exports.legend`'s (the pictures the Export menu makes carry the same
+legend); this module styles the graphs with them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
+
+from exports.legend import (
+    DANGER_COLOUR,
+    DANGER_LABEL,
+    INFERRED_COLOUR,
+    INTERNAL_COLOUR,
+    SHARED_COLOUR,
+    UNOWNED_COLOUR,
+)
 
 __all__ = [
     "DANGER",
@@ -30,20 +41,8 @@ __all__ = [
 #: Rank of each ON DELETE action: higher is more dangerous across a service boundary.
 DANGER = {"CASCADE": 3, "SET NULL": 2, "SET DEFAULT": 2, "RESTRICT": 1, "NO ACTION": 1}
 DANGER_CLASS = {3: "cascade", 2: "setnull", 1: "restrict"}
-DANGER_COLOUR = {"cascade": "#d62728", "setnull": "#f28e2b", "restrict": "#7a7a7a"}
-DANGER_LABEL = {
-    "cascade": "ON DELETE CASCADE",
-    "setnull": "ON DELETE SET NULL / SET DEFAULT",
-    "restrict": "RESTRICT / NO ACTION",
-}
 #: Label size of a table on the table graph (model units).
 TABLE_FONT = 11
-#: Dotted edges of shared-table access (code of one service using another's table).
-SHARED_COLOUR = "#5b3a9e"
-#: The "unowned" node's border and the dashed edges into it.
-UNOWNED_COLOUR = "#7d8595"
-#: Inferred references (no constraint, so no ON DELETE): dashed blue on every graph, never a danger colour.
-INFERRED_COLOUR = "#2f7fbf"
 INFERRED_STYLE: dict[str, Any] = {
     "line-style": "dashed",
     "line-dash-pattern": [9, 6],
@@ -172,7 +171,10 @@ def service_stylesheet(font: float = 17) -> list[dict[str, Any]]:
             },
         },
         *_EDGE_DANGER,
-        {"selector": "edge.internal", "style": {"line-color": "#b9c0cc", "target-arrow-color": "#b9c0cc"}},
+        {
+            "selector": "edge.internal",
+            "style": {"line-color": INTERNAL_COLOUR, "target-arrow-color": INTERNAL_COLOUR},
+        },
         {"selector": "edge.inferred", "style": INFERRED_STYLE},
         *[
             {**rule, "style": {**rule["style"], "font-size": round(16 * k)}}
@@ -275,8 +277,8 @@ def table_stylesheet(*, large: bool) -> list[dict[str, Any]]:
         "curve-style": "haystack" if large else "bezier",
         "haystack-radius": 0,
         "target-arrow-shape": "none" if large else "triangle",
-        "line-color": "#b9c0cc",
-        "target-arrow-color": "#b9c0cc",
+        "line-color": INTERNAL_COLOUR,
+        "target-arrow-color": INTERNAL_COLOUR,
         "opacity": 0.85,
     }
     return [

@@ -20,6 +20,7 @@ import pytest
 
 from app import create_app
 from exports import FORMATS, export
+from exports.legend import screen_legend_data
 from graph.scope import Scope
 from model.inventory import Inventory
 from tests.helpers import not_none
@@ -35,6 +36,7 @@ from ui.exports import (
     export_scope,
     export_target,
     file_name,
+    picture_title,
     safe_name,
     scope_note,
 )
@@ -42,6 +44,7 @@ from ui.ids import (
     EXPORT_BUTTON,
     EXPORT_DOWNLOAD,
     EXPORT_IMAGE_DONE,
+    EXPORT_LEGEND,
     EXPORT_NOTE,
     EXPORT_PNG,
     EXPORT_SCOPE,
@@ -142,13 +145,44 @@ def test_picture_targets() -> None:
     assert export_target(parse_url("/", "?expand=auth")) == {
         "graph": ids.SERVICE_GRAPH,
         "name": "fkmap-overview",
+        "title": "Service overview — auth expanded",
     }
-    assert export_target(parse_url("/tables", "")) == {"graph": ids.TABLE_GRAPH, "name": "fkmap-tables"}
+    assert export_target(parse_url("/tables", "")) == {
+        "graph": ids.TABLE_GRAPH,
+        "name": "fkmap-tables",
+        "title": "Tables — all services",
+    }
     five = "".join(f"&svc={s}" for s in SIX[:5])
     assert not_none(export_target(parse_url("/tables", f"?cross=1{five}")))["name"] == (
         "fkmap-tables-auth-content-experiments-and-2-more-cross"
     )
     assert export_target(parse_url("/service/auth", "")) is None
+
+
+def test_picture_titles_say_what_the_view_filters() -> None:
+    search = "?svc=auth&svc=content&cross=1&del=CASCADE&origin=declared&dropped=1&focus=users&hops=2"
+    state = parse_url("/tables", search)
+    assert picture_title(state) == (
+        f"Tables — services {', '.join(state.filter.services)}, cross-service FKs only, ON DELETE CASCADE, "
+        f"{' and '.join(state.filter.origins)} only, dropped FKs shown, around users (2 hops)"
+    )
+    assert picture_title(parse_url("/", "")) == "Service overview"
+
+
+def test_the_pictures_legend_is_the_pages_legend(data: AppData) -> None:
+    """One legend definition: the menu's store carries the entries the page's legend shows."""
+    from ui.pages.overview import build_overview
+    from ui.pages.tables_graph import build_tables_page
+
+    for legend_data, page in (
+        (screen_legend_data("services"), build_overview(data, ViewState())),
+        (screen_legend_data("tables"), build_tables_page(data, ViewState(page="tables"))),
+    ):
+        store = next(c for c in walk(page) if getattr(c, "id", None) == EXPORT_LEGEND)
+        assert store.data == legend_data
+        legend = next(c for c in walk(page) if "legend" in str(getattr(c, "className", "")).split())
+        texts = [[x for x in walk(item) if isinstance(x, str)] for item in legend.children[1:]]
+        assert texts == [[e["text"]] for e in store.data]
 
 
 # ---------------------------------------------------------------- contents ---
@@ -409,7 +443,11 @@ def test_scope_line_follows_the_filters(client: Any) -> None:
         "Scope: service 'auth' and the tables its FKs connect to, cross-service FKs only"
     )
     assert response[EXPORT_NOTE]["children"] == "Data files ignore the ON DELETE filter."
-    assert response[EXPORT_TARGET]["data"] == {"graph": ids.TABLE_GRAPH, "name": "fkmap-tables-auth-cross"}
+    assert response[EXPORT_TARGET]["data"] == {
+        "graph": ids.TABLE_GRAPH,
+        "name": "fkmap-tables-auth-cross",
+        "title": "Tables — service auth, cross-service FKs only, ON DELETE CASCADE",
+    }
 
 
 def test_image_export_is_a_clientside_callback(client: Any) -> None:

@@ -1,16 +1,20 @@
 """The Export menu in a real headless Chromium: the files the download buttons give.
 
 What is checked: the SVG and PNG download buttons produce valid files
-whose contents include the service names.
+whose contents include the service names, framed by a title band above the
+graph and a legend band below it (the view's name; the legend of
+:func:`exports.legend.screen_legend` and the colours of the services drawn).
 
-* SVG: parsed with ``xml.etree``; its ``<text>`` elements are exactly the
-  labels the graph shows (service names among them).
+* SVG: parsed with ``xml.etree``; the graph is a nested ``<svg>`` the size of
+  the canvas viewport, whose ``<text>`` elements are exactly the labels the
+  graph shows (service names among them); the frame's texts are the title and
+  every legend label.
 * PNG: there is no OCR on this machine, so "contains the service names" is
   checked as far as pixels allow: a valid PNG signature and IHDR, twice the
-  size of the SVG (both are the canvas viewport), dark label-coloured ink inside
-  the rendered box of every service's label, and the picture matches a
-  screenshot of the canvas pixel for pixel up to anti-aliasing (it is the view
-  as shown, whose labels the SVG names).
+  size of the framed SVG (taller than the canvas by the title and legend
+  bands), dark label-coloured ink inside the rendered box of every service's
+  label, and the graph band matches a screenshot of the canvas pixel for pixel
+  up to anti-aliasing (it is the view as shown, whose labels the SVG names).
 
 Downloads, the SVGs rendered by Chromium, and screenshots of the open menu are
 saved in the test's artifacts folder.
@@ -30,6 +34,7 @@ from typing import Any
 import pytest
 
 from exports import export
+from exports.legend import screen_legend
 from graph.analysis import cross_service_fks, service_graph
 from graph.build import build_graph
 from graph.impact import service_impact
@@ -102,6 +107,41 @@ def svg_texts(svg: bytes) -> tuple[tuple[float, float], set[str]]:
     return (size[0], size[1]), texts
 
 
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+
+def framed_svg(svg: bytes) -> dict[str, Any]:
+    """The framed picture's parts: ``size`` (outer), ``top`` (y of the graph band), ``graph`` (the nested
+    graph's size), ``graph_texts`` (its ``<text>``s) and ``frame_texts`` (the title's and the legend's)."""
+    root = ET.fromstring(svg)
+    assert root.tag == SVG_NS + "svg"
+    nested = [e for e in root if e.tag == SVG_NS + "svg"]
+    assert len(nested) == 1, "the graph is one nested <svg>"
+    inner = nested[0]
+
+    def texts(elements: Any) -> set[str]:
+        return {"".join(e.itertext()) for e in elements if e.tag == SVG_NS + "text"}
+
+    return {
+        "size": (float(root.attrib["width"]), float(root.attrib["height"])),
+        "top": float(inner.attrib["y"]),
+        "graph": (float(inner.attrib["width"]), float(inner.attrib["height"])),
+        "graph_texts": texts(inner.iter()),
+        "frame_texts": texts(e for e in root.iter() if not any(e is x for x in inner.iter())),
+        "title": "".join(next(e for e in root if e.attrib.get("class") == "fkmap-title").itertext()),
+    }
+
+
+def check_frame(parts: dict[str, Any], title: str, level: Any, services: set[str]) -> None:
+    """The title band names the view; the legend band has every legend label and the services drawn."""
+    assert parts["title"] == title
+    labels = {e.text for e in screen_legend(level)}
+    assert labels | services | {title, "Services:"} <= parts["frame_texts"]
+    assert parts["top"] >= 30  # the title band
+    assert parts["size"][0] == parts["graph"][0]
+    assert parts["size"][1] >= parts["top"] + parts["graph"][1] + 40  # and a legend band below the graph
+
+
 def png_size(png: bytes) -> tuple[int, int]:
     """Width and height from the IHDR chunk; fails unless the file starts like a PNG."""
     assert png[:8] == PNG_SIGNATURE
@@ -125,13 +165,15 @@ def shown_texts(page: Any, graph_id: str) -> set[str]:
 #: Per service: dark, label-coloured pixels of the PNG inside the service label's rendered box (null when
 #: the label is not wholly in view);
 #: and how the PNG compares with a screenshot of the canvas (``ink`` = non-background pixels).
-PIXELS_JS = """async ([png, shot, id]) => {
+PIXELS_JS = """async ([png, shot, id, top, height]) => {
   const load = async (b64) => {
     const i = new Image(); i.src = 'data:image/png;base64,' + b64; await i.decode(); return i; };
   const pixels = (img, w, h) => { const c = document.createElement('canvas'); c.width = w; c.height = h;
     const g = c.getContext('2d'); g.imageSmoothingQuality = 'high'; g.drawImage(img, 0, 0, w, h);
     return g.getImageData(0, 0, w, h).data; };
-  const image = await load(png), screen = await load(shot);
+  const band = (img) => { const c = document.createElement('canvas'); c.width = img.width; c.height = height;
+    c.getContext('2d').drawImage(img, 0, -top); return c; };  // the graph band of the framed picture
+  const image = band(await load(png)), screen = await load(shot);
   const full = pixels(image, image.width, image.height);
   const cy = document.getElementById(id)._cyreg.cy;
   const sx = image.width / cy.width(), sy = image.height / cy.height();
@@ -165,22 +207,24 @@ PIXELS_JS = """async ([png, shot, id]) => {
 }"""
 
 
-def check_png(
-    page: Any, graph_id: str, png: bytes, svg_size: tuple[float, float], services: set[str]
-) -> None:
-    """The PNG is the canvas as shown, at twice the size of the SVG, with ink in every service label."""
+def check_png(page: Any, graph_id: str, png: bytes, parts: dict[str, Any], services: set[str]) -> None:
+    """The PNG is the framed SVG at twice its size: its graph band is the canvas as shown, with ink in
+    every service label; the title and legend bands make it taller than the canvas."""
     width, height = png_size(png)
     view = page.evaluate(
         "(id) => { const cy = document.getElementById(id)._cyreg.cy; return [cy.width(), cy.height()]; }",
         graph_id,
     )
-    assert (width, height) == (round(2 * svg_size[0]), round(2 * svg_size[1])) == (2 * view[0], 2 * view[1])
+    assert (width, height) == (round(2 * parts["size"][0]), round(2 * parts["size"][1]))
+    assert parts["graph"] == (view[0], view[1]) and width == 2 * view[0]
+    assert height == 2 * parts["size"][1] > 2 * (view[1] + parts["top"]) + 80  # grew by both bands
     assert 400 <= width <= 8000 and 300 <= height <= 8000
     page.keyboard.press("Escape")  # close the menu: the screenshot must show the canvas alone
     page.wait_for_selector("#fk-export-menu .export-panel", state="hidden")
     shot = page.locator(f"#{graph_id}").screenshot()
+    band = [round(2 * parts["top"]), 2 * view[1]]
     result = page.evaluate(
-        PIXELS_JS, [base64.b64encode(png).decode(), base64.b64encode(shot).decode(), graph_id]
+        PIXELS_JS, [base64.b64encode(png).decode(), base64.b64encode(shot).decode(), graph_id, *band]
     )
     assert {s for s in result["labels"] if s in services} == services
     shown = {s: n for s, n in result["labels"].items() if s in services and n is not None}  # wholly in view
@@ -214,14 +258,16 @@ def test_overview_svg_and_png_show_the_service_names(
 
     name, svg = download(page, "#fk-export-svg", artifacts_dir)
     assert name == "fkmap-overview.svg"
-    size, texts = svg_texts(svg)
+    parts = framed_svg(svg)
+    texts = parts["graph_texts"]
     assert services <= texts
     assert texts == shown_texts(page, OVERVIEW)
+    check_frame(parts, "Service overview", "services", services)
     render_svg(browser, svg, artifacts_dir / "fkmap-overview.svg.png")
 
     name, png = download(page, "#fk-export-png", artifacts_dir)
     assert name == "fkmap-overview.png"
-    check_png(page, OVERVIEW, png, size, services)
+    check_png(page, OVERVIEW, png, parts, services)
 
 
 def test_table_graph_svg_and_png_show_what_is_drawn(
@@ -239,8 +285,10 @@ def test_table_graph_svg_and_png_show_what_is_drawn(
 
     name, svg = download(page, "#fk-export-svg", artifacts_dir)
     assert name == "fkmap-tables.svg"
-    size, texts = svg_texts(svg)
+    parts = framed_svg(svg)
+    texts = parts["graph_texts"]
     assert texts == shown_texts(page, TABLES)
+    check_frame(parts, "Tables — all services", "tables", services)
     assert {t.split(" (")[0] for t in texts if t.endswith(")")} == services  # cluster labels 'auth (6)'
     # the demo's two users tables carry their database (model.names): the picture says which is which
     assert {"auth", "messaging"} <= services and {"legacy.users", "messaging-service.users"} <= set(texts)
@@ -248,7 +296,7 @@ def test_table_graph_svg_and_png_show_what_is_drawn(
 
     name, png = download(page, "#fk-export-png", artifacts_dir)
     assert name == "fkmap-tables.png"
-    check_png(page, TABLES, png, size, services)
+    check_png(page, TABLES, png, parts, services)
 
     # after a filter the client redraws in one batch: the export follows what is drawn now
     page.get_by_text("Only cross-service FKs").click()
@@ -262,8 +310,16 @@ def test_table_graph_svg_and_png_show_what_is_drawn(
     assert page.inner_text("#fk-export-scope") == "Scope: all services, cross-service FKs only"
     name, svg = download(page, "#fk-export-svg", artifacts_dir)
     assert name == "fkmap-tables-cross.svg"
-    _, texts = svg_texts(svg)
+    parts = framed_svg(svg)
+    texts = parts["graph_texts"]
     assert texts == shown_texts(page, TABLES)
+    drawn = set(
+        page.evaluate(
+            f"document.getElementById('{TABLES}')._cyreg.cy.nodes('.cluster').map(n => n.data('service'))"
+        )
+    )
+    assert drawn and drawn <= services
+    check_frame(parts, "Tables — all services, cross-service FKs only", "tables", drawn)
     labels = table_labels(build_app_data(demo.inventory))  # database-qualified where names collide
     crossing = {labels[t] for u, v, d in G.edges(data=True) if d["cross_service"] for t in (u, v)}
     assert {t for t in texts if not t.endswith(")")} == crossing

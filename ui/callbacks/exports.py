@@ -56,5 +56,6 @@ def register(app: dash.Dash, loader: Loader, handle: StoreHandle) -> None:
         Input(ids.EXPORT_PNG, "n_clicks"),
         Input(ids.EXPORT_SVG, "n_clicks"),
         State(ids.EXPORT_TARGET, "data"),
+        State(ids.EXPORT_LEGEND, "data"),
         prevent_initial_call=True,
     )

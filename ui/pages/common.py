@@ -1,4 +1,4 @@
-"""Pieces several pages use: ``data-*`` attributes, and the grid of plain-text rows.
+"""Pieces several pages use: ``data-*`` attributes, the grid of plain-text rows, a graph's legend.
 
 Examples
 --------
@@ -10,11 +10,14 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import dash_ag_grid as dag
+from dash import html
 
-__all__ = ["FILTERABLE", "data_attrs", "text_grid"]
+from exports.legend import screen_legend
+
+__all__ = ["FILTERABLE", "build_graph_legend", "data_attrs", "text_grid"]
 
 #: Every column sortable, filterable (with a filter row) and resizable.
 FILTERABLE = {"sortable": True, "filter": True, "floatingFilter": True, "resizable": True}
@@ -54,3 +57,19 @@ def text_grid(
         className="grid",
         **extra,
     )
+
+
+def build_graph_legend(level: Literal["services", "tables"], *, compact: bool = False) -> html.Div:
+    """The legend beside the overview (``services``) or the table graph (``tables``): the entries of
+    :func:`exports.legend.screen_legend`, which the Export menu's pictures draw too."""
+    items: list[Any] = [html.H4("Legend")]
+    for entry in screen_legend(level):
+        if entry.mark == "note":
+            items.append(html.Div(entry.text, className="legend-note"))
+        elif entry.mark == "line":
+            swatch = html.Span(className="swatch", style={"background": entry.colour})
+            items.append(html.Div(className="legend-item", children=[swatch, entry.text]))
+        else:
+            swatch = html.Span(className=f"swatch line {entry.mark}", style={"borderColor": entry.colour})
+            items.append(html.Div(className="legend-item", children=[swatch, entry.text]))
+    return html.Div(className="legend compact" if compact else "legend", children=items)

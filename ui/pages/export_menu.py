@@ -1,8 +1,9 @@
 """The Export menu of the overview, the table graph and the service pages (hidden in presentation mode).
 
 A button opens a panel over the page: pictures of the graph as shown (made in
-the browser) or of the service (Graphviz on the server), and the data files
-of the page's scope (:mod:`ui.exports` decides scope and names).
+the browser, with a title and the graph's legend, which the menu carries in a
+store) or of the service (Graphviz on the server), and the data files of the
+page's scope (:mod:`ui.exports` decides scope, names and titles).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 from dash import dcc, html
 
 from exports import FORMATS
+from exports.legend import screen_legend_data
 from ui import ids
 from ui.data import AppData
 from ui.exports import (
@@ -60,6 +62,10 @@ def build_export_menu(data: AppData, state: ViewState) -> html.Details:
                 ],
             ),
             dcc.Store(id=ids.EXPORT_IMAGE_DONE),
+            dcc.Store(
+                id=ids.EXPORT_LEGEND,
+                data=screen_legend_data("services" if state.page == "overview" else "tables"),
+            ),
         ]
     elif state.page == "service":
         sections += [

@@ -18,21 +18,14 @@ from ui import ids
 from ui.data import AppData
 from ui.elements import services_graph
 from ui.layouts import SavedPositions, apply_positions, reset_layout_button
-from ui.pages.common import data_attrs
+from ui.pages.common import build_graph_legend, data_attrs
 from ui.pages.export_menu import build_export_menu
 from ui.pages.overview_scale import build_ranked_list, build_top_control, is_large, top_of
 from ui.pages.remediation.view import tracked_items
 from ui.pages.unowned import build_unowned_banner
 from ui.service_elements import FONT, PRESENT_FONT, service_elements
 from ui.state import ViewState, parse_url, service_href, to_search, toggle_expanded, view_key
-from ui.theme import (
-    DANGER_COLOUR,
-    DANGER_LABEL,
-    INFERRED_COLOUR,
-    SHARED_COLOUR,
-    UNOWNED_COLOUR,
-    service_stylesheet,
-)
+from ui.theme import service_stylesheet
 from ui.unowned import unowned_of
 
 __all__ = [
@@ -126,44 +119,7 @@ def build_headlines(figures: Mapping[str, int | float | None]) -> html.Div:
 
 def build_legend() -> html.Div:
     """Legend of edge colours, widths and direction."""
-    items = [
-        html.Div(
-            className="legend-item",
-            children=[html.Span(className="swatch", style={"background": colour}), DANGER_LABEL[cls]],
-        )
-        for cls, colour in DANGER_COLOUR.items()
-    ]
-    return html.Div(
-        className="legend",
-        children=[
-            html.H4("Legend"),
-            *items,
-            html.Div(
-                className="legend-item",
-                children=[
-                    html.Span(className="swatch line dotted", style={"borderColor": SHARED_COLOUR}),
-                    "Shared table: code reads / writes another service's table",
-                ],
-            ),
-            html.Div(
-                className="legend-item",
-                children=[
-                    html.Span(className="swatch line dashed", style={"borderColor": UNOWNED_COLOUR}),
-                    "FKs into tables no service owns",
-                ],
-            ),
-            html.Div(
-                className="legend-item",
-                children=[
-                    html.Span(className="swatch line dashed", style={"borderColor": INFERRED_COLOUR}),
-                    "Inferred reference (from column names, no constraint)",
-                ],
-            ),
-            html.Div("Arrow: dependent service → owner of the data", className="legend-note"),
-            html.Div("Edge width and number: foreign keys", className="legend-note"),
-            html.Div("Node size: tables held", className="legend-note"),
-        ],
-    )
+    return build_graph_legend("services")
 
 
 def build_service_list(data: AppData, state: ViewState) -> html.Div:

@@ -19,12 +19,12 @@ from ui.data import AppData
 from ui.elements import TableView, cytoscape_layout, layout_options
 from ui.layouts import SavedPositions, reset_layout_button
 from ui.lod import AGGREGATE_FONT, lod_view, opened
-from ui.pages.common import data_attrs
+from ui.pages.common import build_graph_legend, data_attrs
 from ui.pages.export_menu import build_export_menu
 from ui.pages.focus_search import build_focus_search, build_minimap, focus_options
 from ui.pages.table_details import details_hint
 from ui.state import ON_DELETE_KINDS, ORIGINS, TableFilter, ViewState, parse_url, to_search, view_key
-from ui.theme import DANGER_COLOUR, DANGER_LABEL, INFERRED_COLOUR, TABLE_FONT, table_stylesheet
+from ui.theme import TABLE_FONT, table_stylesheet
 
 __all__ = [
     "build_stats",
@@ -77,32 +77,7 @@ def build_stats(view: TableView) -> html.Div:
 
 
 def _legend() -> html.Div:
-    return html.Div(
-        className="legend compact",
-        children=[
-            html.H4("Legend"),
-            *[
-                html.Div(
-                    className="legend-item",
-                    children=[html.Span(className="swatch", style={"background": c}), DANGER_LABEL[k]],
-                )
-                for k, c in DANGER_COLOUR.items()
-            ],
-            html.Div(
-                className="legend-item",
-                children=[html.Span(className="swatch", style={"background": "#b9c0cc"}), "Within a service"],
-            ),
-            html.Div(
-                className="legend-item",
-                children=[
-                    html.Span(className="swatch line dashed", style={"borderColor": INFERRED_COLOUR}),
-                    "Inferred reference (no constraint)",
-                ],
-            ),
-            html.Div("Dotted: dropped", className="legend-note"),
-            html.Div("Dashed border: external table", className="legend-note"),
-        ],
-    )
+    return build_graph_legend("tables", compact=True)
 
 
 def build_tables_page(data: AppData, state: ViewState) -> html.Div:
