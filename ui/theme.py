@@ -19,6 +19,7 @@ __all__ = [
     "SERVICE_PALETTE",
     "SHARED_COLOUR",
     "TABLE_FONT",
+    "TINY_LABELS",
     "UNOWNED_COLOUR",
     "danger_of",
     "service_colour",
@@ -91,6 +92,11 @@ _EDGE_DANGER: list[dict[str, Any]] = [
     {"selector": f"edge.{cls}", "style": {"line-color": colour, "target-arrow-color": colour}}
     for cls, colour in DANGER_COLOUR.items()
 ]
+
+
+#: Presentation mode: ``assets/present.js`` gives this class to labels the zoom draws below 12 px on
+#: screen (last in both stylesheets, so nothing shows them again).
+TINY_LABELS: dict[str, Any] = {"selector": ".fk-tiny", "style": {"text-opacity": 0}}
 
 
 def service_stylesheet(font: float = 17) -> list[dict[str, Any]]:
@@ -182,6 +188,7 @@ def service_stylesheet(font: float = 17) -> list[dict[str, Any]]:
         ],
         *_LABEL_SIDES,
         {"selector": "node:selected", "style": {"border-color": "#1d2330", "border-width": 4}},
+        TINY_LABELS,
     ]
 
 
@@ -341,6 +348,7 @@ def table_stylesheet(*, large: bool) -> list[dict[str, Any]]:
         {"selector": "edge.dropped", "style": {"line-style": "dotted", "opacity": 0.45}},
         *_AGGREGATES,
         {"selector": "node:selected", "style": {"border-color": "#1d2330", "border-width": 4}},
+        TINY_LABELS,
     ]
 
 
