@@ -94,8 +94,7 @@ _EDGE_DANGER: list[dict[str, Any]] = [
 ]
 
 
-#: Presentation mode: ``assets/present.js`` gives this class to labels the zoom draws below 12 px on
-#: screen (last in both stylesheets, so nothing shows them again).
+#: Labels ``assets/present.js`` hides in presentation mode (under 12 px on screen); last in both sheets.
 TINY_LABELS: dict[str, Any] = {"selector": ".fk-tiny", "style": {"text-opacity": 0}}
 
 

@@ -130,7 +130,6 @@ def test_filter_callback(client: Any) -> None:
             {"id": ids.URL, "property": "pathname", "value": "/tables"},
             {"id": ids.URL, "property": "search", "value": ""},
             {"id": ids.TABLE_DRAWN, "property": "data", "value": {"drawn": 1}},
-            {"id": ids.TABLE_LOD_OPEN, "property": "data", "value": []},
         ],
         [f"{ids.FILTER_CROSS}.value"],
     )
@@ -158,8 +157,7 @@ def test_unchanged_filter_sends_nothing(client: Any, DRAWN: Any) -> None:
         ],
         [{"id": ids.URL, "property": "pathname", "value": "/tables"},
          {"id": ids.URL, "property": "search", "value": ""},
-         {"id": ids.TABLE_DRAWN, "property": "data", "value": DRAWN},
-         {"id": ids.TABLE_LOD_OPEN, "property": "data", "value": []}],
+         {"id": ids.TABLE_DRAWN, "property": "data", "value": DRAWN}],
     )  # fmt: skip
     assert r.status_code == (204 if DRAWN else 200)
 
