@@ -18,6 +18,7 @@ import pytest
 from graph.analysis import service_graph
 from graph.build import build_graph
 from tests.ui.test_browser import Served, _click_node, demo_inventory, wait_for_graph
+from ui.service_elements import PRESENT_FONT
 
 pytestmark = pytest.mark.browser
 
@@ -152,3 +153,30 @@ def test_a_link_with_a_small_zoom_draws_no_small_label(demo: Served, page: Any) 
     _settle(page, "fk-table-graph")
     assert abs(page.evaluate("() => document.getElementById('fk-table-graph')._cyreg.cy.zoom()") - 0.4) < 1e-6
     _drawn(page, "fk-table-graph")
+
+
+@pytest.mark.parametrize("path", ["/", "/tables"])
+def test_switching_presentation_on_draws_the_graph_again(demo: Served, page: Any, path: str) -> None:
+    graph_id = "fk-service-graph" if path == "/" else "fk-table-graph"
+    page.goto(demo.url + path)
+    page.wait_for_function(
+        "(id) => { const el = document.getElementById(id);"
+        " return !!(el && el._cyreg && el._cyreg.cy.nodes().length > 0); }",
+        arg=graph_id,
+    )
+    _settle(page, graph_id)
+    page.click("#fk-present-toggle")
+    page.wait_for_selector(".app.present")
+    if path == "/":  # drawn again with the presentation font
+        page.wait_for_function(
+            "(px) => { const el = document.getElementById('fk-service-graph');"
+            " const n = el && el._cyreg && el._cyreg.cy.nodes('.service')[0];"
+            " return !!n && parseFloat(n.style('font-size')) === px; }",
+            arg=PRESENT_FONT,
+        )
+    else:  # drawn again at a zoom the table labels read at
+        page.wait_for_function("() => (window.fkmapDraws || 0) >= 2")
+    _settle(page, graph_id)
+    drawn = _drawn(page, graph_id)
+    labelled = page.evaluate(LABELLED, graph_id)
+    assert {i for _, _, _, i, node in drawn if node} == {i for i, _, node in labelled if node}
