@@ -172,7 +172,6 @@ def _filter_body(client: Any, on_delete: list[str], checks: list[str]) -> dict[s
             {"id": ids.URL, "property": "pathname", "value": "/tables"},
             {"id": ids.URL, "property": "search", "value": ""},
             {"id": ids.TABLE_DRAWN, "property": "data", "value": {"drawn": 1}},
-            {"id": ids.TABLE_LOD_OPEN, "property": "data", "value": []},
         ],
         "changedPropIds": [f"{ids.FILTER_CROSS}.value"],
     }

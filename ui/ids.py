@@ -145,8 +145,8 @@ MINIMAP = "fk-minimap"
 OVERVIEW_TOP = "fk-overview-top"
 #: The ranked list of dependencies leading a large overview.
 OVERVIEW_RANKED = "fk-overview-ranked"
-#: Services the user opened on an aggregated (level-of-detail) table graph.
-TABLE_LOD_OPEN = "fk-table-lod-open"
+#: The table graph's level-of-detail threshold: above how many tables services are one node each.
+FILTER_LOD = "fk-filter-lod"
 
 # --- uistate ---
 # assets/uistate.js names HISTORY, LAYOUT_MOVED, TABLE_GRAPH and SERVICE_GRAPH; keep it in step.

@@ -6,7 +6,9 @@ each service becomes one *aggregate* node (its label says how many tables
 it holds) and the FKs between two services one edge carrying their count
 and the most dangerous ON DELETE. Services the user opens (tapping an
 aggregate node) are drawn table by table beside the aggregates. Smaller
-views are exactly :func:`ui.elements.table_view`.
+views are exactly :func:`ui.elements.table_view`. The user may lower the
+threshold (:data:`LOD_CHOICES`); the opened services and that choice ride in
+the URL (:class:`ui.state.ViewState` ``opened`` and ``lod``).
 """
 
 from __future__ import annotations
@@ -30,10 +32,13 @@ from ui.elements import (
 from ui.state import TableFilter
 from ui.theme import danger_of, worst_action
 
-__all__ = ["AGGREGATE_FONT", "LOD_TABLES", "aggregate_id", "lod_view", "opened"]
+__all__ = ["AGGREGATE_FONT", "LOD_CHOICES", "LOD_TABLES", "aggregate_id", "limit_of", "lod_view", "opened"]
 
 #: Views with more tables than this draw services as aggregate nodes.
 LOD_TABLES = 1500
+#: Thresholds the user may choose (the URL's ``lod``): lower ones aggregate smaller views, none
+#: draws more tables than :data:`LOD_TABLES`, what the browser was measured to handle smoothly.
+LOD_CHOICES = (250, 500, 1000, LOD_TABLES)
 #: Label size of an aggregate node (model units).
 AGGREGATE_FONT = 22
 _CELL = (240.0, 200.0)
@@ -58,11 +63,22 @@ def opened(current: Any, service: Any) -> tuple[str, ...]:
     return tuple(names)
 
 
+def limit_of(lod: int | None) -> int:
+    """The threshold a URL's ``lod`` asks for, within the choices' range (None: the default).
+
+    >>> limit_of(None), limit_of(500), limit_of(10), limit_of(99_999)
+    (1500, 500, 250, 1500)
+    """
+    return LOD_TABLES if lod is None else max(LOD_CHOICES[0], min(lod, LOD_TABLES))
+
+
 @functools.lru_cache(maxsize=32)
-def lod_view(data: AppData, flt: TableFilter, open_: tuple[str, ...] = ()) -> TableView:
-    """The table graph for ``flt``: every table up to :data:`LOD_TABLES`, else aggregates plus ``open_``."""
+def lod_view(
+    data: AppData, flt: TableFilter, open_: tuple[str, ...] = (), limit: int = LOD_TABLES
+) -> TableView:
+    """The table graph for ``flt``: every table up to ``limit`` tables, else aggregates plus ``open_``."""
     nodes, keep, focus = table_selection(data, flt)
-    if len(nodes) <= LOD_TABLES:
+    if len(nodes) <= limit:
         return table_elements(data, nodes, keep, focus)
     G = data.graph
     groups: dict[str, list[TableRef]] = defaultdict(list)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from dash import dcc, html
+from dash import dcc, html, no_update
 
 from ui import ids
 from ui.dark import build_theme_toggle
@@ -33,6 +33,7 @@ __all__ = [
     "build_nav",
     "build_not_found",
     "chrome",
+    "present_switched",
     "render_page",
     "root_class",
     "toggled_present",
@@ -213,3 +214,19 @@ def toggled_present(pathname: str | None, search: str | None) -> str:
     """
     state = parse_url(pathname, search)
     return to_search(replace(state, present=not state.present))
+
+
+#: Pages drawn again when presentation mode is switched: their graphs' label sizes and opening zoom
+#: depend on it (other pages only restyle, through the root element's class).
+REDRAWN_ON_PRESENT = ("overview", "tables")
+
+
+def present_switched(
+    loader: Loader, pathname: str | None, search: str | None, saved: SavedPositions | None = None
+) -> tuple[str, Any]:
+    """The query string after pressing the presentation toggle, and the page drawn again for it
+    (``no_update`` on a page without a graph, whose controls keep what the user typed)."""
+    new = toggled_present(pathname, search)
+    if parse_url(pathname, new).page not in REDRAWN_ON_PRESENT:
+        return new, no_update
+    return new, render_page(loader, pathname, new, saved)[0]

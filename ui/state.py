@@ -15,6 +15,13 @@ Examples
 >>> parse_url("/tables", "?svc=auth&svc=messaging&cross=1").filter.services
 ('auth', 'messaging')
 
+On a table graph that draws services as one node each (:mod:`ui.lod`), the
+services opened table by table are ``open`` and a threshold the user chose is ``lod``:
+
+>>> s = parse_url("/tables", "?open=auth&open=a%26b&lod=500")
+>>> s.opened, s.lod, to_search(s)
+(('auth', 'a&b'), 500, '?open=auth&open=a%26b&lod=500')
+
 Pan and zoom ride along on the graph pages as ``zoom`` and ``at`` (the model
 coordinates shown at the centre of the canvas, so a link shows the same place
 on any screen size); :func:`view_key` is the view without them, the key its
@@ -85,6 +92,10 @@ class ViewState:
     present: bool = False
     #: ``(zoom, x, y)``: the zoom and the model point at the canvas centre; None: fit the graph.
     viewport: tuple[float, float, float] | None = None
+    #: Services drawn table by table on an aggregated table graph (:mod:`ui.lod`), in the order opened.
+    opened: tuple[str, ...] = ()
+    #: Tables above which the table graph draws services as one node each; None: :data:`ui.lod.LOD_TABLES`.
+    lod: int | None = None
 
 
 def _flag(value: list[str] | None) -> bool:
@@ -162,6 +173,7 @@ def parse_url(pathname: str | None, search: str | None) -> ViewState:
         hops=hops,
     )
     layout = q.get("layout", ["preset"])[-1]
+    tables = page == "tables"
     return ViewState(
         page=page,
         service=service,
@@ -170,7 +182,22 @@ def parse_url(pathname: str | None, search: str | None) -> ViewState:
         layout=layout if layout in LAYOUTS else "preset",
         present=_flag(q.get("present")),
         viewport=_viewport(q.get("zoom"), q.get("at")) if page in ("overview", "tables") else None,
+        opened=tuple(dict.fromkeys(s for s in q.get("open", []) if s)) if tables else (),
+        lod=_count(q.get("lod")) if tables else None,
     )
+
+
+def _count(value: list[str] | None) -> int | None:
+    """A positive whole number from the URL, else None.
+
+    >>> _count(["500"]), _count(["-1"]), _count(["x"]), _count(None)
+    (500, None, None, None)
+    """
+    try:
+        n = int(value[-1]) if value else 0
+    except ValueError:
+        return None
+    return n if 0 < n <= 10_000_000 else None
 
 
 def to_search(state: ViewState) -> str:
@@ -198,6 +225,9 @@ def to_search(state: ViewState) -> str:
             pairs.append(("focus", f.focus))
             if f.hops != 1:
                 pairs.append(("hops", str(f.hops)))
+        pairs += [("open", s) for s in state.opened]
+        if state.lod is not None:
+            pairs.append(("lod", str(state.lod)))
         if state.layout != "preset":
             pairs.append(("layout", state.layout))
     if state.viewport is not None and state.page in ("overview", "tables"):

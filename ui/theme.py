@@ -30,6 +30,7 @@ __all__ = [
     "SERVICE_PALETTE",
     "SHARED_COLOUR",
     "TABLE_FONT",
+    "TINY_LABELS",
     "UNOWNED_COLOUR",
     "danger_of",
     "service_colour",
@@ -90,6 +91,10 @@ _EDGE_DANGER: list[dict[str, Any]] = [
     {"selector": f"edge.{cls}", "style": {"line-color": colour, "target-arrow-color": colour}}
     for cls, colour in DANGER_COLOUR.items()
 ]
+
+
+#: Labels ``assets/present.js`` hides in presentation mode (under 12 px on screen); last in both sheets.
+TINY_LABELS: dict[str, Any] = {"selector": ".fk-tiny", "style": {"text-opacity": 0}}
 
 
 def service_stylesheet(font: float = 17) -> list[dict[str, Any]]:
@@ -184,6 +189,7 @@ def service_stylesheet(font: float = 17) -> list[dict[str, Any]]:
         ],
         *_LABEL_SIDES,
         {"selector": "node:selected", "style": {"border-color": "#1d2330", "border-width": 4}},
+        TINY_LABELS,
     ]
 
 
@@ -343,6 +349,7 @@ def table_stylesheet(*, large: bool) -> list[dict[str, Any]]:
         {"selector": "edge.dropped", "style": {"line-style": "dotted", "opacity": 0.45}},
         *_AGGREGATES,
         {"selector": "node:selected", "style": {"border-color": "#1d2330", "border-width": 4}},
+        TINY_LABELS,
     ]
 
 

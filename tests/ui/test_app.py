@@ -130,7 +130,6 @@ def test_filter_callback(client: Any) -> None:
             {"id": ids.URL, "property": "pathname", "value": "/tables"},
             {"id": ids.URL, "property": "search", "value": ""},
             {"id": ids.TABLE_DRAWN, "property": "data", "value": {"drawn": 1}},
-            {"id": ids.TABLE_LOD_OPEN, "property": "data", "value": []},
         ],
         [f"{ids.FILTER_CROSS}.value"],
     )
@@ -158,8 +157,7 @@ def test_unchanged_filter_sends_nothing(client: Any, DRAWN: Any) -> None:
         ],
         [{"id": ids.URL, "property": "pathname", "value": "/tables"},
          {"id": ids.URL, "property": "search", "value": ""},
-         {"id": ids.TABLE_DRAWN, "property": "data", "value": DRAWN},
-         {"id": ids.TABLE_LOD_OPEN, "property": "data", "value": []}],
+         {"id": ids.TABLE_DRAWN, "property": "data", "value": DRAWN}],
     )  # fmt: skip
     assert r.status_code == (204 if DRAWN else 200)
 
@@ -184,12 +182,16 @@ def test_expand_callback(client: Any) -> None:
 def test_present_toggle_and_chrome(client: Any) -> None:
     r = update(
         client,
-        [(ids.URL, "search")],
+        [(ids.URL, "search"), (ids.PAGE, "children")],
         [{"id": ids.PRESENT_TOGGLE, "property": "n_clicks", "value": 1}],
         [{"id": ids.URL, "property": "pathname", "value": "/tables"},
          {"id": ids.URL, "property": "search", "value": "?cross=1"}],
     )  # fmt: skip
-    assert r.get_json()["response"][ids.URL]["search"] == "?cross=1&present=1"
+    toggled = r.get_json()["response"]
+    assert toggled[ids.URL]["search"] == "?cross=1&present=1"
+    # the table graph's page is drawn again for presentation mode, its filters from the URL
+    assert toggled[ids.PAGE]["children"]["props"]["className"] == "tables-page"
+    assert '"value": ["cross"]' in json.dumps(toggled[ids.PAGE]["children"])
     r = update(
         client,
         [(ids.ROOT, "className"), (ids.NAV, "children"), (ids.PRESENT_TOGGLE, "children")],

@@ -60,3 +60,24 @@ def test_presentation_class(present: bool) -> None:
     from ui.shell import root_class
 
     assert ("present" in root_class(ViewState(present=present))) is present
+
+
+def test_switching_presentation_mode_draws_the_graph_pages_again(inventory: Inventory) -> None:
+    from dash import no_update
+
+    from tests.ui.components import find
+    from ui.service_elements import FONT, PRESENT_FONT
+    from ui.shell import present_switched
+
+    loader = Loader.from_inventory(inventory)
+    search, page = present_switched(loader, "/", "?expand=auth")
+    assert search == "?expand=auth&present=1"
+    sheet = find(page, ids.SERVICE_GRAPH).stylesheet
+    assert next(r for r in sheet if r["selector"] == "node.service")["style"]["font-size"] == PRESENT_FONT
+    search, page = present_switched(loader, "/", search)
+    sheet = find(page, ids.SERVICE_GRAPH).stylesheet
+    assert search == "?expand=auth"
+    assert next(r for r in sheet if r["selector"] == "node.service")["style"]["font-size"] == FONT
+    assert present_switched(loader, "/tables", "?cross=1")[1].className == "tables-page"
+    # a page without a graph keeps what is on it (a half-typed note on the remediation page)
+    assert present_switched(loader, "/remediation", "") == ("?present=1", no_update)

@@ -19,6 +19,7 @@ from ui.state import (
     service_href,
     to_search,
     toggle_expanded,
+    view_key,
 )
 
 UI_MODULES = [
@@ -26,6 +27,7 @@ UI_MODULES = [
     "ui.theme",
     "ui.data",
     "ui.elements",
+    "ui.lod",
     "ui.service_elements",
     "ui.shell",
     "ui.pages.overview",
@@ -119,9 +121,18 @@ names = st.text(TEXT, min_size=1, max_size=20)
     focus=st.text(TEXT, max_size=30),
     hops=st.integers(1, 5),
     present=st.booleans(),
+    opened=st.lists(names, max_size=3, unique=True),
+    lod=st.none() | st.integers(1, 10_000_000),
 )
 def test_round_trip_property(
-    services: list[str], kinds: list[str], origins: list[str], focus: str, hops: int, present: bool
+    services: list[str],
+    kinds: list[str],
+    origins: list[str],
+    focus: str,
+    hops: int,
+    present: bool,
+    opened: list[str],
+    lod: int | None,
 ) -> None:
     flt = TableFilter(
         services=tuple(services),
@@ -130,8 +141,17 @@ def test_round_trip_property(
         focus=focus,
         hops=hops if focus else 1,
     )
-    state = ViewState(page="tables", filter=flt, present=present)
+    state = ViewState(page="tables", filter=flt, present=present, opened=tuple(opened), lod=lod)
     assert parse_url("/tables", to_search(state)) == state
+
+
+def test_opened_services_and_threshold_belong_to_the_table_graph() -> None:
+    tables = parse_url("/tables", "?open=auth&open=&open=auth&lod=500&zoom=2&at=1,2&present=1")
+    assert (tables.opened, tables.lod) == (("auth",), 500)
+    assert view_key(tables) == "/tables?open=auth&lod=500"  # saved positions: the view with them open
+    assert parse_url("/tables", "?lod=0").lod is None and parse_url("/tables", "?lod=x").lod is None
+    overview = parse_url("/", "?open=auth&lod=500")
+    assert (overview.opened, overview.lod, to_search(overview)) == ((), None, "")
 
 
 @given(st.text(max_size=40), st.text(max_size=80))

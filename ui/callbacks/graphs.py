@@ -59,14 +59,11 @@ def register(app: dash.Dash, loader: Loader, layouts: SavedLayouts) -> None:
         State(ids.URL, "pathname"),
         State(ids.URL, "search"),
         State(ids.TABLE_DRAWN, "data"),
-        State(ids.TABLE_LOD_OPEN, "data"),
         prevent_initial_call="initial_duplicate",  # runs at page insertion too: sends the elements
     )
-    def _filter(*values: Any) -> Any:  # the seven controls, then pathname, search, drawn, opened services
-        *controls, pathname, search, drawn, open_ = values
-        return _or_prevent(
-            filter_change(loader.data, pathname, search, drawn, *controls, open_=open_, saved=saved)
-        )
+    def _filter(*values: Any) -> Any:  # the seven controls, then pathname, search, drawn
+        *controls, pathname, search, drawn = values
+        return _or_prevent(filter_change(loader.data, pathname, search, drawn, *controls, saved=saved))
 
     app.clientside_callback(  # type: ignore[no-untyped-call]
         ClientsideFunction(namespace="fkmap", function_name="drawGraph"),

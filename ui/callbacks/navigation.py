@@ -10,7 +10,7 @@ from dash import Input, Output, State
 from ui import ids
 from ui.data import Loader
 from ui.layouts import SavedLayouts
-from ui.shell import chrome, render_page, toggled_present
+from ui.shell import chrome, present_switched, render_page
 from ui.state import history_url
 
 __all__ = ["register"]
@@ -43,10 +43,12 @@ def register(app: dash.Dash, loader: Loader, layouts: SavedLayouts) -> None:
 
     @app.callback(
         Output(ids.URL, "search", allow_duplicate=True),
+        Output(ids.PAGE, "children", allow_duplicate=True),
         Input(ids.PRESENT_TOGGLE, "n_clicks"),
         State(ids.URL, "pathname"),
         State(ids.URL, "search"),
         prevent_initial_call=True,
     )
-    def _present(_clicks: int | None, pathname: str | None, search: str | None) -> str:
-        return toggled_present(pathname, search)
+    def _present(_clicks: int | None, pathname: str | None, search: str | None) -> tuple[str, Any]:
+        # the graphs are drawn again: label sizes and the opening zoom follow presentation mode
+        return present_switched(loader, pathname, search, lambda key: layouts.by_id(loader.data, key))

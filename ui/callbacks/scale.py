@@ -12,7 +12,7 @@ from ui.data import Loader
 from ui.layouts import SavedLayouts
 from ui.pages.overview import overview_elements
 from ui.pages.overview_scale import top_of
-from ui.pages.tables_graph import open_service
+from ui.pages.tables_lod import change_detail, open_service
 from ui.state import parse_url
 
 __all__ = ["register"]
@@ -38,16 +38,32 @@ def register(app: dash.Dash, loader: Loader, layouts: SavedLayouts) -> None:
 
     @app.callback(
         Output(ids.TABLE_PAYLOAD, "data", allow_duplicate=True),
-        Output(ids.TABLE_LOD_OPEN, "data"),
         Output(ids.TABLE_STATS, "children", allow_duplicate=True),
+        Output(ids.URL, "search", allow_duplicate=True),
         Input(ids.TABLE_GRAPH, "tapNodeData"),
         State(ids.URL, "pathname"),
         State(ids.URL, "search"),
-        State(ids.TABLE_LOD_OPEN, "data"),
         prevent_initial_call=True,
     )
-    def _open(node: dict[str, Any] | None, pathname: str | None, search: str | None, current: Any) -> Any:
-        result = open_service(loader.data, parse_url(pathname, search), node, current)
-        if result is None:
-            raise dash.exceptions.PreventUpdate
-        return result
+    def _open(node: dict[str, Any] | None, pathname: str | None, search: str | None) -> Any:
+        return _or_prevent(open_service(loader.data, parse_url(pathname, search), node, saved))
+
+    @app.callback(
+        Output(ids.TABLE_PAYLOAD, "data", allow_duplicate=True),
+        Output(ids.TABLE_GRAPH, "stylesheet", allow_duplicate=True),
+        Output(ids.TABLE_STATS, "children", allow_duplicate=True),
+        Output(ids.URL, "search", allow_duplicate=True),
+        Input(ids.FILTER_LOD, "value"),
+        State(ids.URL, "pathname"),
+        State(ids.URL, "search"),
+        prevent_initial_call=True,
+    )
+    def _detail(value: Any, pathname: str | None, search: str | None) -> Any:
+        return _or_prevent(change_detail(loader.data, parse_url(pathname, search), value, saved))
+
+
+def _or_prevent(result: Any) -> Any:
+    """``result``, or no update at all when it is None."""
+    if result is None:
+        raise dash.exceptions.PreventUpdate
+    return result

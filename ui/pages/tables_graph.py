@@ -18,7 +18,7 @@ from ui import ids
 from ui.data import AppData
 from ui.elements import TableView, cytoscape_layout, layout_options
 from ui.layouts import SavedPositions, reset_layout_button
-from ui.lod import AGGREGATE_FONT, lod_view, opened
+from ui.lod import AGGREGATE_FONT, LOD_CHOICES, limit_of, lod_view
 from ui.pages.common import build_graph_legend, data_attrs
 from ui.pages.export_menu import build_export_menu
 from ui.pages.focus_search import build_focus_search, build_minimap, focus_options
@@ -33,7 +33,6 @@ __all__ = [
     "filter_from_controls",
     "focus_options",
     "graph_payload",
-    "open_service",
     "update_table_view",
 ]
 
@@ -82,7 +81,7 @@ def _legend() -> html.Div:
 
 def build_tables_page(data: AppData, state: ViewState) -> html.Div:
     """The table graph page, controls initialised from the URL state."""
-    view = lod_view(data, state.filter)
+    view = lod_view(data, state.filter, state.opened, limit_of(state.lod))
     sidebar = html.Div(
         className="card sidebar",
         children=[
@@ -114,11 +113,7 @@ def build_tables_page(data: AppData, state: ViewState) -> html.Div:
             ],
         ),
     )
-    stores = [
-        dcc.Store(id=ids.TABLE_PAYLOAD),
-        dcc.Store(id=ids.TABLE_DRAWN),
-        dcc.Store(id=ids.TABLE_LOD_OPEN, data=[]),
-    ]
+    stores = [dcc.Store(id=ids.TABLE_PAYLOAD), dcc.Store(id=ids.TABLE_DRAWN)]
     return html.Div(className="tables-page", children=[sidebar, canvas, *stores])
 
 
@@ -214,7 +209,27 @@ def _controls(data: AppData, state: ViewState, view: TableView) -> list[Any]:
             value=cytoscape_layout(state.layout, view.tables)["name"],
             clearable=False,
         ),
+        _detail_control(data, state),
     ]
+
+
+def _detail_control(data: AppData, state: ViewState) -> html.Div:
+    """Above how many tables services are drawn as one node each (:mod:`ui.lod`); hidden (but there
+    for its callback) when the whole inventory has no more tables than the lowest choice."""
+    limit = limit_of(state.lod)
+    return html.Div(
+        className="detail-control",
+        style=None if data.graph.number_of_nodes() > LOD_CHOICES[0] else {"display": "none"},
+        children=[
+            html.Label("One node per service above", htmlFor=ids.FILTER_LOD),
+            dcc.RadioItems(
+                id=ids.FILTER_LOD,
+                options=[{"label": f" {n:,} tables", "value": n} for n in sorted({*LOD_CHOICES, limit})],
+                value=limit,
+                className="checks",
+            ),
+        ],
+    )
 
 
 def filter_from_controls(
@@ -250,7 +265,6 @@ def update_table_view(
     layout: str | None,
     *,
     drawn: bool = True,
-    open_: tuple[str, ...] = (),
     saved: SavedPositions | None = None,
 ) -> tuple[Any, Any, Any, list[dict[str, str]], str] | None:
     """Everything a filter change updates: graph payload, stylesheet, stats, layout options, URL query.
@@ -262,9 +276,11 @@ def update_table_view(
     runs once at insertion (``drawn=False``) to send them. Afterwards it returns
     None when the controls say what the URL already says: nothing to redraw.
     The URL's pan and zoom are kept for the view it names and dropped for a new
-    one (which is fitted); ``saved`` gives the positions saved for a view key.
+    one (which is fitted); ``saved`` gives the positions saved for a view key. The services
+    opened on an aggregated graph and its threshold are the state's (``opened``, ``lod``).
     """
-    view = lod_view(data, flt, open_)
+    open_, limit = state.opened, limit_of(state.lod)
+    view = lod_view(data, flt, open_, limit)
     lay = cytoscape_layout(layout or "preset", view.tables)
     same = flt == state.filter and lay["name"] == cytoscape_layout(state.layout, view.tables)["name"]
     if drawn and same:
@@ -273,7 +289,7 @@ def update_table_view(
         state, page="tables", filter=flt, layout=lay["name"], viewport=state.viewport if same else None
     )
     key = view_key(new)
-    drawn_before = lod_view(data, state.filter, open_)  # cached: the view on the screen
+    drawn_before = lod_view(data, state.filter, open_, limit)  # cached: the view on the screen
     unchanged = drawn and lay["name"] == state.layout and view.elements == drawn_before.elements
     return (
         # the same picture (an aggregated graph of cross-service FKs only, say): nothing to send again
@@ -308,44 +324,20 @@ def filter_change(
     hops: int | None,
     layout: str | None,
     *,
-    open_: Any = None,
     saved: SavedPositions | None = None,
 ) -> tuple[Any, ...] | None:
     """The outputs of a change of the filter controls (None: nothing to redraw).
 
     As :func:`update_table_view`, with the URL query left alone (``no_update``)
     when it does not change; ``drawn`` is what the browser reports it drew
-    (None right after the page was inserted); ``open_`` the services opened on an
-    aggregated graph (:mod:`ui.lod`), kept across filter changes.
+    (None right after the page was inserted). The services opened on an aggregated
+    graph (:mod:`ui.lod`) are the URL's, kept across filter changes.
     """
     flt = filter_from_controls(services, checks, on_delete, origins, focus, hops)
     state = parse_url(pathname, search)
-    result = update_table_view(
-        data, state, flt, layout, drawn=drawn is not None, open_=opened(open_, None), saved=saved
-    )
+    result = update_table_view(data, state, flt, layout, drawn=drawn is not None, saved=saved)
     if result is None:
         return None
     new_search = result[-1]
     same = new_search == (search or "") or parse_url(pathname, new_search) == state  # "at=1,2" is "at=1%2C2"
     return (*result[:-1], no_update if same else new_search)
-
-
-def open_service(
-    data: AppData, state: ViewState, node: dict[str, Any] | None, current: Any
-) -> tuple[dict[str, Any], list[str], Any] | None:
-    """Graph payload, opened services and stats after a tap (None unless an aggregate node was tapped)."""
-    if (node or {}).get("kind") != "aggregate":
-        return None
-    service = (node or {}).get("service")
-    open_ = opened(current, service)
-    view = lod_view(data, state.filter, open_)
-    payload = graph_payload(view, state.layout, present=state.present, key=view_key(state))
-    payload["show"] = next(  # the opened service's cluster: the view moves there
-        (
-            e["data"]["id"]
-            for e in view.elements
-            if e["data"].get("kind") == "cluster" and e["data"]["service"] == service
-        ),
-        None,
-    )
-    return payload, list(open_), build_stats(view)
