@@ -1,10 +1,8 @@
 """Colours, danger ranking of ON DELETE actions and the Cytoscape stylesheets.
 
-One place decides how coupling looks, so the legend, the graphs and the
-matrix always agree: CASCADE red > SET NULL / SET DEFAULT orange >
-RESTRICT / NO ACTION grey. The edge colours and the legend's texts are
-:mod:`exports.legend`'s (the pictures the Export menu makes carry the same
-legend); this module styles the graphs with them.
+One place decides how coupling looks, so legend, graphs and matrix agree: CASCADE red >
+SET NULL / SET DEFAULT orange > RESTRICT / NO ACTION grey. Edge colours and legend texts are
+:mod:`exports.legend`'s (the Export menu's pictures carry that legend); this styles the graphs.
 """
 
 from __future__ import annotations
