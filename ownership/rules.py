@@ -33,7 +33,13 @@ from typing import Any
 from model.inventory import Diagnostic, Evidence, Inventory, Table
 from ownership.config import Config, ServiceRule
 from ownership.inputs import UnitIndex
-from ownership.naming import FileNameServices, path_matches, service_from_path, service_from_pattern
+from ownership.naming import (
+    FileNameServices,
+    identity_aliases,
+    path_matches,
+    service_from_path,
+    service_from_pattern,
+)
 from ownership.patterns import matches_table
 
 __all__ = ["DEFAULT_SCHEMAS", "PlaceRules", "default_schema"]
@@ -80,6 +86,7 @@ class PlaceRules:
             if name := self.folder_name(folder):
                 aliases.setdefault(name, name)
         aliases.update({name: name for name in config.service_names})
+        aliases.update(identity_aliases(aliases))
         self._aliases = aliases
         self.file_names = FileNameServices(aliases)
 
