@@ -9,18 +9,23 @@ parsed when one of these holds, checked on its raw bytes without parsing:
   ``delete``/``from``, ``merge``/``into``, ``replace``/``into``, ``upsert``/``into``,
   ``copy``/``from``, ``copy``/``to``
   (every statement :mod:`ownership.code.sql` reads a table from has one: a ``WITH`` statement ends
-  in one of them);
-* it holds a marker its reader's declarations or direct uses need (:data:`MARKERS`: ``table`` for
-  Diesel, ``Collection`` and ``TableName`` for Go, ``Entity``/``define``/``model``... for the
-  JavaScript ORMs, ``Record`` for Active Record, ``Model``/``Table``/``collection`` for Python, a
-  subscript and a MongoDB method name for pymongo...);
+  in one of them); in Rust, where SQL lives only in string literals, a word right after ``.`` or
+  ``:`` is a method or a path and does not count (``x.into()``, ``map.insert(k, v)``,
+  ``tokio::select!``, ``String::from``: nearly every Rust file has them);
+* it holds a marker its reader's declarations or direct uses need (:data:`MARKERS`: Diesel's
+  ``table!`` and ``users::table`` for Rust, ``Collection`` and ``TableName`` for Go,
+  ``Entity``/``define``/``model``... for the JavaScript ORMs, ``Record`` for Active Record,
+  ``Model``/``Table``/``collection`` for Python, a subscript and a MongoDB method name for
+  pymongo...);
 * (second pass) it names, as an identifier, something another file declared: ``User.create()``
   in a file with no SQL and no declaration is a reference only the declarations give meaning to.
 
 So a skipped file is one whose reader would have found nothing, and the uses are the same as when
 every file is parsed (``scan_code(..., prefilter=False)``; the tests compare both on every
-fixture). The one blind spot is contrived: a keyword glued to an escape other than ``\\n``,
-``\\t``, ``\\r`` (``"\\fFROM"``) in a file with no other pair.
+fixture). The blind spots are contrived: a keyword glued to an escape other than ``\\n``,
+``\\t``, ``\\r`` (``"\\fFROM"``) in a file with no other pair; in Rust, a comment inside
+``table /* */ !`` or ``users:: /* */ table``, and a statement whose keyword follows ``.`` or ``:``
+(``"x:SELECT a FROM b"``) in a file with no other pair.
 
 >>> may_hold_sql(b"const q = `SELECT * FROM users`"), may_hold_sql(b"import x from 'y'; x.update()")
 (True, False)
@@ -28,11 +33,19 @@ fixture). The one blind spot is contrived: a keyword glued to an escape other th
 (True, False)
 >>> needs_parse("go", b'c := db.Collection("users")'), needs_parse("go", b"func main() {}")
 (True, False)
+>>> needs_parse("rust", b"let v: Vec<_> = rows.into_iter().map(|r| r.into()).collect(); m.insert(k, v);")
+False
+>>> needs_parse("rust", b'sqlx::query!("INSERT INTO users (id) VALUES ($1)", id)')
+True
+>>> needs_parse("rust", b"diesel::insert_into(users::table)"), needs_parse("rust", b"// a table of rows")
+(True, False)
 >>> sorted(identifiers(b"await prisma.orderItem.create({ data })"))
 [b'await', b'create', b'data', b'orderitem', b'prisma']
 """
 
 from __future__ import annotations
+
+import re
 
 __all__ = ["MARKERS", "REFERENCING", "identifiers", "may_hold_sql", "needs_parse", "words"]
 
@@ -51,7 +64,7 @@ _PAIRS = (
 _JS = (b"Entity", b"Table", b"Schema", b"define", b"init", b"model", b"collection")
 #: Per reader: bytes whose presence means declarations or direct (driver) uses may be there.
 MARKERS: dict[str, tuple[bytes, ...]] = {
-    "rust": (b"table",),
+    "rust": (b"table",),  # then read by _RUST_DIESEL
     "go": (b"Collection", b"TableName"),
     "typescript": _JS,
     "tsx": _JS,
@@ -66,6 +79,11 @@ _MONGO_WORDS: tuple[bytes, ...] = (b"insert", b"update", b"replace", b"delete", 
 _MONGO_WORDS += (b"bulk", b"find", b"aggregate", b"count", b"distinct", b"watch")
 #: Readers that report references to names declared elsewhere (resolved after every file is read).
 REFERENCING = frozenset({"rust", "typescript", "tsx", "javascript", "java", "ruby", "python"})
+
+#: Diesel in Rust: the ``table!`` macro (``diesel::table!``) and ``users::table`` paths.
+_RUST_DIESEL = re.compile(rb"\btable\s*!|::\s*table\b")
+#: A word right after ``.`` or ``:``: a method or a path, never a SQL keyword in a Rust string.
+_RUST_MEMBER = re.compile(rb"[.:][A-Za-z_][A-Za-z0-9_]*")
 
 _IDENTIFIER_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_") | frozenset(range(128, 256))
 _TO_SPACE = bytes(b if b in _IDENTIFIER_BYTES else 0x20 for b in range(256))
@@ -94,6 +112,8 @@ def _pymongo_subscript(data: bytes) -> bool:
 
 def needs_parse(lang: str, data: bytes) -> bool:
     """Whether the reader for ``lang`` may find SQL, a declaration or a direct use in ``data``."""
+    if lang == "rust":
+        return bool(_RUST_DIESEL.search(data)) or may_hold_sql(_RUST_MEMBER.sub(b" ", data))
     if any(marker in data for marker in MARKERS.get(lang, ())) or may_hold_sql(data):
         return True
     return lang == "python" and _pymongo_subscript(data)
