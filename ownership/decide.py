@@ -173,7 +173,8 @@ class Decider:
         A file name that names a service only through the table's own name
         (``023_message_search_index.sql`` -> ``search``) says no more than the
         name family does: it decides only if the name family and neighbourhood
-        rules find nothing.
+        rules find nothing; so do a file named after one service's code module and
+        a table named like a service (``media`` -> media-service), in that order.
         """
         if code.decisive is not None and code.decisive.kind == "code-write":
             return self._written(t, code, shared=True)
@@ -182,7 +183,8 @@ class Decider:
             return _verdict(found, code.evidence, shared=True)
         if code.decisive is not None:
             return self._by_code(t, code, (), shared=True)
-        return Verdict(code.evidence, False, True, fallback=found or self._module(t))
+        fallback = found or self._module(t) or self.rules.service_named(t)
+        return Verdict(code.evidence, False, True, fallback=fallback)
 
     def _module(self, t: Table) -> Evidence | None:
         """A shared migration file named after a code module of one service only (decides last)."""

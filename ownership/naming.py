@@ -157,6 +157,17 @@ class FileNameServices:
                 return best[1]
         return ""
 
+    def whole(self, name: str) -> str:
+        """The known service whose name is all of ``name``'s words (``media`` -> ``media-service``'s
+        alias ``media``), or ``""``.
+
+        >>> names = FileNameServices({"media", "search"})
+        >>> [names.whole(n) for n in ("media", "medias", "media_files", "search_index")]
+        ['media', 'media', '', '']
+        """
+        found = self(name)
+        return found if found and len(_words(found)) == len(_words(name)) else ""
+
     def beyond_table(self, filename: str, table: str) -> str:
         """The service the file name names once the words of ``table``'s own name are taken out.
 

@@ -44,8 +44,9 @@ rule that had something to say is kept as evidence (``kind`` in brackets).
    Then the single service whose code reads the table [code-read]. A file name
    that names a service only through the table's own name
    (``023_message_search_index.sql`` -> ``search``) decides last, after rule 7;
-   so does a file name naming a code module of one service only
-   (``005_recommendation_v2_schema.sql``: :mod:`ownership.modules`).
+   so do, after it, a file name naming a code module of one service only
+   (``005_recommendation_v2_schema.sql``: :mod:`ownership.modules`) and a
+   table named like a service (``media`` -> ``media-service``) [name-family].
 6. **name family** [name-family] -- ``story_views`` goes with ``stories``.
 7. **fk neighbourhood** [fk-neighbourhood] -- all foreign keys out of the
    table point into one service's tables, ignoring hub tables (referenced from

@@ -121,3 +121,29 @@ def test_auth_names_no_service_when_two_could_be_meant() -> None:
         inventory({"db/migrations/002_add_auth_logs.sql": ["auth_logs"]}), Config(), units=units
     )
     assert owners(out) == {"db/migrations:auth_logs": ""}
+
+
+def test_a_table_named_like_a_service_goes_with_it_last() -> None:
+    files = {
+        "backend/migrations/120_prepare_missing_tables.sql": ["media", "media_files"],
+        "backend/migrations/122_blocks.sql": ["blocks"],
+        "backend/migrations/121_notifications.sql": ["notifications"],
+    }
+    units = [Unit("media-service", "media-service"), Unit("notification-service", "notification-service")]
+    out = assign_services(inventory(files), Config(), units=units)
+    assert owners(out) == {
+        "backend/migrations:media": "media-service",
+        "backend/migrations:media_files": "",  # decided last, 'media' heads no family
+        "backend/migrations:blocks": "",
+        "backend/migrations:notifications": "notification-service",
+    }
+    media = next(t for t in out.tables if t.ref.name == "media")
+    assert media.owner_evidence[0] == Evidence(
+        "name-family",
+        "media-service",
+        "named like the service media-service",
+        "backend/migrations/120_prepare_missing_tables.sql",
+        1,
+    )
+    notes = next(t for t in out.tables if t.ref.name == "notifications")
+    assert notes.owner_evidence[0].kind == "file-name"  # a file named after it alone decides before
