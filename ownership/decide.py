@@ -21,12 +21,14 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from model.inventory import Diagnostic, Evidence, Inventory, Table
 from ownership.code_usage import CodeOwner, CodeUsage
 from ownership.config import Config
 from ownership.inputs import TableAccess, UnitIndex, UnitLike
+from ownership.modules import ModuleIndex
 from ownership.naming import service_from_path
 from ownership.replicas import entity_stem, named_after
 from ownership.rules import PlaceRules
@@ -82,6 +84,7 @@ class Decider:
         units: UnitIndex | None = None,
         access: TableAccess | None = None,
         root_label: str = "",
+        modules: Mapping[str, frozenset[str]] | None = None,
     ) -> None:
         self.config = config
         self.units = units if units is not None else UnitIndex(())
@@ -90,6 +93,8 @@ class Decider:
         self.code = CodeUsage(access, self.units, self.rules.canon, self._held(inv), self._home)
         self.diagnostics: list[Diagnostic] = []
         self.single = self._single_service(root_label)
+        services = {u.path: self.rules.canon(u.name) for u in self.units.services}
+        self.modules = ModuleIndex(modules or {}, services)
 
     def _held(self, inv: Inventory) -> dict[str, set[str]]:
         """Table name (lower-case) -> the services whose own unit's migrations define a table of that name.
@@ -168,7 +173,8 @@ class Decider:
         A file name that names a service only through the table's own name
         (``023_message_search_index.sql`` -> ``search``) says no more than the
         name family does: it decides only if the name family and neighbourhood
-        rules find nothing.
+        rules find nothing; so do a file named after one service's code module and
+        a table named like a service (``media`` -> media-service), in that order.
         """
         if code.decisive is not None and code.decisive.kind == "code-write":
             return self._written(t, code, shared=True)
@@ -177,7 +183,18 @@ class Decider:
             return _verdict(found, code.evidence, shared=True)
         if code.decisive is not None:
             return self._by_code(t, code, (), shared=True)
-        return Verdict(code.evidence, False, True, fallback=found)
+        fallback = found or self._module(t) or self.rules.service_named(t)
+        return Verdict(code.evidence, False, True, fallback=fallback)
+
+    def _module(self, t: Table) -> Evidence | None:
+        """A shared migration file named after a code module of one service only (decides last)."""
+        path, line = _where(t)
+        found = self.modules.service(path) if path and not t.external else None
+        if found is None:
+            return None
+        service, module = found
+        detail = f"migration file name {path!r} names {service}'s code module {module!r}"
+        return Evidence("file-name", service, detail, path, line)
 
     def _written(self, t: Table, code: CodeOwner, *, shared: bool) -> Verdict:
         """Rule 4 by code, unless another unit's own table of that entity is written more [entity-home]."""

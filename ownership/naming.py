@@ -18,14 +18,16 @@ Examples
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 __all__ = [
     "GENERIC_DIRS",
+    "IDENTITY_WORDS",
     "LIBRARY_DIRS",
     "MARKER_DIRS",
     "FileNameServices",
+    "identity_aliases",
     "path_matches",
     "service_from_filename",
     "service_from_path",
@@ -155,6 +157,17 @@ class FileNameServices:
                 return best[1]
         return ""
 
+    def whole(self, name: str) -> str:
+        """The known service whose name is all of ``name``'s words (``media`` -> ``media-service``'s
+        alias ``media``), or ``""``.
+
+        >>> names = FileNameServices({"media", "search"})
+        >>> [names.whole(n) for n in ("media", "medias", "media_files", "search_index")]
+        ['media', 'media', '', '']
+        """
+        found = self(name)
+        return found if found and len(_words(found)) == len(_words(name)) else ""
+
     def beyond_table(self, filename: str, table: str) -> str:
         """The service the file name names once the words of ``table``'s own name are taken out.
 
@@ -175,6 +188,29 @@ class FileNameServices:
                 words = words[:start] + words[start + len(own) :]
                 break
         return self(" ".join(words))
+
+
+#: Words naming the identity service in file names (``002_add_auth_logs.sql``, ``006_two_factor_auth.sql``).
+IDENTITY_WORDS = ("auth", "authentication", "authn", "identity", "iam")
+
+
+def identity_aliases(aliases: Mapping[str, str]) -> dict[str, str]:
+    """The identity words a file name may use for the one service named by one of them.
+
+    ``auth`` in a migration file's name means the identity service even when it
+    is called ``identity-service``; with two such services nothing is added.
+
+    >>> found = identity_aliases({"identity-service": "identity-service", "identity": "identity-service"})
+    >>> sorted(found), set(found.values())
+    (['auth', 'authentication', 'authn', 'iam'], {'identity-service'})
+    >>> identity_aliases({"auth": "auth", "iam-service": "iam-service"}), identity_aliases({"chat": "chat"})
+    ({}, {})
+    """
+    holders = {service for alias, service in aliases.items() if set(_words(alias)) & set(IDENTITY_WORDS)}
+    if len(holders) != 1:
+        return {}
+    [service] = holders
+    return {word: service for word in IDENTITY_WORDS if word not in aliases}
 
 
 def service_from_filename(filename: str, known: Iterable[str]) -> str:

@@ -5,7 +5,10 @@ For tables of shared folders that no earlier rule placed:
 * **name-family** -- ``story_views`` and ``story_close_friends`` belong with
   ``stories``: the longest leading run of words of the table's name that, in
   singular or plural, is the name of an owned table of the same database (the
-  family head) gives its owner;
+  family head) gives its owner; a head the database only references (or has
+  dropped) still names the family; a one-word head whose word starts the names
+  of tables that other rules gave to >= 3 services names none (every service
+  keeps ``user_*`` tables);
 * **fk-neighbourhood** -- when every foreign key out of the table points into
   tables of one service, that service, ignoring *hub* tables: tables referenced
   from tables of >= 2 services other than their own, or from >= ``HUB_REFERRERS``
@@ -57,10 +60,7 @@ class Neighbours:
     ) -> None:
         self.effective = dict(effective or {})
         self.defined = {t.ref: t.defined_at for t in tables}
-        self.family: dict[str, dict[str, TableRef]] = {}
-        for t in sorted(tables, key=lambda t: t.ref):
-            if not t.external and t.dropped_at is None:
-                self.family.setdefault(t.ref.database, {}).setdefault(normalise_name(t.ref.name), t.ref)
+        self.family = _family_heads(tables, self.effective)
         self.out: dict[TableRef, list[tuple[TableRef, Location | None]]] = {}
         self.into: dict[TableRef, set[TableRef]] = {}
         self.referrers: dict[str, set[str]] = {}  # table name -> names of the tables pointing at it
@@ -93,9 +93,28 @@ class Neighbours:
                     out.append(head)
         return out
 
-    def family_head(self, ref: TableRef, owners: Mapping[TableRef, str]) -> Evidence | None:
-        """Rule 6: the owner of the longest owned family head of ``ref``'s name."""
-        head = next((h for h in self.heads(ref) if owners.get(h)), None)
+    def split_words(self, owners: Mapping[TableRef, str]) -> frozenset[str]:
+        """First words whose families other rules already gave to >= 3 services (``user``: ``user_*``).
+
+        Every service keeps ``user_settings``, ``user_devices``, ``user_bans``...: such a
+        word says nothing of who owns the next ``user_*`` table. Counted over the
+        whole scan's tables placed so far, whatever their database.
+        """
+        services: dict[str, set[str]] = {}
+        for ref in self.defined:
+            words = normalise_name(ref.name).split("_")
+            if len(words) > 1 and owners.get(ref):
+                services.setdefault(_singular(words[0]), set()).add(owners[ref])
+        return frozenset(w for w, s in services.items() if len(s) >= SPLIT_FAMILY)
+
+    def family_head(
+        self, ref: TableRef, owners: Mapping[TableRef, str], split: Container[str] = frozenset()
+    ) -> Evidence | None:
+        """Rule 6: the owner of the longest owned family head of ``ref``'s name.
+
+        A one-word head whose word starts tables of many services (``split``) names no family.
+        """
+        head = next((h for h in self.heads(ref) if owners.get(h) and not _split(h, split)), None)
         if head is None:
             return None
         service = owners[head]
@@ -138,6 +157,49 @@ class Neighbours:
         return _Search(self, owners, pending).run()
 
 
+def _family_heads(
+    tables: Sequence[Table], effective: Mapping[TableRef, TableRef]
+) -> dict[str, dict[str, TableRef]]:
+    """Per database, normalised name -> the table heading that name family.
+
+    A table the database defines and keeps comes first; else an external table
+    resolved to another database's table (``messages`` that a later folder's
+    ``message_edit_history`` references) heads it as that table; else a table the
+    database dropped (``bookmarks`` still names ``bookmark_collections``, created
+    and dropped beside it).
+    """
+    ranked: dict[str, dict[str, tuple[int, TableRef]]] = {}
+    for t in sorted(tables, key=lambda t: t.ref):
+        rank = 1 if t.external else 0 if t.dropped_at is None else 2
+        head = (rank, effective.get(t.ref, t.ref))
+        names = ranked.setdefault(t.ref.database, {})
+        key = normalise_name(t.ref.name)
+        if key not in names or head[0] < names[key][0]:
+            names[key] = head
+    return {db: {k: ref for k, (_, ref) in names.items()} for db, names in ranked.items()}
+
+
+def _singular(word: str) -> str:
+    """A word without its plural ending, as a family key (``stories`` -> ``story``, ``users`` -> ``user``).
+
+    >>> [_singular(w) for w in ("stories", "story", "boxes", "users", "media", "address")]
+    ['story', 'story', 'box', 'user', 'media', 'address']
+    """
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith(("ses", "xes", "ches", "shes")):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+def _split(head: TableRef, split: Container[str]) -> bool:
+    words = normalise_name(head.name).split("_")
+    return len(words) == 1 and _singular(words[0]) in split
+
+
+#: A first word whose ``word_*`` tables other rules gave to this many services heads no family.
+SPLIT_FAMILY = 3
+
 #: A table referenced from this many differently named tables is a hub (``users``).
 HUB_REFERRERS = 5
 
@@ -173,12 +235,14 @@ class _Search:
         self.family_dirty = set(self.waiting)
         self.fk_dirty = set(self.waiting)
         self.found: dict[TableRef, Evidence] = {}
+        self.split = graph.split_words(self.known)
 
     def run(self) -> dict[TableRef, Evidence]:
         while True:
             while self.family_dirty:
                 batch, self.family_dirty = sorted(self.family_dirty & self.waiting), set()
-                self._place({r: e for r in batch if (e := self.graph.family_head(r, self.known)) is not None})
+                found = {r: self.graph.family_head(r, self.known, self.split) for r in batch}
+                self._place({r: e for r, e in found.items() if e is not None})
             batch, self.fk_dirty = sorted(self.fk_dirty & self.waiting), set()
             hubs = _LiveHubs(self.graph, dict(self.known))
             placed = {r: e for r in batch if (e := self.graph.neighbourhood(r, self.known, hubs)) is not None}

@@ -33,7 +33,13 @@ from typing import Any
 from model.inventory import Diagnostic, Evidence, Inventory, Table
 from ownership.config import Config, ServiceRule
 from ownership.inputs import UnitIndex
-from ownership.naming import FileNameServices, path_matches, service_from_path, service_from_pattern
+from ownership.naming import (
+    FileNameServices,
+    identity_aliases,
+    path_matches,
+    service_from_path,
+    service_from_pattern,
+)
 from ownership.patterns import matches_table
 
 __all__ = ["DEFAULT_SCHEMAS", "PlaceRules", "default_schema"]
@@ -80,6 +86,8 @@ class PlaceRules:
             if name := self.folder_name(folder):
                 aliases.setdefault(name, name)
         aliases.update({name: name for name in config.service_names})
+        self.service_names = FileNameServices(aliases)  # a table's own name: no synonyms
+        aliases.update(identity_aliases(aliases))
         self._aliases = aliases
         self.file_names = FileNameServices(aliases)
 
@@ -212,6 +220,14 @@ class PlaceRules:
         if not found:
             return None
         return Evidence("file-name", self._aliases[found], f"migration file name {path!r}", path, line)
+
+    def service_named(self, t: Table) -> Evidence | None:
+        """A table whose whole name is a known service's name (``media``, ``notifications``)."""
+        found = self.service_names.whole(t.ref.name)
+        if not found:
+            return None
+        service = self._aliases[found]
+        return Evidence("name-family", service, f"named like the service {service}", *_where(t))
 
     def file_names_only_table(self, t: Table) -> bool:
         """Whether the file name names a service only through the words of ``t``'s own name."""

@@ -107,6 +107,7 @@ class FolderEvidence:
     units: tuple[Unit, ...] = ()
     access: dict[str, dict[str, AccessSummary]] = field(default_factory=dict)
     diagnostics: tuple[Diagnostic, ...] = ()
+    modules: dict[str, frozenset[str]] = field(default_factory=dict)  # unit path -> its code's module names
 
 
 @timed("code")
@@ -114,11 +115,13 @@ def evidence(sources: Sequence[str]) -> FolderEvidence:
     """The units and table access of every local folder in ``sources`` (paths relative to each folder,
     as the migration sets' database labels are)."""
     from ownership.code import scan_code, table_access
+    from ownership.modules import module_names
     from ownership.units import find_units
 
     units: list[Unit] = []
     access: dict[str, dict[str, AccessSummary]] = {}
     diagnostics: list[Diagnostic] = []
+    modules: dict[str, frozenset[str]] = {}
     for source in sources:
         root = Path(source)
         if not root.is_dir():
@@ -129,7 +132,8 @@ def evidence(sources: Sequence[str]) -> FolderEvidence:
         diagnostics.extend(code.diagnostics)
         for table, by_unit in table_access(code).items():
             access.setdefault(table, {}).update(by_unit)
-    return FolderEvidence(tuple(units), access, tuple(diagnostics))
+        modules.update(module_names(found, code.paths))
+    return FolderEvidence(tuple(units), access, tuple(diagnostics), modules)
 
 
 def _config(sources: Sequence[str], config_path: str | Path | None) -> tuple[Config | None, list[Diagnostic]]:
@@ -187,7 +191,12 @@ def scan(
         seen = evidence(sources) if (config.code if code is None else code) else FolderEvidence()
         with stage("ownership"):
             inv = assign_services(  # resolves the external tables itself, with the config
-                inv, config, units=seen.units, access=seen.access, root_label=root_label(sources)
+                inv,
+                config,
+                units=seen.units,
+                access=seen.access,
+                root_label=root_label(sources),
+                modules=seen.modules,
             )
         if seen.diagnostics:
             inv = replace(inv, diagnostics=(*inv.diagnostics, *seen.diagnostics))

@@ -43,7 +43,10 @@ rule that had something to say is kept as evidence (``kind`` in brackets).
    set's folder, or a unit): ``018_messaging_schema.sql`` -> ``messaging``.
    Then the single service whose code reads the table [code-read]. A file name
    that names a service only through the table's own name
-   (``023_message_search_index.sql`` -> ``search``) decides last, after rule 7.
+   (``023_message_search_index.sql`` -> ``search``) decides last, after rule 7;
+   so do, after it, a file name naming a code module of one service only
+   (``005_recommendation_v2_schema.sql``: :mod:`ownership.modules`) and a
+   table named like a service (``media`` -> ``media-service``) [name-family].
 6. **name family** [name-family] -- ``story_views`` goes with ``stories``.
 7. **fk neighbourhood** [fk-neighbourhood] -- all foreign keys out of the
    table point into one service's tables, ignoring hub tables (referenced from
@@ -90,7 +93,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from model.inventory import Diagnostic, Evidence, Inventory, Location, Service, SharedAccess, Table, TableRef
@@ -129,6 +132,7 @@ def explain_services(
     units: Iterable[UnitLike] = (),
     access: TableAccess | None = None,
     root_label: str = "",
+    modules: Mapping[str, frozenset[str]] | None = None,
 ) -> dict[TableRef, Assignment]:
     """The service, replica owner, deciding rule and evidence of every table that is not ignored.
 
@@ -137,7 +141,7 @@ def explain_services(
     found without deciding (two reading services, a library used by several).
     """
     prepared, _, _ = _prepare(inv, config)
-    decider = Decider(prepared, config, UnitIndex(units), access, root_label)
+    decider = Decider(prepared, config, UnitIndex(units), access, root_label, modules)
     return _explain(decider, prepared)
 
 
@@ -257,6 +261,7 @@ def assign_services(
     units: Iterable[UnitLike] = (),
     access: TableAccess | None = None,
     root_label: str = "",
+    modules: Mapping[str, frozenset[str]] | None = None,
 ) -> Inventory:
     """Return ``inv`` with services, replicas, evidence and shared access by this module's rules.
 
@@ -273,6 +278,10 @@ def assign_services(
         inventory's ``shared_access`` is kept).
     root_label
         The scanned root folder's name: names the service of a one-service repository.
+    modules
+        Service unit path -> the names of its code's folders and files
+        (:func:`ownership.modules.module_names`): a shared migration file named after a module of
+        one service only is that service's (rule 5, decided last).
 
     External tables are first re-resolved with the config, so that a copy
     declared in ``[[replicas]]`` gives way to the original, and again once the
@@ -281,7 +290,7 @@ def assign_services(
     same inventory.
     """
     inv, ignored, dropped = _prepare(inv, config)
-    decider = Decider(inv, config, UnitIndex(units), access, root_label)
+    decider = Decider(inv, config, UnitIndex(units), access, root_label, modules)
     found = _explain(decider, inv)
     diagnostics = [d for d in inv.diagnostics if d.code not in _OWN_CODES]
     diagnostics += decider.rules.diagnostics + decider.diagnostics

@@ -70,6 +70,7 @@ class CodeScan:
     diagnostics: tuple[Diagnostic, ...] = ()
     files: int = 0
     lines: int = 0
+    paths: tuple[str, ...] = ()  # every source file considered, relative to the root
 
     def units_for(self, table: str, access: Access | None = None) -> tuple[str, ...]:
         """The sorted unit paths that use ``table`` (with ``access``, when given)."""

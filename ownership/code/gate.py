@@ -9,18 +9,23 @@ parsed when one of these holds, checked on its raw bytes without parsing:
   ``delete``/``from``, ``merge``/``into``, ``replace``/``into``, ``upsert``/``into``,
   ``copy``/``from``, ``copy``/``to``
   (every statement :mod:`ownership.code.sql` reads a table from has one: a ``WITH`` statement ends
-  in one of them);
-* it holds a marker its reader's declarations or direct uses need (:data:`MARKERS`: ``table`` for
-  Diesel, ``Collection`` and ``TableName`` for Go, ``Entity``/``define``/``model``... for the
-  JavaScript ORMs, ``Record`` for Active Record, ``Model``/``Table``/``collection`` for Python, a
-  subscript and a MongoDB method name for pymongo...);
+  in one of them); in Rust, where the reader takes SQL from string literals only, the words are
+  those of the file's string literals (:func:`rust_literals`), so ``x.into()``, ``map.insert(k, v)``,
+  ``tokio::select!`` or ``String::from`` in code and SQL in comments, which nearly every Rust file
+  has, do not count;
+* it holds a marker its reader's declarations or direct uses need (:data:`MARKERS`: Diesel's
+  ``table!`` and ``users::table`` for Rust, ``Collection`` and ``TableName`` for Go,
+  ``Entity``/``define``/``model``... for the JavaScript ORMs, ``Record`` for Active Record,
+  ``Model``/``Table``/``collection`` for Python, a subscript and a MongoDB method name for
+  pymongo...);
 * (second pass) it names, as an identifier, something another file declared: ``User.create()``
   in a file with no SQL and no declaration is a reference only the declarations give meaning to.
 
 So a skipped file is one whose reader would have found nothing, and the uses are the same as when
 every file is parsed (``scan_code(..., prefilter=False)``; the tests compare both on every
-fixture). The one blind spot is contrived: a keyword glued to an escape other than ``\\n``,
-``\\t``, ``\\r`` (``"\\fFROM"``) in a file with no other pair.
+fixture). The blind spots are contrived: a keyword glued to an escape other than ``\\n``,
+``\\t``, ``\\r`` (``"\\fFROM"``, in Rust also ``"\\x46ROM"``) in a file with no other pair;
+in Rust, a comment inside ``table /* */ !`` or ``users:: /* */ table``.
 
 >>> may_hold_sql(b"const q = `SELECT * FROM users`"), may_hold_sql(b"import x from 'y'; x.update()")
 (True, False)
@@ -28,13 +33,23 @@ fixture). The one blind spot is contrived: a keyword glued to an escape other th
 (True, False)
 >>> needs_parse("go", b'c := db.Collection("users")'), needs_parse("go", b"func main() {}")
 (True, False)
+>>> needs_parse("rust", b"let v: Vec<_> = rows.into_iter().map(|r| r.into()).collect(); m.insert(k, v);")
+False
+>>> needs_parse("rust", b'// SELECT name FROM users\\nlet s = "select a"; let f = String::from("x");')
+False
+>>> needs_parse("rust", b'sqlx::query!("INSERT INTO users (id) VALUES ($1)", id)')
+True
+>>> needs_parse("rust", b"diesel::insert_into(users::table)"), needs_parse("rust", b"// a table of rows")
+(True, False)
 >>> sorted(identifiers(b"await prisma.orderItem.create({ data })"))
 [b'await', b'create', b'data', b'orderitem', b'prisma']
 """
 
 from __future__ import annotations
 
-__all__ = ["MARKERS", "REFERENCING", "identifiers", "may_hold_sql", "needs_parse", "words"]
+import re
+
+__all__ = ["MARKERS", "REFERENCING", "identifiers", "may_hold_sql", "needs_parse", "rust_literals", "words"]
 
 _PAIRS = (
     (b"select", b"from"),
@@ -51,7 +66,7 @@ _PAIRS = (
 _JS = (b"Entity", b"Table", b"Schema", b"define", b"init", b"model", b"collection")
 #: Per reader: bytes whose presence means declarations or direct (driver) uses may be there.
 MARKERS: dict[str, tuple[bytes, ...]] = {
-    "rust": (b"table",),
+    "rust": (b"table",),  # then read by _RUST_DIESEL
     "go": (b"Collection", b"TableName"),
     "typescript": _JS,
     "tsx": _JS,
@@ -66,6 +81,21 @@ _MONGO_WORDS: tuple[bytes, ...] = (b"insert", b"update", b"replace", b"delete", 
 _MONGO_WORDS += (b"bulk", b"find", b"aggregate", b"count", b"distinct", b"watch")
 #: Readers that report references to names declared elsewhere (resolved after every file is read).
 REFERENCING = frozenset({"rust", "typescript", "tsx", "javascript", "java", "ruby", "python"})
+
+#: Diesel in Rust: the ``table!`` macro (``diesel::table!``) and ``users::table`` paths.
+_RUST_DIESEL = re.compile(rb"\btable\s*!|::\s*table\b")
+#: Rust tokens that hold or hide quotes: comments, raw strings (``r#"..."#``, also after ``b``/``c``),
+#: strings, char literals (``'"'``); a quote that starts no complete string is caught last. The
+#: lookahead lets the engine pass over every other byte quickly.
+_RUST_TOKENS = re.compile(
+    rb"(?=[/r\"'])(?://[^\n]*"
+    rb"|/\*.*?\*/"
+    rb"|r(#*)\"(?P<raw>.*?)\"\1"
+    rb"|\"(?P<str>[^\"\\]*(?:\\.[^\"\\]*)*)\""
+    rb"|'(?:\\.[^'\n]{0,9}|[^'\\\n]{1,4})'"
+    rb"|(?P<open>\"))",
+    re.DOTALL,
+)
 
 _IDENTIFIER_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_") | frozenset(range(128, 256))
 _TO_SPACE = bytes(b if b in _IDENTIFIER_BYTES else 0x20 for b in range(256))
@@ -92,8 +122,32 @@ def _pymongo_subscript(data: bytes) -> bool:
     return any(word in low for word in _MONGO_WORDS)
 
 
+def rust_literals(data: bytes) -> bytes:
+    r"""The contents of the string literals of Rust source, one per line; more when unsure.
+
+    Comments, char literals and lifetimes are passed over; a block comment holding another
+    ``/*`` (nested) or a quote that opens no complete string gives the rest of the file as it is.
+
+    >>> rust_literals(b'let q = r#"SELECT "a" FROM t"#; // "not"\nlet c = \'"\'; f::<\'a>("x\\"y")')
+    b'SELECT "a" FROM t\nx\\"y'
+    >>> rust_literals(b'/* a /* nested */ "b" */ "c"'), rust_literals(b'ok("a") and "open')
+    (b'/* a /* nested */ "b" */ "c"', b'a\n"open')
+    """
+    out: list[bytes] = []
+    for m in _RUST_TOKENS.finditer(data):
+        token = m.group(0)
+        if m.group("open") is not None or (token.startswith(b"/*") and b"/*" in token[2:]):
+            out.append(data[m.start() :])
+            break
+        if (text := m.group("raw")) is not None or (text := m.group("str")) is not None:
+            out.append(text)
+    return b"\n".join(out)
+
+
 def needs_parse(lang: str, data: bytes) -> bool:
     """Whether the reader for ``lang`` may find SQL, a declaration or a direct use in ``data``."""
+    if lang == "rust":
+        return bool(_RUST_DIESEL.search(data)) or (may_hold_sql(data) and may_hold_sql(rust_literals(data)))
     if any(marker in data for marker in MARKERS.get(lang, ())) or may_hold_sql(data):
         return True
     return lang == "python" and _pymongo_subscript(data)

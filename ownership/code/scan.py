@@ -307,7 +307,8 @@ def scan_code(
     state.diagnostics.sort(key=lambda d: (d.path, d.line, d.code, d.message))
     if state.cache is not None:
         state.cache.store(state.entries)
-    return CodeScan(sorted_uses(uses), tuple(state.diagnostics), state.files, state.lines)
+    paths = tuple(sorted(state.sizes))
+    return CodeScan(sorted_uses(uses), tuple(state.diagnostics), state.files, state.lines, paths)
 
 
 def _unit_path(units: Sequence[Unit], rel: str) -> str:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from model.inventory import Evidence
+from ownership.config import Config
 from ownership.naming import path_matches, service_from_filename, service_from_path
+from ownership.services import assign_services
+from tests.ownership.builders import Unit, inventory, owners
 
 
 @pytest.mark.parametrize(
@@ -81,3 +85,65 @@ def test_service_from_filename(filename: str, expected: str) -> None:
 )
 def test_path_matches(pattern: str, path: str, expected: bool) -> None:
     assert path_matches(pattern, path) is expected
+
+
+def test_auth_in_a_file_name_names_the_identity_service() -> None:
+
+    files = {
+        "backend/migrations/002_add_auth_logs.sql": ["auth_logs"],
+        "backend/migrations/006_add_two_factor_auth.sql": ["two_fa_codes"],
+        "backend/migrations/018_messaging_schema.sql": ["threads"],
+    }
+    units = [Unit("identity-service", "identity-service"), Unit("messaging-service", "messaging-service")]
+    out = assign_services(inventory(files), Config(), units=units)
+    assert owners(out) == {
+        "backend/migrations:auth_logs": "identity-service",
+        "backend/migrations:two_fa_codes": "identity-service",
+        "backend/migrations:threads": "messaging-service",
+    }
+    logs = next(t for t in out.tables if t.ref.name == "auth_logs")
+    assert logs.owner_evidence[0] == Evidence(
+        "file-name",
+        "identity-service",
+        "migration file name 'backend/migrations/002_add_auth_logs.sql'",
+        "backend/migrations/002_add_auth_logs.sql",
+        1,
+    )
+
+
+def test_auth_names_no_service_when_two_could_be_meant() -> None:
+    units = [
+        Unit("identity-service", "identity-service"),
+        Unit("iam-admin", "iam-admin"),
+        Unit("chat", "chat"),
+    ]
+    out = assign_services(
+        inventory({"db/migrations/002_add_auth_logs.sql": ["auth_logs"]}), Config(), units=units
+    )
+    assert owners(out) == {"db/migrations:auth_logs": ""}
+
+
+def test_a_table_named_like_a_service_goes_with_it_last() -> None:
+    files = {
+        "backend/migrations/120_prepare_missing_tables.sql": ["media", "media_files"],
+        "backend/migrations/122_blocks.sql": ["blocks"],
+        "backend/migrations/121_notifications.sql": ["notifications"],
+    }
+    units = [Unit("media-service", "media-service"), Unit("notification-service", "notification-service")]
+    out = assign_services(inventory(files), Config(), units=units)
+    assert owners(out) == {
+        "backend/migrations:media": "media-service",
+        "backend/migrations:media_files": "",  # decided last, 'media' heads no family
+        "backend/migrations:blocks": "",
+        "backend/migrations:notifications": "notification-service",
+    }
+    media = next(t for t in out.tables if t.ref.name == "media")
+    assert media.owner_evidence[0] == Evidence(
+        "name-family",
+        "media-service",
+        "named like the service media-service",
+        "backend/migrations/120_prepare_missing_tables.sql",
+        1,
+    )
+    notes = next(t for t in out.tables if t.ref.name == "notifications")
+    assert notes.owner_evidence[0].kind == "file-name"  # a file named after it alone decides before
