@@ -30,14 +30,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from model.inventory import Diagnostic, Inventory, Source
 from model.timings import stage, timed
-from ownership.code.evidence import AccessSummary
-from ownership.config import Config
-from ownership.config_file import find_config, load_config
-from ownership.infer import infer_references
-from ownership.units import Unit
+
+if TYPE_CHECKING:  # the code readers (tree-sitter, sqlglot) are imported when the code is read
+    from ownership.code.evidence import AccessSummary
+    from ownership.config import Config
+    from ownership.units import Unit
 
 __all__ = ["FAILED_CODES", "FolderEvidence", "evidence", "root_label", "scan", "source_failed"]
 
@@ -134,6 +135,8 @@ def evidence(sources: Sequence[str]) -> FolderEvidence:
 
 def _config(sources: Sequence[str], config_path: str | Path | None) -> tuple[Config | None, list[Diagnostic]]:
     """The config to use (None when there is none) and its diagnostics."""
+    from ownership.config_file import find_config, load_config
+
     path = Path(config_path) if config_path is not None else find_config(sources)
     if path is None:
         return None, []
@@ -172,6 +175,8 @@ def scan(
     Inventory
         Merged, resolved, with services assigned; diagnostics of every step.
     """
+    from ownership.config import Config
+    from ownership.infer import infer_references
     from ownership.resolve import merge, resolve_external
     from ownership.services import assign_services
 
