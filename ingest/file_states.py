@@ -4,7 +4,8 @@
 (hidden folders and :data:`SKIP_DIRS` are not walked; a folder reached
 twice through a link is listed once; links out of the folder are followed only with
 ``follow_symlinks``) and records every entry: each file's path, size, modification and change
-times, inode and SHA-256; each link's target; each folder. A single file is one record.
+times, inode and SHA-256 (not of a file over :data:`BIG_BYTES`, which no reader reads: its size
+and times stand for it); each link's target; each folder. A single file is one record.
 
 :func:`unchanged` walks again and says whether every record still holds. It only ``stat``-s the
 files: a file whose size, times and inode are as recorded is taken as unchanged -- unless it
@@ -38,8 +39,11 @@ import stat
 import time
 from dataclasses import dataclass
 
-__all__ = ["RACY_NS", "SKIP_DIRS", "Record", "Snapshot", "snapshot", "unchanged"]
+__all__ = ["BIG_BYTES", "RACY_NS", "SKIP_DIRS", "Record", "Snapshot", "snapshot", "unchanged"]
 
+#: A file larger than this is never read whole by a reader (:data:`~ingest.migrations.read.MAX_FILE_BYTES`):
+#: its size and times stand for its content, which is not hashed.
+BIG_BYTES = 256 * 1024 * 1024
 #: Directory names never descended into by any reader (hidden directories are skipped too).
 SKIP_DIRS = frozenset({"node_modules", ".venv", "venv", "vendor", "site-packages", "__pycache__"})
 
@@ -170,16 +174,16 @@ def snapshot(path: str, *, follow_symlinks: bool) -> Snapshot:
     size = 0
     for record, content in _walk(path, follow_symlinks):
         if content is not None:
-            record = (*record[:6], _hash(content))
+            record = (*record[:6], _hash(content) if record[2] <= BIG_BYTES else "")
             size += record[2]
         records.append(record)
     return Snapshot(tuple(records), taken, size)
 
 
 def _same_file(old: Record, new: Record, content: str, racy_before: int) -> bool:
-    if old[2:6] == new[2:6] and old[3] < racy_before:
-        return True  # as recorded, and recorded well after its last modification
-    return old[2] == new[2] and _hash(content) == old[6]
+    if old[2:6] == new[2:6] and (old[3] < racy_before or not old[6]):
+        return True  # as recorded, and recorded well after its last modification (or too big to hash)
+    return old[2] == new[2] and bool(old[6]) and _hash(content) == old[6]
 
 
 def unchanged(snap: Snapshot, path: str, *, follow_symlinks: bool) -> bool:

@@ -129,3 +129,22 @@ def test_a_single_file_and_links_out_of_the_tree(tmp_path: Path) -> None:
     assert [r[1] for r in single.records] == ["outside.sql"]
     outside.write_text("CREATE TABLE q (id int);\n")
     assert not unchanged(single, str(outside), follow_symlinks=False)
+
+
+def test_the_readers_size_limit_is_the_snapshots() -> None:
+    from ingest.migrations.read import MAX_FILE_BYTES
+
+    assert file_states.BIG_BYTES == MAX_FILE_BYTES
+
+
+def test_a_file_too_big_to_read_is_known_by_its_size_and_times(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hashed: list[str]
+) -> None:
+    monkeypatch.setattr(file_states, "BIG_BYTES", 26)  # 001.sql has 29 bytes, the others fewer
+    root = _tree(tmp_path)
+    snap = snapshot(str(root), follow_symlinks=False)
+    assert [r[1] for r in snap.records if r[0] == "F" and not r[6]] == ["auth/migrations/001.sql"]
+    assert "001.sql" not in hashed
+    assert unchanged(snap, str(root), follow_symlinks=False)
+    os.utime(root / "auth/migrations/001.sql", ns=(1, 1))
+    assert not unchanged(snap, str(root), follow_symlinks=False)
