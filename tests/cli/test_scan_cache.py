@@ -171,3 +171,17 @@ def test_a_re_scan_imports_next_to_nothing(tree: Path, tmp_path: Path) -> None:
     assert heavy <= first
     assert not heavy & again, sorted(heavy & again)
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
+
+
+def test_a_cache_folder_others_can_write_is_not_believed(
+    tree: Path, cache_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    expected = scan(str(tree), "--format", "json").stdout
+    (entry,) = [p for p in (cache_dir / "result").rglob("*") if p.is_file()]
+    planted = entry.read_bytes().replace(b'"users"', b'"u5ers"')  # what another user could write
+    entry.write_bytes(planted)
+    os.chmod(cache_dir, 0o777)
+    before = hits()
+    with caplog.at_level(logging.WARNING, logger="fkmap.cache"):
+        assert scan(str(tree), "--format", "json").stdout == expected
+    assert hits() == before and "not using the cache folder" in caplog.text
