@@ -114,9 +114,6 @@ class FolderEvidence:
 def evidence(sources: Sequence[str]) -> FolderEvidence:
     """The units and table access of every local folder in ``sources`` (paths relative to each folder,
     as the migration sets' database labels are)."""
-    from ownership.code import scan_code, table_access
-    from ownership.units import find_units
-
     units: list[Unit] = []
     access: dict[str, dict[str, AccessSummary]] = {}
     diagnostics: list[Diagnostic] = []
@@ -124,6 +121,9 @@ def evidence(sources: Sequence[str]) -> FolderEvidence:
         root = Path(source)
         if not root.is_dir():
             continue
+        from ownership.code import scan_code, table_access  # the code readers: only for a folder
+        from ownership.units import find_units
+
         found = find_units(root)
         units.extend(found)
         code = scan_code(root, found)
