@@ -28,15 +28,11 @@ from typing import IO, TYPE_CHECKING, Any, Protocol, TypeVar
 
 import click
 
-from ingest import is_dsn_source
-from ownership.scan import FAILED_CODES
-
 if TYPE_CHECKING:
     from model.inventory import Diagnostic, Inventory
 
 __all__ = [
     "CONTEXT",
-    "FAILED_CODES",
     "ArgumentError",
     "all_databases_option",
     "check_arguments",
@@ -173,6 +169,8 @@ def all_databases_option() -> Decorator:
 
 def check_sources(sources: Sequence[str]) -> None:
     """Raise :class:`ArgumentError` for a path source that does not exist."""
+    from ingest import is_dsn_source
+
     for source in sources:
         if not source.strip():
             raise ArgumentError("empty source argument")
@@ -224,7 +222,9 @@ def check_arguments(sources: Sequence[str], config_path: str | None, dialect: st
 
 
 def failed_sources(inv: Inventory) -> list[Diagnostic]:
-    """The errors saying a source could not be read at all (codes :data:`FAILED_CODES`)."""
+    """The errors saying a source could not be read at all (codes :data:`ownership.scan.FAILED_CODES`)."""
+    from ownership.scan import FAILED_CODES
+
     return [d for d in inv.diagnostics if d.severity == "error" and d.code in FAILED_CODES]
 
 

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 import click
 
 from cli.common import (
-    FAILED_CODES,
     ArgumentError,
     all_databases_option,
     check_arguments,
@@ -23,6 +22,7 @@ from cli.common import (
     format_option,
 )
 from exports import choices, render_text
+from ownership.scan import FAILED_CODES
 
 if TYPE_CHECKING:
     from model.inventory import Inventory

@@ -6,11 +6,16 @@ matching no table is an unusable argument naming the closest ones.
 
 Exit status 0 when the scan ran (diagnostics do not change that), 1 when a
 source could not be read at all, 2 for unusable arguments.
+
+A scan of local paths run again with nothing changed -- files, options, config, environment,
+code -- prints what it printed from the result cache (:mod:`ingest.result_cache`) and imports
+next to nothing; the scan, the exports and their libraries are imported only when it runs.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import sys
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -29,8 +34,10 @@ from cli.common import (
     write_file,
     write_output,
 )
-from exports import FORMATS, export, render_text
-from model.inventory import Inventory
+from ingest import result_cache
+
+if TYPE_CHECKING:
+    from model.inventory import Inventory
 
 __all__ = ["SCAN_FORMATS", "explain_text", "scan_command"]
 
@@ -95,8 +102,51 @@ def scan_command(
       fkmap scan ./repo --explain users
       fkmap scan postgresql://postgres@127.0.0.1/shop --config fkmap.toml
     """
+    request = result_cache.Request(
+        "scan",
+        sources,
+        (
+            ("format", fmt),
+            ("dialect", dialect or ""),
+            ("infer", str(infer)),
+            ("explain", explain or ""),
+            ("styled", str(fmt == "table" and output is None)),
+        ),
+        config_path,
+        bool(follow_symlinks_flag()),
+    )
+    cached = not (no_cache or all_databases)
+    kept = result_cache.lookup(request) if cached else None
+    if kept is None:
+        pending = result_cache.begin(request) if cached else None
+        try:
+            kept = _run_scan(
+                sources, config_path, dialect, fmt, infer, output, all_databases, no_cache, explain, pending
+            )
+        except BaseException:
+            if pending is not None:
+                pending.discard()
+            raise
+    _emit(kept, fmt, output)
+
+
+def _run_scan(
+    sources: tuple[str, ...],
+    config_path: str | None,
+    dialect: str | None,
+    fmt: str,
+    infer: bool,
+    output: str | None,
+    all_databases: bool,
+    no_cache: bool,
+    explain: str | None,
+    pending: result_cache.Pending | None,
+) -> result_cache.Kept | None:
+    """Scan, and write the output: into ``pending`` (then the output kept, for :func:`_emit`), or out
+    (then None)."""
     dialect = check_arguments(sources, config_path, dialect)
 
+    from exports import FORMATS, export, render_text
     from ingest.migrations.cache import cache_override
     from ownership.scan import scan
 
@@ -112,8 +162,13 @@ def scan_command(
             infer=infer,
             follow_symlinks=follow_symlinks_flag(),
         )
+    failed = failed_sources(inv)
+    message = f"fkmap: {len(failed)} source(s) could not be read: {failed[0].message}" if failed else ""
     if explain is None and fmt == "json":  # the scan document goes out as it is made
-        write_output(output, lambda stream: export("json", inv, stream))
+        if pending is not None:
+            export("json", inv, pending.stream)
+        else:
+            write_output(output, lambda stream: export("json", inv, stream))
     else:
         if explain is not None:
             text = explain_text(inv, explain)
@@ -125,14 +180,52 @@ def scan_command(
 
                 options["totals"] = report_totals(inventory_view(inv, None))
             text = render_text(fmt, inv, **options)
-        if output is not None:
+        if pending is not None:
+            pending.stream.write(text)
+        elif output is not None:
             write_file(output, text)
         else:
             click.echo(text, nl=False)
-    failed = failed_sources(inv)
-    if failed:
-        click.echo(f"fkmap: {len(failed)} source(s) could not be read: {failed[0].message}", err=True)
-        click.get_current_context().exit(1)
+    if pending is not None:
+        return pending.commit(1 if failed else 0, message)
+    _finish(message, 1 if failed else 0)
+    return None
+
+
+def _emit(kept: result_cache.Kept | None, fmt: str, output: str | None) -> None:
+    """Print or write the output kept in the cache (as :func:`_run_scan` does without it), its
+    message, and stop with its status."""
+    if kept is None:
+        return
+    if fmt == "json" and output is None and _utf8(sys.stdout):
+        kept.copy_to(sys.stdout.buffer)
+    elif fmt == "json" and output is not None:
+        try:
+            with open(output, "wb") as handle:
+                kept.copy_to(handle)
+        except OSError as exc:
+            raise ArgumentError(f"cannot write {output!r}: {exc.strerror or exc}") from exc
+        click.echo(f"fkmap: wrote {output}", err=True)
+    elif output is not None:
+        write_file(output, kept.text())
+    elif fmt == "json":
+        sys.stdout.write(kept.text())
+    else:
+        click.echo(kept.text(), nl=False)
+    _finish(kept.message, kept.status)
+
+
+def _utf8(stream: Any) -> bool:
+    """Whether ``stream`` writes text as UTF-8 to a binary buffer (the kept bytes can go as they are)."""
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    return encoding == "utf8" and hasattr(stream, "buffer")
+
+
+def _finish(message: str, status: int) -> None:
+    if message:
+        click.echo(message, err=True)
+    if status:
+        click.get_current_context().exit(status)
 
 
 def explain_text(inv: Inventory, query: str) -> str:

@@ -13,14 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from graph.analysis import ACTION_ATTRS
 from graph.scope import Level, Scope, ScopeError, as_table_graph, select_services, select_tables
 from model.escape import clean_text
 from model.inventory import ACTIONS, Inventory, Location, TableRef
+
+if TYPE_CHECKING:  # networkx is imported where a graph is built or walked
+    import networkx as nx
 
 __all__ = [
     "NO_SERVICE",
@@ -151,6 +152,8 @@ def flat_table_graph(G: nx.MultiDiGraph, scope: Scope | None = None) -> nx.Multi
     ``on_update``, ``origin``, ``state``, ``validated``, ``deferrable``,
     ``fresh_db_failure``, ``added_at``, ``dropped_at``.
     """
+    import networkx as nx
+
     F = nx.MultiDiGraph()
     F.graph.update(_graph_attrs(scope, "tables"))
     for ref, data in sorted(G.nodes(data=True), key=lambda item: item[0]):
@@ -202,6 +205,8 @@ ACTION_COUNTS = tuple(a.lower().replace(" ", "_") for a in ACTIONS)
 def flat_service_graph(S: nx.DiGraph, scope: Scope | None = None) -> nx.DiGraph:
     """The service graph with scalar attributes: nodes ``label``, ``tables``; edges
     ``weight``, one count per ON DELETE action and ``fks`` (comma-separated FK names)."""
+    import networkx as nx
+
     F = nx.DiGraph()
     F.graph.update(_graph_attrs(scope, "services"))
     for name, data in sorted(S.nodes(data=True)):

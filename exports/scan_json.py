@@ -179,14 +179,12 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-from typing import Any, TextIO
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any, TextIO
 
 from exports._common import whole_scan
 from exports.json_text import Entries, materialize, write_json
-from graph.analysis import headline_figures
 from graph.build import table_edges
+from graph.figures import headline_figures
 from graph.scope import Scope
 from ingest.saved import FORMAT_VERSION
 from model.inventory import (
@@ -200,6 +198,9 @@ from model.inventory import (
     TableRef,
 )
 from ownership.summary import unowned_summary
+
+if TYPE_CHECKING:  # networkx is imported where a graph is built or walked
+    import networkx as nx
 
 __all__ = ["render_json", "scan_document", "write_scan_json"]
 

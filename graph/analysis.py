@@ -21,13 +21,14 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
-from graph.build import TableEdges, table_edges
-from model.inventory import ForeignKey, Inventory, Service, Table, TableRef
+from graph.figures import headline_figures
+from model.inventory import ForeignKey, Service, Table, TableRef
 from model.timings import timed
+
+if TYPE_CHECKING:  # networkx is imported where a graph is built or walked
+    import networkx as nx
 
 __all__ = [
     "CascadeChain",
@@ -154,6 +155,8 @@ def _service_graph(
     services: Iterable[Service], nodes: Iterable[tuple[str, str, Table]], edges: Iterable[dict[str, Any]]
 ) -> nx.DiGraph:
     """:func:`service_graph` of a table graph's services, nodes ``(service, owner, table)`` and edge data."""
+    import networkx as nx
+
     S = nx.DiGraph()
     names = {s.name for s in services}
     held: list[str] = []
@@ -216,6 +219,8 @@ def service_cycles(G: nx.MultiDiGraph) -> list[tuple[str, ...]]:
 
 def _cycles(S: nx.DiGraph) -> list[tuple[str, ...]]:
     """:func:`service_cycles` of the service graph ``S``."""
+    import networkx as nx
+
     cycles = []
     for component in nx.strongly_connected_components(S):
         if len(component) < 2:
@@ -310,6 +315,8 @@ def blast_radius(G: nx.MultiDiGraph, table: TableRef, *, cascade_only: bool = Fa
     >>> [t.name for t in blast_radius(G, u)], [t.name for t in blast_radius(G, u, cascade_only=True)]
     (['comments', 'posts'], ['posts'])
     """
+    import networkx as nx
+
     if table not in G:
         return []
 
@@ -319,82 +326,3 @@ def blast_radius(G: nx.MultiDiGraph, table: TableRef, *, cascade_only: bool = Fa
 
     R = nx.subgraph_view(nx.reverse_view(G), filter_edge=keep)
     return sorted(nx.descendants(R, table))
-
-
-def _count_services(names: Iterable[str]) -> int:
-    return len({n for n in names if n})
-
-
-@timed("analysis")
-def headline_figures(source: Inventory | nx.MultiDiGraph | TableEdges) -> dict[str, int | float | None]:
-    """The numbers a report opens with.
-
-    Given an :class:`~model.inventory.Inventory` they are counted over its
-    :func:`~graph.build.table_edges` with dropped FKs included (no graph is
-    built); given a graph or the edges of one, its edges are counted as they
-    are (dropped figures are then 0 unless it was built with ``include_dropped=True``).
-
-    Keys: ``services``, ``tables`` (defined, not dropped), ``foreign_keys``
-    (present declared FKs), ``cross_service_fks`` (present declared
-    cross-service FKs: real constraints), ``inferred_references`` (present
-    cross-service references inferred from column names, counted apart: no
-    constraint to drop), ``services_coupled`` (services at either end of a
-    present declared cross-service FK), ``service_dependencies`` (dependent ->
-    owner pairs of those FKs), ``cross_service_cascades`` (present declared
-    cross-service ON DELETE CASCADE), ``fresh_db_failures`` (present FKs into
-    tables their database never defines), ``service_cycles``,
-    ``cross_service_dropped`` and ``share_remediated`` (dropped / (present +
-    dropped) declared cross-service FKs, rounded to 4 places; ``None`` when
-    there never were any).
-
-    Examples
-    --------
-    >>> from model.inventory import ForeignKey, Inventory, Location, Table, TableRef
-    >>> p, u = TableRef("db", "public", "posts"), TableRef("db", "public", "users")
-    >>> inv = Inventory(
-    ...     tables=(Table(p, service="content"), Table(u, service="auth")),
-    ...     foreign_keys=(
-    ...         ForeignKey("a", p, ("user_id",), u, ("id",)),
-    ...         ForeignKey("b", p, ("editor_id",), u, ("id",), dropped_at=Location("m.sql", 3)),
-    ...     ),
-    ... )
-    >>> figures = headline_figures(inv)
-    >>> figures["cross_service_fks"], figures["cross_service_dropped"], figures["share_remediated"]
-    (1, 1, 0.5)
-    >>> only_inferred = Inventory(tables=inv.tables, foreign_keys=(
-    ...     ForeignKey("inferred:posts.user_id", p, ("user_id",), u, ("id",), origin="inferred"),))
-    >>> f = headline_figures(only_inferred)
-    >>> f["cross_service_fks"], f["inferred_references"], f["share_remediated"]
-    (0, 1, None)
-    """
-    if isinstance(source, nx.MultiDiGraph):
-        nodes = [(d["service"], d["owner"], d["table"]) for _, d in source.nodes(data=True)]
-        found = TableEdges(source.graph.get("services", ()), {}, list(source.edges(data=True)))
-    else:
-        found = table_edges(source, include_dropped=True) if isinstance(source, Inventory) else source
-        nodes = [(t.service, t.owner, t) for t in found.nodes.values()]
-    edges = [d for _, _, d in found.edges]
-    S = _service_graph(found.services, nodes, edges)
-    every = [d for d in edges if d["state"] == "present"]
-    present = [d for d in every if d["origin"] == "declared"]
-    cross = [d for d in present if d["cross_service"]]
-    inferred = sum(1 for d in every if d["cross_service"] and d["origin"] != "declared")
-    dropped = sum(
-        1 for d in edges if d["cross_service"] and d["state"] == "dropped" and d["origin"] == "declared"
-    )
-    total = len(cross) + dropped
-    tables = sum(1 for _, _, t in nodes if not t.external and t.dropped_at is None)
-    return {
-        "services": S.number_of_nodes(),
-        "tables": tables,
-        "foreign_keys": len(present),
-        "cross_service_fks": len(cross),
-        "inferred_references": inferred,
-        "services_coupled": _count_services(n for d in cross for n in (d["service"], d["ref_service"])),
-        "service_dependencies": len({(d["service"], d["ref_service"]) for d in cross}),
-        "cross_service_cascades": sum(1 for d in cross if d["on_delete"] == "CASCADE"),
-        "fresh_db_failures": sum(1 for d in present if d["fresh_db_failure"]),
-        "service_cycles": len(_cycles(S)),
-        "cross_service_dropped": dropped,
-        "share_remediated": round(dropped / total, 4) if total else None,
-    }

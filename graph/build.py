@@ -44,12 +44,13 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from model.inventory import ForeignKey, Inventory, Service, Table, TableRef
 from model.timings import timed
+
+if TYPE_CHECKING:  # networkx is imported where a graph is built or walked
+    import networkx as nx
 
 __all__ = ["TableEdges", "build_graph", "edge_target", "table_edges"]
 
@@ -184,6 +185,8 @@ def build_graph(
     >>> build_graph(inv).number_of_edges(), build_graph(inv, include_dropped=True).number_of_edges()
     (0, 1)
     """
+    import networkx as nx
+
     found = table_edges(inv, include_dropped=include_dropped, origins=origins)
     G = nx.MultiDiGraph(
         services=inv.services, include_dropped=include_dropped, origins=tuple(sorted(frozenset(origins)))

@@ -39,13 +39,14 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, replace
-from typing import Any, Literal
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any, Literal
 
 from graph.analysis import service_graph
 from graph.build import build_graph
 from model.inventory import Inventory
+
+if TYPE_CHECKING:  # networkx is imported where a graph is built or walked
+    import networkx as nx
 
 __all__ = [
     "ALL",
@@ -181,6 +182,8 @@ def select_tables(G: nx.MultiDiGraph, scope: Scope = ALL) -> nx.MultiDiGraph:
     ``scope.include_dropped`` False (or None) removes dropped FKs and dropped
     tables. Raises :class:`ScopeError` for a service the graph does not know.
     """
+    import networkx as nx
+
     if scope.service is not None:
         _check_service(G, scope.service)
     H = nx.MultiDiGraph(**G.graph)
@@ -204,6 +207,8 @@ def select_services(G: nx.MultiDiGraph, scope: Scope = ALL) -> nx.DiGraph:
     without any present cross-service FK are left out. Edges count present
     FKs only (dropped FKs no longer couple anything).
     """
+    import networkx as nx
+
     if scope.service is not None:
         _check_service(G, scope.service)
     S = service_graph(G)

@@ -103,6 +103,11 @@ class UnitIndex:
     def __init__(self, units: Iterable[UnitLike]) -> None:
         self.units = tuple(sorted(units, key=lambda u: (u.path, u.name)))
         self.by_path = {u.path: u for u in self.units}
+        #: (position, unit) by the folder the unit's path names (no trailing ``/``; the root ``""``)
+        self._at: dict[str, list[tuple[int, UnitLike]]] = {}
+        for position, unit in enumerate(self.units):
+            folder = "" if unit.path in ("", ".") else unit.path.rstrip("/")
+            self._at.setdefault(folder, []).append((position, unit))
         self.services = tuple(u for u in self.units if u.kind == "service")
         self._names: dict[str, str] = {}
         for unit in self.services:
@@ -114,9 +119,25 @@ class UnitIndex:
         return bool(self.units)
 
     def containing(self, folder: str) -> UnitLike | None:
-        """The innermost unit whose path holds ``folder``, or None."""
+        """The innermost unit whose path holds ``folder``, or None.
+
+        Only the units at ``folder`` and at the folders above it are looked at (a lookup costs the
+        depth of ``folder``, not the number of units); of those, as among all units, the longest
+        path that holds it, the first in :attr:`units` order on a tie.
+
+        >>> from ownership.units import Unit
+        >>> index = UnitIndex([Unit("api", "services/api", (), "service"), Unit("root", "", (), "service")])
+        >>> index.containing("services/api/db").name, index.containing("tools").name
+        ('api', 'root')
+        """
+        folders = ["", folder]
+        cut = folder.find("/")
+        while cut >= 0:
+            folders.append(folder[:cut])
+            cut = folder.find("/", cut + 1)
+        candidates = sorted(c for f in set(folders) for c in self._at.get(f, ()))
         best: UnitLike | None = None
-        for unit in self.units:
+        for _, unit in candidates:
             if inside(folder, unit.path) and (best is None or len(unit.path) > len(best.path)):
                 best = unit
         return best

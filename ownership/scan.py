@@ -30,14 +30,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from model.inventory import Diagnostic, Inventory, Source
 from model.timings import stage, timed
-from ownership.code.evidence import AccessSummary
-from ownership.config import Config
-from ownership.config_file import find_config, load_config
-from ownership.infer import infer_references
-from ownership.units import Unit
+
+if TYPE_CHECKING:  # the code readers (tree-sitter, sqlglot) are imported when the code is read
+    from ownership.code.evidence import AccessSummary
+    from ownership.config import Config
+    from ownership.units import Unit
 
 __all__ = ["FAILED_CODES", "FolderEvidence", "evidence", "root_label", "scan", "source_failed"]
 
@@ -114,10 +115,6 @@ class FolderEvidence:
 def evidence(sources: Sequence[str]) -> FolderEvidence:
     """The units and table access of every local folder in ``sources`` (paths relative to each folder,
     as the migration sets' database labels are)."""
-    from ownership.code import scan_code, table_access
-    from ownership.modules import module_names
-    from ownership.units import find_units
-
     units: list[Unit] = []
     access: dict[str, dict[str, AccessSummary]] = {}
     diagnostics: list[Diagnostic] = []
@@ -126,6 +123,10 @@ def evidence(sources: Sequence[str]) -> FolderEvidence:
         root = Path(source)
         if not root.is_dir():
             continue
+        from ownership.code import scan_code, table_access  # the code readers: only for a folder
+        from ownership.modules import module_names
+        from ownership.units import find_units
+
         found = find_units(root)
         units.extend(found)
         code = scan_code(root, found)
@@ -138,6 +139,8 @@ def evidence(sources: Sequence[str]) -> FolderEvidence:
 
 def _config(sources: Sequence[str], config_path: str | Path | None) -> tuple[Config | None, list[Diagnostic]]:
     """The config to use (None when there is none) and its diagnostics."""
+    from ownership.config_file import find_config, load_config
+
     path = Path(config_path) if config_path is not None else find_config(sources)
     if path is None:
         return None, []
@@ -176,6 +179,8 @@ def scan(
     Inventory
         Merged, resolved, with services assigned; diagnostics of every step.
     """
+    from ownership.config import Config
+    from ownership.infer import infer_references
     from ownership.resolve import merge, resolve_external
     from ownership.services import assign_services
 

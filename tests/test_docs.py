@@ -21,7 +21,9 @@ README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encodi
 
 def _commands(group: click.Group, prefix: str = "") -> list[str]:
     names = []
-    for name, command in sorted(group.commands.items()):
+    ctx = click.Context(group)
+    for name in sorted(group.list_commands(ctx)):
+        command = group.get_command(ctx, name)
         names.append(f"{prefix}{name}")
         if isinstance(command, click.Group):
             names.extend(_commands(command, f"{prefix}{name} "))

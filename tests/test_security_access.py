@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -57,7 +58,8 @@ def test_the_server_binds_the_loopback_interface_unless_told_otherwise() -> None
     from cli import main
 
     assert inspect.signature(serve).parameters["host"].default == "127.0.0.1"
-    serve_command = main.commands["serve"]
+    serve_command = main.get_command(click.Context(main), "serve")
+    assert serve_command is not None
     host = next(p for p in serve_command.params if p.name == "host")
     assert host.default == "127.0.0.1"
     assert "127.0.0.1" in CliRunner().invoke(main, ["serve", "--help"]).output

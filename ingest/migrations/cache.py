@@ -57,7 +57,6 @@ Examples
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import dataclasses
 import functools
 import hashlib
@@ -67,11 +66,17 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ingest.migrations import cache_codec
-from ingest.migrations.cache_dir import private_dir, warn_refused
+from ingest.migrations.cache_dir import (  # the switches live there: cheap to import
+    cache_override,
+    cache_setting,
+    default_dir,
+    private_dir,
+    warn_refused,
+)
 from ingest.migrations.ops import Op
 from model.inventory import Diagnostic, ForeignKey, Table
 
@@ -104,48 +109,6 @@ _SET_MAGIC = b"fkmap-set-cache\n"
 _PACK_MAGIC = b"fkmap-pack-cache\n"
 _DEFAULT_MAX_MB = 512
 _PRUNE_EVERY_S = 3600.0
-
-_override: contextvars.ContextVar[bool | None] = contextvars.ContextVar("fkmap_cache_override", default=None)
-
-
-@contextlib.contextmanager
-def cache_override(enabled: bool | None) -> Iterator[None]:
-    """Within the block, force the cache on (True) or off (False); None leaves the default.
-
-    >>> with cache_override(False):
-    ...     cache_setting()
-    False
-    """
-    token = _override.set(enabled)
-    try:
-        yield
-    finally:
-        _override.reset(token)
-
-
-def cache_setting() -> bool | None:
-    """True/False when forced (:func:`cache_override`, then ``FKMAP_CACHE``); None for automatic."""
-    forced = _override.get()
-    if forced is not None:
-        return forced
-    value = os.environ.get("FKMAP_CACHE", "").strip().lower()
-    if value in ("0", "false", "no", "off"):
-        return False
-    if value in ("1", "true", "yes", "on"):
-        return True
-    return None
-
-
-def default_dir() -> Path:
-    """``$FKMAP_CACHE_DIR``, else ``$XDG_CACHE_HOME/fkmap``, else ``~/.cache/fkmap``."""
-    explicit = os.environ.get("FKMAP_CACHE_DIR")
-    if explicit:
-        return Path(explicit).expanduser()
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = (
-        Path(xdg).expanduser() if xdg and os.path.isabs(os.path.expanduser(xdg)) else Path.home() / ".cache"
-    )
-    return base / "fkmap"
 
 
 @functools.cache

@@ -13,6 +13,11 @@ fkmap reports -- or, through ``diskcache``'s own pickled values, run code as the
 
 Otherwise the caller warns once (:func:`warn_refused`) and goes on without that cache.
 
+The switches every cache obeys live here too, with nothing but the standard library, so a
+cache lookup at start-up imports no parser: where the caches are (:func:`default_dir`) and
+whether they are used (:func:`cache_setting`, :func:`cache_override`; ``--no-cache`` and
+``FKMAP_CACHE``). :mod:`ingest.migrations.cache` re-exports them.
+
 Examples
 --------
 >>> import tempfile, os
@@ -26,12 +31,15 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import logging
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["private_dir", "warn_refused"]
+__all__ = ["cache_override", "cache_setting", "default_dir", "private_dir", "warn_refused"]
 
 log = logging.getLogger("fkmap.cache")
 _warned: set[str] = set()
@@ -86,3 +94,46 @@ def warn_refused(path: Path, reason: str, what: str) -> None:
         reason,
         what,
     )
+
+
+_override: contextvars.ContextVar[bool | None] = contextvars.ContextVar("fkmap_cache_override", default=None)
+
+
+@contextlib.contextmanager
+def cache_override(enabled: bool | None) -> Iterator[None]:
+    """Within the block, force the cache on (True) or off (False); None leaves the default.
+
+    >>> with cache_override(False):
+    ...     cache_setting()
+    False
+    """
+    token = _override.set(enabled)
+    try:
+        yield
+    finally:
+        _override.reset(token)
+
+
+def cache_setting() -> bool | None:
+    """True/False when forced (:func:`cache_override`, then ``FKMAP_CACHE``); None for automatic."""
+    forced = _override.get()
+    if forced is not None:
+        return forced
+    value = os.environ.get("FKMAP_CACHE", "").strip().lower()
+    if value in ("0", "false", "no", "off"):
+        return False
+    if value in ("1", "true", "yes", "on"):
+        return True
+    return None
+
+
+def default_dir() -> Path:
+    """``$FKMAP_CACHE_DIR``, else ``$XDG_CACHE_HOME/fkmap``, else ``~/.cache/fkmap``."""
+    explicit = os.environ.get("FKMAP_CACHE_DIR")
+    if explicit:
+        return Path(explicit).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = (
+        Path(xdg).expanduser() if xdg and os.path.isabs(os.path.expanduser(xdg)) else Path.home() / ".cache"
+    )
+    return base / "fkmap"

@@ -42,6 +42,7 @@ from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Literal
 
+from ingest.file_states import SKIP_DIRS  # defined where re-scans' cheap check can import it alone
 from ingest.migrations.engines import engine_of
 
 __all__ = [
@@ -57,8 +58,6 @@ __all__ = [
     "version_tuple",
 ]
 
-#: Directory names never descended into (hidden directories are skipped too).
-SKIP_DIRS = frozenset({"node_modules", ".venv", "venv", "vendor", "site-packages", "__pycache__"})
 
 Section = Literal["all", "dbmate", "goose"]
 

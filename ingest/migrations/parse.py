@@ -38,9 +38,9 @@ Examples
 from __future__ import annotations
 
 import difflib
+import functools
 
 from ingest.migrations import postgres as pg
-from ingest.migrations import sqlglot_dialects as mysql
 from ingest.migrations.cache import Parsed
 from ingest.migrations.detect import clickhouse_sign, detect
 from ingest.migrations.files import MigrationFile
@@ -52,14 +52,24 @@ __all__ = ["DIALECTS", "detect_dialect", "file_dialect", "normalize_dialect", "p
 _ALIASES = {"postgresql": "postgres", "pg": "postgres", "psql": "postgres", "mariadb": "mariadb"}
 
 
-def _known_dialects() -> list[str]:
+@functools.cache
+def _known_dialects() -> tuple[str, ...]:
+    """Dialect names ``dialect=`` accepts (PostgreSQL is read by pglast, the others by sqlglot):
+    ``DIALECTS`` of this module, computed when first asked for, so that reading PostgreSQL alone
+    never imports sqlglot."""
     from sqlglot.dialects import DIALECTS as SQLGLOT
 
-    return sorted({"postgres", "mysql", "mariadb", *(d.lower() for d in SQLGLOT)})
+    return tuple(sorted({"postgres", "mysql", "mariadb", *(d.lower() for d in SQLGLOT)}))
 
 
-#: Dialect names ``dialect=`` accepts (PostgreSQL is read by pglast, the others by sqlglot).
-DIALECTS: tuple[str, ...] = tuple(_known_dialects())
+#: Dialect names ``dialect=`` accepts: :func:`_known_dialects`, looked up when first used.
+DIALECTS: tuple[str, ...]
+
+
+def __getattr__(name: str) -> tuple[str, ...]:
+    if name == "DIALECTS":
+        return _known_dialects()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def normalize_dialect(dialect: str) -> tuple[str | None, str]:
@@ -72,10 +82,11 @@ def normalize_dialect(dialect: str) -> tuple[str | None, str]:
     """
     name = dialect.strip().lower()
     name = _ALIASES.get(name, name)
-    if name in DIALECTS:
+    if name in ("postgres", "mysql", "mariadb") or name in _known_dialects():
         return name, ""
-    close = difflib.get_close_matches(name, DIALECTS, n=1)
-    hint = f"; did you mean {close[0]}?" if close else f"; known: {', '.join(DIALECTS)}"
+    known = _known_dialects()
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f"; did you mean {close[0]}?" if close else f"; known: {', '.join(known)}"
     return None, f"unknown dialect {dialect!r}{hint}"
 
 
@@ -117,7 +128,9 @@ def parse_ops(text: str, path: str, dialect: str) -> tuple[list[Op], list[Diagno
         return pg.parse(text, path)
     if dialect == "clickhouse":
         return [], [_clickhouse(text, path)]
-    return mysql.parse(text, path, dialect=dialect)
+    from ingest.migrations import sqlglot_dialects  # sqlglot: only for the dialects pglast does not read
+
+    return sqlglot_dialects.parse(text, path, dialect=dialect)
 
 
 def parse_file(text: str, rel: str, dialect: str | None) -> Parsed:
