@@ -9,6 +9,11 @@ Two engines, chosen by what is drawn:
   tables per service, services packed in rows, a spring layout inside each
   circle) and Kaleido renders them with the system Chromium.
 
+A service picture draws at most :data:`MAX_PICTURE_EDGES` dependencies, the
+strongest, and its title says how many it left out (dot takes many minutes on a
+near-complete graph of 40 services, and nobody could read it); the DOT text and
+the reports keep every one.
+
 A missing ``dot`` or Chromium is reported with how to install it, as an
 :class:`ImageExportError`.
 """
@@ -21,6 +26,7 @@ import os
 import shutil
 import subprocess
 from collections import defaultdict
+from dataclasses import replace
 from typing import Any, BinaryIO, Literal
 
 import networkx as nx
@@ -34,11 +40,13 @@ from model.names import distinct_labels
 
 __all__ = [
     "DOT_MISSING",
+    "MAX_PICTURE_EDGES",
     "ImageExportError",
     "cluster_layout",
     "image_bytes",
     "plotly_figure",
     "render_graphviz",
+    "strongest",
     "write_pdf",
     "write_png",
     "write_svg",
@@ -49,6 +57,10 @@ Engine = Literal["auto", "graphviz", "plotly"]
 
 DOT_MISSING = "Graphviz 'dot' not found: install it (apt-get install graphviz)"
 CHROMIUM = "/usr/bin/chromium"
+
+
+#: The most service dependencies a service picture draws (the strongest; the title counts the rest).
+MAX_PICTURE_EDGES = 80
 
 
 class ImageExportError(RuntimeError):
@@ -237,14 +249,39 @@ def image_bytes(
     ``engine='auto'`` uses Graphviz for the service level and for one
     service's tables, Plotly + Kaleido for the table level of everything.
     """
-    p = prepare(source, scope, level="services", include_dropped=False)
+    p, left_out = strongest(prepare(source, scope, level="services", include_dropped=False))
     title = title or default_title(p)
+    if left_out:
+        drawn = MAX_PICTURE_EDGES
+        title += (
+            f" — the {drawn} strongest of {drawn + left_out:,} service dependencies"
+            " (all of them: --format md or dot)"
+        )
     whole = p.scope.level == "tables" and p.scope.service is None
     if engine == "plotly" or (engine == "auto" and whole):
         if p.scope.level == "services":
             raise ImageExportError("the plotly engine draws tables: use --level tables")
         return _kaleido_image(plotly_figure(p, title=title), fmt)
     return render_graphviz(with_legend(dot_text(p, title=title), p.scope.level), fmt)
+
+
+def strongest(p: Prepared, limit: int = MAX_PICTURE_EDGES) -> tuple[Prepared, int]:
+    """``p`` with only its ``limit`` strongest service dependencies, and how many it left out.
+
+    Strongest: most FKs, then most ON DELETE CASCADE, then by name. Every service stays
+    drawn; only a service-level picture is cut.
+    """
+    S = p.services
+    if p.scope.level != "services" or S is None or S.number_of_edges() <= limit:
+        return p, 0
+    ranked = sorted(
+        S.edges(data=True),
+        key=lambda e: (-int(e[2].get("weight", 0)), -int(e[2].get("cascade", 0)), e[0], e[1]),
+    )
+    kept = nx.DiGraph(**S.graph)
+    kept.add_nodes_from(S.nodes(data=True))
+    kept.add_edges_from(ranked[:limit])
+    return replace(p, services=kept), S.number_of_edges() - limit
 
 
 def write_svg(source: Inventory | nx.MultiDiGraph, stream: BinaryIO, *, scope: Scope | None = None) -> None:

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from exports._common import prepare
-from exports.images import image_bytes, plotly_figure
+from exports.images import MAX_PICTURE_EDGES, image_bytes, plotly_figure, strongest
 from exports.legend import LEGEND_ID, default_title, legend_entries
 from graph.scope import Scope
 from tests.ui.fixtures import generated, six_services
@@ -75,3 +75,22 @@ def test_plotly_picture_has_title_and_legend_even_with_many_services() -> None:
         "foreign key within a service",
         "cross-service foreign key",
     ]  # 40 services: not listed
+
+
+def test_a_dense_service_picture_draws_the_strongest_dependencies_and_says_so() -> None:
+    inv = generated(2000, 40)
+    p = prepare(inv, None, level="services", include_dropped=False)
+    total = p.services.number_of_edges() if p.services is not None else 0
+    assert total > MAX_PICTURE_EDGES  # the fixture is dense enough to need the cut
+    cut, left_out = strongest(p)
+    assert cut.services is not None and cut.services.number_of_edges() == MAX_PICTURE_EDGES
+    assert left_out == total - MAX_PICTURE_EDGES
+    assert set(cut.services.nodes) == set(p.services.nodes)  # type: ignore[union-attr]
+    weakest_kept = min(d["weight"] for _, _, d in cut.services.edges(data=True))
+    dropped = set(p.services.edges) - set(cut.services.edges)  # type: ignore[union-attr]
+    assert all(p.services.edges[e]["weight"] <= weakest_kept for e in dropped)  # type: ignore[union-attr]
+    svg = image_bytes(inv, "svg")
+    title = next(t for t in _texts(svg) if "strongest" in t)
+    assert f"the {MAX_PICTURE_EDGES} strongest of {total:,} service dependencies" in title
+    small = six_services()
+    assert strongest(prepare(small, None, level="services", include_dropped=False))[1] == 0
