@@ -184,6 +184,15 @@ def _browser(found: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _which_run(document: dict[str, Any]) -> str:
+    """ "full `make bench`", or the sizes a partial run measured (its figures stand for those only)."""
+    if document.get("full"):
+        return "full `make bench`"
+    measured = {k.split()[0] for k in document["results"].get("inputs", {})}
+    sizes = ",".join(s for s in ("S", "M", "L", "XL") if s in measured)
+    return f"`make bench BENCH_SIZES={sizes}` (XL, 100,000 tables, is measured by a full run)"
+
+
 def snippet(document: dict[str, Any]) -> str:
     """The README's Performance section for one results document."""
     info, results = document["machine"], document["results"]
@@ -191,7 +200,8 @@ def snippet(document: dict[str, Any]) -> str:
     out = [
         "## Performance",
         "",
-        f"Latest full `make bench` ({document['created'][:10]}, {document['bench_seconds'] / 60:.0f} min) on "
+        f"Latest {_which_run(document)} "
+        f"({document['created'][:10]}, {document['bench_seconds'] / 60:.0f} min) on "
         f"{info['cpu']}, {info['cores']} cores, {info['ram_gb']} GB RAM, Python {info['python']} "
         f"(load average at start {load}: the machine was shared, so CPU seconds come first). "
         "Every figure is a whole fkmap process "
