@@ -190,3 +190,15 @@ def test_switching_presentation_on_draws_the_graph_again(demo: Served, page: Any
     drawn = _drawn(page, graph_id)
     labelled = page.evaluate(LABELLED, graph_id)
     assert {i for _, _, _, i, node in drawn if node} == {i for i, _, node in labelled if node}
+
+
+def test_remediation_in_presentation_shows_no_empty_editing_box(demo: Served, page: Any) -> None:
+    """Presentation is for reading: the name field goes with its box (Dash wraps the input in a
+    box of its own, which stayed on screen empty when only the input was hidden)."""
+    width = "() => document.querySelector('.rem-who').getBoundingClientRect().width"
+    page.goto(demo.url + "/remediation")
+    page.wait_for_selector("#rem-who", state="visible")
+    assert page.evaluate(width) > 0
+    page.goto(demo.url + "/remediation?present=1")
+    page.wait_for_selector("#rem-grid")
+    assert page.evaluate(width) == 0

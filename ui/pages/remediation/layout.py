@@ -49,14 +49,14 @@ def _who_field() -> dcc.Input:
             id=ids.REM_WHO,
             value=user.name if user else "",
             placeholder="not signed in",
-            className="rem-input",
+            className="rem-input rem-who",
             disabled=True,
             readOnly=True,
         )
     return dcc.Input(
         id=ids.REM_WHO,
         placeholder="Your name",
-        className="rem-input",
+        className="rem-input rem-who",
         persistence=True,
         persistence_type="local",
         debounce=True,
