@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from model.inventory import Inventory
+from tests.ui.browser import Served, demo_inventory
 from tests.ui.fixtures import hostile, six_services
 from ui.data import AppData, build_app_data
 
@@ -28,6 +29,14 @@ def data(inventory: Inventory) -> AppData:
 def hostile_inventory() -> Inventory:
     """Names that look like HTML and script."""
     return hostile()
+
+
+@pytest.fixture(scope="module")
+def demo() -> Iterator[Served]:
+    """The bundled demo served for one test module (modules that need another demo define their own)."""
+    served = Served(demo_inventory())
+    yield served
+    served.close()
 
 
 @pytest.fixture

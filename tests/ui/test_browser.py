@@ -7,9 +7,6 @@ artifacts folder.
 
 from __future__ import annotations
 
-import logging
-import tempfile
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,54 +16,12 @@ import pytest
 from graph.analysis import cross_service_fks, headline_figures, service_graph
 from graph.build import build_graph
 from graph.impact import service_impact
-from model.inventory import Inventory
-from tests.ui.fixtures import HOSTILE, HOSTILE_SERVICE, hostile, six_services
+from tests.ui.browser import Served, click_node, cy_count, wait_for_graph
+from tests.ui.fixtures import HOSTILE, HOSTILE_SERVICE, hostile
 from ui.data import build_app_data
 from ui.pages.overview import HEADLINES, format_figure, overview_totals
 
 pytestmark = pytest.mark.browser
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def demo_inventory() -> Inventory:
-    """The bundled demo through scan.scan, or the hand-made fixture while ingest is not there yet."""
-    try:
-        from ownership.scan import scan
-
-        inv = scan([str(ROOT / "examples" / "demo")])
-    except Exception:
-        return six_services()
-    return inv if inv.tables and inv.foreign_keys else six_services()
-
-
-class Served:
-    """A create_app instance served by werkzeug on 127.0.0.1 and a free port."""
-
-    def __init__(self, inventory: Inventory) -> None:
-        from werkzeug.serving import make_server
-
-        from app import create_app
-
-        logging.getLogger("werkzeug").setLevel(logging.ERROR)
-        self.inventory = inventory
-        self.state = str(Path(tempfile.mkdtemp(prefix="fkmap-served-")) / "state.db")  # never the checkout's
-        app = create_app(inventory=inventory, state=self.state)
-        self.server = make_server("127.0.0.1", 0, app.server, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.thread.join(5)
-
-
-@pytest.fixture(scope="module")
-def demo() -> Iterator[Served]:
-    served = Served(demo_inventory())
-    yield served
-    served.close()
 
 
 @pytest.fixture(scope="module")
@@ -74,20 +29,6 @@ def evil() -> Iterator[Served]:
     served = Served(hostile())
     yield served
     served.close()
-
-
-def cy_count(page: Any, graph_id: str, what: str) -> int:
-    return int(page.evaluate(f"() => document.getElementById('{graph_id}')._cyreg.cy.{what}.length"))
-
-
-def wait_for_graph(page: Any, graph_id: str, nodes: int) -> None:
-    page.wait_for_function(
-        "([id, n]) => { const el = document.getElementById(id);"
-        " return !!(el && el._cyreg && el._cyreg.cy && el._cyreg.cy.nodes().not('.unowned').length === n); }",
-        arg=[graph_id, nodes],
-        timeout=15000,
-    )
-    page.wait_for_timeout(300)
 
 
 def test_overview_shows_the_expected_figures(demo: Served, page: Any, artifacts_dir: Path) -> None:
@@ -113,29 +54,13 @@ def test_overview_shows_the_expected_figures(demo: Served, page: Any, artifacts_
     page.screenshot(path=str(artifacts_dir / "overview-full.png"), full_page=True)
 
 
-def _click_node(page: Any, graph_id: str, service: str) -> None:
-    page.locator(f"#{graph_id}").scroll_into_view_if_needed()
-    # Cytoscape maps clicks with the container position it cached: let the scroll event reach it first
-    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-    box = page.locator(f"#{graph_id}").bounding_box()
-    pos = page.evaluate(
-        "([id, s]) => { const cy = document.getElementById(id)._cyreg.cy;"
-        " const n = cy.nodes().filter(x => x.data('service') === s && x.data('kind') !== 'table')[0];"
-        " if (n.isParent()) { const b = n.renderedBoundingBox({includeLabels: false});"
-        "   return [b.x2 - 6, b.y2 - 6]; }"
-        " const p = n.renderedPosition(); return [p.x, p.y]; }",
-        [graph_id, service],
-    )
-    page.mouse.click(box["x"] + pos[0], box["y"] + pos[1])
-
-
 def test_clicking_a_service_expands_and_collapses_it(demo: Served, page: Any, artifacts_dir: Path) -> None:
     S = service_graph(build_graph(demo.inventory))
     service = max(S.nodes, key=lambda n: (S.nodes[n]["tables"], n))
     tables = S.nodes[service]["tables"]
     page.goto(demo.url + "/")
     wait_for_graph(page, "fk-service-graph", S.number_of_nodes())
-    _click_node(page, "fk-service-graph", service)
+    click_node(page, "fk-service-graph", service)
     wait_for_graph(page, "fk-service-graph", S.number_of_nodes() + tables)
     children = page.evaluate(
         "(s) => document.getElementById('fk-service-graph')._cyreg.cy.nodes()"
@@ -145,7 +70,7 @@ def test_clicking_a_service_expands_and_collapses_it(demo: Served, page: Any, ar
     assert children == tables
     assert "expand=" in page.url
     page.screenshot(path=str(artifacts_dir / "overview-expanded.png"))
-    _click_node(page, "fk-service-graph", service)
+    click_node(page, "fk-service-graph", service)
     wait_for_graph(page, "fk-service-graph", S.number_of_nodes())
     assert "expand=" not in page.url
 

@@ -8,7 +8,6 @@ Screenshots (1280x720) go to the test's artifacts folder.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,16 +15,9 @@ import pytest
 
 from graph.analysis import service_graph
 from graph.build import build_graph
-from tests.ui.test_browser import Served, demo_inventory, wait_for_graph
+from tests.ui.browser import Served, wait_for_graph
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def demo() -> Iterator[Served]:
-    served = Served(demo_inventory())
-    yield served
-    served.close()
 
 
 def test_overview_lists_the_services_declared_in_code(demo: Served, page: Any, artifacts_dir: Path) -> None:

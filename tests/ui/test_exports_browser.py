@@ -27,7 +27,6 @@ import csv
 import io
 import struct
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +38,7 @@ from graph.analysis import cross_service_fks, service_graph
 from graph.build import build_graph
 from graph.impact import service_impact
 from graph.scope import Scope
-from tests.ui.test_browser import Served, demo_inventory
+from tests.ui.browser import Served, wait_settled
 from ui.data import build_app_data
 from ui.elements import table_labels, table_view
 from ui.state import TableFilter
@@ -48,28 +47,6 @@ pytestmark = pytest.mark.browser
 
 OVERVIEW, TABLES = "fk-service-graph", "fk-table-graph"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-@pytest.fixture(scope="module")
-def demo() -> Iterator[Served]:
-    served = Served(demo_inventory())
-    yield served
-    served.close()
-
-
-def wait_settled(page: Any, graph_id: str) -> None:
-    """Until the graph's first fit is over: its pan and zoom agree on two reads 300 ms apart."""
-    read = (
-        f"() => {{ const cy = document.getElementById('{graph_id}')._cyreg.cy;"
-        " return [cy.zoom(), cy.pan()]; }"
-    )
-    last = page.evaluate(read)
-    for _ in range(20):
-        page.wait_for_timeout(300)
-        now = page.evaluate(read)
-        if now == last:
-            return
-        last = now
 
 
 def wait_drawn(page: Any, graph_id: str, nodes: int, edges: int) -> None:

@@ -10,14 +10,13 @@ dashed.
 
 from __future__ import annotations
 
-import logging
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.ui.browser import Served
 from tests.ui.test_view_state_browser import cy
 from ui import ids
 
@@ -48,20 +47,11 @@ def write_repo(root: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from werkzeug.serving import make_server
-
-    from app import create_app
-
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
     tmp = tmp_path_factory.mktemp("per-service")
     repo = write_repo(tmp / "repo")
-    app = create_app([str(repo)], infer=True, state=str(tmp / "state.db"))
-    server = make_server("127.0.0.1", 0, app.server, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
+    served = Served(sources=[str(repo)], infer=True, state=str(tmp / "state.db"))
+    yield served.url
+    served.close()
 
 
 def figure(page: Any, key: str) -> str:

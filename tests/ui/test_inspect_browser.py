@@ -13,18 +13,11 @@ from typing import Any
 import pytest
 
 from graph.build import build_graph
+from tests.ui.browser import Served, wait_for_graph
 from tests.ui.fixtures import HOSTILE, HOSTILE_SERVICE, hostile
-from tests.ui.test_browser import Served, demo_inventory, wait_for_graph
 from tests.ui.test_inspect import collide
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def demo() -> Iterator[Served]:
-    served = Served(demo_inventory())
-    yield served
-    served.close()
 
 
 @pytest.fixture(scope="module")

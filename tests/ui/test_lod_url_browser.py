@@ -16,8 +16,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from tests.ui.browser import Served
 from tests.ui.fixtures import generated
-from tests.ui.test_browser import Served
 from ui.lod import LOD_TABLES
 
 pytestmark = pytest.mark.browser

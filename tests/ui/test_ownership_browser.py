@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from ownership.summary import unowned_summary
+from tests.ui.browser import Served, wait_for_graph
 from tests.ui.ownership_fixtures import DB, only_unowned, owned_and_unowned
-from tests.ui.test_browser import Served, wait_for_graph
 from ui.data import build_app_data
 from ui.elements import services_graph
 from ui.pages.unowned import DOUBT

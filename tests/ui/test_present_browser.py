@@ -9,7 +9,6 @@ expanded no two labels overlap. Screenshots go to the test's artifacts folder.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ import pytest
 
 from graph.analysis import service_graph
 from graph.build import build_graph
-from tests.ui.test_browser import Served, _click_node, demo_inventory, wait_for_graph
+from tests.ui.browser import Served, click_node, wait_for_graph, wait_settled
 from ui.service_elements import PRESENT_FONT
 
 pytestmark = pytest.mark.browser
@@ -34,28 +33,10 @@ DRAWN = """(id) => { const cy = document.getElementById(id)._cyreg.cy;
 #: Every labelled element of the graph: [id, its font size, whether a node].
 LABELLED = """(id) => document.getElementById(id)._cyreg.cy.elements().filter(e => !!e.data('label'))
   .map(e => [e.id(), parseFloat(e.style('font-size')), e.isNode()])"""
-SETTLED = """(id) => new Promise(resolve => {
-  const cy = document.getElementById(id)._cyreg.cy;
-  const at = () => JSON.stringify([cy.zoom(), cy.pan()]);
-  const first = at(); setTimeout(() => resolve(first === at()), 300); })"""
-
-
-@pytest.fixture(scope="module")
-def demo() -> Iterator[Served]:
-    served = Served(demo_inventory())
-    yield served
-    served.close()
 
 
 def _services(served: Served) -> int:
     return int(service_graph(build_graph(served.inventory)).number_of_nodes())
-
-
-def _settle(page: Any, graph_id: str) -> None:
-    for _ in range(40):
-        if page.evaluate(SETTLED, graph_id):
-            return
-    raise AssertionError(f"{graph_id} never settled")
 
 
 def _overlap(a: dict[str, float], b: dict[str, float]) -> bool:
@@ -71,13 +52,13 @@ def _drawn(page: Any, graph_id: str) -> list[Any]:
 
 
 def _expand(page: Any, served: Served, service: str) -> None:
-    _click_node(page, "fk-service-graph", service)
+    click_node(page, "fk-service-graph", service)
     page.wait_for_function(
         "(s) => document.getElementById('fk-service-graph')._cyreg.cy.nodes('.cluster')"
         ".filter(n => n.data('service') === s).length === 1",
         arg=service,
     )
-    _settle(page, "fk-service-graph")
+    wait_settled(page, "fk-service-graph")
 
 
 def test_overview_with_a_service_expanded_reads_at_12_px_without_overlaps(
@@ -117,7 +98,7 @@ def test_overview_with_two_services_expanded_reads_at_12_px(
         "() => { const el = document.getElementById('fk-service-graph');"
         " return !!(el && el._cyreg && el._cyreg.cy.nodes('.cluster').length === 2); }"
     )
-    _settle(page, "fk-service-graph")
+    wait_settled(page, "fk-service-graph")
     page.screenshot(path=str(artifacts_dir / "overview-present-two-expanded.png"))
     drawn = _drawn(page, "fk-service-graph")
     tables = page.evaluate(
@@ -142,7 +123,7 @@ def test_zooming_out_hides_the_labels_it_would_shrink_below_12_px(demo: Served, 
         " return !!(el && el._cyreg && el._cyreg.cy.nodes().length > 0); }",
         arg=graph_id,
     )
-    _settle(page, graph_id)
+    wait_settled(page, graph_id)
     assert page.evaluate(SHOWN, graph_id) == [[], []]  # opened at a zoom every label reads at
     fonts = sorted({size for _, size, _ in page.evaluate(LABELLED, graph_id)})
     # a zoom at which the smallest labels would be 8 px on screen: exactly those under 12 px go
@@ -160,7 +141,7 @@ def test_zooming_out_hides_the_labels_it_would_shrink_below_12_px(demo: Served, 
 def test_a_link_with_a_small_zoom_draws_no_small_label(demo: Served, page: Any) -> None:
     page.goto(demo.url + "/tables?present=1&zoom=0.4&at=600,400")
     page.wait_for_function("() => (window.fkmapDraws || 0) >= 1")
-    _settle(page, "fk-table-graph")
+    wait_settled(page, "fk-table-graph")
     assert abs(page.evaluate("() => document.getElementById('fk-table-graph')._cyreg.cy.zoom()") - 0.4) < 1e-6
     _drawn(page, "fk-table-graph")
 
@@ -174,7 +155,7 @@ def test_switching_presentation_on_draws_the_graph_again(demo: Served, page: Any
         " return !!(el && el._cyreg && el._cyreg.cy.nodes().length > 0); }",
         arg=graph_id,
     )
-    _settle(page, graph_id)
+    wait_settled(page, graph_id)
     page.click("#fk-present-toggle")
     page.wait_for_selector(".app.present")
     if path == "/":  # drawn again with the presentation font
@@ -186,7 +167,7 @@ def test_switching_presentation_on_draws_the_graph_again(demo: Served, page: Any
         )
     else:  # drawn again at a zoom the table labels read at
         page.wait_for_function("() => (window.fkmapDraws || 0) >= 2")
-    _settle(page, graph_id)
+    wait_settled(page, graph_id)
     drawn = _drawn(page, graph_id)
     labelled = page.evaluate(LABELLED, graph_id)
     assert {i for _, _, _, i, node in drawn if node} == {i for i, _, node in labelled if node}

@@ -3,8 +3,6 @@ a second user seeing the change and getting a conflict instead of overwriting it
 
 from __future__ import annotations
 
-import logging
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +10,7 @@ from typing import Any
 import pytest
 
 from remediation.store import open_store
+from tests.ui.browser import Served
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "examples" / "demo"
@@ -19,30 +18,10 @@ FK_ID = "legacy/migrations/021_add_comment_mentions.sql:8#mentioned_user_id"
 ROW = "public.comment_mentions(mentioned_user_id)"
 
 
-class Served:
-    """``create_app`` over the demo with its own store, served by werkzeug on a free port."""
-
-    def __init__(self, state: str) -> None:
-        from werkzeug.serving import make_server
-
-        from app import create_app
-
-        logging.getLogger("werkzeug").setLevel(logging.ERROR)
-        app = create_app([str(DEMO)], state=state)
-        self.server = make_server("127.0.0.1", 0, app.server, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.thread.join(5)
-
-
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[Served, str]]:
     state = str(tmp_path / "state.db")
-    s = Served(state)
+    s = Served(sources=[str(DEMO)], state=state)
     yield s, state
     s.close()
 

@@ -19,7 +19,8 @@ from remediation.plan_progress import plan_progress
 from remediation.service import RemediationView, inventory_view, save_edit
 from remediation.store import open_store
 from remediation.totals import DEFINITIONS, ORDER, view_totals
-from tests.ui.test_remediation_browser import DEMO, ROOT, Served, figure, wait_figure
+from tests.ui.browser import Served
+from tests.ui.test_remediation_browser import DEMO, ROOT, figure, wait_figure
 from ui.pages.remediation.layout import HISTORY_TITLE, PLAN_TITLE
 
 pytestmark = pytest.mark.browser
@@ -39,7 +40,7 @@ def demo() -> Any:
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[Served, str]]:
     state = str(tmp_path / "state.db")
-    s = Served(state)
+    s = Served(sources=[str(DEMO)], state=state)
     yield s, state
     s.close()
 

@@ -22,8 +22,8 @@ import pytest
 from graph.analysis import service_graph
 from graph.build import build_graph
 from model.inventory import Inventory
+from tests.ui.browser import Served, click_node, wait_for_graph
 from tests.ui.fixtures import generated, six_services
-from tests.ui.test_browser import Served, _click_node, demo_inventory, wait_for_graph
 from ui.lod import LOD_TABLES
 
 pytestmark = pytest.mark.browser
@@ -57,11 +57,6 @@ def _served(inv: Inventory) -> Iterator[Served]:
     served = Served(inv)
     yield served
     served.close()
-
-
-@pytest.fixture(scope="module")
-def demo() -> Iterator[Served]:
-    yield from _served(demo_inventory())
 
 
 @pytest.fixture(scope="module")
@@ -160,7 +155,7 @@ def test_expanding_a_service_keeps_it_and_the_others_in_place(demo: Served, page
         " [n.position('x'), n.position('y'), n.boundingBox({includeLabels: true})]]))"
     )
     before = page.evaluate(where)
-    _click_node(page, "fk-service-graph", "messaging")
+    click_node(page, "fk-service-graph", "messaging")
     page.wait_for_function(
         "() => document.getElementById('fk-service-graph')._cyreg.cy.nodes('.cluster').length"
     )
@@ -235,7 +230,7 @@ def test_table_graph_aggregates_services_beyond_the_threshold(browser: Any, arti
         assert page.get_attribute("#fk-table-stats .stats", "data-tables") == str(len(inv.tables))
         assert min(px for _, px, *_ in page.evaluate(LABELS, "fk-table-graph")) >= 12
         page.screenshot(path=str(artifacts_dir / "tables-aggregated-present.png"))
-        _click_node(page, "fk-table-graph", "svc_03")
+        click_node(page, "fk-table-graph", "svc_03")
         page.wait_for_function("() => (window.fkmapDraws || 0) >= 2", timeout=30000)
         aggregates, tables, _ = page.evaluate(counts)
         assert (aggregates, tables) == (len(per_service) - 1, per_service["svc_03"])

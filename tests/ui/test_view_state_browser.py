@@ -16,8 +16,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from remediation.store import open_store
+from tests.ui.browser import Served
 from tests.ui.fixtures import six_services
-from tests.ui.test_browser import Served
 from ui import ids
 from ui.data import build_app_data
 
