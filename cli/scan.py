@@ -15,6 +15,7 @@ next to nothing; the scan, the exports and their libraries are imported only whe
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -52,6 +53,21 @@ def terminal_style(text: str, role: str) -> str:
     if role == "warn":
         return click.style(text, fg="yellow")
     return click.style(text, dim=True)
+
+
+@dataclass(frozen=True, slots=True)
+class ScanArgs:
+    """The options of one ``fkmap scan`` as the command received them."""
+
+    sources: tuple[str, ...]
+    config_path: str | None
+    dialect: str | None
+    fmt: str
+    infer: bool
+    output: str | None
+    all_databases: bool
+    no_cache: bool
+    explain: str | None
 
 
 @click.command(name="scan")
@@ -102,6 +118,7 @@ def scan_command(
       fkmap scan ./repo --explain users
       fkmap scan postgresql://postgres@127.0.0.1/shop --config fkmap.toml
     """
+    args = ScanArgs(sources, config_path, dialect, fmt, infer, output, all_databases, no_cache, explain)
     request = result_cache.Request(
         "scan",
         sources,
@@ -120,9 +137,7 @@ def scan_command(
     if kept is None:
         pending = result_cache.begin(request) if cached else None
         try:
-            kept = _run_scan(
-                sources, config_path, dialect, fmt, infer, output, all_databases, no_cache, explain, pending
-            )
+            kept = _run_scan(args, pending)
         except BaseException:
             if pending is not None:
                 pending.discard()
@@ -130,36 +145,26 @@ def scan_command(
     _emit(kept, fmt, output)
 
 
-def _run_scan(
-    sources: tuple[str, ...],
-    config_path: str | None,
-    dialect: str | None,
-    fmt: str,
-    infer: bool,
-    output: str | None,
-    all_databases: bool,
-    no_cache: bool,
-    explain: str | None,
-    pending: result_cache.Pending | None,
-) -> result_cache.Kept | None:
+def _run_scan(args: ScanArgs, pending: result_cache.Pending | None) -> result_cache.Kept | None:
     """Scan, and write the output: into ``pending`` (then the output kept, for :func:`_emit`), or out
     (then None)."""
-    dialect = check_arguments(sources, config_path, dialect)
+    dialect = check_arguments(args.sources, args.config_path, args.dialect)
+    sources, fmt, output, explain = args.sources, args.fmt, args.output, args.explain
 
     from exports import FORMATS, export, render_text
     from ingest.migrations.cache import cache_override
     from ownership.scan import scan
 
-    if all_databases:
+    if args.all_databases:
         from ingest import server_source
 
         sources = tuple(server_source(s) for s in sources)
-    with cache_override(False if no_cache else None):
+    with cache_override(False if args.no_cache else None):
         inv = scan(
             sources,
-            config_path=config_path,
+            config_path=args.config_path,
             dialect=dialect,
-            infer=infer,
+            infer=args.infer,
             follow_symlinks=follow_symlinks_flag(),
         )
     failed = failed_sources(inv)
