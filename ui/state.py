@@ -15,6 +15,12 @@ Examples
 >>> parse_url("/tables", "?svc=auth&svc=messaging&cross=1").filter.services
 ('auth', 'messaging')
 
+A large overview's choice of couplings drawn is ``top`` (a number, or ``all``):
+
+>>> s = parse_url("/", "?top=all")
+>>> s.top, to_search(s), to_search(parse_url("/", "?top=5")), parse_url("/tables", "?top=5").top
+(0, '?top=all', '?top=5', None)
+
 On a table graph that draws services as one node each (:mod:`ui.lod`), the
 services opened table by table are ``open`` and a threshold the user chose is ``lod``:
 
@@ -96,6 +102,8 @@ class ViewState:
     opened: tuple[str, ...] = ()
     #: Tables above which the table graph draws services as one node each; None: :data:`ui.lod.LOD_TABLES`.
     lod: int | None = None
+    #: Couplings a large overview draws (``top=N``, 0 for ``top=all``); None: the default for its size.
+    top: int | None = None
 
 
 def _flag(value: list[str] | None) -> bool:
@@ -184,7 +192,19 @@ def parse_url(pathname: str | None, search: str | None) -> ViewState:
         viewport=_viewport(q.get("zoom"), q.get("at")) if page in ("overview", "tables") else None,
         opened=tuple(dict.fromkeys(s for s in q.get("open", []) if s)) if tables else (),
         lod=_count(q.get("lod")) if tables else None,
+        top=_top(q.get("top")) if page == "overview" else None,
     )
+
+
+def _top(value: list[str] | None) -> int | None:
+    """``top=all`` as 0, ``top=N`` as N, anything else None.
+
+    >>> _top(["all"]), _top(["12"]), _top(["0"]), _top(["x"]), _top(None)
+    (0, 12, 0, None, None)
+    """
+    if value and value[-1] in ("all", "0"):
+        return 0
+    return _count(value)
 
 
 def _count(value: list[str] | None) -> int | None:
@@ -211,6 +231,8 @@ def to_search(state: ViewState) -> str:
     pairs: list[tuple[str, str]] = []
     if state.page == "overview":
         pairs += [("expand", s) for s in state.expanded]
+        if state.top is not None:
+            pairs.append(("top", str(state.top) if state.top else "all"))
     if state.page == "tables":
         f = state.filter
         pairs += [("svc", s) for s in f.services]
@@ -281,13 +303,13 @@ def history_url(
 def view_key(state: ViewState) -> str:
     """The key of the view ``state`` shows, under which its node positions are saved.
 
-    Path and filters, without pan/zoom or presentation mode: everyone who opens a
-    link to the view, on any screen, in presentation mode or not, gets its layout.
+    Path and filters, without pan/zoom, presentation mode or the couplings drawn: everyone who
+    opens a link to the view, on any screen, in presentation mode or not, gets its layout.
 
-    >>> view_key(parse_url("/", "?expand=auth&present=1&zoom=2&at=0,0"))
+    >>> view_key(parse_url("/", "?expand=auth&present=1&zoom=2&at=0,0&top=5"))
     '/?expand=auth'
     """
-    return href(replace(state, viewport=None, present=False))
+    return href(replace(state, viewport=None, present=False, top=None))
 
 
 def toggle_expanded(state: ViewState, service: str) -> ViewState:

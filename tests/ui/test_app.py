@@ -23,12 +23,14 @@ def client(inventory: Inventory) -> Any:
     return create_app(inventory=inventory).server.test_client()
 
 
-def _output_key(client: Any, outputs: list[tuple[str, str]]) -> str:
-    """The callback's output string as /_dash-dependencies names it (with allow_duplicate hashes)."""
+def _output_key(client: Any, outputs: list[tuple[str, str]], trigger: str) -> str:
+    """The output string, as /_dash-dependencies names it (with allow_duplicate hashes), of the
+    callback with these outputs that ``trigger`` (``id.property``) sets off."""
     wanted = [f"{i}.{p}" for i, p in outputs]
     for dep in client.get("/_dash-dependencies").get_json():
         parts = dep["output"].strip(".").split("...")
-        if [re.sub(r"@[0-9a-f]+$", "", part) for part in parts] == wanted:
+        inputs = {f"{i['id']}.{i['property']}" for i in dep["inputs"]}
+        if [re.sub(r"@[0-9a-f]+$", "", part) for part in parts] == wanted and trigger in inputs:
             return str(dep["output"])
     raise AssertionError(f"no callback outputs {wanted}")
 
@@ -41,7 +43,7 @@ def update(
     changed: Sequence[str] = (),
 ) -> TestResponse:
     """POST one callback request the way dash-renderer does."""
-    output = _output_key(client, outputs)
+    output = _output_key(client, outputs, f"{inputs[0]['id']}.{inputs[0]['property']}")
     props = [part.split(".", 1) for part in output.strip(".").split("...")]
     spec: Any = [{"id": i, "property": p} for i, p in props]
     body = {
@@ -177,6 +179,21 @@ def test_expand_callback(client: Any) -> None:
     assert response[ids.URL]["search"] == "?expand=auth&present=1"
     children = [e for e in response[ids.SERVICE_GRAPH]["elements"] if e["data"].get("parent") == "s0"]
     assert len(children) == 3
+
+
+def test_threshold_callback_draws_and_writes_the_url(client: Any) -> None:
+    r = update(
+        client,
+        [(ids.SERVICE_GRAPH, "elements"), (ids.URL, "search")],
+        [{"id": ids.OVERVIEW_TOP, "property": "value", "value": 20}],
+        [{"id": ids.URL, "property": "pathname", "value": "/"},
+         {"id": ids.URL, "property": "search", "value": "?expand=auth"}],
+    )  # fmt: skip
+    assert r.status_code == 200
+    response = r.get_json()["response"]
+    # the demo is a small overview: everything is drawn and 20 is not its default
+    assert response[ids.URL]["search"] == "?expand=auth&top=20"
+    assert [e for e in response[ids.SERVICE_GRAPH]["elements"] if e["data"].get("parent")]
 
 
 def test_present_toggle_and_chrome(client: Any) -> None:

@@ -9,7 +9,9 @@ from ui.data import build_app_data
 from ui.elements import services_graph
 from ui.overview_layout import footprint, label_box, separate
 from ui.pages.overview import build_matrix_figure
-from ui.pages.overview_scale import is_large, ranked_pairs, top_of
+from ui.pages.overview import build_overview
+from ui.pages.overview_scale import chosen_top, is_large, ranked_pairs, top_of, top_search
+from ui.state import parse_url
 from ui.service_elements import CLUSTER_TABLES, PRESENT_FONT, service_elements, strongest_pairs
 
 M = build_app_data(generated(2000, 20))
@@ -42,6 +44,38 @@ def test_the_threshold_draws_the_strongest_pairs_and_their_services() -> None:
     assert [r[2] for r in ranked_pairs(M)] == sorted(
         (w for _, _, w in S.edges(data="declared")), reverse=True
     )
+
+
+def _find(node: object, wanted: str) -> dict:  # type: ignore[type-arg]
+    """The props of the component with id ``wanted`` in a Dash layout's JSON."""
+    props = node.to_plotly_json()["props"] if hasattr(node, "to_plotly_json") else {}
+    if props.get("id") == wanted:
+        return props  # type: ignore[no-any-return]
+    children = props.get("children")
+    for child in children if isinstance(children, list) else [children]:
+        if hasattr(child, "to_plotly_json"):
+            found = _find(child, wanted)
+            if found:
+                return found
+    return {}
+
+
+def test_the_couplings_drawn_live_in_the_url() -> None:
+    from ui import ids
+
+    # the control writes top= only when it leaves the default (20 on this overview), "all" for 0
+    home = parse_url("/", "?expand=s03")
+    assert top_search(M, home, 20) == "?expand=s03"
+    assert top_search(M, home, 40) == "?expand=s03&top=40"
+    assert top_search(M, home, 0) == "?expand=s03&top=all"
+    # the URL sets the control and what the graph draws; a value the control does not offer is the default
+    for search, value, drawn in (("?top=10", 10, 10), ("?top=all", 0, None), ("?top=7", 20, 20), ("", 20, 20)):
+        state = parse_url("/", search)
+        assert chosen_top(M, state) == value
+        page = build_overview(M, state)
+        assert _find(page, ids.OVERVIEW_TOP)["value"] == value
+        edges = _coupling(_find(page, ids.SERVICE_GRAPH)["elements"])
+        assert len(edges) == (drawn or services_graph(M).number_of_edges())
 
 
 def test_a_large_cluster_draws_its_most_referenced_tables_and_a_more_node() -> None:

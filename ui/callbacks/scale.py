@@ -11,7 +11,7 @@ from ui import ids
 from ui.data import Loader
 from ui.layouts import SavedLayouts
 from ui.pages.overview import overview_elements
-from ui.pages.overview_scale import top_of
+from ui.pages.overview_scale import top_of, top_search
 from ui.pages.tables_lod import change_detail, open_service
 from ui.state import parse_url
 
@@ -27,6 +27,7 @@ def register(app: dash.Dash, loader: Loader, layouts: SavedLayouts) -> None:
 
     @app.callback(
         Output(ids.SERVICE_GRAPH, "elements", allow_duplicate=True),
+        Output(ids.URL, "search", allow_duplicate=True),
         Input(ids.OVERVIEW_TOP, "value"),
         State(ids.URL, "pathname"),
         State(ids.URL, "search"),
@@ -34,7 +35,8 @@ def register(app: dash.Dash, loader: Loader, layouts: SavedLayouts) -> None:
     )
     def _threshold(top: Any, pathname: str | None, search: str | None) -> Any:
         state = parse_url(pathname, search)
-        return overview_elements(loader.data, state, saved, top_of(loader.data, top))
+        elements = overview_elements(loader.data, state, saved, top_of(loader.data, top))
+        return elements, top_search(loader.data, state, top)
 
     @app.callback(
         Output(ids.TABLE_PAYLOAD, "data", allow_duplicate=True),

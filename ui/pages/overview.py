@@ -20,7 +20,7 @@ from ui.elements import services_graph
 from ui.layouts import SavedPositions, apply_positions, reset_layout_button
 from ui.pages.common import build_graph_legend, data_attrs
 from ui.pages.export_menu import build_export_menu
-from ui.pages.overview_scale import build_ranked_list, build_top_control, is_large, top_of
+from ui.pages.overview_scale import build_ranked_list, build_top_control, chosen_top, is_large, top_of
 from ui.pages.remediation.view import tracked_items
 from ui.pages.unowned import build_unowned_banner
 from ui.service_elements import FONT, PRESENT_FONT, service_elements
@@ -256,13 +256,15 @@ def build_overview(data: AppData, state: ViewState, saved: SavedPositions | None
                         className="card graph-card",
                         children=[
                             html.H3("Service coupling", className="card-title"),
-                            build_top_control(data),
+                            build_top_control(data, state),
                             html.Div(
                                 className="canvas",
                                 children=[
                                     cyto.Cytoscape(
                                         id=ids.SERVICE_GRAPH,
-                                        elements=overview_elements(data, state, saved, top_of(data, None)),
+                                        elements=overview_elements(
+                                            data, state, saved, top_of(data, chosen_top(data, state))
+                                        ),
                                         layout={
                                             "name": "preset",
                                             "fit": True,

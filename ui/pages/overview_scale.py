@@ -4,10 +4,13 @@ From :data:`~ui.service_elements.MANY_SERVICES` services on, a drawing of
 every coupling is a hairball: the overview then leads with the dependencies
 ranked by FK count and draws only the strongest ``top`` of them, with a
 control to draw more. Smaller overviews draw everything and hide the control.
+The choice lives in the URL (``top=N``, ``top=all``; :class:`ui.state.ViewState` ``top``) when it
+differs from the default, so a reload or a shared link draws the same couplings.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from dash import dcc, html
@@ -17,9 +20,18 @@ from ui.data import AppData
 from ui.elements import services_graph
 from ui.pages.common import data_attrs
 from ui.service_elements import DEFAULT_TOP, MANY_SERVICES
-from ui.state import ViewState, service_href
+from ui.state import ViewState, service_href, to_search
 
-__all__ = ["TOP_CHOICES", "build_ranked_list", "build_top_control", "is_large", "ranked_pairs", "top_of"]
+__all__ = [
+    "TOP_CHOICES",
+    "build_ranked_list",
+    "build_top_control",
+    "chosen_top",
+    "is_large",
+    "ranked_pairs",
+    "top_of",
+    "top_search",
+]
 
 #: Couplings the threshold control offers (0: all of them).
 TOP_CHOICES = (10, 20, 40, 0)
@@ -41,6 +53,27 @@ def top_of(data: AppData, value: Any) -> int | None:
     if top <= 0 or top >= services_graph(data).number_of_edges():
         return None  # all of them, or no fewer than there are: nothing is left out
     return top
+
+
+def _choices(data: AppData) -> tuple[int, ...]:
+    """The values the threshold control offers for ``data``: fewer than there are couplings, and all."""
+    total = services_graph(data).number_of_edges()
+    return tuple(n for n in TOP_CHOICES if n == 0 or n < total)
+
+
+def _default(data: AppData) -> int:
+    return DEFAULT_TOP if services_graph(data).number_of_edges() > DEFAULT_TOP else 0
+
+
+def chosen_top(data: AppData, state: ViewState) -> int:
+    """The control's value for ``state``: the URL's ``top`` when the control offers it, else the default."""
+    return state.top if state.top is not None and state.top in _choices(data) else _default(data)
+
+
+def top_search(data: AppData, state: ViewState, value: Any) -> str:
+    """The URL query once the control is set to ``value`` (``top`` left out when it is the default)."""
+    top = int(value) if value is not None else _default(data)
+    return to_search(replace(state, top=None if top == _default(data) else top))
 
 
 def ranked_pairs(data: AppData) -> list[tuple[str, str, int, int, int]]:
@@ -87,14 +120,11 @@ def build_ranked_list(data: AppData, state: ViewState) -> html.Div:
     )
 
 
-def build_top_control(data: AppData) -> html.Div:
-    """The threshold control above the graph; hidden (but present for callbacks) on a small overview."""
+def build_top_control(data: AppData, state: ViewState) -> html.Div:
+    """The threshold control above the graph, set as ``state`` says; hidden (but present for
+    callbacks) on a small overview."""
     total = services_graph(data).number_of_edges()
-    options = [
-        {"label": f" {n} strongest" if n else f" all {total}", "value": n}
-        for n in TOP_CHOICES
-        if n == 0 or n < total
-    ]
+    options = [{"label": f" {n} strongest" if n else f" all {total}", "value": n} for n in _choices(data)]
     return html.Div(
         className="top-control",
         style=None if is_large(data) else {"display": "none"},
@@ -103,7 +133,7 @@ def build_top_control(data: AppData) -> html.Div:
             dcc.RadioItems(
                 id=ids.OVERVIEW_TOP,
                 options=options,
-                value=DEFAULT_TOP if total > DEFAULT_TOP else 0,
+                value=chosen_top(data, state),
                 inline=True,
             ),
         ],
