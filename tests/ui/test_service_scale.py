@@ -8,11 +8,10 @@ from tests.ui.fixtures import generated, six_services
 from ui.data import build_app_data
 from ui.elements import services_graph
 from ui.overview_layout import footprint, label_box, separate
-from ui.pages.overview import build_matrix_figure
-from ui.pages.overview import build_overview
+from ui.pages.overview import build_matrix_figure, build_overview
 from ui.pages.overview_scale import chosen_top, is_large, ranked_pairs, top_of, top_search
-from ui.state import parse_url
 from ui.service_elements import CLUSTER_TABLES, PRESENT_FONT, service_elements, strongest_pairs
+from ui.state import parse_url
 
 M = build_app_data(generated(2000, 20))
 
@@ -50,7 +49,7 @@ def _find(node: object, wanted: str) -> dict:  # type: ignore[type-arg]
     """The props of the component with id ``wanted`` in a Dash layout's JSON."""
     props = node.to_plotly_json()["props"] if hasattr(node, "to_plotly_json") else {}
     if props.get("id") == wanted:
-        return props  # type: ignore[no-any-return]
+        return props
     children = props.get("children")
     for child in children if isinstance(children, list) else [children]:
         if hasattr(child, "to_plotly_json"):
@@ -69,13 +68,28 @@ def test_the_couplings_drawn_live_in_the_url() -> None:
     assert top_search(M, home, 40) == "?expand=s03&top=40"
     assert top_search(M, home, 0) == "?expand=s03&top=all"
     # the URL sets the control and what the graph draws; a value the control does not offer is the default
-    for search, value, drawn in (("?top=10", 10, 10), ("?top=all", 0, None), ("?top=7", 20, 20), ("", 20, 20)):
+    cases = (("?top=10", 10, 10), ("?top=all", 0, None), ("?top=7", 20, 20), ("", 20, 20))
+    for search, value, drawn in cases:
         state = parse_url("/", search)
         assert chosen_top(M, state) == value
         page = build_overview(M, state)
         assert _find(page, ids.OVERVIEW_TOP)["value"] == value
         edges = _coupling(_find(page, ids.SERVICE_GRAPH)["elements"])
         assert len(edges) == (drawn or services_graph(M).number_of_edges())
+
+
+def test_the_control_shows_only_with_a_choice_to_make() -> None:
+    from tests.ui.browser import demo_inventory
+    from ui import ids
+    from ui.pages.overview_scale import build_top_control
+
+    few = build_app_data(demo_inventory())  # 15 services, 9 couplings: fewer than the least choice
+    assert is_large(few) and services_graph(few).number_of_edges() < 10
+    assert build_top_control(few, parse_url("/", "")).to_plotly_json()["props"]["style"] == {
+        "display": "none"
+    }
+    assert build_top_control(M, parse_url("/", "")).to_plotly_json()["props"].get("style") is None
+    assert _find(build_top_control(M, parse_url("/", "")), ids.OVERVIEW_TOP)["value"] == 20
 
 
 def test_a_large_cluster_draws_its_most_referenced_tables_and_a_more_node() -> None:

@@ -122,12 +122,13 @@ def build_ranked_list(data: AppData, state: ViewState) -> html.Div:
 
 def build_top_control(data: AppData, state: ViewState) -> html.Div:
     """The threshold control above the graph, set as ``state`` says; hidden (but present for
-    callbacks) on a small overview."""
+    callbacks) on a small overview and where it would offer one choice."""
     total = services_graph(data).number_of_edges()
     options = [{"label": f" {n} strongest" if n else f" all {total}", "value": n} for n in _choices(data)]
     return html.Div(
         className="top-control",
-        style=None if is_large(data) else {"display": "none"},
+        # a small overview draws everything; with no more couplings than the least choice, nothing to choose
+        style=None if is_large(data) and len(options) > 1 else {"display": "none"},
         children=[
             html.Span("Couplings drawn: "),
             dcc.RadioItems(
