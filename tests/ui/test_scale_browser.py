@@ -131,18 +131,29 @@ def test_large_overview_leads_with_ranked_list_and_threshold(
         for x in page.eval_on_selector_all("#fk-overview-ranked li", "els => els.map(e => e.dataset.fks)")
     ]
     assert shown == weights[: len(shown)] and len(shown) >= 10
-    coupling = (
-        "() => document.getElementById('fk-service-graph')._cyreg.cy.edges().filter(e =>"
+    coupling = (  # -1 while the graph is not there (a reload)
+        "() => { const el = document.getElementById('fk-service-graph');"
+        " if (!el || !el._cyreg || !el._cyreg.cy) return -1;"
+        " return el._cyreg.cy.edges().filter(e =>"
         " e.source().hasClass('service') && e.target().hasClass('service')"
-        " && !e.hasClass('shared')).length"
+        " && !e.hasClass('shared')).length; }"
     )
     page.wait_for_function(f"() => ({coupling})() === 20")
     page.screenshot(path=str(artifacts_dir / "overview-20-services-present.png"))
     _assert_readable_and_apart(page, "fk-service-graph")
     page.get_by_text("10 strongest").click()
     page.wait_for_function(f"() => ({coupling})() === 10")
+    page.wait_for_function("() => location.search === '?top=10&present=1'")
     page.get_by_text(f"all {S.number_of_edges()}").click()
     page.wait_for_function(f"() => ({coupling})() === {S.number_of_edges()}")
+    page.wait_for_function("() => location.search === '?top=all&present=1'")
+    # the choice is in the link: a reload draws the same couplings with the same choice checked
+    page.reload()
+    page.wait_for_function(f"() => ({coupling})() === {S.number_of_edges()}")
+    assert page.locator("#fk-overview-top input:checked").evaluate("e => e.value") == "0"
+    page.go_back()  # to ?top=10: the page is drawn again from the URL
+    page.wait_for_function(f"() => ({coupling})() === 10")
+    assert page.evaluate("location.search") == "?top=10&present=1"
 
 
 def test_expanding_a_service_keeps_it_and_the_others_in_place(demo: Served, page: Any) -> None:

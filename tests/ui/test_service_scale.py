@@ -8,7 +8,7 @@ from tests.ui.fixtures import generated, six_services
 from ui.data import build_app_data
 from ui.elements import services_graph
 from ui.overview_layout import footprint, label_box, separate
-from ui.pages.overview import build_matrix_figure, build_overview
+from ui.pages.overview import build_matrix_figure, build_overview, threshold_change
 from ui.pages.overview_scale import chosen_top, is_large, ranked_pairs, top_of, top_search
 from ui.service_elements import CLUSTER_TABLES, PRESENT_FONT, service_elements, strongest_pairs
 from ui.state import parse_url
@@ -68,6 +68,11 @@ def test_the_couplings_drawn_live_in_the_url() -> None:
     assert top_search(M, home, 40) == "?expand=s03&top=40"
     assert top_search(M, home, 0) == "?expand=s03&top=all"
     # the URL sets the control and what the graph draws; a value the control does not offer is the default
+    # the control set to what the URL says (the page drawn again, Back) writes nothing
+    assert threshold_change(M, parse_url("/", "?top=40"), 40) is None
+    assert threshold_change(M, home, 20) is None
+    elements, search = threshold_change(M, home, 10) or ([], "")
+    assert search == "?expand=s03&top=10" and len(_coupling(elements)) == 10
     cases = (("?top=10", 10, 10), ("?top=all", 0, None), ("?top=7", 20, 20), ("", 20, 20))
     for search, value, drawn in cases:
         state = parse_url("/", search)

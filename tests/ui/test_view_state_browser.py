@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from remediation.store import open_store
-from tests.ui.browser import Served
+from tests.ui.browser import Served, click_node, wait_settled
 from tests.ui.fixtures import six_services
 from ui import ids
 from ui.data import build_app_data
@@ -125,21 +125,12 @@ def test_back_and_forward_restore_url_controls_and_graph(served: Served, page: A
     page.screenshot(path=str(SHOTS / "back-forward-tables.png"))
 
 
-def tap(page: Any, graph: str, node_id: str) -> None:
-    box = page.locator(f"#{graph}").bounding_box()
-    pos = page.evaluate(cy(graph, f"cy.getElementById('{node_id}').renderedPosition()"))
-    page.mouse.click(box["x"] + pos["x"], box["y"] + pos["y"])
-
-
 def test_back_collapses_what_a_tap_expanded_on_the_overview(served: Served, page: Any) -> None:
     page.goto(served.url + "/")
     page.wait_for_function(cy(ids.SERVICE_GRAPH, "cy.nodes('.service').length > 0"))
-    page.wait_for_timeout(300)
-    auth = page.evaluate(
-        cy(ids.SERVICE_GRAPH, "cy.nodes('.service').filter(n => n.data('service') === 'auth').id()")
-    )
-    tap(page, ids.SERVICE_GRAPH, auth)
-    page.wait_for_function(cy(ids.SERVICE_GRAPH, "cy.nodes('.cluster').length === 1"), timeout=10000)
+    wait_settled(page, ids.SERVICE_GRAPH)  # a tap during the opening fit would miss the node
+    click_node(page, ids.SERVICE_GRAPH, "auth")
+    page.wait_for_function(cy(ids.SERVICE_GRAPH, "cy.nodes('.cluster').length === 1"), timeout=15000)
     assert page.evaluate("location.search") == "?expand=auth"
     page.go_back()
     page.wait_for_function(

@@ -10,8 +10,7 @@ from dash import Input, Output, State
 from ui import ids
 from ui.data import Loader
 from ui.layouts import SavedLayouts
-from ui.pages.overview import overview_elements
-from ui.pages.overview_scale import top_of, top_search
+from ui.pages.overview import threshold_change
 from ui.pages.tables_lod import change_detail, open_service
 from ui.state import parse_url
 
@@ -34,9 +33,7 @@ def register(app: dash.Dash, loader: Loader, layouts: SavedLayouts) -> None:
         prevent_initial_call=True,
     )
     def _threshold(top: Any, pathname: str | None, search: str | None) -> Any:
-        state = parse_url(pathname, search)
-        elements = overview_elements(loader.data, state, saved, top_of(loader.data, top))
-        return elements, top_search(loader.data, state, top)
+        return _or_prevent(threshold_change(loader.data, parse_url(pathname, search), top, saved))
 
     @app.callback(
         Output(ids.TABLE_PAYLOAD, "data", allow_duplicate=True),

@@ -20,7 +20,14 @@ from ui.elements import services_graph
 from ui.layouts import SavedPositions, apply_positions, reset_layout_button
 from ui.pages.common import build_graph_legend, data_attrs
 from ui.pages.export_menu import build_export_menu
-from ui.pages.overview_scale import build_ranked_list, build_top_control, chosen_top, is_large, top_of
+from ui.pages.overview_scale import (
+    build_ranked_list,
+    build_top_control,
+    chosen_top,
+    is_large,
+    top_of,
+    top_search,
+)
 from ui.pages.remediation.view import tracked_items
 from ui.pages.unowned import build_unowned_banner
 from ui.service_elements import FONT, PRESENT_FONT, service_elements
@@ -45,6 +52,7 @@ __all__ = [
     "overview_click",
     "overview_elements",
     "overview_totals",
+    "threshold_change",
 ]
 
 #: (key of :func:`graph.analysis.headline_figures`, label) in display order.
@@ -355,3 +363,14 @@ def expand(
         return None
     state, elements = result
     return elements, to_search(state)
+
+
+def threshold_change(
+    data: AppData, state: ViewState, value: Any, saved: SavedPositions | None = None
+) -> tuple[list[dict[str, Any]], str] | None:
+    """The graph's elements and the URL query once the threshold control is set to ``value`` (None
+    when it asks for what the URL already says: the page was drawn again, nothing was chosen, and
+    writing the URL then would push a history entry that cuts off Forward)."""
+    if value is None or int(value) == chosen_top(data, state):
+        return None
+    return overview_elements(data, state, saved, top_of(data, value)), top_search(data, state, value)
