@@ -277,7 +277,7 @@ def test_minimap_shows_the_view_and_moves_it(demo: Served, page: Any, artifacts_
     page.wait_for_timeout(300)
     # fitted (as the graph opens, and again here so a slow first fit cannot race the reading):
     # the view spans (nearly) all of the minimap's 180 px
-    page.evaluate("() => document.getElementById('fk-table-graph')._cyreg.cy.fit(undefined, 30)")
+    page.evaluate("() => { document.getElementById('fk-table-graph')._cyreg.cy.fit(undefined, 30); }")
     whole = _view_when(page, lambda v: v[2] - v[0] >= 150)
     assert whole[2] - whole[0] >= 150, whole
     # dots in service colours were drawn

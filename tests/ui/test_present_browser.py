@@ -108,6 +108,9 @@ def test_overview_with_two_services_expanded_reads_at_12_px(
 
 
 #: [labels hidden as too small (class fk-tiny), labels under 12 px at the current zoom], one moment.
+#: Zoom a graph. The braces matter: ``cy.zoom(z)`` returns the graph, which Playwright would copy
+#: back whole (seconds to minutes, and it once crashed the page).
+ZOOM = "([id, z]) => { document.getElementById(id)._cyreg.cy.zoom(z); }"
 SHOWN = """(id) => { const cy = document.getElementById(id)._cyreg.cy, z = cy.zoom();
   const labelled = cy.elements().filter(e => !!e.data('label'));
   const small = labelled.filter(e => parseFloat(e.style('font-size')) * z < 12 - 1e-9);
@@ -127,13 +130,13 @@ def test_zooming_out_hides_the_labels_it_would_shrink_below_12_px(demo: Served, 
     assert page.evaluate(SHOWN, graph_id) == [[], []]  # opened at a zoom every label reads at
     fonts = sorted({size for _, size, _ in page.evaluate(LABELLED, graph_id)})
     # a zoom at which the smallest labels would be 8 px on screen: exactly those under 12 px go
-    page.evaluate("([id, z]) => document.getElementById(id)._cyreg.cy.zoom(z)", [graph_id, 8 / fonts[0]])
+    page.evaluate(ZOOM, [graph_id, 8 / fonts[0]])
     page.wait_for_timeout(400)
     hidden, small = page.evaluate(SHOWN, graph_id)
     assert hidden == small and small
     _drawn(page, graph_id)
     # zoomed in again: every label is back
-    page.evaluate("([id, z]) => document.getElementById(id)._cyreg.cy.zoom(z)", [graph_id, 12.5 / fonts[0]])
+    page.evaluate(ZOOM, [graph_id, 12.5 / fonts[0]])
     page.wait_for_timeout(400)
     assert page.evaluate(SHOWN, graph_id) == [[], []]
 
