@@ -106,10 +106,10 @@ class Sharer:
         """The object to hand out for ``value`` (fields ``key``), seen for the first time: ``value``
         itself when its strings already are the shared ones (a fresh replay's often are), else a copy
         built from them."""
-        texts = self._texts(key)
-        for new, old in zip(texts, key, strict=True):
-            if new is not old:
-                return make(*texts)
+        strings = self._strings
+        for part in key:
+            if type(part) is str and strings.setdefault(part, part) is not part:
+                return make(*self._texts(key))
         return value
 
     def names(self, value: tuple[str, ...]) -> tuple[str, ...]:
