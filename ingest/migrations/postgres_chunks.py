@@ -55,7 +55,7 @@ from pglast.parser import ParseError, parse_sql_json
 
 from ingest.migrations import ops as o
 from ingest.migrations.postgres_convert import CONVERTED, Ctx, convert_node, is_relevant
-from ingest.migrations.postgres_fast import fast_ops
+from ingest.migrations.postgres_fast import fast_text_ops
 from ingest.migrations.split_lex import Statement
 from ingest.migrations.split_pg import Scanner, is_routine
 from model.inventory import Diagnostic
@@ -269,7 +269,7 @@ class _Reader:
             st_text = chunk[start:stop].rstrip()
             line = self.line_at(pos + start)
             if self.fast and kind == "AlterTableStmt":
-                found = fast_ops(Statement(st_text, line, pos + start))
+                found = fast_text_ops(st_text, line)
                 if found is not None:
                     ops += found
                     continue
