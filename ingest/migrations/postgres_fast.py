@@ -107,9 +107,7 @@ def fast_text_ops(text: str, line: int) -> list[o.Op] | None:
         if m["kind"]:
             kind = "p" if m["kind"] == "PRIMARY KEY" else "u"
             return [
-                o.AddConstraint(
-                    table, o.ConstraintSpec(kind, name, _cols(m["keys"])), line=line, text=text
-                )
+                o.AddConstraint(table, o.ConstraintSpec(kind, name, _cols(m["keys"])), line=line, text=text)
             ]
         fk = o.FKSpec(
             name=name,
