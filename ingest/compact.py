@@ -75,7 +75,8 @@ _FK = _plan(
 
 class Sharer:
     """Hands out one object per distinct value it is shown (looked up by plain tuples of the
-    fields: a dataclass's own hash runs Python code, a tuple's does not)."""
+    fields: a dataclass's own hash runs Python code, a tuple's does not). An object whose parts
+    already are the shared ones is handed out as it is, not copied."""
 
     __slots__ = ("_columns", "_kinds", "_locations", "_refs", "_strings", "_tuples")
 
@@ -101,11 +102,21 @@ class Sharer:
         text = self.text
         return [text(v) if type(v) is str else v for v in values]
 
+    def _canonical(self, value: T, key: tuple[Any, ...], make: Callable[..., T]) -> T:
+        """The object to hand out for ``value`` (fields ``key``), seen for the first time: ``value``
+        itself when its strings already are the shared ones (a fresh replay's often are), else a copy
+        built from them."""
+        strings = self._strings
+        for part in key:
+            if type(part) is str and strings.setdefault(part, part) is not part:
+                return make(*self._texts(key))
+        return value
+
     def names(self, value: tuple[str, ...]) -> tuple[str, ...]:
         """A tuple of names, shared with its equal ones (its names shared too)."""
         found = self._tuples.get(value)
         if found is None:
-            found = self._tuples[value] = tuple(self._texts(value))
+            found = self._tuples[value] = self._canonical(value, value, _tuple)
         return found
 
     def ref(self, value: TableRef | None) -> TableRef | None:
@@ -115,7 +126,7 @@ class Sharer:
         key = _REF(value)
         found = self._refs.get(key)
         if found is None:
-            found = self._refs[key] = TableRef(*self._texts(key))
+            found = self._refs[key] = self._canonical(value, key, TableRef)
         return found
 
     def column(self, value: Column) -> Column:
@@ -123,13 +134,17 @@ class Sharer:
         key = _COLUMN(value)
         found = self._columns.get(key)
         if found is None:
-            found = self._columns[key] = Column(*self._texts(key))
+            found = self._columns[key] = self._canonical(value, key, Column)
         return found
 
     def columns(self, value: tuple[Column, ...]) -> tuple[Column, ...]:
         """Each column shared."""
         column = self.column
-        return tuple([column(c) for c in value])
+        shared = [column(c) for c in value]
+        for new, old in zip(shared, value, strict=True):
+            if new is not old:
+                return tuple(shared)
+        return value
 
     def location(self, value: Location | None) -> Location | None:
         """The location equal to ``value`` seen first."""
@@ -138,7 +153,7 @@ class Sharer:
         key = _LOCATION(value)
         found = self._locations.get(key)
         if found is None:
-            found = self._locations[key] = Location(*self._texts(key))
+            found = self._locations[key] = self._canonical(value, key, Location)
         return found
 
     def _rebuilt(
@@ -147,9 +162,12 @@ class Sharer:
         get, shared = plan
         values = list(get(value))
         kinds = self._kinds
+        changed = False
         for at, kind in shared:
-            values[at] = kinds[kind](values[at])
-        return type(value)(*values)
+            old = values[at]
+            values[at] = new = kinds[kind](old)
+            changed = changed or new is not old
+        return type(value)(*values) if changed else value
 
     def table(self, t: Table) -> Table:
         """``t`` built from shared values."""
@@ -158,6 +176,10 @@ class Sharer:
     def foreign_key(self, fk: ForeignKey) -> ForeignKey:
         """``fk`` built from shared values."""
         return self._rebuilt(fk, _FK)
+
+
+def _tuple(*values: Any) -> tuple[Any, ...]:
+    return values
 
 
 def compact(inv: Inventory) -> Inventory:

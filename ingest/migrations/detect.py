@@ -15,8 +15,10 @@ A text without any sign is the folder's engine when the file sits in an engine-n
 (``hint``, :mod:`ingest.migrations.engines`), else PostgreSQL. A Prisma migration's
 ``/* Warnings: ... `col` ... */`` header is a comment, so it no longer makes a file MySQL.
 
-The look is cheap: one search for the raw signs first; only a text that holds one is walked,
-and the walk stops at the first decisive sign. At most :data:`SAMPLE_CHARS` are looked at.
+The look is cheap: one look for the raw signs first (in ASCII text, plain substring tests of the
+lower-cased text, several times faster than the case-insensitive pattern and never less
+inclusive); only a text that holds one is walked, and the walk stops at the first decisive sign.
+At most :data:`SAMPLE_CHARS` are looked at.
 
 Examples
 --------
@@ -141,10 +143,27 @@ def _signs(text: str) -> list[Sign]:
     return found
 
 
+def _may_hold_sign(sample: str) -> bool:
+    """Whether ``sample`` may hold a sign: False only when :data:`_RAW_SIGNS` finds none.
+
+    In ASCII text (no case folding beyond ``A-Z``) substring tests of the lower-cased text say the
+    same or more (they ignore word boundaries), at a fraction of the pattern's cost.
+
+    >>> _may_hold_sign("SELECT 1;"), _may_hold_sign("x ENGINE=y"), _may_hold_sign("enginex")
+    (False, True, True)
+    """
+    if not sample.isascii():
+        return _RAW_SIGNS.search(sample) is not None
+    if "`" in sample or "/*!" in sample:
+        return True
+    lowered = sample.lower()
+    return "engine" in lowered or "auto_increment" in lowered
+
+
 def first_sign(text: str) -> Sign | None:
     """The sign that decides ``text``'s engine: the first decisive one, else the first weak one."""
     sample = text if len(text) <= SAMPLE_CHARS else text[:SAMPLE_CHARS]
-    if _RAW_SIGNS.search(sample) is None:
+    if not _may_hold_sign(sample):
         return None
     signs = _signs(sample)
     if not signs:

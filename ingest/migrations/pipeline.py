@@ -203,16 +203,17 @@ def _parsed_in_order(
                     if caching and item.keep and parsed is not None and not parsed[3]:
                         item.entry = entry
                 if parsed is None:
-                    streamed = _in_parts(item.text, item.f.rel, item.dialect, workers)
+                    name = item.dialect or detect_dialect(item.text)  # detected once, here
+                    streamed = _in_parts(item.text, item.f.rel, name, workers)
                     if streamed is None and not (caching and item.keep):
-                        streamed = _in_batches(item.text, item.f.rel, item.dialect)
+                        streamed = _in_batches(item.text, item.f.rel, name)
                     if streamed is not None:  # replayed while its later parts are parsed
                         item.text = ""
                         yield streamed
                         if caching and item.keep and streamed.complete:
                             item.entry = streamed.parsed()
                         continue
-                    parsed = parse_file(item.text, item.f.rel, item.dialect)
+                    parsed = parse_file(item.text, item.f.rel, name)
                     if caching and item.keep and not parsed[3]:
                         item.entry = parsed  # encoded on the cache's writer thread
             item.text = ""  # free the text once parsed
@@ -250,7 +251,7 @@ class _Streamed:
         return self.dialect, self.ops, self.diags, ""
 
 
-def _in_parts(text: str, rel: str, dialect: str | None, workers: int | None) -> _Streamed | None:
+def _in_parts(text: str, rel: str, dialect: str, workers: int | None) -> _Streamed | None:
     """A PostgreSQL file parsed alone, its statements in parts by a pool, when asked for.
 
     Only on request (``workers=N`` or ``FKMAP_WORKERS=N``): on an idle machine it saves about
@@ -259,23 +260,21 @@ def _in_parts(text: str, rel: str, dialect: str | None, workers: int | None) -> 
     """
     if workers is None and not os.environ.get("FKMAP_WORKERS", "").strip().isdigit():
         return None
-    name = dialect or detect_dialect(text)
-    if name != "postgres":
+    if dialect != "postgres":
         return None
     count = plan_workers(total_bytes=len(text), files=cpu_count() * PARTS_PER_WORKER, requested=workers)
-    return _Streamed(name, iterate("parse", parse_parts(text, rel, count))) if count > 1 else None
+    return _Streamed(dialect, iterate("parse", parse_parts(text, rel, count))) if count > 1 else None
 
 
-def _in_batches(text: str, rel: str, dialect: str | None) -> _Streamed | None:
+def _in_batches(text: str, rel: str, dialect: str) -> _Streamed | None:
     """A PostgreSQL file parsed here, batch by batch as it is replayed; None for other dialects."""
-    name = dialect or detect_dialect(text)
-    if name != "postgres":
+    if dialect != "postgres":
         return None
 
     def batches() -> Iterator[tuple[list[Op], list[Diagnostic]]]:
         yield from iterate("parse", pg.iter_parse(text, rel))  # a failure surfaces while the file is replayed
 
-    return _Streamed(name, batches(), keep=False)
+    return _Streamed(dialect, batches(), keep=False)
 
 
 @timed("replay")

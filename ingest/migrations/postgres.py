@@ -1,21 +1,26 @@
 """PostgreSQL scripts -> neutral DDL operations, with PostgreSQL's own grammar (pglast).
 
-The script is split with :func:`ingest.migrations.split.iter_statements`, one statement
-at a time. A statement the splitter already knows is broken (an unterminated string,
-an unclosed parenthesis: :attr:`~ingest.migrations.split.Statement.error`) is one
-``parse-error`` diagnostic, never parsed. ``pg_dump``'s own ``ALTER TABLE ONLY ...
-ADD CONSTRAINT`` lines take a strict regular-expression fast path
-(:mod:`ingest.migrations.postgres_fast`). Statements that may change tables, keys or the
-search path (a cheap look at their first words: :func:`is_relevant`) are joined and
-parsed in batches of at most :data:`CHUNK_CHARS` characters and :data:`CHUNK_STATEMENTS`
-statements per :func:`pglast.parser.parse_sql_json` call, so the parse trees held at
-once stay small whatever the file's size, and converted by
-:mod:`ingest.migrations.postgres_convert`; ``stmt_location`` and node ``location`` byte
-offsets map every operation back to its file line, down to the line of each
-``REFERENCES`` clause. Every other statement (``INSERT``, ``GRANT``, ``COMMENT``,
-``CREATE VIEW``...) is only checked by the same parser, in batches too, without
-building its tree. When a batch does not parse, the bad statement is isolated: it
-becomes one ``parse-error`` diagnostic and the rest still replays.
+Most of a script is parsed in runs of whole statements, at most :data:`CHUNK_CHARS`
+characters and :data:`CHUNK_STATEMENTS` statements per :func:`pglast.parser.parse_sql_json`
+call, libpg_query finding the statements itself (:mod:`ingest.migrations.postgres_chunks`,
+which says when a run is read so), so the parse trees held at once stay small whatever the
+file's size. ``pg_dump``'s own ``ALTER TABLE ONLY ... ADD CONSTRAINT`` lines take a strict
+regular-expression fast path (:mod:`ingest.migrations.postgres_fast`). Statements that may
+change tables, keys or the search path (their node kind, and a cheap look at their first
+words: :func:`is_relevant`) are converted by :mod:`ingest.migrations.postgres_convert`;
+``stmt_location`` and node ``location`` byte offsets map every operation back to its file
+line, down to the line of each ``REFERENCES`` clause. Every other statement (``INSERT``,
+``GRANT``, ``COMMENT``, ``CREATE VIEW``...) is only checked by the parser, its tree never
+decoded.
+
+Where a run cannot be read whole (broken SQL, psql meta-commands, ``COPY`` data), the
+script is split with the splitter (:class:`ingest.migrations.split_pg.Scanner`) and those
+statements go through :func:`iter_batches`: a statement the splitter already knows is
+broken (an unterminated string, an unclosed parenthesis:
+:attr:`~ingest.migrations.split.Statement.error`) is one ``parse-error`` diagnostic, never
+parsed; the others are joined and parsed in batches of the same bounds. When a batch does
+not parse, the bad statement is isolated: it becomes one ``parse-error`` diagnostic and the
+rest still replays. Either way a statement gives the same operations and diagnostics.
 :func:`iter_parse` gives the operations batch by batch.
 
 ``DO`` blocks are parsed with PL/pgSQL's grammar: static statements in the body
@@ -49,6 +54,7 @@ from itertools import pairwise
 from pglast.parser import ParseError, parse_sql_json
 
 from ingest.migrations import ops as o
+from ingest.migrations.postgres_chunks import iter_chunked
 from ingest.migrations.postgres_convert import (
     MESSAGE_CHARS,
     Ctx,
@@ -58,9 +64,8 @@ from ingest.migrations.postgres_convert import (
     split_search_path,
 )
 from ingest.migrations.postgres_fast import fast_ops
-from ingest.migrations.split import Statement, iter_statements
+from ingest.migrations.split import Statement
 from model.inventory import Diagnostic
-from model.timings import iterate
 
 __all__ = [
     "CHUNK_CHARS",
@@ -89,14 +94,34 @@ _INCLUDE = re.compile(r"\\(?:i|ir|include|include_relative)\s")
 
 def parse(text: str, path: str) -> tuple[list[o.Op], list[Diagnostic]]:
     """Operations and diagnostics of a PostgreSQL script; ``path`` labels the diagnostics."""
-    return parse_statements(iterate("split", iter_statements(text, dialect="postgres")), path)
+    ops: list[o.Op] = []
+    diags: list[Diagnostic] = []
+    for batch_ops, batch_diags in iter_parse(text, path):
+        ops += batch_ops
+        diags += batch_diags
+    return ops, diags
 
 
 def iter_parse(text: str, path: str) -> Iterator[tuple[list[o.Op], list[Diagnostic]]]:
     """:func:`parse` batch by batch: each batch's operations and diagnostics, in file order.
-    The statements are split as they are consumed, so neither they nor the operations
-    of the whole file are held at once."""
-    return iter_batches(iterate("split", iter_statements(text, dialect="postgres")), path)
+    Runs of the text are parsed whole (:mod:`ingest.migrations.postgres_chunks`), the rest
+    split as it is consumed, so neither the statements nor the operations of the whole file
+    are held at once."""
+    if not isinstance(text, str):
+        return iter(())
+    return iter_chunked(
+        text,
+        path,
+        parse_json=_parse_json,
+        fallback=lambda statements: iter_batches(statements, path),
+        chars=CHUNK_CHARS,
+        count=CHUNK_STATEMENTS,
+        fast=FAST_PATH,
+    )
+
+
+def _parse_json(sql: str) -> str:
+    return parse_sql_json(sql)  # looked up at each call: tests count the calls
 
 
 class _Diags(list[Diagnostic]):

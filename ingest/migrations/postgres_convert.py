@@ -20,7 +20,16 @@ from ingest.migrations.postgres_do import replay_do_body
 from ingest.migrations.postgres_nodes import Ctx, Node, column, constraint, fk, qname, strs, type_name
 from model.inventory import Column
 
-__all__ = ["MESSAGE_CHARS", "Ctx", "Node", "convert", "is_relevant", "split_search_path"]
+__all__ = [
+    "CONVERTED",
+    "MESSAGE_CHARS",
+    "Ctx",
+    "Node",
+    "convert",
+    "convert_node",
+    "is_relevant",
+    "split_search_path",
+]
 
 
 _RELEVANT = re.compile(
@@ -337,9 +346,19 @@ _CONVERTERS: dict[str, Callable[[Node, Ctx], list[o.Op]]] = {
 }
 
 
+#: The statement node kinds that may give operations; every other kind gives none.
+CONVERTED = frozenset(_CONVERTERS)
+
+
 def convert(node: Node, ctx: Ctx) -> list[o.Op]:
     """Operations of one parsed statement node (``{"CreateStmt": {...}}``); others give ``[]``."""
     for kind, body in node.items():
         fn = _CONVERTERS.get(kind)
         return fn(body, ctx) if fn is not None else []
     return []
+
+
+def convert_node(kind: str, body: Node, ctx: Ctx) -> list[o.Op]:
+    """:func:`convert` of ``{kind: body}``."""
+    fn = _CONVERTERS.get(kind)
+    return fn(body, ctx) if fn is not None else []

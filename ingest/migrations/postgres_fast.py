@@ -30,7 +30,7 @@ from pglast.keywords import RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS
 from ingest.migrations import ops as o
 from ingest.migrations.split import Statement
 
-__all__ = ["fast_ops"]
+__all__ = ["fast_ops", "fast_text_ops"]
 
 _ID = r'(?:[a-z_][a-z0-9_$]*|"(?:[^"]|"")+")'
 _QN = rf"{_ID}(?:\.{_ID})?"
@@ -91,7 +91,11 @@ def _cols(text: str) -> tuple[str, ...]:
 
 def fast_ops(st: Statement) -> list[o.Op] | None:
     """The operations of a pg_dump-style ``ADD CONSTRAINT`` statement, or ``None`` for anything else."""
-    text = st.text
+    return fast_text_ops(st.text, st.line)
+
+
+def fast_text_ops(text: str, line: int) -> list[o.Op] | None:
+    """:func:`fast_ops` of the statement ``text`` starting on ``line``."""
     if not text.startswith("ALTER TABLE ") or "ADD CONSTRAINT" not in text:
         return None
     m = _FAST.match(text)
@@ -103,9 +107,7 @@ def fast_ops(st: Statement) -> list[o.Op] | None:
         if m["kind"]:
             kind = "p" if m["kind"] == "PRIMARY KEY" else "u"
             return [
-                o.AddConstraint(
-                    table, o.ConstraintSpec(kind, name, _cols(m["keys"])), line=st.line, text=text
-                )
+                o.AddConstraint(table, o.ConstraintSpec(kind, name, _cols(m["keys"])), line=line, text=text)
             ]
         fk = o.FKSpec(
             name=name,
@@ -117,8 +119,8 @@ def fast_ops(st: Statement) -> list[o.Op] | None:
             deferrable=bool(m["deferrable"]),
             initially_deferred=bool(m["deferred"]),
             validated=not m["not_valid"],
-            line=st.line + text.count("\n", 0, m.start("add")),
+            line=line + text.count("\n", 0, m.start("add")),
         )
     except _NotFast:
         return None
-    return [o.AddForeignKey(table, fk, line=st.line, text=text)]
+    return [o.AddForeignKey(table, fk, line=line, text=text)]

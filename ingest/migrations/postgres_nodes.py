@@ -169,11 +169,17 @@ def column(
             nullable = False
         elif kind == "CONSTR_FOREIGN":
             fks.append(fk(c, ctx, (name,), always_valid=always_valid))
-        elif kind in ("CONSTR_PRIMARY", "CONSTR_UNIQUE", "CONSTR_CHECK"):
+        elif kind in ("CONSTR_PRIMARY", "CONSTR_UNIQUE"):  # constraint(c), on this column
+            letter = "p" if kind == "CONSTR_PRIMARY" else "u"
+            cons.append(
+                o.ConstraintSpec(
+                    letter, c.get("conname"), (name,), bool(c.get("deferrable")), c.get("indexname")
+                )
+            )
+        elif kind == "CONSTR_CHECK":
             spec = constraint(c)
             if spec is not None:
-                cols = spec.columns if kind == "CONSTR_CHECK" else (name,)
-                cons.append(replace(spec, columns=cols))
+                cons.append(spec)
     return Column(name, type_name(cd.get("typeName")), nullable), cons, fks
 
 

@@ -13,6 +13,11 @@ it are still read. Finding that a token is unterminated takes a scan to the end 
 text: after :data:`RECOVERY_PASSES` such scans' worth of text, or at an unterminated
 nested comment, the broken statement takes the rest of the file, so the time stays
 linear.
+
+A :class:`Scanner` can also read a text in pieces, from statement starts in increasing order
+(:mod:`ingest.migrations.postgres_chunks` has the parser read the rest): the statements, their
+lines and the recovery budget are those of one scan; :meth:`Scanner.statement_end` says where
+the statement at an offset ends.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from ingest.migrations.split_lex import BLOCK_COMMENT as _BLOCK_COMMENT
 from ingest.migrations.split_lex import LINE_COMMENT as _LINE_COMMENT
 from ingest.migrations.split_lex import Output, Problem, Statement, end_at, match_at, span_at
 
-__all__ = ["RECOVERY_PASSES", "iter_postgres"]
+__all__ = ["RECOVERY_PASSES", "Scanner", "is_routine", "iter_postgres"]
 
 #: How many times the text may be rescanned to the end to recover from broken statements.
 RECOVERY_PASSES = 4
@@ -144,7 +149,13 @@ def _pg_hard(text: str, pos: int) -> int:
     return -1 if end < 0 else max(end, pos + 1)
 
 
-class _Scanner:
+def is_routine(text: str, start: int) -> bool:
+    """Whether the statement at ``start`` is a ``CREATE FUNCTION``/``PROCEDURE``, whose end psql's
+    ``BEGIN ... END`` rule may move."""
+    return _PG_ROUTINE.match(text, start) is not None
+
+
+class Scanner:
     """One PostgreSQL text on its way to statements, with what recovering from broken
     statements may still cost (characters rescanned)."""
 
@@ -152,6 +163,7 @@ class _Scanner:
         self.text = text
         self.n = len(text)
         self.budget = RECOVERY_PASSES * self.n
+        self.out = Output(text)  # lines counted once over every call of statements()
 
     def broken(self, start: int, at: int, what: str = "", cut_from: int = -1) -> _Scan:
         """The statement at ``start`` is broken by the token at ``at`` (or the construct
@@ -230,11 +242,28 @@ class _Scanner:
                 pos = after - 1
             pos += 1
 
-    def statements(self) -> Iterator[Statement]:
-        """The statements, in order."""
+    def statement_end(self, start: int) -> int:
+        """Where the text of the statement starting at ``start`` (its first character) ends:
+        its ``;``, or where the statement stops (the end of the text, a backslash); -1 when
+        the statement is broken."""
         text, n = self.text, self.n
-        out = Output(text)
-        pos = 1 if text.startswith("\ufeff") else 0
+        end = end_at(match_at(_PG_BODY, text, start), start)
+        if end < n and text[end] == ";":
+            if text[start] in "cC" and _PG_ROUTINE.match(text, start) and _PG_BEGIN.search(text, start, end):
+                scan = self.precise(start)
+            else:
+                return end
+        else:
+            scan = self.statement(start, end)
+        return scan[0] if scan[3] is None else -1
+
+    def statements(self, pos: int = -1) -> Iterator[Statement]:
+        """The statements, in order; from ``pos`` (a statement start, at or after where the last
+        call stopped) when given."""
+        text, n = self.text, self.n
+        out = self.out
+        if pos < 0:
+            pos = 1 if text.startswith("\ufeff") else 0
         last = -1
         while pos < n:
             if pos <= last:  # forward progress, whatever the regex engine returns
@@ -300,4 +329,4 @@ def _block(word: str, blocks: int, opened: int, pos: int) -> tuple[int, int]:
 
 def iter_postgres(text: str) -> Iterator[Statement]:
     """The statements of a PostgreSQL script, as found (see :mod:`ingest.migrations.split`)."""
-    return _Scanner(text).statements()
+    return Scanner(text).statements()
