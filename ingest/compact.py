@@ -118,12 +118,22 @@ class Sharer:
             found = self._refs[key] = TableRef(*self._texts(key))
         return found
 
+    def table_ref(self, database: str, schema: str, name: str) -> TableRef:
+        """``TableRef(database, schema, name)``, the one seen first."""
+        key = (database, schema, name)
+        found = self._refs.get(key)
+        if found is None:
+            found = self._refs[key] = TableRef(*self._texts(key))
+        return found
+
     def column(self, value: Column) -> Column:
         """The column equal to ``value`` seen first."""
         key = _COLUMN(value)
         found = self._columns.get(key)
         if found is None:
-            found = self._columns[key] = Column(*self._texts(key))
+            texts = self._texts(key)
+            same = all(a is b for a, b in zip(texts, key, strict=True))
+            found = self._columns[key] = value if same else Column(*texts)
         return found
 
     def columns(self, value: tuple[Column, ...]) -> tuple[Column, ...]:
@@ -138,7 +148,9 @@ class Sharer:
         key = _LOCATION(value)
         found = self._locations.get(key)
         if found is None:
-            found = self._locations[key] = Location(*self._texts(key))
+            path = self.text(value.path)
+            found = value if path is value.path else Location(path, value.line)
+            self._locations[key] = found
         return found
 
     def _rebuilt(

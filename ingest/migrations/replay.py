@@ -50,6 +50,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
 
+from ingest.compact import Sharer
 from ingest.migrations import ops as o
 from ingest.migrations.replay_constraints import ConstraintReplayer
 from ingest.migrations.replay_keys import MYSQL_NAMING
@@ -77,8 +78,9 @@ class Replayer(ConstraintReplayer):
     for each operation, then :meth:`result` once.
     """
 
-    def __init__(self, database: str) -> None:
+    def __init__(self, database: str, share: Sharer | None = None) -> None:
         super().__init__(database)
+        self.share = share  # hands out the values of the result (a set's own Sharer when None)
         self._drops = itertools.count(1)
         self._handlers = {
             o.SetSearchPath: self._set_search_path,
@@ -140,7 +142,7 @@ class Replayer(ConstraintReplayer):
         FKs sort by table, name, then when they were added (file replay order, line),
         so the records of a FK dropped and re-added read in history order.
         """
-        tables, fks, notes = materialize(self.database, self.live.values(), self.history)
+        tables, fks, notes = materialize(self.database, self.live.values(), self.history, self.share)
         self._release_state()
         self.diagnostics.extend(notes)
         diags = self.diagnostics.result()
