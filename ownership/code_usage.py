@@ -128,6 +128,7 @@ class CodeUsage:
                 use = self.uses.setdefault(name, {}).setdefault(canon(service), Use())
                 use.add(summary.writes, summary.reads, summary.first_write, summary.first_read)
         self._lower: dict[str, str] = {}
+        self._names: dict[TableRef, str] = {}  # ref -> name_of(ref)
         for name in sorted(self.uses, reverse=True):
             self._lower[name.lower()] = name
 
@@ -135,6 +136,12 @@ class CodeUsage:
         """The access name meaning ``ref``: its name, its ``schema.name``, or its name in any case."""
         if not self.uses:
             return ""
+        found = self._names.get(ref)  # asked for each table up to three times
+        if found is None:
+            found = self._names[ref] = self._name_of(ref)
+        return found
+
+    def _name_of(self, ref: TableRef) -> str:
         for candidate in (ref.name, ref.qualified):
             if candidate in self.uses:
                 return candidate
