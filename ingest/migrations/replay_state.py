@@ -202,13 +202,8 @@ def materialize(
         if target.partition_of is not None:
             target = _root(target)
         for t in (table, target):
-            if t in roots:  # a live table: already out
-                continue
-            key = (t.schema, t.name)
-            if key not in out:
-                cur = extra.get(key)
-                if cur is None or t.drop_seq > cur.drop_seq:
-                    extra[key] = t
+            if t not in roots:  # a live table is out already
+                _keep_dropped(t, out, extra)
         if fk.dropped_at is None and partitions:  # only folding partitions repeats a present key
             identity = (
                 table.schema,
@@ -253,6 +248,28 @@ def materialize(
                     "unresolved-reference",
                 )
             )
+    notes += _set_notes(out, partitions)
+    tables = [_table(ref_of(t), t, share) for t in (*out.values(), *extra.values())]
+    tables.sort(key=lambda t: (t.ref.database, t.ref.schema, t.ref.name))
+    return tuple(tables), tuple(fks), notes
+
+
+def _keep_dropped(
+    t: TableState, out: dict[tuple[str, str], TableState], extra: dict[tuple[str, str], TableState]
+) -> None:
+    """A dropped table an FK names is kept, unless a live table has its name (the last dropped wins)."""
+    key = (t.schema, t.name)
+    if key not in out:
+        cur = extra.get(key)
+        if cur is None or t.drop_seq > cur.drop_seq:
+            extra[key] = t
+
+
+def _set_notes(
+    out: dict[tuple[str, str], TableState], partitions: dict[TableState, list[TableState]]
+) -> list[Diagnostic]:
+    """The end-of-set diagnostics: tables referenced but never created, partitions folded."""
+    notes: list[Diagnostic] = []
     for t in out.values():
         if t.external and t.first_ref is not None:
             loc, text = t.first_ref
@@ -280,6 +297,4 @@ def materialize(
                 "partition",
             )
         )
-    tables = [_table(ref_of(t), t, share) for t in (*out.values(), *extra.values())]
-    tables.sort(key=lambda t: (t.ref.database, t.ref.schema, t.ref.name))
-    return tuple(tables), tuple(fks), notes
+    return notes
