@@ -5,7 +5,10 @@ An inventory decoded from MessagePack (the caches: :mod:`ingest.read_cache`,
 type ``bigint`` a hundred thousand times, the schema ``public`` and each database label once per
 table and per foreign key, each :class:`~model.inventory.TableRef` once per key that names it.
 :func:`compact` gives back an equal inventory where equal values are one object. At 20,000 tables
-this halves the memory the inventory takes; nothing is mutated (new objects are built).
+this halves the memory the inventory takes; nothing is mutated (new objects are built). A replay
+builds its tables and keys from a :class:`Sharer`'s values in the first place
+(:func:`ingest.migrations.replay_state.materialize`), so they are never built twice; a value
+seen first is kept as it is when its strings are the shared ones.
 
 Examples
 --------

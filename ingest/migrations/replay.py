@@ -48,27 +48,20 @@ Examples
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 
 from ingest.compact import Sharer
 from ingest.migrations import ops as o
 from ingest.migrations.replay_constraints import ConstraintReplayer
 from ingest.migrations.replay_keys import MYSQL_NAMING
-from ingest.migrations.replay_state import TableState, materialize, release
-from model.inventory import Diagnostic, ForeignKey, Inventory, Location, Table
+from ingest.migrations.replay_state import TableState, fk_sort_key, materialize, release
+from model.inventory import Diagnostic, ForeignKey, Inventory, Table
 
 __all__ = ["DEFAULT_SCHEMA", "MYSQL_NAMING", "Replayer", "fk_sort_key", "replay"]
 
 #: Schema of unqualified names when no search path says otherwise (other dialects: ``''``).
 DEFAULT_SCHEMA = {"postgres": "public", "postgresql": "public", "redshift": "public"}
 _IGNORED_PATH = frozenset({"$user", "pg_catalog", "pg_temp"})
-
-
-def fk_sort_key(fk: ForeignKey, file_order: Mapping[str, int]) -> tuple[object, ...]:
-    """Sort key of FKs: ``(table, name, replay position of added_at)``, in plain strings and ints."""
-    at = fk.added_at or Location("")
-    t = fk.table
-    return (t.database, t.schema, t.name, fk.name, file_order.get(at.path, len(file_order)), at.path, at.line)
 
 
 class Replayer(ConstraintReplayer):

@@ -3,21 +3,22 @@
 :class:`TableState` and :class:`FKState` are the replayer's working records;
 :func:`materialize` turns them into sorted :class:`~model.inventory.Table` and
 :class:`~model.inventory.ForeignKey` tuples plus the end-of-set diagnostics
-(external tables, unresolved ``REFERENCES t`` without columns, folded partitions).
+(external tables, unresolved ``REFERENCES t`` without columns, folded partitions), built from
+the values of an :class:`ingest.compact.Sharer`; :func:`fk_sort_key` orders the keys.
 See :mod:`ingest.migrations.replay` for the rules.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ingest.compact import Sharer
 from ingest.migrations.ops import FKSpec
 from model.inventory import Column, Diagnostic, ForeignKey, Location, Table, TableRef
 
-__all__ = ["FKState", "IndexState", "Indexes", "TableState", "materialize", "release"]
+__all__ = ["FKState", "IndexState", "Indexes", "TableState", "fk_sort_key", "materialize", "release"]
 
 
 @dataclass(eq=False, slots=True)
@@ -166,6 +167,13 @@ def _table(ref: TableRef, t: TableState, share: Sharer) -> Table:
         defined_at=share.location(t.defined_at),
         dropped_at=share.location(t.dropped_at),
     )
+
+
+def fk_sort_key(fk: ForeignKey, file_order: Mapping[str, int]) -> tuple[object, ...]:
+    """Sort key of FKs: ``(table, name, replay position of added_at)``, in plain strings and ints."""
+    at = fk.added_at or Location("")
+    t = fk.table
+    return (t.database, t.schema, t.name, fk.name, file_order.get(at.path, len(file_order)), at.path, at.line)
 
 
 def materialize(
