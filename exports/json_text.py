@@ -52,8 +52,8 @@ def json_text(value: Any) -> str:
     """
     try:
         raw = msgspec.json.encode(value)
-    except UnicodeEncodeError:
-        return json.dumps(value, indent=2, ensure_ascii=False)
+    except UnicodeEncodeError:  # dataclasses as msgspec writes them: the dicts of their fields
+        return json.dumps(msgspec.to_builtins(value), indent=2, ensure_ascii=False)
     del value  # a document passed in as a temporary is freed before the text is laid out
     text = msgspec.json.format(raw, indent=2)
     del raw
