@@ -80,7 +80,7 @@ class Sharer:
     """Hands out one object per distinct value it is shown (looked up by plain tuples of the
     fields: a dataclass's own hash runs Python code, a tuple's does not)."""
 
-    __slots__ = ("_columns", "_kinds", "_locations", "_refs", "_strings", "_tuples")
+    __slots__ = ("_columns", "_locations", "_refs", "_strings", "_tuples")
 
     def __init__(self) -> None:
         self._strings: dict[str, str] = {}
@@ -88,13 +88,8 @@ class Sharer:
         self._refs: dict[tuple[Any, ...], TableRef] = {}
         self._columns: dict[tuple[Any, ...], Column] = {}
         self._locations: dict[tuple[Any, ...], Location] = {}
-        self._kinds: dict[str, Callable[[Any], Any]] = {
-            "ref": self.ref,
-            "columns": self.columns,
-            "names": self.names,
-            "location": self.location,
-            "text": self.text,
-        }
+        # no bound method of its own is kept: a Sharer is no reference cycle, so it (and all it
+        # holds) goes as soon as its last user does, not at the next full collection
 
     def text(self, value: str) -> str:
         """``value``, or the equal string seen first."""
@@ -161,9 +156,8 @@ class Sharer:
     ) -> T:
         get, shared = plan
         values = list(get(value))
-        kinds = self._kinds
         for at, kind in shared:
-            values[at] = kinds[kind](values[at])
+            values[at] = _KINDS[kind](self, values[at])
         return type(value)(*values)
 
     def table(self, t: Table) -> Table:
@@ -173,6 +167,16 @@ class Sharer:
     def foreign_key(self, fk: ForeignKey) -> ForeignKey:
         """``fk`` built from shared values."""
         return self._rebuilt(fk, _FK)
+
+
+#: The sharing method of each kind of field in :data:`_TABLE` and :data:`_FK`.
+_KINDS: dict[str, Callable[[Sharer, Any], Any]] = {
+    "ref": Sharer.ref,
+    "columns": Sharer.columns,
+    "names": Sharer.names,
+    "location": Sharer.location,
+    "text": Sharer.text,
+}
 
 
 def compact(inv: Inventory) -> Inventory:

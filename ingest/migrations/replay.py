@@ -136,6 +136,7 @@ class Replayer(ConstraintReplayer):
         so the records of a FK dropped and re-added read in history order.
         """
         tables, fks, notes = materialize(self.database, self.live.values(), self.history, self.share)
+        self.share = None  # a replayer is a reference cycle (its handlers): it must not keep the values
         self._release_state()
         self.diagnostics.extend(notes)
         diags = self.diagnostics.result()
@@ -148,6 +149,7 @@ class Replayer(ConstraintReplayer):
         release(self.live.values(), self.history, self.indexes)
         self.history = []
         self.live = {}
+        self._handlers = {}  # bound methods: the replayer's own reference cycle
 
     # ------------------------------------------------------------------ schemas and search path
     def _set_search_path(self, op: o.SetSearchPath) -> None:
