@@ -91,6 +91,9 @@ class CodeOwner:
     writers: tuple[str, ...] = field(default=())
 
 
+_NOTHING = CodeOwner()
+
+
 def _written(service: str, use: Use) -> Evidence:
     where = place(use.first_write)
     path, line = use.first_write or ("", 0)
@@ -150,6 +153,8 @@ class CodeUsage:
     def owner(self, t: Table) -> CodeOwner:
         """Code evidence for ``t``: writers (most writes first), else readers; the decisive one if any."""
         uses = self.uses.get(self.name_of(t.ref), {})
+        if not uses:  # no code names it (most tables): nothing to say
+            return _NOTHING
         own_copies = self.held.get(t.ref.name.lower(), set()) - {self.home(t)}
         if any(u.writes and s not in own_copies for s, u in uses.items()):
             # another service writes it too: a service writing its own copy says nothing of this one
