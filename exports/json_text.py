@@ -29,7 +29,10 @@ from typing import Any, TextIO
 
 import msgspec
 
-__all__ = ["Entries", "json_text", "materialize", "write_json"]
+__all__ = ["CHUNK", "Entries", "json_text", "materialize", "write_json"]
+
+#: Entries laid out together: one encoding per chunk instead of one per entry, a bounded text.
+CHUNK = 256
 
 
 @dataclass(frozen=True)
@@ -49,8 +52,8 @@ def json_text(value: Any) -> str:
     """
     try:
         raw = msgspec.json.encode(value)
-    except UnicodeEncodeError:
-        return json.dumps(value, indent=2, ensure_ascii=False)
+    except UnicodeEncodeError:  # dataclasses as msgspec writes them: the dicts of their fields
+        return json.dumps(msgspec.to_builtins(value), indent=2, ensure_ascii=False)
     del value  # a document passed in as a temporary is freed before the text is laid out
     text = msgspec.json.format(raw, indent=2)
     del raw
@@ -87,10 +90,20 @@ def _pieces(doc: Mapping[str, Any], end: str) -> Iterator[str]:
         elif not value.items:
             yield "[]"
         else:
-            for j, item in enumerate(value.items):
-                yield ("[\n    " if j == 0 else ",\n    ") + _nested(value.render(item), 2)
-            yield "\n  ]"
+            yield from _rendered(value)
     yield "\n}" + end
+
+
+def _rendered(entries: Entries) -> Iterator[str]:
+    """The list of ``entries`` as a value of the top object, :data:`CHUNK` entries per piece.
+
+    A chunk is laid out as one list (``[`` + each entry two levels deep, ``,`` between them +
+    ``]``) and its brackets are cut, so the pieces join into the text of the whole list."""
+    items, render = entries.items, entries.render
+    for start in range(0, len(items), CHUNK):
+        text = _nested([render(item) for item in items[start : start + CHUNK]], 1)
+        yield (text if start == 0 else "," + text[1:])[: -len("\n  ]")]
+    yield "\n  ]"
 
 
 def materialize(doc: Mapping[str, Any]) -> dict[str, Any]:

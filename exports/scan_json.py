@@ -181,6 +181,8 @@ import io
 from collections import Counter
 from typing import TYPE_CHECKING, Any, TextIO
 
+import msgspec
+
 from exports._common import whole_scan
 from exports.json_text import Entries, materialize, write_json
 from graph.build import table_edges
@@ -189,10 +191,8 @@ from graph.scope import Scope
 from ingest.saved import FORMAT_VERSION
 from model.inventory import (
     Diagnostic,
-    Evidence,
     ForeignKey,
     Inventory,
-    Location,
     SharedAccess,
     Table,
     TableRef,
@@ -211,10 +211,6 @@ def _ref(ref: TableRef | None) -> dict[str, str] | None:
     return None if ref is None else {"database": ref.database, "schema": ref.schema, "name": ref.name}
 
 
-def _loc(loc: Location | None) -> dict[str, Any] | None:
-    return None if loc is None else {"path": loc.path, "line": loc.line}
-
-
 def _table_order(t: Table) -> tuple[str, str, str]:
     return (t.ref.database, t.ref.schema, t.ref.name)
 
@@ -231,23 +227,25 @@ def _fk_order(item: tuple[ForeignKey, TableRef, dict[str, Any]]) -> tuple[Any, .
 
 
 def _table(t: Table) -> dict[str, Any]:
+    """A table's entry. Its references, locations, columns and evidence are the model's dataclasses:
+    msgspec writes a dataclass as the object of its fields in order, which is their layout here
+    (:func:`scan_document` turns them into dicts)."""
+    ref = t.ref
     return {
-        **(_ref(t.ref) or {}),
+        "database": ref.database,
+        "schema": ref.schema,
+        "name": ref.name,
         "service": t.service,
         "replica_of": t.replica_of,
         "external": t.external,
-        "resolved_to": _ref(t.resolved_to),
+        "resolved_to": t.resolved_to,
         "provided_by": t.provided_by,
-        "defined_at": _loc(t.defined_at),
-        "dropped_at": _loc(t.dropped_at),
-        "columns": [{"name": c.name, "type": c.type, "nullable": c.nullable} for c in t.columns],
+        "defined_at": t.defined_at,
+        "dropped_at": t.dropped_at,
+        "columns": list(t.columns),
         "primary_key": list(t.primary_key),
-        "owner_evidence": [_evidence(e) for e in t.owner_evidence],
+        "owner_evidence": list(t.owner_evidence),
     }
-
-
-def _evidence(e: Evidence) -> dict[str, Any]:
-    return {"kind": e.kind, "service": e.service, "detail": e.detail, "path": e.path, "line": e.line}
 
 
 def _access_key(a: SharedAccess) -> tuple[Any, ...]:
@@ -266,12 +264,13 @@ def _shared_access(a: SharedAccess) -> dict[str, Any]:
 
 
 def _foreign_key(fk: ForeignKey, target: TableRef, data: dict[str, Any]) -> dict[str, Any]:
+    """A key's entry; its references and locations are the model's dataclasses, as in :func:`_table`."""
     return {
         "name": fk.name,
-        "table": _ref(fk.table),
+        "table": fk.table,
         "columns": list(fk.columns),
-        "referenced_table": _ref(fk.ref_table),
-        "resolved_table": _ref(target) if target != fk.ref_table else None,
+        "referenced_table": fk.ref_table,
+        "resolved_table": target if target != fk.ref_table else None,
         "referenced_columns": list(fk.ref_columns),
         "on_delete": fk.on_delete,
         "on_update": fk.on_update,
@@ -286,8 +285,8 @@ def _foreign_key(fk: ForeignKey, target: TableRef, data: dict[str, Any]) -> dict
         "cross_service": data["cross_service"],
         "fresh_db_failure": data["fresh_db_failure"],
         "state": fk.state,
-        "added_at": _loc(fk.added_at),
-        "dropped_at": _loc(fk.dropped_at),
+        "added_at": fk.added_at,
+        "dropped_at": fk.dropped_at,
     }
 
 
@@ -309,7 +308,7 @@ def scan_document(inv: Inventory) -> dict[str, Any]:
         Plain lists, dicts, strings, numbers, booleans and ``None``; dump it
         with :func:`json.dumps`.
     """
-    return materialize(_document(inv))
+    return msgspec.to_builtins(materialize(_document(inv)))  # type: ignore[no-any-return]
 
 
 def _document(inv: Inventory) -> dict[str, Any]:

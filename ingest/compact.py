@@ -5,7 +5,10 @@ An inventory decoded from MessagePack (the caches: :mod:`ingest.read_cache`,
 type ``bigint`` a hundred thousand times, the schema ``public`` and each database label once per
 table and per foreign key, each :class:`~model.inventory.TableRef` once per key that names it.
 :func:`compact` gives back an equal inventory where equal values are one object. At 20,000 tables
-this halves the memory the inventory takes; nothing is mutated (new objects are built).
+this halves the memory the inventory takes; nothing is mutated (new objects are built). A replay
+builds its tables and keys from a :class:`Sharer`'s values in the first place
+(:func:`ingest.migrations.replay_state.materialize`), so they are never built twice; a value
+seen first is kept as it is when its strings are the shared ones.
 
 Examples
 --------
@@ -78,7 +81,7 @@ class Sharer:
     fields: a dataclass's own hash runs Python code, a tuple's does not). An object whose parts
     already are the shared ones is handed out as it is, not copied."""
 
-    __slots__ = ("_columns", "_kinds", "_locations", "_refs", "_strings", "_tuples")
+    __slots__ = ("_columns", "_locations", "_refs", "_strings", "_tuples")
 
     def __init__(self) -> None:
         self._strings: dict[str, str] = {}
@@ -86,13 +89,8 @@ class Sharer:
         self._refs: dict[tuple[Any, ...], TableRef] = {}
         self._columns: dict[tuple[Any, ...], Column] = {}
         self._locations: dict[tuple[Any, ...], Location] = {}
-        self._kinds: dict[str, Callable[[Any], Any]] = {
-            "ref": self.ref,
-            "columns": self.columns,
-            "names": self.names,
-            "location": self.location,
-            "text": self.text,
-        }
+        # no bound method of its own is kept: a Sharer is no reference cycle, so it (and all it
+        # holds) goes as soon as its last user does, not at the next full collection
 
     def text(self, value: str) -> str:
         """``value``, or the equal string seen first."""
@@ -129,6 +127,14 @@ class Sharer:
             found = self._refs[key] = self._canonical(value, key, TableRef)
         return found
 
+    def table_ref(self, database: str, schema: str, name: str) -> TableRef:
+        """``TableRef(database, schema, name)``, the one seen first."""
+        key = (database, schema, name)
+        found = self._refs.get(key)
+        if found is None:
+            found = self._refs[key] = TableRef(*self._texts(key))
+        return found
+
     def column(self, value: Column) -> Column:
         """The column equal to ``value`` seen first."""
         key = _COLUMN(value)
@@ -161,11 +167,10 @@ class Sharer:
     ) -> T:
         get, shared = plan
         values = list(get(value))
-        kinds = self._kinds
         changed = False
         for at, kind in shared:
             old = values[at]
-            values[at] = new = kinds[kind](old)
+            values[at] = new = _KINDS[kind](self, old)
             changed = changed or new is not old
         return type(value)(*values) if changed else value
 
@@ -180,6 +185,17 @@ class Sharer:
 
 def _tuple(*values: Any) -> tuple[Any, ...]:
     return values
+
+
+#: The sharing method of each kind of field in :data:`_TABLE` and :data:`_FK` (here, not a dict
+#: of bound methods on each Sharer: that would be a reference cycle kept until the process ends).
+_KINDS: dict[str, Callable[[Sharer, Any], Any]] = {
+    "ref": Sharer.ref,
+    "columns": Sharer.columns,
+    "names": Sharer.names,
+    "location": Sharer.location,
+    "text": Sharer.text,
+}
 
 
 def compact(inv: Inventory) -> Inventory:

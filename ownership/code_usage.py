@@ -91,6 +91,9 @@ class CodeOwner:
     writers: tuple[str, ...] = field(default=())
 
 
+_NOTHING = CodeOwner()
+
+
 def _written(service: str, use: Use) -> Evidence:
     where = place(use.first_write)
     path, line = use.first_write or ("", 0)
@@ -128,6 +131,7 @@ class CodeUsage:
                 use = self.uses.setdefault(name, {}).setdefault(canon(service), Use())
                 use.add(summary.writes, summary.reads, summary.first_write, summary.first_read)
         self._lower: dict[str, str] = {}
+        self._names: dict[TableRef, str] = {}  # ref -> name_of(ref)
         for name in sorted(self.uses, reverse=True):
             self._lower[name.lower()] = name
 
@@ -135,6 +139,12 @@ class CodeUsage:
         """The access name meaning ``ref``: its name, its ``schema.name``, or its name in any case."""
         if not self.uses:
             return ""
+        found = self._names.get(ref)  # asked for each table up to three times
+        if found is None:
+            found = self._names[ref] = self._name_of(ref)
+        return found
+
+    def _name_of(self, ref: TableRef) -> str:
         for candidate in (ref.name, ref.qualified):
             if candidate in self.uses:
                 return candidate
@@ -143,6 +153,8 @@ class CodeUsage:
     def owner(self, t: Table) -> CodeOwner:
         """Code evidence for ``t``: writers (most writes first), else readers; the decisive one if any."""
         uses = self.uses.get(self.name_of(t.ref), {})
+        if not uses:  # no code names it (most tables): nothing to say
+            return _NOTHING
         own_copies = self.held.get(t.ref.name.lower(), set()) - {self.home(t)}
         if any(u.writes and s not in own_copies for s, u in uses.items()):
             # another service writes it too: a service writing its own copy says nothing of this one

@@ -21,6 +21,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -68,6 +69,15 @@ def _root_name(root_label: str) -> str:
     return service_from_path(root_label) or root_label.rstrip("/").rsplit("/", 1)[-1]
 
 
+def _home_of(rules: PlaceRules, units: UnitIndex, t: Table) -> str:
+    """:meth:`Decider._home`."""
+    folder = rules.set_folder(t)
+    unit = units.containing(folder) if folder is not None and units else None
+    if unit is None or unit.kind != "service" or not unit.path:
+        return ""
+    return rules.canon(unit.name)
+
+
 def _verdict(decisive: Evidence | None, rest: tuple[Evidence, ...], *, shared: bool = False) -> Verdict:
     if decisive is None:
         return Verdict(rest, False, shared)
@@ -90,7 +100,10 @@ class Decider:
         self.units = units if units is not None else UnitIndex(())
         self.rules = PlaceRules(inv, config, self.units)
         self.homes: dict[str, list[tuple[str, Table]]] = {}  # name -> (service, table) of own-unit tables
-        self.code = CodeUsage(access, self.units, self.rules.canon, self._held(inv), self._home)
+        # the code's view of homes is no method of this Decider: no reference cycle keeps it (and the
+        # tables it holds) alive past the scan until a full collection
+        home = functools.partial(_home_of, self.rules, self.units)
+        self.code = CodeUsage(access, self.units, self.rules.canon, self._held(inv), home)
         self.diagnostics: list[Diagnostic] = []
         self.single = self._single_service(root_label)
         services = {u.path: self.rules.canon(u.name) for u in self.units.services}
@@ -111,11 +124,7 @@ class Decider:
 
     def _home(self, t: Table) -> str:
         """The service whose own unit (not the root) holds the migration set defining ``t``; ``""`` else."""
-        folder = self.rules.set_folder(t)
-        unit = self.units.containing(folder) if folder is not None and self.units else None
-        if unit is None or unit.kind != "service" or not unit.path:
-            return ""
-        return self.rules.canon(unit.name)
+        return _home_of(self.rules, self.units, t)
 
     def _single_service(self, root_label: str) -> Evidence | None:
         """The one service of a repository with a single service unit, or with nothing else named.

@@ -105,6 +105,7 @@ class UnitIndex:
         self.by_path = {u.path: u for u in self.units}
         #: (position, unit) by the folder the unit's path names (no trailing ``/``; the root ``""``)
         self._at: dict[str, list[tuple[int, UnitLike]]] = {}
+        self._containing: dict[str, UnitLike | None] = {}  # folder -> containing(folder), as asked
         for position, unit in enumerate(self.units):
             folder = "" if unit.path in ("", ".") else unit.path.rstrip("/")
             self._at.setdefault(folder, []).append((position, unit))
@@ -130,6 +131,13 @@ class UnitIndex:
         >>> index.containing("services/api/db").name, index.containing("tools").name
         ('api', 'root')
         """
+        try:
+            return self._containing[folder]  # every table of a migration set asks for its folder
+        except KeyError:
+            found = self._containing[folder] = self._innermost(folder)
+            return found
+
+    def _innermost(self, folder: str) -> UnitLike | None:
         folders = ["", folder]
         cut = folder.find("/")
         while cut >= 0:

@@ -139,7 +139,7 @@ class Replicas:
         self.config = config
         self.by_stem: dict[str, list[Entity]] = {}
         self.writes: dict[str, set[str]] = {}
-        for t in sorted(tables, key=lambda t: t.ref):
+        for t in sorted(tables, key=lambda t: (t.ref.database, t.ref.schema, t.ref.name)):  # ref order, in C
             if t.service and not t.external and t.dropped_at is None and self._declared(t.ref) is None:
                 stem, deco = entity_stem(t.ref.name)
                 self._add(Entity(t.ref.name, stem, deco, t.service, _key(t), str(t.ref), t.ref))

@@ -21,10 +21,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import fields, replace
+from operator import attrgetter, itemgetter
 from typing import TypeVar
 
-from model.inventory import Diagnostic, ForeignKey, Inventory, Location, Service, Source, Table, TableRef
+from model.inventory import (
+    Diagnostic,
+    ForeignKey,
+    Inventory,
+    Location,
+    Migration,
+    Service,
+    Source,
+    Table,
+    TableRef,
+)
 from ownership.config import Config
 from ownership.patterns import matches_table
 
@@ -33,6 +44,9 @@ __all__ = ["merge", "resolve_external"]
 _SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 _NOWHERE = Location("")
 T = TypeVar("T")
+
+
+_BUT_ORDER = attrgetter(*(f.name for f in fields(Migration) if f.name != "order"))
 
 
 def _loc(loc: Location | None) -> Location:
@@ -76,6 +90,22 @@ def _diag_key(d: Diagnostic) -> tuple[str, int, int, str, str, str]:
 
 def _unique(items: list[T]) -> list[T]:
     return list(dict.fromkeys(items))
+
+
+def _sorted_fks(fks: list[ForeignKey]) -> list[ForeignKey]:
+    """``sorted(_unique(fks), key=_fk_key)``: equal keys have equal sort keys, so a key's copies
+    are among the keys of its sort key (almost always itself alone), and only there are keys
+    compared whole (hashing tens of thousands of them is what cost)."""
+    out: list[ForeignKey] = []
+    run: list[ForeignKey] = []  # the keys of one sort key, once each
+    last: tuple[object, ...] | None = None
+    for key, fk in sorted([(_fk_key(fk), fk) for fk in fks], key=itemgetter(0)):
+        if key != last:
+            out += run
+            run, last = [fk], key
+        elif fk not in run:
+            run.append(fk)
+    return out + run
 
 
 def _databases(inv: Inventory) -> set[str]:
@@ -215,11 +245,13 @@ def merge(invs: Sequence[Inventory]) -> Inventory:
     """
     parts, notes = _disambiguate(list(invs))
     tables, table_notes = _merge_tables([t for inv in parts for t in inv.tables])
-    fks = sorted(_unique([fk for inv in parts for fk in inv.foreign_keys]), key=_fk_key)
+    fks = _sorted_fks([fk for inv in parts for fk in inv.foreign_keys])
     diagnostics = _unique([d for inv in parts for d in inv.diagnostics] + notes + table_notes)
-    seen_migrations = _unique([replace(m, order=0) for inv in parts for m in inv.migrations])
-    seen_migrations.sort(key=lambda m: (m.database, m.ordinal, m.path, m.version, m.name))
-    migrations = tuple(replace(m, order=i) for i, m in enumerate(seen_migrations))
+    seen: dict[tuple[object, ...], Migration] = {}  # by every field but `order`: replace(m, order=0)
+    for m in (m for inv in parts for m in inv.migrations):
+        seen.setdefault(_BUT_ORDER(m), m)
+    ordered = sorted(seen.values(), key=lambda m: (m.database, m.ordinal, m.path, m.version, m.name))
+    migrations = tuple(m if m.order == i else replace(m, order=i) for i, m in enumerate(ordered))
     services: dict[str, Service] = {}
     every = {s for inv in parts for s in inv.services}
     for service in sorted(every, key=lambda s: (s.name, not s.description, s.description)):

@@ -79,6 +79,7 @@ class PlaceRules:
             "schema": self._compile("schema_pattern"),
         }
         self._cache: dict[str, dict[Any, Evidence | None]] = {}
+        self._canon: dict[str, str] = {}  # name -> canon(name): asked once per table
         self.set_dir, self.set_rel = _set_folders(inv)
         self.schemas = _service_schemas(inv)
         aliases = {alias: self.canon(unit) for alias, unit in units.aliases().items()}
@@ -109,6 +110,12 @@ class PlaceRules:
 
     def canon(self, name: str) -> str:
         """A derived name spelled as declared (or as its unit) when it means the same service."""
+        found = self._canon.get(name)
+        if found is None:
+            found = self._canon[name] = self._spelled(name)
+        return found
+
+    def _spelled(self, name: str) -> str:
         if found := self.declared.get(name.lower()):
             return found
         unit = self.units.unit_name(name)

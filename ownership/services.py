@@ -94,7 +94,8 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
+from operator import attrgetter
 
 from model.inventory import Diagnostic, Evidence, Inventory, Location, Service, SharedAccess, Table, TableRef
 from ownership.config import Config
@@ -205,7 +206,11 @@ def _explain(decider: Decider, inv: Inventory) -> dict[TableRef, Assignment]:
                 services[t.ref] = (t.service, (kept, *v.evidence))
             else:
                 services[t.ref] = (v.service, v.evidence)
-    held = [replace(t, service=services[t.ref][0]) for t in inv.tables if t.ref in services]
+    held = [
+        _assigned(t, services[t.ref][0], t.replica_of, t.owner_evidence)
+        for t in inv.tables
+        if t.ref in services
+    ]
     replicas = Replicas(held, decider.config, decider.code if decider.code.given else None)
     out: dict[TableRef, Assignment] = {}
     for t in held:
@@ -220,6 +225,20 @@ def _explain(decider: Decider, inv: Inventory) -> dict[TableRef, Assignment]:
         found = out[target.ref]
         out[ref] = Assignment(found.service, found.replica_of, f"resolved to {target.ref}", found.evidence)
     return out
+
+
+_TABLE_FIELDS = tuple(f.name for f in fields(Table))
+_TABLE_VALUES = attrgetter(*_TABLE_FIELDS)
+_SERVICE, _REPLICA_OF, _EVIDENCE = (
+    _TABLE_FIELDS.index(n) for n in ("service", "replica_of", "owner_evidence")
+)
+
+
+def _assigned(t: Table, service: str, replica_of: str, evidence: tuple[Evidence, ...]) -> Table:
+    """``replace(t, service=, replica_of=, owner_evidence=)``, built positionally: once per table, twice."""
+    values = list(_TABLE_VALUES(t))
+    values[_SERVICE], values[_REPLICA_OF], values[_EVIDENCE] = service, replica_of, evidence
+    return Table(*values)
 
 
 def _diag_key(d: Diagnostic) -> tuple[str, int, int, str, str, str]:
@@ -295,12 +314,14 @@ def assign_services(
     diagnostics = [d for d in inv.diagnostics if d.code not in _OWN_CODES]
     diagnostics += decider.rules.diagnostics + decider.diagnostics
     tables = []
-    first_refs = _first_references(inv)
+    first_refs: dict[TableRef, Location] | None = None  # counted once a table needs it
     for t in inv.tables:
         a = found[t.ref]
-        tables.append(replace(t, service=a.service, replica_of=a.replica_of, owner_evidence=a.evidence))
+        tables.append(_assigned(t, a.service, a.replica_of, a.evidence))
         if not a.service:
-            where = t.defined_at if t.defined_at is not None else first_refs.get(t.ref)
+            if t.defined_at is None and first_refs is None:
+                first_refs = _first_references(inv)
+            where = t.defined_at if t.defined_at is not None else (first_refs or {}).get(t.ref)
             diagnostics.append(_unowned(t, where, config.map_by))
     if ignored:
         names = ", ".join(sorted({r.qualified for r in ignored})[:5]) + (", ..." if len(ignored) > 5 else "")

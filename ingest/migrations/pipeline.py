@@ -279,9 +279,13 @@ def _in_batches(text: str, rel: str, dialect: str) -> _Streamed | None:
 
 @timed("replay")
 def _replay_set(
-    s: MigrationSet, group: list[_File], stream: Iterator[Parsed | _Streamed | None], seed: Seeder | None
+    s: MigrationSet,
+    group: list[_File],
+    stream: Iterator[Parsed | _Streamed | None],
+    seed: Seeder | None,
+    share: Sharer,
 ) -> SetResult:
-    r = Replayer(s.label)
+    r = Replayer(s.label, share)  # its result is built from shared values
     if seed is not None:
         seed(r)
     for item in group:
@@ -343,12 +347,16 @@ def replay_sets(
         for i, (s, group) in enumerate(zip(sets, groups, strict=True)):
             result = done.get(i)
             if result is None:
-                result = _replay_set(s, group, stream, seeds.get(s.label))
+                result = _replay_set(s, group, stream, seeds.get(s.label), share)
                 if store is not None and i in set_keys:
                     store.put_set(set_keys[i], result)
-            set_tables, set_fks, set_diags = result
-            tables += [share.table(t) for t in set_tables]
-            fks += [share.foreign_key(fk) for fk in set_fks]
+                set_tables, set_fks, set_diags = result
+                tables += set_tables
+                fks += set_fks
+            else:
+                set_tables, set_fks, set_diags = result
+                tables += [share.table(t) for t in set_tables]
+                fks += [share.foreign_key(fk) for fk in set_fks]
             diagnostics += set_diags
             for item in group:
                 f = item.f

@@ -48,26 +48,20 @@ Examples
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 
+from ingest.compact import Sharer
 from ingest.migrations import ops as o
 from ingest.migrations.replay_constraints import ConstraintReplayer
 from ingest.migrations.replay_keys import MYSQL_NAMING
-from ingest.migrations.replay_state import TableState, materialize, release
-from model.inventory import Diagnostic, ForeignKey, Inventory, Location, Table
+from ingest.migrations.replay_state import TableState, fk_sort_key, materialize, release
+from model.inventory import Diagnostic, ForeignKey, Inventory, Table
 
 __all__ = ["DEFAULT_SCHEMA", "MYSQL_NAMING", "Replayer", "fk_sort_key", "replay"]
 
 #: Schema of unqualified names when no search path says otherwise (other dialects: ``''``).
 DEFAULT_SCHEMA = {"postgres": "public", "postgresql": "public", "redshift": "public"}
 _IGNORED_PATH = frozenset({"$user", "pg_catalog", "pg_temp"})
-
-
-def fk_sort_key(fk: ForeignKey, file_order: Mapping[str, int]) -> tuple[object, ...]:
-    """Sort key of FKs: ``(table, name, replay position of added_at)``, in plain strings and ints."""
-    at = fk.added_at or Location("")
-    t = fk.table
-    return (t.database, t.schema, t.name, fk.name, file_order.get(at.path, len(file_order)), at.path, at.line)
 
 
 class Replayer(ConstraintReplayer):
@@ -77,8 +71,9 @@ class Replayer(ConstraintReplayer):
     for each operation, then :meth:`result` once.
     """
 
-    def __init__(self, database: str) -> None:
+    def __init__(self, database: str, share: Sharer | None = None) -> None:
         super().__init__(database)
+        self.share = share  # hands out the values of the result (a set's own Sharer when None)
         self._drops = itertools.count(1)
         self._handlers = {
             o.SetSearchPath: self._set_search_path,
@@ -140,7 +135,8 @@ class Replayer(ConstraintReplayer):
         FKs sort by table, name, then when they were added (file replay order, line),
         so the records of a FK dropped and re-added read in history order.
         """
-        tables, fks, notes = materialize(self.database, self.live.values(), self.history)
+        tables, fks, notes = materialize(self.database, self.live.values(), self.history, self.share)
+        self.share = None  # a replayer is a reference cycle (its handlers): it must not keep the values
         self._release_state()
         self.diagnostics.extend(notes)
         diags = self.diagnostics.result()
@@ -153,6 +149,7 @@ class Replayer(ConstraintReplayer):
         release(self.live.values(), self.history, self.indexes)
         self.history = []
         self.live = {}
+        self._handlers = {}  # bound methods: the replayer's own reference cycle
 
     # ------------------------------------------------------------------ schemas and search path
     def _set_search_path(self, op: o.SetSearchPath) -> None:

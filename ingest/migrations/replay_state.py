@@ -3,23 +3,25 @@
 :class:`TableState` and :class:`FKState` are the replayer's working records;
 :func:`materialize` turns them into sorted :class:`~model.inventory.Table` and
 :class:`~model.inventory.ForeignKey` tuples plus the end-of-set diagnostics
-(external tables, unresolved ``REFERENCES t`` without columns, folded partitions).
+(external tables, unresolved ``REFERENCES t`` without columns, folded partitions), built from
+the values of an :class:`ingest.compact.Sharer`; :func:`fk_sort_key` orders the keys.
 See :mod:`ingest.migrations.replay` for the rules.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from ingest.compact import Sharer
 from ingest.migrations.ops import FKSpec
 from model.inventory import Column, Diagnostic, ForeignKey, Location, Table, TableRef
 
-__all__ = ["FKState", "IndexState", "Indexes", "TableState", "materialize", "release"]
+__all__ = ["FKState", "IndexState", "Indexes", "TableState", "fk_sort_key", "materialize", "release"]
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class TableState:
     """A table while the replay runs (identity-hashed; renames mutate it in place)."""
 
@@ -45,7 +47,7 @@ class TableState:
         return f"{self.schema}.{self.name}" if self.schema else self.name
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class FKState:
     """A foreign key while the replay runs; ``dropped_at`` set once dropped (then frozen)."""
 
@@ -65,7 +67,7 @@ class FKState:
     fresh_db_failure: bool = False  # its statement fails on an empty server
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class IndexState:
     """A unique index: of a primary key or unique constraint (``constraint`` is its kind,
     ``'p'`` or ``'u'``; the index has the constraint's name), or ``CREATE UNIQUE INDEX``.
@@ -133,7 +135,10 @@ class Indexes:
 
 def release(live: Iterable[TableState], history: Sequence[FKState], indexes: Indexes) -> None:
     """Break the table <-> FK <-> index reference cycles of a finished replay."""
-    for t in [*live, *(fk.table for fk in history), *(fk.ref for fk in history)]:
+    tables = dict.fromkeys(live)  # each table once, however many keys name it
+    for fk in history:
+        tables[fk.table] = tables[fk.ref] = None
+    for t in tables:
         t.fks.clear()
         t.incoming.clear()
         t.children.clear()
@@ -152,30 +157,38 @@ def _root(t: TableState) -> TableState:
     return t
 
 
-def _table(ref: TableRef, t: TableState) -> Table:
+def _table(ref: TableRef, t: TableState, share: Sharer) -> Table:
     return Table(
         ref=ref,
-        columns=tuple(t.columns.values()),
-        primary_key=t.primary_key,
+        columns=share.columns(tuple(t.columns.values())),
+        primary_key=share.names(t.primary_key),
         external=t.external,
         provided_by=t.provided_by if t.external else "",
-        defined_at=t.defined_at,
-        dropped_at=t.dropped_at,
+        defined_at=share.location(t.defined_at),
+        dropped_at=share.location(t.dropped_at),
     )
 
 
+def fk_sort_key(fk: ForeignKey, file_order: Mapping[str, int]) -> tuple[object, ...]:
+    """Sort key of FKs: ``(table, name, replay position of added_at)``, in plain strings and ints."""
+    at = fk.added_at or Location("")
+    t = fk.table
+    return (t.database, t.schema, t.name, fk.name, file_order.get(at.path, len(file_order)), at.path, at.line)
+
+
 def materialize(
-    database: str, live: Iterable[TableState], history: Sequence[FKState]
+    database: str, live: Iterable[TableState], history: Sequence[FKState], share: Sharer | None = None
 ) -> tuple[tuple[Table, ...], tuple[ForeignKey, ...], list[Diagnostic]]:
     """Freeze the state: tables (sorted), FKs (present and dropped, in history order)
-    and end-of-set diagnostics."""
-
+    and end-of-set diagnostics, built from the values ``share`` hands out (a new
+    :class:`~ingest.compact.Sharer` when None): equal values are one object."""
+    share = Sharer() if share is None else share
     refs: dict[TableState, TableRef] = {}
 
     def ref_of(t: TableState) -> TableRef:
         ref = refs.get(t)
         if ref is None:
-            ref = refs[t] = TableRef(database, t.schema, t.name)
+            ref = refs[t] = share.table_ref(database, t.schema, t.name)
         return ref
 
     out: dict[tuple[str, str], TableState] = {}
@@ -185,19 +198,21 @@ def materialize(
             out[t.schema, t.name] = t
         else:
             partitions.setdefault(_root(t), []).append(t)
+    roots = set(out.values())
     extra: dict[tuple[str, str], TableState] = {}
     fks: list[ForeignKey] = []
     notes: list[Diagnostic] = []
     present: set[tuple[object, ...]] = set()
     for fk in history:
-        table, target = _root(fk.table), _root(fk.ref)
+        table, target = fk.table, fk.ref
+        if table.partition_of is not None:
+            table = _root(table)
+        if target.partition_of is not None:
+            target = _root(target)
         for t in (table, target):
-            key = (t.schema, t.name)
-            if key not in out:
-                cur = extra.get(key)
-                if cur is None or t.drop_seq > cur.drop_seq:
-                    extra[key] = t
-        if fk.dropped_at is None:
+            if t not in roots:  # a live table is out already
+                _keep_dropped(t, out, extra)
+        if fk.dropped_at is None and partitions:  # only folding partitions repeats a present key
             identity = (
                 table.schema,
                 table.name,
@@ -213,18 +228,18 @@ def materialize(
         record = ForeignKey(
             name=fk.name,
             table=ref_of(table),
-            columns=fk.columns,
+            columns=share.names(fk.columns),
             ref_table=ref_of(target),
-            ref_columns=fk.ref_columns,
-            on_delete=fk.spec.on_delete,
-            on_update=fk.spec.on_update,
+            ref_columns=share.names(fk.ref_columns),
+            on_delete=share.text(fk.spec.on_delete),
+            on_update=share.text(fk.spec.on_update),
             deferrable=fk.deferrable,
             initially_deferred=fk.initially_deferred,
             validated=fk.validated,
-            on_delete_columns=fk.spec.on_delete_columns,
+            on_delete_columns=share.names(fk.spec.on_delete_columns),
             on_delete_enforced_by=fk.spec.on_delete_enforced_by,
-            added_at=fk.added_at,
-            dropped_at=fk.dropped_at,
+            added_at=share.location(fk.added_at),
+            dropped_at=share.location(fk.dropped_at),
             # a referenced table never created is the graph's to see (graph.build): not repeated here
             fresh_db_failure=fk.fresh_db_failure and not target.external,
         )
@@ -241,6 +256,28 @@ def materialize(
                     "unresolved-reference",
                 )
             )
+    notes += _set_notes(out, partitions)
+    tables = [_table(ref_of(t), t, share) for t in (*out.values(), *extra.values())]
+    tables.sort(key=lambda t: (t.ref.database, t.ref.schema, t.ref.name))
+    return tuple(tables), tuple(fks), notes
+
+
+def _keep_dropped(
+    t: TableState, out: dict[tuple[str, str], TableState], extra: dict[tuple[str, str], TableState]
+) -> None:
+    """A dropped table an FK names is kept, unless a live table has its name (the last dropped wins)."""
+    key = (t.schema, t.name)
+    if key not in out:
+        cur = extra.get(key)
+        if cur is None or t.drop_seq > cur.drop_seq:
+            extra[key] = t
+
+
+def _set_notes(
+    out: dict[tuple[str, str], TableState], partitions: dict[TableState, list[TableState]]
+) -> list[Diagnostic]:
+    """The end-of-set diagnostics: tables referenced but never created, partitions folded."""
+    notes: list[Diagnostic] = []
     for t in out.values():
         if t.external and t.first_ref is not None:
             loc, text = t.first_ref
@@ -268,6 +305,4 @@ def materialize(
                 "partition",
             )
         )
-    tables = [_table(ref_of(t), t) for t in out.values()] + [_table(ref_of(t), t) for t in extra.values()]
-    tables.sort(key=lambda t: (t.ref.database, t.ref.schema, t.ref.name))
-    return tuple(tables), tuple(fks), notes
+    return notes

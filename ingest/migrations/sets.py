@@ -41,9 +41,6 @@ from ingest.migrations.layout import MigrationSet, discover
 from ingest.migrations.parse import normalize_dialect, parse_file
 from ingest.migrations.pipeline import Seeder, replay_parsed, replay_sets
 from ingest.migrations.replay import Replayer
-from ingest.orm.code_schemas import add_code_schemas
-from ingest.orm.scan_py import add_orm_py
-from ingest.prisma.read import add_prisma, discover_schemas, prisma_seeds
 from model.inventory import Diagnostic, Inventory, Migration, Source
 from model.timings import stage
 
@@ -147,6 +144,11 @@ def read(source: str, *, dialect: str | None = None, follow_symlinks: bool = Fal
     path = Path(source)
     if not path.is_dir():
         return ingest_path(path, dialect=dialect, follow_symlinks=follow_symlinks)
+    # the readers of schemas in code and Prisma: only for a folder (a dump needs none of them)
+    from ingest.orm.code_schemas import add_code_schemas
+    from ingest.orm.scan_py import add_orm_py
+    from ingest.prisma.read import add_prisma, discover_schemas, prisma_seeds
+
     with stage("orm"):
         schemas = discover_schemas(path)
         seeds = prisma_seeds(schemas) if schemas else None
