@@ -36,7 +36,6 @@ import os
 import sys
 import tempfile
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 import msgspec
@@ -78,6 +77,8 @@ _PACK = msgspec.msgpack.Decoder(tuple[str, dict[str, CachedFile]])
 
 
 def _version(package: str) -> str:
+    from importlib import metadata  # 20 ms of imports, needed only when the cache is used
+
     try:
         return metadata.version(package)
     except metadata.PackageNotFoundError:

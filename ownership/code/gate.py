@@ -147,7 +147,9 @@ def rust_literals(data: bytes) -> bytes:
 def needs_parse(lang: str, data: bytes) -> bool:
     """Whether the reader for ``lang`` may find SQL, a declaration or a direct use in ``data``."""
     if lang == "rust":
-        return bool(_RUST_DIESEL.search(data)) or (may_hold_sql(data) and may_hold_sql(rust_literals(data)))
+        # ``table`` first: looking for the word is ten times quicker than searching for the pattern
+        diesel = b"table" in data and bool(_RUST_DIESEL.search(data))
+        return diesel or (may_hold_sql(data) and may_hold_sql(rust_literals(data)))
     if any(marker in data for marker in MARKERS.get(lang, ())) or may_hold_sql(data):
         return True
     return lang == "python" and _pymongo_subscript(data)

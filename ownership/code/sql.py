@@ -31,14 +31,15 @@ from __future__ import annotations
 
 import functools
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlglot
 from pglast import parser as pg_parser
-from sqlglot import Token, Tokenizer, TokenType, exp
 
 from ownership.code.evidence import Access
 from ownership.code.names import qualified
+
+if TYPE_CHECKING:  # sqlglot (50 ms of imports) is imported by the fallback, the first time it runs
+    from sqlglot import Dialect, Token, exp
 
 __all__ = ["PLACEHOLDER", "SQL_WORDS", "jpql_entities", "looks_like_sql", "sql_tables"]
 
@@ -49,7 +50,6 @@ SQL_WORDS = frozenset({"select", "insert", "update", "delete", "with", "merge", 
 
 Tables = tuple[tuple[str, Access], ...]
 _WRITE_STMTS = ("InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt")
-_NAME_TOKENS = frozenset({TokenType.VAR, TokenType.NUMBER})
 
 
 def _skip_comment(text: str, i: int) -> int:
@@ -132,12 +132,21 @@ def _pg_tables(sql: str) -> Tables:
 # --- parameters and sqlglot ---------------------------------------------------------------------
 
 
+@functools.cache
+def _dialect(name: str | None) -> Dialect:
+    from sqlglot import Dialect
+
+    return Dialect.get_or_raise(name)
+
+
 def _adjacent(a: Token, b: Token) -> bool:
     return a.end + 1 == b.start
 
 
 def _param_span(tokens: list[Token], i: int) -> int:
     """How many tokens from ``i`` form one driver parameter (0: none)."""
+    from sqlglot import TokenType
+
     tok = tokens[i]
     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
     if tok.token_type == TokenType.PLACEHOLDER:
@@ -153,13 +162,19 @@ def _param_span(tokens: list[Token], i: int) -> int:
     return 0
 
 
-def _normalized(sql: str) -> str | None:
-    """``sql`` with driver parameters replaced by :data:`PLACEHOLDER` (valid wherever a value or a
-    name is) and a leading ``REPLACE``/``UPSERT`` by ``INSERT``, working on sqlglot's tokens;
-    ``None`` when nothing changed."""
+def _tokens(sql: str, dialect: str | None = None) -> list[Token] | None:
+    """sqlglot's tokens of ``sql`` in ``dialect`` (generic by default), ``None`` when it cannot."""
     try:
-        tokens = Tokenizer().tokenize(sql)
+        return _dialect(dialect).tokenize(sql)
     except Exception:  # sqlglot raises its own TokenError and, on odd input, others
+        return None
+
+
+def _normalized(sql: str, tokens: list[Token] | None) -> str | None:
+    """``sql`` with driver parameters replaced by :data:`PLACEHOLDER` (valid wherever a value or a
+    name is) and a leading ``REPLACE``/``UPSERT`` by ``INSERT``, working on sqlglot's ``tokens`` of
+    it (:func:`_tokens`); ``None`` when nothing changed."""
+    if tokens is None:
         return None
     out: list[str] = []
     pos = i = 0
@@ -175,9 +190,11 @@ def _normalized(sql: str) -> str | None:
     return "".join([*out, sql[pos:]]) if out else None
 
 
-def _acceptable(stmt: exp.Expression, tokens: list[Token]) -> bool:
-    """Whether a sqlglot statement is real SQL, not prose that sqlglot's leniency accepted."""
-    words = [t.token_type for t in tokens[:4]]
+def _acceptable(stmt: exp.Expression, words: list[Any]) -> bool:
+    """Whether a sqlglot statement is real SQL, not prose that sqlglot's leniency accepted
+    (``words``: the types of its first four tokens)."""
+    from sqlglot import TokenType, exp
+
     if isinstance(stmt, exp.Update):
         return bool(stmt.args.get("expressions"))
     if isinstance(stmt, exp.Delete):
@@ -187,13 +204,17 @@ def _acceptable(stmt: exp.Expression, tokens: list[Token]) -> bool:
     return isinstance(stmt, exp.Query | exp.Merge)
 
 
-def _glot_tables(sql: str, dialect: str | None) -> Tables:
-    tokens = (
-        Tokenizer().tokenize(sql) if dialect is None else sqlglot.Dialect.get_or_raise(dialect).tokenize(sql)
-    )
+def _glot_tables(sql: str, dialect: str | None, tokens: list[Token] | None = None) -> Tables:
+    """Tables of ``sql`` parsed by sqlglot in ``dialect`` from its ``tokens`` (tokenized here when
+    not given: what ``sqlglot.parse(sql, read=dialect)`` does); raises when it is no statement."""
+    from sqlglot import exp
+
+    if tokens is None:
+        tokens = _dialect(dialect).tokenize(sql)
+    words = [t.token_type for t in tokens[:4]]
     uses: set[tuple[str, Access]] = set()
-    for stmt in sqlglot.parse(sql, read=dialect):
-        if not isinstance(stmt, exp.Expression) or not _acceptable(stmt, tokens):
+    for stmt in _dialect(dialect).parser().parse(tokens, sql):
+        if not isinstance(stmt, exp.Expression) or not _acceptable(stmt, words):
             raise ValueError("not a statement")
         targets = set()
         for node in stmt.find_all(exp.Insert, exp.Update, exp.Delete, exp.Merge):
@@ -219,15 +240,18 @@ def sql_tables(sql: str) -> Tables:
         return _pg_tables(sql)
     except pg_parser.ParseError:
         pass
-    rewritten = _normalized(sql)
+    tokens = _tokens(sql)
+    rewritten = _normalized(sql, tokens)
     if rewritten is not None:
         try:
             return _pg_tables(rewritten)
         except pg_parser.ParseError:
             pass
     for dialect in (None, "mysql"):
-        try:
-            return _glot_tables(rewritten or sql, dialect)
+        try:  # the generic tokens of ``sql`` serve again when it needed no rewriting
+            return _glot_tables(
+                rewritten or sql, dialect, tokens if dialect is None and rewritten is None else None
+            )
         except Exception:  # sqlglot's ParseError/TokenError, or a crash on odd input: not SQL
             continue
     return ()
@@ -244,6 +268,6 @@ def jpql_entities(jpql: str) -> Tables:
     if not looks_like_sql(jpql):
         return ()
     try:
-        return _glot_tables(_normalized(jpql) or jpql, None)
+        return _glot_tables(_normalized(jpql, _tokens(jpql)) or jpql, None)
     except Exception:  # sqlglot's ParseError/TokenError, or a crash on odd input
         return ()
