@@ -27,7 +27,7 @@ Steps
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -137,6 +137,16 @@ def evidence(sources: Sequence[str]) -> FolderEvidence:
     return FolderEvidence(tuple(units), access, tuple(diagnostics), modules)
 
 
+def _evidence_later(sources: Sequence[str]) -> Callable[[], FolderEvidence]:
+    """:func:`evidence` of ``sources``, read meanwhile in a child process when there is a folder to
+    read and a CPU to spare (:mod:`ownership.background`), else read when asked for."""
+    if not any(Path(source).is_dir() for source in sources):
+        return lambda: evidence(sources)
+    from ownership.background import in_background
+
+    return in_background(evidence, sources)
+
+
 def _config(sources: Sequence[str], config_path: str | Path | None) -> tuple[Config | None, list[Diagnostic]]:
     """The config to use (None when there is none) and its diagnostics."""
     from ownership.config_file import find_config, load_config
@@ -188,12 +198,14 @@ def scan(
     config = found or Config()
     chosen = dialect or config.dialect
     follow = config.follow_symlinks if follow_symlinks is None else follow_symlinks
+    seen_later = _evidence_later(sources) if (config.code if code is None else code) else FolderEvidence
     parts = [_read(source, chosen, follow) for source in sources]
     with stage("resolve"):
         inv = merge(parts)
     saved = all(any(s.kind == "inventory" for s in part.sources) for part in parts)
     if found is not None or not (saved and parts):
-        seen = evidence(sources) if (config.code if code is None else code) else FolderEvidence()
+        with stage("code"):
+            seen = seen_later()
         with stage("ownership"):
             inv = assign_services(  # resolves the external tables itself, with the config
                 inv,

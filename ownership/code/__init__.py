@@ -13,17 +13,18 @@ API: ``scan_code(root, units, *, workers=None, prefilter=True) -> CodeScan`` (``
 ``diagnostics``, ``files``, ``lines``; ``units_for(table, access)``); ``table_access(scan) ->
 {table: {unit path: AccessSummary(writes, reads, first_write, first_read)}}``.
 
-Modules: :mod:`.evidence` (result types), :mod:`.scan` (passes and dispatch), :mod:`.gate`
-(which files need parsing), :mod:`.pool` (every core for large scans), :mod:`.sql` (tables of a
-SQL string), :mod:`.treesit` (tree-sitter plumbing), one reader per language (:mod:`.rust`,
-:mod:`.golang`, :mod:`.javascript` with :mod:`.calls_js`, :mod:`.java`, :mod:`.ruby`,
-:mod:`.python`, :mod:`.prisma`), :mod:`.facts` (name resolution), :mod:`.ops` (which methods
-write), :mod:`.names` (ORM default table names).
+Modules: :mod:`.evidence` (result types), :mod:`.scan` (passes and dispatch; imported on first use
+of its names here), :mod:`.gate` (which files need parsing), :mod:`.pool` (every core for large
+scans), :mod:`.sql` (tables of a SQL string), :mod:`.treesit` (tree-sitter plumbing), one reader per
+language (:mod:`.rust`, :mod:`.golang`, :mod:`.javascript` with :mod:`.calls_js`, :mod:`.java`,
+:mod:`.ruby`, :mod:`.python`, :mod:`.prisma`), :mod:`.facts` (name resolution), :mod:`.ops` (which
+methods write), :mod:`.names` (ORM default table names).
 
 Examples
 --------
 >>> import tempfile
 >>> from pathlib import Path
+>>> from ownership.code import scan_code
 >>> from ownership.units import find_units
 >>> files = {
 ...     "backend/migrations/001_init.sql": "CREATE TABLE users (id int); CREATE TABLE posts (id int);",
@@ -43,8 +44,14 @@ posts {'content-service': (0, 1)}
 users {'auth-service': (1, 0), 'content-service': (0, 1)}
 """
 
+from typing import TYPE_CHECKING
+
 from ownership.code.evidence import Access, AccessSummary, CodeScan, TableUse, sorted_uses, table_access
-from ownership.code.scan import LANGUAGES, MAX_FILE_BYTES, code_files, scan_code
+
+if TYPE_CHECKING:
+    from ownership.code.scan import LANGUAGES, MAX_FILE_BYTES, code_files, scan_code
+
+_SCANNER = frozenset({"LANGUAGES", "MAX_FILE_BYTES", "code_files", "scan_code"})
 
 __all__ = [
     "LANGUAGES",
@@ -58,3 +65,13 @@ __all__ = [
     "sorted_uses",
     "table_access",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """The scanner's names, imported on first use (readers, tree-sitter): a process that only
+    unpickles a scan's evidence needs :mod:`.evidence` alone."""
+    if name in _SCANNER:
+        from ownership.code import scan
+
+        return getattr(scan, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,86 @@
+"""in_background: the result of a function run in a forked child, or in the caller when no child may run;
+scan() gives the same inventory whether the code is read beside the migrations or after them."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from ownership.background import can_fork_worker, in_background
+from ownership.scan import scan
+
+
+def _pid(_: object) -> int:
+    return os.getpid()
+
+
+def _fail(message: str) -> int:
+    raise ValueError(message)
+
+
+def _unpicklable(_: object) -> object:
+    return lambda: "made here"
+
+
+def test_result_comes_from_a_child_when_one_may_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FKMAP_WORKERS", raising=False)
+    if not can_fork_worker():
+        pytest.skip("one CPU, no fork or other threads here: no child may run")
+    assert in_background(_pid, None)() != os.getpid()
+
+
+def test_workers_1_runs_in_the_caller(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FKMAP_WORKERS", "1")
+    assert not can_fork_worker()
+    assert in_background(_pid, None)() == os.getpid()
+
+
+def test_no_child_beside_other_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FKMAP_WORKERS", raising=False)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert not can_fork_worker()
+        assert in_background(_pid, None)() == os.getpid()
+    finally:
+        stop.set()
+        other.join()
+
+
+def test_a_failing_child_gives_the_callers_own_exception(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FKMAP_WORKERS", raising=False)
+    later = in_background(_fail, "reader bug")
+    with pytest.raises(ValueError, match="reader bug"):
+        later()
+
+
+def test_a_result_that_cannot_be_pickled_is_computed_by_the_caller(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FKMAP_WORKERS", raising=False)
+    made = in_background(_unpicklable, None)()
+    assert callable(made) and made() == "made here"
+
+
+def test_scan_is_the_same_with_the_code_read_beside_the_migrations(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = {
+        "backend/migrations/001_init.sql": "CREATE TABLE users (id int PRIMARY KEY);\n"
+        "CREATE TABLE posts (id int PRIMARY KEY, author int REFERENCES users (id));",
+        "auth-service/Cargo.toml": '[package]\nname = "auth"',
+        "auth-service/src/main.rs": 'fn f() { sqlx::query!("INSERT INTO users (id) VALUES ($1)", 1); }',
+        "content-service/package.json": '{"name": "content", "scripts": {"start": "node ."}}',
+        "content-service/src/feed.ts": "const q = `INSERT INTO posts (id) VALUES (1)`;",
+    }
+    for rel, text in files.items():
+        Path(tmp_path, rel).parent.mkdir(parents=True, exist_ok=True)
+        Path(tmp_path, rel).write_text(text)
+    monkeypatch.setenv("FKMAP_WORKERS", "1")
+    alone = scan([str(tmp_path)])
+    monkeypatch.delenv("FKMAP_WORKERS")
+    beside = scan([str(tmp_path)])
+    assert beside.to_json() == alone.to_json()
+    assert {t.ref.name: t.service for t in beside.tables} == {"users": "auth-service", "posts": "content-service"}
