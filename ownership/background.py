@@ -17,13 +17,14 @@ exception as without a child.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 import threading
 from collections.abc import Callable
-from multiprocessing.connection import Connection
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:  # multiprocessing (10 ms of imports) is imported when a child is started
+    from multiprocessing.connection import Connection
 
 __all__ = ["can_fork_worker", "in_background"]
 
@@ -46,7 +47,7 @@ def can_fork_worker() -> bool:
         not (env.isdigit() and int(env) <= 1)
         and _cpus() > 1
         and threading.active_count() == 1
-        and "fork" in multiprocessing.get_all_start_methods()
+        and hasattr(os, "fork")
     )
 
 
@@ -67,6 +68,8 @@ def in_background(fn: Callable[[Job], Result], job: Job) -> Callable[[], Result]
     else computed when it is called."""
     if not can_fork_worker():
         return lambda: fn(job)
+    import multiprocessing
+
     ctx = multiprocessing.get_context("fork")
     for stream in (sys.stdout, sys.stderr):  # else the child would write their buffers out again
         stream.flush()

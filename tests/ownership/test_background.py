@@ -83,4 +83,5 @@ def test_scan_is_the_same_with_the_code_read_beside_the_migrations(
     monkeypatch.delenv("FKMAP_WORKERS")
     beside = scan([str(tmp_path)])
     assert beside.to_json() == alone.to_json()
-    assert {t.ref.name: t.service for t in beside.tables} == {"users": "auth-service", "posts": "content-service"}
+    owners = {t.ref.name: t.service for t in beside.tables}
+    assert owners == {"users": "auth-service", "posts": "content-service"}
