@@ -17,6 +17,7 @@ exception as without a child.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import threading
@@ -52,6 +53,7 @@ def can_fork_worker() -> bool:
 
 
 def _child(fn: Callable[[Any], Any], job: Any, conn: Connection) -> None:
+    gc.freeze()  # what the parent made stays: the child's collections need not walk it
     try:
         result = (True, fn(job))
     except BaseException:  # the caller runs ``fn`` again and meets the exception itself

@@ -101,17 +101,28 @@ _IDENTIFIER_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_") | frozen
 _TO_SPACE = bytes(b if b in _IDENTIFIER_BYTES else 0x20 for b in range(256))
 
 
+def _spaced(data: bytes) -> bytes:
+    """``data`` lower-cased with every byte that cannot be in an identifier, and the escapes ``\\n``,
+    ``\\t``, ``\\r``, made a space, between two spaces: its words are the runs of other bytes."""
+    blanked = data.replace(b"\\n", b"  ").replace(b"\\t", b"  ").replace(b"\\r", b"  ")
+    return b" " + blanked.lower().translate(_TO_SPACE) + b" "
+
+
 def words(data: bytes) -> set[bytes]:
     """The lower-cased identifier-like words of ``data``; escapes ``\\n``, ``\\t``, ``\\r`` separate
     words like white space (``"a\\nFROM b"`` holds ``from``). Non-ASCII bytes count as letters."""
-    blanked = data.replace(b"\\n", b"  ").replace(b"\\t", b"  ").replace(b"\\r", b"  ")
-    return set(blanked.lower().translate(_TO_SPACE).split())
+    return set(_spaced(data).split())
+
+
+#: The pairs as they stand in :func:`_spaced` text: a word is there when it is there between spaces.
+_SPACED_PAIRS = tuple((b" " + first + b" ", b" " + second + b" ") for first, second in _PAIRS)
 
 
 def may_hold_sql(data: bytes) -> bool:
-    """Whether the words of ``data`` include both words of some statement pair, ignoring case."""
-    found = words(data)
-    return any(first in found and second in found for first, second in _PAIRS)
+    """Whether the words of ``data`` include both words of some statement pair, ignoring case (looked
+    for in the text itself: quicker than making the set of its words)."""
+    text = _spaced(data)
+    return any(first in text and second in text for first, second in _SPACED_PAIRS)
 
 
 def _pymongo_subscript(data: bytes) -> bool:
