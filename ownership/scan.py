@@ -27,7 +27,7 @@ Steps
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,6 +36,7 @@ from model.inventory import Diagnostic, Inventory, Source
 from model.timings import stage, timed
 
 if TYPE_CHECKING:  # the code readers (tree-sitter, sqlglot) are imported when the code is read
+    from ownership.background import Later
     from ownership.code.evidence import AccessSummary
     from ownership.config import Config
     from ownership.units import Unit
@@ -137,14 +138,16 @@ def evidence(sources: Sequence[str]) -> FolderEvidence:
     return FolderEvidence(tuple(units), access, tuple(diagnostics), modules)
 
 
-def _evidence_later(sources: Sequence[str]) -> Callable[[], FolderEvidence]:
-    """:func:`evidence` of ``sources``, read meanwhile in a child process when there is a folder to
-    read and a CPU to spare (:mod:`ownership.background`), else read when asked for."""
-    if not any(Path(source).is_dir() for source in sources):
-        return lambda: evidence(sources)
-    from ownership.background import in_background
+def _evidence_later(sources: Sequence[str], code: bool) -> Later[FolderEvidence]:
+    """:func:`evidence` of ``sources`` (none without ``code``), read meanwhile in a child process when
+    there is a folder to read and a CPU to spare (:mod:`ownership.background`), else when asked for."""
+    from ownership.background import Later, in_background
 
-    return in_background(evidence, sources)
+    if not code:
+        return Later(lambda _: FolderEvidence(), None)
+    if not any(Path(source).is_dir() for source in sources):
+        return Later(evidence, sources)
+    return in_background(evidence, sources, waited="code")
 
 
 def _config(sources: Sequence[str], config_path: str | Path | None) -> tuple[Config | None, list[Diagnostic]]:
@@ -198,14 +201,14 @@ def scan(
     config = found or Config()
     chosen = dialect or config.dialect
     follow = config.follow_symlinks if follow_symlinks is None else follow_symlinks
-    seen_later = _evidence_later(sources) if (config.code if code is None else code) else FolderEvidence
-    parts = [_read(source, chosen, follow) for source in sources]
-    with stage("resolve"):
-        inv = merge(parts)
-    saved = all(any(s.kind == "inventory" for s in part.sources) for part in parts)
-    if found is not None or not (saved and parts):
-        with stage("code"):
+    with _evidence_later(sources, config.code if code is None else code) as seen_later:
+        parts = [_read(source, chosen, follow) for source in sources]
+        with stage("resolve"):
+            inv = merge(parts)
+        saved = all(any(s.kind == "inventory" for s in part.sources) for part in parts)
+        if assign := found is not None or not (saved and parts):
             seen = seen_later()
+    if assign:
         with stage("ownership"):
             inv = assign_services(  # resolves the external tables itself, with the config
                 inv,

@@ -3,8 +3,10 @@ scan() gives the same inventory whether the code is read beside the migrations o
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -23,6 +25,11 @@ def _fail(message: str) -> int:
 
 def _unpicklable(_: object) -> object:
     return lambda: "made here"
+
+
+def _sleep(seconds: float) -> float:
+    time.sleep(seconds)
+    return seconds
 
 
 def test_result_comes_from_a_child_when_one_may_run(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -62,6 +69,26 @@ def test_a_result_that_cannot_be_pickled_is_computed_by_the_caller(monkeypatch: 
     monkeypatch.delenv("FKMAP_WORKERS", raising=False)
     made = in_background(_unpicklable, None)()
     assert callable(made) and made() == "made here"
+
+
+def test_leaving_the_block_stops_a_child_whose_result_was_not_asked_for(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("FKMAP_WORKERS", raising=False)
+    if not can_fork_worker():
+        pytest.skip("one CPU, no fork or other threads here: no child may run")
+    with in_background(_sleep, 600.0):
+        assert len(multiprocessing.active_children()) == 1
+    assert multiprocessing.active_children() == []
+
+
+def test_without_a_child_the_result_is_computed_when_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FKMAP_WORKERS", "1")
+    calls: list[int] = []
+    with in_background(calls.append, 1) as later:
+        assert calls == []
+        later()
+    assert calls == [1]
 
 
 def test_scan_is_the_same_with_the_code_read_beside_the_migrations(
