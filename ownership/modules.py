@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from ownership.infer import normalise_name
-from ownership.units import Unit, unit_of
+from ownership.units import Unit, unit_in, unit_index
 
 __all__ = ["GENERIC_MODULES", "ModuleIndex", "migration_key", "module_names"]
 
@@ -66,8 +66,9 @@ def migration_key(filename: str) -> str:
 def module_names(units: Sequence[Unit], paths: Iterable[str]) -> dict[str, frozenset[str]]:
     """Service unit path -> the names of the folders and files of its code below the unit."""
     found: dict[str, set[str]] = {}
+    index = unit_index(units)
     for rel in paths:
-        unit = unit_of(units, rel)
+        unit = unit_in(index, rel)
         if unit is None or unit.kind != "service":
             continue
         below = rel[len(unit.path) :].strip("/") if unit.path else rel

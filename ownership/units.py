@@ -58,14 +58,24 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from ownership.manifests import Info, is_container_file, read_info, workspace_dependencies
 
-__all__ = ["MAX_DEPTH", "SKIP_DIRS", "Unit", "UnitKind", "find_units", "is_manifest", "unit_of"]
+__all__ = [
+    "MAX_DEPTH",
+    "SKIP_DIRS",
+    "Unit",
+    "UnitKind",
+    "find_units",
+    "is_manifest",
+    "unit_in",
+    "unit_index",
+    "unit_of",
+]
 
 UnitKind = Literal["service", "library", "root", "tooling", "database"]
 
@@ -237,12 +247,22 @@ def _owner(paths: Sequence[str], target: str) -> str | None:
 
 @functools.lru_cache(maxsize=32)
 def _index(units: tuple[Unit, ...]) -> dict[str, Unit]:
+    return unit_index(units)
+
+
+def unit_index(units: Iterable[Unit]) -> dict[str, Unit]:
+    """The units by path, for :func:`unit_in`: built once for many look-ups (:func:`unit_of` hashes
+    every unit at each call)."""
     return {u.path: u for u in units}
 
 
 def unit_of(units: Sequence[Unit], relpath: str) -> Unit | None:
     """The innermost unit containing ``relpath`` (a relative POSIX file or folder path), if any."""
-    index = _index(tuple(units))
+    return unit_in(_index(tuple(units)), relpath)
+
+
+def unit_in(index: Mapping[str, Unit], relpath: str) -> Unit | None:
+    """:func:`unit_of` over a :func:`unit_index`."""
     path = relpath.strip("/")
     while True:
         if path in index:

@@ -25,7 +25,7 @@ and puts it through the gate; the files left to parse are parsed on every core w
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -42,7 +42,7 @@ from ownership.code.prisma import read_prisma
 from ownership.code.python import read_python
 from ownership.code.ruby import read_ruby
 from ownership.code.rust import read_rust
-from ownership.units import SKIP_DIRS, Unit, unit_of
+from ownership.units import SKIP_DIRS, Unit, unit_in, unit_index
 
 __all__ = ["LANGUAGES", "MAX_FILE_BYTES", "MIGRATION_DIRS", "code_files", "scan_code"]
 
@@ -301,7 +301,8 @@ def scan_code(
     while deferred and (grown := state.declared()) != names:
         names = grown  # a second pass, again while it adds declarations (an alias of an alias...)
         deferred = state.run(deferred, names)
-    read = [(_unit_path(units, rel), rel, facts) for rel, facts in sorted(state.facts.items())]
+    by_path = unit_index(units)
+    read = [(_unit_path(by_path, rel), rel, facts) for rel, facts in sorted(state.facts.items())]
     index = DeclIndex((unit, decl) for unit, _, facts in read for decl in facts.decls)
     uses = {use for unit, rel, facts in read for use in _uses(unit, rel, facts, index)}
     state.diagnostics.sort(key=lambda d: (d.path, d.line, d.code, d.message))
@@ -311,6 +312,6 @@ def scan_code(
     return CodeScan(sorted_uses(uses), tuple(state.diagnostics), state.files, state.lines, paths)
 
 
-def _unit_path(units: Sequence[Unit], rel: str) -> str:
-    unit = unit_of(units, rel)
+def _unit_path(index: Mapping[str, Unit], rel: str) -> str:
+    unit = unit_in(index, rel)
     return unit.path if unit is not None else ""
