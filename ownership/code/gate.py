@@ -160,7 +160,8 @@ def needs_parse(lang: str, data: bytes) -> bool:
     if lang == "rust":
         # ``table`` first: looking for the word is ten times quicker than searching for the pattern
         diesel = b"table" in data and bool(_RUST_DIESEL.search(data))
-        return diesel or (may_hold_sql(data) and may_hold_sql(rust_literals(data)))
+        # the words of the literals are words of the file (quotes bound them): no check of the file first
+        return diesel or may_hold_sql(rust_literals(data))
     if any(marker in data for marker in MARKERS.get(lang, ())) or may_hold_sql(data):
         return True
     return lang == "python" and _pymongo_subscript(data)
