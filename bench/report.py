@@ -32,9 +32,9 @@ to FILE when started with `FKMAP_TIMINGS=FILE` (JSON: `stages` -> `{wall_s, cpu_
 `ownership`, `graph`, `analysis`, `output`). Nested stages are charged once, to the innermost one,
 and a stage includes the imports it triggers; start-up is `unattributed`. Worker processes are not
 followed: with a parse pool, `parse` is the time the main process waited, and on two CPUs or more
-the code is read by a child process while the migrations are read, so `code` is the time the main
-process waited for it; `make bench` takes its per-stage table from runs with `FKMAP_WORKERS=1`.
-Without the variable nothing is measured and nothing changes."""
+a folder's code (from 1 MB on) is read by a child process while the migrations are read, so `code`
+is the time the main process waited for it; `make bench` takes its per-stage table from runs with
+`FKMAP_WORKERS=1`. Without the variable nothing is measured and nothing changes."""
 
 
 def _ok(r: Any) -> bool:

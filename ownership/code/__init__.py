@@ -13,12 +13,12 @@ API: ``scan_code(root, units, *, workers=None, prefilter=True) -> CodeScan`` (``
 ``diagnostics``, ``files``, ``lines``; ``units_for(table, access)``); ``table_access(scan) ->
 {table: {unit path: AccessSummary(writes, reads, first_write, first_read)}}``.
 
-Modules: :mod:`.evidence` (result types), :mod:`.scan` (passes and dispatch; imported on first use
-of its names here), :mod:`.gate` (which files need parsing), :mod:`.pool` (every core for large
-scans), :mod:`.sql` (tables of a SQL string), :mod:`.treesit` (tree-sitter plumbing), one reader per
-language (:mod:`.rust`, :mod:`.golang`, :mod:`.javascript` with :mod:`.calls_js`, :mod:`.java`,
-:mod:`.ruby`, :mod:`.python`, :mod:`.prisma`), :mod:`.facts` (name resolution), :mod:`.ops` (which
-methods write), :mod:`.names` (ORM default table names).
+Modules: :mod:`.evidence` (result types), :mod:`.files` (which files are read), :mod:`.scan` (passes
+and dispatch; imported on first use of ``scan_code`` here), :mod:`.gate` (which files need parsing),
+:mod:`.pool` (every core for large scans), :mod:`.sql` (tables of a SQL string), :mod:`.treesit`
+(tree-sitter plumbing), one reader per language (:mod:`.rust`, :mod:`.golang`, :mod:`.javascript`
+with :mod:`.calls_js`, :mod:`.java`, :mod:`.ruby`, :mod:`.python`, :mod:`.prisma`), :mod:`.facts`
+(name resolution), :mod:`.ops` (which methods write), :mod:`.names` (ORM default table names).
 
 Examples
 --------
@@ -47,11 +47,12 @@ users {'auth-service': (1, 0), 'content-service': (0, 1)}
 from typing import TYPE_CHECKING
 
 from ownership.code.evidence import Access, AccessSummary, CodeScan, TableUse, sorted_uses, table_access
+from ownership.code.files import LANGUAGES, MAX_FILE_BYTES, code_files
 
 if TYPE_CHECKING:
-    from ownership.code.scan import LANGUAGES, MAX_FILE_BYTES, code_files, scan_code
+    from ownership.code.scan import scan_code
 
-_SCANNER = frozenset({"LANGUAGES", "MAX_FILE_BYTES", "code_files", "scan_code"})
+_SCANNER = frozenset({"scan_code"})
 
 __all__ = [
     "LANGUAGES",

@@ -33,6 +33,7 @@ from model.inventory import Diagnostic
 from ownership.code.cache import CachedFile, file_key, open_code_cache
 from ownership.code.evidence import CodeScan, TableUse, sorted_uses
 from ownership.code.facts import DeclIndex, FileFacts
+from ownership.code.files import LANGUAGES, MAX_FILE_BYTES, MIGRATION_DIRS, code_files
 from ownership.code.gate import REFERENCING, identifiers, needs_parse
 from ownership.code.golang import read_go
 from ownership.code.java import read_java
@@ -42,40 +43,10 @@ from ownership.code.prisma import read_prisma
 from ownership.code.python import read_python
 from ownership.code.ruby import read_ruby
 from ownership.code.rust import read_rust
-from ownership.units import SKIP_DIRS, Unit, unit_in, unit_index
+from ownership.units import Unit, unit_in, unit_index
 
 __all__ = ["LANGUAGES", "MAX_FILE_BYTES", "MIGRATION_DIRS", "code_files", "scan_code"]
 
-#: Largest source file read (1 MiB).
-MAX_FILE_BYTES = 1 << 20
-#: Folders holding migrations: schema, not usage.
-MIGRATION_DIRS = frozenset({"migrations", "migration", "migrate", "alembic"})
-#: Folders of tests and benchmarks: what test code does to a table says nothing of who owns it.
-TEST_DIRS = frozenset(
-    {"test", "tests", "__tests__", "spec", "specs", "e2e", "fixtures", "testdata", "mocks", "benches"}
-)
-#: Test files by name (``*_test.go``, ``*.test.ts``, ``*.spec.js``, ``test_*.py``, ``*Test.java``...).
-_TEST_FILE_SUFFIXES = ("_test.go", "_test.py", "_spec.rb", "Test.java", "Tests.java", "_test.rs")
-_TEST_FILE_MARKS = (".test.", ".spec.")
-_MAX_DEPTH = 32
-#: Reader language by file suffix.
-LANGUAGES = {
-    ".rs": "rust",
-    ".go": "go",
-    ".ts": "typescript",
-    ".mts": "typescript",
-    ".cts": "typescript",
-    ".tsx": "tsx",
-    ".js": "javascript",
-    ".jsx": "javascript",
-    ".mjs": "javascript",
-    ".cjs": "javascript",
-    ".java": "java",
-    ".rb": "ruby",
-    ".py": "python",
-    ".prisma": "prisma",
-}
-_SKIP_SUFFIXES = (".d.ts", ".d.mts", ".d.cts", ".min.js")
 Reader = Callable[[bytes, str], FileFacts]
 _READERS: dict[str, Reader] = {
     "rust": read_rust,
@@ -88,45 +59,6 @@ _READERS: dict[str, Reader] = {
     "python": read_python,
     "prisma": read_prisma,
 }
-
-
-def code_files(root: Path) -> Iterator[tuple[str, str, int]]:
-    """``(relative POSIX path, language, size in bytes)`` of each source file, in path order."""
-    stack: list[tuple[str, int]] = [("", 0)]
-    while stack:
-        rel, depth = stack.pop()
-        try:
-            with os.scandir(root / rel if rel else root) as it:
-                entries = sorted(it, key=lambda e: e.name)
-        except OSError:
-            continue
-        subdirs = []
-        for entry in entries:
-            path = f"{rel}/{entry.name}" if rel else entry.name
-            if entry.is_dir(follow_symlinks=False):
-                skipped = (
-                    entry.name.startswith(".")
-                    or entry.name in SKIP_DIRS
-                    or entry.name in MIGRATION_DIRS
-                    or entry.name in TEST_DIRS
-                )
-                if not skipped and depth < _MAX_DEPTH:
-                    subdirs.append((path, depth + 1))
-            elif entry.is_file(follow_symlinks=False) and not _skipped_file(entry.name):
-                lang = LANGUAGES.get(os.path.splitext(entry.name)[1])
-                if lang is not None:
-                    yield path, lang, entry.stat(follow_symlinks=False).st_size
-        stack.extend(reversed(subdirs))
-
-
-def _skipped_file(name: str) -> bool:
-    """Declaration files, minified bundles and test files are not read."""
-    return (
-        name.endswith(_SKIP_SUFFIXES)
-        or name.endswith(_TEST_FILE_SUFFIXES)
-        or any(mark in name for mark in _TEST_FILE_MARKS)
-        or (name.startswith("test_") and name.endswith(".py"))
-    )
 
 
 def _too_large(rel: str, size: int) -> Diagnostic:

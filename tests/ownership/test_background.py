@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import ownership.scan as scan_module
 from ownership.background import can_fork_worker, in_background
 from ownership.scan import scan
 
@@ -105,6 +106,7 @@ def test_scan_is_the_same_with_the_code_read_beside_the_migrations(
     for rel, text in files.items():
         Path(tmp_path, rel).parent.mkdir(parents=True, exist_ok=True)
         Path(tmp_path, rel).write_text(text)
+    monkeypatch.setattr(scan_module, "BACKGROUND_BYTES", 1)  # these few bytes of code are read aside too
     monkeypatch.setenv("FKMAP_WORKERS", "1")
     alone = scan([str(tmp_path)])
     monkeypatch.delenv("FKMAP_WORKERS")
@@ -112,3 +114,18 @@ def test_scan_is_the_same_with_the_code_read_beside_the_migrations(
     assert beside.to_json() == alone.to_json()
     owners = {t.ref.name: t.service for t in beside.tables}
     assert owners == {"users": "auth-service", "posts": "content-service"}
+
+
+def test_little_code_is_read_after_the_migrations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FKMAP_WORKERS", raising=False)
+    if not can_fork_worker():
+        pytest.skip("one CPU, no fork or other threads here: no child may run")
+    Path(tmp_path, "api").mkdir()
+    Path(tmp_path, "api", "db.go").write_text('package api\nconst q = "DELETE FROM carts"\n')
+    with scan_module._evidence_later([str(tmp_path)], True) as later:
+        assert multiprocessing.active_children() == []
+        assert "carts" in later().access
+    monkeypatch.setattr(scan_module, "BACKGROUND_BYTES", 10)
+    with scan_module._evidence_later([str(tmp_path)], True) as later:
+        assert len(multiprocessing.active_children()) == 1
+        assert "carts" in later().access
