@@ -3,7 +3,10 @@
 Not a unit test. :func:`write_outputs` writes the raw figures; when the run was full (every
 size, nothing skipped) it also renders :func:`snippet` into ``bench/README-figures.md`` and
 replaces the ``## Performance`` section of ``README.md`` with it. ``python bench/report.py``
-does the latter again from the ``results.json`` on disk (when that came from a full run).
+does the latter again from the ``results.json`` on disk (when that came from a full run);
+``python bench/report.py A.json B.json ...`` does it from partial runs that together measured every
+size (:func:`combine`: ``make bench BENCH_SIZES=S,M,L`` then ``BENCH_SIZES=XL``, say), and the
+heading names each run.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ RESULTS = OUT / "results.json"
 SNIPPET = ROOT / "bench" / "README-figures.md"
 README = ROOT / "README.md"
 
-__all__ = ["snippet", "update_readme", "write_outputs"]
+__all__ = ["combine", "snippet", "update_readme", "write_outputs"]
 
 STAGES: tuple[str, ...] = ("read", "split", "parse", "replay", "cache", "orm", "resolve", "code")
 STAGES += ("ownership", "graph", "analysis", "output")
@@ -185,13 +188,58 @@ def _browser(found: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _sizes(results: dict[str, Any]) -> str:
+    measured = {k.split()[0] for k in results.get("inputs", {})}
+    return ",".join(s for s in ("S", "M", "L", "XL") if s in measured)
+
+
 def _which_run(document: dict[str, Any]) -> str:
-    """ "full `make bench`", or the sizes a partial run measured (its figures stand for those only)."""
+    """ "full `make bench`", the runs a combined document was made of, or the sizes a partial run
+    measured (its figures stand for those only)."""
     if document.get("full"):
         return "full `make bench`"
-    measured = {k.split()[0] for k in document["results"].get("inputs", {})}
-    sizes = ",".join(s for s in ("S", "M", "L", "XL") if s in measured)
+    runs = document.get("runs")
+    if runs:
+        return ", then ".join(
+            f"`make bench BENCH_SIZES={r['sizes']}` ({r['created'][:16].replace('T', ' ')}, "
+            f"load average at start {r['load_avg'][0]:.1f})"
+            for r in runs
+        )
+    sizes = _sizes(document["results"])
     return f"`make bench BENCH_SIZES={sizes}` (XL, 100,000 tables, is measured by a full run)"
+
+
+def combine(documents: list[dict[str, Any]]) -> dict[str, Any]:
+    """One results document from partial runs on one machine, each size from the last run that
+    measured it; the machine facts are the first run's, the figures that are not per size
+    (code stacks, catalog, browser) the last run's that has them.
+
+    >>> a = {"created": "2026-12-07T20:50", "bench_seconds": 60, "machine": {"load_avg": [3, 2, 1]},
+    ...      "results": {"inputs": {"L tree": 1}, "commands": {"L": 2}, "catalog": {"x": 1}}}
+    >>> b = {"created": "2026-12-07T21:00", "bench_seconds": 30, "machine": {"load_avg": [1, 1, 1]},
+    ...      "results": {"inputs": {"XL tree": 3}, "commands": {}}}
+    >>> c = combine([a, b])
+    >>> sorted(c["results"]["inputs"]), c["results"]["catalog"], [r["sizes"] for r in c["runs"]]
+    (['L tree', 'XL tree'], {'x': 1}, ['L', 'XL'])
+    """
+    results: dict[str, Any] = {}
+    for doc in documents:
+        for key, value in doc["results"].items():
+            if key in ("inputs", "commands", "baselines"):
+                results.setdefault(key, {}).update(value)
+            else:
+                results[key] = value
+    return {
+        "created": documents[-1]["created"],
+        "full": False,
+        "machine": documents[0]["machine"],
+        "bench_seconds": sum(d["bench_seconds"] for d in documents),
+        "results": results,
+        "runs": [
+            {"sizes": _sizes(d["results"]), "created": d["created"], "load_avg": d["machine"]["load_avg"]}
+            for d in documents
+        ],
+    }
 
 
 def snippet(document: dict[str, Any]) -> str:
@@ -242,7 +290,8 @@ def snippet(document: dict[str, Any]) -> str:
         "",
         "A full `make bench` (every size, about 70 minutes on this shared machine) regenerates this section "
         "(`bench/report.py`); `make bench BENCH_SIZES=S,M` measures some sizes only and writes "
-        "`bench/out/results.json` alone.",
+        "`bench/out/results.json` alone (`python bench/report.py A.json B.json` makes this section from "
+        "partial runs that together measured every size).",
     ]
     return "\n".join(out) + "\n"
 
@@ -278,8 +327,14 @@ def write_outputs(info: dict[str, Any], results: dict[str, Any], seconds: float,
 
 
 if __name__ == "__main__":
-    saved = json.loads(RESULTS.read_text(encoding="utf-8"))
-    if not saved.get("full"):
+    if len(sys.argv) > 2:  # partial runs, which together must measure every size
+        saved = combine([json.loads(Path(a).read_text(encoding="utf-8")) for a in sys.argv[1:]])
+        if _sizes(saved["results"]) != "S,M,L,XL":
+            print(f"these runs measured {_sizes(saved['results'])}, not every size", file=sys.stderr)
+            raise SystemExit(1)
+    else:
+        saved = json.loads(RESULTS.read_text(encoding="utf-8"))
+    if not (saved.get("full") or saved.get("runs")):
         print("bench/out/results.json is not from a full run; the README is left as it is", file=sys.stderr)
         raise SystemExit(1)
     SNIPPET.write_text(snippet(saved), encoding="utf-8")
