@@ -207,7 +207,7 @@ def _inventory_problem(data: Any) -> str:
 
 
 def _load_json(raw: bytes) -> Any:
-    """The JSON value of a file's bytes, as ``json.loads`` of its UTF-8 text gives it.
+    r"""The JSON value of a file's bytes, as ``json.loads`` of its UTF-8 text gives it.
 
     msgspec's decoder reads a scan of 20,000 tables in a fraction of the standard library's
     time; what it refuses (not UTF-8, a byte-order mark, ``NaN``, an integer over 64 bits,
