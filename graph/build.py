@@ -119,10 +119,10 @@ def table_edges(
     fks.sort(key=_fk_key)
     edges: list[Edge] = []
     for fk in fks:
-        target = edge_target(fk, tables)
+        written = tables.get(fk.ref_table)  # edge_target(fk, tables), with one look-up for both
+        target = fk.ref_table if written is None or written.resolved_to is None else written.resolved_to
         source_table = nodes.get(fk.table) or _placeholder(nodes, tables, fk.table)
         target_table = nodes.get(target) or _placeholder(nodes, tables, target)
-        written = tables.get(fk.ref_table)
         service, ref_service = source_table.service, target_table.owner
         data = {
             "fk": fk,

@@ -64,6 +64,7 @@ from ownership.patterns import matches_table
 __all__ = ["entity_names", "infer_references", "normalise_name", "reference_stem"]
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_SEPARATORS = re.compile(r"[\s_]+")
 
 
 def normalise_name(name: str) -> str:
@@ -72,7 +73,7 @@ def normalise_name(name: str) -> str:
     >>> normalise_name("UserAccounts"), normalise_name("order_items"), normalise_name("Order Items")
     ('user_accounts', 'order_items', 'order_items')
     """
-    return re.sub(r"[\s_]+", "_", _CAMEL.sub("_", name)).strip("_").lower()
+    return _SEPARATORS.sub("_", _CAMEL.sub("_", name)).strip("_").lower()
 
 
 def reference_stem(column: str, suffixes: Iterable[str]) -> str:

@@ -35,7 +35,7 @@ auth has the stronger claim (named after it)")
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from model.inventory import Evidence, Table, TableRef
@@ -135,14 +135,24 @@ def _key(t: Table) -> tuple[str, ...]:
 class Replicas:
     """Decides ``replica_of`` for the tables of one inventory once their services are known."""
 
-    def __init__(self, tables: Sequence[Table], config: Config, code: CodeUsage | None = None) -> None:
+    def __init__(
+        self,
+        tables: Sequence[Table],
+        config: Config,
+        code: CodeUsage | None = None,
+        services: Mapping[TableRef, str] | None = None,
+    ) -> None:
+        """``services``: each table's service where it is not yet ``t.service`` (decided, not yet
+        written into the table); a table it does not name keeps its own."""
         self.config = config
+        self.services = services
         self.by_stem: dict[str, list[Entity]] = {}
         self.writes: dict[str, set[str]] = {}
         for t in sorted(tables, key=lambda t: (t.ref.database, t.ref.schema, t.ref.name)):  # ref order, in C
-            if t.service and not t.external and t.dropped_at is None and self._declared(t.ref) is None:
+            service = self._service(t)
+            if service and not t.external and t.dropped_at is None and self._declared(t.ref) is None:
                 stem, deco = entity_stem(t.ref.name)
-                self._add(Entity(t.ref.name, stem, deco, t.service, _key(t), str(t.ref), t.ref))
+                self._add(Entity(t.ref.name, stem, deco, service, _key(t), str(t.ref), t.ref))
         if code is not None:
             for name, uses in code.uses.items():
                 stem = entity_stem(name)[0]
@@ -153,6 +163,9 @@ class Replicas:
                 stem, deco = entity_stem(name)
                 where = f"written by {writer} at {place(first)}" if first else f"written by {writer}"
                 self._add(Entity(name, stem, deco, writer, (), where))
+
+    def _service(self, t: Table) -> str:
+        return t.service if self.services is None else self.services.get(t.ref, t.service)
 
     def _add(self, entity: Entity) -> None:
         if entity.stem:
@@ -179,9 +192,10 @@ class Replicas:
         declared = self._declared(t.ref)
         if declared is not None and declared.service:
             return declared.service, declared
-        if not t.service or t.external or t.dropped_at is not None:
+        service = self._service(t)
+        if not service or t.external or t.dropped_at is not None:
             return "", None
-        found = self._detect(t)
+        found = self._detect(t, service)
         if found is None or self.denies(t.ref, found.service):
             return "", None
         return found.service, found
@@ -191,14 +205,14 @@ class Replicas:
         entry = next((r for r in self.config.replicas if matches_table(r.table, ref)), None)
         return entry is not None and entry.denies(owner)
 
-    def _detect(self, t: Table) -> Evidence | None:
+    def _detect(self, t: Table, service: str) -> Evidence | None:
         stem, deco = entity_stem(t.ref.name)
-        if deco and singular(deco) in _service_words(t.service):
+        if deco and singular(deco) in _service_words(service):
             return None  # user_accounts in an account service: its own entity
-        mine = self.claim(t.service, stem)
+        mine = self.claim(service, stem)
         found = []
         for entity in self.by_stem.get(stem, ()):
-            if entity.holder == t.service or entity.ref == t.ref or (entity.key and entity.key != _key(t)):
+            if entity.holder == service or entity.ref == t.ref or (entity.key and entity.key != _key(t)):
                 continue
             theirs = self.claim(entity.holder, stem)
             if theirs > mine or (theirs == mine and not mine[1] and deco and not entity.deco):

@@ -206,12 +206,9 @@ def _explain(decider: Decider, inv: Inventory) -> dict[TableRef, Assignment]:
                 services[t.ref] = (t.service, (kept, *v.evidence))
             else:
                 services[t.ref] = (v.service, v.evidence)
-    held = [
-        _assigned(t, services[t.ref][0], t.replica_of, t.owner_evidence)
-        for t in inv.tables
-        if t.ref in services
-    ]
-    replicas = Replicas(held, decider.config, decider.code if decider.code.given else None)
+    held = [t for t in inv.tables if t.ref in services]  # their services not written into them yet
+    decided = {ref: service for ref, (service, _) in services.items()}
+    replicas = Replicas(held, decider.config, decider.code if decider.code.given else None, decided)
     out: dict[TableRef, Assignment] = {}
     for t in held:
         replica_of, why = replicas.decide(t)
@@ -235,7 +232,7 @@ _SERVICE, _REPLICA_OF, _EVIDENCE = (
 
 
 def _assigned(t: Table, service: str, replica_of: str, evidence: tuple[Evidence, ...]) -> Table:
-    """``replace(t, service=, replica_of=, owner_evidence=)``, built positionally: once per table, twice."""
+    """``replace(t, service=, replica_of=, owner_evidence=)``, built positionally: once per table."""
     values = list(_TABLE_VALUES(t))
     values[_SERVICE], values[_REPLICA_OF], values[_EVIDENCE] = service, replica_of, evidence
     return Table(*values)

@@ -199,6 +199,7 @@ def materialize(
         else:
             partitions.setdefault(_root(t), []).append(t)
     roots = set(out.values())
+    names, text, location = share.names, share.text, share.location
     extra: dict[tuple[str, str], TableState] = {}
     fks: list[ForeignKey] = []
     notes: list[Diagnostic] = []
@@ -225,23 +226,25 @@ def materialize(
             if identity in present:  # the same FK declared on a partition and on its root
                 continue
             present.add(identity)
-        record = ForeignKey(
-            name=fk.name,
-            table=ref_of(table),
-            columns=share.names(fk.columns),
-            ref_table=ref_of(target),
-            ref_columns=share.names(fk.ref_columns),
-            on_delete=share.text(fk.spec.on_delete),
-            on_update=share.text(fk.spec.on_update),
-            deferrable=fk.deferrable,
-            initially_deferred=fk.initially_deferred,
-            validated=fk.validated,
-            on_delete_columns=share.names(fk.spec.on_delete_columns),
-            on_delete_enforced_by=fk.spec.on_delete_enforced_by,
-            added_at=share.location(fk.added_at),
-            dropped_at=share.location(fk.dropped_at),
+        spec = fk.spec
+        record = ForeignKey(  # positional, in field order (one call per key: keywords cost)
+            fk.name,
+            refs.get(table) or ref_of(table),
+            names(fk.columns),
+            refs.get(target) or ref_of(target),
+            names(fk.ref_columns),
+            text(spec.on_delete),
+            text(spec.on_update),
+            fk.deferrable,
+            fk.initially_deferred,
+            fk.validated,
+            names(spec.on_delete_columns),
+            location(fk.added_at),
+            location(fk.dropped_at),
+            "declared",
             # a referenced table never created is the graph's to see (graph.build): not repeated here
-            fresh_db_failure=fk.fresh_db_failure and not target.external,
+            fk.fresh_db_failure and not target.external,
+            spec.on_delete_enforced_by,
         )
         fks.append(record)
         if not fk.ref_columns:
