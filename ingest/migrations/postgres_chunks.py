@@ -6,7 +6,8 @@ runs of the text -- cut after a ``;`` that ends a line, at most ``chars`` charac
 ``count`` semicolons -- to ``parse_sql_json``, whose ``stmt_location`` and ``stmt_len`` give
 each statement. msgspec decodes the tree with every statement node left undecoded
 (:class:`msgspec.Raw`); only the nodes that may change tables are decoded, for
-:mod:`ingest.migrations.postgres_convert` (``pg_dump``'s ``ADD CONSTRAINT`` lines still take
+:mod:`ingest.migrations.postgres_convert` (plain ``CREATE TABLE`` trees into typed structs:
+:mod:`ingest.migrations.postgres_typed`; ``pg_dump``'s ``ADD CONSTRAINT`` lines still take
 :mod:`ingest.migrations.postgres_fast`). A run is read this way only when psql's splitter would
 read the same statements from it:
 
@@ -56,6 +57,7 @@ from pglast.parser import ParseError, parse_sql_json
 from ingest.migrations import ops as o
 from ingest.migrations.postgres_convert import CONVERTED, Ctx, convert_node, is_relevant
 from ingest.migrations.postgres_fast import fast_text_ops
+from ingest.migrations.postgres_typed import NotTyped, create_ops
 from ingest.migrations.split_lex import Statement
 from ingest.migrations.split_pg import Scanner, is_routine
 from model.inventory import Diagnostic
@@ -277,6 +279,12 @@ class _Reader:
                 continue
             if not data:
                 data = chunk.encode("ascii" if ascii_only else "utf-8")
+            if kind == "CreateStmt":
+                try:
+                    ops += create_ops(raw, Ctx(data, at, line, st_text, self.path, diags))
+                    continue
+                except NotTyped:
+                    pass
             try:
                 body = _NODE.decode(raw)
             except RecursionError:
