@@ -133,19 +133,32 @@ def fast_run(text: str, pos: int, line_at: Callable[[int], int], limit: int = -1
     return ops, pos
 
 
-def next_fast_run(text: str, pos: int, end: int, least: int) -> int:
-    """Where, in ``text[pos:end]``, a line starts a run of :func:`fast_run` with at least
-    ``least`` statements; -1."""
+def next_fast_run(text: str, pos: int, end: int, least: int, tries: int = 4) -> int:
+    """Where, in ``text[pos:end]``, a line starts a run of :func:`fast_run` with (by its
+    pattern) at least ``least`` statements; -1, also after ``tries`` shorter runs (text that
+    is not a dump's list of keys costs little)."""
     at = text.find("\nALTER TABLE ", max(pos - 1, 0), end)
-    while at >= 0:
-        if _CANDIDATE.match(text, at + 1) and len(fast_run(text, at + 1, _no_line, least)[0]) >= least:
-            return at + 1
-        at = text.find("\nALTER TABLE ", at + 1, end)
+    while at >= 0 and tries > 0:
+        after = at + 1
+        if _CANDIDATE.match(text, after):
+            count, after = _count(text, after, least)
+            if count >= least:
+                return at + 1
+            tries -= 1
+        # a run starting inside this one would be shorter: look after it
+        at = text.find("\nALTER TABLE ", max(after - 1, at + 1), end)
     return -1
 
 
-def _no_line(_offset: int) -> int:
-    return 0
+def _count(text: str, pos: int, limit: int) -> tuple[int, int]:
+    """How many statements (``limit`` at most) :func:`fast_run` may read from ``pos`` by their
+    pattern, and where they end."""
+    count = 0
+    while count < limit and (m := _IN_SCRIPT.match(text, pos)) is not None:
+        if _ODD.search(text, pos, m.end()) is not None:
+            break
+        count, pos = count + 1, m.end()
+    return count, pos
 
 
 def _match_ops(m: re.Match[str], text: str, line: int) -> list[o.Op] | None:

@@ -67,3 +67,12 @@ def test_fast_run_stops_at_the_first_other_statement() -> None:
     assert fast_run(text, end + 2, lambda offset: 0) == ([], end + 2)
     assert next_fast_run(text, end, len(text), 1) == text.index("ALTER TABLE ONLY app.t2")
     assert next_fast_run(text, end, len(text), 2) == -1
+
+
+def test_short_runs_are_left_to_the_parser() -> None:
+    short = "".join(_key(i) for i in range(15)) + "SELECT 1;\n"
+    text = (short * 3) + KEYS
+    at = next_fast_run(text, 0, len(text), 16)
+    assert at == len(short * 3) + KEYS.index("ALTER TABLE")
+    assert next_fast_run(short * 3, 0, len(short * 3), 16) == -1
+    assert next_fast_run(short, 0, len(short), 15) == short.index("ALTER TABLE")
