@@ -160,7 +160,7 @@ class _Reader:
                 yield from self.split(pos, n)
                 return
             if self.fast:
-                ops, after = fast_run(text, pos, self.line_at)
+                ops, after = fast_run(text, pos, self.line_at, self.count)
                 if ops:
                     yield ops, []
                     pos = after

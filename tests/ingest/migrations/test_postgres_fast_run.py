@@ -76,3 +76,9 @@ def test_short_runs_are_left_to_the_parser() -> None:
     assert at == len(short * 3) + KEYS.index("ALTER TABLE")
     assert next_fast_run(short * 3, 0, len(short * 3), 16) == -1
     assert next_fast_run(short, 0, len(short), 15) == short.index("ALTER TABLE")
+
+
+def test_runs_come_in_batches_of_bounded_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pg, "CHUNK_STATEMENTS", 10)
+    batches = list(pg.iter_parse(KEYS, "m.sql"))
+    assert [len(ops) for ops, _ in batches] == [10, 10, 10, 10]
