@@ -5,7 +5,8 @@ characters and :data:`CHUNK_STATEMENTS` statements per :func:`pglast.parser.pars
 call, libpg_query finding the statements itself (:mod:`ingest.migrations.postgres_chunks`,
 which says when a run is read so), so the parse trees held at once stay small whatever the
 file's size. ``pg_dump``'s own ``ALTER TABLE ONLY ... ADD CONSTRAINT`` lines take a strict
-regular-expression fast path (:mod:`ingest.migrations.postgres_fast`). Statements that may
+regular-expression fast path (:mod:`ingest.migrations.postgres_fast`), runs of them without
+the parser at all. Statements that may
 change tables, keys or the search path (their node kind, and a cheap look at their first
 words: :func:`is_relevant`) are converted by :mod:`ingest.migrations.postgres_convert`;
 ``stmt_location`` and node ``location`` byte offsets map every operation back to its file

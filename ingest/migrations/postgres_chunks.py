@@ -6,8 +6,10 @@ runs of the text -- cut after a ``;`` that ends a line, at most ``chars`` charac
 ``count`` semicolons -- to ``parse_sql_json``, whose ``stmt_location`` and ``stmt_len`` give
 each statement. msgspec decodes the tree with every statement node left undecoded
 (:class:`msgspec.Raw`); only the nodes that may change tables are decoded, for
-:mod:`ingest.migrations.postgres_convert` (``pg_dump``'s ``ADD CONSTRAINT`` lines still take
-:mod:`ingest.migrations.postgres_fast`). A run is read this way only when psql's splitter would
+:mod:`ingest.migrations.postgres_convert` (plain ``CREATE TABLE`` trees into typed structs:
+:mod:`ingest.migrations.postgres_typed`; ``pg_dump``'s ``ADD CONSTRAINT`` lines still take
+:mod:`ingest.migrations.postgres_fast`, and a run of them is read by it alone: a run of
+text stops before one and the next starts after it). A run is read this way only when psql's splitter would
 read the same statements from it:
 
 * it parses (broken SQL, a psql meta-command, ``COPY`` data are syntax errors) and holds no NUL;
@@ -55,7 +57,8 @@ from pglast.parser import ParseError, parse_sql_json
 
 from ingest.migrations import ops as o
 from ingest.migrations.postgres_convert import CONVERTED, Ctx, convert_node, is_relevant
-from ingest.migrations.postgres_fast import fast_text_ops
+from ingest.migrations.postgres_fast import fast_run, fast_text_ops, next_fast_run
+from ingest.migrations.postgres_typed import NotTyped, create_ops
 from ingest.migrations.split_lex import Statement
 from ingest.migrations.split_pg import Scanner, is_routine
 from model.inventory import Diagnostic
@@ -79,6 +82,9 @@ class _Tree(msgspec.Struct):
 
 #: After this many failed attempts in a row (a file of another dialect), the rest is split.
 _MAX_FAILED = 8
+#: A run is cut before this many ``ADD CONSTRAINT`` statements of pg_dump's form in a row: they
+#: are read without the parser (:func:`ingest.migrations.postgres_fast.fast_run`).
+_FAST_LEAST = 16
 _TREE = msgspec.json.Decoder(_Tree)
 _NODE = msgspec.json.Decoder()
 #: A line that starts with a backslash (psql meta-command, end of COPY data) or ``COPY``.
@@ -153,6 +159,12 @@ class _Reader:
             if self.waste < 0 or self.failed >= _MAX_FAILED:
                 yield from self.split(pos, n)
                 return
+            if self.fast:
+                ops, after = fast_run(text, pos, self.line_at, self.count)
+                if ops:
+                    yield ops, []
+                    pos = after
+                    continue
             end = self.cut(pos)
             first, last = self.specials(pos, end)
             if first >= 0:
@@ -161,6 +173,10 @@ class _Reader:
                     pos = yield from self.split(pos, last)
                     continue
                 end = shorter
+            if self.fast and end - pos >= self.chars // 2:  # a long run: pg_dump's keys may follow
+                at = next_fast_run(text, pos, end, _FAST_LEAST)
+                shorter = text.rfind(";\n", pos, at) + 1 if at > pos else 0
+                end = shorter if shorter > pos else end
             pos = yield from self.read(pos, end)
 
     def cut(self, pos: int) -> int:
@@ -277,6 +293,12 @@ class _Reader:
                 continue
             if not data:
                 data = chunk.encode("ascii" if ascii_only else "utf-8")
+            if kind == "CreateStmt":
+                try:
+                    ops += create_ops(raw, Ctx(data, at, line, st_text, self.path, diags))
+                    continue
+                except NotTyped:
+                    pass
             try:
                 body = _NODE.decode(raw)
             except RecursionError:

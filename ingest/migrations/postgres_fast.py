@@ -10,6 +10,9 @@ exact form ``pg_get_constraintdef`` prints::
 or double-quoted identifiers of at most 63 bytes, no reserved words) and returns
 the same operations the pglast path would, several times faster. Anything else
 returns ``None`` and goes through the real parser. Tests check both paths agree.
+:func:`fast_run` reads a run of such statements straight from a script, so they never
+reach the parser at all: :mod:`ingest.migrations.postgres_chunks` cuts its runs before
+one (:func:`next_fast_run`).
 
 Examples
 --------
@@ -24,25 +27,33 @@ True
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from pglast.keywords import RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS
 
 from ingest.migrations import ops as o
 from ingest.migrations.split import Statement
 
-__all__ = ["fast_ops", "fast_text_ops"]
+__all__ = ["fast_ops", "fast_run", "fast_text_ops", "next_fast_run"]
 
 _ID = r'(?:[a-z_][a-z0-9_$]*|"(?:[^"]|"")+")'
 _QN = rf"{_ID}(?:\.{_ID})?"
 _COLS = rf"{_ID}(?:, {_ID})*"
 _ACTION = r"CASCADE|RESTRICT|SET NULL|SET DEFAULT|NO ACTION"
-_FAST = re.compile(
+_BODY = (
     rf"ALTER TABLE (?:ONLY )?(?P<table>{_QN})\s+(?P<add>ADD) CONSTRAINT (?P<name>{_ID}) "
     rf"(?:(?P<kind>PRIMARY KEY|UNIQUE) \((?P<keys>{_COLS})\)"
     rf"|FOREIGN KEY \((?P<cols>{_COLS})\) REFERENCES (?P<ref>{_QN}) ?\((?P<refcols>{_COLS})\)"
     rf"(?: MATCH (?:FULL|SIMPLE))?(?: ON UPDATE (?P<upd>{_ACTION}))?(?: ON DELETE (?P<del>{_ACTION}))?"
-    rf"(?P<deferrable> DEFERRABLE(?P<deferred> INITIALLY DEFERRED)?)?(?P<not_valid> NOT VALID)?)\Z"
+    rf"(?P<deferrable> DEFERRABLE(?P<deferred> INITIALLY DEFERRED)?)?(?P<not_valid> NOT VALID)?)"
 )
+_FAST = re.compile(rf"(?P<statement>{_BODY})\Z")
+#: In a script: blank space and ``--`` comment lines, then one such statement and its ``;``.
+_IN_SCRIPT = re.compile(rf"(?:[ \t\n\r\f]++|--[^\n\r]*+\n)*+(?P<statement>{_BODY})[ \t\n\r\f]*+;")
+#: Characters the parser and psql's splitter may read apart (or which end the C string).
+_ODD = re.compile(r"[^\t\n\r\f\x20-\x7e]")
+#: A line that may start such a statement.
+_CANDIDATE = re.compile(r"ALTER TABLE (?:ONLY )?\S+\s+ADD CONSTRAINT ")
 _PARTS = re.compile(_ID)
 _NOT_NAMES = RESERVED_KEYWORDS | TYPE_FUNC_NAME_KEYWORDS
 
@@ -99,8 +110,59 @@ def fast_text_ops(text: str, line: int) -> list[o.Op] | None:
     if not text.startswith("ALTER TABLE ") or "ADD CONSTRAINT" not in text:
         return None
     m = _FAST.match(text)
-    if m is None:
-        return None
+    return None if m is None else _match_ops(m, text, line)
+
+
+def fast_run(text: str, pos: int, line_at: Callable[[int], int], limit: int = -1) -> tuple[list[o.Op], int]:
+    """The operations of the statements of :func:`fast_ops`'s form that follow one another
+    from offset ``pos`` of a script (with only blank space and ``--`` comment lines between
+    them; ``limit`` of them at most, unless negative), and the offset after the last one's
+    ``;`` (``pos`` when there is none). Such a run holds no string, no block comment and no
+    psql meta-command, so its statements are what the parser and psql's splitter would read;
+    text beyond ASCII or with control characters ends it. ``line_at`` gives an offset's line.
+    """
+    ops: list[o.Op] = []
+    while limit != 0 and (m := _IN_SCRIPT.match(text, pos)) is not None:
+        if _ODD.search(text, pos, m.end()) is not None:
+            break
+        found = _match_ops(m, m["statement"], line_at(m.start("statement")))
+        if found is None:
+            break
+        ops += found
+        pos, limit = m.end(), limit - 1
+    return ops, pos
+
+
+def next_fast_run(text: str, pos: int, end: int, least: int, tries: int = 4) -> int:
+    """Where, in ``text[pos:end]``, a line starts a run of :func:`fast_run` with (by its
+    pattern) at least ``least`` statements; -1, also after ``tries`` shorter runs (text that
+    is not a dump's list of keys costs little)."""
+    at = text.find("\nALTER TABLE ", max(pos - 1, 0), end)
+    while at >= 0 and tries > 0:
+        after = at + 1
+        if _CANDIDATE.match(text, after):
+            count, after = _count(text, after, least)
+            if count >= least:
+                return at + 1
+            tries -= 1
+        # a run starting inside this one would be shorter: look after it
+        at = text.find("\nALTER TABLE ", max(after - 1, at + 1), end)
+    return -1
+
+
+def _count(text: str, pos: int, limit: int) -> tuple[int, int]:
+    """How many statements (``limit`` at most) :func:`fast_run` may read from ``pos`` by their
+    pattern, and where they end."""
+    count = 0
+    while count < limit and (m := _IN_SCRIPT.match(text, pos)) is not None:
+        if _ODD.search(text, pos, m.end()) is not None:
+            break
+        count, pos = count + 1, m.end()
+    return count, pos
+
+
+def _match_ops(m: re.Match[str], text: str, line: int) -> list[o.Op] | None:
+    """The operations of a match of the statement ``text`` (its group ``statement``) on ``line``."""
     try:
         table = _qname(m["table"])
         name = _ident(m["name"])
@@ -119,7 +181,7 @@ def fast_text_ops(text: str, line: int) -> list[o.Op] | None:
             deferrable=bool(m["deferrable"]),
             initially_deferred=bool(m["deferred"]),
             validated=not m["not_valid"],
-            line=line + text.count("\n", 0, m.start("add")),
+            line=line + m.string.count("\n", m.start("statement"), m.start("add")),
         )
     except _NotFast:
         return None

@@ -14,8 +14,12 @@ from ingest.migrations import ops as o
 from model.inventory import Column, Diagnostic
 
 __all__ = [
+    "ACTIONS",
+    "DEFERRABLE",
+    "TYPES",
     "Ctx",
     "Node",
+    "apply_attr",
     "column",
     "constraint",
     "expr_columns",
@@ -160,9 +164,9 @@ def column(
         kind = c["contype"]
         if kind.startswith("CONSTR_ATTR_"):
             if last == "CONSTR_FOREIGN":
-                fks[-1] = _apply_attr(fks[-1], kind)
-            elif last in ("CONSTR_PRIMARY", "CONSTR_UNIQUE") and kind in _DEFERRABLE:
-                cons[-1] = replace(cons[-1], deferrable=_DEFERRABLE[kind])
+                fks[-1] = apply_attr(fks[-1], kind)
+            elif last in ("CONSTR_PRIMARY", "CONSTR_UNIQUE") and kind in DEFERRABLE:
+                cons[-1] = replace(cons[-1], deferrable=DEFERRABLE[kind])
             continue
         last = kind
         if kind == "CONSTR_NOTNULL":
@@ -183,14 +187,14 @@ def column(
     return Column(name, type_name(cd.get("typeName")), nullable), cons, fks
 
 
-_DEFERRABLE = {
+DEFERRABLE = {
     "CONSTR_ATTR_DEFERRABLE": True,
     "CONSTR_ATTR_DEFERRED": True,
     "CONSTR_ATTR_NOT_DEFERRABLE": False,
 }
 
 
-def _apply_attr(fk: o.FKSpec, kind: str) -> o.FKSpec:
+def apply_attr(fk: o.FKSpec, kind: str) -> o.FKSpec:
     if kind == "CONSTR_ATTR_DEFERRABLE":
         return replace(fk, deferrable=True)
     if kind == "CONSTR_ATTR_NOT_DEFERRABLE":

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 
 from ingest.migrations.possessive import compile_possessive
 from ingest.migrations.split_lex import BLOCK_COMMENT as _BLOCK_COMMENT
@@ -73,14 +74,23 @@ def _pg_group(depth: int) -> str:
 # unterminated token.
 _PG_BODY_SRC = rf"(?:[^;'\"$\-/\\()]++|{_pg_tokens(0)}|{_pg_group(_GROUP_DEPTH)}|\))*+"
 _PG_LEAD_SRC = rf"(?:\s++|{_LINE_COMMENT}|{_BLOCK_COMMENT})*+"
-# Leading blanks and comments, then (group 1) the statement up to where the body stops.
-_PG_NEXT = compile_possessive(rf"{_PG_LEAD_SRC}({_PG_BODY_SRC})", re.DOTALL)
-_PG_BODY = compile_possessive(_PG_BODY_SRC, re.DOTALL)
-# The precise scan stops at every parenthesis and at the words BEGIN, CASE and END.
 _PG_KEYWORD = r"(?i:begin|case|end)(?![\w$])"
-_PG_BODY_PRECISE = compile_possessive(
-    rf"(?:[^;'\"$\-/\\()\w]++|(?!{_PG_KEYWORD})\w[\w$]*+|{_pg_tokens(0)})*+", re.DOTALL
-)
+
+
+@cache
+def _large_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """The statement, body and precise-body patterns, compiled when a text is first split
+    (about 10 ms: most scans read every script whole and never split one)."""
+    # Leading blanks and comments, then (group 1) the statement up to where the body stops.
+    statement = compile_possessive(rf"{_PG_LEAD_SRC}({_PG_BODY_SRC})", re.DOTALL)
+    body = compile_possessive(_PG_BODY_SRC, re.DOTALL)
+    # The precise scan stops at every parenthesis and at the words BEGIN, CASE and END.
+    precise = compile_possessive(
+        rf"(?:[^;'\"$\-/\\()\w]++|(?!{_PG_KEYWORD})\w[\w$]*+|{_pg_tokens(0)})*+", re.DOTALL
+    )
+    return statement, body, precise
+
+
 _PG_KEYWORD_AT = re.compile(_PG_KEYWORD)
 _PG_STD_STRING_END = compile_possessive(r"[^']*+(?:''[^']*+)*+'")
 _PG_E_STRING_END = compile_possessive(r"[^'\\]*+(?:(?:\\.|'')[^'\\]*+)*+'", re.DOTALL)
@@ -164,6 +174,7 @@ class Scanner:
         self.n = len(text)
         self.budget = RECOVERY_PASSES * self.n
         self.out = Output(text)  # lines counted once over every call of statements()
+        self.next_re, self.body_re, self.precise_re = _large_patterns()
 
     def broken(self, start: int, at: int, what: str = "", cut_from: int = -1) -> _Scan:
         """The statement at ``start`` is broken by the token at ``at`` (or the construct
@@ -200,7 +211,7 @@ class Scanner:
             after = _pg_hard(text, pos)
             if after < 0:
                 return self.broken(start, pos)
-            pos = end_at(match_at(_PG_BODY, text, after), after)
+            pos = end_at(match_at(self.body_re, text, after), after)
         return n, n, False, None
 
     def precise(self, start: int) -> _Scan:
@@ -213,7 +224,7 @@ class Scanner:
         first_semi = opened = -1  # the first ';' ignored; where the outermost open construct began
         pos, last = start, -1
         while True:
-            pos = end_at(match_at(_PG_BODY_PRECISE, text, pos), pos)
+            pos = end_at(match_at(self.precise_re, text, pos), pos)
             pos = last = max(pos, last + 1)  # forward progress, whatever the regex engine returns
             if pos >= n:
                 if parens == 0 and blocks == 0:
@@ -247,7 +258,7 @@ class Scanner:
         its ``;``, or where the statement stops (the end of the text, a backslash); -1 when
         the statement is broken."""
         text, n = self.text, self.n
-        end = end_at(match_at(_PG_BODY, text, start), start)
+        end = end_at(match_at(self.body_re, text, start), start)
         if end < n and text[end] == ";":
             if text[start] in "cC" and _PG_ROUTINE.match(text, start) and _PG_BEGIN.search(text, start, end):
                 scan = self.precise(start)
@@ -271,7 +282,7 @@ class Scanner:
                 if pos >= n:
                     break
             last = pos
-            start, end = span_at(match_at(_PG_NEXT, text, pos), pos)
+            start, end = span_at(match_at(self.next_re, text, pos), pos)
             if start >= n:
                 break
             c = text[end] if end < n else ""

@@ -103,9 +103,6 @@ def _deadline(seconds: int) -> Iterator[None]:
 
 
 PATTERNS = [
-    (split_pg, "_PG_NEXT"),
-    (split_pg, "_PG_BODY"),
-    (split_pg, "_PG_BODY_PRECISE"),
     (split_pg, "_PG_STD_STRING_END"),
     (split_pg, "_PG_E_STRING_END"),
     (split, "_MY_DELIMITER"),
@@ -125,6 +122,8 @@ def test_scanning_loops_advance_when_matches_end_before_their_start(
 
     for module, name in PATTERNS:
         monkeypatch.setattr(module, name, broken(getattr(module, name)))
+    real_large = split_pg._large_patterns  # the statement, body and precise-body patterns
+    monkeypatch.setattr(split_pg, "_large_patterns", lambda: tuple(broken(p) for p in real_large()))
     real_my_next = split._my_next
     monkeypatch.setattr(split, "_my_next", lambda *args: broken(real_my_next(*args)))
     with _deadline(20):
