@@ -25,6 +25,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from ingest.workers import cpu_count, requested_workers
 from model.timings import stage
 
 if TYPE_CHECKING:  # multiprocessing (10 ms of imports) is imported when a child is started
@@ -37,22 +38,11 @@ Job = TypeVar("Job")
 Result = TypeVar("Result")
 
 
-def _cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
-
-
 def can_fork_worker() -> bool:
     """Whether a child process may run beside this one: ``FKMAP_WORKERS`` is not ``1``, two CPUs or
     more, ``fork`` exists and this process runs no other thread."""
-    env = os.environ.get("FKMAP_WORKERS", "").strip()
     return (
-        not (env.isdigit() and int(env) <= 1)
-        and _cpus() > 1
-        and threading.active_count() == 1
-        and hasattr(os, "fork")
+        requested_workers() != 1 and cpu_count() > 1 and threading.active_count() == 1 and hasattr(os, "fork")
     )
 
 

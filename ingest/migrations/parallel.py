@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-import os
 import pickle
 import threading
 from collections.abc import Callable, Generator, Sequence
@@ -47,13 +46,13 @@ from ingest.migrations.ops import Op
 from ingest.migrations.parse import parse_file
 from ingest.migrations.postgres import parse_statements
 from ingest.migrations.split import Statement, split_statements
+from ingest.workers import cpu_count, requested_workers
 from model.inventory import Diagnostic
 
 __all__ = [
     "BATCH_BYTES",
     "MIN_BYTES",
     "Job",
-    "cpu_count",
     "parse_in_pool",
     "parse_parts",
     "plan_workers",
@@ -77,14 +76,6 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-def cpu_count() -> int:
-    """CPUs this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
-
-
 def plan_workers(*, total_bytes: int, files: int, requested: int | None = None) -> int:
     """Worker processes for parsing ``files`` files holding ``total_bytes`` (1 = in the parent).
 
@@ -92,9 +83,7 @@ def plan_workers(*, total_bytes: int, files: int, requested: int | None = None) 
     when there is enough to parse.
     """
     if requested is None:
-        env = os.environ.get("FKMAP_WORKERS", "").strip()
-        if env.isdigit():
-            requested = int(env)
+        requested = requested_workers()
     if requested is not None:
         return max(1, min(requested, files))
     if files < 2 or total_bytes < MIN_BYTES:

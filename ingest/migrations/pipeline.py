@@ -29,10 +29,11 @@ from ingest.migrations.cache import ParseCache, Parsed, SetResult, decode, encod
 from ingest.migrations.layout import MigrationFile, MigrationSet
 from ingest.migrations.limits import count_tables, max_tables, too_many_tables
 from ingest.migrations.ops import Op
-from ingest.migrations.parallel import PARTS_PER_WORKER, cpu_count, parse_in_pool, parse_parts, plan_workers
+from ingest.migrations.parallel import PARTS_PER_WORKER, parse_in_pool, parse_parts, plan_workers
 from ingest.migrations.parse import detect_dialect, file_dialect, parse_file
 from ingest.migrations.read import read_up_text
 from ingest.migrations.replay import Replayer
+from ingest.workers import cpu_count, requested_workers
 from model.inventory import Diagnostic, ForeignKey, Migration, Table
 from model.timings import iterate, stage, timed
 
@@ -258,7 +259,7 @@ def _in_parts(text: str, rel: str, dialect: str, workers: int | None) -> _Stream
     a third of a dump's time, but it costs half as much CPU again and twice the memory, and
     on a busy machine it is slower than one process.
     """
-    if workers is None and not os.environ.get("FKMAP_WORKERS", "").strip().isdigit():
+    if workers is None and requested_workers() is None:
         return None
     if dialect != "postgres":
         return None

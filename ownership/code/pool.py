@@ -16,13 +16,14 @@ cannot start or breaks, the batches run in the calling process: same result, onl
 from __future__ import annotations
 
 import multiprocessing
-import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.context import BaseContext
 from typing import TypeVar
+
+from ingest.workers import cpu_count, requested_workers
 
 __all__ = ["BATCH_BYTES", "MIN_POOL_BYTES", "batches", "plan_workers", "run_batches"]
 
@@ -35,21 +36,13 @@ Job = TypeVar("Job")
 Result = TypeVar("Result")
 
 
-def _cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
-
-
 def plan_workers(*, total_bytes: int, requested: int | None = None) -> int:
     """How many processes to use for ``total_bytes`` of source (``requested`` or ``FKMAP_WORKERS`` wins)."""
     if requested is None:
-        env = os.environ.get("FKMAP_WORKERS", "")
-        requested = int(env) if env.isdigit() and int(env) > 0 else None
+        requested = requested_workers()
     if requested is not None:
         return max(1, requested)
-    return _cpus() if total_bytes >= MIN_POOL_BYTES and _cpus() > 1 else 1
+    return cpu_count() if total_bytes >= MIN_POOL_BYTES and cpu_count() > 1 else 1
 
 
 def batches(jobs: Sequence[tuple[Job, int]]) -> list[list[Job]]:
