@@ -58,7 +58,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -75,6 +75,7 @@ __all__ = [
     "unit_in",
     "unit_index",
     "unit_of",
+    "walk_tree",
 ]
 
 UnitKind = Literal["service", "library", "root", "tooling", "database"]
@@ -139,8 +140,12 @@ def is_manifest(filename: str) -> bool:
     return filename.startswith(("Dockerfile.", "Containerfile.")) or filename.endswith(".Dockerfile")
 
 
-def _walk(root: Path) -> Iterator[tuple[str, list[str]]]:
-    """Yield ``(relative folder, file names)`` for every folder, depth-first, no symlinks."""
+def walk_tree(
+    root: Path, *, max_depth: int = MAX_DEPTH, skip: Callable[[str], bool] = lambda name: False
+) -> Iterator[tuple[str, list[os.DirEntry[str]]]]:
+    """Yield ``(relative folder, its files)`` for every folder under ``root``, depth-first in name
+    order, no symlinks followed, no hidden, vendored or build folder (:data:`SKIP_DIRS`) nor one
+    whose name ``skip`` refuses, nothing below ``max_depth``."""
     stack: list[tuple[str, int]] = [("", 0)]
     while stack:
         rel, depth = stack.pop()
@@ -149,13 +154,14 @@ def _walk(root: Path) -> Iterator[tuple[str, list[str]]]:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError:
             continue
-        files = [e.name for e in entries if e.is_file(follow_symlinks=False)]
-        yield rel, files
-        if depth >= MAX_DEPTH:
+        yield rel, [e for e in entries if e.is_file(follow_symlinks=False)]
+        if depth >= max_depth:
             continue
         for e in reversed(entries):
-            if e.is_dir(follow_symlinks=False) and not e.name.startswith(".") and e.name not in SKIP_DIRS:
-                stack.append((f"{rel}/{e.name}" if rel else e.name, depth + 1))
+            name = e.name
+            hidden = name.startswith(".") or name in SKIP_DIRS
+            if not hidden and e.is_dir(follow_symlinks=False) and not skip(name):
+                stack.append((f"{rel}/{name}" if rel else name, depth + 1))
 
 
 def _database_image(root: Path, info: Info) -> bool:
@@ -201,11 +207,11 @@ def _kind(info: Info, has_members: bool, used: bool, root: Path) -> UnitKind:
 def find_units(root: Path) -> tuple[Unit, ...]:
     """All units under ``root``, the root first, then by path (see the module docstring)."""
     root = Path(root)
-    infos = [
-        Info(rel, tuple(sorted(f for f in files if is_manifest(f))))
-        for rel, files in _walk(root)
-        if any(is_manifest(f) for f in files)
-    ]
+    infos = []
+    for rel, entries in walk_tree(root):
+        manifests = tuple(sorted(e.name for e in entries if is_manifest(e.name)))
+        if manifests:
+            infos.append(Info(rel, manifests))
     infos.sort(key=lambda i: (i.path != "", i.path))
     workspace_deps = workspace_dependencies(root) if infos and infos[0].path == "" else {}
     for info in infos:

@@ -18,7 +18,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from ownership.units import SKIP_DIRS
+from ownership.units import walk_tree
 
 __all__ = ["LANGUAGES", "MAX_FILE_BYTES", "MIGRATION_DIRS", "TEST_DIRS", "code_bytes", "code_files"]
 
@@ -56,31 +56,18 @@ _SKIP_SUFFIXES = (".d.ts", ".d.mts", ".d.cts", ".min.js")
 
 def code_files(root: Path) -> Iterator[tuple[str, str, int]]:
     """``(relative POSIX path, language, size in bytes)`` of each source file, in path order."""
-    stack: list[tuple[str, int]] = [("", 0)]
-    while stack:
-        rel, depth = stack.pop()
-        try:
-            with os.scandir(root / rel if rel else root) as it:
-                entries = sorted(it, key=lambda e: e.name)
-        except OSError:
-            continue
-        subdirs = []
+    for rel, entries in walk_tree(root, max_depth=_MAX_DEPTH, skip=_skipped_dir):
         for entry in entries:
-            path = f"{rel}/{entry.name}" if rel else entry.name
-            if entry.is_dir(follow_symlinks=False):
-                skipped = (
-                    entry.name.startswith(".")
-                    or entry.name in SKIP_DIRS
-                    or entry.name in MIGRATION_DIRS
-                    or entry.name in TEST_DIRS
-                )
-                if not skipped and depth < _MAX_DEPTH:
-                    subdirs.append((path, depth + 1))
-            elif entry.is_file(follow_symlinks=False) and not _skipped_file(entry.name):
+            if not _skipped_file(entry.name):
                 lang = LANGUAGES.get(os.path.splitext(entry.name)[1])
                 if lang is not None:
+                    path = f"{rel}/{entry.name}" if rel else entry.name
                     yield path, lang, entry.stat(follow_symlinks=False).st_size
-        stack.extend(reversed(subdirs))
+
+
+def _skipped_dir(name: str) -> bool:
+    """Migration folders (schema, not usage) and test folders are not read."""
+    return name in MIGRATION_DIRS or name in TEST_DIRS
 
 
 def _skipped_file(name: str) -> bool:
