@@ -6,9 +6,9 @@ Used by :mod:`ingest.migrations.postgres_convert`. ``Node`` is one decoded JSON 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from ingest.migrations import ops as o
 from model.inventory import Column, Diagnostic
@@ -21,15 +21,20 @@ __all__ = [
     "Node",
     "apply_attr",
     "column",
+    "column_keys",
     "constraint",
     "expr_columns",
     "fk",
+    "fk_as_given",
+    "fk_valid",
     "qname",
     "strs",
     "type_name",
 ]
 
 Node = dict[str, Any]
+#: A constraint node: the dict tree's, or :mod:`~ingest.migrations.postgres_typed`'s struct.
+C = TypeVar("C")
 
 ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
 TYPES = {
@@ -155,13 +160,53 @@ def column(
     cd: Node, ctx: Ctx, *, always_valid: bool
 ) -> tuple[Column, list[o.ConstraintSpec], list[o.FKSpec]]:
     name = cd["colname"]
-    nullable = True
     cons: list[o.ConstraintSpec] = []
     fks: list[o.FKSpec] = []
+    nullable = column_keys(
+        (name,),
+        ((item["Constraint"]["contype"], item["Constraint"]) for item in cd.get("constraints", ())),
+        ctx,
+        cons,
+        fks,
+        fk=fk_valid if always_valid else fk_as_given,
+        key=_key,
+        check=constraint,
+    )
+    return Column(name, type_name(cd.get("typeName")), nullable), cons, fks
+
+
+def fk_valid(c: Node, ctx: Ctx, columns: tuple[str, ...]) -> o.FKSpec:
+    """:func:`fk` of a CREATE TABLE or ADD COLUMN: valid like PostgreSQL makes it."""
+    return fk(c, ctx, columns, always_valid=True)
+
+
+def fk_as_given(c: Node, ctx: Ctx, columns: tuple[str, ...]) -> o.FKSpec:
+    """:func:`fk` valid as the statement says."""
+    return fk(c, ctx, columns, always_valid=False)
+
+
+def _key(letter: str, c: Node, columns: tuple[str, ...]) -> o.ConstraintSpec:
+    return o.ConstraintSpec(letter, c.get("conname"), columns, bool(c.get("deferrable")), c.get("indexname"))
+
+
+def column_keys(
+    columns: tuple[str, ...],
+    constraints: Iterable[tuple[str, C]],
+    ctx: Ctx,
+    cons: list[o.ConstraintSpec],
+    fks: list[o.FKSpec],
+    *,
+    fk: Callable[[C, Ctx, tuple[str, ...]], o.FKSpec],
+    key: Callable[[str, C, tuple[str, ...]], o.ConstraintSpec],
+    check: Callable[[C], o.ConstraintSpec | None],
+) -> bool:
+    """Add the keys and foreign keys of a column's constraints (``(contype, constraint)`` pairs in
+    order, from the dict tree or the typed one: ``fk``, ``key`` and ``check`` read them) to ``cons``
+    and ``fks``; whether the column stays nullable. A ``CONSTR_ATTR_*`` (``DEFERRABLE``...) amends
+    the foreign key or key just before it."""
+    nullable = True
     last = ""
-    for item in cd.get("constraints", ()):
-        c = item["Constraint"]
-        kind = c["contype"]
+    for kind, c in constraints:
         if kind.startswith("CONSTR_ATTR_"):
             if last == "CONSTR_FOREIGN":
                 fks[-1] = apply_attr(fks[-1], kind)
@@ -172,19 +217,14 @@ def column(
         if kind == "CONSTR_NOTNULL":
             nullable = False
         elif kind == "CONSTR_FOREIGN":
-            fks.append(fk(c, ctx, (name,), always_valid=always_valid))
-        elif kind in ("CONSTR_PRIMARY", "CONSTR_UNIQUE"):  # constraint(c), on this column
-            letter = "p" if kind == "CONSTR_PRIMARY" else "u"
-            cons.append(
-                o.ConstraintSpec(
-                    letter, c.get("conname"), (name,), bool(c.get("deferrable")), c.get("indexname")
-                )
-            )
+            fks.append(fk(c, ctx, columns))
+        elif kind in ("CONSTR_PRIMARY", "CONSTR_UNIQUE"):  # on this column
+            cons.append(key("p" if kind == "CONSTR_PRIMARY" else "u", c, columns))
         elif kind == "CONSTR_CHECK":
-            spec = constraint(c)
+            spec = check(c)
             if spec is not None:
                 cons.append(spec)
-    return Column(name, type_name(cd.get("typeName")), nullable), cons, fks
+    return nullable
 
 
 DEFERRABLE = {

@@ -26,12 +26,10 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import msgspec
 
 from ingest.migrations import ops as o
-from ingest.migrations.postgres_nodes import ACTIONS, DEFERRABLE, TYPES, Ctx, apply_attr, expr_columns
+from ingest.migrations.postgres_nodes import ACTIONS, TYPES, Ctx, column_keys, expr_columns
 from model.inventory import Column
 
 __all__ = ["NotTyped", "create_ops"]
@@ -224,26 +222,19 @@ def _column(cd: _ColumnDef, ctx: Ctx, cons: list[o.ConstraintSpec], fks: list[o.
     """The column; its keys and foreign keys are added to ``cons`` and ``fks``."""
     name = cd.colname
     nullable = True
-    last = ""
-    for item in cd.constraints:
-        c = item.Constraint
-        kind = c.contype
-        if kind.startswith("CONSTR_ATTR_"):
-            if last == "CONSTR_FOREIGN":
-                fks[-1] = apply_attr(fks[-1], kind)
-            elif last in ("CONSTR_PRIMARY", "CONSTR_UNIQUE") and kind in DEFERRABLE:
-                cons[-1] = replace(cons[-1], deferrable=DEFERRABLE[kind])
-            continue
-        last = kind
-        if kind == "CONSTR_NOTNULL":
-            nullable = False
-        elif kind == "CONSTR_FOREIGN":
-            fks.append(_fk(c, ctx, (name,)))
-        elif kind in ("CONSTR_PRIMARY", "CONSTR_UNIQUE"):
-            letter = "p" if kind == "CONSTR_PRIMARY" else "u"
-            cons.append(o.ConstraintSpec(letter, c.conname, (name,), c.deferrable, c.indexname))
-        elif kind == "CONSTR_CHECK":
-            spec = _constraint(c)
-            if spec is not None:
-                cons.append(spec)
+    if cd.constraints:
+        nullable = column_keys(
+            (name,),
+            [(item.Constraint.contype, item.Constraint) for item in cd.constraints],
+            ctx,
+            cons,
+            fks,
+            fk=_fk,
+            key=_key,
+            check=_constraint,
+        )
     return Column(name, _type_name(cd.typeName), nullable)
+
+
+def _key(letter: str, c: _Constraint, columns: tuple[str, ...]) -> o.ConstraintSpec:
+    return o.ConstraintSpec(letter, c.conname, columns, c.deferrable, c.indexname)
