@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import ownership.background as background
 import ownership.scan as scan_module
 from ownership.background import can_fork_worker, in_background
 from ownership.scan import scan
@@ -33,10 +34,23 @@ def _sleep(seconds: float) -> float:
     return seconds
 
 
-def test_result_comes_from_a_child_when_one_may_run(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def child_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A child may run, whatever this machine's CPUs and the test runner's threads (those only
+    decide whether one is worth it: test_can_fork_worker_follows_cpus_and_threads); the fork is real."""
     monkeypatch.delenv("FKMAP_WORKERS", raising=False)
-    if not can_fork_worker():
-        pytest.skip("one CPU, no fork or other threads here: no child may run")
+    monkeypatch.setattr(background, "can_fork_worker", lambda: True)
+
+
+def test_can_fork_worker_follows_cpus_and_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FKMAP_WORKERS", raising=False)
+    monkeypatch.setattr(background, "cpu_count", lambda: 1)
+    assert not can_fork_worker()
+    monkeypatch.setattr(background, "cpu_count", lambda: 2)
+    assert can_fork_worker() == (threading.active_count() == 1 and hasattr(os, "fork"))
+
+
+def test_result_comes_from_a_child_when_one_may_run(child_allowed: None) -> None:
     assert in_background(_pid, None)() != os.getpid()
 
 
@@ -72,12 +86,7 @@ def test_a_result_that_cannot_be_pickled_is_computed_by_the_caller(monkeypatch: 
     assert callable(made) and made() == "made here"
 
 
-def test_leaving_the_block_stops_a_child_whose_result_was_not_asked_for(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.delenv("FKMAP_WORKERS", raising=False)
-    if not can_fork_worker():
-        pytest.skip("one CPU, no fork or other threads here: no child may run")
+def test_leaving_the_block_stops_a_child_whose_result_was_not_asked_for(child_allowed: None) -> None:
     with in_background(_sleep, 600.0):
         assert len(multiprocessing.active_children()) == 1
     assert multiprocessing.active_children() == []
@@ -116,10 +125,9 @@ def test_scan_is_the_same_with_the_code_read_beside_the_migrations(
     assert owners == {"users": "auth-service", "posts": "content-service"}
 
 
-def test_little_code_is_read_after_the_migrations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("FKMAP_WORKERS", raising=False)
-    if not can_fork_worker():
-        pytest.skip("one CPU, no fork or other threads here: no child may run")
+def test_little_code_is_read_after_the_migrations(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, child_allowed: None
+) -> None:
     Path(tmp_path, "api").mkdir()
     Path(tmp_path, "api", "db.go").write_text('package api\nconst q = "DELETE FROM carts"\n')
     with scan_module._evidence_later([str(tmp_path)], True) as later:
