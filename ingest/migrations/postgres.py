@@ -95,9 +95,14 @@ _INCLUDE = re.compile(r"\\(?:i|ir|include|include_relative)\s")
 
 def parse(text: str, path: str) -> tuple[list[o.Op], list[Diagnostic]]:
     """Operations and diagnostics of a PostgreSQL script; ``path`` labels the diagnostics."""
+    return _gathered(iter_parse(text, path))
+
+
+def _gathered(batches: Iterable[tuple[list[o.Op], list[Diagnostic]]]) -> tuple[list[o.Op], list[Diagnostic]]:
+    """The operations and the diagnostics of ``batches``, each list in batch order."""
     ops: list[o.Op] = []
     diags: list[Diagnostic] = []
-    for batch_ops, batch_diags in iter_parse(text, path):
+    for batch_ops, batch_diags in batches:
         ops += batch_ops
         diags += batch_diags
     return ops, diags
@@ -153,12 +158,7 @@ def parse_statements(statements: Iterable[Statement], path: str) -> tuple[list[o
     on how a long list is cut into parts: parsing consecutive parts separately and
     concatenating the results gives the same (:mod:`ingest.migrations.parallel` relies on it).
     """
-    ops: list[o.Op] = []
-    diags: list[Diagnostic] = []
-    for batch_ops, batch_diags in iter_batches(statements, path):
-        ops += batch_ops
-        diags += batch_diags
-    return ops, diags
+    return _gathered(iter_batches(statements, path))
 
 
 class _Batch:
