@@ -8,6 +8,7 @@ import dash
 from dash import ClientsideFunction, Input, Output, State
 
 from ui import ids
+from ui.callbacks.prevent import or_prevent
 from ui.data import Loader
 from ui.layouts import SavedLayouts
 from ui.pages.diagnostics import quick_filter_options
@@ -15,13 +16,6 @@ from ui.pages.overview import expand
 from ui.pages.tables_graph import filter_change
 
 __all__ = ["register"]
-
-
-def _or_prevent(result: Any) -> Any:
-    """``result``, or no update at all when it is None."""
-    if result is None:
-        raise dash.exceptions.PreventUpdate
-    return result
 
 
 def register(app: dash.Dash, loader: Loader, layouts: SavedLayouts) -> None:
@@ -41,7 +35,7 @@ def register(app: dash.Dash, loader: Loader, layouts: SavedLayouts) -> None:
         prevent_initial_call=True,
     )
     def _expand(node: dict[str, Any] | None, pathname: str | None, search: str | None, top: Any) -> Any:
-        return _or_prevent(expand(loader.data, pathname, search, node, top, saved))
+        return or_prevent(expand(loader.data, pathname, search, node, top, saved))
 
     @app.callback(
         Output(ids.TABLE_PAYLOAD, "data"),
@@ -63,7 +57,7 @@ def register(app: dash.Dash, loader: Loader, layouts: SavedLayouts) -> None:
     )
     def _filter(*values: Any) -> Any:  # the seven controls, then pathname, search, drawn
         *controls, pathname, search, drawn = values
-        return _or_prevent(filter_change(loader.data, pathname, search, drawn, *controls, saved=saved))
+        return or_prevent(filter_change(loader.data, pathname, search, drawn, *controls, saved=saved))
 
     app.clientside_callback(  # type: ignore[no-untyped-call]
         ClientsideFunction(namespace="fkmap", function_name="drawGraph"),

@@ -15,18 +15,13 @@ from dash import Input, Output, State, ctx
 
 from remediation.handle import StoreHandle
 from ui import ids
+from ui.callbacks.prevent import or_prevent
 from ui.data import Loader
 from ui.pages.remediation import actions
 from ui.pages.remediation.actions import PageContext
 from ui.pages.remediation.bulk import new_chosen
 
 __all__ = ["register"]
-
-
-def _or_prevent(result: Any) -> Any:
-    if result is None:
-        raise dash.exceptions.PreventUpdate
-    return result
 
 
 def _or_keep(result: Any) -> Any:
@@ -65,7 +60,7 @@ def _register_reading(app: dash.Dash, page: PageContext) -> None:
     )
     def _render(service: str | None, axis: str | None, _n: Any, _tick: Any, rev: str | None) -> Any:
         refresh = ctx.triggered_id == ids.REM_REFRESH
-        return _or_prevent(actions.render(page, service, axis, refresh=refresh, rev=rev))
+        return or_prevent(actions.render(page, service, axis, refresh=refresh, rev=rev))
 
     @app.callback(
         Output(ids.REM_DETAIL, "children"),
@@ -85,7 +80,7 @@ def _register_reading(app: dash.Dash, page: PageContext) -> None:
         mine = (ids.REM_SELECTED, ids.REM_CHOSEN, ids.REM_TICK, ids.REM_PHASE)
         keep_form = ctx.triggered_id is not None and not _triggered_by(*mine)
         only_mark = ctx.triggered_id == ids.REM_PHASE
-        return _or_prevent(
+        return or_prevent(
             actions.detail(
                 page, fk_id, keep_form=keep_form, phase=phase, chosen=chosen or [], only_mark=only_mark
             )
@@ -133,7 +128,7 @@ def _register_selection(app: dash.Dash, loader: Loader) -> None:
         prevent_initial_call=True,
     )
     def _filtered(service: str | None, fk_id: str | None) -> Any:
-        return _or_prevent(actions.without_foreign_selection(loader, service, fk_id))
+        return or_prevent(actions.without_foreign_selection(loader, service, fk_id))
 
     @app.callback(
         Output(ids.REM_GRID, "selectedRows"),
@@ -142,7 +137,7 @@ def _register_selection(app: dash.Dash, loader: Loader) -> None:
         State(ids.REM_GRID, "selectedRows"),
     )
     def _preselect(rows: list[dict[str, Any]] | None, fk_id: str | None, selected: Any) -> Any:
-        return _or_prevent(actions.preselect(rows, fk_id, selected))
+        return or_prevent(actions.preselect(rows, fk_id, selected))
 
     @app.callback(
         Output(ids.URL, "search", allow_duplicate=True),
@@ -152,7 +147,7 @@ def _register_selection(app: dash.Dash, loader: Loader) -> None:
         prevent_initial_call=True,
     )
     def _url(service: str | None, fk_id: str | None, search: str | None) -> Any:
-        return _or_prevent(actions.url_search(service, fk_id, search))
+        return or_prevent(actions.url_search(service, fk_id, search))
 
 
 def _register_writing(app: dash.Dash, page: PageContext) -> None:
@@ -179,7 +174,7 @@ def _register_writing(app: dash.Dash, page: PageContext) -> None:
         prevent_initial_call=True,
     )
     def _edit(_mark: Any, _unmark: Any, _save: Any, _confirm: Any, *form: Any) -> Any:  # the States in order
-        return _or_prevent(actions.edit(page, ctx.triggered_id, *form))
+        return or_prevent(actions.edit(page, ctx.triggered_id, *form))
 
     @app.callback(
         Output(ids.REM_MESSAGE, "children", allow_duplicate=True),

@@ -8,6 +8,7 @@ import dash
 from dash import Input, Output, State
 
 from ui import ids
+from ui.callbacks.prevent import or_prevent
 from ui.data import Loader
 from ui.layouts import SavedLayouts
 from ui.pages.overview import threshold_change
@@ -33,7 +34,7 @@ def register(app: dash.Dash, loader: Loader, layouts: SavedLayouts) -> None:
         prevent_initial_call=True,
     )
     def _threshold(top: Any, pathname: str | None, search: str | None) -> Any:
-        return _or_prevent(threshold_change(loader.data, parse_url(pathname, search), top, saved))
+        return or_prevent(threshold_change(loader.data, parse_url(pathname, search), top, saved))
 
     @app.callback(
         Output(ids.TABLE_PAYLOAD, "data", allow_duplicate=True),
@@ -45,7 +46,7 @@ def register(app: dash.Dash, loader: Loader, layouts: SavedLayouts) -> None:
         prevent_initial_call=True,
     )
     def _open(node: dict[str, Any] | None, pathname: str | None, search: str | None) -> Any:
-        return _or_prevent(open_service(loader.data, parse_url(pathname, search), node, saved))
+        return or_prevent(open_service(loader.data, parse_url(pathname, search), node, saved))
 
     @app.callback(
         Output(ids.TABLE_PAYLOAD, "data", allow_duplicate=True),
@@ -58,11 +59,4 @@ def register(app: dash.Dash, loader: Loader, layouts: SavedLayouts) -> None:
         prevent_initial_call=True,
     )
     def _detail(value: Any, pathname: str | None, search: str | None) -> Any:
-        return _or_prevent(change_detail(loader.data, parse_url(pathname, search), value, saved))
-
-
-def _or_prevent(result: Any) -> Any:
-    """``result``, or no update at all when it is None."""
-    if result is None:
-        raise dash.exceptions.PreventUpdate
-    return result
+        return or_prevent(change_detail(loader.data, parse_url(pathname, search), value, saved))
