@@ -7,6 +7,8 @@ import functools
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import ownership.code
 from model.inventory import Inventory
@@ -100,7 +102,44 @@ TRICKY_RUST = [
     'let q = "SELECT a\\nFROM \\"quoted\\"";',
     'let q = concat!("SELECT a ", "FROM b");',
     'let q = "unterminated SELECT a FROM b',
+    'let q = "\\n    SELECT a FROM b";',
+    'let q = "  (SELECT a FROM b)";',
+    'let q = "-- the rows\\nSELECT a FROM b";',
+    'let q = "/* hint */ DELETE FROM b";',
+    'let q = "\\u{20}SELECT a FROM b";',
+    'let q = "select1 FROM b";',
 ]
+
+
+_LEADS = st.lists(
+    st.sampled_from([" ", "\\n", "\\t", "\n", "(", "\\\n", "-- c\\n", "/* c */", "x"]),
+    max_size=4,
+)
+
+
+_STATEMENTS = [
+    "SELECT a FROM b",
+    "INSERT INTO b (a) SELECT a FROM c",
+    "UPDATE b SET a = 1",
+    "DELETE FROM b",
+    "WITH x AS (SELECT 1) SELECT a FROM b",
+    "COPY b FROM STDIN",
+    "SELECTED a FROM b",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(lead=_LEADS, statement=st.sampled_from(_STATEMENTS), lower=st.booleans(), raw=st.booleans())
+def test_the_rust_gate_passes_every_literal_the_reader_parses(
+    lead: list[str], statement: str, lower: bool, raw: bool
+) -> None:
+    from ownership.code.gate import needs_parse
+    from ownership.code.rust import read_rust
+
+    body = "".join(lead) + (statement.lower() if lower else statement)
+    src = f'fn f() {{ let q = {"r#" if raw else ""}"{body}"{"#" if raw else ""}; }}'.encode()
+    facts = read_rust(src, "src/db.rs")
+    assert not facts.found or needs_parse("rust", src)
 
 
 @pytest.mark.parametrize("src", TRICKY_RUST)
