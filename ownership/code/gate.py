@@ -54,7 +54,17 @@ import re
 
 from ownership.code.sql import SQL_WORDS
 
-__all__ = ["MARKERS", "REFERENCING", "identifiers", "may_hold_sql", "needs_parse", "rust_literals", "words"]
+__all__ = [
+    "MARKERS",
+    "REFERENCING",
+    "identifiers",
+    "may_hold_sql",
+    "needs_parse",
+    "rust_diesel",
+    "rust_literals",
+    "rust_sql_starts",
+    "words",
+]
 
 _PAIRS = (
     (b"select", b"from"),
@@ -167,13 +177,29 @@ def rust_literals(data: bytes) -> bytes:
     return b"\n".join(out)
 
 
+def rust_diesel(data: bytes) -> bool:
+    """Whether Rust source may use Diesel's ``table!`` or ``users::table`` (:data:`MARKERS`)."""
+    # ``table`` first: looking for the word is ten times quicker than searching for the pattern
+    return b"table" in data and _RUST_DIESEL.search(data) is not None
+
+
+def rust_sql_starts(data: bytes) -> list[int]:
+    """The offsets of the quotes in Rust source that may open a literal starting like a statement
+    (:data:`_RUST_SQL_START`; also quotes that open nothing, which the reader's tree tells apart).
+
+    >>> rust_sql_starts(b'let q = "SELECT 1"; let r = r#" (select 2"#; // "selected"')
+    [8, 30]
+    """
+    return [m.start() for m in _RUST_SQL_START.finditer(data)]
+
+
 def needs_parse(lang: str, data: bytes) -> bool:
     """Whether the reader for ``lang`` may find SQL, a declaration or a direct use in ``data``."""
     if lang == "rust":
-        # ``table`` first: looking for the word is ten times quicker than searching for the pattern
-        diesel = b"table" in data and bool(_RUST_DIESEL.search(data))
         # the words of the literals are words of the file (quotes bound them): no check of the file first
-        return diesel or (_RUST_SQL_START.search(data) is not None and may_hold_sql(rust_literals(data)))
+        return rust_diesel(data) or (
+            _RUST_SQL_START.search(data) is not None and may_hold_sql(rust_literals(data))
+        )
     if any(marker in data for marker in MARKERS.get(lang, ())) or may_hold_sql(data):
         return True
     return lang == "python" and _pymongo_subscript(data)

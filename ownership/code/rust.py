@@ -28,9 +28,10 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from ownership.code.facts import Decl, FileFacts, Ref
+from ownership.code.gate import rust_diesel, rust_sql_starts
 from ownership.code.names import qualified
 from ownership.code.sql import sql_tables
-from ownership.code.treesit import child_text, error_diagnostic, literal_text, literals_from, parse, run
+from ownership.code.treesit import child_text, error_diagnostic, literal_text, literals_at, matches, parse
 
 __all__ = ["read_rust"]
 
@@ -108,9 +109,9 @@ def read_rust(src: bytes, path: str) -> FileFacts:
     facts = FileFacts()
     if (diag := error_diagnostic(tree.root_node, path)) is not None:
         facts.diagnostics.append(diag)
-    contents, found = run("rust", _QUERY, tree.root_node)
-    for node, text in literals_from(contents):
+    for node, text in literals_at(tree.root_node, rust_sql_starts(tree.src)):
         facts.sql(sql_tables(text), _how(node), node.start_point.row + 1)
+    found = matches("rust", _QUERY, tree.root_node) if rust_diesel(tree.src) else []
     for body in (m["body"] for m in found if "body" in m):
         if (decl := _table_macro(body)) is not None:
             facts.decls.append(decl)

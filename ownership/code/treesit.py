@@ -7,7 +7,9 @@ with its text: escapes decoded, substitutions (``${x}`` in JavaScript templates,
 replaced by :data:`~ownership.code.sql.PLACEHOLDER`, and ``"a" + "b"`` concatenations joined (a
 non-literal operand becomes the placeholder too). Literals are found by tree-sitter queries run in
 C, whose first-word check is a query predicate: Python only sees string content that starts like
-a statement.
+a statement. Or, where a byte check already found where such literals may open
+(:func:`ownership.code.gate.rust_sql_starts`), :func:`literals_at` looks there only, without a
+walk of the whole tree.
 
 >>> tree = parse("javascript", b"const q = `SELECT * FROM ${t}.users WHERE id = ${id}`;")
 >>> [text for _, text in sql_literals("javascript", tree.root_node)]
@@ -40,6 +42,7 @@ __all__ = [
     "child_text",
     "error_diagnostic",
     "literal_text",
+    "literals_at",
     "literals_from",
     "matches",
     "parse",
@@ -231,9 +234,27 @@ def run(lang: str, patterns: str, root: Node) -> tuple[list[Node], list[dict[str
 def literals_from(contents: Iterable[Node]) -> Iterator[tuple[Node, str]]:
     """``(node, text)`` for each literal (or ``+`` chain it starts) holding one of the candidate
     ``contents`` (from :func:`run`) whose text starts like SQL."""
+    return _sql_texts(content.parent for content in contents)
+
+
+def literals_at(root: Node, offsets: Iterable[int]) -> Iterator[tuple[Node, str]]:
+    """``(node, text)`` for each literal (or ``+`` chain it starts) whose quote is at one of the byte
+    ``offsets`` of the tree under ``root`` and whose text starts like SQL. Offsets that are no
+    literal's (a quote in a comment, a char literal, a closing quote) are passed over: the tree says
+    what is a literal, the offsets only where to look (each a walk down the tree, not of all of it)."""
+    return _sql_texts(_literal_at(root, offset) for offset in offsets)
+
+
+def _literal_at(root: Node, offset: int) -> Node | None:
+    node = root.descendant_for_byte_range(offset, offset + 1)
+    if node is not None and node.type not in _STRING_TYPES:
+        node = node.parent  # the quote token of a literal (a raw string has none)
+    return node if node is not None and node.type in _STRING_TYPES else None
+
+
+def _sql_texts(literals: Iterable[Node | None]) -> Iterator[tuple[Node, str]]:
     done: set[tuple[int, int]] = set()
-    for content in contents:
-        literal = content.parent
+    for literal in literals:
         if literal is None or literal.type not in _STRING_TYPES:
             continue
         top = _chain_top(literal)
