@@ -163,6 +163,10 @@ def _evidence_later(sources: Sequence[str], code: bool) -> Later[FolderEvidence]
     code_size = sum(code_bytes(Path(s), BACKGROUND_BYTES) for s in sources if Path(s).is_dir())
     if code_size < BACKGROUND_BYTES:
         return Later(evidence, sources)
+    # the migrations' parser, which the code's SQL needs too: imported once, before the fork, not in
+    # both processes after it (the child's part is the longer one)
+    import pglast.parser  # noqa: F401
+
     return in_background(evidence, sources, waited="code")
 
 

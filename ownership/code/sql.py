@@ -30,9 +30,9 @@ dropped, a schema named by one is left out.
 from __future__ import annotations
 
 import functools
-import json
 from typing import TYPE_CHECKING, Any
 
+import msgspec
 from pglast import parser as pg_parser
 
 from ownership.code.evidence import Access
@@ -49,7 +49,8 @@ PLACEHOLDER = "fkmap_ph"
 SQL_WORDS = frozenset({"select", "insert", "update", "delete", "with", "merge", "replace", "upsert", "copy"})
 
 Tables = tuple[tuple[str, Access], ...]
-_WRITE_STMTS = ("InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt")
+_WRITE_STMTS = frozenset({"InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt"})
+_JSON = msgspec.json.Decoder()
 
 
 def _skip_comment(text: str, i: int) -> int:
@@ -94,32 +95,35 @@ def _name(schema: str, table: str) -> str:
 # --- PostgreSQL (pglast) --------------------------------------------------------------------------
 
 
-def _writes(key: str, value: Any) -> bool:
-    """Whether ``{key: value}`` is a statement whose ``relation`` is written."""
-    return key in _WRITE_STMTS or (key == "CopyStmt" and bool(value.get("is_from")))
-
-
 def _pg_tables(sql: str) -> Tables:
-    """Tables of a pglast JSON parse tree: RangeVars, written when a statement's target."""
-    stack: list[tuple[Any, bool]] = [(json.loads(pg_parser.parse_sql_json(sql)), False)]
+    """Tables of a pglast JSON parse tree: RangeVars, written when a statement's target. Only dicts and
+    lists are walked (a scalar is never a table)."""
+    stack: list[tuple[Any, bool]] = [(_JSON.decode(pg_parser.parse_sql_json(sql)), False)]
+    push, pop = stack.append, stack.pop
     ranges: list[tuple[str, str, bool]] = []
     ctes: set[str] = set()
     while stack:
-        item, is_target = stack.pop()
-        if isinstance(item, list):
-            stack.extend((x, False) for x in item)
+        item, is_target = pop()
+        if type(item) is list:
+            for x in item:
+                if type(x) is dict or type(x) is list:
+                    push((x, False))
             continue
-        if not isinstance(item, dict):
+        if type(item) is not dict:
             continue
         if "relname" in item:
             ranges.append((str(item.get("schemaname", "")), str(item["relname"]), is_target))
         if "ctename" in item:
             ctes.add(str(item["ctename"]).lower())
         for key, value in item.items():
-            if isinstance(value, dict) and _writes(key, value):
-                stack.extend((v, k == "relation") for k, v in value.items())
-            else:
-                stack.append((value, key == "rel"))  # SELECT ... INTO rel creates (writes) rel
+            kind = type(value)
+            if kind is dict:
+                if key in _WRITE_STMTS or (key == "CopyStmt" and value.get("is_from")):
+                    stack.extend((v, k == "relation") for k, v in value.items())  # ``relation``: written
+                else:
+                    push((value, key == "rel"))  # SELECT ... INTO rel creates (writes) rel
+            elif kind is list:
+                push((value, False))
     uses: set[tuple[str, Access]] = set()
     for schema, rel, is_target in ranges:
         if not schema and rel.lower() in ctes and not is_target:
