@@ -39,6 +39,8 @@ import stat
 import time
 from dataclasses import dataclass
 
+from ingest.real_paths import inside
+
 __all__ = ["BIG_BYTES", "RACY_NS", "SKIP_DIRS", "Record", "Snapshot", "snapshot", "unchanged"]
 
 #: A file larger than this is never read whole by a reader (:data:`~ingest.migrations.read.MAX_FILE_BYTES`):
@@ -75,10 +77,6 @@ def _hash(path: str) -> str:
         return f"?{exc.errno}"
 
 
-def _inside(real: str, top: str) -> bool:
-    return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
-
-
 def _stat_record(rel: str, path: str, info: os.stat_result) -> _Found:
     if stat.S_ISREG(info.st_mode):
         return ("F", rel, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, ""), path
@@ -100,7 +98,7 @@ class _Walk:
         self.todo: list[tuple[str, str, str]] = []
 
     def allowed(self, real: str) -> bool:
-        return self.follow or _inside(real, self.real_top)
+        return self.follow or inside(real, self.real_top)
 
     def run(self, top: str) -> list[_Found]:
         """The records of every folder under ``top``, each folder's entries by name, depth first."""

@@ -64,6 +64,7 @@ from ingest.migrations.cache import MIN_BYTES, ParseCache, cache_setting, defaul
 from ingest.migrations.files import SKIP_DIRS
 from ingest.migrations.limits import max_tables
 from ingest.migrations.read import MAX_FILE_BYTES, max_sql_bytes
+from ingest.real_paths import RealDirs, inside
 from model.inventory import ForeignKey, Inventory, Table
 
 __all__ = ["ReadStats", "cached_read", "code_digest", "stats", "tree_digest"]
@@ -117,10 +118,6 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
-def _inside(real: str, top: str) -> bool:
-    return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
-
-
 def _file_lines(path: str, rel: str, top: str, follow: bool) -> Iterator[bytes]:
     """What one directory entry that is no directory adds to the digest."""
     try:
@@ -129,7 +126,7 @@ def _file_lines(path: str, rel: str, top: str, follow: bool) -> Iterator[bytes]:
             target = os.readlink(path)
             yield f"L\0{rel}\0{target}\n".encode("utf-8", "surrogateescape")
             real = os.path.realpath(path)
-            if not (follow or _inside(real, top)):
+            if not (follow or inside(real, top)):
                 return  # not read (the readers report it): only where it points matters
             info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):
@@ -165,12 +162,13 @@ def tree_digest(path: str | Path, *, follow_symlinks: bool) -> tuple[str, int]:
         add(_file_lines(top, os.path.basename(top), real_top, follow_symlinks))
         return digest.hexdigest(), size
     seen: set[str] = set()
+    reals = RealDirs(top)
     for directory, dirs, files in os.walk(top, followlinks=True, onerror=lambda _: None):
         rel = os.path.relpath(directory, top)
-        real = os.path.realpath(directory)
+        real = reals.of(directory)
         if os.path.islink(directory):
             digest.update(f"L\0{rel}\0{os.readlink(directory)}\n".encode("utf-8", "surrogateescape"))
-        if real in seen or not (follow_symlinks or _inside(real, real_top)):
+        if real in seen or not (follow_symlinks or inside(real, real_top)):
             digest.update(
                 f"D\0{rel}\0{'seen' if real in seen else 'outside'}\n".encode("utf-8", "surrogateescape")
             )
@@ -179,6 +177,7 @@ def tree_digest(path: str | Path, *, follow_symlinks: bool) -> tuple[str, int]:
         seen.add(real)
         digest.update(f"D\0{rel}\n".encode("utf-8", "surrogateescape"))
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
+        reals.expect(directory, real, dirs)
         for name in sorted(files):
             if name in _NOT_READ:
                 continue

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
 from ingest.migrations.files import SKIP_DIRS
+from ingest.real_paths import RealDirs, inside
 from model.inventory import Diagnostic
 
 __all__ = ["BUILD_DIRS", "MAX_BYTES", "candidates", "mentions", "read_bytes", "relative", "walk"]
@@ -40,33 +41,30 @@ def relative(root: str, path: str) -> str:
     return PurePosixPath(Path(os.path.relpath(path, root))).as_posix()
 
 
-def _inside(real: str, top: str) -> bool:
-    return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
-
-
 def walk(root: str | Path, suffixes: Iterable[str], follow_symlinks: bool = False) -> list[tuple[str, str]]:
     """``(absolute path, path relative to root)`` of the files named ``*<suffix>`` under ``root``
     (any case), in path order. A directory is read once (a link loop is not followed twice);
     links out of ``root`` are followed only with ``follow_symlinks``, as the migration walk does."""
     wanted = tuple(s.lower() for s in suffixes)
     top = os.path.abspath(os.fspath(root))
-    real_top = os.path.realpath(top)
+    reals = RealDirs(top)
     found: list[tuple[str, str]] = []
     seen: set[str] = set()
     for directory, dirs, files in os.walk(top, followlinks=True):
-        real = os.path.realpath(directory)
-        if real in seen or not (follow_symlinks or _inside(real, real_top)):
+        real = reals.of(directory)
+        if real in seen or not (follow_symlinks or inside(real, reals.top)):
             dirs[:] = []
             continue
         seen.add(real)
         dirs[:] = sorted(
             d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS and d not in BUILD_DIRS
         )
+        reals.expect(directory, real, dirs)
         for name in sorted(files):
             path = os.path.join(directory, name)
             if name.startswith(".") or not name.lower().endswith(wanted):
                 continue
-            if follow_symlinks or _inside(os.path.realpath(path), real_top):
+            if follow_symlinks or inside(reals.file(directory, real, name), reals.top):
                 found.append((path, relative(top, path)))
     found.sort(key=lambda item: item[1])
     return found
