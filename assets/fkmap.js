@@ -287,6 +287,10 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
               window.fkmapWriteViewport(cy);
             }
           }
+          /* dash-cytoscape's responsive helper keeps the viewport it last saw at a "render" event and
+             puts it back at the next "resize": when the first frame of a large graph is slow and the
+             container resizes before it, the graph would jump back to the empty canvas's zoom 1 */
+          cy.emit("render");
           watchZoom(cy);
           window.fkmapDraws = (window.fkmapDraws || 0) + 1;  /* benches wait for the next draw */
           resolve({drawn: Date.now(), elements: payload.elements.length});
