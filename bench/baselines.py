@@ -195,6 +195,13 @@ def run_sql2dbml(paths: Sequence[str | Path], timeout: float) -> dict[str, Any]:
     return result
 
 
+def _user_environ() -> dict[str, str]:
+    """This process's environment as a user's shell would have it: Python keeps compiled modules
+    (``PYTHONDONTWRITEBYTECODE``, set on some CI machines, would make every measured process
+    compile fkmap's modules again, a cost no installed fkmap pays)."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def run_timed(
     argv: Sequence[str],
     timeout: float,
@@ -216,7 +223,7 @@ def run_timed(
             list(argv),
             stdout=out or subprocess.DEVNULL,
             stderr=err or subprocess.DEVNULL,
-            env={**os.environ, "NODE_NO_WARNINGS": "1", **(env or {})},
+            env={**_user_environ(), "NODE_NO_WARNINGS": "1", **(env or {})},
             cwd=cwd,  # sql2dbml leaves dbml-error.log in its working directory
             start_new_session=True,  # a timeout kills the whole group (a wrapper's child too)
         )
