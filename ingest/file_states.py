@@ -1,6 +1,6 @@
 """The files under a source as a scan met them, and whether they are still so: re-scans' cheap check.
 
-:func:`snapshot` walks a folder as the readers and :func:`ingest.read_cache.tree_digest` do
+:func:`snapshot` walks a folder as the readers do
 (hidden folders and :data:`SKIP_DIRS` are not walked; a folder reached
 twice through a link is listed once; links out of the folder are followed only with
 ``follow_symlinks``) and records every entry: each file's path, size, modification and change
@@ -41,7 +41,7 @@ from dataclasses import dataclass
 
 from ingest.real_paths import inside
 
-__all__ = ["BIG_BYTES", "RACY_NS", "SKIP_DIRS", "Record", "Snapshot", "snapshot", "unchanged"]
+__all__ = ["BIG_BYTES", "RACY_NS", "SKIP_DIRS", "Record", "Snapshot", "latest", "snapshot", "unchanged"]
 
 #: A file larger than this is never read whole by a reader (:data:`~ingest.migrations.read.MAX_FILE_BYTES`):
 #: its size and times stand for its content, which is not hashed.
@@ -165,6 +165,10 @@ def _walk(path: str, follow: bool) -> list[_Found]:
     return walk.found
 
 
+#: The last snapshot taken of each (absolute path, follow_symlinks) in this process (:func:`latest`).
+_LAST: dict[tuple[str, bool], Snapshot] = {}
+
+
 def snapshot(path: str, *, follow_symlinks: bool) -> Snapshot:
     """The records of everything under ``path`` (a folder or a file), every file hashed."""
     taken = time.time_ns()
@@ -175,7 +179,31 @@ def snapshot(path: str, *, follow_symlinks: bool) -> Snapshot:
             record = (*record[:6], _hash(content) if record[2] <= BIG_BYTES else "")
             size += record[2]
         records.append(record)
-    return Snapshot(tuple(records), taken, size)
+    snap = Snapshot(tuple(records), taken, size)
+    _LAST[(os.path.abspath(path), follow_symlinks)] = snap
+    return snap
+
+
+def latest(path: str, *, follow_symlinks: bool) -> tuple[Snapshot, bool]:
+    """A snapshot of ``path`` that holds now, and whether it is an earlier one: the last this process
+    took, when :func:`unchanged` says it still holds (a walk of ``stat`` calls instead of hashing
+    every file again: the result cache takes one before a scan reads its sources), else a new one.
+
+    >>> import tempfile
+    >>> top = tempfile.mkdtemp()
+    >>> _ = open(os.path.join(top, "001.sql"), "w").write("CREATE TABLE t (id int);")
+    >>> first = snapshot(top, follow_symlinks=False)
+    >>> latest(top, follow_symlinks=False) == (first, True)
+    True
+    >>> _ = open(os.path.join(top, "002.sql"), "w").write("CREATE TABLE u (id int);")
+    >>> again, earlier = latest(top, follow_symlinks=False)
+    >>> earlier, len(again.records)
+    (False, 3)
+    """
+    last = _LAST.get((os.path.abspath(path), follow_symlinks))
+    if last is not None and unchanged(last, path, follow_symlinks=follow_symlinks):
+        return last, True
+    return snapshot(path, follow_symlinks=follow_symlinks), False
 
 
 def _same_file(old: Record, new: Record, content: str, racy_before: int) -> bool:

@@ -7,7 +7,8 @@ the parse cache (:mod:`ingest.migrations.cache`) alone leaves most of a re-scan 
 finished inventory of the source -- tables, foreign keys, migrations and every diagnostic -- is
 kept, and given back when nothing it depends on changed:
 
-* the **content** of every file under the source (:func:`tree_digest`: each file's path and
+* the **content** of every file under the source (:func:`tree_digest`, from a snapshot of
+  :mod:`ingest.file_states`: each file's path and
   SHA-256, every symbolic link and where it points; hidden folders and
   :data:`~ingest.migrations.files.SKIP_DIRS` are not walked, as no reader walks them, and
   ``fkmap.toml`` is left out, as no reader reads it);
@@ -49,22 +50,20 @@ import functools
 import hashlib
 import logging
 import os
-import stat
 import sys
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import msgspec
 
 from ingest.compact import Sharer
+from ingest.file_states import Snapshot, latest, unchanged
 from ingest.gc_pause import gc_paused
 from ingest.migrations.cache import MIN_BYTES, ParseCache, cache_setting, default_dir
-from ingest.migrations.files import SKIP_DIRS
 from ingest.migrations.limits import max_tables
-from ingest.migrations.read import MAX_FILE_BYTES, max_sql_bytes
-from ingest.real_paths import RealDirs, inside
+from ingest.migrations.read import max_sql_bytes
 from model.inventory import ForeignKey, Inventory, Table
 
 __all__ = ["ReadStats", "cached_read", "code_digest", "stats", "tree_digest"]
@@ -118,71 +117,26 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
-def _file_lines(path: str, rel: str, top: str, follow: bool) -> Iterator[bytes]:
-    """What one directory entry that is no directory adds to the digest."""
-    try:
-        info = os.lstat(path)
-        if stat.S_ISLNK(info.st_mode):
-            target = os.readlink(path)
-            yield f"L\0{rel}\0{target}\n".encode("utf-8", "surrogateescape")
-            real = os.path.realpath(path)
-            if not (follow or inside(real, top)):
-                return  # not read (the readers report it): only where it points matters
-            info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode):
-            yield f"S\0{rel}\0{stat.S_IFMT(info.st_mode)}\n".encode("utf-8", "surrogateescape")
-            return
-        if info.st_size > MAX_FILE_BYTES:  # never read whole: its size and time stand for it
-            yield f"B\0{rel}\0{info.st_size}\0{info.st_mtime_ns}\n".encode("utf-8", "surrogateescape")
-            return
-        with open(path, "rb") as handle:
-            content = hashlib.sha256(handle.read()).hexdigest()
-        yield f"F\0{rel}\0{info.st_size}\0{content}\n".encode("utf-8", "surrogateescape")
-    except OSError as exc:
-        yield f"E\0{rel}\0{exc.errno}\n".encode("utf-8", "surrogateescape")
+def _digest(snap: Snapshot) -> str:
+    """SHA-256 over what a snapshot's records say of content: each file's path, size and SHA-256 (its
+    modification time, when too large to hash), each link's target, each folder, each entry that
+    could not be read; ``fkmap.toml`` is left out (:data:`_NOT_READ`)."""
+    digest = hashlib.sha256()
+    for kind, rel, size, mtime, _, _, extra in snap.records:
+        if kind != "D" and rel.rsplit("/", 1)[-1] in _NOT_READ:
+            continue
+        detail = f"{size}\0{extra or mtime}" if kind == "F" else extra
+        digest.update(f"{kind}\0{rel}\0{detail}\n".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
 
 
 def tree_digest(path: str | Path, *, follow_symlinks: bool) -> tuple[str, int]:
     """SHA-256 over every file under ``path`` (or of the file ``path``) -- names, contents and links --
-    and the bytes hashed. A directory reached twice (through a link) is hashed once; links out of
-    ``path`` are followed only with ``follow_symlinks``, as the readers do."""
-    top = os.path.abspath(os.fspath(path))
-    real_top = os.path.realpath(top)
-    digest = hashlib.sha256()
-    size = 0
-
-    def add(lines: Iterator[bytes]) -> None:
-        nonlocal size
-        for line in lines:
-            digest.update(line)
-            if line.startswith(b"F\0"):
-                size += int(line.split(b"\0")[2])
-
-    if not os.path.isdir(top):
-        add(_file_lines(top, os.path.basename(top), real_top, follow_symlinks))
-        return digest.hexdigest(), size
-    seen: set[str] = set()
-    reals = RealDirs(top)
-    for directory, dirs, files in os.walk(top, followlinks=True, onerror=lambda _: None):
-        rel = os.path.relpath(directory, top)
-        real = reals.of(directory)
-        if os.path.islink(directory):
-            digest.update(f"L\0{rel}\0{os.readlink(directory)}\n".encode("utf-8", "surrogateescape"))
-        if real in seen or not (follow_symlinks or inside(real, real_top)):
-            digest.update(
-                f"D\0{rel}\0{'seen' if real in seen else 'outside'}\n".encode("utf-8", "surrogateescape")
-            )
-            dirs[:] = []
-            continue
-        seen.add(real)
-        digest.update(f"D\0{rel}\n".encode("utf-8", "surrogateescape"))
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
-        reals.expect(directory, real, dirs)
-        for name in sorted(files):
-            if name in _NOT_READ:
-                continue
-            add(_file_lines(os.path.join(directory, name), f"{rel}/{name}", real_top, follow_symlinks))
-    return digest.hexdigest(), size
+    and the bytes of its files, from a snapshot (:func:`ingest.file_states.latest`: the walk the
+    readers make; an earlier snapshot of this process when it still holds, so a scan whose result
+    cache took one does not hash every file twice)."""
+    snap, _ = latest(os.fspath(path), follow_symlinks=follow_symlinks)
+    return _digest(snap), snap.bytes
 
 
 def _key(reader: str, source: str, dialect: str | None, follow_symlinks: bool) -> str:
@@ -256,7 +210,8 @@ def cached_read(
     if setting is False or not os.path.exists(source):
         return read()
     with gc_paused():
-        content, size = tree_digest(source, follow_symlinks=follow_symlinks)
+        snap, earlier = latest(source, follow_symlinks=follow_symlinks)
+        content, size = _digest(snap), snap.bytes
         if setting is None and size < MIN_BYTES:
             return read()
         store = ParseCache(default_dir(), f"read-{code_digest()[:24]}")
@@ -267,7 +222,9 @@ def cached_read(
             stats.hits += 1
             return found
         inventory = read()
-        store.put(key, _encode(key, content, inventory))
+        # an earlier snapshot held before the reading; a file changed since belongs to no key yet
+        if not earlier or unchanged(snap, source, follow_symlinks=follow_symlinks):
+            store.put(key, _encode(key, content, inventory))
     if store.writes:
         stats.stores += 1
         store.maybe_prune()

@@ -266,3 +266,54 @@ def test_a_planted_pickle_never_runs(tree: Path, cache_dir: Path, tmp_path: Path
     path.write_bytes(read_cache._MAGIC + hostile_pickle(marker))
     assert read_source(str(tree)) == expected
     assert not marker.exists()
+
+
+def _age(root: Path) -> None:
+    """Every file an hour old: past the racy window, so a stat alone vouches for it."""
+    past = os.stat(root).st_mtime - 3600
+    for folder, _, names in os.walk(root):
+        for name in names:
+            os.utime(os.path.join(folder, name), (past, past))
+
+
+def test_a_snapshot_taken_before_the_reading_spares_hashing_the_tree_again(
+    tree: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ingest import file_states
+
+    _age(tree)
+    file_states.snapshot(str(tree), follow_symlinks=False)  # as the result cache does before a scan
+    hashed: list[str] = []
+    real = file_states._hash
+
+    def counting(path: str) -> str:
+        hashed.append(path)
+        return real(path)
+
+    monkeypatch.setattr(file_states, "_hash", counting)
+    stores = read_cache.stats.stores
+    assert read_source(str(tree)) == uncached(tree)
+    assert hashed == [] and read_cache.stats.stores == stores + 1
+    (tree / "services/auth/migrations/004_roles.sql").write_text("CREATE TABLE roles (id int);\n")
+    result = read_source(str(tree))  # the snapshot no longer holds: a new one, every file hashed
+    assert any(t.ref.name == "roles" for t in result.tables) and len(hashed) > 5
+
+
+def test_a_file_changed_while_the_source_is_read_is_not_kept_under_the_old_content(
+    tree: Path, cache_dir: Path
+) -> None:
+    from ingest import file_states
+
+    _age(tree)
+    file_states.snapshot(str(tree), follow_symlinks=False)
+    edited = tree / "services/auth/migrations/004_roles.sql"
+
+    def read_while_editing() -> Inventory:
+        inventory = uncached(tree)
+        edited.write_text("CREATE TABLE roles (id int);\n")
+        return inventory
+
+    before = read_cache.stats.stores
+    read_cache.cached_read("migrations", str(tree), None, False, read_while_editing)
+    assert read_cache.stats.stores == before and entries(cache_dir) == []
+    assert any(t.ref.name == "roles" for t in read_source(str(tree)).tables)
