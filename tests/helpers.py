@@ -1,4 +1,5 @@
-"""Typed test helpers: a value a test expects to be there, the optional fields of an expected FK.
+"""Typed test helpers: a value a test expects to be there, the optional fields of an expected FK, a
+spy on a real function.
 
 >>> not_none(3)
 3
@@ -6,9 +7,11 @@
 
 from __future__ import annotations
 
-from typing import Literal, TypedDict, TypeVar
+from typing import Any, Literal, TypedDict, TypeVar
 
-__all__ = ["FkOptions", "not_none"]
+import pytest
+
+__all__ = ["FkOptions", "not_none", "spy"]
 
 T = TypeVar("T")
 
@@ -30,3 +33,16 @@ class FkOptions(TypedDict, total=False):
     on_delete_columns: tuple[str, ...]
     origin: Literal["declared", "inferred"]
     fresh_db_failure: bool
+
+
+def spy(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> list[Any]:
+    """The first arguments of every call of ``owner.name`` from now on; the real function still runs."""
+    seen: list[Any] = []
+    real = getattr(owner, name)
+
+    def calls(first: Any, *args: Any, **kwargs: Any) -> Any:
+        seen.append(first)
+        return real(first, *args, **kwargs)
+
+    monkeypatch.setattr(owner, name, calls)
+    return seen

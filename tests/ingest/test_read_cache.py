@@ -20,6 +20,7 @@ from ingest import read_cache, read_source
 from ingest.migrations.cache import cache_override
 from ingest.migrations.replay import Replayer
 from model.inventory import Inventory
+from tests.helpers import spy
 from tests.ingest.migrations.test_cache import TREE, write_tree
 
 SCHEMA = """\
@@ -283,14 +284,7 @@ def test_a_snapshot_taken_before_the_reading_spares_hashing_the_tree_again(
 
     _age(tree)
     file_states.snapshot(str(tree), follow_symlinks=False)  # as the result cache does before a scan
-    hashed: list[str] = []
-    real = file_states._hash
-
-    def counting(path: str) -> str:
-        hashed.append(path)
-        return real(path)
-
-    monkeypatch.setattr(file_states, "_hash", counting)
+    hashed = spy(monkeypatch, file_states, "_hash")
     stores = read_cache.stats.stores
     assert read_source(str(tree)) == uncached(tree)
     assert hashed == [] and read_cache.stats.stores == stores + 1

@@ -6,6 +6,7 @@ import pytest
 
 from ingest.migrations import postgres as pg
 from ingest.migrations.postgres_fast import fast_run, next_fast_run
+from tests.helpers import spy
 
 
 def _key(i: int) -> str:
@@ -43,14 +44,7 @@ def test_runs_read_without_the_parser_agree_with_it(odd: str, monkeypatch: pytes
 
 
 def test_a_long_run_never_reaches_the_parser(monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: list[str] = []
-    parse_json = pg._parse_json
-
-    def spy(sql: str) -> str:
-        seen.append(sql)
-        return parse_json(sql)
-
-    monkeypatch.setattr(pg, "_parse_json", spy)
+    seen = spy(monkeypatch, pg, "_parse_json")
     monkeypatch.setattr(pg, "CHUNK_CHARS", 2_000)
     ops, diags = pg.parse(TABLES + KEYS, "m.sql")
     assert not diags
