@@ -7,8 +7,8 @@ the parse cache (:mod:`ingest.migrations.cache`) alone leaves most of a re-scan 
 finished inventory of the source -- tables, foreign keys, migrations and every diagnostic -- is
 kept, and given back when nothing it depends on changed:
 
-* the **content** of every file under the source (:func:`tree_digest`, from a snapshot of
-  :mod:`ingest.file_states`: each file's path and
+* the **content** of every file under the source (:func:`snapshot_digest` of a snapshot of
+  :mod:`ingest.file_states`, the result cache's own when it still holds: each file's path and
   SHA-256, every symbolic link and where it points; hidden folders and
   :data:`~ingest.migrations.files.SKIP_DIRS` are not walked, as no reader walks them, and
   ``fkmap.toml`` is left out, as no reader reads it);
@@ -33,13 +33,15 @@ a warning is logged (``fkmap.cache``). Decoded entries share their repeated valu
 Examples
 --------
 >>> import shutil, tempfile
+>>> from ingest.file_states import snapshot
 >>> top = Path(tempfile.mkdtemp())
 >>> _ = (top / "001.sql").write_text("CREATE TABLE t (id int);")
->>> digest, size = tree_digest(top, follow_symlinks=False)
->>> (len(digest), size)
+>>> snap = snapshot(str(top), follow_symlinks=False)
+>>> digest = snapshot_digest(snap)
+>>> (len(digest), snap.bytes)
 (64, 24)
 >>> _ = (top / "001.sql").write_text("CREATE TABLE u (id int);")
->>> tree_digest(top, follow_symlinks=False)[0] != digest
+>>> snapshot_digest(snapshot(str(top), follow_symlinks=False)) != digest
 True
 >>> shutil.rmtree(top)
 """
@@ -66,7 +68,7 @@ from ingest.migrations.limits import max_tables
 from ingest.migrations.read import max_sql_bytes
 from model.inventory import ForeignKey, Inventory, Table
 
-__all__ = ["ReadStats", "cached_read", "code_digest", "stats", "tree_digest"]
+__all__ = ["ReadStats", "cached_read", "code_digest", "snapshot_digest", "stats"]
 
 log = logging.getLogger("fkmap.cache")
 
@@ -117,7 +119,7 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
-def _digest(snap: Snapshot) -> str:
+def snapshot_digest(snap: Snapshot) -> str:
     """SHA-256 over what a snapshot's records say of content: each file's path, size and SHA-256 (its
     modification time, when too large to hash), each link's target, each folder, each entry that
     could not be read; ``fkmap.toml`` is left out (:data:`_NOT_READ`)."""
@@ -128,15 +130,6 @@ def _digest(snap: Snapshot) -> str:
         detail = f"{size}\0{extra or mtime}" if kind == "F" else extra
         digest.update(f"{kind}\0{rel}\0{detail}\n".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
-
-
-def tree_digest(path: str | Path, *, follow_symlinks: bool) -> tuple[str, int]:
-    """SHA-256 over every file under ``path`` (or of the file ``path``) -- names, contents and links --
-    and the bytes of its files, from a snapshot (:func:`ingest.file_states.latest`: the walk the
-    readers make; an earlier snapshot of this process when it still holds, so a scan whose result
-    cache took one does not hash every file twice)."""
-    snap, _ = latest(os.fspath(path), follow_symlinks=follow_symlinks)
-    return _digest(snap), snap.bytes
 
 
 def _key(reader: str, source: str, dialect: str | None, follow_symlinks: bool) -> str:
@@ -211,7 +204,7 @@ def cached_read(
         return read()
     with gc_paused():
         snap, earlier = latest(source, follow_symlinks=follow_symlinks)
-        content, size = _digest(snap), snap.bytes
+        content, size = snapshot_digest(snap), snap.bytes
         if setting is None and size < MIN_BYTES:
             return read()
         store = ParseCache(default_dir(), f"read-{code_digest()[:24]}")

@@ -49,10 +49,9 @@ class RealDirs:
     def expect(self, directory: str, real: str, names: Iterable[str]) -> None:
         """The sub-folders ``names`` of ``directory`` (whose real path is ``real``) come next."""
         for name in names:
-            path = os.path.join(directory, name)
-            self._known[path] = os.path.realpath(path) if os.path.islink(path) else os.path.join(real, name)
+            self._known[os.path.join(directory, name)] = self.file(directory, real, name)
 
     def file(self, directory: str, real: str, name: str) -> str:
-        """The real path of the file ``name`` in ``directory`` (whose real path is ``real``)."""
+        """The real path of the entry ``name`` of ``directory`` (whose real path is ``real``)."""
         path = os.path.join(directory, name)
         return os.path.realpath(path) if os.path.islink(path) else os.path.join(real, name)
