@@ -66,14 +66,19 @@ def _reference(text: str) -> tuple[list[Op], list[Diagnostic]]:
     return pg.parse_statements(iter_statements(text, dialect="postgres"), "m.sql")
 
 
+def _assert_runs_read_as_the_splitter(text: str, chars: int, statements: int) -> None:
+    """``pg.parse`` with runs cut at ``chars`` characters or ``statements`` statements gives what
+    the splitter's statements give, one by one."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(pg, "CHUNK_CHARS", chars)
+        mp.setattr(pg, "CHUNK_STATEMENTS", statements)
+        assert pg.parse(text, "m.sql") == _reference(text)
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(PIECES), max_size=25), st.sampled_from([30, 120, 400, 64_000]))
 def test_runs_read_what_the_splitter_reads(pieces: list[str], chars: int) -> None:
-    text = "".join(pieces)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(pg, "CHUNK_CHARS", chars)
-        mp.setattr(pg, "CHUNK_STATEMENTS", 3 if chars < 100 else 1_000)
-        assert pg.parse(text, "m.sql") == _reference(text)
+    _assert_runs_read_as_the_splitter("".join(pieces), chars, 3 if chars < 100 else 1_000)
 
 
 @pytest.mark.parametrize("piece", PIECES)
@@ -141,8 +146,4 @@ TOKENS = [
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(TOKENS), max_size=40), st.sampled_from([10, 40, 64_000]))
 def test_any_text_reads_as_the_splitter_reads_it(tokens: list[str], chars: int) -> None:
-    text = "".join(tokens)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(pg, "CHUNK_CHARS", chars)
-        mp.setattr(pg, "CHUNK_STATEMENTS", 2 if chars < 100 else 1_000)
-        assert pg.parse(text, "m.sql") == _reference(text)
+    _assert_runs_read_as_the_splitter("".join(tokens), chars, 2 if chars < 100 else 1_000)
