@@ -1,4 +1,4 @@
-"""Whole processes, measured as a user meets them: fkmap commands and the parse-limit baseline.
+"""Whole processes, measured as a user meets them: fkmap commands, the parse-limit baseline and the floor.
 
 Not a unit test. :func:`fkmap` runs ``python -m cli ARGS`` (what the ``fkmap`` entry point
 runs) in a fresh process and reports its wall seconds, CPU seconds (user + system of the
@@ -8,7 +8,8 @@ Linux carries a process's pre-``exec`` peak -- the bench's own, once it has read
 document -- into the ``ru_maxrss`` its parent sees, but not into a grandchild forked by a small
 ``time`` process. With ``timings=True`` it also reads the stage table the process writes through
 ``FKMAP_TIMINGS`` (:mod:`model.timings`). :func:`parse_limit` runs ``bench/parse_limit.py``
-over the same files. :func:`repeat` runs one of them several times and keeps medians.
+over the same files, :func:`floor` ``bench/floor.py``. :func:`repeat` runs one of them several
+times and keeps medians.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ if str(ROOT) not in sys.path:
 
 from bench.baselines import run_timed  # noqa: E402
 
-__all__ = ["FKTuple", "fkmap", "parse_limit", "present_fks", "repeat"]
+__all__ = ["FKTuple", "fkmap", "floor", "parse_limit", "present_fks", "repeat"]
 
 FKTuple = tuple[str, str, tuple[str, ...], str, str, tuple[str, ...]]
 
@@ -82,11 +83,22 @@ def fkmap(
 
 def parse_limit(paths: Sequence[str], *, timeout: float = 900) -> dict[str, Any]:
     """libpg_query alone over ``paths`` (``bench/parse_limit.py``): its figures and the process's."""
+    return _script("parse_limit.py", paths, (), timeout)
+
+
+def floor(paths: Sequence[str], scan_json: Path, *, timeout: float = 900) -> dict[str, Any]:
+    """The floor of a scan of ``paths`` in fkmap's design (``bench/floor.py``), given the document
+    fkmap's scan of them wrote: its parts' CPU seconds and the process's."""
+    return _script("floor.py", paths, (str(scan_json),), timeout)
+
+
+def _script(name: str, paths: Sequence[str], args: Sequence[str], timeout: float) -> dict[str, Any]:
+    """``python bench/NAME LIST ARGS`` (LIST: a file of ``paths``), which prints one JSON line."""
     with tempfile.TemporaryDirectory(prefix="fkmap-bench-") as tmp:
         listing, out, err = Path(tmp) / "paths.txt", Path(tmp) / "out.json", Path(tmp) / "err.txt"
         listing.write_text("\n".join(paths) + "\n", encoding="utf-8")
-        script = ROOT / "bench" / "parse_limit.py"
-        argv, peak = _peak_wrapped([sys.executable, str(script), str(listing)], Path(tmp))
+        script = ROOT / "bench" / name
+        argv, peak = _peak_wrapped([sys.executable, str(script), str(listing), *args], Path(tmp))
         proc = run_timed(argv, timeout, err, stdout_path=out)
         result: dict[str, Any] = {
             "process_wall_s": proc["wall_s"],

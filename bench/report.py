@@ -83,6 +83,33 @@ def _inputs_table(inputs: dict[str, Any]) -> list[str]:
     return lines
 
 
+FLOOR_NOTE = """\
+**The floor of the design.** `bench/floor.py` measures, on the same bytes and in one process, the work
+every `scan --format json` must do in fkmap's design, even if reading the files, turning parse trees
+into operations, replaying them, deciding owners, building the graph and the analysis, and laying out
+the document cost nothing: the interpreter's start-up with the imports every scan needs (pglast,
+msgspec, click); libpg_query over the bytes; decoding the `CREATE TABLE` trees into the structs
+fkmap reads (only the fields it reads); building the neutral model's frozen dataclasses once (one
+shared `TableRef` per table, one object per distinct column); and encoding the scan document.
+CPU seconds, ratio to the parse limit in bold:"""
+
+
+def _floor_table(inputs: dict[str, Any]) -> list[str]:
+    lines = [
+        "| Input | start-up, imports | parse | decode | model objects | encode | floor | `scan --no-cache` |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for key, rows in inputs.items():
+        found, ratios = rows.get("floor"), rows.get("ratios", {})
+        if not _ok(found):
+            continue
+        parts = [_s(found.get(f"{k}_cpu_s")) for k in ("start", "parse", "decode", "model", "encode")]
+        total = f"{_s(found['floor_cpu_s'])} (**{_s(ratios.get('floor'), 1)}x**)"
+        scan = f"{_s(rows['scan']['cpu_s'])} (**{_s(ratios.get('scan'), 1)}x**)"
+        lines.append(f"| {key} | " + " | ".join(parts) + f" | {total} | {scan} |")
+    return lines
+
+
 def _stages_table(inputs: dict[str, Any]) -> list[str]:
     lines = [
         "| Input | " + " | ".join(STAGES) + " | start-up, other | total |",
@@ -264,6 +291,10 @@ def snippet(document: dict[str, Any]) -> str:
         "Raw figures: `bench/out/results.json`.",
         "",
         *_inputs_table(results.get("inputs", {})),
+        "",
+        FLOOR_NOTE,
+        "",
+        *_floor_table(results.get("inputs", {})),
         "",
         "Per stage, CPU seconds of one `scan --format json --no-cache` in one process (`FKMAP_WORKERS=1`, "
         "`FKMAP_TIMINGS`); the total is the whole process's, start-up and imports included:",

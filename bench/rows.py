@@ -4,6 +4,7 @@ Not a unit test. For one generated input (a size's tree or dump), :func:`input_r
 
 * ``parse_limit``: libpg_query alone over the same bytes (``bench/parse_limit.py``);
 * ``scan``: ``fkmap scan P --format json --no-cache``, its FK set checked against the generator's;
+* ``floor``: the work any scan of those bytes must do in fkmap's design (``bench/floor.py``);
 * ``scan_first``: the same with an empty parse cache (the first scan, filling the cache);
 * ``rescan``: again with that cache warm (an unchanged tree scanned again);
 * ``stages``: one ``--no-cache`` scan in one process (``FKMAP_WORKERS=1``) with ``FKMAP_TIMINGS``:
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.child import migration_paths
-from bench.procs import fkmap, parse_limit, present_fks, repeat
+from bench.procs import fkmap, floor, parse_limit, present_fks, repeat
 
 __all__ = ["LIMITS", "command_rows", "input_rows", "orm_rows", "ratios"]
 
@@ -39,8 +40,8 @@ def _show(log: Log, name: str, r: dict[str, Any]) -> None:
     if r.get("status") != "ok":
         log(f"  {name:<22} {r.get('status')}")
         return
-    wall = r.get("wall_s", r.get("parse_wall_s"))
-    cpu = r.get("cpu_s", r.get("parse_cpu_s"))
+    wall = r.get("wall_s", r.get("parse_wall_s", r.get("process_wall_s")))
+    cpu = r.get("cpu_s", r.get("parse_cpu_s", r.get("floor_cpu_s")))
     peak = r.get("peak_mb", 0)
     log(f"  {name:<22} wall {wall:7.2f} s  CPU {cpu:7.2f} s  peak {peak:6.0f} MB  runs {r['runs']}")
 
@@ -57,6 +58,9 @@ def ratios(rows: dict[str, Any], limit: dict[str, Any]) -> dict[str, float]:
             out[name] = round(r["cpu_s"] / pure, 2)
     if "process_cpu_s" in limit:
         out["parse_limit_process"] = round(limit["process_cpu_s"] / pure, 2)
+    found = rows.get("floor")
+    if found and found.get("status") == "ok":
+        out["floor"] = round(found["floor_cpu_s"] / pure, 2)
     return out
 
 
@@ -83,6 +87,9 @@ def input_rows(facts: dict[str, Any], size: str, runs: int, work: Path, log: Log
             same=found == expected, missing=len(expected - found), extra=len(found - expected)
         )
     _show(log, "scan --no-cache", rows["scan"])
+    if rows["scan"]["status"] == "ok":
+        rows["floor"] = repeat(lambda: floor(paths, out), runs)
+        _show(log, "floor of the design", rows["floor"])
 
     cached = {**env, "FKMAP_CACHE_DIR": str(work / "cache-first")}
 

@@ -32,7 +32,7 @@ from ingest.migrations import ops as o
 from ingest.migrations.postgres_nodes import ACTIONS, TYPES, Ctx, column_keys, expr_columns
 from model.inventory import Column
 
-__all__ = ["NotTyped", "create_ops"]
+__all__ = ["CreateStmt", "NotTyped", "create_ops"]
 
 
 _NONE = msgspec.Raw(b"")  # a field absent from the tree (msgspec.Raw cannot be in a union)
@@ -116,6 +116,8 @@ class _Create(msgspec.Struct):
     if_not_exists: bool = False
 
 
+#: The fields of a ``CreateStmt`` that fkmap reads (``bench/floor.py`` decodes into it too).
+CreateStmt = _Create
 _DECODER = msgspec.json.Decoder(_Create)
 
 

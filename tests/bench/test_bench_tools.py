@@ -3,6 +3,7 @@
 * every generated ORM project is read by fkmap into exactly the foreign keys it declares;
 * the generated tree's services are units with code that the ownership inference reads;
 * the parse-limit baseline cuts a dump only between statements and loses no byte;
+* the floor measures every part it adds up, over every table and foreign key of the scan;
 * the README's Performance section is replaced and nothing else;
 * browser ratios are taken against the demo.
 """
@@ -18,6 +19,7 @@ from bench.browser_bench import with_ratios
 from bench.generate_orm import STACKS, make_stack
 from bench.generate_tree import Size, make_tree
 from bench.parse_limit import pieces
+from bench.procs import fkmap, floor
 from bench.report import update_readme
 from ingest.migrations.sets import read
 from ownership.scan import scan
@@ -62,6 +64,25 @@ def test_the_parse_limit_cuts_between_statements_only(monkeypatch: pytest.Monkey
     parts = pieces(text)
     assert "".join(parts) == text
     assert len(parts) > 1 and all(p.endswith(";\n\n") for p in parts)
+
+
+def test_the_floor_covers_every_table_and_foreign_key_of_the_scan(tmp_path: Path) -> None:
+    dump = tmp_path / "dump.sql"
+    tables = [f"CREATE TABLE app.t{i} (id bigint PRIMARY KEY, up bigint, name text);" for i in range(30)]
+    keys = [f"ALTER TABLE ONLY app.t{i} ADD CONSTRAINT t{i}_up FOREIGN KEY (up) REFERENCES app.t{i - 1}(id);"
+            for i in range(1, 30)]  # fmt: skip
+    dump.write_text("\n\n".join([*tables, *keys]) + "\n", encoding="utf-8")
+    doc = tmp_path / "scan.json"
+    assert fkmap(["scan", str(dump), "--format", "json", "--no-cache", "-o", str(doc)])["status"] == "ok"
+
+    found = floor([str(dump)], doc)
+
+    assert found["status"] == "ok", found
+    assert (found["creates"], found["records"]) == (30, 30 + 29)
+    assert found["bytes"] == len(doc.read_bytes().rstrip(b"\n"))  # the document as fkmap lays it out
+    parts = [found[f"{k}_cpu_s"] for k in ("start", "parse", "decode", "model", "encode")]
+    assert all(p >= 0 for p in parts) and found["start_cpu_s"] > 0
+    assert found["floor_cpu_s"] == pytest.approx(sum(parts), abs=1e-3)
 
 
 def test_update_readme_replaces_the_performance_section_only(tmp_path: Path) -> None:
