@@ -41,7 +41,7 @@ def _show(log: Log, name: str, r: dict[str, Any]) -> None:
         log(f"  {name:<22} {r.get('status')}")
         return
     wall = r.get("wall_s", r.get("parse_wall_s", r.get("process_wall_s")))
-    cpu = r.get("cpu_s", r.get("parse_cpu_s", r.get("floor_cpu_s")))
+    cpu = r.get("cpu_s", r.get("floor_cpu_s", r.get("parse_cpu_s")))  # a floor has a parse_cpu_s too
     peak = r.get("peak_mb", 0)
     log(f"  {name:<22} wall {wall:7.2f} s  CPU {cpu:7.2f} s  peak {peak:6.0f} MB  runs {r['runs']}")
 
