@@ -56,10 +56,12 @@ Examples
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import dataclasses
 import functools
 import hashlib
+import importlib.util
 import os
 import queue
 import sys
@@ -117,10 +119,9 @@ def parser_version() -> str:
     read, split, parse and replay migration files (every module of this package) and of
     the model; pglast, sqlglot and Python versions; the entry format."""
     import pglast
-    import sqlglot
 
     digest = hashlib.sha256()
-    versions = f"{FORMAT}|{sys.version_info[:2]}|{pglast.__version__}|{getattr(sqlglot, '__version__', '')}"
+    versions = f"{FORMAT}|{sys.version_info[:2]}|{pglast.__version__}|{_sqlglot_version()}"
     digest.update(versions.encode())
     here = Path(__file__).resolve().parent
     sources = [p for p in sorted(here.glob("*.py")) if p.name != "__init__.py"]
@@ -130,6 +131,33 @@ def parser_version() -> str:
         except OSError:
             digest.update(source.name.encode() + b"\0?")
     return digest.hexdigest()[:24]
+
+
+def _sqlglot_version() -> str:
+    """The installed sqlglot's version, read without importing sqlglot (a tenth of a second that a
+    PostgreSQL-only scan never needs otherwise): the string its ``_version.py`` assigns to
+    ``__version__``, else the package metadata's.
+
+    >>> import importlib.metadata
+    >>> _sqlglot_version() == importlib.metadata.version("sqlglot")
+    True
+    """
+    spec = importlib.util.find_spec("sqlglot")
+    for folder in (spec.submodule_search_locations or []) if spec is not None else []:
+        with contextlib.suppress(OSError, SyntaxError, ValueError):
+            tree = ast.parse((Path(folder) / "_version.py").read_bytes())
+            for node in tree.body:
+                if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)):
+                    continue
+                named = any(isinstance(t, ast.Name) and t.id == "__version__" for t in node.targets)
+                if named and isinstance(node.value.value, str):
+                    return node.value.value
+    from importlib import metadata  # not imported by a scan otherwise
+
+    try:
+        return metadata.version("sqlglot")
+    except metadata.PackageNotFoundError:
+        return ""
 
 
 def encode(key: str, rel: str, parsed: Parsed) -> bytes:

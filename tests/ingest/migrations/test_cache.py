@@ -261,3 +261,22 @@ def test_fkmap_scan_no_cache(tree: Path, cache_dir: Path, monkeypatch: pytest.Mo
     assert on.exit_code == 0, on.output
     assert entries(cache_dir)
     assert on.output == off.output
+
+
+def test_the_key_names_sqlglot_s_version_without_importing_sqlglot(monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+    import sys
+
+    probe = "import sys; from ingest.migrations.cache import parser_version; parser_version(); "
+    probe += "print('sqlglot' in sys.modules)"
+    root = Path(__file__).resolve().parents[3]
+    out = subprocess.run([sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+    keys = []
+    for version in ("30.0.0", "30.0.1"):
+        monkeypatch.setattr(cache_mod, "_sqlglot_version", lambda v=version: v)
+        cache_mod.parser_version.cache_clear()
+        keys.append(cache_mod.parser_version())
+    cache_mod.parser_version.cache_clear()
+    assert keys[0] != keys[1]  # a new sqlglot invalidates what its parsing gave
