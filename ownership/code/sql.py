@@ -4,9 +4,10 @@ Only strings whose first word (after white space, comments and opening parenthes
 ``INSERT``, ``UPDATE``, ``DELETE``, ``WITH``, ``MERGE``, ``REPLACE``, ``UPSERT`` or ``COPY`` are
 parsed (:func:`looks_like_sql`). :func:`sql_tables` parses with PostgreSQL's own parser (pglast)
 first; when that fails, driver parameters (``?``, ``%s``, ``%(name)s``, ``:name``, ``@name``) are
-replaced by the placeholder (and ``REPLACE``/``UPSERT`` by ``INSERT``) using sqlglot's tokenizer
-and PostgreSQL tries again; then sqlglot parses the text in its generic and MySQL dialects,
-keeping only statements a database would accept (an ``UPDATE`` with ``SET``, a ``DELETE`` with
+replaced by the placeholder (and ``REPLACE``/``UPSERT`` by ``INSERT``) and PostgreSQL tries again:
+first with the parameters PostgreSQL's own lexer shows, then with those of sqlglot's tokenizer
+(which reads what that lexer cannot). Then sqlglot parses the text in its generic and MySQL
+dialects, keeping only statements a database would accept (an ``UPDATE`` with ``SET``, a ``DELETE`` with
 ``FROM``, an ``INSERT`` with ``INTO`` and rows).
 
 The target of ``INSERT``/``UPDATE``/``DELETE``/``MERGE`` (and of ``COPY ... FROM``) is written;
@@ -133,6 +134,63 @@ def _pg_tables(sql: str) -> Tables:
     return tuple(sorted(uses))
 
 
+# --- parameters: PostgreSQL's lexer first --------------------------------------------------------
+
+#: Comparison operators PostgreSQL's lexer glues to a parameter's ``?`` or ``%`` (``id=?``).
+_GLUED = frozenset({"=", "<", ">", "<=", ">=", "<>", "!="})
+
+
+def _pg_param_span(sql: str, tokens: list[Any], i: int) -> tuple[int, int]:
+    """``(tokens, characters)`` of the driver parameter that starts in token ``i`` (``(0, 0)``:
+    none): the parameter starts that many characters before the token's end (all of it, or the
+    ``?``/``%`` an operator such as ``=?`` ends with) and takes that many tokens."""
+    tok = tokens[i]
+    text = sql[tok.start : tok.end + 1]
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    adjacent = nxt is not None and nxt.start == tok.end + 1
+    if text == "?" or (text[-1] == "?" and text[:-1] in _GLUED):
+        return 1, 1
+    word = sql[nxt.start : nxt.end + 1] if nxt is not None else ""
+    if text in (":", "@") and adjacent and word.replace("_", "a").isalnum():
+        return 2, 1
+    if (text == "%" or (text[-1] == "%" and text[:-1] in _GLUED)) and adjacent:
+        if word in ("s", "d", "b"):
+            return 2, 1
+        closing = tokens[i + 2 : i + 5]
+        if word == "(" and len(closing) == 3 and sql[closing[2].start : closing[2].end + 1] == "s":
+            return 5, 1
+    return 0, 0
+
+
+def _pg_normalized(sql: str) -> str | None:
+    """What :func:`_normalized` makes of ``sql``, from PostgreSQL's own lexer (``pglast.parser.scan``)
+    instead of sqlglot's: driver parameters replaced by :data:`PLACEHOLDER`, a leading
+    ``REPLACE``/``UPSERT`` by ``INSERT``. ``None`` when nothing changed or the lexer cannot read it
+    (then sqlglot's tokens are tried); ASCII text only (the lexer's offsets are then characters).
+
+    >>> _pg_normalized("SELECT * FROM t WHERE a=? AND b >= %(b)s AND c = :c")
+    'SELECT * FROM t WHERE a=fkmap_ph AND b >= fkmap_ph AND c = fkmap_ph'
+    """
+    if not sql.isascii():
+        return None
+    try:
+        tokens = pg_parser.scan(sql)
+    except pg_parser.ParseError:
+        return None
+    out: list[str] = []
+    pos = i = 0
+    if tokens and sql[tokens[0].start : tokens[0].end + 1].upper() in ("REPLACE", "UPSERT"):
+        out, pos, i = [sql[: tokens[0].start], "INSERT"], tokens[0].end + 1, 1
+    while i < len(tokens):
+        span, back = _pg_param_span(sql, tokens, i)
+        if span:
+            out += [sql[pos : tokens[i].end + 1 - back], PLACEHOLDER]
+            pos, i = tokens[i + span - 1].end + 1, i + span
+        else:
+            i += 1
+    return "".join([*out, sql[pos:]]) if out else None
+
+
 # --- parameters and sqlglot ---------------------------------------------------------------------
 
 
@@ -244,9 +302,15 @@ def sql_tables(sql: str) -> Tables:
         return _pg_tables(sql)
     except pg_parser.ParseError:
         pass
+    quick = _pg_normalized(sql)
+    if quick is not None:
+        try:
+            return _pg_tables(quick)
+        except pg_parser.ParseError:
+            pass
     tokens = _tokens(sql)
     rewritten = _normalized(sql, tokens)
-    if rewritten is not None:
+    if rewritten is not None and rewritten != quick:
         try:
             return _pg_tables(rewritten)
         except pg_parser.ParseError:

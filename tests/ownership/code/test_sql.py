@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from ownership.code import sql as sql_mod
 from ownership.code.names import pluralize, rails_table, snake_case
 from ownership.code.sql import PLACEHOLDER, first_word, jpql_entities, looks_like_sql, sql_tables
 
@@ -153,3 +156,54 @@ def test_default_names() -> None:
     assert {w: pluralize(w) for w in plurals} == plurals
     assert rails_table("LineItem") == "line_items"
     assert rails_table("Person") == "people"
+
+
+#: Driver parameters as code writes them, some glued to their operator, and text that looks like one.
+_PARAMS = ["?", "%s", "%d", "%(name)s", ":name", ":1", "@name", "$1", "=?", ">=%s", "<>%(n)s", "=:x",
+           "'a?b'", "'%s'", "x::int", "%%", "% s", ": x", "@> b", "fkmap_ph",
+           "/* ? */ 1"]  # fmt: skip
+_SHAPES = [
+    "SELECT * FROM users WHERE id = {0} AND name = {1}",
+    "SELECT * FROM users WHERE id{0} AND x IN ({1}, {2})",
+    "INSERT INTO logs (a, b) VALUES ({0}, {1})",
+    "REPLACE INTO `stats` (k) VALUES ({0})",
+    "UPDATE accounts SET n = {0} WHERE id = {1} AND k = {2}",
+    "DELETE FROM s.carts WHERE uid = {0} -- {1}",
+    "WITH m AS (SELECT * FROM a WHERE b = {0}) SELECT * FROM m JOIN c ON c.x = {1}",
+    "UPSERT INTO t (a) VALUES ({0})",
+]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.sampled_from(_SHAPES), st.lists(st.sampled_from(_PARAMS), min_size=3, max_size=3))
+def test_postgres_lexer_parameters_give_what_sqlglot_tokens_gave(shape: str, params: list[str]) -> None:
+    """Replacing driver parameters with PostgreSQL's lexer finds the tables sqlglot's tokens found."""
+    text = shape.format(*params)
+    sql_mod.sql_tables.cache_clear()
+    found = sql_tables(text)
+    quick = sql_mod._pg_normalized
+    try:
+        sql_mod._pg_normalized = lambda sql: None  # sqlglot's tokens only, as before
+        sql_mod.sql_tables.cache_clear()
+        assert sql_tables(text) == found, text
+    finally:
+        sql_mod._pg_normalized = quick
+        sql_mod.sql_tables.cache_clear()
+
+
+def test_a_jsonb_operator_is_no_parameter() -> None:
+    """PostgreSQL's lexer reads ``?|`` as the operator it is; sqlglot's tokens took its ``?`` for a
+    parameter, and the statement was lost."""
+    assert sql_tables("SELECT * FROM users WHERE id = ? AND tags ?| array['a']") == (("users", "read"),)
+
+
+def test_parameters_are_replaced_without_sqlglot() -> None:
+    assert sql_mod._pg_normalized("SELECT * FROM t WHERE a=? AND b = %(b)s AND c = @c") == (
+        f"SELECT * FROM t WHERE a={PLACEHOLDER} AND b = {PLACEHOLDER} AND c = {PLACEHOLDER}"
+    )
+    assert (
+        sql_mod._pg_normalized("UPSERT INTO t (a) VALUES (:a)") == f"INSERT INTO t (a) VALUES ({PLACEHOLDER})"
+    )
+    assert sql_mod._pg_normalized("SELECT 'a?' FROM t") is None  # a string is no parameter
+    assert sql_mod._pg_normalized("SELECT * FROM t WHERE a = 'unterminated") is None  # sqlglot's turn
+    assert sql_mod._pg_normalized("SELECT * FROM tё WHERE a = ?") is None  # not ASCII: sqlglot's turn
