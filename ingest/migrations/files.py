@@ -46,12 +46,14 @@ from ingest.file_states import SKIP_DIRS  # defined where re-scans' cheap check 
 from ingest.migrations.engines import engine_of
 
 __all__ = [
+    "HEAD_BYTES",
     "SKIP_DIRS",
     "MigrationFile",
     "MigrationSet",
     "Section",
     "engine_part",
     "file_key",
+    "head_section",
     "is_down",
     "order_key",
     "parse_name",
@@ -59,7 +61,26 @@ __all__ = [
 ]
 
 
-Section = Literal["all", "dbmate", "goose"]
+Section = Literal["all", "dbmate", "goose", "sniff"]
+#: How much of a file's head :func:`head_section` looks at.
+HEAD_BYTES = 1024 * 1024
+_DBMATE_ANY = re.compile(rb"^--\s*migrate:(?:up|down)\b", re.MULTILINE)
+_GOOSE_ANY = re.compile(rb"^--\s*\+goose\s+(?:up|down)\b", re.MULTILINE | re.IGNORECASE)
+
+
+def head_section(head: bytes) -> Section:
+    """``'dbmate'``/``'goose'`` when a file's first :data:`HEAD_BYTES` carry their section markers,
+    else ``'all'``.
+
+    >>> [head_section(h) for h in (b"-- migrate:up\\nSELECT 1;", b"-- +goose Up\\n", b"SELECT 1;")]
+    ['dbmate', 'goose', 'all']
+    """
+    lowered = head.lower()  # substring tests first: most files carry no marker at all
+    if b"migrate:" in lowered and _DBMATE_ANY.search(head):
+        return "dbmate"
+    if b"+goose" in lowered and _GOOSE_ANY.search(head):
+        return "goose"
+    return "all"
 
 
 @dataclass(frozen=True)
@@ -71,7 +92,9 @@ class MigrationFile:
     (``'0018'``, ``'20240101120000'``, ``'1.2'``; ``''`` if none), ``name`` the
     descriptive part, ``timestamp`` an ISO date-time when the name carries one.
     ``section`` says which part is applied: ``'all'``, or only the up section of a
-    dbmate (``-- migrate:up``) or goose (``-- +goose Up``) file. ``dialect`` is the
+    dbmate (``-- migrate:up``) or goose (``-- +goose Up``) file, or ``'sniff'``: whichever
+    :func:`head_section` finds when the file is read (what discovery gives, so each file is
+    opened once). ``dialect`` is the
     dialect the file is parsed in when its name or its set decides it (a per-engine file,
     :mod:`ingest.migrations.engines`), else ``''``; ``hint`` the dialect of the
     engine-named folder it sits in (``mysql/``), used when its text says nothing.

@@ -31,6 +31,7 @@ import stat
 from itertools import pairwise
 from typing import BinaryIO
 
+from ingest.migrations.files import HEAD_BYTES, Section, head_section
 from ingest.migrations.layout import MigrationFile
 from model.inventory import Diagnostic
 
@@ -56,10 +57,10 @@ def _blank(text: str, start: int, end: int) -> str:
     return text[:start] + "\n" * text.count("\n", start, end) + text[end:]
 
 
-def _up_section(text: str, f: MigrationFile) -> tuple[str, list[Diagnostic]]:
+def _up_section(text: str, f: MigrationFile, section: Section) -> tuple[str, list[Diagnostic]]:
     """Blank every down section of a dbmate/goose file (markers alternate up/down)."""
     up_re, down_re = (
-        (_TEXT_DBMATE_UP, _TEXT_DBMATE_DOWN) if f.section == "dbmate" else (_TEXT_GOOSE_UP, _TEXT_GOOSE_DOWN)
+        (_TEXT_DBMATE_UP, _TEXT_DBMATE_DOWN) if section == "dbmate" else (_TEXT_GOOSE_UP, _TEXT_GOOSE_DOWN)
     )
     markers = sorted(
         [(m.start(), "up") for m in up_re.finditer(text)]
@@ -67,7 +68,7 @@ def _up_section(text: str, f: MigrationFile) -> tuple[str, list[Diagnostic]]:
     )
     diagnostics = []
     if not any(kind == "up" for _, kind in markers):
-        marker = "-- migrate:up" if f.section == "dbmate" else "-- +goose Up"
+        marker = "-- migrate:up" if section == "dbmate" else "-- +goose Up"
         message = f"no '{marker}' section; nothing to apply"
         diagnostics.append(Diagnostic("warning", message, path=f.rel, code="migration-layout"))
         return _blank(text, 0, len(text)), diagnostics
@@ -261,16 +262,28 @@ def read_up_text(f: MigrationFile) -> tuple[str, list[Diagnostic]]:
             message = f"file is {info.st_size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit; skipped"
             return "", [Diagnostic("error", message, path=f.rel, code="file-too-large")]
         limit = max_sql_bytes()
+        section = f.section
         if info.st_size > min(STREAM_BYTES, limit):
             data, problem = _read_streamed(f, info.st_size, limit)
             if problem is not None:
                 return "", [problem]
+            if section == "sniff":  # what was kept has no COPY data: the file's own head decides
+                with open(f.path, "rb") as handle:
+                    section = head_section(handle.read(HEAD_BYTES))
         else:
             with open(f.path, "rb") as handle:
                 data = handle.read()
     except OSError as exc:
         message = f"cannot read file: {exc.strerror or exc}"
         return "", [Diagnostic("error", message, path=f.rel, code="io-error")]
+    if section == "sniff":
+        section = head_section(data[:HEAD_BYTES])
+    return _decoded(f, data, section)
+
+
+def _decoded(f: MigrationFile, data: bytes, section: Section) -> tuple[str, list[Diagnostic]]:
+    """The text of ``data`` read from ``f`` (see :func:`read_up_text`), up sections only when
+    ``section`` is dbmate's or goose's."""
     diagnostics: list[Diagnostic] = []
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = data.decode("utf-16", errors="replace")
@@ -308,7 +321,7 @@ def read_up_text(f: MigrationFile) -> tuple[str, list[Diagnostic]]:
                 )
             )
     text = text.removeprefix("\ufeff")
-    if f.section != "all":
-        text, more = _up_section(text, f)
+    if section != "all":
+        text, more = _up_section(text, f, section)
         diagnostics.extend(more)
     return text, diagnostics

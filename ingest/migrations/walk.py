@@ -46,7 +46,6 @@ from typing import Literal
 from ingest.migrations.files import (
     SKIP_DIRS,
     MigrationFile,
-    Section,
     is_down,
     order_key,
     parse_name,
@@ -58,13 +57,9 @@ __all__ = ["RawSet", "Walker", "migration_file", "rel_path"]
 
 #: File names that hold the migration inside a versioned directory (diesel, Prisma).
 _DIR_MIGRATION_FILES = ("up.sql", "migration.sql")
-_SNIFF_BYTES = 1024 * 1024
 _VERSION_DIR = re.compile(r"[vV]\d+(?:[._]\d+)*|\d+(?:\.\d+)+")
 _TREE_PARENTS = ("versioned", "versions")
 _GO_MIGRATION = re.compile(r"\d+_\w+\.go")
-
-_DBMATE_ANY = re.compile(rb"^--\s*migrate:(?:up|down)\b", re.MULTILINE)
-_GOOSE_ANY = re.compile(rb"^--\s*\+goose\s+(?:up|down)\b", re.MULTILINE | re.IGNORECASE)
 
 
 @dataclass
@@ -77,29 +72,18 @@ class RawSet:
     ordered: bool = False
 
 
-def _sniff(path: str, limit: int = _SNIFF_BYTES) -> bytes:
+def _sniff(path: str, limit: int) -> bytes:
     try:
         with open(path, "rb") as handle:
             return handle.read(limit)
     except OSError:
-        return b""  # read_up_text reports the problem
-
-
-def _sniff_section(path: str) -> Section:
-    """``'dbmate'``/``'goose'`` when the file's head carries their section markers."""
-    head = _sniff(path)
-    lowered = head.lower()  # substring tests first: most files carry no marker at all
-    if b"migrate:" in lowered and _DBMATE_ANY.search(head):
-        return "dbmate"
-    if b"+goose" in lowered and _GOOSE_ANY.search(head):
-        return "goose"
-    return "all"
+        return b""
 
 
 def migration_file(path: str, rel: str, version_from: str) -> MigrationFile:
     """The record of the migration at ``path`` (shown as ``rel``), versioned by ``version_from``."""
     version, name, timestamp = parse_name(version_from)
-    return MigrationFile(path, rel, version, name, timestamp, _sniff_section(path))
+    return MigrationFile(path, rel, version, name, timestamp, "sniff")  # decided when it is read
 
 
 def rel_path(root: str, path: str) -> str:

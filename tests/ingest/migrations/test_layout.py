@@ -78,10 +78,10 @@ def test_timestamped_names(tmp_path: Path) -> None:
     assert diagnostics == []
     assert sets[0].label == tmp_path.name
     assert details(sets[0]) == [
-        ("20240101120000_create_users.sql", "20240101120000", "create_users", "2024-01-01T12:00:00", "all"),
-        ("2024_01_02_120000_add_posts.sql", "20240102120000", "add_posts", "2024-01-02T12:00:00", "all"),
-        ("2024-01-03-120000_add_tags.sql", "20240103120000", "add_tags", "2024-01-03T12:00:00", "all"),
-        ("20241301000000_bad_month.sql", "20241301000000", "bad_month", "", "all"),
+        ("20240101120000_create_users.sql", "20240101120000", "create_users", "2024-01-01T12:00:00", "sniff"),
+        ("2024_01_02_120000_add_posts.sql", "20240102120000", "add_posts", "2024-01-02T12:00:00", "sniff"),
+        ("2024-01-03-120000_add_tags.sql", "20240103120000", "add_tags", "2024-01-03T12:00:00", "sniff"),
+        ("20241301000000_bad_month.sql", "20241301000000", "bad_month", "", "sniff"),
     ]
 
 
@@ -133,14 +133,14 @@ def test_diesel_directories(tmp_path: Path) -> None:
             "00000000000000",
             "diesel_initial_setup",
             "",
-            "all",
+            "sniff",
         ),
         (
             "migrations/2024-01-01-120000_create_users/up.sql",
             "20240101120000",
             "create_users",
             "2024-01-01T12:00:00",
-            "all",
+            "sniff",
         ),
     ]
 
@@ -154,7 +154,7 @@ def test_diesel_directory_scanned_directly(tmp_path: Path) -> None:
     assert [(s.label, details(s)) for s in sets] == [
         (
             "2024-01-01-120000_create_users",
-            [("up.sql", "20240101120000", "create_users", "2024-01-01T12:00:00", "all")],
+            [("up.sql", "20240101120000", "create_users", "2024-01-01T12:00:00", "sniff")],
         )
     ]
 
@@ -275,7 +275,11 @@ def test_single_file(tmp_path: Path) -> None:
     assert sets == [
         MigrationSet(
             "structure.sql",
-            (MigrationFile(str(tmp_path / "db/structure.sql"), "structure.sql", "", "structure", ""),),
+            (
+                MigrationFile(
+                    str(tmp_path / "db/structure.sql"), "structure.sql", "", "structure", "", "sniff"
+                ),
+            ),
         )
     ]
     assert discover(tmp_path / "notes.txt") == (

@@ -24,9 +24,30 @@ def test_dbmate_down_section_is_blanked(tmp_path: Path) -> None:
     text = "-- migrate:up\nCREATE TABLE users (id int);\n\n-- migrate:down\nDROP TABLE users;\n"
     make(tmp_path, {"db/migrations/20240101120000_users.sql": text})
     sets, _ = discover(tmp_path)
-    f = sets[0].files[0]
-    assert (f.section, f.version, f.name) == ("dbmate", "20240101120000", "users")
+    f = sets[0].files[0]  # discovery opens no file: the reading sees it is a dbmate file
+    assert (f.section, f.version, f.name) == ("sniff", "20240101120000", "users")
     assert read_up_text(f) == ("-- migrate:up\nCREATE TABLE users (id int);\n\n\n\n", [])
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_the_file_s_head_decides_its_section_when_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, streamed: bool
+) -> None:
+    """Discovery opens no file; the reading decides from the file's head, read whole or streamed
+    (a file with COPY data, whose kept text differs from the file)."""
+    data = "".join(f"{i}\t-- migrate:down\n" for i in range(50))  # COPY data that looks like a marker
+    text = (
+        f"-- +goose Up\nCREATE TABLE t (id int);\nCOPY t (id) FROM stdin;\n{data}\\.\n"
+        "-- +goose Down\nDROP TABLE t;\n"
+    )
+    make(tmp_path, {"db/001_t.sql": text})
+    if streamed:
+        monkeypatch.setattr(read, "STREAM_BYTES", 100)
+    [f] = discover(tmp_path)[0][0].files
+    up, diags = read_up_text(f)
+    assert diags == []
+    assert "CREATE TABLE t" in up and "DROP TABLE" not in up  # goose's: the down section is blanked
+    assert up.count("\n") == text.count("\n")
 
 
 @pytest.mark.parametrize(
