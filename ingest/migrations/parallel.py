@@ -33,13 +33,10 @@ Examples
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import pickle
 import threading
 from collections.abc import Callable, Generator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing.context import BaseContext
-from typing import Literal, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from ingest.migrations.cache import encode
 from ingest.migrations.ops import Op
@@ -48,6 +45,10 @@ from ingest.migrations.postgres import parse_statements
 from ingest.migrations.split import Statement, split_statements
 from ingest.workers import cpu_count, requested_workers
 from model.inventory import Diagnostic
+
+if TYPE_CHECKING:  # multiprocessing and concurrent.futures (10 ms) are imported when a pool starts
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing.context import BaseContext
 
 __all__ = [
     "BATCH_BYTES",
@@ -104,6 +105,8 @@ def _batches(jobs: Sequence[Job]) -> list[list[Job]]:
 
 
 def _context() -> BaseContext:
+    import multiprocessing
+
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
@@ -124,6 +127,8 @@ def _pooled(work: Callable[[T], R], tasks: Sequence[T], workers: int) -> Generat
     Stops early, without raising, when the pool cannot start or a worker dies or fails:
     the caller does the tasks whose result did not come (those after the ones yielded).
     """
+    from concurrent.futures import ProcessPoolExecutor
+
     pool: ProcessPoolExecutor | None = None
     try:
         pool = ProcessPoolExecutor(

@@ -34,9 +34,12 @@ and the tree is bounded: an alias bomb or a too deep document is refused.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import ModuleType
+from typing import TYPE_CHECKING
 from xml.parsers import expat
 
-import yaml
+if TYPE_CHECKING:  # PyYAML (10 ms of imports) is imported when a YAML changelog is read
+    import yaml
 
 __all__ = ["LNode", "UnsafeDocument", "load_text"]
 
@@ -122,8 +125,9 @@ def _load_xml(text: str) -> LNode:
 
 
 class _Yaml:
-    def __init__(self) -> None:
+    def __init__(self, module: ModuleType) -> None:
         self.count = 0
+        self.yaml = module
 
     def node(self, tag: str, value: yaml.Node, depth: int, key: yaml.Node | None = None) -> LNode:
         """The element ``tag`` holding ``value``; its line is its key's, when it has one."""
@@ -131,6 +135,7 @@ class _Yaml:
         if self.count > _MAX_NODES or depth > _MAX_DEPTH:
             raise UnsafeDocument("YAML document too large or too deep (aliases?)")
         line = (key or value).start_mark.line + 1
+        yaml = self.yaml
         if isinstance(value, yaml.ScalarNode):
             block = value.style in ("|", ">")
             start = value.start_mark.line + 1
@@ -161,7 +166,7 @@ class _Yaml:
     def items(self, out: LNode, tag: str, seq: yaml.SequenceNode, depth: int) -> None:
         """A list: single-key mappings are elements; scalars are elements named after the list."""
         for item in seq.value:
-            if isinstance(item, yaml.MappingNode) and len(item.value) == 1:
+            if isinstance(item, self.yaml.MappingNode) and len(item.value) == 1:
                 key, value = item.value[0]
                 out.children.append(self.node(str(key.value), value, depth + 1, key))
             else:
@@ -169,6 +174,8 @@ class _Yaml:
 
 
 def _load_yaml(text: str) -> LNode:
+    import yaml
+
     try:
         document = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
@@ -180,7 +187,7 @@ def _load_yaml(text: str) -> LNode:
     body = next((v for k, v in document.value if str(k.value) == "databaseChangeLog"), None)
     if body is None:
         raise UnsafeDocument("not a Liquibase changelog (no databaseChangeLog)")
-    return _Yaml().node("databaseChangeLog", body, 0)
+    return _Yaml(yaml).node("databaseChangeLog", body, 0)
 
 
 def load_text(name: str, text: str) -> LNode:

@@ -15,15 +15,14 @@ cannot start or breaks, the batches run in the calling process: same result, onl
 
 from __future__ import annotations
 
-import multiprocessing
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from multiprocessing.context import BaseContext
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from ingest.workers import cpu_count, requested_workers
+
+if TYPE_CHECKING:  # multiprocessing and concurrent.futures (10 ms) are imported when a pool starts
+    from multiprocessing.context import BaseContext
 
 __all__ = ["BATCH_BYTES", "MIN_POOL_BYTES", "batches", "plan_workers", "run_batches"]
 
@@ -60,6 +59,8 @@ def batches(jobs: Sequence[tuple[Job, int]]) -> list[list[Job]]:
 
 
 def _context() -> BaseContext:
+    import multiprocessing
+
     if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
     if "forkserver" in multiprocessing.get_all_start_methods():
@@ -72,6 +73,9 @@ def run_batches(fn: Callable[[Job], Result], work: Sequence[Job], workers: int) 
     if workers <= 1 or len(work) <= 1:
         yield from (fn(batch) for batch in work)
         return
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     done = 0
     try:
         with ProcessPoolExecutor(max_workers=min(workers, len(work)), mp_context=_context()) as pool:

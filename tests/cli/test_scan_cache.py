@@ -186,3 +186,12 @@ def test_a_cache_folder_others_can_write_is_not_believed(
     with caplog.at_level(logging.WARNING, logger="fkmap.cache"):
         assert scan(str(tree), "--format", "json").stdout == expected
     assert hits() == before and "not using the cache folder" in caplog.text
+
+
+def test_a_small_scan_imports_no_pool_and_no_yaml(tree: Path, tmp_path: Path) -> None:
+    """A folder with no YAML changelog, too small for worker processes: PyYAML, multiprocessing and
+    concurrent.futures (20 ms of imports between them) stay unimported."""
+    env = {"FKMAP_CACHE": "0"}
+    found = _modules_of_a_scan(tree, env, tmp_path / "a.json")
+    assert "ingest.orm.liquibase_files" in found and "ingest.migrations.parallel" in found
+    assert not {"yaml", "multiprocessing", "concurrent.futures"} & found
