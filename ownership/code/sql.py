@@ -31,6 +31,7 @@ dropped, a schema named by one is left out.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -134,31 +135,55 @@ def _pg_tables(sql: str) -> Tables:
     return tuple(sorted(uses))
 
 
-# --- parameters: PostgreSQL's lexer first --------------------------------------------------------
+# --- driver parameters, found with either lexer: PostgreSQL's first ----------------------------
+
+
+def _replaced(
+    sql: str, tokens: Sequence[Any], first: str, param: Callable[[int], tuple[int, int]]
+) -> str | None:
+    """``sql`` with the driver parameters ``param`` finds among its ``tokens`` replaced by
+    :data:`PLACEHOLDER` (valid wherever a value or a name is) and a leading ``REPLACE``/``UPSERT``
+    (``first``: the first token's text) by ``INSERT``; ``None`` when nothing changed. The tokens, of
+    either lexer, carry ``start`` and (inclusive) ``end`` offsets into ``sql``; ``param(i)`` gives
+    ``(tokens it takes, offset where it starts)`` of a parameter starting in token ``i``, ``(0, 0)``
+    for none."""
+    out: list[str] = []
+    pos = i = 0
+    if first.upper() in ("REPLACE", "UPSERT"):
+        out, pos, i = [sql[: tokens[0].start], "INSERT"], tokens[0].end + 1, 1
+    while i < len(tokens):
+        span, at = param(i)
+        if span:
+            out += [sql[pos:at], PLACEHOLDER]
+            pos, i = tokens[i + span - 1].end + 1, i + span
+        else:
+            i += 1
+    return "".join([*out, sql[pos:]]) if out else None
+
 
 #: Comparison operators PostgreSQL's lexer glues to a parameter's ``?`` or ``%`` (``id=?``).
 _GLUED = frozenset({"=", "<", ">", "<=", ">=", "<>", "!="})
 
 
 def _pg_param_span(sql: str, tokens: list[Any], i: int) -> tuple[int, int]:
-    """``(tokens, characters)`` of the driver parameter that starts in token ``i`` (``(0, 0)``:
-    none): the parameter starts that many characters before the token's end (all of it, or the
-    ``?``/``%`` an operator such as ``=?`` ends with) and takes that many tokens."""
+    """``(tokens it takes, offset where it starts)`` of the driver parameter that starts in token ``i``
+    of PostgreSQL's lexer (``(0, 0)``: none): the whole token, or the ``?``/``%`` an operator such as
+    ``=?`` ends with."""
     tok = tokens[i]
     text = sql[tok.start : tok.end + 1]
     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
     adjacent = nxt is not None and nxt.start == tok.end + 1
     if text == "?" or (text[-1] == "?" and text[:-1] in _GLUED):
-        return 1, 1
+        return 1, tok.end
     word = sql[nxt.start : nxt.end + 1] if nxt is not None else ""
     if text in (":", "@") and adjacent and word.replace("_", "a").isalnum():
-        return 2, 1
+        return 2, tok.start
     if (text == "%" or (text[-1] == "%" and text[:-1] in _GLUED)) and adjacent:
         if word in ("s", "d", "b"):
-            return 2, 1
+            return 2, tok.end
         closing = tokens[i + 2 : i + 5]
         if word == "(" and len(closing) == 3 and sql[closing[2].start : closing[2].end + 1] == "s":
-            return 5, 1
+            return 5, tok.end
     return 0, 0
 
 
@@ -177,18 +202,8 @@ def _pg_normalized(sql: str) -> str | None:
         tokens = pg_parser.scan(sql)
     except pg_parser.ParseError:
         return None
-    out: list[str] = []
-    pos = i = 0
-    if tokens and sql[tokens[0].start : tokens[0].end + 1].upper() in ("REPLACE", "UPSERT"):
-        out, pos, i = [sql[: tokens[0].start], "INSERT"], tokens[0].end + 1, 1
-    while i < len(tokens):
-        span, back = _pg_param_span(sql, tokens, i)
-        if span:
-            out += [sql[pos : tokens[i].end + 1 - back], PLACEHOLDER]
-            pos, i = tokens[i + span - 1].end + 1, i + span
-        else:
-            i += 1
-    return "".join([*out, sql[pos:]]) if out else None
+    first = sql[tokens[0].start : tokens[0].end + 1] if tokens else ""
+    return _replaced(sql, tokens, first, lambda i: _pg_param_span(sql, tokens, i))
 
 
 # --- parameters and sqlglot ---------------------------------------------------------------------
@@ -205,23 +220,24 @@ def _adjacent(a: Token, b: Token) -> bool:
     return a.end + 1 == b.start
 
 
-def _param_span(tokens: list[Token], i: int) -> int:
-    """How many tokens from ``i`` form one driver parameter (0: none)."""
+def _param_span(tokens: list[Token], i: int) -> tuple[int, int]:
+    """``(tokens it takes, offset where it starts)`` of the driver parameter that starts at sqlglot's
+    token ``i`` (``(0, 0)``: none)."""
     from sqlglot import TokenType
 
     tok = tokens[i]
     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
     if tok.token_type == TokenType.PLACEHOLDER:
-        return 1
+        return 1, tok.start
     if tok.token_type in (TokenType.COLON, TokenType.PARAMETER) and nxt and _adjacent(tok, nxt):
-        return 2 if nxt.text.replace("_", "a").isalnum() else 0
+        return (2, tok.start) if nxt.text.replace("_", "a").isalnum() else (0, 0)
     if tok.token_type == TokenType.MOD and nxt and _adjacent(tok, nxt):
         if nxt.text in ("s", "d", "b"):
-            return 2
+            return 2, tok.start
         closing = tokens[i + 2 : i + 5]
         if nxt.token_type == TokenType.L_PAREN and len(closing) == 3 and closing[2].text == "s":
-            return 5
-    return 0
+            return 5, tok.start
+    return 0, 0
 
 
 def _tokens(sql: str, dialect: str | None = None) -> list[Token] | None:
@@ -233,23 +249,12 @@ def _tokens(sql: str, dialect: str | None = None) -> list[Token] | None:
 
 
 def _normalized(sql: str, tokens: list[Token] | None) -> str | None:
-    """``sql`` with driver parameters replaced by :data:`PLACEHOLDER` (valid wherever a value or a
-    name is) and a leading ``REPLACE``/``UPSERT`` by ``INSERT``, working on sqlglot's ``tokens`` of
-    it (:func:`_tokens`); ``None`` when nothing changed."""
+    """:func:`_replaced` of ``sql`` working on sqlglot's ``tokens`` of it (:func:`_tokens`); ``None``
+    when nothing changed or there are no tokens."""
     if tokens is None:
         return None
-    out: list[str] = []
-    pos = i = 0
-    if tokens and tokens[0].text.upper() in ("REPLACE", "UPSERT"):
-        out, pos, i = [sql[: tokens[0].start], "INSERT"], tokens[0].end + 1, 1
-    while i < len(tokens):
-        span = _param_span(tokens, i)
-        if span:
-            out += [sql[pos : tokens[i].start], PLACEHOLDER]
-            pos, i = tokens[i + span - 1].end + 1, i + span
-        else:
-            i += 1
-    return "".join([*out, sql[pos:]]) if out else None
+    first = tokens[0].text if tokens else ""
+    return _replaced(sql, tokens, first, lambda i: _param_span(tokens, i))
 
 
 def _acceptable(stmt: exp.Expression, words: list[Any]) -> bool:
