@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import gc
 import pickle
-import threading
 from collections.abc import Callable, Generator, Sequence
 from typing import TYPE_CHECKING, Literal, TypeVar
 
@@ -43,12 +42,11 @@ from ingest.migrations.ops import Op
 from ingest.migrations.parse import parse_file
 from ingest.migrations.postgres import parse_statements
 from ingest.migrations.split import Statement, split_statements
-from ingest.workers import cpu_count, requested_workers
+from ingest.workers import cpu_count, pool_context, requested_workers
 from model.inventory import Diagnostic
 
 if TYPE_CHECKING:  # multiprocessing and concurrent.futures (10 ms) are imported when a pool starts
     from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing.context import BaseContext
 
 __all__ = [
     "BATCH_BYTES",
@@ -104,19 +102,6 @@ def _batches(jobs: Sequence[Job]) -> list[list[Job]]:
     return out
 
 
-def _context() -> BaseContext:
-    import multiprocessing
-
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    if "forkserver" in methods:
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["ingest.migrations.parse"])
-        return ctx
-    return multiprocessing.get_context("spawn")
-
-
 def _init_worker() -> None:
     gc.disable()  # parse trees are many small dicts; like the parent, skip the cyclic collector
 
@@ -133,7 +118,7 @@ def _pooled(work: Callable[[T], R], tasks: Sequence[T], workers: int) -> Generat
     try:
         pool = ProcessPoolExecutor(
             max_workers=min(workers, len(tasks)),
-            mp_context=_context(),
+            mp_context=pool_context(["ingest.migrations.parse"]),
             initializer=_init_worker,
         )
         yield from pool.map(work, tasks)

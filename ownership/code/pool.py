@@ -15,14 +15,10 @@ cannot start or breaks, the batches run in the calling process: same result, onl
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
-from ingest.workers import cpu_count, requested_workers
-
-if TYPE_CHECKING:  # multiprocessing and concurrent.futures (10 ms) are imported when a pool starts
-    from multiprocessing.context import BaseContext
+from ingest.workers import cpu_count, pool_context, requested_workers
 
 __all__ = ["BATCH_BYTES", "MIN_POOL_BYTES", "batches", "plan_workers", "run_batches"]
 
@@ -58,16 +54,6 @@ def batches(jobs: Sequence[tuple[Job, int]]) -> list[list[Job]]:
     return [*out, current] if current else out
 
 
-def _context() -> BaseContext:
-    import multiprocessing
-
-    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("fork")
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("forkserver")
-    return multiprocessing.get_context("spawn")
-
-
 def run_batches(fn: Callable[[Job], Result], work: Sequence[Job], workers: int) -> Iterator[Result]:
     """``fn(batch)`` for each batch, in order; in a pool of ``workers`` processes when above one."""
     if workers <= 1 or len(work) <= 1:
@@ -78,7 +64,7 @@ def run_batches(fn: Callable[[Job], Result], work: Sequence[Job], workers: int) 
 
     done = 0
     try:
-        with ProcessPoolExecutor(max_workers=min(workers, len(work)), mp_context=_context()) as pool:
+        with ProcessPoolExecutor(max_workers=min(workers, len(work)), mp_context=pool_context()) as pool:
             for result in pool.map(fn, work):
                 done += 1
                 yield result

@@ -1,12 +1,15 @@
 """FKMAP_WORKERS means the same to every pool: N from 1 fixes the processes, 1 keeps work in the
-calling process, and 0, blank or junk leave each pool to decide by the size of its work."""
+calling process, and 0, blank or junk leave each pool to decide by the size of its work. No pool
+forks a process that runs other threads."""
 
 from __future__ import annotations
+
+import threading
 
 import pytest
 
 from ingest.migrations.parallel import plan_workers as parse_workers
-from ingest.workers import cpu_count, requested_workers
+from ingest.workers import cpu_count, pool_context, requested_workers
 from ownership.background import can_fork_worker
 from ownership.code.pool import MIN_POOL_BYTES
 from ownership.code.pool import plan_workers as code_workers
@@ -33,3 +36,15 @@ def test_a_number_fixes_every_pool(monkeypatch: pytest.MonkeyPatch, n: int) -> N
     assert code_workers(total_bytes=1) == n
     if n == 1:
         assert not can_fork_worker()
+
+
+def test_pools_never_fork_a_process_running_other_threads() -> None:
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert pool_context().get_start_method() == "forkserver"
+        assert pool_context(["ingest.migrations.parse"]).get_start_method() == "forkserver"
+    finally:
+        release.set()
+        other.join()

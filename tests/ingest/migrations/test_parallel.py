@@ -109,10 +109,10 @@ def test_a_pool_that_cannot_start_falls_back_to_serial(
     (tmp_path / "big.sql").write_text(make_pg_dump(50), encoding="utf-8")
     serial = ingest_path(tmp_path, workers=1)
 
-    def broken() -> object:
+    def broken(*_: object) -> object:
         raise OSError("no processes here")
 
-    monkeypatch.setattr(parallel, "_context", broken)
+    monkeypatch.setattr(parallel, "pool_context", broken)
     assert ingest_path(tmp_path, workers=2) == serial
     assert ingest_path(tmp_path / "big.sql", workers=2) == ingest_path(tmp_path / "big.sql", workers=1)
 
