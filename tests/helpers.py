@@ -1,5 +1,5 @@
 """Typed test helpers: a value a test expects to be there, the optional fields of an expected FK, a
-spy on a real function.
+spy on a real function, the modules a fresh interpreter imports for some code.
 
 >>> not_none(3)
 3
@@ -7,11 +7,19 @@ spy on a real function.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, Literal, TypedDict, TypeVar
 
 import pytest
 
-__all__ = ["FkOptions", "not_none", "spy"]
+__all__ = ["FkOptions", "modules_after", "not_none", "spy"]
+
+ROOT = Path(__file__).resolve().parent.parent
 
 T = TypeVar("T")
 
@@ -46,3 +54,19 @@ def spy(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> list[Any]:
 
     monkeypatch.setattr(owner, name, calls)
     return seen
+
+
+def modules_after(code: str, env: Mapping[str, str] | None = None) -> set[str]:
+    """The modules a fresh interpreter has imported once it has run ``code`` (from the repository's
+    root, with ``env`` added to the environment), whether ``code`` raised or not."""
+    script = f"import sys\ntry:\n{textwrap.indent(code, '    ')}\nfinally:\n"
+    script += "    print('\\n'.join(sys.modules), file=sys.stderr)\n"
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**os.environ, **(env or {}), "PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return set(done.stderr.split())

@@ -10,8 +10,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +17,7 @@ from click.testing import CliRunner, Result
 
 from cli import main
 from ingest import result_cache
+from tests.helpers import modules_after
 from tests.ingest.migrations.test_cache import TREE, write_tree
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -144,23 +143,8 @@ def test_output_to_a_file_is_served_too(tree: Path, cache_dir: Path, tmp_path: P
 
 
 def _modules_of_a_scan(tree: Path, env: dict[str, str], out: Path) -> set[str]:
-    code = (
-        "import sys, cli\n"
-        "try:\n"
-        f"    args = ['scan', {str(tree)!r}, '--format', 'json', '-o', {str(out)!r}]\n"
-        "    cli.main(args, standalone_mode=False)\n"
-        "finally:\n"
-        "    print('\\n'.join(sys.modules), file=sys.stderr)\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        env={**os.environ, **env, "PYTHONPATH": str(ROOT)},
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return set(done.stderr.split())
+    args = ["scan", str(tree), "--format", "json", "-o", str(out)]
+    return modules_after(f"import cli\ncli.main({args!r}, standalone_mode=False)", env)
 
 
 def test_a_re_scan_imports_next_to_nothing(tree: Path, tmp_path: Path) -> None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -13,6 +11,7 @@ import pytest
 from ingest import READERS, is_dsn_source, read_source, server_source
 from ingest.migrations.sets import ingest_path
 from ingest.registry import reader_for
+from tests.helpers import modules_after
 from tests.ingest.migrations.test_migrations import TREE, write_tree
 
 
@@ -74,14 +73,8 @@ READER_MODULES = tuple(r.module for r in READERS)
 
 def test_recognising_a_source_imports_no_reader() -> None:
     """A fresh interpreter matches sources without importing a reader module or a driver."""
-    code = (
-        "import sys, ingest\n"
-        "assert ingest.is_dsn_source('postgresql://db/x') and not ingest.is_dsn_source('db/migrations')\n"
-        f"print(sorted(m for m in {HEAVY + READER_MODULES!r} if m in sys.modules))"
+    found = modules_after(
+        "import ingest\n"
+        "assert ingest.is_dsn_source('postgresql://db/x') and not ingest.is_dsn_source('db/migrations')"
     )
-    root = Path(__file__).resolve().parents[2]
-    env = {**os.environ, "PYTHONPATH": str(root)}
-    run = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env, cwd=root
-    )
-    assert run.stdout.strip() == "[]"
+    assert sorted(m for m in HEAVY + READER_MODULES if m in found) == []
