@@ -146,11 +146,11 @@ def main(argv: list[str]) -> int:
     parts["parse"], trees = _timed(_parse, texts)
     parts["decode"], creates = _timed(_decode, trees)
     del trees
-    parts["model"], objects = _timed(_model, tables, fks)
+    parts["model"], records = _timed(_model, tables, fks)
     parts["encode"], size = _timed(_encode, doc)
     result = {f"{k}_cpu_s": round(v, 4) for k, v in parts.items()}
     result["floor_cpu_s"] = round(sum(parts.values()), 4)
-    result.update(interpreter_cpu_s=round(_STARTED, 4), creates=creates, records=objects, bytes=size)
+    result.update(interpreter_cpu_s=round(_STARTED, 4), creates=creates, records=records, bytes=size)
     print(json.dumps(result))
     return 0
 
